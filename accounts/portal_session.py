@@ -1,0 +1,33 @@
+"""Which MP a portal user is working for in this session."""
+
+SESSION_KEY = "current_participant_id"
+_CACHE_ATTR = "_current_participant"
+
+
+def current_participant(request):
+    """The MP a portal user has chosen in this session, or their first one; ``None`` for staff.
+
+    The chosen id is re-checked against the user's active memberships on every
+    request, so a membership that ends takes effect at once.
+    """
+    if hasattr(request, _CACHE_ATTR):
+        return getattr(request, _CACHE_ATTR)
+    from .selectors import participants_for_user
+
+    participant = None
+    user = request.user
+    if user.is_authenticated and not user.is_staff:
+        participants = participants_for_user(user)
+        chosen = request.session.get(SESSION_KEY)
+        participant = participants.filter(pk=chosen).first() if chosen else None
+        if participant is None:
+            participant = participants.order_by("short_name").first()
+            if participant is not None:
+                request.session[SESSION_KEY] = participant.pk
+    setattr(request, _CACHE_ATTR, participant)
+    return participant
+
+
+def choose_participant(request, participant) -> None:
+    request.session[SESSION_KEY] = participant.pk
+    setattr(request, _CACHE_ATTR, participant)

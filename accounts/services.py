@@ -1,0 +1,279 @@
+"""Services that change Market Participants, memberships and AM assignments.
+
+Each one is keyword-only, runs in one transaction, validates the rows it writes
+and records an audit event. Views, admin actions, commands and tasks call these
+rather than saving models themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from ercot_services.core.audit import apply_changes, audit_record
+from ercot_services.core.models import DomainError
+
+from .models import (
+    AccountManager,
+    AccountManagerAssignment,
+    ContactRank,
+    MarketParticipant,
+    MarketRole,
+    Membership,
+    ParticipantStatus,
+    ServiceTerritory,
+    User,
+)
+
+
+def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
+    codes = list(dict.fromkeys(codes))
+    roles = list(MarketRole.objects.filter(code__in=codes))
+    missing = set(codes) - {role.code for role in roles}
+    if missing:
+        raise DomainError(f"Unknown market role(s): {', '.join(sorted(missing))}.")
+    return roles
+
+
+@transaction.atomic
+def participant_create(
+    *,
+    actor: User | None,
+    legal_name: str,
+    short_name: str,
+    duns_number: str = "",
+    operator_id: str | None = None,
+    role_codes: Iterable[str] = (),
+    territory_codes: Iterable[str] = (),
+    status: str = ParticipantStatus.PROSPECTIVE,
+    reason: str = "",
+) -> MarketParticipant:
+    participant = MarketParticipant(
+        legal_name=legal_name,
+        short_name=short_name,
+        duns_number=duns_number,
+        operator_id=operator_id or None,
+        status=status,
+    )
+    participant.full_clean()
+    participant.save()
+    roles = _roles_from_codes(role_codes)
+    participant.roles.set(roles)
+    territories = list(ServiceTerritory.objects.filter(code__in=list(territory_codes)))
+    participant.service_territories.set(territories)
+    audit_record(
+        actor=actor,
+        verb="participant.created",
+        target=participant,
+        changes={
+            "legal_name": (None, legal_name),
+            "status": (None, status),
+            "roles": (None, sorted(r.code for r in roles)),
+        },
+        reason=reason,
+    )
+    return participant
+
+
+@transaction.atomic
+def participant_update(
+    *,
+    actor: User | None,
+    participant: MarketParticipant,
+    reason: str = "",
+    role_codes: Iterable[str] | None = None,
+    **fields,
+) -> MarketParticipant:
+    """Change plain fields (legal_name, duns_number, ...) and optionally the set of roles.
+
+    Status has its own service, :func:`participant_set_status`, because it follows a transition map.
+    """
+    if "status" in fields:
+        raise DomainError("Change the status with participant_set_status, which checks the lifecycle.")
+    changes = apply_changes(participant, fields)
+    if changes:
+        participant.full_clean()
+        participant.save()
+    if role_codes is not None:
+        before = participant.role_codes()
+        roles = _roles_from_codes(role_codes)
+        participant.roles.set(roles)
+        after = sorted(r.code for r in roles)
+        if before != after:
+            changes["roles"] = (before, after)
+    if changes:
+        audit_record(actor=actor, verb="participant.updated", target=participant, changes=changes, reason=reason)
+    return participant
+
+
+@transaction.atomic
+def participant_set_status(
+    *, actor: User | None, participant: MarketParticipant, status: str, reason: str = ""
+) -> MarketParticipant:
+    participant = MarketParticipant.objects.select_for_update().get(pk=participant.pk)
+    if participant.status == status:
+        return participant
+    if not participant.can_move_to(status):
+        allowed = ", ".join(
+            ParticipantStatus(s).label for s in sorted(MarketParticipant.STATUS_TRANSITIONS[participant.status])
+        )
+        raise DomainError(
+            f"{participant} is {participant.get_status_display()}: it cannot become "
+            f"{ParticipantStatus(status).label}. Allowed next: {allowed or 'none'}."
+        )
+    old = participant.status
+    participant.status = status
+    participant.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, verb="participant.status_changed", target=participant, changes={"status": (old, status)}, reason=reason
+    )
+    return participant
+
+
+@transaction.atomic
+def account_manager_assign(
+    *,
+    actor: User | None,
+    participant: MarketParticipant,
+    account_manager: AccountManager,
+    reason: str = "",
+) -> AccountManagerAssignment:
+    """Make ``account_manager`` the MP's current AM, closing the previous assignment.
+
+    The MP row is locked first, so two concurrent reassignments queue up rather
+    than both closing the same row; the database's partial unique index is the
+    final guard that only one assignment is ever open.
+    """
+    MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
+    if not account_manager.is_active:
+        raise DomainError(f"{account_manager} is no longer an active Account Manager.")
+    current = AccountManagerAssignment.objects.current().filter(participant=participant).first()
+    if current and current.account_manager_id == account_manager.pk:
+        raise DomainError(f"{account_manager} is already the Account Manager of {participant}.")
+    now = timezone.now()
+    previous_name = None
+    if current:
+        current.ended_at = now
+        current.save(update_fields=["ended_at"])
+        previous_name = str(current.account_manager)
+    assignment = AccountManagerAssignment(
+        participant=participant, account_manager=account_manager, started_at=now, reason=reason, assigned_by=actor
+    )
+    assignment.full_clean()
+    assignment.save()
+    audit_record(
+        actor=actor,
+        verb="participant.account_manager_assigned",
+        target=participant,
+        changes={"account_manager": (previous_name, str(account_manager))},
+        reason=reason,
+    )
+    return assignment
+
+
+@transaction.atomic
+def account_manager_reassign_book(
+    *,
+    actor: User | None,
+    from_manager: AccountManager,
+    to_manager: AccountManager,
+    reason: str,
+    deactivate_from: bool = False,
+) -> int:
+    """Move every MP of ``from_manager`` to ``to_manager`` (for example when an AM leaves).
+
+    Returns how many MPs moved. With ``deactivate_from`` the departing AM is
+    marked inactive so no new MP is given to them.
+    """
+    if from_manager.pk == to_manager.pk:
+        raise DomainError("Choose a different Account Manager to receive the book.")
+    if not reason.strip():
+        raise DomainError("Give a reason for moving the whole book.")
+    participant_ids = list(
+        AccountManagerAssignment.objects.current()
+        .filter(account_manager=from_manager)
+        .values_list("participant_id", flat=True)
+    )
+    for participant in MarketParticipant.objects.filter(pk__in=participant_ids).order_by("pk"):
+        account_manager_assign(actor=actor, participant=participant, account_manager=to_manager, reason=reason)
+    if deactivate_from and from_manager.is_active:
+        from_manager.is_active = False
+        from_manager.save(update_fields=["is_active", "updated_at"])
+        audit_record(
+            actor=actor,
+            verb="account_manager.deactivated",
+            target=from_manager,
+            changes={"is_active": (True, False)},
+            reason=reason,
+        )
+    return len(participant_ids)
+
+
+@transaction.atomic
+def account_manager_create(
+    *, actor: User | None, user: User, phone: str, email: str = "", extension: str = "", title: str = ""
+) -> AccountManager:
+    if not user.is_staff:
+        raise DomainError("Only operator staff can be Account Managers.")
+    manager = AccountManager(
+        user=user,
+        phone=phone,
+        extension=extension,
+        email=email or user.email,
+        title=title or AccountManager._meta.get_field("title").default,
+    )
+    manager.full_clean()
+    manager.save()
+    audit_record(actor=actor, verb="account_manager.created", target=manager, changes={"user": (None, str(user))})
+    return manager
+
+
+@transaction.atomic
+def membership_add(
+    *,
+    actor: User | None,
+    participant: MarketParticipant,
+    user: User,
+    contact_role: str,
+    rank: str = ContactRank.PRIMARY,
+    reason: str = "",
+) -> Membership:
+    if user.is_staff:
+        raise DomainError("Operator staff cannot be contacts of a Market Participant.")
+    membership = Membership.objects.filter(user=user, participant=participant, contact_role=contact_role).first()
+    if membership and membership.is_active:
+        raise DomainError(f"{user} is already {membership.get_contact_role_display()} of {participant}.")
+    if membership is None:
+        membership = Membership(user=user, participant=participant, contact_role=contact_role)
+    membership.rank = rank
+    membership.is_active = True
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        verb="membership.added",
+        target=membership,
+        participant=participant,
+        changes={"contact": (None, f"{user} — {membership.get_contact_role_display()} ({rank})")},
+        reason=reason,
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_end(*, actor: User | None, membership: Membership, reason: str = "") -> Membership:
+    if not membership.is_active:
+        return membership
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="membership.ended",
+        target=membership,
+        participant=membership.participant,
+        changes={"is_active": (True, False)},
+        reason=reason,
+    )
+    return membership

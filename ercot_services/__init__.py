@@ -1,0 +1,5 @@
+"""ercot_services: Client Services for Market Participants."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

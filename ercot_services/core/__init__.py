@@ -1,0 +1,1 @@
+"""Cross-app pieces: base model, audit events, business-day calendar, permissions, health."""

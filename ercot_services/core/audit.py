@@ -1,0 +1,67 @@
+"""Writing audit events. Services call these inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def audit_record(
+    *,
+    actor,
+    verb: str,
+    target: models.Model,
+    changes: dict[str, tuple[Any, Any]] | None = None,
+    reason: str = "",
+    participant=None,
+) -> AuditEvent:
+    """Append one audit event. ``changes`` maps a field to ``(old, new)``."""
+    if participant is None:
+        participant = _participant_of(target)
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        verb=verb,
+        target_content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        target_object_id=str(target.pk),
+        target_repr=str(target)[:255],
+        participant=participant,
+        changes={field: [_jsonable(old), _jsonable(new)] for field, (old, new) in (changes or {}).items()},
+        reason=reason,
+    )
+
+
+def _participant_of(target):
+    from accounts.models import MarketParticipant
+
+    if isinstance(target, MarketParticipant):
+        return target
+    return getattr(target, "participant", None)
+
+
+def apply_changes(instance: models.Model, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set ``values`` on ``instance`` and return the fields that really changed as ``{field: (old, new)}``."""
+    changed = {}
+    for field, new in values.items():
+        old = getattr(instance, field)
+        if old != new:
+            changed[field] = (old, new)
+            setattr(instance, field, new)
+    return changed

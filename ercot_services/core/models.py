@@ -1,0 +1,90 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+
+
+class TimeStampedModel(models.Model):
+    """Base model: when a row was created and last changed."""
+
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class DomainError(Exception):
+    """A business rule refused an action; the message is written for the person who tried it."""
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def for_object(self, obj):
+        return self.filter(
+            target_content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+            target_object_id=str(obj.pk),
+        )
+
+    def update(self, **kwargs):  # noqa: D401 - refuse in bulk too
+        raise DomainError("Audit events are append-only.")
+
+    def delete(self):
+        raise DomainError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    """One change made through a service: who did what to which object, and why.
+
+    Rows are append-only: saving an existing row or deleting one raises. The
+    ``participant`` column lets an MP's page show the changes to everything
+    that belongs to it, not only to the MP row itself.
+    """
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verb = models.CharField(max_length=80)
+    target_content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_object_id = models.CharField(max_length=64)
+    target = GenericForeignKey("target_content_type", "target_object_id")
+    target_repr = models.CharField(max_length=255)
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+    )
+    changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
+    reason = models.TextField(blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["target_content_type", "target_object_id", "-created_at"]),
+            models.Index(fields=["participant", "-created_at"]),
+        ]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise DomainError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise DomainError("Audit events are append-only.")
+
+
+class Holiday(models.Model):
+    """An operator holiday: not a Business Day. Edited by administrators."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d} {self.name}"

@@ -1,6 +1,34 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
+from accounts.urls import portal_patterns, workspace_patterns
+from ercot_services.core import views as core_views
+
+admin.site.site_header = "ERCOT Client Services administration"
+admin.site.site_title = "Client Services admin"
+
 urlpatterns = [
+    path("", core_views.landing, name="landing"),
+    path("home/", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("portal/", include(portal_patterns)),
+    path("workspace/", include(workspace_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+handler403 = "ercot_services.core.views.error_403"
+handler404 = "ercot_services.core.views.error_404"
+handler500 = "ercot_services.core.views.error_500"

@@ -7,3 +7,6 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 
 for _folder in ("mail", "private"):
     (VAR_DIR / _folder).mkdir(parents=True, exist_ok=True)
+
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG

@@ -23,3 +23,6 @@ STORAGES = {
 # that on-commit tasks run inside the test process.
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+# Serve static files straight from the finders (the browser tests need them; no collectstatic).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

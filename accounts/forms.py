@@ -1,0 +1,65 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.db import transaction
+from django.template import loader
+
+from .models import AccountManager, MarketParticipant
+
+
+class EmailAuthenticationForm(auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+    """Password reset whose email goes out through a Celery task after the request commits."""
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        from ercot_services.core.tasks import send_email
+
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        body = loader.render_to_string(email_template_name, context)
+        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
+        transaction.on_commit(
+            lambda: send_email.delay(subject=subject, body=body, to=[to_email], html=html, from_email=from_email)
+        )
+
+
+class ReassignForm(forms.Form):
+    account_manager = forms.ModelChoiceField(
+        queryset=AccountManager.objects.filter(is_active=True).select_related("user"),
+        label="New Account Manager",
+    )
+    reason = forms.CharField(
+        max_length=255,
+        widget=forms.TextInput(attrs={"placeholder": "For example: rebalancing books, AM on leave"}),
+        help_text="Kept in the assignment history and the audit timeline.",
+    )
+
+
+class BookReassignForm(forms.Form):
+    to_manager = forms.ModelChoiceField(
+        queryset=AccountManager.objects.filter(is_active=True).select_related("user"),
+        label="Move every MP to",
+    )
+    reason = forms.CharField(max_length=255, help_text="For example: AM left Client Services.")
+    deactivate_from = forms.BooleanField(
+        required=False, label="The departing AM takes no new MPs (mark inactive)", initial=True
+    )
+
+    def __init__(self, *args, from_manager: AccountManager, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_manager"].queryset = self.fields["to_manager"].queryset.exclude(pk=from_manager.pk)
+
+
+class ParticipantSwitchForm(forms.Form):
+    participant = forms.ModelChoiceField(queryset=MarketParticipant.objects.none())
+
+    def __init__(self, *args, participants, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participant"].queryset = participants
+
+

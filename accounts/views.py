@@ -1,0 +1,215 @@
+"""Portal (participants) and workspace (staff) pages for MPs, contacts and Account Managers."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views import View
+from django.views.generic import TemplateView
+
+from ercot_services.core.models import AuditEvent, DomainError
+from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequiredMixin
+
+from . import selectors, services
+from .filters import ParticipantFilter
+from .forms import BookReassignForm, ReassignForm
+from .models import AccountManager, MarketParticipant, ParticipantStatus
+from .portal_session import choose_participant, current_participant
+
+PAGE_SIZE = 25
+
+
+def _audit_page(request, participant):
+    events = AuditEvent.objects.filter(participant=participant).select_related("actor")
+    return Paginator(events, 20).get_page(request.GET.get("history_page"))
+
+
+# --- Portal -----------------------------------------------------------------
+
+
+class PortalHomeView(ParticipantRequiredMixin, TemplateView):
+    """Answers "who is my Account Manager and how do I reach them" for the chosen MP."""
+
+    template_name = "portal/home.html"
+
+    def get_context_data(self, **kwargs):
+        participant = current_participant(self.request)
+        context = super().get_context_data(**kwargs)
+        context["participant"] = participant
+        context["memberships"] = selectors.memberships_for_user(self.request.user)
+        if participant is not None:
+            context["account_manager"] = selectors.current_manager(participant)
+            context["my_roles"] = [m for m in context["memberships"] if m.participant_id == participant.pk]
+        return context
+
+
+class PortalCompanyView(ParticipantRequiredMixin, TemplateView):
+    """The MP's registered details and its contacts, as the participant sees them."""
+
+    template_name = "portal/company.html"
+
+    def get_context_data(self, **kwargs):
+        participant = selectors.participant_get_for_user(self.request.user, self.kwargs["pk"])
+        context = super().get_context_data(**kwargs)
+        context["participant"] = participant
+        context["contacts"] = selectors.participant_contacts(participant)
+        context["account_manager"] = selectors.current_manager(participant)
+        return context
+
+
+class PortalSwitchView(ParticipantRequiredMixin, View):
+    """Switch the MP this session works for; an MP the user does not belong to is a 404."""
+
+    def post(self, request, pk):
+        participant = selectors.participant_get_for_user(request.user, pk)
+        choose_participant(request, participant)
+        messages.success(request, f"You are now working for {participant.legal_name}.")
+        return redirect("portal:home")
+
+
+# --- Workspace --------------------------------------------------------------
+
+
+class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        context = super().get_context_data(**kwargs)
+        manager = AccountManager.objects.filter(user=user).first()
+        context["manager"] = manager
+        if manager:
+            book = selectors.with_current_manager(
+                MarketParticipant.objects.filter(am_assignments__ended_at__isnull=True, am_assignments__account_manager=manager)
+            ).order_by("short_name")
+            context["book"] = book[:50]
+            context["book_size"] = book.count()
+        context["status_counts"] = {
+            row["status"]: row["n"]
+            for row in MarketParticipant.objects.values("status").annotate(n=Count("pk")).order_by()
+        }
+        context["statuses"] = [(value, label, context["status_counts"].get(value, 0)) for value, label in ParticipantStatus.choices]
+        context["unassigned"] = (
+            MarketParticipant.objects.exclude(am_assignments__ended_at__isnull=True)
+            .exclude(status=ParticipantStatus.TERMINATED)
+            .prefetch_related("roles")
+            .order_by("-created_at")[:10]
+        )
+        context["managers"] = selectors.account_managers_with_book_size().order_by("user__full_name")
+        context["recent_events"] = AuditEvent.objects.select_related("actor")[:10]
+        return context
+
+
+class ParticipantListView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/participant_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = ParticipantFilter(self.request.GET, queryset=selectors.participant_list(user=self.request.user))
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=filterset, page_obj=page, querystring=query.urlencode())
+        return context
+
+
+class ParticipantDetailView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/participant_detail.html"
+
+    def get_context_data(self, **kwargs):
+        participant = get_object_or_404(
+            MarketParticipant.objects.prefetch_related("roles", "service_territories"), pk=self.kwargs["pk"]
+        )
+        context = super().get_context_data(**kwargs)
+        context.update(
+            participant=participant,
+            account_manager=selectors.current_manager(participant),
+            contacts=selectors.participant_contacts(participant),
+            assignments=selectors.assignment_history(participant),
+            history=_audit_page(self.request, participant),
+            can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),
+        )
+        return context
+
+
+class ParticipantReassignView(StaffRequiredMixin, View):
+    permission_required = "accounts.reassign_account_manager"
+    template_name = "workspace/participant_reassign.html"
+
+    def _render(self, request, participant, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {"participant": participant, "form": form, "account_manager": selectors.current_manager(participant)},
+            status=status,
+        )
+
+    def get(self, request, pk):
+        participant = get_object_or_404(MarketParticipant, pk=pk)
+        return self._render(request, participant, ReassignForm())
+
+    def post(self, request, pk):
+        participant = get_object_or_404(MarketParticipant, pk=pk)
+        form = ReassignForm(request.POST)
+        if form.is_valid():
+            try:
+                services.account_manager_assign(
+                    actor=request.user,
+                    participant=participant,
+                    account_manager=form.cleaned_data["account_manager"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request, f"{form.cleaned_data['account_manager']} is now the Account Manager of {participant}."
+                )
+                return redirect(participant.get_absolute_url())
+        return self._render(request, participant, form, status=400)
+
+
+class AccountManagerListView(StaffRequiredMixin, TemplateView):
+    template_name = "workspace/account_manager_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["managers"] = selectors.account_managers_with_book_size().order_by("-is_active", "user__full_name")
+        context["can_reassign"] = self.request.user.has_perm("accounts.reassign_account_manager")
+        return context
+
+
+class BookReassignView(StaffRequiredMixin, View):
+    """Move a whole book of MPs from one AM to another, for example when an AM leaves."""
+
+    permission_required = "accounts.reassign_account_manager"
+    template_name = "workspace/book_reassign.html"
+
+    def _context(self, manager, form):
+        book = selectors.with_current_manager(
+            MarketParticipant.objects.filter(am_assignments__ended_at__isnull=True, am_assignments__account_manager=manager)
+        ).order_by("short_name")
+        return {"manager": manager, "form": form, "book": book}
+
+    def get(self, request, pk):
+        manager = get_object_or_404(AccountManager.objects.select_related("user"), pk=pk)
+        return render(request, self.template_name, self._context(manager, BookReassignForm(from_manager=manager)))
+
+    def post(self, request, pk):
+        manager = get_object_or_404(AccountManager.objects.select_related("user"), pk=pk)
+        form = BookReassignForm(request.POST, from_manager=manager)
+        if form.is_valid():
+            try:
+                moved = services.account_manager_reassign_book(
+                    actor=request.user,
+                    from_manager=manager,
+                    to_manager=form.cleaned_data["to_manager"],
+                    reason=form.cleaned_data["reason"],
+                    deactivate_from=form.cleaned_data["deactivate_from"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Moved {moved} MP(s) from {manager} to {form.cleaned_data['to_manager']}.")
+                return redirect("workspace:account-managers")
+        return render(request, self.template_name, self._context(manager, form), status=400)

@@ -1,0 +1,95 @@
+"""Shared fixtures.
+
+Tests that need a real service (Redis, PostgreSQL, Chromium) are marked. Where
+the service is missing they skip, unless ``ERCOT_REQUIRE_SERVICES=1`` (set by
+``.ci/run``), in which case they fail: CI never passes by skipping.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from .factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+
+REQUIRE_SERVICES = os.environ.get("ERCOT_REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def _missing(reason: str):
+    if REQUIRE_SERVICES:
+        pytest.fail(f"{reason} (ERCOT_REQUIRE_SERVICES=1: CI must not skip)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _required_services(request):
+    if request.node.get_closest_marker("redis"):
+        if not settings.CELERY_BROKER_URL:
+            _missing("CELERY_BROKER_URL is not set")
+        elif not _reachable(settings.CELERY_BROKER_URL):
+            _missing(f"broker {settings.CELERY_BROKER_URL} is unreachable")
+    if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        _missing("DATABASE_URL does not point at PostgreSQL")
+    if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        _missing(f"Chromium not found at {CHROMIUM}")
+
+
+@pytest.fixture(autouse=True)
+def _axes_reset(db):
+    """Each test starts with no recorded sign-in failures."""
+    from axes.models import AccessAttempt, AccessFailureLog
+
+    AccessAttempt.objects.all().delete()
+    AccessFailureLog.objects.all().delete()
+
+
+@pytest.fixture
+def account_manager(db):
+    return AccountManagerFactory()
+
+
+@pytest.fixture
+def participant(db, account_manager):
+    mp = ParticipantFactory(role_codes=["REP", "LSE"])
+    AssignmentFactory(participant=mp, account_manager=account_manager)
+    return mp
+
+
+@pytest.fixture
+def other_participant(db, account_manager):
+    mp = ParticipantFactory(role_codes=["QSE"])
+    AssignmentFactory(participant=mp, account_manager=account_manager)
+    return mp
+
+
+@pytest.fixture
+def mp_user(db, participant):
+    return MembershipFactory(participant=participant).user
+
+
+@pytest.fixture
+def other_mp_user(db, other_participant):
+    return MembershipFactory(participant=other_participant).user
+
+
+@pytest.fixture
+def lead(db):
+    return StaffFactory(groups=["Client Services Lead"])
+
+
+@pytest.fixture
+def staff_user(db):
+    return StaffFactory(groups=["Account Manager"])

@@ -13,8 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.db.models import Count, Q
-from django.utils.html import format_html_join
+from django.db.models import Count
 
 from ercot_services.core.admin import (
     AdminAuditMixin,
@@ -396,12 +395,23 @@ class IsCurrentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class AccountManagerFilter(admin.SimpleListFilter):
+    title = "Account Manager"
+    parameter_name = "account_manager"
+
+    def lookups(self, request, model_admin):
+        return [(str(m.pk), m.user.full_name) for m in AccountManager.objects.select_related("user")]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(account_manager_id=self.value()) if self.value() else queryset
+
+
 @admin.register(AccountManagerAssignment)
 class AccountManagerAssignmentAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
     """History of who looked after which MP. Read-only: reassign through the service."""
 
     list_display = ("participant", "account_manager", "started_at", "ended_at", "is_current", "reason", "assigned_by")
-    list_filter = (IsCurrentFilter, "account_manager")
+    list_filter = (IsCurrentFilter, AccountManagerFilter)
     search_fields = ("participant__short_name", "participant__legal_name", "account_manager__user__full_name", "reason")
     list_select_related = ("participant", "account_manager__user", "assigned_by")
     date_hierarchy = "started_at"
@@ -462,6 +472,3 @@ __all__ = [
     "ServiceTerritoryAdmin",
     "UserAdmin",
 ]
-
-# Keep linters quiet about helpers only used in type positions.
-_ = (Q, format_html_join)

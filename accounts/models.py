@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.models import HttpsURLField, TimeStampedModel
 
 
 class UserManager(BaseUserManager):
@@ -159,7 +159,7 @@ class MarketParticipant(TimeStampedModel):
         max_length=20, choices=ParticipantStatus.choices, default=ParticipantStatus.PROSPECTIVE, db_index=True
     )
     service_territories = models.ManyToManyField(ServiceTerritory, related_name="participants", blank=True)
-    website = models.URLField(blank=True)
+    website = HttpsURLField(blank=True)
     address = models.TextField(blank=True)
     notes = models.TextField(blank=True, help_text="Internal notes; never shown to the participant.")
 

@@ -2,6 +2,7 @@
 
 import accounts.models
 import django.db.models.deletion
+import ercot_services.core.models
 import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
@@ -92,7 +93,7 @@ class Migration(migrations.Migration):
                 ('duns_number', models.CharField(blank=True, help_text='9-digit D-U-N-S number (13 with the +4 suffix).', max_length=13, verbose_name='DUNS number')),
                 ('operator_id', models.CharField(blank=True, help_text="The operator's own identifier for this MP, for example MP-000123.", max_length=20, null=True, unique=True, verbose_name='operator identifier')),
                 ('status', models.CharField(choices=[('prospective', 'Prospective'), ('registering', 'Registering'), ('qualifying', 'Qualifying'), ('active', 'Active'), ('suspended', 'Suspended'), ('terminated', 'Terminated')], db_index=True, default='prospective', max_length=20)),
-                ('website', models.URLField(blank=True)),
+                ('website', ercot_services.core.models.HttpsURLField(blank=True)),
                 ('address', models.TextField(blank=True)),
                 ('notes', models.TextField(blank=True, help_text='Internal notes; never shown to the participant.')),
                 ('roles', models.ManyToManyField(blank=True, related_name='participants', to='accounts.marketrole')),

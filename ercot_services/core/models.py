@@ -15,6 +15,14 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class HttpsURLField(models.URLField):
+    """A URL field whose form assumes https:// when the scheme is left out (Django 6's default)."""
+
+    def formfield(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")
+        return super().formfield(**kwargs)
+
+
 class DomainError(Exception):
     """A business rule refused an action; the message is written for the person who tried it."""
 
@@ -67,6 +75,11 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
+
+    @property
+    def verb_display(self) -> str:
+        """``participant.account_manager_assigned`` → ``Account manager assigned``."""
+        return self.verb.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:

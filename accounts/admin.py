@@ -22,6 +22,7 @@ from ercot_services.core.admin import (
     ReadOnlyInlineMixin,
     admin_change_link,
 )
+from ercot_services.core.audit import audit_record
 from ercot_services.core.models import AuditEvent, DomainError
 
 from . import selectors
@@ -187,6 +188,20 @@ class UserAdmin(AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
     @admin.display(description="Groups")
     def group_names(self, obj):
         return ", ".join(sorted(g.name for g in obj.groups.all())) or "—"
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            if user is not None:
+                audit_record(
+                    actor=request.user,
+                    verb="user.password_changed_in_admin",
+                    target=user,
+                    changes={"password": ("(hidden)", "(changed)")},
+                    reason="Password set in the admin",
+                )
+        return response
 
     def get_inline_instances(self, request, obj=None):
         # Staff have no memberships; new users get them after they exist.

@@ -163,7 +163,11 @@ class AdminAuditMixin:
 
     def _model_field_names(self, form) -> list[str]:
         opts = form._meta.model._meta
-        names = {f.name for f in opts.get_fields() if getattr(f, "concrete", False) or f.many_to_many}
+        names = {
+            f.name
+            for f in opts.get_fields()
+            if (getattr(f, "concrete", False) or f.many_to_many) and not getattr(f, "primary_key", False)
+        }
         return [
             name for name in form.fields if name in names and name not in self.audit_skip_fields
         ]

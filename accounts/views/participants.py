@@ -10,11 +10,11 @@ from django.views.generic import TemplateView
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequiredMixin
 
-from . import selectors, services
-from .filters import ParticipantFilter
-from .forms import BookReassignForm, ReassignForm
-from .models import AccountManager, MarketParticipant, ParticipantStatus
-from .portal_session import choose_participant, current_participant
+from .. import selectors, services
+from ..filters import ParticipantFilter
+from ..forms import BookReassignForm, ReassignForm
+from ..models import AccountManager, MarketParticipant, ParticipantStatus
+from ..portal_session import choose_participant, current_participant
 
 PAGE_SIZE = 25
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.models import DomainError
 
-from .models import (
+from ..models import (
     AccountManager,
     AccountManagerAssignment,
     ContactRank,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership, User
+from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership, User
 
 
 def participants_for_user(user: User) -> QuerySet[MarketParticipant]:

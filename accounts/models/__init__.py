@@ -1,0 +1,31 @@
+"""accounts models: participants and people (``participants``), cases (``cases``)."""
+
+from .participants import (
+    AUTHORIZING_ROLES,
+    AccountManager,
+    AccountManagerAssignment,
+    ContactRank,
+    ContactRole,
+    MarketParticipant,
+    MarketRole,
+    Membership,
+    ParticipantStatus,
+    ServiceTerritory,
+    User,
+    UserManager,
+)
+
+__all__ = [
+    "AUTHORIZING_ROLES",
+    "AccountManager",
+    "AccountManagerAssignment",
+    "ContactRank",
+    "ContactRole",
+    "MarketParticipant",
+    "MarketRole",
+    "Membership",
+    "ParticipantStatus",
+    "ServiceTerritory",
+    "User",
+    "UserManager",
+]

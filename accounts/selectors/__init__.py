@@ -1,0 +1,29 @@
+"""accounts selectors, one module per area; import from here."""
+
+from .participants import (
+    participants_for_user,
+    participant_ids_for_user,
+    participant_get_for_user,
+    scope_to_user,
+    with_current_manager,
+    current_manager,
+    participant_list,
+    participant_contacts,
+    assignment_history,
+    memberships_for_user,
+    account_managers_with_book_size,
+)
+
+__all__ = [
+    "participants_for_user",
+    "participant_ids_for_user",
+    "participant_get_for_user",
+    "scope_to_user",
+    "with_current_manager",
+    "current_manager",
+    "participant_list",
+    "participant_contacts",
+    "assignment_history",
+    "memberships_for_user",
+    "account_managers_with_book_size",
+]

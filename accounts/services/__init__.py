@@ -1,0 +1,23 @@
+"""accounts services, one module per area; import from here."""
+
+from .participants import (
+    participant_create,
+    participant_update,
+    participant_set_status,
+    account_manager_assign,
+    account_manager_reassign_book,
+    account_manager_create,
+    membership_add,
+    membership_end,
+)
+
+__all__ = [
+    "participant_create",
+    "participant_update",
+    "participant_set_status",
+    "account_manager_assign",
+    "account_manager_reassign_book",
+    "account_manager_create",
+    "membership_add",
+    "membership_end",
+]

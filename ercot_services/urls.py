@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from accounts.urls import portal_patterns, workspace_patterns
+from accounts.views import contact, preferences
 from ercot_services.core import views as core_views
 
 admin.site.site_header = "ERCOT Client Services administration"
@@ -23,7 +24,10 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
         name="password_reset",
     ),
+    path("accounts/preferences/", preferences.NotificationPreferencesView.as_view(), name="preferences"),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("contact/", contact.ContactView.as_view(), name="contact"),
+    path("contact/thanks/", contact.ContactThanksView.as_view(), name="contact-thanks"),
     path("portal/", include(portal_patterns)),
     path("workspace/", include(workspace_patterns)),
     path("admin/", admin.site.urls),

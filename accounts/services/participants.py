@@ -277,3 +277,13 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
         reason=reason,
     )
     return membership
+
+
+def _current_manager_user(participant: MarketParticipant) -> User | None:
+    assignment = (
+        AccountManagerAssignment.objects.current()
+        .filter(participant=participant, account_manager__is_active=True)
+        .select_related("account_manager__user")
+        .first()
+    )
+    return assignment.account_manager.user if assignment else None

@@ -91,3 +91,56 @@ class BusinessCalendar:
 def business_calendar() -> BusinessCalendar:
     """A calendar loaded from the Holiday table (one query)."""
     return BusinessCalendar()
+
+
+def _business_window(day: datetime.date, tz) -> tuple[datetime.datetime, datetime.datetime]:
+    from django.conf import settings
+
+    start_hour, end_hour = settings.BUSINESS_HOURS
+    return (
+        datetime.datetime.combine(day, datetime.time(start_hour), tzinfo=tz),
+        datetime.datetime.combine(day, datetime.time(end_hour), tzinfo=tz),
+    )
+
+
+def _operator_tz():
+    from django.utils import timezone
+
+    return timezone.get_default_timezone()
+
+
+def business_seconds_between(calendar: BusinessCalendar, start: datetime.datetime, end: datetime.datetime) -> int:
+    """Seconds of business hours (``settings.BUSINESS_HOURS`` on Business Days, operator time) in ``[start, end)``."""
+    if end <= start:
+        return 0
+    tz = _operator_tz()
+    start, end = start.astimezone(tz), end.astimezone(tz)
+    total = 0
+    day = start.date()
+    while day <= end.date():
+        if calendar.is_business_day(day):
+            open_at, close_at = _business_window(day, tz)
+            lo, hi = max(start, open_at), min(end, close_at)
+            if hi > lo:
+                total += int((hi - lo).total_seconds())
+        day += ONE_DAY
+    return total
+
+
+def add_business_seconds(calendar: BusinessCalendar, start: datetime.datetime, seconds: int) -> datetime.datetime:
+    """The moment ``seconds`` of business hours after ``start``."""
+    tz = _operator_tz()
+    moment = start.astimezone(tz)
+    remaining = max(int(seconds), 0)
+    day = moment.date()
+    while True:
+        if calendar.is_business_day(day):
+            open_at, close_at = _business_window(day, tz)
+            lo = max(moment, open_at)
+            if lo < close_at:
+                available = int((close_at - lo).total_seconds())
+                if remaining <= available:
+                    return lo + datetime.timedelta(seconds=remaining)
+                remaining -= available
+        day += ONE_DAY
+        moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)

@@ -192,6 +192,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # The one place where periodic work is declared.
 CELERY_BEAT_SCHEDULE = {
+    "scan-case-slas": {
+        "task": "accounts.scan_case_slas",
+        "schedule": 5 * 60,
+    },
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,
@@ -212,3 +216,10 @@ SILENCED_SYSTEM_CHECKS = [
     # lock out every user of a participant company behind one corporate NAT.
     "axes.W006",
 ]
+
+# Business hours (operator time) on Business Days: SLA clocks run only inside them.
+BUSINESS_HOURS = (env.int("BUSINESS_HOURS_START", default=8), env.int("BUSINESS_HOURS_END", default=17))
+
+# A shared cache (Redis) in production keeps rate limits across processes; the
+# default is per-process memory, which is enough for one dev server.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ercot")}

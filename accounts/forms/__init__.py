@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 from django.template import loader
 
-from .models import AccountManager, MarketParticipant
+from ..models import AccountManager, MarketParticipant
 
 
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):

@@ -1,0 +1,80 @@
+"""Case emails through an outbox: rows written in the service's transaction, sent by a task after commit.
+
+One row per (case, event, recipient) — the unique constraint makes writing it
+twice harmless — and the task only sends rows still pending, so a repeated or
+retried task never sends an email twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from ..models import Case, CaseNotification, NotificationPreference, User
+
+PREFERENCE_FIELD = {
+    CaseNotification.Event.SUBMITTED: "on_submission",
+    CaseNotification.Event.REPLY: "on_reply",
+    CaseNotification.Event.STATUS: "on_status_change",
+    CaseNotification.Event.AT_RISK: "on_at_risk",
+}
+
+
+def wants(user: User | None, event: str) -> bool:
+    """Whether ``user`` accepts this kind of email (people without a row accept all)."""
+    if user is None:
+        return True
+    field = PREFERENCE_FIELD.get(event)
+    if field is None:
+        return True
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference is None or getattr(preference, field)
+
+
+def case_link(case: Case, *, for_staff: bool) -> str:
+    return settings.SITE_URL + (case.get_absolute_url() if for_staff else case.get_portal_url())
+
+
+def notify(
+    *,
+    case: Case,
+    event: str,
+    event_key: str,
+    recipients: list[tuple[str, User | None, bool]],
+    context: dict | None = None,
+) -> int:
+    """Queue one email per recipient ``(address, user or None, is_staff)``; returns how many were queued.
+
+    The email body never contains internal notes: the templates only receive
+    what the caller passes, and callers pass public content only.
+    """
+    rows = []
+    seen = set()
+    for address, user, for_staff in recipients:
+        address = (address or "").strip().lower()
+        if not address or address in seen or not wants(user, event):
+            continue
+        seen.add(address)
+        ctx = {
+            "case": case,
+            "link": case_link(case, for_staff=for_staff),
+            "for_staff": for_staff,
+            "recipient_name": user.full_name if user else "",
+            "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
+            **(context or {}),
+        }
+        subject = f"[{case.reference}] " + render_to_string(f"emails/cases/{event}_subject.txt", ctx).strip()
+        body = render_to_string(f"emails/cases/{event}.txt", ctx)
+        rows.append(
+            CaseNotification(
+                case=case, event=event, event_key=event_key, recipient=address, subject=subject[:255], body=body
+            )
+        )
+    if not rows:
+        return 0
+    CaseNotification.objects.bulk_create(rows, ignore_conflicts=True)
+    from ..tasks import send_case_notifications
+
+    transaction.on_commit(lambda: send_case_notifications.delay(case_id=case.pk, event_key=event_key))
+    return len(rows)

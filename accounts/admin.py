@@ -487,3 +487,5 @@ __all__ = [
     "ServiceTerritoryAdmin",
     "UserAdmin",
 ]
+
+from . import admin_cases  # noqa: E402,F401  (registers the case admin)

@@ -32,8 +32,9 @@ def audit_record(
     changes: dict[str, tuple[Any, Any]] | None = None,
     reason: str = "",
     participant=None,
+    at: datetime.datetime | None = None,
 ) -> AuditEvent:
-    """Append one audit event. ``changes`` maps a field to ``(old, new)``."""
+    """Append one audit event. ``changes`` maps a field to ``(old, new)``; ``at`` defaults to now."""
     if participant is None:
         participant = _participant_of(target)
     return AuditEvent.objects.create(
@@ -45,6 +46,7 @@ def audit_record(
         participant=participant,
         changes={field: [_jsonable(old), _jsonable(new)] for field, (old, new) in (changes or {}).items()},
         reason=reason,
+        **({"created_at": at} if at else {}),
     )
 
 

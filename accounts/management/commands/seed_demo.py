@@ -30,6 +30,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import (
+    Case,
     AccountManager,
     AccountManagerAssignment,
     ContactRank,
@@ -48,6 +49,7 @@ from accounts.services import (
     participant_set_status,
     participant_update,
 )
+from accounts.management.seed_cases import seed_cases
 from ercot_services.core.models import AuditEvent
 
 SEED = 2026
@@ -361,7 +363,7 @@ def seed_staff(ctx: DemoContext) -> None:
     """The superuser, the staff groups' users and the Account Manager profiles."""
     email, name, title = SUPERUSER
     ctx.get_or_create_user(email, name, job_title=title, is_staff=True, is_superuser=True)
-    ctx.signins.append(("Superuser (administrator)", email, "/admin/"))
+    ctx.signins.append(("Superuser (administrator)", email, "/workspace/ and /admin/"))
 
     for email, name, title, group_name in OTHER_STAFF:
         user = ctx.get_or_create_user(email, name, job_title=title, is_staff=True, phone=AM_PHONE)
@@ -523,6 +525,7 @@ def _counts() -> dict[str, int]:
         "assignments": AccountManagerAssignment.objects.count(),
         "memberships": Membership.objects.count(),
         "audit events": AuditEvent.objects.count(),
+        "cases": Case.objects.count(),
     }
 
 
@@ -555,7 +558,8 @@ class Command(BaseCommand):
             seed_participants(ctx)
             seed_assignments(ctx)
             seed_contacts(ctx)
-            # Later sections (registrations, flights, notices, cases) go here.
+            seed_cases(ctx)
+            # Later sections (registrations, flights, notices) go here.
         collect_portal_signins(ctx)
         self._report(ctx, before, _counts(), time.monotonic() - started)
 

@@ -6,6 +6,7 @@ from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from accounts.urls import portal_patterns, workspace_patterns
 from accounts.views import contact, preferences
 from ercot_services.core import views as core_views
+from registration import urls as registration_urls
 
 admin.site.site_header = "ERCOT Client Services administration"
 admin.site.site_title = "Client Services admin"
@@ -28,8 +29,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("contact/", contact.ContactView.as_view(), name="contact"),
     path("contact/thanks/", contact.ContactThanksView.as_view(), name="contact-thanks"),
-    path("portal/", include(portal_patterns)),
-    path("workspace/", include(workspace_patterns)),
+    path("portal/", include((portal_patterns[0] + registration_urls.portal_patterns, "portal"))),
+    path("workspace/", include((workspace_patterns[0] + registration_urls.workspace_patterns, "workspace"))),
     path("admin/", admin.site.urls),
 ]
 

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.core import management
 from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
 
 
 @shared_task(name="ercot_services.core.tasks.ping")
@@ -28,3 +30,38 @@ def send_email(*, subject: str, body: str, to: list[str], html: str | None = Non
 @shared_task(name="ercot_services.core.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     management.call_command("clearsessions")
+
+
+@shared_task(name="ercot_services.core.tasks.send_outbound_email", bind=True, max_retries=5, default_retry_delay=60)
+def send_outbound_email(self, *, email_id: int) -> bool:
+    """Send one outbox row if it is still pending; a repeated or retried run sends nothing twice."""
+    from .models import OutboundEmail
+
+    failure = None
+    with transaction.atomic():
+        email = OutboundEmail.objects.select_for_update(skip_locked=True).filter(pk=email_id).first()
+        if email is None or email.status != OutboundEmail.Status.PENDING:
+            return False
+        email.attempts += 1
+        try:
+            EmailMultiAlternatives(
+                subject=email.subject,
+                body=email.body,
+                to=email.to,
+                cc=email.cc,
+                headers={"Auto-Submitted": "auto-generated"},
+            ).send()
+        except OSError as error:
+            email.last_error = str(error)[:1000]
+            if email.attempts > self.max_retries:
+                email.status = OutboundEmail.Status.FAILED
+            email.save(update_fields=["attempts", "last_error", "status"])
+            failure = error if email.status == OutboundEmail.Status.PENDING else None
+        else:
+            email.status = OutboundEmail.Status.SENT
+            email.sent_at = timezone.now()
+            email.save(update_fields=["attempts", "status", "sent_at"])
+            return True
+    if failure is not None:
+        raise self.retry(exc=failure)
+    return False

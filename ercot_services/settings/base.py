@@ -172,7 +172,7 @@ CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL or None)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 if not CELERY_BROKER_URL:
-    CELERY_BROKER_URL = "memory://"  # never used while eager; keeps kombu from guessing a host
+    CELERY_BROKER_URL = "memory://localhost/"  # never used while eager; keeps kombu from guessing a host
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
     "scan-case-slas": {
         "task": "accounts.scan_case_slas",
         "schedule": 5 * 60,
+    },
+    "registration-review-reminders": {
+        "task": "registration.send_review_reminders",
+        "schedule": 3600,
     },
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",

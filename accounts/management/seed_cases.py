@@ -151,7 +151,26 @@ def seed_cases(ctx) -> None:
             made += 1
         case_sla_scan(now=now)
         _action_old_patterns(rng, now)
+        _date_last_updates()
     ctx.created["cases"] += made
+
+
+def _date_last_updates() -> None:
+    """``updated_at`` is the seed run's time; make it the time of each case's last recorded event."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Max
+
+    from ercot_services.core.models import AuditEvent
+
+    last = dict(
+        AuditEvent.objects.filter(target_content_type=ContentType.objects.get_for_model(Case))
+        .values_list("target_object_id")
+        .annotate(last=Max("created_at"))
+        .values_list("target_object_id", "last")
+    )
+    for case in Case.objects.only("pk"):
+        if str(case.pk) in last:
+            Case.objects.filter(pk=case.pk).update(updated_at=last[str(case.pk)])
 
 
 def _action_old_patterns(rng, now) -> None:

@@ -109,10 +109,8 @@ def dispute_deadline(
         )
     else:
         if statement_date is None:
-            raise DomainError(
-                f"Give the date of the {StatementType(statement_type).label} statement or invoice: "
-                "the filing window counts from it."
-            )
+            document = "invoice" if statement_type == StatementType.INVOICE else f"{StatementType(statement_type).label} statement"
+            raise DomainError(f"Give the date of the {document}: the filing window counts from it.")
         deadline = calendar.add_business_days(statement_date, window.business_days)
         explanation = f"{window.business_days} Business Days after the statement dated {statement_date:%b %d, %Y}"
     return DisputeDeadline(deadline=deadline, window=window, explanation=explanation)
@@ -249,7 +247,10 @@ def case_submit(
     case.save()
     if dispute_detail is not None:
         dispute_detail.case = case
-        dispute_detail.full_clean()
+        try:
+            dispute_detail.full_clean()
+        except ValidationError as error:
+            raise DomainError("; ".join(error.messages)) from error
         dispute_detail.save()
     _attach(case=case, uploads=attachments, actor=actor)
 
@@ -263,6 +264,7 @@ def case_submit(
             "channel": (None, case.channel),
         },
         reason=late_acceptance_reason if dispute_detail and dispute_detail.filed_late else "",
+        at=now,
     )
     notify(
         case=case,
@@ -288,6 +290,7 @@ def case_reply(
     internal: bool = False,
     attachments: Iterable[CheckedUpload] = (),
     wait_on_participant: bool = False,
+    now: datetime.datetime | None = None,
 ) -> CaseMessage:
     """Add a public reply or an internal note.
 
@@ -301,7 +304,7 @@ def case_reply(
         raise DomainError("Only staff can add internal notes.")
     if case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
         raise DomainError(f"{case.reference} is {case.get_status_display().lower()}: it takes no more replies.")
-    now = timezone.now()
+    now = now or timezone.now()
     message = CaseMessage.objects.create(
         case=case, author=actor, author_name=actor.full_name, body=body.strip(), is_internal=internal, created_at=now
     )
@@ -310,6 +313,7 @@ def case_reply(
         actor=actor,
         verb="case.note_added" if internal else "case.replied",
         target=case,
+        at=now,
         changes={"attachments": (None, len(list(message.attachments.all())))} if message.attachments.exists() else {},
     )
     if internal:
@@ -327,7 +331,9 @@ def case_reply(
             context={"author_name": actor.full_name, "body": message.body},
         )
         if wait_on_participant and case.status != CaseStatus.WAITING:
-            case_transition(actor=actor, case=case, to_status=CaseStatus.WAITING, reason="Reply asks the participant")
+            case_transition(
+                actor=actor, case=case, to_status=CaseStatus.WAITING, reason="Reply asks the participant", now=now
+            )
     else:
         notify(
             case=case,
@@ -337,7 +343,9 @@ def case_reply(
             context={"author_name": actor.full_name, "body": message.body},
         )
         if case.status == CaseStatus.WAITING:
-            case_transition(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, reason="Participant replied")
+            case_transition(
+                actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, reason="Participant replied", now=now
+            )
     return message
 
 
@@ -378,7 +386,8 @@ def case_transition(
             f"{CaseStatus(to_status).label}. Allowed next: {allowed}."
         )
     is_staff = actor.is_staff
-    participant_moves = {CaseStatus.WITHDRAWN, CaseStatus.IN_PROGRESS, CaseStatus.CLOSED}
+    # Participants withdraw, reopen, and resume a case Waiting on Participant by answering (case_reply).
+    participant_moves = {CaseStatus.WITHDRAWN, CaseStatus.IN_PROGRESS}
     if not is_staff and to_status not in participant_moves:
         raise DomainError("Only Client Services can make that change.")
     if not is_staff and to_status == CaseStatus.IN_PROGRESS and old not in (CaseStatus.RESOLVED, CaseStatus.WAITING):
@@ -444,7 +453,9 @@ def case_transition(
     case.next_action_by = _next_action_for(to_status)
     case.sla_state = sla.evaluate(case, calendar, now=now, at_risk_percent=settings_row.at_risk_percent)
     case.save()
-    audit = audit_record(actor=actor, verb="case.status_changed", target=case, changes=changes, reason=reason)
+    audit = audit_record(
+        actor=actor, verb="case.status_changed", target=case, changes=changes, reason=reason, at=now
+    )
 
     recipients = _requester_recipients(case) if is_staff else _assignee_recipients(case)
     notify(
@@ -667,7 +678,9 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
                     recipients=_assignee_recipients(locked),
                 )
             locked.save(update_fields=fields)
-            audit_record(actor=None, verb="case.sla_changed", target=locked, changes={"sla_state": (old, state)})
+            audit_record(
+                actor=None, verb="case.sla_changed", target=locked, changes={"sla_state": (old, state)}, at=now
+            )
             changed += 1
     return {"changed": changed, "warned": warned}
 
@@ -675,11 +688,16 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
 # --- issue patterns ----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def pattern_detect(
     *, participant: MarketParticipant, category: CaseCategory, now: datetime.datetime | None = None
 ) -> IssuePattern | None:
     """Raise (or grow) the open pattern when the MP filed N+ cases in this category within D days."""
     now = now or timezone.now()
+    # One detection per MP at a time: submissions of different kinds are numbered from different
+    # sequences, so they really overlap; without this lock two of them each create the open pattern
+    # (one fails on the unique constraint) or each miss the other's case.
+    MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
     rule = CaseSettings.load()
     since = now - datetime.timedelta(days=rule.pattern_window_days)
     recent = list(

@@ -73,7 +73,9 @@ def test_local_defaults_to_sqlite_under_var_eager_celery_and_file_email(tmp_path
     assert config["engine"] == "django.db.backends.sqlite3"
     assert Path(config["name"]) == var_dir / "db.sqlite3"
     assert config["eager"] is True
-    assert not config["broker"]
+    # No network broker: nothing to reach (an in-memory transport at most, never used while eager).
+    assert config["broker"].startswith("memory://")
+    assert not config["result_backend"]
     assert config["email_backend"] == "django.core.mail.backends.filebased.EmailBackend"
     assert Path(config["email_file_path"]) == var_dir / "mail"
     # The local settings create the mail sink so the file backend can write to it.

@@ -6,10 +6,15 @@ from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from accounts.urls import portal_patterns, workspace_patterns
 from accounts.views import contact, preferences
 from ercot_services.core import views as core_views
+from qualification import urls as qualification_urls
 from registration import urls as registration_urls
 
 admin.site.site_header = "ERCOT Client Services administration"
 admin.site.site_title = "Client Services admin"
+
+# Each app contributes pages to the two areas; the namespaces stay "portal" and "workspace".
+PORTAL = portal_patterns[0] + registration_urls.portal_patterns + qualification_urls.portal_patterns
+WORKSPACE = workspace_patterns[0] + registration_urls.workspace_patterns + qualification_urls.workspace_patterns
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),
@@ -29,8 +34,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("contact/", contact.ContactView.as_view(), name="contact"),
     path("contact/thanks/", contact.ContactThanksView.as_view(), name="contact-thanks"),
-    path("portal/", include((portal_patterns[0] + registration_urls.portal_patterns, "portal"))),
-    path("workspace/", include((workspace_patterns[0] + registration_urls.workspace_patterns, "workspace"))),
+    path("portal/", include((PORTAL, "portal"))),
+    path("workspace/", include((WORKSPACE, "workspace"))),
     path("admin/", admin.site.urls),
 ]
 

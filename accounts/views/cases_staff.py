@@ -1,23 +1,505 @@
-"""PLACEHOLDER: being written; replace this whole module."""
-from django.http import Http404
+"""Workspace (staff) pages for cases: the queue, logging a case, the case page and its actions.
+
+Views stay thin: they read through ``accounts.selectors.cases``, write through
+``accounts.services.cases``, and turn a ``DomainError`` into a form error shown
+on the page (status 400) with what was typed kept.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views import View
+from django.views.generic import TemplateView
+
+from ercot_services.core.downloads import private_file_response
+from ercot_services.core.models import DomainError
+from ercot_services.core.permissions import StaffRequiredMixin
+
+from .. import services
+from ..filters_cases import SORTS, CaseFilter
+from ..forms.cases_staff import (
+    TRANSITION_LABELS,
+    AssignForm,
+    BulkActionForm,
+    CaseCreateForm,
+    CaseUpdateForm,
+    EscalateForm,
+    LinkForm,
+    MergeForm,
+    ReplyForm,
+    TransitionForm,
+)
+from ..models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
+from ..selectors import cases as case_selectors
+from ..selectors.cases import QUEUE_VIEWS, STATUS_ORDER
+
+PAGE_SIZE = 25
+
+# Queue columns: (label, ?sort= key or None). The first sort direction of a column is the useful one.
+QUEUE_COLUMNS = [
+    ("Reference", "reference"),
+    ("Subject", None),
+    ("MP", None),
+    ("Kind / category", None),
+    ("Priority", "priority"),
+    ("Status", "status"),
+    ("Next action", None),
+    ("Assignee", None),
+    ("SLA / due", "resolution_due_at"),
+    ("Opened", "-created"),
+]
 
 
-class _Placeholder(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+def _flip(sort_key: str) -> str:
+    return sort_key[1:] if sort_key.startswith("-") else f"-{sort_key}"
 
 
-CaseQueueView = _Placeholder
-CaseCreateView = _Placeholder
-CaseBulkView = _Placeholder
-AttachmentDownloadView = _Placeholder
-CaseDetailView = _Placeholder
-CaseReplyView = _Placeholder
-CaseTransitionView = _Placeholder
-CaseAssignView = _Placeholder
-CaseEscalateView = _Placeholder
-CaseUpdateView = _Placeholder
-CaseMergeView = _Placeholder
-CaseLinkView = _Placeholder
-CaseCloneView = _Placeholder
+# --- the queue -----------------------------------------------------------------------------------
+
+
+class CaseQueueView(StaffRequiredMixin, TemplateView):
+    """The queue: saved views as tabs, filters, search, sortable columns, pagination and bulk actions."""
+
+    template_name = "workspace/cases/queue.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("card") == "home":
+            # The workspace home loads this small card (htmx) so the home page's own queries stay as they are.
+            return render(
+                request, "workspace/cases/_home_card.html", {"counts": case_selectors.case_queue_counts(request.user)}
+            )
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        context = super().get_context_data(**kwargs)
+        staff = list(case_selectors.staff_users())
+        filterset = CaseFilter(
+            request.GET,
+            queryset=case_selectors.staff_case_queue(),
+            user=request.user,
+            view=request.GET.get("view"),
+            staff=staff,
+        )
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+        query = request.GET.copy()
+        query.pop("page", None)
+        current_sort = filterset.current_sort
+        columns = []
+        for label, sort_key in QUEUE_COLUMNS:
+            column = {"label": label, "sortable": sort_key is not None}
+            if sort_key:
+                if current_sort == sort_key:
+                    target, column["aria_sort"] = _flip(sort_key), "ascending" if not sort_key.startswith("-") else "descending"
+                elif current_sort == _flip(sort_key):
+                    target, column["aria_sort"] = sort_key, "descending" if not sort_key.startswith("-") else "ascending"
+                else:
+                    target = sort_key
+                sort_query = query.copy()
+                sort_query["sort"] = target
+                column["url"] = "?" + sort_query.urlencode()
+                column["sort_label"] = SORTS[target][0]
+            columns.append(column)
+
+        counts = case_selectors.case_queue_counts(request.user)
+        tabs = []
+        for key, label in QUEUE_VIEWS:
+            tab_query = QueryDict(mutable=True)
+            tab_query["view"] = key
+            if request.GET.get("q"):
+                tab_query["q"] = request.GET["q"]
+            tabs.append({"key": key, "label": label, "url": "?" + tab_query.urlencode(), "count": counts.get(key)})
+
+        context.update(
+            filter=filterset,
+            page_obj=page,
+            querystring=query.urlencode(),
+            full_querystring=request.GET.urlencode(),
+            columns=columns,
+            tabs=tabs,
+            active_view=filterset.active_view,
+            view=filterset.view,
+            staff=staff,
+            bulk_form=BulkActionForm(),
+            counts=counts,
+        )
+        return context
+
+
+class CaseBulkView(StaffRequiredMixin, View):
+    """Assign or close the ticked cases; report what was done and what was refused, and why."""
+
+    def get(self, request):
+        return redirect("workspace:cases")
+
+    def post(self, request):
+        form = BulkActionForm(request.POST)
+        querystring = request.POST.get("querystring", "")
+        back = reverse("workspace:cases") + (f"?{QueryDict(querystring).urlencode()}" if querystring else "")
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return HttpResponseRedirect(back)
+        cases = list(Case.objects.filter(pk__in=form.cleaned_data["cases"]).select_related("assignee").order_by("reference"))
+        if not cases:
+            messages.error(request, "None of the ticked cases exist any more.")
+            return HttpResponseRedirect(back)
+        if form.cleaned_data["action"] == BulkActionForm.ASSIGN:
+            assignee = form.cleaned_data["assignee"]
+            result = services.case_bulk_assign(
+                actor=request.user, cases=cases, assignee=assignee, reason=form.cleaned_data["reason"]
+            )
+            done_text = f"Assigned to {assignee.full_name or assignee.email}"
+        else:
+            result = services.case_bulk_close(actor=request.user, cases=cases, reason=form.cleaned_data["reason"])
+            done_text = "Closed"
+        if result.done:
+            messages.success(request, f"{done_text}: {', '.join(result.done)} ({len(result.done)} case{'s' if len(result.done) != 1 else ''}).")
+        if result.refused:
+            items = format_html_join(
+                "",
+                "<li><strong>{}</strong>{}</li>",
+                (
+                    (reference, reason[len(reference):] if reason.startswith(reference) else f": {reason}")
+                    for reference, reason in sorted(result.refused.items())
+                ),
+            )
+            messages.warning(
+                request,
+                format_html(
+                    "{} case{} refused:<ul class=\"mb-0\">{}</ul>",
+                    len(result.refused),
+                    "s were" if len(result.refused) != 1 else " was",
+                    items,
+                ),
+            )
+        return HttpResponseRedirect(back)
+
+
+# --- logging a case on the MP's behalf ----------------------------------------------------------
+
+
+class CaseCreateView(StaffRequiredMixin, View):
+    """An AM logs an inquiry, dispute or service request received by phone, email or in a meeting."""
+
+    template_name = "workspace/cases/new.html"
+
+    def _render(self, request, form, status=200):
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "requester_groups": case_selectors.requester_choices(),
+                "max_attachment_mb": form.fields["attachments"].max_bytes // (1024 * 1024),
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        initial = {}
+        participant_id = request.GET.get("participant", "")
+        if participant_id.isdigit():
+            initial["participant"] = int(participant_id)
+        if request.GET.get("kind") in dict(CaseKind.choices):
+            initial["kind"] = request.GET["kind"]
+        return self._render(request, CaseCreateForm(initial=initial))
+
+    def post(self, request):
+        form = CaseCreateForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.case_submit(
+                    actor=request.user,
+                    kind=data["kind"],
+                    category=data["category"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    participant=data["participant"],
+                    requester=data["requester"],
+                    channel=data["channel"],
+                    priority=data["priority"] or None,
+                    dispute=form.dispute_fields(),
+                    late_acceptance_reason=data["late_acceptance_reason"],
+                    attachments=data["attachments"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                owner = case.assignee.full_name if case.assignee_id else (str(case.queue) if case.queue_id else "nobody yet")
+                messages.success(
+                    request,
+                    f"Logged {case.reference} for {case.participant.short_name} "
+                    f"({Channel(case.channel).label.lower()}); assigned to {owner}. "
+                    f"{case.requester_name} gets a receipt by email.",
+                )
+                return redirect(case.get_absolute_url())
+        return self._render(request, form, status=400)
+
+
+# --- the case page ---------------------------------------------------------------------------------
+
+
+def _transition_buttons(case: Case) -> list[dict]:
+    allowed = CASE_TRANSITIONS.get(case.status, frozenset())
+    buttons = []
+    for status in STATUS_ORDER:
+        if status not in allowed or status == CaseStatus.RESOLVED:
+            continue
+        if case.status == CaseStatus.RESOLVED and status == CaseStatus.IN_PROGRESS:
+            continue  # reopening has its own form (it needs a reason)
+        label = TRANSITION_LABELS[status]
+        if status == CaseStatus.IN_PROGRESS and case.status == CaseStatus.WAITING:
+            label = "Resume work"
+        style = {
+            CaseStatus.WITHDRAWN: "btn-outline-danger",
+            CaseStatus.CLOSED: "btn-outline-dark",
+            CaseStatus.WAITING: "btn-outline-secondary",
+        }.get(status, "btn-outline-primary")
+        buttons.append({"status": status, "label": label, "style": style})
+    return buttons
+
+
+def case_page(request, case: Case, *, status: int = 200, error_section: str = "", **forms):
+    """Render the case page; an action view passes its bound form (with errors) to show it in place."""
+    conversation = case_selectors.case_conversation(case)
+    transition_forms = {
+        section: forms.get(f"transition_{section}") or TransitionForm(case=case, section=section)
+        for section in ("quick", "resolve", "reopen")
+    }
+    allowed = CASE_TRANSITIONS.get(case.status, frozenset())
+    context = {
+        "case": case,
+        "dispute": case_selectors.case_dispute(case) if case.kind == CaseKind.DISPUTE else None,
+        "conversation": conversation,
+        "opening_attachments": list(case_selectors.case_opening_attachments(case)),
+        "timeline": case_selectors.case_timeline(case)[:200],
+        "related": case_selectors.case_related_cases(case),
+        "canned_responses": case_selectors.canned_responses_for(case),
+        "reopen_deadline": services.case_reopen_deadline(case) if case.status == CaseStatus.RESOLVED else None,
+        "transition_buttons": _transition_buttons(case),
+        "can_resolve": CaseStatus.RESOLVED in allowed,
+        "can_reopen": case.status == CaseStatus.RESOLVED and CaseStatus.IN_PROGRESS in allowed,
+        "transition_quick": transition_forms["quick"],
+        "transition_resolve": transition_forms["resolve"],
+        "transition_reopen": transition_forms["reopen"],
+        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": case.assignee_id}),
+        "escalate_form": forms.get("escalate_form")
+        or EscalateForm(initial={"to_user": case.escalated_to_id, "to_group": case.escalated_to_group_id}),
+        "update_form": forms.get("update_form") or CaseUpdateForm(case=case),
+        "merge_form": forms.get("merge_form") or MergeForm(),
+        "link_form": forms.get("link_form") or LinkForm(),
+        "error_section": error_section,
+        "is_final": case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN),
+    }
+    return render(request, "workspace/cases/detail.html", context, status=status)
+
+
+class CaseDetailView(StaffRequiredMixin, View):
+    def get(self, request, reference):
+        return case_page(request, case_selectors.case_get_for_staff(reference))
+
+
+class _CaseActionView(StaffRequiredMixin, View):
+    """POST one form of the case page; success redirects with a message, an error re-renders the page (400)."""
+
+    form_class = None
+    form_name = ""  # the context name of the form on the case page
+    section = ""  # the id of the page section holding the form (for the error summary link)
+
+    def get(self, request, reference):
+        return redirect(case_selectors.case_get_for_staff(reference).get_absolute_url())
+
+    def get_form(self, request, case):
+        return self.form_class(request.POST, request.FILES)
+
+    def perform(self, request, case, form) -> tuple[str, str]:
+        """Call the service; return (success message, where to go)."""
+        raise NotImplementedError
+
+    def post(self, request, reference):
+        case = case_selectors.case_get_for_staff(reference)
+        form = self.get_form(request, case)
+        if form.is_valid():
+            try:
+                message, target = self.perform(request, case, form)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, message)
+                return redirect(target)
+        return case_page(request, case, status=400, error_section=self.section, **{self.form_name: form})
+
+
+class CaseReplyView(_CaseActionView):
+    form_class = ReplyForm
+    form_name = "reply_form"
+    section = "reply"
+
+    def perform(self, request, case, form):
+        data = form.cleaned_data
+        message = services.case_reply(
+            actor=request.user,
+            case=case,
+            body=data["body"],
+            internal=data["internal"],
+            attachments=data["attachments"],
+            wait_on_participant=data["wait_on_participant"],
+        )
+        if message.is_internal:
+            text = "Internal note added. It is visible to staff only and was not emailed."
+        else:
+            recipient = case.requester_email
+            text = f"Reply sent{f' to {recipient}' if recipient else ''}."
+            if data["wait_on_participant"]:
+                text += " The case is now Waiting on Participant; the SLA clock is paused."
+        return text, f"{case.get_absolute_url()}#message-{message.pk}"
+
+
+class CaseTransitionView(_CaseActionView):
+    section = "status"
+
+    def post(self, request, reference):
+        case = case_selectors.case_get_for_staff(reference)
+        to_status = request.POST.get("to_status", "")
+        section = TransitionForm.section_for(case, to_status)
+        form = TransitionForm(request.POST, case=case, section=section)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.case_transition(
+                    actor=request.user,
+                    case=case,
+                    to_status=data["to_status"],
+                    reason=data["reason"],
+                    resolution_summary=data["resolution_summary"],
+                    outcome=data["outcome"],
+                    outcome_explanation=data["outcome_explanation"],
+                    granted_amount=data["granted_amount"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                new = CaseStatus(data["to_status"]).label
+                messages.success(request, f"{case.reference} is now {new}.")
+                return redirect(case.get_absolute_url())
+        elif "to_status" in form.errors:
+            form.errors.pop("to_status")
+            form.add_error(None, f"“{to_status or 'nothing'}” is not a status a case can move to.")
+        return case_page(request, case, status=400, error_section="status", **{f"transition_{section}": form})
+
+
+class CaseAssignView(_CaseActionView):
+    form_class = AssignForm
+    form_name = "assign_form"
+    section = "assign"
+
+    def perform(self, request, case, form):
+        assignee = form.cleaned_data["assignee"]
+        services.case_assign(actor=request.user, case=case, assignee=assignee, reason=form.cleaned_data["reason"])
+        who = "you" if assignee == request.user else (assignee.full_name if assignee else "nobody (back to the queue)")
+        return f"{case.reference} is assigned to {who}.", case.get_absolute_url()
+
+
+class CaseEscalateView(_CaseActionView):
+    form_class = EscalateForm
+    form_name = "escalate_form"
+    section = "escalate"
+
+    def perform(self, request, case, form):
+        data = form.cleaned_data
+        services.case_escalate(
+            actor=request.user, case=case, reason=data["reason"], to_user=data["to_user"], to_group=data["to_group"]
+        )
+        whom = " and ".join(str(x) for x in (data["to_user"], data["to_group"]) if x)
+        return f"{case.reference} escalated to {whom}.", case.get_absolute_url()
+
+
+class CaseUpdateView(_CaseActionView):
+    form_name = "update_form"
+    section = "details"
+
+    def get_form(self, request, case):
+        return CaseUpdateForm(request.POST, case=case)
+
+    def perform(self, request, case, form):
+        data = form.cleaned_data
+        updated = services.case_update(
+            actor=request.user, case=case, priority=data["priority"], category=data["category"], reason=data["reason"]
+        )
+        return (
+            f"{case.reference}: priority {updated.get_priority_display()}, category {updated.category}. "
+            "SLA due times follow the new targets.",
+            case.get_absolute_url(),
+        )
+
+
+class CaseMergeView(_CaseActionView):
+    form_class = MergeForm
+    form_name = "merge_form"
+    section = "merge"
+
+    def perform(self, request, case, form):
+        target = form.cleaned_data["target"]
+        services.case_merge(actor=request.user, source=case, target=target, reason=form.cleaned_data["reason"])
+        return f"{case.reference} was merged into {target.reference} and closed.", target.get_absolute_url()
+
+
+class CaseLinkView(_CaseActionView):
+    form_class = LinkForm
+    form_name = "link_form"
+    section = "link"
+
+    def perform(self, request, case, form):
+        other = form.cleaned_data["other"]
+        services.case_link(actor=request.user, case=case, other=other)
+        return f"{case.reference} and {other.reference} are now linked.", f"{case.get_absolute_url()}#related"
+
+
+class CaseCloneView(StaffRequiredMixin, View):
+    def get(self, request, reference):
+        return redirect(case_selectors.case_get_for_staff(reference).get_absolute_url())
+
+    def post(self, request, reference):
+        case = case_selectors.case_get_for_staff(reference)
+        try:
+            clone = services.case_clone(actor=request.user, case=case)
+        except DomainError as error:
+            messages.error(request, f"Could not clone {case.reference}: {error}")
+            return redirect(case.get_absolute_url())
+        messages.success(request, f"{clone.reference} was opened as a copy of {case.reference}.")
+        return redirect(clone.get_absolute_url())
+
+
+class AttachmentDownloadView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        attachment = get_object_or_404(CaseAttachment, pk=pk)
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        )
+
+
+__all__ = [
+    "AttachmentDownloadView",
+    "CaseAssignView",
+    "CaseBulkView",
+    "CaseCloneView",
+    "CaseCreateView",
+    "CaseDetailView",
+    "CaseEscalateView",
+    "CaseLinkView",
+    "CaseMergeView",
+    "CaseQueueView",
+    "CaseReplyView",
+    "CaseTransitionView",
+    "CaseUpdateView",
+]

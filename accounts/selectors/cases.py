@@ -1,0 +1,295 @@
+"""Read-side queries for cases and issue patterns: the staff queue, the case page, patterns.
+
+Every list here selects its related rows up front so a page costs a fixed
+number of queries whatever the number of cases. These are staff reads (no
+tenant scoping); the portal's scoped reads live in ``selectors.portal_cases``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import Group
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case as SqlCase
+from django.db.models.functions import TruncMonth
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ercot_services.core.models import AuditEvent
+
+from ..models import (
+    OPEN_STATUSES,
+    AccountManagerAssignment,
+    CannedResponse,
+    Case,
+    CaseAttachment,
+    CaseCategory,
+    CaseMessage,
+    CaseStatus,
+    DisputeDetail,
+    ImprovementAction,
+    IssuePattern,
+    Membership,
+    Priority,
+    SlaState,
+    User,
+)
+
+# --- ranks used for sorting ---------------------------------------------------------------
+
+PRIORITY_ORDER = [Priority.URGENT, Priority.HIGH, Priority.NORMAL, Priority.LOW]
+STATUS_ORDER = [
+    CaseStatus.NEW,
+    CaseStatus.ACKNOWLEDGED,
+    CaseStatus.IN_PROGRESS,
+    CaseStatus.WAITING,
+    CaseStatus.RESOLVED,
+    CaseStatus.CLOSED,
+    CaseStatus.WITHDRAWN,
+]
+
+
+def _rank(field: str, order: list[str]) -> SqlCase:
+    return SqlCase(
+        *[When(**{field: value}, then=Value(index)) for index, value in enumerate(order)],
+        default=Value(len(order)),
+        output_field=IntegerField(),
+    )
+
+
+# --- the staff queue --------------------------------------------------------------------------
+
+# Saved views of the queue: each is a preset of filter values (see accounts.filters_cases.CaseFilter).
+QUEUE_VIEWS: list[tuple[str, str]] = [
+    ("mine", "My cases"),
+    ("unassigned", "Unassigned"),
+    ("at_risk", "At risk / breached"),
+    ("open", "All open"),
+    ("all", "All"),
+]
+QUEUE_VIEW_PRESETS: dict[str, dict[str, object]] = {
+    "mine": {"assignee": "me", "status": ["open"], "sla": ""},
+    "unassigned": {"assignee": "unassigned", "status": ["open"], "sla": ""},
+    "at_risk": {"assignee": "", "status": ["open"], "sla": "at_risk_or_breached"},
+    "open": {"assignee": "", "status": ["open"], "sla": ""},
+    "all": {"assignee": "", "status": ["any"], "sla": ""},
+}
+DEFAULT_QUEUE_VIEW = "mine"
+DEFAULT_QUEUE_SORT = {"at_risk": "resolution_due_at"}
+
+
+def staff_case_queue() -> QuerySet[Case]:
+    """Every case, with what a queue row shows selected up front and the ranks used for sorting."""
+    return Case.objects.select_related("participant", "category", "assignee", "queue").annotate(
+        priority_rank=_rank("priority", PRIORITY_ORDER),
+        status_rank=_rank("status", STATUS_ORDER),
+    )
+
+
+def case_queue_counts(user: User) -> dict[str, int]:
+    """Counts for the queue tabs and the workspace home card, in one query."""
+    is_open = Q(status__in=OPEN_STATUSES)
+    return Case.objects.aggregate(
+        mine=Count("pk", filter=is_open & Q(assignee=user)),
+        mine_at_risk=Count("pk", filter=is_open & Q(assignee=user, sla_state=SlaState.AT_RISK)),
+        mine_breached=Count("pk", filter=is_open & Q(assignee=user, sla_state=SlaState.BREACHED)),
+        mine_waiting=Count("pk", filter=Q(assignee=user, status=CaseStatus.WAITING)),
+        unassigned=Count("pk", filter=is_open & Q(assignee__isnull=True)),
+        at_risk=Count("pk", filter=is_open & Q(sla_state__in=[SlaState.AT_RISK, SlaState.BREACHED])),
+        open=Count("pk", filter=is_open),
+        all=Count("pk"),
+    )
+
+
+def staff_users() -> QuerySet[User]:
+    """People a case can be assigned or escalated to."""
+    return User.objects.filter(is_staff=True, is_active=True).order_by("full_name", "email")
+
+
+def staff_groups() -> QuerySet[Group]:
+    return Group.objects.order_by("name")
+
+
+def case_lookup(reference: str) -> Case | None:
+    """The case with this reference (case-insensitive, spaces ignored), or ``None``."""
+    reference = (reference or "").strip().upper()
+    if not reference:
+        return None
+    return Case.objects.select_related("participant").filter(reference=reference).first()
+
+
+# --- one case -------------------------------------------------------------------------------
+
+
+def case_get_for_staff(reference: str) -> Case:
+    """The case page's case with everything its header shows; an unknown reference is a 404."""
+    return get_object_or_404(
+        Case.objects.select_related(
+            "participant",
+            "category",
+            "assignee",
+            "queue",
+            "submitted_by",
+            "escalated_to",
+            "escalated_to_group",
+            "merged_into",
+            "cloned_from",
+        ),
+        reference=(reference or "").strip().upper(),
+    )
+
+
+def case_dispute(case: Case) -> DisputeDetail | None:
+    try:
+        return DisputeDetail.objects.select_related("accepted_late_by").get(case=case)
+    except DisputeDetail.DoesNotExist:
+        return None
+
+
+def case_conversation(case: Case, *, include_internal: bool = True) -> list[CaseMessage]:
+    """Replies (and, for staff, internal notes) in time order, each with its attachments."""
+    attachments = CaseAttachment.objects.order_by("created_at", "id")
+    messages = case.messages.select_related("author")
+    if not include_internal:
+        messages = messages.filter(is_internal=False)
+        attachments = attachments.filter(is_internal=False)
+    return list(messages.prefetch_related(Prefetch("attachments", queryset=attachments)).order_by("created_at", "id"))
+
+
+def case_opening_attachments(case: Case, *, include_internal: bool = True) -> QuerySet[CaseAttachment]:
+    """Files sent with the case itself (not with a later message)."""
+    attachments = case.attachments.filter(message__isnull=True)
+    if not include_internal:
+        attachments = attachments.filter(is_internal=False)
+    return attachments.order_by("created_at", "id")
+
+
+def case_timeline(case: Case) -> QuerySet[AuditEvent]:
+    """The audit events of this case, newest first: who changed what, when, and why."""
+    return AuditEvent.objects.for_object(case).select_related("actor")
+
+
+def case_related_cases(case: Case) -> dict[str, list[Case]]:
+    """Linked cases, cases merged into this one, and clones of it."""
+    related = Case.objects.select_related("participant")
+    return {
+        "related": list(related.filter(related=case).order_by("-created_at")),
+        "merged": list(related.filter(merged_into=case).order_by("-created_at")),
+        "clones": list(related.filter(cloned_from=case).order_by("-created_at")),
+    }
+
+
+def canned_responses_for(case: Case) -> list[dict[str, str]]:
+    """Active canned responses for this case's category (and general ones), placeholders filled in."""
+    requester = case.requester_name or case.contact_name or "there"
+    participant = case.participant.legal_name if case.participant_id else (case.contact_company or "your company")
+    values = {"{participant}": participant, "{reference}": case.reference, "{requester}": requester}
+    rows = CannedResponse.objects.filter(is_active=True).filter(Q(category__isnull=True) | Q(category=case.category_id))
+    result = []
+    for canned in rows.order_by("title"):
+        body = canned.body
+        for placeholder, value in values.items():
+            body = body.replace(placeholder, value)
+        result.append({"id": canned.pk, "title": canned.title, "body": body})
+    return result
+
+
+def requester_choices(participant_ids=None) -> list[tuple[int, str, str, list[tuple[int, str]]]]:
+    """Active MP contacts grouped by MP: ``[(mp_id, short_name, legal_name, [(user_id, label), ...]), ...]``."""
+    memberships = Membership.objects.active().select_related("user", "participant")
+    if participant_ids is not None:
+        memberships = memberships.filter(participant_id__in=participant_ids)
+    groups: dict[int, tuple[int, str, str, list]] = {}
+    for membership in memberships.order_by("participant__short_name", "user__full_name", "user__email"):
+        mp = membership.participant
+        group = groups.setdefault(mp.pk, (mp.pk, mp.short_name, mp.legal_name, []))
+        if all(user_id != membership.user_id for user_id, _ in group[3]):
+            group[3].append((membership.user_id, f"{membership.user.full_name} <{membership.user.email}>"))
+    return list(groups.values())
+
+
+def is_active_contact(user: User, participant) -> bool:
+    return Membership.objects.active().filter(user=user, participant=participant).exists()
+
+
+# --- issue patterns --------------------------------------------------------------------------
+
+
+def book_participant_ids(user: User) -> QuerySet:
+    """Subquery: the MPs currently assigned to ``user`` as Account Manager."""
+    return AccountManagerAssignment.objects.current().filter(account_manager__user=user).values("participant_id")
+
+
+def has_book(user: User) -> bool:
+    return AccountManagerAssignment.objects.current().filter(account_manager__user=user).exists()
+
+
+def patterns_for_staff(*, user: User, scope: str = "mine", status: str = "open") -> QuerySet[IssuePattern]:
+    """Issue patterns, open ones first; ``scope`` "mine" limits to the user's book of MPs."""
+    patterns = IssuePattern.objects.select_related("participant", "category").annotate(
+        action_count=Count("actions", distinct=True),
+        open_first=SqlCase(When(status=IssuePattern.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+    )
+    if scope == "mine":
+        patterns = patterns.filter(participant_id__in=book_participant_ids(user))
+    if status in IssuePattern.Status.values:
+        patterns = patterns.filter(status=status)
+    return patterns.order_by("open_first", "-last_case_at", "-id")
+
+
+def pattern_get(pk) -> IssuePattern:
+    return get_object_or_404(IssuePattern.objects.select_related("participant", "category"), pk=pk)
+
+
+def pattern_cases(pattern: IssuePattern) -> QuerySet[Case]:
+    return pattern.cases.select_related("participant", "category", "assignee").order_by("-created_at")
+
+
+def pattern_actions(pattern: IssuePattern) -> QuerySet[ImprovementAction]:
+    return pattern.actions.select_related("owner", "created_by").order_by("due_date")
+
+
+def participant_improvement_actions(participant) -> QuerySet[ImprovementAction]:
+    return participant.improvement_actions.select_related("owner", "pattern__category").order_by("due_date")
+
+
+def _month_starts(months: int, today: datetime.date) -> list[datetime.date]:
+    first = today.replace(day=1)
+    starts = [first]
+    for _ in range(months - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+        starts.append(first)
+    return list(reversed(starts))
+
+
+def participant_category_trend(participant, *, months: int = 6, now: datetime.datetime | None = None) -> dict:
+    """Cases per category per month for the last ``months`` months, counted in SQL.
+
+    Returns ``{"months": [date, ...], "rows": [{"category": CaseCategory, "counts": [int, ...], "total": int}],
+    "totals": [int, ...]}`` with categories that had at least one case.
+    """
+    now = timezone.localtime(now or timezone.now())
+    month_starts = _month_starts(months, now.date())
+    since = timezone.make_aware(datetime.datetime.combine(month_starts[0], datetime.time.min))
+    aggregated = (
+        Case.objects.filter(participant=participant, created_at__gte=since, merged_into__isnull=True)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month", "category_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts: dict[tuple[int, datetime.date], int] = {}
+    for row in aggregated:  # one row per (month, category), never per case
+        month = row["month"]
+        if isinstance(month, datetime.datetime):
+            month = (timezone.localtime(month) if timezone.is_aware(month) else month).date()
+        counts[(row["category_id"], month)] = counts.get((row["category_id"], month), 0) + row["n"]
+    category_ids = {category_id for category_id, _ in counts}
+    categories = CaseCategory.objects.filter(pk__in=category_ids).order_by("sort_order", "name")
+    rows = []
+    for category in categories:
+        values = [counts.get((category.pk, month), 0) for month in month_starts]
+        rows.append({"category": category, "counts": values, "total": sum(values)})
+    totals = [sum(row["counts"][index] for row in rows) for index in range(len(month_starts))]
+    return {"months": month_starts, "rows": rows, "totals": totals}

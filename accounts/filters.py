@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 from django.db.models import Q
 
-from .models import AccountManager, MarketParticipant, MarketRole, ParticipantStatus
+from .models import AccountManager, AccountManagerAssignment, MarketParticipant, MarketRole, ParticipantStatus
 
 
 class ParticipantFilter(django_filters.FilterSet):
@@ -41,5 +41,5 @@ class ParticipantFilter(django_filters.FilterSet):
 
     def by_manager(self, queryset, name, value):
         if value == self.NO_MANAGER:
-            return queryset.exclude(am_assignments__ended_at__isnull=True)
+            return queryset.exclude(pk__in=AccountManagerAssignment.objects.current().values("participant_id"))
         return queryset.filter(am_assignments__ended_at__isnull=True, am_assignments__account_manager_id=value)

@@ -235,7 +235,7 @@ def result_record(
 @transaction.atomic
 def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Hand a completed result to Retail Operations (status change plus an email to the group)."""
-    enrollment = Enrollment.objects.select_for_update().select_related("participant", "flight").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     result = getattr(enrollment, "result", None)
     if result is None or not result.completed:
         raise DomainError("Record a completed testing result before handing over to Retail Operations.")
@@ -382,7 +382,7 @@ def letter_issue(
     *, actor: User, enrollment: Enrollment, effective_date: datetime.date | None = None, today: datetime.date | None = None
 ) -> QualificationLetter:
     """Generate the PDF letter, write one delivery per recipient, and send them after commit."""
-    enrollment = Enrollment.objects.select_for_update().select_related("participant", "flight").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     blockers = letter_blockers(enrollment)
     if blockers:
         raise DomainError("No letter can be generated: " + " ".join(blockers))
@@ -428,7 +428,7 @@ def letter_issue(
 def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Banking and service provider changes: recorded, no letter; a service provider change asks for
     updated connectivity specifications and a production connectivity test."""
-    enrollment = Enrollment.objects.select_for_update().select_related("participant").get(pk=enrollment.pk)
+    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrollment.pk)
     if enrollment.produces_letter:
         raise DomainError("This change produces a qualification letter: issue the letter instead.")
     old = _move(enrollment, EnrollmentStatus.RECORDED)
@@ -545,7 +545,7 @@ def connectivity_test_record(
     *, actor: User, test: ConnectivityTest, passed: bool, notes: str = "", scheduled_for: datetime.datetime | None = None
 ) -> ConnectivityTest:
     """Record the test; when it passes a qualifying MP becomes active."""
-    test = ConnectivityTest.objects.select_for_update().select_related("participant").get(pk=test.pk)
+    test = ConnectivityTest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=test.pk)
     if test.status in (ConnectivityTest.Status.PASSED,):
         raise DomainError("This connectivity test already passed.")
     old = test.status

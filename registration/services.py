@@ -22,6 +22,7 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import (
     AUTHORIZING_ROLES,
     Case,
+    CaseKind,
     CaseStatus,
     ContactRank,
     ContactRole,
@@ -310,7 +311,8 @@ def document_review(*, actor: User, document: Document, accept: bool, reason: st
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review documents.")
     line = document.line
-    application = line.application
+    # Re-read (and lock) the application: the caller's copy may be stale.
+    application = Application.objects.select_for_update().get(pk=line.application_id)
     if application.status != ApplicationStatus.UNDER_REVIEW:
         raise DomainError("Start the review before accepting or rejecting documents.")
     if not accept and not reason.strip():
@@ -351,7 +353,7 @@ def _move(application: Application, to_status: str) -> str:
 @transaction.atomic
 def application_submit(*, actor: User, application: Application, attest: bool, now: datetime.datetime | None = None) -> Application:
     """The AR or Backup AR attests and submits (or resubmits after an information request)."""
-    application = Application.objects.select_for_update().select_related("participant").get(pk=application.pk)
+    application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
     now = now or timezone.now()
     if not can_attest(actor, application.participant):
         raise DomainError(
@@ -360,6 +362,8 @@ def application_submit(*, actor: User, application: Application, attest: bool, n
         )
     if not attest:
         raise DomainError("Confirm the attestation to submit.")
+    to_status = ApplicationStatus.RESUBMITTED if application.status == ApplicationStatus.INFO_REQUESTED else ApplicationStatus.SUBMITTED
+    old = _move(application, to_status)
     missing = missing_lines(application)
     if missing:
         raise DomainError("Still missing: " + "; ".join(line.requirement.name for line in missing) + ".")
@@ -367,8 +371,6 @@ def application_submit(*, actor: User, application: Application, attest: bool, n
         raise DomainError("Choose at least one market role to apply for.")
     if application.kind == ApplicationKind.REVISION and not application.change_types:
         raise DomainError("Choose what changes in this Notice of Change of Information.")
-    to_status = ApplicationStatus.RESUBMITTED if application.status == ApplicationStatus.INFO_REQUESTED else ApplicationStatus.SUBMITTED
-    old = _move(application, to_status)
     calendar = business_calendar()
     today = timezone.localdate(now)
     if old == ApplicationStatus.DRAFT:
@@ -376,7 +378,10 @@ def application_submit(*, actor: User, application: Application, attest: bool, n
     elif application.paused_on is not None:
         application.paused_business_days += calendar.business_days_between(application.paused_on, today)
         application.paused_on = None
-    application.due_on = review_due_on(application.clock_started_on, application.paused_business_days, calendar)
+    due_on = review_due_on(application.clock_started_on, application.paused_business_days, calendar)
+    if due_on != application.due_on:
+        application.reminder_sent_on = None  # the reviewer is reminded again before the new due date
+    application.due_on = due_on
     application.attested_by = actor
     application.attested_at = now
     application.attestation_text = ATTESTATION.format(participant=application.participant.legal_name)
@@ -406,6 +411,8 @@ def application_start_review(*, actor: User, application: Application) -> Applic
 
 @transaction.atomic
 def application_request_info(*, actor: User, application: Application, message: str, now: datetime.datetime | None = None) -> Application:
+    if not actor.is_staff:
+        raise DomainError("Only Client Services staff review applications.")
     if not message.strip():
         raise DomainError("Say what information is needed: the Authorized Representatives receive it.")
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -424,6 +431,8 @@ def application_request_info(*, actor: User, application: Application, message: 
 
 @transaction.atomic
 def application_reject(*, actor: User, application: Application, reason: str) -> Application:
+    if not actor.is_staff:
+        raise DomainError("Only Client Services staff review applications.")
     if not reason.strip():
         raise DomainError("Give the reason for rejecting: the Authorized Representatives receive it.")
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -450,7 +459,10 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
 @transaction.atomic
 def application_approve(*, actor: User, application: Application, reason: str = "") -> Application:
     """Approve and apply: roles, names, territories, AR/BAR and contacts, and the MP's status."""
-    application = Application.objects.select_for_update().select_related("participant").get(pk=application.pk)
+    if not actor.is_staff:
+        raise DomainError("Only Client Services staff review applications.")
+    application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
+    old = _move(application, ApplicationStatus.APPROVED)
     not_accepted = [
         line.requirement.name
         for line in application.requirements.select_related("requirement")
@@ -458,7 +470,6 @@ def application_approve(*, actor: User, application: Application, reason: str = 
     ]
     if not_accepted:
         raise DomainError("Accept every document before approving. Not yet accepted: " + "; ".join(not_accepted) + ".")
-    old = _move(application, ApplicationStatus.APPROVED)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
     audit_record(actor=actor, verb="application.approved", target=application, changes={"status": (old, application.status)}, reason=reason)
@@ -587,6 +598,8 @@ def potential_participant_invite(
     """From a Service Desk contact: create the prospective MP and its first AR, and email an invitation."""
     if not actor.is_staff:
         raise DomainError("Only staff can invite a potential Market Participant.")
+    if case.kind != CaseKind.POTENTIAL_MP or case.participant_id is not None:
+        raise DomainError(f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite.")
     email = (contact_email or case.contact_email).strip().lower()
     name = (contact_name or case.contact_name).strip()
     if not email:
@@ -644,7 +657,7 @@ def application_send_reminders(*, today: datetime.date | None = None, at_risk_da
                 {"application": application, "link": settings.SITE_URL + application.get_absolute_url()},
             )
             email_queue(
-                key=f"registration:{application.reference}:reminder",
+                key=f"registration:{application.reference}:reminder:{application.due_on:%Y-%m-%d}",
                 to=[to],
                 subject=f"[{application.reference}] Review due {application.due_on:%b %d, %Y}",
                 body=body,

@@ -13,7 +13,7 @@ from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequi
 from .. import selectors, services
 from ..filters import ParticipantFilter
 from ..forms import BookReassignForm, ReassignForm
-from ..models import AccountManager, MarketParticipant, ParticipantStatus
+from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus
 from ..portal_session import choose_participant, current_participant
 
 PAGE_SIZE = 25
@@ -90,7 +90,7 @@ class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
         }
         context["statuses"] = [(value, label, context["status_counts"].get(value, 0)) for value, label in ParticipantStatus.choices]
         context["unassigned"] = (
-            MarketParticipant.objects.exclude(am_assignments__ended_at__isnull=True)
+            MarketParticipant.objects.exclude(pk__in=AccountManagerAssignment.objects.current().values("participant_id"))
             .exclude(status=ParticipantStatus.TERMINATED)
             .prefetch_related("roles")
             .order_by("-created_at")[:10]

@@ -21,18 +21,26 @@ def celery_app():
 
 
 @pytest.fixture
-def broker_url(celery_app):
-    """Point the Celery app at another broker for one test, then put the original back."""
-    original = celery_app.conf.broker_url
-    original_write = celery_app.conf.get("broker_write_url")
+def broker_url(celery_app, monkeypatch):
+    """Point the Celery app at another broker for one test, then put the original back.
+
+    Celery reads ``CELERY_BROKER_URL`` from the process environment before its
+    own configuration, so the variable is hidden for the test as well.
+    """
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL", raising=False)
+    changes = celery_app.conf.changes
+    keys = ("broker_url", "broker_write_url")
+    saved = {key: changes[key] for key in keys if key in changes}
 
     def _set(url):
         celery_app.conf.broker_url = url
         celery_app.conf.broker_write_url = None
 
     yield _set
-    celery_app.conf.broker_url = original
-    celery_app.conf.broker_write_url = original_write
+    for key in keys:
+        changes.pop(key, None)
+    changes.update(saved)
 
 
 class _BrokenCursor:

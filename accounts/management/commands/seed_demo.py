@@ -363,7 +363,7 @@ def seed_staff(ctx: DemoContext) -> None:
     """The superuser, the staff groups' users and the Account Manager profiles."""
     email, name, title = SUPERUSER
     ctx.get_or_create_user(email, name, job_title=title, is_staff=True, is_superuser=True)
-    ctx.signins.append(("Superuser (administrator)", email, "/workspace/ and /admin/"))
+    ctx.signins.append(("Superuser (administrator; also /admin/)", email, "/workspace/"))
 
     for email, name, title, group_name in OTHER_STAFF:
         user = ctx.get_or_create_user(email, name, job_title=title, is_staff=True, phone=AM_PHONE)

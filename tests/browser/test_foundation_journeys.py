@@ -49,6 +49,7 @@ def test_lead_reassigns_an_account_manager(page, screenshot, lead, participant, 
     expect(page.get_by_role("heading", level=1)).to_contain_text("Good")
     screenshot("workspace-home")
 
+    page.get_by_role("button", name="Participants").click()
     page.get_by_role("link", name="Market Participants", exact=True).click()
     page.get_by_label("Search").fill(participant.short_name)
     page.get_by_role("button", name="Filter").click()

@@ -38,6 +38,28 @@ _VIEW_DIRECTORY = [
     "core.view_holiday",
 ]
 
+# Registration: every staff group may look; the Lead and Retail Operations record the facts Legal processes.
+_VIEW_REGISTRATION = [
+    f"registration.view_{model}"
+    for model in (
+        "requirementtype",
+        "rolerequirement",
+        "application",
+        "applicationsequence",
+        "contactchange",
+        "applicationrequirement",
+        "document",
+        "sfarecord",
+        "puctcertification",
+        "qseacknowledgement",
+    )
+]
+_RECORD_REGISTRATION_FACTS = [
+    f"registration.{action}_{model}"
+    for model in ("sfarecord", "puctcertification", "qseacknowledgement")
+    for action in ("add", "change")
+]
+
 GROUP_PERMISSIONS: dict[str, list[str]] = {
     StaffGroup.ACCOUNT_MANAGER: _VIEW_DIRECTORY
     + [
@@ -64,6 +86,45 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     StaffGroup.NOTICE_PUBLISHER: list(_VIEW_DIRECTORY),
 }
 
+for _group in StaffGroup.ALL:
+    GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _VIEW_REGISTRATION
+for _group in (StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.RETAIL_OPERATIONS):
+    GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _RECORD_REGISTRATION_FACTS
+
+# Qualification (seed 004): every staff group may look; the Flight Administrator records flights, enrollments
+# and results; Retail Operations (and the Lead) issue letters, resend deliveries and follow certificates and
+# production connectivity.
+_VIEW_QUALIFICATION = [
+    f"qualification.view_{model}"
+    for model in (
+        "flight",
+        "businessfunction",
+        "enrollment",
+        "flightresult",
+        "lettersequence",
+        "qualificationletter",
+        "letterdelivery",
+        "certificaterequest",
+        "connectivityspec",
+        "connectivitytest",
+    )
+]
+_FLIGHT_ADMINISTRATION = [
+    f"qualification.{action}_{model}" for model in ("flight", "enrollment", "flightresult") for action in ("add", "change")
+]
+_LETTERS = [
+    "qualification.change_enrollment",
+    "qualification.add_qualificationletter",
+    "qualification.change_letterdelivery",
+    "qualification.change_certificaterequest",
+    "qualification.change_connectivitytest",
+]
+for _group in StaffGroup.ALL:
+    GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _VIEW_QUALIFICATION
+GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] = GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] + _FLIGHT_ADMINISTRATION
+for _group in (StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.RETAIL_OPERATIONS):
+    GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _LETTERS
+
 
 def sync_staff_groups(apps=None) -> None:
     """Create the staff groups and grant each its permissions (adds, never removes).
@@ -77,12 +138,14 @@ def sync_staff_groups(apps=None) -> None:
         apps = live_apps
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
+    wanted = {tuple(dotted.split(".", 1)) for perms in GROUP_PERMISSIONS.values() for dotted in perms}
+    by_key = {
+        (app_label, codename): pk
+        for pk, app_label, codename in Permission.objects.filter(
+            content_type__app_label__in={app for app, _ in wanted}, codename__in={code for _, code in wanted}
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
     for name, perms in GROUP_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".", 1)
-            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
-            if permission is not None:
-                wanted.append(permission)
-        group.permissions.add(*wanted)
+        ids = [by_key[key] for key in (tuple(d.split(".", 1)) for d in perms) if key in by_key]
+        group.permissions.add(*ids)

@@ -4,9 +4,8 @@ from django.dispatch import receiver
 
 @receiver(post_migrate)
 def keep_staff_groups_in_sync(sender, **kwargs):
-    """Grant groups the permissions of apps migrated after ``accounts.0002``."""
-    if sender.label != "accounts":
-        return
-    from .roles import sync_staff_groups
+    """Grant groups their permissions as each app's permissions are created (idempotent, adds only)."""
+    from .roles import GROUP_PERMISSIONS, sync_staff_groups
 
-    sync_staff_groups()
+    if sender.label in {dotted.split(".", 1)[0] for perms in GROUP_PERMISSIONS.values() for dotted in perms}:
+        sync_staff_groups()

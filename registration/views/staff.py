@@ -1,20 +1,432 @@
-"""PLACEHOLDER: being written; replace this whole module."""
+"""Workspace (staff) registration pages: the review queue, the review page and its actions,
+the MP's registration facts (SFA, PUCT, QSE Acknowledgement), and inviting a potential MP.
+
+Views stay thin: they read through ``registration.selectors`` (and a few queries of
+their own), write through ``registration.services``, and turn a ``DomainError`` into
+a form error shown on the page (status 400) with what was typed kept.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.models import CaseKind, MarketParticipant
+from accounts.selectors import current_manager
+from accounts.selectors.cases import case_get_for_staff
+from ercot_services.core.calendar import business_calendar
+from ercot_services.core.downloads import private_file_response
+from ercot_services.core.models import AuditEvent, DomainError
+from ercot_services.core.permissions import StaffRequiredMixin
+
+from .. import services
+from ..filters import ApplicationFilter, staff_application_queue
+from ..forms_staff import (
+    FACT_FORMS,
+    ApproveForm,
+    DocumentReviewForm,
+    InviteForm,
+    PuctForm,
+    QseAcknowledgementForm,
+    RejectForm,
+    RequestInfoForm,
+    SfaForm,
+)
+from ..models import (
+    ApplicationKind,
+    ApplicationStatus,
+    PuctCertification,
+    QseAcknowledgement,
+    RequirementStatus,
+    SfaRecord,
+)
+from ..selectors import application_get_for_user, checklist, contact_changes, document_get_for_user
+from ..templatetags.registration_tags import participant_registration_facts
+
+PAGE_SIZE = 25
+AT_RISK_DAYS = 2  # the clock shows red at or below this many Business Days left
+FACTS_PERMISSION = "registration.change_sfarecord"
 
 
-class _Placeholder(View):
-    def dispatch(self, request, *args, **kwargs):
-        raise Http404
+def _clock(application, today, calendar) -> dict:
+    """What the review clock shows: due date, Business Days left, paused or not, at risk or not."""
+    paused = application.paused_on is not None
+    days_left = services.business_days_left(application, today, calendar)
+    return {
+        "due_on": application.due_on,
+        "paused": paused,
+        "paused_on": application.paused_on,
+        "days_left": days_left,
+        "overdue": days_left is not None and days_left < 0,
+        "overdue_days": -days_left if days_left is not None and days_left < 0 else 0,
+        "at_risk": days_left is not None and days_left <= AT_RISK_DAYS,
+        "running": application.is_open and not paused and application.due_on is not None,
+    }
 
 
-ApplicationQueueView = _Placeholder
-DocumentDownloadView = _Placeholder
-DocumentReviewView = _Placeholder
-ApplicationReviewView = _Placeholder
-ApplicationStartReviewView = _Placeholder
-ApplicationRequestInfoView = _Placeholder
-ApplicationApproveView = _Placeholder
-ApplicationRejectView = _Placeholder
-RegistrationFactsView = _Placeholder
-PotentialParticipantInviteView = _Placeholder
+# --- the queue -------------------------------------------------------------------------------------------
+
+
+class ApplicationQueueView(StaffRequiredMixin, TemplateView):
+    """Open applications by review due date; filters by status, kind, MP and reviewer."""
+
+    template_name = "workspace/registration/queue.html"
+
+    def get_context_data(self, **kwargs):
+        request = self.request
+        context = super().get_context_data(**kwargs)
+        filterset = ApplicationFilter(request.GET, queryset=staff_application_queue(), user=request.user)
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        calendar, today = business_calendar(), timezone.localdate()
+        for application in page:
+            application.clock = _clock(application, today, calendar)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(filter=filterset, page_obj=page, querystring=query.urlencode(), today=today)
+        return context
+
+
+# --- the review page ---------------------------------------------------------------------------------------
+
+
+def _get_application(request, reference):
+    return application_get_for_user(request.user, (reference or "").strip().upper())
+
+
+def review_page(request, application, *, status=200, error_section="", document_error=None, **forms):
+    """Render the review page; an action view passes its bound form (with errors) to show it in place."""
+    lines = checklist(application)
+    calendar, today = business_calendar(), timezone.localdate()
+    participant = application.participant
+    not_accepted = [
+        line for line in lines if line.requirement.needs_document and line.status != RequirementStatus.ACCEPTED
+    ]
+    documents_count = sum(len(line.versions) for line in lines)
+    in_review = application.status == ApplicationStatus.UNDER_REVIEW
+    # The error of a refused action is also said at the top of the page; when this status does not show
+    # the action's form (for example approving before the review started) the top is the only place.
+    action_errors = []
+    for name in ("request_info_form", "approve_form", "reject_form"):
+        if forms.get(name) is not None:
+            action_errors.extend(forms[name].non_field_errors())
+            if not in_review:
+                action_errors.extend(e for field, errs in forms[name].errors.items() if field != "__all__" for e in errs)
+    if document_error is not None:
+        action_errors.extend(document_error[1].non_field_errors())
+        if not in_review:
+            action_errors.extend(document_error[1].errors.get("reason", []))
+    context = {
+        "application": application,
+        "participant": participant,
+        "lines": lines,
+        "documents_count": documents_count,
+        "not_accepted": not_accepted,
+        "contact_changes": list(contact_changes(application)),
+        "roles": list(application.roles.all()),
+        "roles_to_remove": list(application.roles_to_remove.all()),
+        "territories": list(application.territories_to_add.all()),
+        "clock": _clock(application, today, calendar),
+        "account_manager": current_manager(participant),
+        "representatives": services.authorized_representatives(participant),
+        "facts": participant_registration_facts(participant) if application.kind == ApplicationKind.INITIAL else None,
+        "timeline": AuditEvent.objects.for_object(application).select_related("actor").order_by("-created_at", "-id")[:200],
+        "can_start_review": application.can_move_to(ApplicationStatus.UNDER_REVIEW),
+        "in_review": in_review,
+        "action_errors": action_errors,
+        "request_info_form": forms.get("request_info_form") or RequestInfoForm(),
+        "approve_form": forms.get("approve_form") or ApproveForm(),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "start_review_error": forms.get("start_review_error", ""),
+        "error_section": error_section,
+        "document_error": document_error,  # (document pk, bound form) of a refused document review
+    }
+    return render(request, "workspace/registration/review.html", context, status=status)
+
+
+class ApplicationReviewView(StaffRequiredMixin, View):
+    def get(self, request, reference):
+        return review_page(request, _get_application(request, reference))
+
+
+class _ApplicationActionView(StaffRequiredMixin, View):
+    """POST one form of the review page; success redirects with a message, an error re-renders the page (400)."""
+
+    form_class = None
+    form_name = ""
+    section = ""
+
+    def get(self, request, reference):
+        return redirect(_get_application(request, reference).get_absolute_url())
+
+    def perform(self, request, application, form) -> str:
+        raise NotImplementedError
+
+    def post(self, request, reference):
+        application = _get_application(request, reference)
+        form = self.form_class(request.POST)
+        if form.is_valid():
+            try:
+                message = self.perform(request, application, form)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, message)
+                return redirect(application.get_absolute_url())
+        return review_page(request, application, status=400, error_section=self.section, **{self.form_name: form})
+
+
+class ApplicationStartReviewView(StaffRequiredMixin, View):
+    def get(self, request, reference):
+        return redirect(_get_application(request, reference).get_absolute_url())
+
+    def post(self, request, reference):
+        application = _get_application(request, reference)
+        try:
+            services.application_start_review(actor=request.user, application=application)
+        except DomainError as error:
+            return review_page(request, application, status=400, error_section="actions", start_review_error=str(error))
+        messages.success(
+            request, f"You started the review of {application.reference}. Accept or reject each document, then decide."
+        )
+        return redirect(application.get_absolute_url())
+
+
+class ApplicationRequestInfoView(_ApplicationActionView):
+    form_class = RequestInfoForm
+    form_name = "request_info_form"
+    section = "request-info"
+
+    def perform(self, request, application, form):
+        services.application_request_info(actor=request.user, application=application, message=form.cleaned_data["message"])
+        return (
+            f"Information requested on {application.reference}. The Authorized Representatives were emailed "
+            "(copy to the Account Manager); the review clock is paused until they resubmit."
+        )
+
+
+class ApplicationApproveView(_ApplicationActionView):
+    form_class = ApproveForm
+    form_name = "approve_form"
+    section = "approve"
+
+    def perform(self, request, application, form):
+        approved = services.application_approve(actor=request.user, application=application, reason=form.cleaned_data["note"])
+        text = f"{approved.reference} is approved and applied to {approved.participant.short_name}."
+        if approved.requires_testing:
+            text += " It requires market testing: qualification can enroll the MP in a flight."
+        return text
+
+
+class ApplicationRejectView(_ApplicationActionView):
+    form_class = RejectForm
+    form_name = "reject_form"
+    section = "reject"
+
+    def perform(self, request, application, form):
+        services.application_reject(actor=request.user, application=application, reason=form.cleaned_data["reason"])
+        return f"{application.reference} is rejected. The Authorized Representatives were emailed the reason."
+
+
+class DocumentDownloadView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        document = document_get_for_user(request.user, pk)
+        return private_file_response(document.file, filename=document.original_name, content_type=document.content_type)
+
+
+class DocumentReviewView(StaffRequiredMixin, View):
+    """Accept or reject one document version (a rejection needs a reason)."""
+
+    def get(self, request, pk):
+        document = document_get_for_user(request.user, pk)
+        return redirect(document.line.application.get_absolute_url())
+
+    def post(self, request, pk):
+        document = document_get_for_user(request.user, pk)
+        application = _get_application(request, document.line.application.reference)
+        form = DocumentReviewForm(request.POST)
+        if form.is_valid():
+            accept = form.cleaned_data["decision"] == DocumentReviewForm.ACCEPT
+            try:
+                services.document_review(
+                    actor=request.user, document=document, accept=accept, reason=form.cleaned_data["reason"]
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                verb = "accepted" if accept else "rejected"
+                messages.success(request, f"{document.line.requirement.name}: {document.original_name} (v{document.version}) {verb}.")
+                return redirect(f"{application.get_absolute_url()}#line-{document.line_id}")
+        return review_page(
+            request, application, status=400, error_section=f"line-{document.line_id}", document_error=(document.pk, form)
+        )
+
+
+# --- registration facts ----------------------------------------------------------------------------------
+
+
+def can_edit_facts(user) -> bool:
+    return user.is_superuser or user.has_perm(FACTS_PERMISSION)
+
+
+class RegistrationFactsView(StaffRequiredMixin, View):
+    """SFA, PUCT certification and QSE Acknowledgement of one MP: what qualification reads."""
+
+    template_name = "workspace/registration/facts.html"
+
+    def _participant(self, pk):
+        return get_object_or_404(MarketParticipant.objects.prefetch_related("roles"), pk=pk)
+
+    def _forms(self, participant, bound=None):
+        sfa = SfaRecord.objects.filter(participant=participant).first()
+        puct = PuctCertification.objects.filter(participant=participant).first()
+        ack = QseAcknowledgement.objects.filter(participant=participant).select_related("qse").first()
+        forms = {
+            SfaForm.name: SfaForm(
+                initial={"signed_on": sfa.signed_on, "processed_by_legal": sfa.processed_by_legal} if sfa else None
+            ),
+            PuctForm.name: PuctForm(
+                initial={
+                    "certificate_number": puct.certificate_number,
+                    "issued_on": puct.issued_on,
+                    "expires_on": puct.expires_on,
+                    "received": puct.received_at is not None,
+                }
+                if puct
+                else None
+            ),
+            QseAcknowledgementForm.name: QseAcknowledgementForm(
+                participant=participant,
+                initial={
+                    "qse": ack.qse_id,
+                    "processed_by_legal": ack.processed_by_legal,
+                    "qse_qualified_to_serve_load": ack.qse_qualified_to_serve_load,
+                }
+                if ack
+                else None,
+            ),
+        }
+        if bound is not None:
+            forms[bound.name] = bound
+        return {"sfa": sfa, "puct": puct, "ack": ack, "forms": forms}
+
+    def _render(self, request, participant, bound=None, status=200):
+        records = self._forms(participant, bound)
+        forms = records.pop("forms")
+        can_edit = can_edit_facts(request.user)
+        if not can_edit:
+            for form in forms.values():
+                for field in form.fields.values():
+                    field.disabled = True
+        context = {
+            "participant": participant,
+            **records,
+            "sfa_form": forms[SfaForm.name],
+            "puct_form": forms[PuctForm.name],
+            "qse_form": forms[QseAcknowledgementForm.name],
+            "can_edit": can_edit,
+            "error_form": bound.name if bound is not None else "",
+            "applications": participant.applications.exclude(status=ApplicationStatus.DRAFT).order_by("-created_at")[:10],
+            "history": AuditEvent.objects.filter(participant=participant, verb__startswith="registration.")
+            .select_related("actor")
+            .order_by("-created_at", "-id")[:50],
+        }
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        return self._render(request, self._participant(pk))
+
+    def post(self, request, pk):
+        participant = self._participant(pk)
+        if not can_edit_facts(request.user):
+            raise PermissionDenied("Your role does not allow recording registration facts.")
+        form_class = FACT_FORMS.get(request.POST.get("form", ""))
+        if form_class is None:
+            messages.error(request, "That form was not recognised; nothing was saved.")
+            return redirect("workspace:participant-facts", pk=participant.pk)
+        kwargs = {"participant": participant} if form_class is QseAcknowledgementForm else {}
+        form = form_class(request.POST, **kwargs)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if form_class is SfaForm:
+                    services.sfa_record(
+                        actor=request.user, participant=participant, signed_on=data["signed_on"],
+                        processed_by_legal=data["processed_by_legal"],
+                    )
+                    text = "SFA recorded."
+                elif form_class is PuctForm:
+                    services.puct_record(
+                        actor=request.user, participant=participant, certificate_number=data["certificate_number"],
+                        issued_on=data["issued_on"], expires_on=data["expires_on"], received=data["received"],
+                    )
+                    text = f"PUCT certification {data['certificate_number'].strip()} recorded."
+                else:
+                    services.qse_acknowledgement_record(
+                        actor=request.user, participant=participant, qse=data["qse"],
+                        processed_by_legal=data["processed_by_legal"],
+                        qse_qualified_to_serve_load=data["qse_qualified_to_serve_load"],
+                    )
+                    text = f"QSE Acknowledgement recorded: {participant.short_name} → QSE {data['qse'].short_name}."
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"{participant.short_name}: {text}")
+                return redirect("workspace:participant-facts", pk=participant.pk)
+        return self._render(request, participant, bound=form, status=400)
+
+
+# --- inviting a potential MP ------------------------------------------------------------------------------
+
+
+class PotentialParticipantInviteView(StaffRequiredMixin, View):
+    """From a potential-MP contact: create the prospective MP and its first AR, and email an invitation."""
+
+    permission_required = "accounts.add_marketparticipant"
+    template_name = "workspace/registration/invite.html"
+
+    def _case(self, reference):
+        case = case_get_for_staff(reference)
+        if case.kind != CaseKind.POTENTIAL_MP:
+            raise Http404("Only a potential-MP contact can be turned into an invitation.")
+        return case
+
+    def _render(self, request, case, form, status=200):
+        return render(request, self.template_name, {"case": case, "form": form}, status=status)
+
+    def get(self, request, reference):
+        case = self._case(reference)
+        return self._render(request, case, InviteForm(initial=InviteForm.initial_for(case)))
+
+    def post(self, request, reference):
+        case = self._case(reference)
+        form = InviteForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if case.participant_id:
+                    raise DomainError(
+                        f"{case.reference} is already linked to {case.participant.short_name}: "
+                        "invite more people from that Market Participant's contacts instead."
+                    )
+                participant = services.potential_participant_invite(
+                    actor=request.user, case=case, legal_name=data["legal_name"].strip(),
+                    short_name=data["short_name"], contact_name=data["contact_name"].strip(),
+                    contact_email=data["contact_email"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"{participant.legal_name} ({participant.short_name}) was created as a prospective MP. "
+                    f"{data['contact_email']} is its Authorized Representative and was emailed an invitation "
+                    f"to set a password and start the registration. {case.reference} is resolved.",
+                )
+                return redirect(participant.get_absolute_url())
+        return self._render(request, case, form, status=400)

@@ -27,8 +27,8 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Absolute ceilings; the "same count for 5 and 60 MPs" tests catch N+1 regressions below them.
-MAX_QUERIES_WORKSPACE_HOME = 16
-MAX_QUERIES_PARTICIPANT_LIST = 12
+MAX_QUERIES_WORKSPACE_HOME = 20
+MAX_QUERIES_PARTICIPANT_LIST = 14
 MAX_QUERIES_PORTAL_HOME = 16  # home cards: AM, cases, registration
 
 

@@ -42,15 +42,16 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def screenshot(page):
+def snap(page, name: str) -> None:
     """Save a full-page screenshot under test-artifacts/ (for people to look at; not asserted)."""
     ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
-    def take(name: str):
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
-    return take
+@pytest.fixture
+def screenshot(page):
+    """``snap`` for the test's own ``page``."""
+    return lambda name: snap(page, name)
 
 
 def sign_in(page, email: str, password: str):
@@ -58,3 +59,8 @@ def sign_in(page, email: str, password: str):
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def nav(page):
+    """The main navigation bar (links there also appear in page content)."""
+    return page.get_by_role("navigation", name="Main navigation")

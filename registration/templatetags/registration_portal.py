@@ -1,0 +1,27 @@
+"""``{% registration_home_card %}``: the "Registration" card of the portal home page."""
+
+from django import template
+
+from registration.models import ApplicationKind
+from registration.selectors import application_summary
+from registration.views.portal import INITIAL_STATUSES, REVISION_STATUSES
+
+register = template.Library()
+
+
+@register.inclusion_tag("portal/registration/_home_card_body.html", takes_context=True)
+def registration_home_card(context):
+    request = context.get("request")
+    participant = context.get("participant")
+    if request is None or participant is None or not request.user.is_authenticated or request.user.is_staff:
+        return {"summary": None}
+    summary = application_summary(participant)
+    unregistered = participant.status in INITIAL_STATUSES
+    has_initial = any(a.kind == ApplicationKind.INITIAL for a in summary["active"])
+    return {
+        "summary": summary,
+        "participant": participant,
+        "can_start_initial": unregistered and not has_initial,
+        "unregistered": unregistered,
+        "can_start_revision": participant.status in REVISION_STATUSES,
+    }

@@ -140,6 +140,7 @@ CHANGE_FROM_REGISTRATION = {
 }
 
 
+@transaction.atomic
 def enrollment_from_application(*, actor: User, application: Application, flight: Flight, override_reason: str = "") -> list[Enrollment]:
     """Enroll from an approved initial registration (a new MP) or a revision that requires testing."""
     if application.status != ApplicationStatus.APPROVED:
@@ -276,14 +277,31 @@ def criteria_applies(enrollment: Enrollment) -> bool:
     return enrollment.participant_kind == ParticipantKind.NEW and enrollment.participant.has_role("LSE")
 
 
-def criteria_evaluate(participant: MarketParticipant, *, today: datetime.date | None = None) -> list[Criterion]:
-    """The three criteria, each read from the registration facts, met or missing, with its source."""
+def criteria_facts(participant: MarketParticipant) -> tuple:
+    """The MP's (SFA, PUCT certification, QSE Acknowledgement) as stored now, each None when missing.
+
+    Lists of many MPs pass their own pre-fetched triples to :func:`criteria_evaluate` instead
+    (see ``qualification.selectors.prefetched_criteria_facts``).
+    """
     from registration.models import PuctCertification, QseAcknowledgement, SfaRecord
 
+    return (
+        SfaRecord.objects.filter(participant=participant).first(),
+        PuctCertification.objects.filter(participant=participant).first(),
+        QseAcknowledgement.objects.filter(participant=participant).select_related("qse").first(),
+    )
+
+
+def criteria_evaluate(
+    participant: MarketParticipant, *, today: datetime.date | None = None, facts: tuple | None = None
+) -> list[Criterion]:
+    """The three criteria, each read from the registration facts, met or missing, with its source.
+
+    ``facts`` is an optional pre-fetched (SFA, PUCT, QSE Acknowledgement) triple; by default
+    :func:`criteria_facts` reads them.
+    """
     today = today or timezone.localdate()
-    sfa = SfaRecord.objects.filter(participant=participant).first()
-    puct = PuctCertification.objects.filter(participant=participant).first()
-    ack = QseAcknowledgement.objects.filter(participant=participant).select_related("qse").first()
+    sfa, puct, ack = facts if facts is not None else criteria_facts(participant)
 
     if sfa is None or not sfa.signed_on:
         sfa_c = Criterion("sfa", "Signed SFA processed by Legal", False, "No signed Standard Form Agreement is on file.", "Registration: SFA")
@@ -311,8 +329,11 @@ def criteria_evaluate(participant: MarketParticipant, *, today: datetime.date | 
     return [sfa_c, puct_c, ack_c]
 
 
-def letter_blockers(enrollment: Enrollment) -> list[str]:
-    """Why no letter can be generated now (empty when one can)."""
+def letter_blockers(enrollment: Enrollment, *, facts: tuple | None = None) -> list[str]:
+    """Why no letter can be generated now (empty when one can).
+
+    ``facts``: optional pre-fetched criteria facts, passed on to :func:`criteria_evaluate`.
+    """
     reasons = []
     if not enrollment.produces_letter:
         return [NO_LETTER_REASONS[enrollment.change_kind]]
@@ -324,7 +345,7 @@ def letter_blockers(enrollment: Enrollment) -> list[str]:
     elif enrollment.status != EnrollmentStatus.HANDED_OVER:
         reasons.append("The Flight Administrator has not handed the result to Retail Operations yet.")
     if criteria_applies(enrollment):
-        reasons += [f"{c.label}: {c.detail}" for c in criteria_evaluate(enrollment.participant) if not c.met]
+        reasons += [f"{c.label}: {c.detail}" for c in criteria_evaluate(enrollment.participant, facts=facts) if not c.met]
     return reasons
 
 
@@ -418,7 +439,9 @@ def letter_issue(
     )
     from .tasks import send_letter_deliveries
 
-    transaction.on_commit(lambda: send_letter_deliveries.delay(letter_id=letter.pk))
+    # robust: the letter is committed; a broker error, or a retry raised by the eagerly run task, must not turn
+    # it into an error. Unsent deliveries stay pending, with the attempt and error shown, for the retry.
+    transaction.on_commit(lambda: send_letter_deliveries.delay(letter_id=letter.pk), robust=True)
     if enrollment.participant_kind == ParticipantKind.NEW:
         production_onboarding_start(actor=actor, enrollment=enrollment)
     return letter
@@ -455,7 +478,9 @@ def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
     )
     from .tasks import send_letter_deliveries
 
-    transaction.on_commit(lambda: send_letter_deliveries.delay(letter_id=delivery.letter_id, delivery_ids=[delivery.pk]))
+    transaction.on_commit(
+        lambda: send_letter_deliveries.delay(letter_id=delivery.letter_id, delivery_ids=[delivery.pk]), robust=True
+    )
     return delivery
 
 

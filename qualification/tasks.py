@@ -28,14 +28,15 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
     letter = QualificationLetter.objects.select_related("enrollment__participant", "enrollment__flight").get(pk=letter_id)
     pdf = letter.pdf.read()
     letter.pdf.close()
-    sent, retry = 0, False
+    sent, retry, failed = 0, False, []
     connection = get_connection()
     with connection:
         while True:
             with transaction.atomic():
+                # A recipient that failed in this run waits for the retry; it does not hold back the others.
                 pending = LetterDelivery.objects.select_for_update(skip_locked=True).filter(
                     letter=letter, status=LetterDelivery.Status.PENDING
-                )
+                ).exclude(pk__in=failed)
                 if delivery_ids:
                     pending = pending.filter(pk__in=delivery_ids)
                 delivery = pending.order_by("pk").first()
@@ -64,7 +65,8 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
                     else:
                         retry = True
                     delivery.save(update_fields=["attempts", "last_error", "status"])
-                    break
+                    failed.append(delivery.pk)
+                    continue
                 delivery.status = LetterDelivery.Status.SENT
                 delivery.sent_at = timezone.now()
                 delivery.message_id = message_id

@@ -95,3 +95,21 @@ def lead(db):
 @pytest.fixture
 def staff_user(db):
     return StaffFactory(groups=["Account Manager"])
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    """An SMTP sink on 127.0.0.1 that Django's SMTP backend sends to (see tests/mail.py)."""
+    from .mail import smtp_sink_running
+
+    with smtp_sink_running(settings) as handler:
+        yield handler
+
+
+@pytest.fixture
+def celery_worker_thread():
+    """A real Celery worker in a thread, on a queue of its own (see tests/mail.py); mark the test ``redis``."""
+    from .mail import celery_worker_running
+
+    with celery_worker_running() as worker:
+        yield worker

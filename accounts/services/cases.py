@@ -297,7 +297,7 @@ def case_reply(
     A staff reply is the first response if none came before. A participant
     reply to a case Waiting on Participant puts it back In Progress.
     """
-    case = Case.objects.select_for_update().select_related("submitted_by", "assignee").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("submitted_by", "assignee").get(pk=case.pk)
     if not body.strip():
         raise DomainError("Write a message before sending.")
     if internal and not actor.is_staff:
@@ -375,7 +375,12 @@ def case_transition(
 ) -> Case:
     """Move a case along :data:`CASE_TRANSITIONS`, keeping the SLA clock and timestamps right."""
     now = now or timezone.now()
-    case = Case.objects.select_for_update().select_related("submitted_by", "assignee", "participant").get(pk=case.pk)
+    # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins select_related makes.
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("submitted_by", "assignee", "participant")
+        .get(pk=case.pk)
+    )
     old = case.status
     if old == to_status:
         raise DomainError(f"{case.reference} is already {case.get_status_display()}.")
@@ -664,7 +669,7 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
         if state == case.sla_state:
             continue
         with transaction.atomic():
-            locked = Case.objects.select_for_update().select_related("assignee", "participant").get(pk=case.pk)
+            locked = Case.objects.select_for_update(of=("self",)).select_related("assignee", "participant").get(pk=case.pk)
             old = locked.sla_state
             locked.sla_state = state
             fields = ["sla_state"]

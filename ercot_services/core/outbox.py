@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 from django.db import transaction
 
 from .models import OutboundEmail
 
+_suppressed = threading.local()
+
+
+@contextlib.contextmanager
+def outbox_suppressed():
+    """Write history without emailing anyone (demo data, imports): :func:`email_queue` queues nothing."""
+    previous = getattr(_suppressed, "active", False)
+    _suppressed.active = True
+    try:
+        yield
+    finally:
+        _suppressed.active = previous
+
 
 def email_queue(*, key: str, to: list[str], subject: str, body: str, cc: list[str] | None = None) -> OutboundEmail | None:
-    """Write the outbox row (unless this key was queued before) and send it once the transaction commits."""
+    """Write the outbox row (unless this key was queued before) and send it once the transaction commits.
+
+    Returns ``None`` (and writes nothing) when there is no recipient or inside :func:`outbox_suppressed`.
+    """
     to = sorted({address.strip().lower() for address in to if address})
     cc = sorted({address.strip().lower() for address in (cc or []) if address} - set(to))
-    if not to:
+    if not to or getattr(_suppressed, "active", False):
         return None
     email, created = OutboundEmail.objects.get_or_create(
         key=key[:200], defaults={"to": to, "cc": cc, "subject": subject[:255], "body": body}
@@ -19,5 +38,7 @@ def email_queue(*, key: str, to: list[str], subject: str, body: str, cc: list[st
     if created:
         from .tasks import send_outbound_email
 
-        transaction.on_commit(lambda: send_outbound_email.delay(email_id=email.pk))
+        # robust: the caller's work is committed; a broker or SMTP failure (eager mode) must not turn it into an
+        # error. The row stays pending, with the attempt counted, for the retry.
+        transaction.on_commit(lambda: send_outbound_email.delay(email_id=email.pk), robust=True)
     return email

@@ -1,22 +1,642 @@
-"""PLACEHOLDER: being written; replace this whole module."""
-from django.http import Http404
+"""Workspace (staff) qualification pages (seed 004): flights and their board, enrolling an MP, the
+enrollment page and its actions, the Retail Operations queue and the letter delivery report.
+
+Who does what follows the seed: the Flight Administrator records results and hands them to Retail
+Operations; Retail Operations (or the Client Services Lead) checks the criteria, issues letters,
+records changes that produce none, resends deliveries and follows certificates and connectivity.
+
+Views stay thin: they read through ``qualification.selectors``, write through
+``qualification.services``, and turn a ``DomainError`` into a form error shown on the page
+(status 400) with what was typed kept.
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
+from django.views.generic import TemplateView
+
+from accounts.roles import StaffGroup
+from ercot_services.core.downloads import private_file_response
+from ercot_services.core.models import AuditEvent, DomainError
+from ercot_services.core.permissions import StaffRequiredMixin
+
+from .. import selectors, services
+from ..forms import (
+    CertificateAdvanceForm,
+    ConnectivityRecordForm,
+    EnrollmentForm,
+    FlightForm,
+    IssueLetterForm,
+    ResultForm,
+    WithdrawForm,
+)
+from ..models import (
+    CERTIFICATE_TRANSITIONS,
+    NO_LETTER_REASONS,
+    CertificateRequest,
+    CertificateStatus,
+    ChangeKind,
+    ConnectivityTest,
+    Enrollment,
+    EnrollmentStatus,
+    Flight,
+    LetterDelivery,
+    ParticipantKind,
+    QualificationLetter,
+)
+
+# --- who may do what ----------------------------------------------------------------------------------------
+
+LETTER_GROUPS = (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD)
+ENROLL_GROUPS = (StaffGroup.FLIGHT_ADMINISTRATOR, StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD)
 
 
-class _Placeholder(View):
+def _in_groups(user, names) -> bool:
+    return user.is_superuser or user.groups.filter(name__in=names).exists()
+
+
+def is_flight_administrator(user) -> bool:
+    return services.is_flight_administrator(user)
+
+
+def is_retail_operations(user) -> bool:
+    """Retail Operations, the Client Services Lead or a superuser: letters and what follows them."""
+    return _in_groups(user, LETTER_GROUPS)
+
+
+def can_enroll(user) -> bool:
+    return _in_groups(user, ENROLL_GROUPS)
+
+
+FLIGHT_ADMIN_ONLY = "Only a Flight Administrator records testing results and hands them to Retail Operations."
+RETAIL_OPS_ONLY = "Only Retail Operations (or the Client Services Lead) issues letters and records changes without one."
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+# --- flights ---------------------------------------------------------------------------------------------------
+
+
+class FlightListView(StaffRequiredMixin, TemplateView):
+    """Current and past flights with their dates, deadlines, status and enrollments by status."""
+
+    template_name = "workspace/qualification/flights.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        flights = selectors.flight_list()
+        context.update(
+            current=flights["current"],
+            past=flights["past"],
+            columns=selectors.BOARD_COLUMNS,
+            can_create=is_flight_administrator(self.request.user),
+            today=timezone.localdate(),
+            section="flights",
+        )
+        return context
+
+
+class FlightCreateView(StaffRequiredMixin, View):
+    template_name = "workspace/qualification/flight_new.html"
+
     def dispatch(self, request, *args, **kwargs):
-        raise Http404
+        if request.user.is_authenticated and request.user.is_staff and not is_flight_administrator(request.user):
+            raise PermissionDenied("Only a Flight Administrator creates flights.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _render(self, request, form, status=200):
+        return render(request, self.template_name, {"form": form, "section": "flights"}, status=status)
+
+    def get(self, request):
+        return self._render(request, FlightForm())
+
+    def post(self, request):
+        form = FlightForm(request.POST)
+        if form.is_valid():
+            try:
+                flight = services.flight_create(actor=request.user, **form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"{flight} created: it starts {flight.start_date:%B %d, %Y}; enrollment closes "
+                    f"{flight.application_deadline:%B %d, %Y}.",
+                )
+                return redirect(flight.get_absolute_url())
+        return self._render(request, form, status=400)
 
 
-FlightListView = _Placeholder
-FlightCreateView = _Placeholder
-FlightBoardView = _Placeholder
-EnrollmentCreateView = _Placeholder
-EnrollmentDetailView = _Placeholder
-EnrollmentActionView = _Placeholder
-RetailOperationsQueueView = _Placeholder
-LetterReportView = _Placeholder
-LetterDownloadView = _Placeholder
-DeliveryResendView = _Placeholder
-CertificateAdvanceView = _Placeholder
-ConnectivityRecordView = _Placeholder
+class FlightBoardView(StaffRequiredMixin, TemplateView):
+    """A flight's enrollments as cards in status columns."""
+
+    template_name = "workspace/qualification/board.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        flight = selectors.flight_get(kwargs["name"])
+        columns = selectors.flight_board(flight)
+        today = timezone.localdate()
+        context.update(
+            flight=flight,
+            columns=columns,
+            total=sum(len(c.cards) for c in columns),
+            can_enroll=can_enroll(self.request.user),
+            enrollment_closed=today > flight.application_deadline,
+            today=today,
+            section="flights",
+        )
+        return context
+
+
+# --- enrolling an MP --------------------------------------------------------------------------------------------
+
+
+class EnrollmentCreateView(StaffRequiredMixin, View):
+    """Enroll an MP in a flight, by hand or from an approved registration; late only with a Flight
+    Administrator's recorded reason (the service refuses otherwise and says which deadline passed)."""
+
+    template_name = "workspace/qualification/enrollment_new.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff and not can_enroll(request.user):
+            raise PermissionDenied("Enrolling MPs in flights is for the Flight Administrator and Retail Operations.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def _form(self, request, data=None, initial=None):
+        return EnrollmentForm(data, initial=initial, show_override=is_flight_administrator(request.user))
+
+    def _render(self, request, form, status=200):
+        flight_id = form["flight"].value()
+        back_flight = Flight.objects.filter(pk=flight_id).first() if str(flight_id or "").isdigit() else None
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": form,
+                "back_flight": back_flight,
+                "is_flight_administrator": is_flight_administrator(request.user),
+                "section": "flights",
+            },
+            status=status,
+        )
+
+    def get(self, request):
+        initial = {}
+        flight_name = request.GET.get("flight", "")
+        if flight_name:
+            flight = Flight.objects.filter(name=flight_name).first()
+            if flight is not None:
+                initial["flight"] = flight.pk
+        participant = request.GET.get("participant", "")
+        if participant.isdigit():
+            initial["participant"] = int(participant)
+        application = request.GET.get("application", "")
+        if application.isdigit():
+            initial["application"] = int(application)
+        return self._render(request, self._form(request, initial=initial))
+
+    def post(self, request):
+        form = self._form(request, request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["from_application"]:
+                    enrollments = services.enrollment_from_application(
+                        actor=request.user, application=data["application"], flight=data["flight"],
+                        override_reason=data.get("override_reason", ""),
+                    )
+                else:
+                    enrollments = [
+                        services.enrollment_create(
+                            actor=request.user, flight=data["flight"], participant=data["participant"],
+                            participant_kind=data["participant_kind"], change_kind=data["change_kind"],
+                            application=data["application"], override_reason=data.get("override_reason", ""),
+                        )
+                    ]
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                first = enrollments[0]
+                what = ", ".join(e.get_change_kind_display().lower() for e in enrollments)
+                text = f"{first.participant.short_name} is enrolled in {first.flight} ({what})."
+                if first.late_override_reason:
+                    text += " Enrolled after the deadline; your reason is recorded."
+                messages.success(request, text)
+                return redirect(first.flight.get_absolute_url() if len(enrollments) > 1 else first.get_absolute_url())
+        return self._render(request, form, status=400)
+
+
+# --- the enrollment page -------------------------------------------------------------------------------------------
+
+
+def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error_section: str = "", **forms):
+    """Render the enrollment page; an action view passes its bound form (with errors) to show it in place."""
+    user = request.user
+    flight_admin = is_flight_administrator(user)
+    retail_ops = is_retail_operations(user)
+    result = getattr(enrollment, "result", None)
+    letter = getattr(enrollment, "letter", None)
+    criteria = selectors.enrollment_criteria(enrollment)
+    blockers = selectors.enrollment_blockers(enrollment) if enrollment.produces_letter and letter is None else []
+    can_issue = (
+        enrollment.produces_letter
+        and letter is None
+        and enrollment.status == EnrollmentStatus.HANDED_OVER
+        and not blockers
+    )
+    recipients = []
+    if enrollment.produces_letter and letter is None and result is not None and result.completed:
+        recipients = services.letter_recipients(enrollment)
+    result_editable = enrollment.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.TESTING, EnrollmentStatus.FAILED)
+    result_form = forms.get("result_form")
+    if result_form is None and flight_admin and result_editable:
+        result_form = ResultForm(enrollment=enrollment, partners=selectors.trading_partner_choices(enrollment))
+    certificates = selectors.enrollment_certificates(enrollment)
+    for certificate in certificates:
+        certificate.next_statuses = [(s, CertificateStatus(s).label) for s in sorted(CERTIFICATE_TRANSITIONS[certificate.status])]
+    tests = selectors.enrollment_connectivity_tests(enrollment)
+    connectivity_forms = forms.get("connectivity_forms", {})
+    for test in tests:
+        test.record_form = connectivity_forms.get(test.pk) or ConnectivityRecordForm(prefix=f"ct{test.pk}")
+        test.can_record = test.status != ConnectivityTest.Status.PASSED
+    context = {
+        "enrollment": enrollment,
+        "participant": enrollment.participant,
+        "flight": enrollment.flight,
+        "result": result,
+        "letter": letter,
+        "deliveries": selectors.enrollment_deliveries(enrollment),
+        "criteria": criteria,
+        "criteria_met": criteria is not None and all(c.met for c in criteria),
+        "blockers": blockers,
+        "can_issue": can_issue,
+        "recipients": recipients,
+        "recipients_to": [r for r in recipients if r["kind"] == LetterDelivery.Kind.TO],
+        "recipients_copy": [r for r in recipients if r["kind"] == LetterDelivery.Kind.COPY],
+        "no_letter_reason": NO_LETTER_REASONS.get(enrollment.change_kind),
+        "is_service_provider_change": enrollment.change_kind == ChangeKind.SERVICE_PROVIDER,
+        "is_new": enrollment.participant_kind == ParticipantKind.NEW,
+        "is_flight_administrator": flight_admin,
+        "is_retail_operations": retail_ops,
+        "result_editable": result_editable,
+        "result_form": result_form,
+        "can_start_testing": enrollment.can_move_to(EnrollmentStatus.TESTING) and enrollment.status == EnrollmentStatus.ENROLLED,
+        "can_hand_over": enrollment.status == EnrollmentStatus.TESTING and result is not None and result.completed,
+        "can_withdraw": enrollment.can_move_to(EnrollmentStatus.WITHDRAWN),
+        "can_record_no_letter": not enrollment.produces_letter and enrollment.status == EnrollmentStatus.HANDED_OVER,
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
+        "issue_form": forms.get("issue_form") or IssueLetterForm(),
+        "action_error": forms.get("action_error", ""),
+        "certificates": certificates,
+        "connectivity_tests": tests,
+        "timeline": AuditEvent.objects.for_object(enrollment).select_related("actor").order_by("-created_at", "-id")[:200],
+        "error_section": error_section,
+        "section": "flights",
+    }
+    return render(request, "workspace/qualification/enrollment.html", context, status=status)
+
+
+class EnrollmentDetailView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        return enrollment_page(request, selectors.enrollment_get_for_staff(pk))
+
+
+class EnrollmentActionView(StaffRequiredMixin, View):
+    """POST one action of the enrollment page (``<action>`` in the URL): success redirects with a message,
+    a refusal re-renders the page (400) with the reason next to the form and what was typed kept."""
+
+    # action slug → (method name, who may, what others are told)
+    ACTIONS = {
+        "start-testing": ("start_testing", is_flight_administrator, FLIGHT_ADMIN_ONLY),
+        "result": ("result", is_flight_administrator, FLIGHT_ADMIN_ONLY),
+        "hand-over": ("hand_over", is_flight_administrator, FLIGHT_ADMIN_ONLY),
+        "withdraw": ("withdraw", is_flight_administrator, "Only a Flight Administrator withdraws an enrollment."),
+        "issue-letter": ("issue_letter", is_retail_operations, RETAIL_OPS_ONLY),
+        "record-no-letter": ("record_no_letter", is_retail_operations, RETAIL_OPS_ONLY),
+    }
+
+    def _action(self, action):
+        if action not in self.ACTIONS:
+            raise Http404("No such action.")
+        return self.ACTIONS[action]
+
+    def get(self, request, pk, action):
+        self._action(action)
+        return redirect("workspace:enrollment-detail", pk=pk)
+
+    def post(self, request, pk, action):
+        method, allowed, refusal = self._action(action)
+        if not allowed(request.user):
+            raise PermissionDenied(refusal)
+        enrollment = selectors.enrollment_get_for_staff(pk)
+        return getattr(self, method)(request, enrollment)
+
+    # Each action: call the service; on DomainError re-render with the error where the form is.
+
+    def _done(self, request, enrollment, text, anchor=""):
+        messages.success(request, text)
+        return redirect(enrollment.get_absolute_url() + anchor)
+
+    def _refused(self, request, enrollment, section, error, **forms):
+        if not forms:
+            forms = {"action_error": str(error)}
+        return enrollment_page(request, enrollment, status=400, error_section=section, **forms)
+
+    def start_testing(self, request, enrollment):
+        try:
+            services.enrollment_start_testing(actor=request.user, enrollment=enrollment)
+        except DomainError as error:
+            return self._refused(request, enrollment, "testing", error)
+        return self._done(request, enrollment, f"{enrollment.participant.short_name} is now testing in {enrollment.flight}.")
+
+    def result(self, request, enrollment):
+        form = ResultForm(request.POST, enrollment=enrollment, partners=selectors.trading_partner_choices(enrollment))
+        if form.is_valid():
+            data = form.cleaned_data
+            completed = data["outcome"] == ResultForm.COMPLETED
+            try:
+                services.result_record(
+                    actor=request.user, enrollment=enrollment, completed=completed,
+                    trading_partners=data["trading_partners"], business_functions=data["business_functions"],
+                    tested_on=data["tested_on"], notes=data["notes"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                if completed:
+                    text = (
+                        f"Result recorded: {enrollment.participant.short_name} completed testing with "
+                        f"{len(data['trading_partners'])} trading partner(s). Hand it over to Retail Operations when ready."
+                    )
+                else:
+                    text = f"Result recorded: {enrollment.participant.short_name} failed testing."
+                return self._done(request, enrollment, text, "#testing")
+        return enrollment_page(request, enrollment, status=400, error_section="testing", result_form=form)
+
+    def hand_over(self, request, enrollment):
+        try:
+            services.result_hand_over(actor=request.user, enrollment=enrollment)
+        except DomainError as error:
+            return self._refused(request, enrollment, "testing", error)
+        return self._done(
+            request, enrollment,
+            f"Handed over to Retail Operations: {enrollment.participant.short_name} is in their queue and they were emailed.",
+        )
+
+    def withdraw(self, request, enrollment):
+        form = WithdrawForm(request.POST)
+        if form.is_valid():
+            try:
+                services.enrollment_withdraw(actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"])
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                return self._done(request, enrollment, f"{enrollment.participant.short_name} was withdrawn from {enrollment.flight}.")
+        return enrollment_page(request, enrollment, status=400, error_section="withdraw", withdraw_form=form)
+
+    def issue_letter(self, request, enrollment):
+        form = IssueLetterForm(request.POST)
+        if form.is_valid():
+            try:
+                letter = services.letter_issue(
+                    actor=request.user, enrollment=enrollment, effective_date=form.cleaned_data["effective_date"]
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                count = letter.deliveries.count()
+                text = f"Letter {letter.number} generated and queued to {count} recipient{'s' if count != 1 else ''}."
+                if enrollment.participant_kind == ParticipantKind.NEW:
+                    text += (
+                        " A production certificate was requested and a Service Desk request opened for "
+                        "production connectivity testing."
+                    )
+                return self._done(request, enrollment, text, "#letter")
+        return enrollment_page(request, enrollment, status=400, error_section="letter", issue_form=form)
+
+    def record_no_letter(self, request, enrollment):
+        try:
+            services.enrollment_record_without_letter(actor=request.user, enrollment=enrollment)
+        except DomainError as error:
+            return self._refused(request, enrollment, "letter", error)
+        text = f"Recorded without a letter: {NO_LETTER_REASONS.get(enrollment.change_kind, '')}"
+        if enrollment.change_kind == ChangeKind.SERVICE_PROVIDER:
+            text += " A Service Desk request for production connectivity testing was opened."
+        return self._done(request, enrollment, text)
+
+
+# --- letters, deliveries, certificates, connectivity ------------------------------------------------------------------
+
+
+class LetterDownloadView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        letter = get_object_or_404(QualificationLetter.objects.select_related("enrollment__participant"), pk=pk)
+        return private_file_response(letter.pdf, filename=letter.filename, content_type="application/pdf")
+
+
+class _RetailOperationsPostView(StaffRequiredMixin, View):
+    """A POST-only action of Retail Operations (the Lead, a superuser)."""
+
+    refusal = RETAIL_OPS_ONLY
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_staff and request.method == "POST":
+            if not is_retail_operations(request.user):
+                raise PermissionDenied(self.refusal)
+        return super().dispatch(request, *args, **kwargs)
+
+
+class DeliveryResendView(_RetailOperationsPostView):
+    refusal = "Only Retail Operations (or the Client Services Lead) resends letters."
+
+    def _delivery(self, pk):
+        return get_object_or_404(LetterDelivery.objects.select_related("letter__enrollment"), pk=pk)
+
+    def get(self, request, pk):
+        return redirect(self._delivery(pk).letter.enrollment.get_absolute_url() + "#letter")
+
+    def post(self, request, pk):
+        delivery = self._delivery(pk)
+        back = _safe_next(request, delivery.letter.enrollment.get_absolute_url() + "#letter")
+        try:
+            services.delivery_resend(actor=request.user, delivery=delivery)
+        except DomainError as error:
+            messages.error(request, f"Could not resend to {delivery.email}: {error}")
+        else:
+            messages.success(request, f"Letter {delivery.letter.number} is being sent again to {delivery.name} <{delivery.email}>.")
+        return redirect(back)
+
+
+class CertificateAdvanceView(_RetailOperationsPostView):
+    refusal = "Only Retail Operations (or the Client Services Lead) moves a certificate request on."
+
+    def _certificate(self, pk):
+        return get_object_or_404(CertificateRequest.objects.select_related("participant", "enrollment"), pk=pk)
+
+    def _back(self, certificate):
+        if certificate.enrollment_id:
+            return certificate.enrollment.get_absolute_url() + "#certificates"
+        return certificate.participant.get_absolute_url()
+
+    def get(self, request, pk):
+        return redirect(self._back(self._certificate(pk)))
+
+    def post(self, request, pk):
+        certificate = self._certificate(pk)
+        form = CertificateAdvanceForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose the status the certificate moves to (issued or installed).")
+            return redirect(self._back(certificate))
+        try:
+            certificate = services.certificate_advance(actor=request.user, request=certificate, to_status=form.cleaned_data["to_status"])
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"The production certificate of {certificate.participant.short_name} is now {certificate.get_status_display().lower()}.")
+        return redirect(self._back(certificate))
+
+
+class ConnectivityRecordView(_RetailOperationsPostView):
+    refusal = "Only Retail Operations (or the Client Services Lead) records production connectivity tests."
+
+    def _test(self, pk):
+        return get_object_or_404(ConnectivityTest.objects.select_related("participant", "enrollment"), pk=pk)
+
+    def _back(self, test):
+        if test.enrollment_id:
+            return test.enrollment.get_absolute_url() + "#connectivity"
+        return test.participant.get_absolute_url()
+
+    def get(self, request, pk):
+        return redirect(self._back(self._test(pk)))
+
+    def post(self, request, pk):
+        test = self._test(pk)
+        form = ConnectivityRecordForm(request.POST, prefix=f"ct{test.pk}")
+        if form.is_valid():
+            passed = form.cleaned_data["outcome"] == ConnectivityRecordForm.PASSED
+            try:
+                test = services.connectivity_test_record(actor=request.user, test=test, passed=passed, notes=form.cleaned_data["notes"])
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                text = f"Production connectivity test of {test.participant.short_name}: {test.get_status_display().lower()}."
+                if passed:
+                    test.participant.refresh_from_db(fields=["status"])
+                    text += f" {test.participant.short_name} is {test.participant.get_status_display().lower()}."
+                messages.success(request, text)
+                return redirect(self._back(test))
+        if test.enrollment_id:
+            enrollment = selectors.enrollment_get_for_staff(test.enrollment_id)
+            return enrollment_page(
+                request, enrollment, status=400, error_section="connectivity", connectivity_forms={test.pk: form}
+            )
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(self._back(test))
+
+
+# --- the Retail Operations queue and the letter report ------------------------------------------------------------------
+
+
+class RetailOperationsQueueView(StaffRequiredMixin, TemplateView):
+    """Handed-over results: ready for a letter, blocked by the criteria (with the reasons), record only."""
+
+    template_name = "workspace/qualification/retail_ops_queue.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queue = selectors.retail_operations_queue()
+        context.update(
+            ready=queue["ready"],
+            blocked=queue["blocked"],
+            no_letter=queue["no_letter"],
+            is_retail_operations=is_retail_operations(self.request.user),
+            section="retail-ops",
+        )
+        return context
+
+
+CSV_COLUMNS = [
+    "letter", "issued_on", "participant", "flight", "recipient_email", "recipient_name", "kind", "capacity",
+    "status", "attempts", "sent_at", "message_id", "last_error",
+]
+
+
+class LetterReportView(StaffRequiredMixin, TemplateView):
+    """Letters with their deliveries sent / pending / failed; failures with the error and a resend button; CSV."""
+
+    template_name = "workspace/qualification/letters.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return self.csv(request)
+        return super().get(request, *args, **kwargs)
+
+    def _failed_only(self) -> bool:
+        return self.request.GET.get("failed") in ("1", "on", "true", "yes")
+
+    def csv(self, request):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="letter-deliveries-{stamp}.csv"'
+        response["Cache-Control"] = "private, no-store"
+        writer = csv.writer(response)
+        writer.writerow(CSV_COLUMNS)
+        for d in selectors.delivery_rows(failed_only=self._failed_only()).iterator(chunk_size=500):
+            letter = d.letter
+            writer.writerow(
+                [
+                    letter.number, letter.issued_on.isoformat(), letter.enrollment.participant.short_name,
+                    str(letter.enrollment.flight), d.email, d.name, d.get_kind_display(), d.capacity, d.get_status_display(),
+                    d.attempts, timezone.localtime(d.sent_at).isoformat(timespec="seconds") if d.sent_at else "",
+                    d.message_id, d.last_error,
+                ]
+            )
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        failed_only = self._failed_only()
+        letters = selectors.letter_report(failed_only=failed_only)
+        context.update(
+            letters=letters,
+            failed_only=failed_only,
+            totals={
+                "sent": sum(l.n_sent for l in letters),
+                "pending": sum(l.n_pending for l in letters),
+                "failed": sum(l.n_failed for l in letters),
+            },
+            is_retail_operations=is_retail_operations(self.request.user),
+            section="letters",
+        )
+        return context
+
+
+__all__ = [
+    "CertificateAdvanceView",
+    "ConnectivityRecordView",
+    "DeliveryResendView",
+    "EnrollmentActionView",
+    "EnrollmentCreateView",
+    "EnrollmentDetailView",
+    "FlightBoardView",
+    "FlightCreateView",
+    "FlightListView",
+    "LetterDownloadView",
+    "LetterReportView",
+    "RetailOperationsQueueView",
+]

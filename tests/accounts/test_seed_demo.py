@@ -22,10 +22,7 @@ from accounts.models import (
 from accounts.roles import StaffGroup
 from ercot_services.core.models import AuditEvent
 
-
-pytestmark = [
-    pytest.mark.django_db,
-]
+pytestmark = pytest.mark.django_db
 
 DEMO_PASSWORD = "demo-pass-2026"
 # The six TDSPs named in the design notes, as they appear in legal names.

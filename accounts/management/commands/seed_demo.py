@@ -50,7 +50,11 @@ from accounts.services import (
     participant_update,
 )
 from accounts.management.seed_cases import seed_cases
+from registration.management.seed_registration import seed_registration
+from registration.models import Application
+from qualification.management.seed_qualification import seed_qualification
 from ercot_services.core.models import AuditEvent
+from qualification.models import QualificationLetter
 
 SEED = 2026
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -526,6 +530,8 @@ def _counts() -> dict[str, int]:
         "memberships": Membership.objects.count(),
         "audit events": AuditEvent.objects.count(),
         "cases": Case.objects.count(),
+        "applications": Application.objects.count(),
+        "letters": QualificationLetter.objects.count(),
     }
 
 
@@ -559,6 +565,8 @@ class Command(BaseCommand):
             seed_assignments(ctx)
             seed_contacts(ctx)
             seed_cases(ctx)
+            seed_registration(ctx)
+            seed_qualification(ctx)
             # Later sections (registrations, flights, notices) go here.
         collect_portal_signins(ctx)
         self._report(ctx, before, _counts(), time.monotonic() - started)

@@ -1,0 +1,125 @@
+"""Fixtures for the case (inquiry/dispute) tests: categories, people, and cases opened through the services."""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from accounts.models import CaseCategory, CaseKind, StatementType
+from accounts.roles import StaffGroup
+from accounts.services import case_submit
+from tests.factories import StaffFactory
+
+CT = ZoneInfo("America/Chicago")
+
+
+def ct(*args) -> datetime.datetime:
+    """An aware datetime in the operator's time zone (America/Chicago)."""
+    return datetime.datetime(*args, tzinfo=CT)
+
+
+@pytest.fixture
+def reference_data(db):
+    """Re-run the seed migrations (idempotent).
+
+    Transactional tests flush the database when they finish, which removes the
+    rows data migrations seeded; a transactional test that needs them asks for
+    this fixture.
+    """
+    from django.apps import apps
+
+    from accounts.roles import sync_staff_groups
+
+    sync_staff_groups()
+    importlib.import_module("ercot_services.core.migrations.0002_seed_holidays").forwards(apps, None)
+    importlib.import_module("accounts.migrations.0004_case_reference_data").forwards(apps, None)
+
+
+@pytest.fixture
+def categories(db):
+    return {category.code: category for category in CaseCategory.objects.all()}
+
+
+@pytest.fixture
+def registration(categories):
+    return categories["registration"]
+
+
+@pytest.fixture
+def settlements(categories):
+    return categories["settlements"]
+
+
+@pytest.fixture
+def am_user(account_manager):
+    """The staff user behind the participant's current Account Manager."""
+    return account_manager.user
+
+
+@pytest.fixture
+def service_desk(db):
+    return Group.objects.get(name=StaffGroup.SERVICE_DESK)
+
+
+@pytest.fixture
+def sme(db):
+    """A subject-matter expert (staff) to escalate to."""
+    return StaffFactory(full_name="Sam Settlements", groups=[StaffGroup.RETAIL_OPERATIONS])
+
+
+@pytest.fixture
+def submit(participant, mp_user, registration):
+    """``submit(**overrides)``: open an inquiry through ``case_submit`` as the participant user."""
+
+    def _submit(**overrides):
+        values = {
+            "actor": mp_user,
+            "kind": CaseKind.INQUIRY,
+            "category": registration,
+            "subject": "Where is our registration?",
+            "description": "We filed Form B last week and have heard nothing.",
+            "participant": participant,
+        }
+        values.update(overrides)
+        return case_submit(**values)
+
+    return _submit
+
+
+def dispute_fields(**overrides) -> dict:
+    """Valid dispute fields: a DAM statement issued today (so the filing window is open)."""
+    today = timezone.localdate()
+    fields = {
+        "operating_day": today - datetime.timedelta(days=3),
+        "statement_type": StatementType.DAM,
+        "statement_date": today,
+        "charge_type": "DA Energy Imbalance",
+        "disputed_amount": Decimal("1250.75"),
+        "statement_reference": "DAM-STMT-0001",
+    }
+    fields.update(overrides)
+    return fields
+
+
+@pytest.fixture
+def inquiry(submit):
+    """A submitted inquiry (status New, assigned to the MP's AM)."""
+    return submit()
+
+
+@pytest.fixture
+def dispute(submit, settlements):
+    """A submitted, on-time DAM dispute."""
+    return submit(
+        kind=CaseKind.DISPUTE,
+        category=settlements,
+        subject="DAM charge looks wrong",
+        description="The DA energy imbalance charge doubles our award.",
+        dispute=dispute_fields(),
+    )

@@ -9,10 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -30,6 +28,7 @@ from accounts.roles import StaffGroup
 from accounts.services import case_submit, participant_set_status
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
+from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
 
@@ -387,15 +386,7 @@ def letter_recipients(enrollment: Enrollment) -> list[dict]:
 
 
 def _next_letter_number(year: int) -> str:
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                LetterSequence.objects.get_or_create(year=year)
-            break
-        except IntegrityError:
-            continue
-    LetterSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
-    return f"QL-{year}-{LetterSequence.objects.get(year=year).last_value:04d}"
+    return f"QL-{year}-{next_in_sequence(LetterSequence, year=year):04d}"
 
 
 @transaction.atomic

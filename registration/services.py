@@ -11,8 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -46,6 +45,7 @@ from accounts.services import (
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
+from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.uploads import CheckedUpload
 
@@ -80,15 +80,7 @@ ATTESTATION = (
 
 
 def _next_reference(year: int) -> str:
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                ApplicationSequence.objects.get_or_create(year=year)
-            break
-        except IntegrityError:
-            continue
-    ApplicationSequence.objects.filter(year=year).update(last_value=F("last_value") + 1)
-    return f"REG-{year}-{ApplicationSequence.objects.get(year=year).last_value:05d}"
+    return f"REG-{year}-{next_in_sequence(ApplicationSequence, year=year):05d}"
 
 
 def required_requirement_ids(application: Application) -> set[int]:

@@ -15,13 +15,13 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import transaction
 from django.utils import timezone
 
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
+from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.uploads import CheckedUpload
 
 from ..models import (
@@ -66,15 +66,7 @@ def _next_reference(kind: str, year: int) -> str:
     on first use, with a retry if two transactions create it at once.
     """
     prefix = KIND_PREFIX[kind]
-    for _ in range(3):
-        try:
-            with transaction.atomic():
-                CaseSequence.objects.get_or_create(prefix=prefix, year=year)
-            break
-        except IntegrityError:
-            continue
-    CaseSequence.objects.filter(prefix=prefix, year=year).update(last_value=F("last_value") + 1)
-    value = CaseSequence.objects.get(prefix=prefix, year=year).last_value
+    value = next_in_sequence(CaseSequence, prefix=prefix, year=year)
     return f"{prefix}-{year}-{value:06d}"
 
 

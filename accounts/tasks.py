@@ -68,3 +68,22 @@ def scan_case_slas() -> dict:
     from .services.cases import case_sla_scan
 
     return case_sla_scan()
+
+
+@shared_task(name="accounts.sweep_case_notifications")
+def sweep_case_notifications() -> int:
+    """Queue again the case emails whose task was lost; sending skips what was already sent."""
+    from ercot_services.core.tasks import STALE_AFTER
+
+    from .models import CaseNotification
+
+    events = (
+        CaseNotification.objects.filter(
+            status=CaseNotification.Status.PENDING, created_at__lt=timezone.now() - STALE_AFTER
+        )
+        .values_list("case_id", "event_key")
+        .distinct()[:500]
+    )
+    for case_id, event_key in events:
+        send_case_notifications.delay(case_id=case_id, event_key=event_key)
+    return len(events)

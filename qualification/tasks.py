@@ -75,3 +75,22 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
     if retry:
         raise self.retry()
     return sent
+
+
+@shared_task(name="qualification.sweep_letter_deliveries")
+def sweep_letter_deliveries() -> int:
+    """Queue again the letters with deliveries still pending after their task was lost."""
+    from ercot_services.core.tasks import STALE_AFTER
+
+    from .models import LetterDelivery
+
+    letter_ids = list(
+        LetterDelivery.objects.filter(
+            status=LetterDelivery.Status.PENDING, letter__created_at__lt=timezone.now() - STALE_AFTER
+        )
+        .values_list("letter_id", flat=True)
+        .distinct()[:200]
+    )
+    for letter_id in letter_ids:
+        send_letter_deliveries.delay(letter_id=letter_id)
+    return len(letter_ids)

@@ -171,6 +171,14 @@ def business_days_left(application: Application, today: datetime.date, calendar:
 # --- drafting --------------------------------------------------------------------------------
 
 
+def _check_may_draft(actor: User, participant: MarketParticipant) -> None:
+    """Any user of the MP may draft (only an AR or BAR submits); staff may help."""
+    if actor.is_staff:
+        return
+    if not Membership.objects.active().filter(user=actor, participant=participant).exists():
+        raise DomainError(f"You are not a contact of {participant}.")
+
+
 def _check_editable(application: Application) -> None:
     if not application.is_editable:
         raise DomainError(
@@ -190,6 +198,7 @@ def application_start(
     now: datetime.datetime | None = None,
 ) -> Application:
     now = now or timezone.now()
+    _check_may_draft(actor, participant)
     if kind == ApplicationKind.INITIAL and participant.status not in (ParticipantStatus.PROSPECTIVE, ParticipantStatus.REGISTERING):
         raise DomainError(f"{participant} is already registered: file a Notice of Change of Information instead.")
     if kind == ApplicationKind.REVISION and participant.status in (ParticipantStatus.PROSPECTIVE, ParticipantStatus.TERMINATED):
@@ -220,6 +229,7 @@ def application_update(
     **fields,
 ) -> Application:
     """Change what the application asks for; the checklist follows the roles."""
+    _check_may_draft(actor, application.participant)
     _check_editable(application)
     changes = {}
     if change_types is not None:
@@ -262,6 +272,7 @@ def contact_change_add(
     *, actor: User, application: Application, action: str, contact_role: str, full_name: str, email: str,
     rank: str = ContactRank.PRIMARY, phone: str = "",
 ) -> ContactChange:
+    _check_may_draft(actor, application.participant)
     _check_editable(application)
     change = ContactChange(
         application=application, action=action, contact_role=contact_role, rank=rank,
@@ -278,7 +289,10 @@ def document_upload(
     *, actor: User, line: ApplicationRequirement, upload: CheckedUpload, now: datetime.datetime | None = None
 ) -> Document:
     """Store a new version for a checklist line; earlier versions are kept."""
-    application = Application.objects.select_for_update().get(pk=line.application_id)
+    application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(
+        pk=line.application_id
+    )
+    _check_may_draft(actor, application.participant)
     _check_editable(application)
     now = now or timezone.now()
     version = (line.documents.order_by("-version").values_list("version", flat=True).first() or 0) + 1
@@ -479,6 +493,8 @@ def _apply(*, actor: User, application: Application) -> None:
     fields = {}
     if application.new_legal_name:
         fields["legal_name"] = application.new_legal_name
+    if application.new_dba:
+        fields["dba_name"] = application.new_dba
     new_roles = sorted((current_roles | added) - removed)
     participant_update(actor=actor, participant=participant, reason=why, role_codes=new_roles, **fields)
     territories = list(application.territories_to_add.all())

@@ -143,6 +143,7 @@ class MarketParticipant(TimeStampedModel):
 
     legal_name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=60, unique=True)
+    dba_name = models.CharField("doing business as", max_length=200, blank=True)
     duns_number = models.CharField(
         "DUNS number", max_length=13, blank=True, help_text="9-digit D-U-N-S number (13 with the +4 suffix)."
     )

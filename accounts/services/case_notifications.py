@@ -95,5 +95,7 @@ def notify(
     CaseNotification.objects.bulk_create(rows, ignore_conflicts=True)
     from ..tasks import send_case_notifications
 
-    transaction.on_commit(lambda: send_case_notifications.delay(case_id=case.pk, event_key=event_key))
+    # robust: a failed eager send is logged and its rows stay pending for the sweep; the
+    # change the user made has committed and must not turn into an error page.
+    transaction.on_commit(lambda: send_case_notifications.delay(case_id=case.pk, event_key=event_key), robust=True)
     return len(rows)

@@ -665,7 +665,12 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
             old = locked.sla_state
             locked.sla_state = state
             fields = ["sla_state"]
-            if state in (SlaState.AT_RISK, SlaState.BREACHED) and locked.at_risk_notified_at is None:
+            # Warn once, and only when someone can be warned: a case assigned later is still warned.
+            if (
+                state in (SlaState.AT_RISK, SlaState.BREACHED)
+                and locked.at_risk_notified_at is None
+                and locked.assignee_id
+            ):
                 locked.at_risk_notified_at = now
                 fields.append("at_risk_notified_at")
                 warned += notify(

@@ -1,5 +1,7 @@
 """Platform tasks: generic email sending and housekeeping."""
 
+import datetime
+
 from celery import shared_task
 from django.core import management
 from django.core.mail import EmailMultiAlternatives
@@ -65,3 +67,20 @@ def send_outbound_email(self, *, email_id: int) -> bool:
     if failure is not None:
         raise self.retry(exc=failure)
     return False
+
+
+# Outbox rows still pending this long after they were written lost their task
+# (a broker outage, a worker killed before it acknowledged): the sweeps queue them again.
+STALE_AFTER = datetime.timedelta(minutes=10)
+
+
+@shared_task(name="ercot_services.core.tasks.sweep_outbound_email")
+def sweep_outbound_email() -> int:
+    from .models import OutboundEmail
+
+    stale = OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.PENDING, created_at__lt=timezone.now() - STALE_AFTER
+    ).values_list("pk", flat=True)[:500]
+    for email_id in stale:
+        send_outbound_email.delay(email_id=email_id)
+    return len(stale)

@@ -56,8 +56,12 @@ def _sniff(upload) -> str | None:
 def safe_filename(name: str, fallback: str = "download") -> str:
     """A name that is safe in a Content-Disposition header and on any file system."""
     name = unicodedata.normalize("NFKD", os.path.basename(name or "")).encode("ascii", "ignore").decode()
-    name = re.sub(r"[^A-Za-z0-9._ -]+", "_", name).strip(" .")
-    return name[:150] or fallback
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", stem).strip(" ._") or fallback
+    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)[:10]
+    return f"{stem[:140]}.{extension}" if extension else stem[:150]
 
 
 def check_upload(upload, *, max_bytes: int, allowed: dict[str, str] = DOCUMENT_TYPES) -> CheckedUpload:

@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "registration.send_review_reminders",
         "schedule": 3600,
     },
+    # Outbox sweeps: queue again emails whose task was lost (sending is idempotent).
+    "sweep-outbound-email": {"task": "ercot_services.core.tasks.sweep_outbound_email", "schedule": 300},
+    "sweep-case-notifications": {"task": "accounts.sweep_case_notifications", "schedule": 300},
+    "sweep-letter-deliveries": {"task": "qualification.sweep_letter_deliveries", "schedule": 300},
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

@@ -203,3 +203,17 @@ def test_a_rejected_revision_changes_nothing(kit, participant, ar):
     assert participant.legal_name != "Never Applied LLC"
     assert participant.role_codes() == ["LSE", "REP"]
     assert not AuditEvent.objects.filter(participant=participant, verb="participant.updated").exists()
+
+
+def test_a_dba_change_is_applied_on_approval(kit, participant, ar):
+    from registration.models import ApplicationStatus
+
+    application = kit.build(participant, ar, ApplicationStatus.UNDER_REVIEW, kind="revision", roles=(), changes=("name",))
+    application.new_dba = "Bluebonnet Energy"
+    application.save(update_fields=["new_dba"])
+    kit.accept_all(application)
+    from registration.services import application_approve
+
+    application_approve(actor=kit.reviewer, application=application)
+    participant.refresh_from_db()
+    assert participant.dba_name == "Bluebonnet Energy"

@@ -131,3 +131,20 @@ def test_an_outsider_cannot_withdraw(kit, participant, ar):
         application_withdraw(actor=outsider, application=application)
     application.refresh_from_db()
     assert application.status == ApplicationStatus.SUBMITTED
+
+
+def test_a_user_of_another_mp_cannot_draft_or_upload(prospect, prospect_ar, other_mp_user):
+    from ercot_services.core.models import DomainError
+    from registration.services import application_start, application_update, document_upload
+
+    from .conftest import line, pdf
+
+    with pytest.raises(DomainError, match="not a contact"):
+        application_start(actor=other_mp_user, participant=prospect, kind="initial", role_codes=["QSE"])
+    application = application_start(actor=prospect_ar, participant=prospect, kind="initial", role_codes=["QSE"])
+    with pytest.raises(DomainError, match="not a contact"):
+        application_update(actor=other_mp_user, application=application, notes="hijack")
+    with pytest.raises(DomainError, match="not a contact"):
+        document_upload(actor=other_mp_user, line=line(application, "sfa"), upload=pdf())
+    application.refresh_from_db()
+    assert application.notes == "" and not application.requirements.filter(documents__isnull=False).exists()

@@ -1,0 +1,65 @@
+"""The queue and the portal list cost the same number of queries with 10 and with 1,000 cases."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+def _grow_to(total: int) -> None:
+    """Copy the existing cases (same MP, requester, assignee) until there are ``total``."""
+    template = list(Case.objects.all())
+    existing = len(template)
+    copies = []
+    for n in range(total - existing):
+        source = template[n % existing]
+        copies.append(
+            Case(
+                reference=f"INQ-2099-{n + 1:06d}",
+                kind=source.kind,
+                participant_id=source.participant_id,
+                category_id=source.category_id,
+                priority=source.priority,
+                channel=source.channel,
+                subject=f"{source.subject} #{n}",
+                description=source.description,
+                status=source.status,
+                submitted_by_id=source.submitted_by_id,
+                assignee_id=source.assignee_id,
+                first_response_due_at=source.first_response_due_at,
+                resolution_due_at=source.resolution_due_at,
+            )
+        )
+    Case.objects.bulk_create(copies, batch_size=500)
+    assert Case.objects.count() == total
+
+
+@pytest.mark.parametrize(
+    ("who", "url_name", "query"),
+    [
+        ("am", "workspace:cases", "?view=all"),
+        ("am", "workspace:cases", ""),
+        ("participant", "portal:cases", "?status=all"),
+    ],
+)
+def test_list_pages_do_not_grow_with_the_number_of_cases(client, submit, am_user, mp_user, who, url_name, query):
+    for n in range(10):
+        submit(subject=f"Question {n}")
+    client.force_login(am_user if who == "am" else mp_user)
+    url = reverse(url_name) + query
+    client.get(url)  # warm per-session caches
+    small = _count(client, url)
+    _grow_to(1000)
+    large = _count(client, url)
+    assert small == large, f"{url}: {small} queries with 10 cases, {large} with 1,000"

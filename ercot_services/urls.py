@@ -36,6 +36,7 @@ urlpatterns = [
     path("contact/thanks/", contact.ContactThanksView.as_view(), name="contact-thanks"),
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
+    path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -166,6 +166,11 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CLIENT_SERVICES_PHONE = env.str("CLIENT_SERVICES_PHONE", default="(512) 248-3900")
 CLIENT_SERVICES_EMAIL = env.str("CLIENT_SERVICES_EMAIL", default="ClientServices@ercot.example")
 SERVICE_DESK_EMAIL = env.str("SERVICE_DESK_EMAIL", default="ServiceDesk@ercot.example")
+# The mailto half of every notice's List-Unsubscribe header.
+NOTICE_UNSUBSCRIBE_MAILTO = env.str("NOTICE_UNSUBSCRIBE_MAILTO", default="unsubscribe@ercot.example")
+# Notice fan-out: recipients per chunk task, and when a claimed chunk counts as abandoned.
+NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=500)
+NOTICE_CLAIM_TIMEOUT_SECONDS = env.int("NOTICE_CLAIM_TIMEOUT_SECONDS", default=900)
 
 # Celery. Without a broker URL tasks run eagerly in the web process, so the
 # app works with no Redis at all; CELERY_BROKER_URL switches to a real broker.
@@ -207,6 +212,8 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbound-email": {"task": "ercot_services.core.tasks.sweep_outbound_email", "schedule": 300},
     "sweep-case-notifications": {"task": "accounts.sweep_case_notifications", "schedule": 300},
     "sweep-letter-deliveries": {"task": "qualification.sweep_letter_deliveries", "schedule": 300},
+    "publish-scheduled-notices": {"task": "notices.publish_scheduled", "schedule": 60},
+    "reclaim-notice-deliveries": {"task": "notices.reclaim_abandoned", "schedule": 300},
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

@@ -1,0 +1,255 @@
+"""Market notices (seed 003): numbered notices on threads, distribution lists, subscriptions,
+suppressions, a per-recipient delivery outbox, and acknowledgements of ACTION REQUIRED notices.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from ercot_services.core.models import TimeStampedModel
+
+
+class Scope(models.TextChoices):
+    MARKET = "M", "Market-wide"
+    WHOLESALE = "W", "Wholesale"
+    RETAIL = "R", "Retail"
+
+
+class NoticeType(models.Model):
+    """Financial/Credit, Settlements, Retail, Operations, ... Data."""
+
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    sort_order = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class DistributionList(models.Model):
+    """A NOTICE_* list: which notice types it carries and which MP contacts belong to it by role."""
+
+    name = models.CharField(max_length=60, unique=True, help_text="For example NOTICE_CREDIT.")
+    description = models.TextField(blank=True)
+    notice_types = models.ManyToManyField(NoticeType, blank=True, related_name="lists")
+    contact_roles = models.JSONField(
+        default=list, blank=True, help_text="Membership contact roles subscribed automatically (ar, bar, credit, ...)."
+    )
+    is_public = models.BooleanField(default=True, help_text="Anyone may subscribe an address (double opt-in).")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def list_id(self) -> str:
+        """The RFC 2919 List-Id value."""
+        host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0]
+        return f"{self.name.lower().replace('_', '-')}.{host}"
+
+
+def _token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Subscription(TimeStampedModel):
+    """A public address on a list (double opt-in). MP contacts belong to lists by role instead."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting confirmation"
+        CONFIRMED = "confirmed", "Subscribed"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed"
+
+    distribution_list = models.ForeignKey(DistributionList, on_delete=models.CASCADE, related_name="subscriptions")
+    email = models.EmailField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["distribution_list", "email"], name="one_subscription_per_list")]
+        indexes = [models.Index(fields=["distribution_list", "status"])]
+
+    def __str__(self):
+        return f"{self.email} on {self.distribution_list} ({self.status})"
+
+
+class ContactListOptOut(models.Model):
+    """An MP contact who left a list they belong to by role."""
+
+    distribution_list = models.ForeignKey(DistributionList, on_delete=models.CASCADE, related_name="opt_outs")
+    email = models.EmailField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["distribution_list", "email"], name="one_opt_out_per_list")]
+
+
+class Suppression(models.Model):
+    """An address that receives no notice email at all (hard bounce, complaint, unsubscribe from all)."""
+
+    class Reason(models.TextChoices):
+        HARD_BOUNCE = "hard_bounce", "Hard bounce"
+        COMPLAINT = "complaint", "Complaint"
+        UNSUBSCRIBED = "unsubscribed", "Unsubscribed from all lists"
+        MANUAL = "manual", "Suppressed by staff"
+
+    email = models.EmailField(unique=True)
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    detail = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.email} ({self.get_reason_display()})"
+
+
+class NoticeThread(models.Model):
+    """The n-th thread of a scope opened on a day: ``M-A042424`` (letter A = first of that day)."""
+
+    scope = models.CharField(max_length=1, choices=Scope.choices)
+    opened_on = models.DateField()
+    letter = models.CharField(max_length=2, blank=True, help_text="Empty for imported IDs without a thread letter.")
+    last_number = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "opened_on", "letter"], name="one_thread_per_letter")]
+
+    def __str__(self):
+        return f"{self.scope}-{self.letter}{self.opened_on:%m%d%y}"
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    IN_REVIEW = "in_review", "In review"
+    APPROVED = "approved", "Approved"
+    SCHEDULED = "scheduled", "Scheduled"
+    PUBLISHED = "published", "Published"
+
+
+NOTICE_TRANSITIONS = {
+    NoticeStatus.DRAFT: frozenset({NoticeStatus.IN_REVIEW}),
+    NoticeStatus.IN_REVIEW: frozenset({NoticeStatus.APPROVED, NoticeStatus.DRAFT}),
+    NoticeStatus.APPROVED: frozenset({NoticeStatus.PUBLISHED, NoticeStatus.SCHEDULED, NoticeStatus.DRAFT}),
+    NoticeStatus.SCHEDULED: frozenset({NoticeStatus.PUBLISHED, NoticeStatus.APPROVED}),
+    NoticeStatus.PUBLISHED: frozenset(),
+}
+
+
+class Notice(TimeStampedModel):
+    """One notice, in the template's order of fields. Updates and cancellations are new notices on the thread."""
+
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", "Original"
+        UPDATE = "update", "Update"
+        CANCELLATION = "cancellation", "Cancellation"
+
+    notice_id = models.CharField(max_length=20, unique=True, null=True, blank=True, editable=False)
+    thread = models.ForeignKey(NoticeThread, null=True, blank=True, on_delete=models.PROTECT, related_name="notices")
+    number = models.PositiveSmallIntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followers",
+        help_text="The notice this one updates or cancels.",
+    )
+    status = models.CharField(max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+
+    notice_date = models.DateField(null=True, blank=True, help_text="Set at publication.")
+    notice_type = models.ForeignKey(NoticeType, on_delete=models.PROTECT, related_name="notices")
+    scope = models.CharField(max_length=1, choices=Scope.choices, default=Scope.MARKET)
+    audience = models.ManyToManyField("accounts.MarketRole", blank=True, related_name="notices")
+    short_description = models.CharField(max_length=255)
+    days_affected = models.CharField(max_length=255, blank=True, help_text="Dates and ranges, as written.")
+    long_description = models.TextField(help_text="Markdown.")
+    action_required = models.TextField(blank=True)
+    additional_information = models.TextField(blank=True)
+    contact = models.TextField(blank=True)
+    lists = models.ManyToManyField(DistributionList, blank=True, related_name="notices")
+
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    imported = models.BooleanField(default=False, help_text="Imported from the old archive (ID kept as it was).")
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        indexes = [
+            models.Index(fields=["status", "scheduled_for"]),
+            models.Index(fields=["notice_type", "published_at"]),
+            models.Index(fields=["scope", "published_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "number"], condition=Q(thread__isnull=False), name="one_number_per_thread")
+        ]
+
+    def __str__(self):
+        return f"{self.notice_id or 'Draft'} {self.short_description}"
+
+    def get_absolute_url(self):
+        return reverse("notices:detail", args=[self.notice_id]) if self.notice_id else ""
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == NoticeStatus.PUBLISHED
+
+    def can_move_to(self, status: str) -> bool:
+        return status in NOTICE_TRANSITIONS.get(self.status, frozenset())
+
+
+class NoticeDelivery(models.Model):
+    """Outbox row: this notice to this address, at most once (unique pair)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        CLAIMED = "claimed", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    email = models.EmailField()
+    distribution_list = models.ForeignKey(DistributionList, null=True, on_delete=models.SET_NULL, related_name="+")
+    token = models.CharField(max_length=40, unique=True, default=_token, help_text="Opaque per-recipient unsubscribe token.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "email"], name="one_delivery_per_notice_address")]
+        indexes = [models.Index(fields=["notice", "status"])]
+
+    def __str__(self):
+        return f"{self.notice} → {self.email} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0]
+        return f"<notice-{self.notice_id}-{self.pk}@{host}>"
+
+
+class Acknowledgement(models.Model):
+    """An MP's acknowledgement of a notice with ACTION REQUIRED: who and when."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="acknowledgements")
+    participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="notice_acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "participant"], name="one_acknowledgement_per_mp")]
+
+    def __str__(self):
+        return f"{self.participant} acknowledged {self.notice}"

@@ -1,0 +1,130 @@
+"""Notice fan-out: chunked tasks claim delivery rows and send them over one SMTP connection per chunk.
+
+Nothing is lost if a worker dies: a claimed chunk whose worker vanished is
+reclaimed after ``NOTICE_CLAIM_TIMEOUT_SECONDS``; rows are marked sent one by
+one, so at most the message in flight is sent twice (with the same Message-ID).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import math
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def _claim(notice_pk: int, limit: int) -> list[int]:
+    """Claim up to ``limit`` pending (or abandoned) rows of the notice; other workers skip locked rows."""
+    from .models import NoticeDelivery
+
+    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTICE_CLAIM_TIMEOUT_SECONDS)
+    with transaction.atomic():
+        ids = list(
+            NoticeDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(notice_id=notice_pk)
+            .filter(Q(status=NoticeDelivery.Status.PENDING) | Q(status=NoticeDelivery.Status.CLAIMED, claimed_at__lt=stale))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        NoticeDelivery.objects.filter(pk__in=ids).update(status=NoticeDelivery.Status.CLAIMED, claimed_at=timezone.now())
+    return ids
+
+
+def _is_permanent(error: Exception) -> bool:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    code = getattr(error, "smtp_code", None)
+    return code is not None and 500 <= code < 600
+
+
+@shared_task(name="notices.fan_out", acks_late=True)
+def fan_out_notice(*, notice_id: int) -> int:
+    """Queue one chunk task per ``NOTICE_CHUNK_SIZE`` pending rows (never one task per recipient)."""
+    from .models import NoticeDelivery
+
+    pending = NoticeDelivery.objects.filter(notice_id=notice_id, status=NoticeDelivery.Status.PENDING).count()
+    chunks = math.ceil(pending / settings.NOTICE_CHUNK_SIZE)
+    for _ in range(chunks):
+        send_notice_chunk.delay(notice_id=notice_id)
+    return chunks
+
+
+@shared_task(name="notices.send_chunk", bind=True, acks_late=True, max_retries=6)
+def send_notice_chunk(self, *, notice_id: int) -> dict:
+    """Claim a chunk and send it over one SMTP connection; transient failures go back to pending."""
+    from .emails import build_message
+    from .models import Notice, NoticeDelivery
+
+    ids = _claim(notice_id, settings.NOTICE_CHUNK_SIZE)
+    if not ids:
+        return {"sent": 0, "failed": 0, "retry": 0}
+    notice = Notice.objects.select_related("notice_type").prefetch_related("audience").get(pk=notice_id)
+    deliveries = NoticeDelivery.objects.filter(pk__in=ids).select_related("distribution_list").order_by("pk")
+    sent = failed = transient = 0
+    connection = get_connection()
+    try:
+        connection.open()
+        for delivery in deliveries:
+            try:
+                build_message(notice, delivery, connection=connection).send()
+            except (smtplib.SMTPException, OSError) as error:
+                permanent = _is_permanent(error) or delivery.attempts + 1 >= MAX_ATTEMPTS
+                NoticeDelivery.objects.filter(pk=delivery.pk).update(
+                    status=NoticeDelivery.Status.FAILED if permanent else NoticeDelivery.Status.PENDING,
+                    attempts=delivery.attempts + 1,
+                    last_error=str(error)[:1000],
+                    claimed_at=None,
+                )
+                if permanent:
+                    failed += 1
+                else:
+                    transient += 1
+                    if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
+                        connection.close()
+                        connection.open()
+                continue
+            NoticeDelivery.objects.filter(pk=delivery.pk).update(
+                status=NoticeDelivery.Status.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1
+            )
+            sent += 1
+    finally:
+        connection.close()
+    if transient:
+        raise self.retry(countdown=min(60 * 2**self.request.retries, 1800))
+    return {"sent": sent, "failed": failed, "retry": transient}
+
+
+@shared_task(name="notices.publish_scheduled")
+def publish_scheduled() -> int:
+    from .services import publish_due_notices
+
+    return publish_due_notices()
+
+
+@shared_task(name="notices.reclaim_abandoned")
+def reclaim_abandoned() -> int:
+    """Queue chunks for notices whose rows are still pending or were claimed by a worker that died."""
+    from .models import NoticeDelivery
+
+    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTICE_CLAIM_TIMEOUT_SECONDS)
+    notice_ids = list(
+        NoticeDelivery.objects.filter(
+            Q(status=NoticeDelivery.Status.CLAIMED, claimed_at__lt=stale)
+            | Q(status=NoticeDelivery.Status.PENDING, notice__published_at__lt=stale)
+        )
+        .values_list("notice_id", flat=True)
+        .distinct()
+    )
+    for notice_id in notice_ids:
+        send_notice_chunk.delay(notice_id=notice_id)
+    return len(notice_ids)

@@ -24,6 +24,7 @@ def send_case_notifications(self, *, case_id: int, event_key: str) -> int:
 
     sent = 0
     failed = False
+    skipped: list[int] = []  # rows that failed in this run: the others are still sent, then we retry
     connection = get_connection()
     with connection:
         while True:
@@ -31,6 +32,7 @@ def send_case_notifications(self, *, case_id: int, event_key: str) -> int:
                 row = (
                     CaseNotification.objects.select_for_update(skip_locked=True)
                     .filter(case_id=case_id, event_key=event_key, status=CaseNotification.Status.PENDING)
+                    .exclude(pk__in=skipped)
                     .order_by("pk")
                     .first()
                 )
@@ -51,8 +53,9 @@ def send_case_notifications(self, *, case_id: int, event_key: str) -> int:
                     if row.attempts >= 5:
                         row.status = CaseNotification.Status.FAILED
                     row.save(update_fields=["attempts", "last_error", "status"])
-                    failed = row.status == CaseNotification.Status.PENDING
-                    break
+                    failed = failed or row.status == CaseNotification.Status.PENDING
+                    skipped.append(row.pk)
+                    continue
                 row.status = CaseNotification.Status.SENT
                 row.sent_at = timezone.now()
                 row.save(update_fields=["attempts", "status", "sent_at"])

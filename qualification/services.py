@@ -60,6 +60,19 @@ def is_flight_administrator(user: User) -> bool:
     return user.is_superuser or user.groups.filter(name=StaffGroup.FLIGHT_ADMINISTRATOR).exists()
 
 
+LETTER_GROUPS = (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD)
+
+
+def is_retail_operations(user: User) -> bool:
+    """Retail Operations, the Client Services Lead or a superuser: letters and what follows them (seed 004)."""
+    return user.is_superuser or user.groups.filter(name__in=LETTER_GROUPS).exists()
+
+
+def _require_retail_operations(actor: User) -> None:
+    if not is_retail_operations(actor):
+        raise DomainError("Only Retail Operations (or the Client Services Lead) issues letters and what follows them.")
+
+
 @transaction.atomic
 def flight_create(
     *, actor: User, start_date: datetime.date, end_date: datetime.date, application_deadline: datetime.date,
@@ -235,6 +248,8 @@ def result_record(
 @transaction.atomic
 def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Hand a completed result to Retail Operations (status change plus an email to the group)."""
+    if not is_flight_administrator(actor):
+        raise DomainError("Only a Flight Administrator hands testing results to Retail Operations.")
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     result = getattr(enrollment, "result", None)
     if result is None or not result.completed:
@@ -394,6 +409,7 @@ def letter_issue(
     *, actor: User, enrollment: Enrollment, effective_date: datetime.date | None = None, today: datetime.date | None = None
 ) -> QualificationLetter:
     """Generate the PDF letter, write one delivery per recipient, and send them after commit."""
+    _require_retail_operations(actor)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     blockers = letter_blockers(enrollment)
     if blockers:
@@ -442,6 +458,7 @@ def letter_issue(
 def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Banking and service provider changes: recorded, no letter; a service provider change asks for
     updated connectivity specifications and a production connectivity test."""
+    _require_retail_operations(actor)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrollment.pk)
     if enrollment.produces_letter:
         raise DomainError("This change produces a qualification letter: issue the letter instead.")
@@ -459,6 +476,7 @@ def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> 
 @transaction.atomic
 def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
     """Send the letter to this one recipient again (staff asked for it, or it failed)."""
+    _require_retail_operations(actor)
     delivery = LetterDelivery.objects.select_for_update().get(pk=delivery.pk)
     delivery.status = LetterDelivery.Status.PENDING
     delivery.last_error = ""
@@ -524,6 +542,7 @@ def production_onboarding_start(*, actor: User, enrollment: Enrollment) -> None:
 
 @transaction.atomic
 def certificate_advance(*, actor: User, request: CertificateRequest, to_status: str) -> CertificateRequest:
+    _require_retail_operations(actor)
     request = CertificateRequest.objects.select_for_update().get(pk=request.pk)
     if to_status not in CERTIFICATE_TRANSITIONS[request.status]:
         raise DomainError(f"The certificate is {request.get_status_display().lower()}: it cannot become {CertificateStatus(to_status).label.lower()}.")

@@ -55,8 +55,7 @@ from ..models import (
 
 # --- who may do what ----------------------------------------------------------------------------------------
 
-LETTER_GROUPS = (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD)
-ENROLL_GROUPS = (StaffGroup.FLIGHT_ADMINISTRATOR, StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD)
+ENROLL_GROUPS = (StaffGroup.FLIGHT_ADMINISTRATOR, *services.LETTER_GROUPS)
 
 
 def _in_groups(user, names) -> bool:
@@ -68,8 +67,7 @@ def is_flight_administrator(user) -> bool:
 
 
 def is_retail_operations(user) -> bool:
-    """Retail Operations, the Client Services Lead or a superuser: letters and what follows them."""
-    return _in_groups(user, LETTER_GROUPS)
+    return services.is_retail_operations(user)
 
 
 def can_enroll(user) -> bool:

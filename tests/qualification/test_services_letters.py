@@ -388,3 +388,19 @@ def test_a_passed_test_of_an_active_mp_changes_nothing(q, rep, oncor, service_de
     rep.refresh_from_db()
     assert rep.status == ParticipantStatus.ACTIVE
     assert not AuditEvent.objects.for_object(rep).filter(verb="participant.status_changed").exists()
+
+
+def test_only_retail_operations_issues_letters_and_only_flight_administrators_hand_over(q, rep, oncor, flight_admin, service_desk_user):
+    from ercot_services.core.models import DomainError
+    from qualification.services import letter_issue, result_hand_over
+
+    enrollment = q.enroll(rep)
+    q.complete(enrollment, [oncor])
+    with pytest.raises(DomainError, match="Flight Administrator"):
+        result_hand_over(actor=service_desk_user, enrollment=enrollment)
+    q.hand_over(enrollment)
+    for outsider in (flight_admin, service_desk_user):
+        with pytest.raises(DomainError, match="Retail Operations"):
+            letter_issue(actor=outsider, enrollment=enrollment)
+    letter = q.issue(enrollment)
+    assert letter.generated_by == q.retail_ops

@@ -1,0 +1,266 @@
+"""Read-side queries for market notices: the public archive (filters and full-text search), feeds,
+thread navigation, the portal inbox of one MP, and the signed preferences link.
+
+Every function returns a queryset with its joins decided here, so pages cost a fixed number of
+queries whatever the number of notices.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.db import connection
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from accounts.models import MarketParticipant, Membership, User
+
+from .models import (
+    Acknowledgement,
+    ContactListOptOut,
+    DistributionList,
+    Notice,
+    NoticeStatus,
+    NoticeType,
+    Subscription,
+)
+
+PREFERENCES_SALT = "notices.preferences"
+SEARCH_FIELDS = ("short_description", "long_description", "action_required", "notice_id")
+
+
+# --- the signed preferences link --------------------------------------------------------------------
+
+
+def preferences_token(email: str) -> str:
+    return signing.dumps(email.strip().lower(), salt=PREFERENCES_SALT)
+
+
+def preferences_email(token: str) -> str:
+    """The address a preferences token was made for; ``signing.BadSignature`` when it was tampered with."""
+    email = signing.loads(token, salt=PREFERENCES_SALT)
+    if not isinstance(email, str) or "@" not in email:
+        raise signing.BadSignature("Not an address.")
+    return email
+
+
+def preferences_url(email: str, *, absolute: bool = True) -> str:
+    """The page where ``email`` manages its notice lists without signing in (for every notice email)."""
+    path = reverse("notices:preferences", args=[preferences_token(email)])
+    return settings.SITE_URL + path if absolute else path
+
+
+# --- the public archive -------------------------------------------------------------------------------
+
+
+def published_notices() -> QuerySet[Notice]:
+    return Notice.objects.filter(status=NoticeStatus.PUBLISHED, notice_id__isnull=False)
+
+
+@dataclasses.dataclass
+class ArchiveFilters:
+    notice_type: NoticeType | None = None
+    scope: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    distribution_list: DistributionList | None = None
+    q: str = ""
+    action_required: bool = False
+
+
+def search_notices(queryset: QuerySet[Notice], q: str) -> QuerySet[Notice]:
+    """Full-text search: PostgreSQL's (ranked, websearch syntax) or, on SQLite, ``icontains`` on the same fields."""
+    q = (q or "").strip()
+    if not q:
+        return queryset
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = (
+            SearchVector("notice_id", weight="A", config="english")
+            + SearchVector("short_description", weight="A", config="english")
+            + SearchVector("action_required", weight="B", config="english")
+            + SearchVector("long_description", weight="C", config="english")
+        )
+        query = SearchQuery(q, search_type="websearch", config="english")
+        exact_id = Q(notice_id__iexact=q)
+        return (
+            queryset.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(Q(search=query) | exact_id)
+            .order_by("-rank", "-published_at")
+        )
+    condition = Q()
+    for word in q.split()[:8]:
+        word_q = Q()
+        for field in SEARCH_FIELDS:
+            word_q |= Q(**{f"{field}__icontains": word})
+        condition &= word_q
+    return queryset.filter(condition)
+
+
+def archive_notices(filters: ArchiveFilters) -> QuerySet[Notice]:
+    """Published notices, newest first (or by relevance when searching), filtered."""
+    notices = published_notices()
+    if filters.notice_type is not None:
+        notices = notices.filter(notice_type=filters.notice_type)
+    if filters.scope:
+        notices = notices.filter(scope=filters.scope)
+    if filters.date_from:
+        notices = notices.filter(notice_date__gte=filters.date_from)
+    if filters.date_to:
+        notices = notices.filter(notice_date__lte=filters.date_to)
+    if filters.distribution_list is not None:
+        dl = filters.distribution_list
+        notices = notices.filter(
+            Q(pk__in=Notice.lists.through.objects.filter(distributionlist=dl).values("notice_id"))
+            | Q(notice_type__in=dl.notice_types.values("pk"))
+        )
+    if filters.action_required:
+        notices = notices.exclude(action_required="")
+    notices = notices.select_related("notice_type").order_by("-published_at", "-pk")
+    return search_notices(notices, filters.q)
+
+
+def feed_notices(notice_type: NoticeType | None = None, limit: int = 50) -> list[Notice]:
+    notices = published_notices().select_related("notice_type").order_by("-published_at", "-pk")
+    if notice_type is not None:
+        notices = notices.filter(notice_type=notice_type)
+    return list(notices[:limit])
+
+
+def latest_notices(limit: int = 5) -> list[Notice]:
+    return list(published_notices().select_related("notice_type").order_by("-published_at", "-pk")[:limit])
+
+
+def notice_for_detail(notice_id: str) -> Notice | None:
+    return (
+        published_notices()
+        .select_related("notice_type", "thread", "previous")
+        .prefetch_related("audience")
+        .filter(notice_id=notice_id)
+        .first()
+    )
+
+
+@dataclasses.dataclass
+class ThreadView:
+    notices: list[Notice]
+    original: Notice | None
+    cancellation: Notice | None
+    later: list[Notice]
+
+    @property
+    def has_siblings(self) -> bool:
+        return len(self.notices) > 1
+
+
+def thread_for(notice: Notice) -> ThreadView:
+    """The published notices of ``notice``'s thread in order, its original, its cancellation, and what came later."""
+    if not notice.thread_id:
+        return ThreadView(notices=[notice], original=notice, cancellation=None, later=[])
+    notices = list(
+        published_notices().filter(thread_id=notice.thread_id).select_related("notice_type").order_by("number")
+    )
+    original = next((n for n in notices if n.kind == Notice.Kind.ORIGINAL), notices[0] if notices else None)
+    cancellation = next((n for n in notices if n.kind == Notice.Kind.CANCELLATION), None)
+    later = [n for n in notices if (n.number or 0) > (notice.number or 0)]
+    return ThreadView(notices=notices, original=original, cancellation=cancellation, later=later)
+
+
+def public_lists() -> QuerySet[DistributionList]:
+    return DistributionList.objects.prefetch_related("notice_types").order_by("name")
+
+
+# --- the portal inbox ---------------------------------------------------------------------------------
+
+
+def inbox_notices(participant: MarketParticipant, *, action_only: bool = False) -> QuerySet[Notice]:
+    """Published notices whose intended audience includes one of the MP's roles, or that have no audience.
+
+    Each notice carries ``mp_acknowledgements``: this MP's acknowledgement only (never another MP's).
+    """
+    through = Notice.audience.through
+    notices = (
+        published_notices()
+        .annotate(
+            _has_audience=Exists(through.objects.filter(notice_id=OuterRef("pk"))),
+            _for_mp=Exists(
+                through.objects.filter(
+                    notice_id=OuterRef("pk"),
+                    marketrole_id__in=participant.roles.through.objects.filter(
+                        marketparticipant_id=participant.pk
+                    ).values("marketrole_id"),
+                )
+            ),
+        )
+        .filter(Q(_has_audience=False) | Q(_for_mp=True))
+        .select_related("notice_type")
+        .prefetch_related(
+            Prefetch(
+                "acknowledgements",
+                queryset=Acknowledgement.objects.filter(participant=participant).select_related("user"),
+                to_attr="mp_acknowledgements",
+            )
+        )
+        .order_by("-published_at", "-pk")
+    )
+    if action_only:
+        notices = notices.exclude(action_required="")
+    return notices
+
+
+def inbox_unacknowledged_count(participant: MarketParticipant) -> int:
+    return (
+        inbox_notices(participant, action_only=True)
+        .exclude(Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant=participant)))
+        .count()
+    )
+
+
+# --- list memberships and subscriptions ----------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class RoleListMembership:
+    distribution_list: DistributionList
+    reasons: list[str]  # "credit contact of ACME", ...
+    opted_out: bool
+
+
+def role_lists_for_email(email: str) -> list[RoleListMembership]:
+    """The lists an address belongs to as an MP contact, why, and whether it opted out."""
+    email = email.strip().lower()
+    memberships = list(
+        Membership.objects.active()
+        .filter(user__email__iexact=email, user__is_active=True)
+        .select_related("participant")
+        .order_by("participant__short_name", "contact_role")
+    )
+    if not memberships:
+        return []
+    opted_out = set(ContactListOptOut.objects.filter(email__iexact=email).values_list("distribution_list_id", flat=True))
+    result = []
+    for dl in DistributionList.objects.exclude(contact_roles=[]).order_by("name"):
+        reasons = [
+            f"{m.get_contact_role_display()} of {m.participant.short_name}"
+            for m in memberships
+            if m.contact_role in (dl.contact_roles or [])
+        ]
+        if reasons:
+            result.append(RoleListMembership(distribution_list=dl, reasons=reasons, opted_out=dl.pk in opted_out))
+    return result
+
+
+def subscriptions_for_email(email: str) -> list[Subscription]:
+    return list(
+        Subscription.objects.filter(email__iexact=email.strip())
+        .select_related("distribution_list")
+        .order_by("distribution_list__name")
+    )
+
+
+def user_role_lists(user: User) -> list[RoleListMembership]:
+    return role_lists_for_email(user.email)

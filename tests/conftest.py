@@ -50,6 +50,21 @@ def _required_services(request):
 
 
 @pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests get the data migrations' rows back (see tests/reference_data.py)."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        from .reference_data import reseed_reference_data
+
+        reseed_reference_data()
+
+
+@pytest.fixture(autouse=True)
 def _axes_reset(db):
     """Each test starts with no recorded sign-in failures."""
     from axes.models import AccessAttempt, AccessFailureLog

@@ -53,15 +53,23 @@ def _sniff(upload) -> str | None:
     return "text/plain"
 
 
+def _ascii(text: str) -> str:
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def safe_filename(name: str, fallback: str = "download") -> str:
     """A name that is safe in a Content-Disposition header and on any file system."""
-    name = unicodedata.normalize("NFKD", os.path.basename(name or "")).encode("ascii", "ignore").decode()
+    name = os.path.basename((name or "").replace("\\", "/"))
     stem, dot, extension = name.rpartition(".")
-    if not dot:
-        stem, extension = name, ""
-    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", stem).strip(" ._") or fallback
-    extension = re.sub(r"[^A-Za-z0-9]+", "", extension)[:10]
-    return f"{stem[:140]}.{extension}" if extension else stem[:150]
+    if not dot or not stem.strip(" ."):
+        stem, extension = name, ""  # no extension, or a dotfile such as ".hidden"
+    stem = re.sub(r"[^A-Za-z0-9._ -]+", "_", _ascii(stem)).strip(" .")
+    extension = re.sub(r"[^A-Za-z0-9]+", "", _ascii(extension))[:10]
+    if not extension:
+        return stem[:150] or fallback
+    if not stem.strip("_"):
+        stem = fallback
+    return f"{stem[: 149 - len(extension)]}.{extension}"
 
 
 def check_upload(upload, *, max_bytes: int, allowed: dict[str, str] = DOCUMENT_TYPES) -> CheckedUpload:

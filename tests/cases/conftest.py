@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -32,13 +31,9 @@ def reference_data(db):
     rows data migrations seeded; a transactional test that needs them asks for
     this fixture.
     """
-    from django.apps import apps
+    from tests.reference_data import reseed_reference_data
 
-    from accounts.roles import sync_staff_groups
-
-    sync_staff_groups()
-    importlib.import_module("ercot_services.core.migrations.0002_seed_holidays").forwards(apps, None)
-    importlib.import_module("accounts.migrations.0004_case_reference_data").forwards(apps, None)
+    reseed_reference_data()
 
 
 @pytest.fixture

@@ -126,7 +126,7 @@ def test_a_narrower_allow_list():
         ("", "download"),
         (None, "download"),
         ("  .hidden  ", "hidden"),
-        ("统计.csv", "csv"),  # nothing ASCII left but the extension; never a dot-file
+        ("统计.csv", "download.csv"),  # nothing ASCII left of the name: a neutral one, extension kept
     ],
 )
 def test_safe_filename(raw, safe):

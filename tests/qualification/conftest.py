@@ -16,7 +16,6 @@ enroll, record the result, hand over, issue the letter.
 from __future__ import annotations
 
 import datetime
-import importlib
 import io
 import re
 
@@ -71,27 +70,9 @@ def add_contacts(participant, domain: str, *, ar: str, bar: str, usa: str | None
 def qualification_reference_data(db):
     """Re-seed what the data migrations put in (transactional tests flush it): roles, groups,
     case categories, holidays and the business functions."""
-    from django.apps import apps
+    from tests.reference_data import reseed_reference_data
 
-    from django.contrib.auth.models import Group
-
-    from accounts.models import CaseCategory, MarketRole, ServiceTerritory
-    from accounts.roles import sync_staff_groups
-    from ercot_services.core.models import Holiday
-
-    if all(
-        model.objects.exists() for model in (MarketRole, ServiceTerritory, Group, CaseCategory, Holiday, BusinessFunction)
-    ):
-        return  # the migrations' rows are there (the usual case outside transactional tests)
-    seeds = importlib.import_module("accounts.migrations.0002_reference_data")
-    for code, name in seeds.MARKET_ROLES:
-        MarketRole.objects.update_or_create(code=code, defaults={"name": name})
-    for code, name in seeds.TERRITORIES:
-        ServiceTerritory.objects.update_or_create(code=code, defaults={"name": name})
-    sync_staff_groups()
-    importlib.import_module("ercot_services.core.migrations.0002_seed_holidays").forwards(apps, None)
-    importlib.import_module("accounts.migrations.0004_case_reference_data").forwards(apps, None)
-    importlib.import_module("qualification.migrations.0002_business_functions").forwards(apps, None)
+    reseed_reference_data()
 
 
 # --- staff -----------------------------------------------------------------------------------

@@ -96,7 +96,6 @@ class PreferencesForm(forms.Form):
             wanted = self.cleaned_data[f"sub_{sub.pk}"]
             if wanted and sub.status == Subscription.Status.UNSUBSCRIBED:
                 Subscription.objects.filter(pk=sub.pk).update(status=Subscription.Status.CONFIRMED, unsubscribed_at=None)
-                Suppression.objects.filter(email=email, reason=Suppression.Reason.UNSUBSCRIBED).delete()
                 changes.append(f"resubscribed to {sub.distribution_list.name}")
             elif not wanted and sub.status == Subscription.Status.CONFIRMED:
                 Subscription.objects.filter(pk=sub.pk).update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now)
@@ -105,6 +104,10 @@ class PreferencesForm(forms.Form):
             wanted = self.cleaned_data[f"role_{item.distribution_list.pk}"]
             changes += set_role_list_opt_out(email=email, distribution_list=item.distribution_list,
                                              opted_out=not wanted, was_opted_out=item.opted_out)
+        if any(self.cleaned_data.values()):
+            # Saving with a list ticked lifts an earlier "unsubscribe from all" (never a bounce or a complaint).
+            if Suppression.objects.filter(email__iexact=email, reason=Suppression.Reason.UNSUBSCRIBED).delete()[0]:
+                changes.append("emails are sent to this address again")
         return changes
 
 

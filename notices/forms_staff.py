@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MarketRole
@@ -19,7 +20,7 @@ class NoticeDraftForm(forms.Form):
     notice_type = forms.ModelChoiceField(NoticeType.objects.all(), label="Notice type", empty_label="Choose a type…")
     scope = forms.ChoiceField(choices=Scope.choices, initial=Scope.MARKET, widget=forms.RadioSelect)
     audience = forms.ModelMultipleChoiceField(
-        MarketRole.objects.all(), required=False, label="Intended audience", widget=forms.CheckboxSelectMultiple,
+        MarketRole.objects.all(), to_field_name="code", required=False, label="Intended audience", widget=forms.CheckboxSelectMultiple,
         help_text="Market roles this notice is for. Leave empty for all Market Participants.",
     )
     short_description = forms.CharField(max_length=255, label="Short description")
@@ -44,6 +45,18 @@ class NoticeDraftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lists"].label_from_instance = lambda dl: f"{dl.name} — {dl.description}" if dl.description else dl.name
         self.fields["audience"].label_from_instance = lambda role: f"{role.code} ({role.name})"
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = css
+        self.fields["long_description"].widget.attrs.update({
+            "hx-post": reverse("workspace:notice-preview"), "hx-trigger": "input changed delay:400ms, load", "hx-target": "#preview",
+        })
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -67,12 +80,12 @@ class NoticeDraftForm(forms.Form):
 
 
 class ReturnToDraftForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="What needs to change")
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), label="What needs to change")
 
 
 class ScheduleForm(forms.Form):
     when = forms.DateTimeField(
-        label="Publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        label="Publish at", widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         help_text="Local time (Central).",
     )

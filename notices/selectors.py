@@ -60,6 +60,17 @@ def published_notices() -> QuerySet[Notice]:
     return Notice.objects.filter(status=NoticeStatus.PUBLISHED, notice_id__isnull=False)
 
 
+def with_thread_cancelled(queryset: QuerySet[Notice]) -> QuerySet[Notice]:
+    """Annotate ``thread_cancelled``: a published cancellation ends the notice's thread (no action needed any more)."""
+    return queryset.annotate(
+        thread_cancelled=Exists(
+            Notice.objects.filter(
+                thread_id=OuterRef("thread_id"), kind=Notice.Kind.CANCELLATION, status=NoticeStatus.PUBLISHED
+            )
+        )
+    )
+
+
 @dataclasses.dataclass
 class ArchiveFilters:
     notice_type: NoticeType | None = None
@@ -120,7 +131,7 @@ def archive_notices(filters: ArchiveFilters) -> QuerySet[Notice]:
         )
     if filters.action_required:
         notices = notices.exclude(action_required="")
-    notices = notices.select_related("notice_type").order_by("-published_at", "-pk")
+    notices = with_thread_cancelled(notices.select_related("notice_type")).order_by("-published_at", "-pk")
     return search_notices(notices, filters.q)
 
 
@@ -132,7 +143,8 @@ def feed_notices(notice_type: NoticeType | None = None, limit: int = 50) -> list
 
 
 def latest_notices(limit: int = 5) -> list[Notice]:
-    return list(published_notices().select_related("notice_type").order_by("-published_at", "-pk")[:limit])
+    notices = with_thread_cancelled(published_notices().select_related("notice_type"))
+    return list(notices.order_by("-published_at", "-pk")[:limit])
 
 
 def notice_for_detail(notice_id: str) -> Notice | None:
@@ -184,7 +196,7 @@ def inbox_notices(participant: MarketParticipant, *, action_only: bool = False) 
     """
     through = Notice.audience.through
     notices = (
-        published_notices()
+        with_thread_cancelled(published_notices())
         .annotate(
             _has_audience=Exists(through.objects.filter(notice_id=OuterRef("pk"))),
             _for_mp=Exists(
@@ -215,6 +227,7 @@ def inbox_notices(participant: MarketParticipant, *, action_only: bool = False) 
 def inbox_unacknowledged_count(participant: MarketParticipant) -> int:
     return (
         inbox_notices(participant, action_only=True)
+        .filter(thread_cancelled=False)
         .exclude(Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant=participant)))
         .count()
     )

@@ -162,6 +162,9 @@ def notice_approve(*, actor: User, notice: Notice) -> Notice:
 @transaction.atomic
 def notice_schedule(*, actor: User, notice: Notice, when: datetime.datetime) -> Notice:
     """Publication at ``when`` is picked up by the beat check, not by a long Celery ETA."""
+    # The beat check later publishes with no actor, so scheduling is where the publisher check must happen.
+    if not is_publisher(actor):
+        raise DomainError("Only a Notice Publisher can schedule a notice.")
     if when <= timezone.now():
         raise DomainError("Choose a time in the future, or publish now.")
     old = _move(notice, NoticeStatus.SCHEDULED)

@@ -1,16 +1,25 @@
-"""Public notice views: the RFC 8058 one-click unsubscribe, subscription confirmation, the notice page."""
+"""Public notice pages: the archive (filters, search, "requiring action"), the notice page with its thread,
+the lists with double opt-in subscription, the signed preferences page, and the RFC 8058 one-click
+unsubscribe. None of them needs signing in.
+"""
 
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.core import signing
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from ercot_services.core.models import DomainError
 
-from .models import Notice, NoticeStatus
+from . import selectors
+from .forms import ArchiveFilterForm, PreferencesForm, SubscribeForm
 from .rendering import render_markdown
-from .services import subscription_confirm, unsubscribe_by_token
+from .models import Suppression
+from .services import subscription_confirm, subscription_request, suppression_add, unsubscribe_by_token
+
+PAGE_SIZE = 25
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -27,7 +36,11 @@ class UnsubscribeView(View):
             return render(request, "notices/unsubscribe.html", {"error": str(error)}, status=404)
         if request.POST.get("List-Unsubscribe") == "One-Click":
             return HttpResponse("Unsubscribed.", content_type="text/plain")
-        return render(request, "notices/unsubscribe.html", {"done": True, "delivery": delivery})
+        return render(
+            request,
+            "notices/unsubscribe.html",
+            {"done": True, "delivery": delivery, "preferences_url": selectors.preferences_url(delivery.email, absolute=False)},
+        )
 
 
 class ConfirmSubscriptionView(View):
@@ -36,19 +49,134 @@ class ConfirmSubscriptionView(View):
             subscription = subscription_confirm(token=token)
         except DomainError as error:
             return render(request, "notices/confirm.html", {"error": str(error)}, status=400)
-        return render(request, "notices/confirm.html", {"subscription": subscription})
+        return render(
+            request,
+            "notices/confirm.html",
+            {"subscription": subscription, "preferences_url": selectors.preferences_url(subscription.email, absolute=False)},
+        )
 
 
 class NoticeDetailView(View):
     def get(self, request, notice_id):
-        notice = get_object_or_404(
-            Notice.objects.select_related("notice_type", "thread").prefetch_related("audience"),
-            notice_id=notice_id,
-            status=NoticeStatus.PUBLISHED,
-        )
-        thread = notice.thread.notices.filter(status=NoticeStatus.PUBLISHED).order_by("number") if notice.thread_id else []
+        notice = selectors.notice_for_detail(notice_id)
+        if notice is None:
+            raise Http404("No published notice has this ID.")
+        thread = selectors.thread_for(notice)
         return render(
             request,
             "notices/detail.html",
-            {"notice": notice, "long_description_html": render_markdown(notice.long_description), "thread": thread},
+            {
+                "notice": notice,
+                "long_description_html": render_markdown(notice.long_description),
+                "action_required_html": render_markdown(notice.action_required) if notice.action_required else "",
+                "additional_information_html": render_markdown(notice.additional_information)
+                if notice.additional_information else "",
+                "thread": thread,
+            },
         )
+
+
+class ArchiveView(View):
+    """``/notices/`` and ``/notices/action-required/``: 25 a page, newest first (by relevance when searching)."""
+
+    action_required = False
+
+    def get(self, request):
+        form = ArchiveFilterForm(request.GET or None)
+        if form.is_bound:
+            form.is_valid()
+        filters = form.filters(action_required=self.action_required)
+        page = Paginator(selectors.archive_notices(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+        query = request.GET.copy()
+        query.pop("page", None)
+        filtered = any([filters.notice_type, filters.scope, filters.date_from, filters.date_to,
+                        filters.distribution_list, filters.q])
+        return render(
+            request,
+            "notices/archive.html",
+            {
+                "form": form,
+                "page_obj": page,
+                "filters": filters,
+                "filtered": filtered,
+                "action_view": filters.action_required,
+                "querystring": query.urlencode(),
+            },
+        )
+
+
+class ListsView(View):
+    """The NOTICE_* lists with what they carry, and the subscribe form (double opt-in)."""
+
+    def _render(self, request, form, status=200, requested=None):
+        return render(
+            request,
+            "notices/lists.html",
+            {"lists": selectors.public_lists(), "form": form, "requested": requested},
+            status=status,
+        )
+
+    def get(self, request):
+        initial = {}
+        if request.GET.get("list"):
+            initial["distribution_list"] = request.GET["list"]
+        return self._render(request, SubscribeForm(initial=initial))
+
+    def post(self, request):
+        form = SubscribeForm(request.POST)
+        if form.is_valid():
+            try:
+                subscription = subscription_request(
+                    email=form.cleaned_data["email"], distribution_list=form.cleaned_data["distribution_list"]
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                return self._render(request, SubscribeForm(), requested=subscription)
+        return self._render(request, form, status=400)
+
+
+class PreferencesView(View):
+    """Reachable from every notice email without signing in: the signed token names the address."""
+
+    def _email(self, token):
+        try:
+            return selectors.preferences_email(token)
+        except signing.BadSignature:
+            return None
+
+    def _render(self, request, email, form, status=200, changes=None):
+        return render(
+            request,
+            "notices/preferences.html",
+            {"email": email, "form": form, "changes": changes,
+             "suppression": Suppression.objects.filter(email__iexact=email).first(),
+             "pending": [s for s in form.initial_subscriptions if s.confirmed_at is None and s.status == "pending"]},
+            status=status,
+        )
+
+    def _form(self, email, data=None):
+        subscriptions = selectors.subscriptions_for_email(email)
+        form = PreferencesForm(data, subscriptions=subscriptions, role_lists=selectors.role_lists_for_email(email))
+        form.initial_subscriptions = subscriptions
+        return form
+
+    def get(self, request, token):
+        email = self._email(token)
+        if email is None:
+            return render(request, "notices/preferences.html", {"invalid": True}, status=400)
+        return self._render(request, email, self._form(email))
+
+    def post(self, request, token):
+        email = self._email(token)
+        if email is None:
+            return render(request, "notices/preferences.html", {"invalid": True}, status=400)
+        if request.POST.get("action") == "all":
+            suppression_add(email=email, reason=Suppression.Reason.UNSUBSCRIBED, detail="Preferences page")
+            return self._render(request, email, self._form(email), changes=["unsubscribed from every notice list"])
+        form = self._form(email, request.POST)
+        if not form.is_valid():
+            return self._render(request, email, form, status=400)
+        changes = form.save(email)
+        return self._render(request, email, self._form(email), changes=changes or ["nothing changed"])
+

@@ -34,6 +34,16 @@ REPORT_PAGE_SIZE = 50
 STATUS_ORDER = [
     NoticeStatus.DRAFT, NoticeStatus.IN_REVIEW, NoticeStatus.APPROVED, NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED,
 ]
+VERB_LABELS = {
+    "notice.drafted": "Drafted",
+    "notice.edited": "Edited",
+    "notice.submitted": "Submitted for review",
+    "notice.returned": "Returned to draft",
+    "notice.approved": "Approved",
+    "notice.scheduled": "Scheduled",
+    "notice.published": "Published",
+    "notice.acknowledged": "Acknowledged",
+}
 DELIVERY_STATUSES = [s for s, _ in NoticeDelivery.Status.choices]
 
 
@@ -180,6 +190,18 @@ def notice_page(request, notice: Notice, *, status: int = 200, error_section: st
     timeline = list(
         AuditEvent.objects.for_object(notice).select_related("actor").order_by("-created_at", "-id")[:100]
     )
+    status_labels = dict(NoticeStatus.choices)
+    for event in timeline:
+        event.label = VERB_LABELS.get(event.verb, event.verb)
+        event.lines = []
+        for field, pair in (event.changes or {}).items():
+            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            if field == "status":
+                old, new = status_labels.get(old, old), status_labels.get(new, new)
+            if field in ("status", "notice_id", "recipients", "scheduled_for"):
+                event.lines.append(f"{field.replace('_', ' ').capitalize()}: {old or '—'} → {new or '—'}")
+            elif field != "kind":
+                event.lines.append(f"{field.replace('_', ' ').capitalize()} changed")
     counts = delivery_counts(notice) if notice.status == NoticeStatus.PUBLISHED else None
     recipients = None
     if notice.status != NoticeStatus.PUBLISHED:
@@ -356,7 +378,7 @@ class NoticeAcknowledgementsView(StaffRequiredMixin, View):
         if not notice.action_required:
             messages.info(request, "This notice has no ACTION REQUIRED, so nobody acknowledges it.")
             return redirect(notice_url(notice))
-        am = getattr(request.user, "account_manager", None) if hasattr(request.user, "account_manager") else None
+        am = getattr(request.user, "account_manager", None)  # None when the user has no AM profile
         scope = request.GET.get("scope") or ("mine" if am else "all")
         if not am:
             scope = "all"

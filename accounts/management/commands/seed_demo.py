@@ -53,6 +53,8 @@ from accounts.management.seed_cases import seed_cases
 from registration.management.seed_registration import seed_registration
 from registration.models import Application
 from qualification.management.seed_qualification import seed_qualification
+from notices.management.seed_notices import seed_notices
+from notices.models import Notice
 from ercot_services.core.models import AuditEvent
 from qualification.models import QualificationLetter
 
@@ -532,6 +534,7 @@ def _counts() -> dict[str, int]:
         "cases": Case.objects.count(),
         "applications": Application.objects.count(),
         "letters": QualificationLetter.objects.count(),
+        "notices": Notice.objects.count(),
     }
 
 
@@ -567,6 +570,7 @@ class Command(BaseCommand):
             seed_cases(ctx)
             seed_registration(ctx)
             seed_qualification(ctx)
+            seed_notices(ctx)
             # Later sections (registrations, flights, notices) go here.
         collect_portal_signins(ctx)
         self._report(ctx, before, _counts(), time.monotonic() - started)

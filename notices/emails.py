@@ -36,6 +36,9 @@ def _bodies(notice: Notice, dl) -> tuple[str, str]:
             "long_description_html": render_markdown(notice.long_description),
             "unsubscribe_url": _UNSUBSCRIBE_PLACEHOLDER,
             "preferences_url": _PREFERENCES_PLACEHOLDER,
+            "attachments": [
+                {"name": a.original_name, "url": settings.SITE_URL + a.get_absolute_url()} for a in notice.attachments.all()
+            ],
             "list": dl,
             "archive_url": settings.SITE_URL + notice.get_absolute_url(),
         }

@@ -253,3 +253,30 @@ class Acknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.participant} acknowledged {self.notice}"
+
+
+def attachment_path(instance, filename):
+    import uuid
+
+    return f"notices/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+class NoticeAttachment(models.Model):
+    """A file published with a notice (linked from the archive and the email, not attached to 50,000 emails)."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.original_name
+
+    def get_absolute_url(self):
+        return reverse("notices:attachment", args=[self.notice.notice_id, self.pk])

@@ -19,9 +19,11 @@ from accounts.roles import StaffGroup
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
+from ercot_services.core.uploads import CheckedUpload
 
 from .models import (
     NOTICE_TRANSITIONS,
+    NoticeAttachment,
     Acknowledgement,
     ContactListOptOut,
     DistributionList,
@@ -124,6 +126,33 @@ def notice_update(
     if changes:
         audit_record(actor=actor, verb="notice.edited", target=notice, changes=changes)
     return notice
+
+
+@transaction.atomic
+def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> NoticeAttachment:
+    """Add a file to a draft; it is published with the notice and linked from the archive and emails."""
+    if not is_publisher(actor):
+        raise DomainError("Only Notice Publishers add attachments.")
+    if notice.status != NoticeStatus.DRAFT:
+        raise DomainError("Attachments can only be added to a draft.")
+    attachment = NoticeAttachment(
+        notice=notice, original_name=upload.safe_name, content_type=upload.content_type, size=upload.size,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.safe_name, upload.file, save=False)
+    attachment.save()
+    audit_record(actor=actor, verb="notice.attachment_added", target=notice, changes={"attachment": (None, upload.safe_name)})
+    return attachment
+
+
+@transaction.atomic
+def notice_detach(*, actor: User, attachment: NoticeAttachment) -> None:
+    notice = attachment.notice
+    if not is_publisher(actor) or notice.status != NoticeStatus.DRAFT:
+        raise DomainError("Attachments can only be removed from a draft, by a Notice Publisher.")
+    name = attachment.original_name
+    attachment.delete()
+    audit_record(actor=actor, verb="notice.attachment_removed", target=notice, changes={"attachment": (name, None)})
 
 
 @transaction.atomic
@@ -317,6 +346,15 @@ def notice_follow_up(*, actor: User, previous: Notice, kind: str) -> Notice:
         additional_information=previous.additional_information, contact=previous.contact,
         audience_codes=previous.audience.values_list("code", flat=True), lists=previous.lists.all(),
         previous=previous, kind=kind,
+    )
+    NoticeAttachment.objects.bulk_create(
+        [
+            NoticeAttachment(
+                notice=notice, file=a.file.name, original_name=a.original_name, content_type=a.content_type,
+                size=a.size, uploaded_by=actor,
+            )
+            for a in previous.attachments.all()
+        ]
     )
     return notice
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("lists/preferences/<str:token>/", views.PreferencesView.as_view(), name="preferences"),
     path("lists/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     path("lists/confirm/<str:token>/", views.ConfirmSubscriptionView.as_view(), name="confirm"),
+    path("<str:notice_id>/attachments/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment"),
     path("<str:notice_id>/", views.NoticeDetailView.as_view(), name="detail"),
 ]

@@ -11,6 +11,17 @@ workspace_patterns = [
     path("notices/<int:pk>/", views_staff.NoticeDetailView.as_view(), name="notice-detail"),
     path("notices/<int:pk>/edit/", views_staff.NoticeEditView.as_view(), name="notice-edit"),
     path("notices/<int:pk>/actions/<slug:action>/", views_staff.NoticeActionView.as_view(), name="notice-action"),
+    path("notices/<int:pk>/attachments/", views_staff.NoticeAttachView.as_view(), name="notice-attach"),
+    path(
+        "notices/<int:pk>/attachments/<int:attachment_pk>/",
+        views_staff.StaffAttachmentDownloadView.as_view(),
+        name="notice-attachment",
+    ),
+    path(
+        "notices/<int:pk>/attachments/<int:attachment_pk>/remove/",
+        views_staff.NoticeDetachView.as_view(),
+        name="notice-detach",
+    ),
     path("notices/<int:pk>/progress/", views_staff.NoticeProgressView.as_view(), name="notice-progress"),
     path("notices/<int:pk>/report/", views_staff.NoticeReportView.as_view(), name="notice-report"),
     path(

@@ -180,3 +180,19 @@ class PreferencesView(View):
         changes = form.save(email)
         return self._render(request, email, self._form(email), changes=changes or ["nothing changed"])
 
+
+
+class AttachmentDownloadView(View):
+    """A file of a published notice: public, like the notice itself."""
+
+    def get(self, request, notice_id, pk):
+        from django.shortcuts import get_object_or_404
+
+        from ercot_services.core.downloads import private_file_response
+
+        from .models import NoticeAttachment, NoticeStatus
+
+        attachment = get_object_or_404(
+            NoticeAttachment, pk=pk, notice__notice_id=notice_id, notice__status=NoticeStatus.PUBLISHED
+        )
+        return private_file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, StreamingHttpResponse
@@ -22,11 +22,12 @@ from django.views import View
 
 from accounts.models import AccountManagerAssignment, MarketParticipant, ParticipantStatus
 from ercot_services.core.models import AuditEvent, DomainError
+from ercot_services.core.downloads import private_file_response
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from . import services
 from .forms_staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
-from .models import Acknowledgement, Notice, NoticeDelivery, NoticeStatus, NoticeType
+from .models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
 from .rendering import render_markdown
 
 PAGE_SIZE = 25
@@ -45,6 +46,9 @@ VERB_LABELS = {
     "notice.acknowledged": "Acknowledged",
 }
 DELIVERY_STATUSES = [s for s, _ in NoticeDelivery.Status.choices]
+
+
+NOTICE_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 
 
 def _notice_or_404(pk: int) -> Notice:
@@ -408,3 +412,45 @@ class NoticeAcknowledgementsView(StaffRequiredMixin, View):
                 "targeted_count": len(targeted),
             },
         )
+
+
+class NoticeAttachView(PublisherRequiredMixin, View):
+    """Add a file to a draft (POST, multipart); checked by content like every upload."""
+
+    def post(self, request, pk):
+        from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
+
+        notice = _notice_or_404(pk)
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError("Choose a file to attach.")
+            try:
+                checked = check_upload(upload, max_bytes=NOTICE_ATTACHMENT_MAX_BYTES, allowed=DOCUMENT_TYPES)
+            except ValidationError as error:
+                raise DomainError(" ".join(error.messages)) from error
+            services.notice_attach(actor=request.user, notice=notice, upload=checked)
+        except DomainError as error:
+            return notice_page(request, notice, status=400, action_error=str(error))
+        messages.success(request, f"Attached {checked.safe_name}.")
+        return redirect(notice_url(notice))
+
+
+class NoticeDetachView(PublisherRequiredMixin, View):
+    def post(self, request, pk, attachment_pk):
+        notice = _notice_or_404(pk)
+        attachment = get_object_or_404(NoticeAttachment, pk=attachment_pk, notice=notice)
+        try:
+            services.notice_detach(actor=request.user, attachment=attachment)
+        except DomainError as error:
+            return notice_page(request, notice, status=400, action_error=str(error))
+        messages.success(request, "Attachment removed.")
+        return redirect(notice_url(notice))
+
+
+class StaffAttachmentDownloadView(StaffRequiredMixin, View):
+    """Staff may open the files of drafts too; the public only those of published notices."""
+
+    def get(self, request, pk, attachment_pk):
+        attachment = get_object_or_404(NoticeAttachment, pk=attachment_pk, notice_id=pk)
+        return private_file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("atom/", feeds.NoticeAtomFeed(), name="atom"),
     path("atom/<slug:type_slug>/", feeds.NoticeAtomFeed(), name="atom-type"),
     path("lists/", views.ListsView.as_view(), name="lists"),
+    path("bounces/", views.BounceWebhookView.as_view(), name="bounces"),
     path("lists/preferences/<str:token>/", views.PreferencesView.as_view(), name="preferences"),
     path("lists/unsubscribe/<str:token>/", views.UnsubscribeView.as_view(), name="unsubscribe"),
     path("lists/confirm/<str:token>/", views.ConfirmSubscriptionView.as_view(), name="confirm"),

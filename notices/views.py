@@ -196,3 +196,29 @@ class AttachmentDownloadView(View):
             NoticeAttachment, pk=pk, notice__notice_id=notice_id, notice__status=NoticeStatus.PUBLISHED
         )
         return private_file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class BounceWebhookView(View):
+    """POST a DSN message or JSON bounce/complaint events; hard bounces and complaints are suppressed.
+
+    Authenticated by the shared ``NOTICE_BOUNCE_TOKEN`` (Bearer), compared in constant time.
+    """
+
+    def post(self, request):
+        import hmac
+
+        from django.conf import settings
+        from django.http import JsonResponse
+
+        from .bounces import ingest
+
+        token = settings.NOTICE_BOUNCE_TOKEN
+        supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if not token or not hmac.compare_digest(supplied.encode(), token.encode()):
+            return JsonResponse({"error": "unauthorized"}, status=401)
+        try:
+            result = ingest(request.body)
+        except (ValueError, UnicodeDecodeError) as error:
+            return JsonResponse({"error": str(error)[:200]}, status=400)
+        return JsonResponse({"suppressed": result.suppressed, "ignored": result.ignored})

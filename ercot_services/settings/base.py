@@ -168,6 +168,9 @@ CLIENT_SERVICES_EMAIL = env.str("CLIENT_SERVICES_EMAIL", default="ClientServices
 SERVICE_DESK_EMAIL = env.str("SERVICE_DESK_EMAIL", default="ServiceDesk@ercot.example")
 # The mailto half of every notice's List-Unsubscribe header.
 NOTICE_UNSUBSCRIBE_MAILTO = env.str("NOTICE_UNSUBSCRIBE_MAILTO", default="unsubscribe@ercot.example")
+# Shared secret a mail provider (or the MTA's bounce pipe) sends as "Authorization: Bearer <token>" to
+# POST /notices/bounces/; empty disables the endpoint.
+NOTICE_BOUNCE_TOKEN = env.str("NOTICE_BOUNCE_TOKEN", default="")
 # Notice fan-out: recipients per chunk task, and when a claimed chunk counts as abandoned.
 NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=500)
 NOTICE_CLAIM_TIMEOUT_SECONDS = env.int("NOTICE_CLAIM_TIMEOUT_SECONDS", default=900)

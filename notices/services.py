@@ -18,6 +18,7 @@ from accounts.models import MarketParticipant, MarketRole, Membership, User
 from accounts.roles import StaffGroup
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
+from ercot_services.core.workflow import move_status
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.uploads import CheckedUpload
 
@@ -57,15 +58,7 @@ def is_publisher(user: User) -> bool:
 
 
 def _move(notice: Notice, to_status: str) -> str:
-    old = notice.status
-    if not notice.can_move_to(to_status):
-        allowed = ", ".join(NoticeStatus(s).label for s in sorted(NOTICE_TRANSITIONS[old])) or "none"
-        raise DomainError(
-            f"The notice is {notice.get_status_display().lower()}: it cannot become "
-            f"{NoticeStatus(to_status).label.lower()}. Allowed next: {allowed}."
-        )
-    notice.status = to_status
-    return old
+    return move_status(notice, to_status, transitions=NOTICE_TRANSITIONS, statuses=NoticeStatus, subject="The notice")
 
 
 # --- drafting and approval ------------------------------------------------------------------------

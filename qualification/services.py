@@ -28,6 +28,7 @@ from accounts.roles import StaffGroup
 from accounts.services import case_submit, participant_set_status
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
+from ercot_services.core.workflow import move_status
 from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
@@ -92,15 +93,9 @@ def flight_create(
 
 
 def _move(enrollment: Enrollment, to_status: str) -> str:
-    old = enrollment.status
-    if not enrollment.can_move_to(to_status):
-        allowed = ", ".join(EnrollmentStatus(s).label for s in sorted(ENROLLMENT_TRANSITIONS[old])) or "none (final)"
-        raise DomainError(
-            f"This enrollment is {enrollment.get_status_display()}: it cannot become "
-            f"{EnrollmentStatus(to_status).label}. Allowed next: {allowed}."
-        )
-    enrollment.status = to_status
-    return old
+    return move_status(
+        enrollment, to_status, transitions=ENROLLMENT_TRANSITIONS, statuses=EnrollmentStatus, subject="This enrollment"
+    )
 
 
 @transaction.atomic

@@ -45,6 +45,7 @@ from accounts.services import (
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
+from ercot_services.core.workflow import move_status
 from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.uploads import CheckedUpload
@@ -345,15 +346,10 @@ def document_review(*, actor: User, document: Document, accept: bool, reason: st
 
 
 def _move(application: Application, to_status: str) -> str:
-    old = application.status
-    if not application.can_move_to(to_status):
-        allowed = ", ".join(ApplicationStatus(s).label for s in sorted(APPLICATION_TRANSITIONS[old])) or "none (final)"
-        raise DomainError(
-            f"{application.reference} is {application.get_status_display()}: it cannot become "
-            f"{ApplicationStatus(to_status).label}. Allowed next: {allowed}."
-        )
-    application.status = to_status
-    return old
+    return move_status(
+        application, to_status, transitions=APPLICATION_TRANSITIONS, statuses=ApplicationStatus,
+        subject=application.reference,
+    )
 
 
 @transaction.atomic

@@ -59,8 +59,13 @@ def _reference_data(request):
     } & set(request.fixturenames)
     if transactional:
         request.getfixturevalue("transactional_db")
+        from django.contrib.contenttypes.models import ContentType
+
         from .reference_data import reseed_reference_data
 
+        # The flush after the previous transactional test recreated the content types
+        # with new ids; a cached one would break every audit event's foreign key.
+        ContentType.objects.clear_cache()
         reseed_reference_data()
 
 

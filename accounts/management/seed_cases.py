@@ -2,7 +2,7 @@
 
 Cases are opened and moved through the real services with explicit times in
 the past, so SLA clocks, audit timelines and patterns are what they would be.
-Emails of the demo history are not sent (notifications are suppressed while
+Emails of the demo history are not sent (the outbox is suppressed while
 this section runs). Idempotent: skipped when the demo MPs already have cases.
 """
 
@@ -31,8 +31,8 @@ from accounts.models import (
 )
 from accounts.selectors import current_manager
 from accounts.services import case_reply, case_sla_scan, case_submit, case_transition, improvement_action_create
-from accounts.services.case_notifications import notifications_suppressed
 from ercot_services.core.calendar import business_calendar
+from ercot_services.core.outbox import outbox_suppressed
 
 INQUIRY_SUBJECTS = {
     "registration": ["Adding a Backup AR to our registration", "Status of our Notice of Change of Information", "Which forms for a new DBA?"],
@@ -72,7 +72,7 @@ def seed_cases(ctx) -> None:
     reopen_days = CaseSettings.load().reopen_window_days
     made = 0
 
-    with notifications_suppressed():
+    with outbox_suppressed():
         for participant in participants:
             requesters = contacts.get(participant.pk)
             if not requesters:

@@ -7,28 +7,13 @@ retried task never sends an email twice.
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 from django.conf import settings
 from django.db import transaction
+
+from ercot_services.core.outbox import outbox_is_suppressed
 from django.template.loader import render_to_string
 
 from ..models import Case, CaseNotification, NotificationPreference, User
-
-_suppressed = threading.local()
-
-
-@contextlib.contextmanager
-def notifications_suppressed():
-    """Write case history without emailing anyone (demo data, imports of past cases)."""
-    previous = getattr(_suppressed, "active", False)
-    _suppressed.active = True
-    try:
-        yield
-    finally:
-        _suppressed.active = previous
-
 
 PREFERENCE_FIELD = {
     CaseNotification.Event.SUBMITTED: "on_submission",
@@ -66,7 +51,7 @@ def notify(
     The email body never contains internal notes: the templates only receive
     what the caller passes, and callers pass public content only.
     """
-    if getattr(_suppressed, "active", False):
+    if outbox_is_suppressed():
         return 0
     rows = []
     seen = set()

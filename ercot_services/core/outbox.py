@@ -23,6 +23,11 @@ def outbox_suppressed():
         _suppressed.active = previous
 
 
+def outbox_is_suppressed() -> bool:
+    """Inside :func:`outbox_suppressed` (every outbox of the project honours it, case emails too)."""
+    return getattr(_suppressed, "active", False)
+
+
 def email_queue(*, key: str, to: list[str], subject: str, body: str, cc: list[str] | None = None) -> OutboundEmail | None:
     """Write the outbox row (unless this key was queued before) and send it once the transaction commits.
 
@@ -30,7 +35,7 @@ def email_queue(*, key: str, to: list[str], subject: str, body: str, cc: list[st
     """
     to = sorted({address.strip().lower() for address in to if address})
     cc = sorted({address.strip().lower() for address in (cc or []) if address} - set(to))
-    if not to or getattr(_suppressed, "active", False):
+    if not to or outbox_is_suppressed():
         return None
     email, created = OutboundEmail.objects.get_or_create(
         key=key[:200], defaults={"to": to, "cc": cc, "subject": subject[:255], "body": body}

@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from accounts.models import CaseStatus, ContactRank, ContactRole, MarketParticipant, Membership
 from accounts.services import case_transition, membership_add
-from accounts.services.case_notifications import notifications_suppressed
 from ercot_services.core.outbox import outbox_suppressed
 from registration.models import Application, ApplicationKind, ApplicationStatus, QseAcknowledgement, SfaRecord
 from registration.services import puct_record, qse_acknowledgement_record, sfa_record
@@ -114,7 +113,7 @@ def seed_qualification(ctx) -> None:
     ]
     if any(name not in by_short for name in needed) or FLIGHT_ADMIN not in ctx.users or RETAIL_OPS not in ctx.users:
         return
-    with outbox_suppressed(), notifications_suppressed():
+    with outbox_suppressed():
         _seed(ctx, by_short)
 
 

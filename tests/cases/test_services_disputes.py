@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Case, CaseKind, CaseSequence, DisputeDetail, DisputeWindow, StatementType
-from accounts.services import case_submit, dispute_deadline
+from accounts.services import dispute_deadline
 from ercot_services.core.calendar import BusinessCalendar
 from ercot_services.core.models import AuditEvent, DomainError, Holiday
 

@@ -277,3 +277,49 @@ def subscriptions_for_email(email: str) -> list[Subscription]:
 
 def user_role_lists(user: User) -> list[RoleListMembership]:
     return role_lists_for_email(user.email)
+
+
+def book_acknowledgement_gaps(user: User, *, limit: int = 5, days: int = 90) -> list[tuple[Notice, list[MarketParticipant]]]:
+    """Recent ACTION REQUIRED notices and the active MPs of ``user``'s book that have not acknowledged them.
+
+    Five queries whatever the size of the book or the number of notices.
+    """
+    from django.utils import timezone
+
+    from accounts.models import AccountManagerAssignment, ParticipantStatus
+
+    book = list(
+        MarketParticipant.objects.filter(
+            status=ParticipantStatus.ACTIVE,
+            pk__in=AccountManagerAssignment.objects.current()
+            .filter(account_manager__user=user)
+            .values("participant_id"),
+        )
+        .prefetch_related("roles")
+        .order_by("short_name")
+    )
+    if not book:
+        return []
+    notices = list(
+        Notice.objects.filter(
+            status=NoticeStatus.PUBLISHED, published_at__gte=timezone.now() - datetime.timedelta(days=days)
+        )
+        .exclude(action_required="")
+        .prefetch_related("audience")
+        .order_by("-published_at")[:limit]
+    )
+    acknowledged = set(
+        Acknowledgement.objects.filter(notice__in=notices, participant__in=book).values_list("notice_id", "participant_id")
+    )
+    gaps = []
+    for notice in notices:
+        audience = {role.pk for role in notice.audience.all()}
+        missing = [
+            mp
+            for mp in book
+            if (not audience or audience & {role.pk for role in mp.roles.all()})
+            and (notice.pk, mp.pk) not in acknowledged
+        ]
+        if missing:
+            gaps.append((notice, missing))
+    return gaps

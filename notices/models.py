@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.site import site_host
 
 
 class Scope(models.TextChoices):
@@ -55,8 +56,7 @@ class DistributionList(models.Model):
     @property
     def list_id(self) -> str:
         """The RFC 2919 List-Id value."""
-        host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0]
-        return f"{self.name.lower().replace('_', '-')}.{host}"
+        return f"{self.name.lower().replace('_', '-')}.{site_host()}"
 
 
 def _token() -> str:
@@ -236,8 +236,7 @@ class NoticeDelivery(models.Model):
 
     @property
     def message_id(self) -> str:
-        host = settings.SITE_URL.split("//")[-1].split("/")[0].split(":")[0]
-        return f"<notice-{self.notice_id}-{self.pk}@{host}>"
+        return f"<notice-{self.notice_id}-{self.pk}@{site_host()}>"
 
 
 class Acknowledgement(models.Model):

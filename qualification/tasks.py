@@ -11,6 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from ercot_services.core.site import site_host
+
 logger = logging.getLogger(__name__)
 
 
@@ -43,7 +45,7 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
                 if delivery is None:
                     break
                 delivery.attempts += 1
-                message_id = f"<letter-{letter.number}-{delivery.pk}@{settings.SITE_URL.split('//')[-1].split('/')[0].split(':')[0]}>"
+                message_id = f"<letter-{letter.number}-{delivery.pk}@{site_host()}>"
                 message = EmailMessage(
                     subject=f"ERCOT qualification letter {letter.number}: {letter.enrollment.participant.legal_name}",
                     body=render_to_string(

@@ -1,4 +1,4 @@
-"""accounts models: participants and people (``participants``), cases (``cases``)."""
+"""accounts models: participants and people (``participants``), cases (``cases``), plan management (``plans``)."""
 
 from .participants import (
     AUTHORIZING_ROLES,
@@ -13,6 +13,22 @@ from .participants import (
     ServiceTerritory,
     User,
     UserManager,
+)
+from .plans import (
+    ACTION_ITEM_OPEN_STATUSES,
+    ACTION_ITEM_TRANSITIONS,
+    MEETING_TRANSITIONS,
+    AccountPlan,
+    ActionItem,
+    ActionItemReminder,
+    ActionItemStatus,
+    ActionSide,
+    FeedbackChannel,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    PerformanceFeedback,
+    PlanObjective,
 )
 from .cases import (
     CASE_TRANSITIONS,
@@ -44,6 +60,20 @@ from .cases import (
 )
 
 __all__ = [
+    "ACTION_ITEM_OPEN_STATUSES",
+    "ACTION_ITEM_TRANSITIONS",
+    "MEETING_TRANSITIONS",
+    "AccountPlan",
+    "ActionItem",
+    "ActionItemReminder",
+    "ActionItemStatus",
+    "ActionSide",
+    "FeedbackChannel",
+    "Meeting",
+    "MeetingAttendee",
+    "MeetingStatus",
+    "PerformanceFeedback",
+    "PlanObjective",
     "CASE_TRANSITIONS",
     "DEFAULT_SLA_HOURS",
     "KIND_PREFIX",

@@ -490,6 +490,10 @@ class ImprovementAction(TimeStampedModel):
 
     participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="improvement_actions")
     pattern = models.ForeignKey(IssuePattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    feedback = models.ForeignKey(
+        "accounts.PerformanceFeedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="improvements",
+        help_text="The performance feedback that showed this opportunity, if any.",
+    )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cases_portal, cases_staff, participants, patterns
+from .views import cases_portal, cases_staff, metrics, participants, patterns
 
 portal_patterns = (
     [
@@ -48,6 +48,8 @@ workspace_patterns = (
         path("patterns/", patterns.PatternListView.as_view(), name="patterns"),
         path("patterns/<int:pk>/", patterns.PatternDetailView.as_view(), name="pattern-detail"),
         path("patterns/<int:pk>/dismiss/", patterns.PatternDismissView.as_view(), name="pattern-dismiss"),
+        path("metrics/", metrics.MetricsView.as_view(), name="metrics"),
+        path("metrics/<slug:table>.csv", metrics.MetricsCsvView.as_view(), name="metrics-csv"),
     ],
     "workspace",
 )

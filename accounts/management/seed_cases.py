@@ -230,8 +230,14 @@ def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
     resolved_at = at(rng.uniform(4, 50))
     if case.kind == CaseKind.DISPUTE:
         outcome = rng.choice([DisputeOutcome.GRANTED, DisputeOutcome.GRANTED_WITH_EXCEPTIONS, DisputeOutcome.DENIED])
+        disputed = case.dispute.disputed_amount
+        granted = {
+            DisputeOutcome.GRANTED: disputed,
+            DisputeOutcome.GRANTED_WITH_EXCEPTIONS: (disputed * Decimal("0.6")).quantize(Decimal("0.01")),
+        }.get(outcome)
         case_transition(
-            actor=staff, case=case, to_status=CaseStatus.RESOLVED, outcome=outcome, now=resolved_at,
+            actor=staff, case=case, to_status=CaseStatus.RESOLVED, outcome=outcome, granted_amount=granted,
+            now=resolved_at,
             outcome_explanation="Reviewed against settlement data and the Protocols; see the resettlement notice.",
         )
     else:

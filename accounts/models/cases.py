@@ -239,6 +239,10 @@ class Case(TimeStampedModel):
     paused_business_seconds = models.PositiveIntegerField(default=0)
     sla_state = models.CharField(max_length=10, choices=SlaState.choices, default=SlaState.ON_TRACK)
     at_risk_notified_at = models.DateTimeField(null=True, blank=True)
+    # Business seconds on the SLA clock (pauses excluded), frozen when first_response_at / resolved_at are set,
+    # so the metrics page can take medians and percentiles in SQL (business time is not computable there).
+    first_response_business_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    resolution_business_seconds = models.PositiveIntegerField(null=True, blank=True, editable=False)
 
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_cases"

@@ -314,7 +314,8 @@ def case_reply(
     if actor.is_staff:
         if case.first_response_at is None:
             case.first_response_at = now
-            case.save(update_fields=["first_response_at", "updated_at"])
+            case.first_response_business_seconds = sla.elapsed_seconds(case, business_calendar(), now)
+            case.save(update_fields=["first_response_at", "first_response_business_seconds", "updated_at"])
         notify(
             case=case,
             event=CaseNotification.Event.REPLY,
@@ -406,6 +407,7 @@ def case_transition(
         # The resolution clock restarts from where it stopped.
         case.paused_at = case.resolved_at
         case.resolved_at = None
+        case.resolution_business_seconds = None
         sla.resume(case, calendar, now)
         changes["resolved_at"] = (True, None)
 
@@ -433,9 +435,11 @@ def case_transition(
         if case.paused_at:
             sla.resume(case, calendar, now)
         case.resolved_at = now
+        case.resolution_business_seconds = sla.elapsed_seconds(case, calendar, now)
         case.resolution_summary = resolution_summary.strip() or outcome_explanation.strip()
         if case.first_response_at is None:
             case.first_response_at = now
+            case.first_response_business_seconds = case.resolution_business_seconds
     if to_status == CaseStatus.CLOSED:
         case.closed_at = now
     if to_status == CaseStatus.WITHDRAWN:
@@ -742,12 +746,17 @@ def improvement_action_create(
     due_date: datetime.date,
     description: str = "",
     pattern: IssuePattern | None = None,
+    feedback=None,
 ) -> ImprovementAction:
+    """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
     if pattern is not None and pattern.participant_id != participant.pk:
         raise DomainError("That pattern belongs to another Market Participant.")
+    if feedback is not None and feedback.participant_id != participant.pk:
+        raise DomainError("That feedback belongs to another Market Participant.")
     action = ImprovementAction(
         participant=participant,
         pattern=pattern,
+        feedback=feedback,
         kind=kind,
         title=title,
         description=description,

@@ -489,3 +489,4 @@ __all__ = [
 ]
 
 from . import admin_cases  # noqa: E402,F401  (registers the case admin)
+from . import admin_plans  # noqa: E402,F401  (registers the plan management admin)

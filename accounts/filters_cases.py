@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from .models import OPEN_STATUSES, CaseCategory, CaseKind, CaseStatus, MarketParticipant, SlaState, User
+from .selectors.participants import book_participant_ids_for_manager
 from .selectors.cases import DEFAULT_QUEUE_SORT, DEFAULT_QUEUE_VIEW, QUEUE_VIEW_PRESETS, QUEUE_VIEWS, staff_users
 
 ANY = "any"
@@ -53,6 +54,7 @@ class CaseFilter(django_filters.FilterSet):
         queryset=MarketParticipant.objects.order_by("short_name"), empty_label="Any MP", label="Market Participant"
     )
     assignee = django_filters.ChoiceFilter(method="by_assignee", empty_label="Anyone", label="Assignee")
+    book = django_filters.NumberFilter(method="by_book", widget=forms.HiddenInput, label="Account Manager's book")
     sla = django_filters.ChoiceFilter(method="by_sla", choices=SLA_CHOICES, empty_label="Any SLA state", label="SLA")
     sort = django_filters.ChoiceFilter(
         method="sort_by", choices=[(key, label) for key, (label, _) in SORTS.items()], empty_label=None, label="Sort"
@@ -155,6 +157,10 @@ class CaseFilter(django_filters.FilterSet):
         if value == UNASSIGNED:
             return queryset.filter(assignee__isnull=True)
         return queryset.filter(assignee_id=value)
+
+    def by_book(self, queryset, name, value):
+        """The cases of the MPs currently in one Account Manager's book (the dashboard's figures link here)."""
+        return queryset.filter(participant_id__in=book_participant_ids_for_manager(value))
 
     def by_sla(self, queryset, name, value):
         if value == AT_RISK_OR_BREACHED:

@@ -125,6 +125,23 @@ GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] = GROUP_PERMISSIONS[StaffGrou
 for _group in (StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.RETAIL_OPERATIONS):
     GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _LETTERS
 
+# Plan management: every staff group may look; AMs and the Lead plan, meet, record feedback and improvements.
+_PLAN_MODELS = (
+    "accountplan",
+    "planobjective",
+    "actionitem",
+    "meeting",
+    "meetingattendee",
+    "performancefeedback",
+    "improvementaction",
+)
+_VIEW_PLANS = [f"accounts.view_{model}" for model in _PLAN_MODELS] + ["accounts.view_actionitemreminder"]
+_MANAGE_PLANS = [f"accounts.{action}_{model}" for model in _PLAN_MODELS for action in ("add", "change")]
+for _group in StaffGroup.ALL:
+    GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _VIEW_PLANS
+for _group in (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD):
+    GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _MANAGE_PLANS
+
 
 def sync_staff_groups(apps=None) -> None:
     """Create the staff groups and grant each its permissions (adds, never removes).

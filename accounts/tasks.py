@@ -1,4 +1,4 @@
-"""Celery tasks of the accounts app: case emails and the SLA scan."""
+"""Celery tasks of the accounts app: case emails, the SLA scan and action item reminders."""
 
 from __future__ import annotations
 
@@ -90,3 +90,13 @@ def sweep_case_notifications() -> int:
     for case_id, event_key in events:
         send_case_notifications.delay(case_id=case_id, event_key=event_key)
     return len(events)
+
+
+@shared_task(name="accounts.send_action_item_reminders")
+def send_action_item_reminders(*, today: str | None = None) -> int:
+    """Remind owners of action items due soon or overdue; each reminder goes out once (see the service)."""
+    import datetime
+
+    from .services.plans import action_item_send_reminders
+
+    return action_item_send_reminders(today=datetime.date.fromisoformat(today) if today else None)

@@ -13,6 +13,7 @@ from django.db.models import F, Q, QuerySet
 from django.http import QueryDict
 
 from accounts.models import MarketParticipant, User
+from accounts.selectors.participants import book_participant_ids_for_manager
 
 from .models import OPEN_APPLICATION_STATUSES, Application, ApplicationKind, ApplicationStatus
 
@@ -47,13 +48,14 @@ class ApplicationFilter(django_filters.FilterSet):
     participant = django_filters.ModelChoiceFilter(
         queryset=MarketParticipant.objects.none(), empty_label="Any MP", label="Market Participant"
     )
+    book = django_filters.NumberFilter(method="by_book", widget=forms.HiddenInput, label="Account Manager's book")
     reviewer = django_filters.ChoiceFilter(
         method="by_reviewer", choices=REVIEWER_CHOICES, empty_label="Anyone", label="Reviewer"
     )
 
     class Meta:
         model = Application
-        fields = ["q", "status", "kind", "participant", "reviewer"]
+        fields = ["q", "status", "kind", "participant", "book", "reviewer"]
 
     def __init__(self, data=None, queryset=None, *, user: User, **kwargs):
         self.user = user
@@ -70,6 +72,10 @@ class ApplicationFilter(django_filters.FilterSet):
         self.filters["q"].extra["widget"] = forms.TextInput(
             attrs={"class": "form-control", "type": "search", "placeholder": "Reference or MP name"}
         )
+
+    def by_book(self, queryset, name, value):
+        """The applications of the MPs currently in one Account Manager's book (the dashboard links here)."""
+        return queryset.filter(participant_id__in=book_participant_ids_for_manager(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from ercot_services.core.models import TimeStampedModel
 
@@ -195,7 +196,7 @@ class Meeting(TimeStampedModel):
         constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")]
 
     def __str__(self):
-        return f"{self.title} ({self.starts_at:%Y-%m-%d %H:%M})"
+        return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d %H:%M})"
 
 
 class MeetingAttendee(models.Model):

@@ -13,6 +13,14 @@ from .participants import (
     memberships_for_user,
     account_managers_with_book_size,
 )
+from .plans import (
+    plan_for_participant,
+    action_items_for_user,
+    portal_action_items,
+    portal_meetings,
+    portal_meeting_get,
+    participant_contacts_and_staff_choices,
+)
 
 __all__ = [
     "participants_for_user",
@@ -26,4 +34,10 @@ __all__ = [
     "assignment_history",
     "memberships_for_user",
     "account_managers_with_book_size",
+    "plan_for_participant",
+    "action_items_for_user",
+    "portal_action_items",
+    "portal_meetings",
+    "portal_meeting_get",
+    "participant_contacts_and_staff_choices",
 ]

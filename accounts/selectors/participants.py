@@ -89,3 +89,8 @@ def account_managers_with_book_size() -> QuerySet[AccountManager]:
     return AccountManager.objects.select_related("user").annotate(
         book_size=Count("assignments", filter=Q(assignments__ended_at__isnull=True))
     )
+
+
+def book_participant_ids_for_manager(account_manager_id) -> QuerySet:
+    """Subquery: the MPs currently in the book of the Account Manager with this id."""
+    return AccountManagerAssignment.objects.current().filter(account_manager_id=account_manager_id).values("participant_id")

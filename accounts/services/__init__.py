@@ -31,6 +31,26 @@ from .cases import (
     improvement_action_create,
     pattern_dismiss,
 )
+from .plans import (
+    plan_get_or_create,
+    plan_update,
+    objective_create,
+    objective_update,
+    objective_set_status,
+    action_item_create,
+    action_item_update,
+    action_item_transition,
+    action_item_send_reminders,
+    meeting_schedule,
+    meeting_update,
+    meeting_cancel,
+    meeting_record_minutes,
+    meeting_share_minutes,
+    feedback_record,
+    feedback_follow_up,
+    improvement_action_set_status,
+)
+from .calendar_invites import meeting_ics, meeting_ics_uid
 
 __all__ = [
     "DisputeDeadline",
@@ -52,6 +72,26 @@ __all__ = [
     "pattern_detect",
     "improvement_action_create",
     "pattern_dismiss",
+
+    "plan_get_or_create",
+    "plan_update",
+    "objective_create",
+    "objective_update",
+    "objective_set_status",
+    "action_item_create",
+    "action_item_update",
+    "action_item_transition",
+    "action_item_send_reminders",
+    "meeting_schedule",
+    "meeting_update",
+    "meeting_cancel",
+    "meeting_record_minutes",
+    "meeting_share_minutes",
+    "feedback_record",
+    "feedback_follow_up",
+    "improvement_action_set_status",
+    "meeting_ics",
+    "meeting_ics_uid",
 
     "participant_create",
     "participant_update",

@@ -5,12 +5,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
+from django.utils import timezone
 from django.views.generic import TemplateView
 
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequiredMixin
 
 from .. import selectors, services
+from ..selectors import dashboard
+from ..selectors.overview import participant_overview
+from ..selectors.plans import plan_for_participant
 from ..filters import ParticipantFilter
 from ..forms import BookReassignForm, ReassignForm
 from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus
@@ -71,32 +75,45 @@ class PortalSwitchView(ParticipantRequiredMixin, View):
 
 
 class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
+    """The AM's morning page: the book's health, then what is at risk, due, scheduled and new.
+
+    An AM sees their own book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``).
+    """
+
     template_name = "workspace/home.html"
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        context = super().get_context_data(**kwargs)
-        manager = AccountManager.objects.filter(user=user).first()
-        context["manager"] = manager
-        if manager:
-            book = selectors.with_current_manager(
-                MarketParticipant.objects.filter(am_assignments__ended_at__isnull=True, am_assignments__account_manager=manager)
-            ).order_by("short_name")
-            context["book"] = book[:50]
-            context["book_size"] = book.count()
-        context["status_counts"] = {
-            row["status"]: row["n"]
-            for row in MarketParticipant.objects.values("status").annotate(n=Count("pk")).order_by()
-        }
-        context["statuses"] = [(value, label, context["status_counts"].get(value, 0)) for value, label in ParticipantStatus.choices]
-        context["unassigned"] = (
-            MarketParticipant.objects.exclude(pk__in=AccountManagerAssignment.objects.current().values("participant_id"))
-            .exclude(status=ParticipantStatus.TERMINATED)
-            .prefetch_related("roles")
-            .order_by("-created_at")[:10]
+        today = timezone.localdate()
+        scope = dashboard.dashboard_scope(user, self.request.GET.get("manager"))
+        sort = self.request.GET.get("sort")
+        if sort not in dashboard.BOOK_SORTS:
+            sort = dashboard.DEFAULT_BOOK_SORT
+        page = Paginator(dashboard.book_health_order(scope, sort=sort, today=today), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
         )
-        context["managers"] = selectors.account_managers_with_book_size().order_by("user__full_name")
-        context["recent_events"] = AuditEvent.objects.select_related("actor")[:10]
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        # The department's overview (MPs by status, books, MPs without an AM) for whoever looks beyond one book.
+        overview = scope.is_all or scope.can_choose
+        context = super().get_context_data(**kwargs)
+        context.update(
+            querystring=query.urlencode(),
+            scope=scope,
+            today=today,
+            sort=sort,
+            sorts=[(key, label) for key, (label, _) in dashboard.BOOK_SORTS.items()],
+            page_obj=page,
+            rows=dashboard.book_health_rows(list(page.object_list), today=today),
+            summary=dashboard.dashboard_summary(scope, user=user, today=today),
+            sla_watch=dashboard.sla_watch(scope),
+            pattern_alerts=dashboard.pattern_alerts(scope),
+            meetings=dashboard.upcoming_meetings(scope, user=user),
+            items_due=dashboard.action_items_due(user=user, today=today),
+            recent_notices=dashboard.recent_notices(),
+            lead=dashboard.lead_overview() if overview else None,
+            managers=selectors.account_managers_with_book_size().order_by("user__full_name") if overview else [],
+        )
         return context
 
 
@@ -114,6 +131,8 @@ class ParticipantListView(StaffRequiredMixin, TemplateView):
 
 
 class ParticipantDetailView(StaffRequiredMixin, TemplateView):
+    """The 360° page: contacts and AR/BAR, AM history, cases, registration, qualification, notices, plan, audit."""
+
     template_name = "workspace/participant_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -123,8 +142,10 @@ class ParticipantDetailView(StaffRequiredMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             participant=participant,
+            today=timezone.localdate(),
             account_manager=selectors.current_manager(participant),
-            contacts=selectors.participant_contacts(participant),
+            overview=participant_overview(participant),
+            plan=plan_for_participant(participant),
             assignments=selectors.assignment_history(participant),
             history=_audit_page(self.request, participant),
             can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),

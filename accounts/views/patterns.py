@@ -31,16 +31,6 @@ class PatternListView(StaffRequiredMixin, TemplateView):
 
     template_name = "workspace/patterns/list.html"
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("card") == "home":
-            patterns = case_selectors.patterns_for_staff(user=request.user, scope="mine", status="open")
-            return render(
-                request,
-                "workspace/patterns/_home_card.html",
-                {"patterns": list(patterns[:5]), "has_book": case_selectors.has_book(request.user)},
-            )
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         request = self.request
         context = super().get_context_data(**kwargs)

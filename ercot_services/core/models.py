@@ -120,6 +120,8 @@ class OutboundEmail(models.Model):
     cc = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=255)
     body = models.TextField()
+    calendar = models.TextField(blank=True, help_text="An iCalendar (RFC 5545) invitation sent with the email, if any.")
+    calendar_method = models.CharField(max_length=10, blank=True, help_text="Its METHOD: REQUEST or CANCEL.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)

@@ -1,6 +1,7 @@
 """Platform tasks: generic email sending and housekeeping."""
 
 import datetime
+from email.mime.text import MIMEText
 
 from celery import shared_task
 from django.core import management
@@ -46,13 +47,16 @@ def send_outbound_email(self, *, email_id: int) -> bool:
             return False
         email.attempts += 1
         try:
-            EmailMultiAlternatives(
+            message = EmailMultiAlternatives(
                 subject=email.subject,
                 body=email.body,
                 to=email.to,
                 cc=email.cc,
                 headers={"Auto-Submitted": "auto-generated"},
-            ).send()
+            )
+            if email.calendar:
+                _attach_calendar(message, email.calendar, email.calendar_method or "REQUEST")
+            message.send()
         except OSError as error:
             email.last_error = str(error)[:1000]
             if email.attempts > self.max_retries:
@@ -67,6 +71,17 @@ def send_outbound_email(self, *, email_id: int) -> bool:
     if failure is not None:
         raise self.retry(exc=failure)
     return False
+
+
+def _attach_calendar(message: EmailMultiAlternatives, calendar: str, method: str) -> None:
+    """Attach an invitation as calendar clients expect it: a ``text/calendar; method=...`` alternative of
+    the text body (Outlook, Gmail and Apple Mail show accept/decline from it) plus the same object as
+    ``invite.ics`` for clients that only look at attachments."""
+    message.attach_alternative(calendar, f"text/calendar; method={method}")  # Django adds charset=utf-8
+    part = MIMEText(calendar, "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    message.attach(part)
 
 
 # Outbox rows still pending this long after they were written lost their task

@@ -10,6 +10,7 @@ PostgreSQL and Redis.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ERCOT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -210,6 +211,10 @@ CELERY_BEAT_SCHEDULE = {
     "registration-review-reminders": {
         "task": "registration.send_review_reminders",
         "schedule": 3600,
+    },
+    "action-item-reminders": {
+        "task": "accounts.send_action_item_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
     # Outbox sweeps: queue again emails whose task was lost (sending is idempotent).
     "sweep-outbound-email": {"task": "ercot_services.core.tasks.sweep_outbound_email", "schedule": 300},

@@ -30,7 +30,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import (
+    ActionItem,
     Case,
+    Meeting,
     AccountManager,
     AccountManagerAssignment,
     ContactRank,
@@ -50,6 +52,7 @@ from accounts.services import (
     participant_update,
 )
 from accounts.management.seed_cases import seed_cases
+from accounts.management.seed_plans import seed_plans
 from registration.management.seed_registration import seed_registration
 from registration.models import Application
 from qualification.management.seed_qualification import seed_qualification
@@ -535,6 +538,8 @@ def _counts() -> dict[str, int]:
         "applications": Application.objects.count(),
         "letters": QualificationLetter.objects.count(),
         "notices": Notice.objects.count(),
+        "action items": ActionItem.objects.count(),
+        "meetings": Meeting.objects.count(),
     }
 
 
@@ -571,6 +576,7 @@ class Command(BaseCommand):
             seed_registration(ctx)
             seed_qualification(ctx)
             seed_notices(ctx)
+            seed_plans(ctx)
             # Later sections (registrations, flights, notices) go here.
         collect_portal_signins(ctx)
         self._report(ctx, before, _counts(), time.monotonic() - started)

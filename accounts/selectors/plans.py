@@ -1,0 +1,167 @@
+"""Read-side queries for plan management: the plan page, action item lists, the MP's portal view.
+
+Portal querysets are scoped through :func:`participants_for_user`; meeting minutes reach the portal only
+through the ``shared_minutes`` annotation, which is empty until the minutes were shared.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, TextField, Value, When
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from ..models import (
+    ACTION_ITEM_OPEN_STATUSES,
+    AccountPlan,
+    ActionItem,
+    ActionSide,
+    ImprovementAction,
+    MarketParticipant,
+    Meeting,
+    MeetingAttendee,
+    MeetingStatus,
+    Membership,
+    PerformanceFeedback,
+    PlanObjective,
+    User,
+)
+from .participants import participants_for_user
+
+#: How many closed items, past meetings and feedback entries the plan page lists (the lists link to the rest).
+PLAN_PAGE_HISTORY = 20
+
+
+def action_items_with_relations(queryset: QuerySet[ActionItem] | None = None) -> QuerySet[ActionItem]:
+    queryset = ActionItem.objects.all() if queryset is None else queryset
+    return queryset.select_related(
+        "participant", "owner", "objective", "meeting", "case", "application", "enrollment", "completed_by"
+    )
+
+
+def meetings_with_attendees(queryset: QuerySet[Meeting] | None = None) -> QuerySet[Meeting]:
+    queryset = Meeting.objects.all() if queryset is None else queryset
+    return queryset.select_related("participant", "organizer", "objective").prefetch_related(
+        Prefetch("attendees", queryset=MeetingAttendee.objects.select_related("user"))
+    )
+
+
+def with_shared_minutes(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
+    """Annotate ``shared_minutes``: the minutes once shared with the MP, empty before."""
+    return queryset.annotate(
+        shared_minutes=Case(
+            When(minutes_shared_at__isnull=False, then=F("minutes")), default=Value(""), output_field=TextField()
+        )
+    )
+
+
+def plan_for_participant(participant: MarketParticipant) -> dict:
+    """Everything the plan page shows, in a fixed number of queries whatever the row counts.
+
+    ``plan`` is unsaved (empty) when nobody wrote one yet.
+    """
+    now = timezone.now()
+    plan = AccountPlan.objects.filter(participant=participant).select_related("updated_by").first()
+    if plan is None:
+        plan = AccountPlan(participant=participant)
+    objectives = list(
+        PlanObjective.objects.filter(plan__participant=participant).annotate(
+            open_items=Count("action_items", filter=Q(action_items__status__in=ACTION_ITEM_OPEN_STATUSES)),
+            item_count=Count("action_items"),
+        )
+    )
+    items = action_items_with_relations(ActionItem.objects.filter(participant=participant))
+    open_items = list(items.filter(status__in=ACTION_ITEM_OPEN_STATUSES).order_by("due_date", "pk"))
+    closed_items = list(
+        items.exclude(status__in=ACTION_ITEM_OPEN_STATUSES).order_by(F("completed_at").desc(nulls_last=True), "-updated_at")[
+            :PLAN_PAGE_HISTORY
+        ]
+    )
+    meetings = meetings_with_attendees(Meeting.objects.filter(participant=participant))
+    upcoming = Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
+    upcoming_meetings = list(meetings.filter(upcoming).order_by("starts_at"))
+    past_meetings = list(meetings.exclude(upcoming).order_by("-starts_at")[:PLAN_PAGE_HISTORY])
+    feedback_qs = PerformanceFeedback.objects.filter(participant=participant)
+    feedback = list(
+        feedback_qs.select_related("submitted_by", "recorded_by", "meeting", "followed_up_by").order_by("-created_at")[
+            :PLAN_PAGE_HISTORY
+        ]
+    )
+    feedback_summary = feedback_qs.aggregate(
+        average=Avg("rating"),
+        count=Count("pk"),
+        open_follow_ups=Count("pk", filter=Q(follow_up_status=PerformanceFeedback.FollowUp.OPEN)),
+    )
+    improvements = list(
+        ImprovementAction.objects.filter(participant=participant)
+        .select_related("owner", "pattern__category", "feedback")
+        .order_by("due_date")
+    )
+    today = timezone.localdate()
+    return {
+        "plan": plan,
+        "objectives": objectives,
+        "open_items": open_items,
+        "overdue_count": sum(1 for item in open_items if item.due_date < today),
+        "closed_items": closed_items,
+        "upcoming_meetings": upcoming_meetings,
+        "past_meetings": past_meetings,
+        "feedback": feedback,
+        "feedback_summary": feedback_summary,
+        "improvements": improvements,
+    }
+
+
+def action_items_for_user(user: User) -> QuerySet[ActionItem]:
+    """Staff: every item (views filter by owner, MP, status, due). MP users: the items at MPs they belong to."""
+    if not user.is_authenticated:
+        return ActionItem.objects.none()
+    queryset = ActionItem.objects.all()
+    if not user.is_staff:
+        queryset = queryset.filter(participant__in=participants_for_user(user))
+    return action_items_with_relations(queryset).order_by("due_date", "pk")
+
+
+def portal_action_items(*, user: User, participant: MarketParticipant) -> QuerySet[ActionItem]:
+    """The MP's own side of its action items (what its contacts are expected to do)."""
+    return action_items_with_relations(
+        ActionItem.objects.filter(
+            participant=participant, participant__in=participants_for_user(user), side=ActionSide.PARTICIPANT
+        )
+    ).order_by("status", "due_date", "pk")
+
+
+def _portal_meeting_base(*, user: User, participant: MarketParticipant) -> QuerySet[Meeting]:
+    return with_shared_minutes(
+        meetings_with_attendees(
+            Meeting.objects.filter(participant=participant, participant__in=participants_for_user(user))
+        )
+    )
+
+
+def portal_meetings(*, user: User, participant: MarketParticipant) -> QuerySet[Meeting]:
+    """The MP's meetings, without those cancelled that were in the past; show ``shared_minutes``, never ``minutes``."""
+    now = timezone.now()
+    return (
+        _portal_meeting_base(user=user, participant=participant)
+        .exclude(status=MeetingStatus.CANCELLED, starts_at__lt=now)
+        .order_by("-starts_at")
+    )
+
+
+def portal_meeting_get(*, user: User, participant: MarketParticipant, pk) -> Meeting:
+    """One meeting of the MP (404 for anything else), with ``shared_minutes`` and, as ``participant_follow_ups``,
+    the follow-up items on the MP's side."""
+    follow_ups = Prefetch(
+        "follow_up_items",
+        queryset=action_items_with_relations(ActionItem.objects.filter(side=ActionSide.PARTICIPANT)),
+        to_attr="participant_follow_ups",
+    )
+    return get_object_or_404(
+        _portal_meeting_base(user=user, participant=participant).prefetch_related(follow_ups), pk=pk
+    )
+
+
+def participant_contacts_and_staff_choices(participant: MarketParticipant) -> QuerySet[User]:
+    """People who may own an item or attend a meeting: active staff and the MP's active contacts."""
+    contacts = Membership.objects.active().filter(participant=participant).values("user_id")
+    return User.objects.filter(Q(is_staff=True) | Q(pk__in=contacts), is_active=True).order_by("-is_staff", "full_name", "email")

@@ -1,0 +1,253 @@
+"""The AM home dashboard: each MP's health signals, scope by book, links to the lists, bounded queries."""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import (
+    ActionItem,
+    ActionItemStatus,
+    ActionSide,
+    Case,
+    CaseCategory,
+    CaseMessage,
+    CaseStatus,
+    Meeting,
+    MeetingStatus,
+    SlaState,
+)
+from notices.models import Acknowledgement, Notice, NoticeStatus, NoticeType
+from registration.models import Application, ApplicationKind, ApplicationStatus
+from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+_references = itertools.count(1)
+
+
+def make_case(participant, *, status=CaseStatus.IN_PROGRESS, sla_state=SlaState.ON_TRACK, assignee=None, **extra):
+    return Case.objects.create(
+        reference=f"INQ-2099-{next(_references):06d}",
+        participant=participant,
+        category=CaseCategory.objects.order_by("pk").first(),
+        subject=extra.pop("subject", "A question"),
+        description="Details",
+        status=status,
+        sla_state=sla_state,
+        assignee=assignee,
+        resolution_due_at=timezone.now() + datetime.timedelta(hours=4),
+        **extra,
+    )
+
+
+def make_item(participant, owner, *, due_in_days, status=ActionItemStatus.OPEN, title="Send the updated contact list"):
+    return ActionItem.objects.create(
+        participant=participant,
+        title=title,
+        owner=owner,
+        side=ActionSide.OPERATOR if owner.is_staff else ActionSide.PARTICIPANT,
+        due_date=timezone.localdate() + datetime.timedelta(days=due_in_days),
+        status=status,
+    )
+
+
+def make_action_notice(number: int, *, days_ago: int = 3) -> Notice:
+    return Notice.objects.create(
+        notice_id=f"M-A{number:03d}-01",
+        status=NoticeStatus.PUBLISHED,
+        notice_type=NoticeType.objects.order_by("pk").first(),
+        short_description=f"Submit your updated credit contact {number}",
+        long_description="Details.",
+        action_required="Reply by Friday.",
+        published_at=timezone.now() - datetime.timedelta(days=days_ago),
+    )
+
+
+@pytest.fixture
+def am_user(account_manager):
+    return account_manager.user
+
+
+@pytest.fixture
+def someone_elses_mp(db):
+    other_am = AccountManagerFactory()
+    mp = ParticipantFactory(role_codes=["QSE"], short_name="OTHERBOOK", legal_name="Other Book Energy LLC")
+    AssignmentFactory(participant=mp, account_manager=other_am)
+    return mp
+
+
+def _rows(response):
+    return {row.short_name: row for row in response.context["rows"]}
+
+
+def test_each_mp_row_carries_its_health_signals(client, am_user, participant, mp_user):
+    make_case(participant)
+    make_case(participant, sla_state=SlaState.BREACHED)
+    make_case(participant, sla_state=SlaState.AT_RISK)
+    make_case(participant, status=CaseStatus.CLOSED, sla_state=SlaState.BREACHED)
+    Application.objects.create(
+        reference="REG-2099-00001", participant=participant, kind=ApplicationKind.REVISION, status=ApplicationStatus.UNDER_REVIEW
+    )
+    Application.objects.create(
+        reference="REG-2099-00002", participant=participant, kind=ApplicationKind.REVISION, status=ApplicationStatus.APPROVED
+    )
+    make_item(participant, am_user, due_in_days=-2)
+    make_item(participant, mp_user, due_in_days=-1)
+    make_item(participant, am_user, due_in_days=5)
+    make_item(participant, am_user, due_in_days=-9, status=ActionItemStatus.DONE)
+    acknowledged = make_action_notice(1)
+    make_action_notice(2)  # the one left to acknowledge
+    make_action_notice(3, days_ago=200)  # too old to chase
+    Acknowledgement.objects.create(notice=acknowledged, participant=participant, user=mp_user)
+    case = Case.objects.filter(participant=participant).first()
+    CaseMessage.objects.create(case=case, body="Public reply", created_at=timezone.now() - datetime.timedelta(days=12))
+    CaseMessage.objects.create(case=case, body="Internal", is_internal=True, created_at=timezone.now())
+
+    client.force_login(am_user)
+    response = client.get(reverse("workspace:home"))
+
+    assert response.status_code == 200
+    row = _rows(response)[participant.short_name]
+    assert (row.open_cases, row.breached_cases, row.at_risk_cases) == (3, 1, 1)
+    assert row.pending_registrations == 1
+    assert (row.overdue_items, row.open_items) == (2, 3)
+    assert row.unacknowledged_notices == 1
+    assert row.days_since_contact == 12
+    summary = response.context["summary"]
+    assert summary["open_cases"] == 3 and summary["breached_cases"] == 1 and summary["overdue_items"] == 2
+
+
+def test_a_meeting_held_counts_as_contact_and_no_contact_reads_never(client, am_user, participant, other_participant):
+    Meeting.objects.create(
+        participant=participant,
+        title="Quarterly review",
+        starts_at=timezone.now() - datetime.timedelta(days=3, hours=1),
+        ends_at=timezone.now() - datetime.timedelta(days=3),
+        status=MeetingStatus.HELD,
+        organizer=am_user,
+    )
+    client.force_login(am_user)
+    response = client.get(reverse("workspace:home"))
+    rows = _rows(response)
+    assert rows[participant.short_name].days_since_contact == 3
+    assert rows[other_participant.short_name].days_since_contact is None
+    assert "never" in response.content.decode()
+
+
+def test_an_am_sees_only_their_book_even_when_asking_for_all(client, am_user, participant, someone_elses_mp):
+    make_case(someone_elses_mp, sla_state=SlaState.BREACHED)
+    client.force_login(am_user)
+    for query in ("", "?manager=all", f"?manager={someone_elses_mp.am_assignments.get().account_manager_id}"):
+        response = client.get(reverse("workspace:home") + query)
+        assert participant.short_name in _rows(response)
+        assert someone_elses_mp.short_name not in _rows(response)
+        assert response.context["summary"]["breached_cases"] == 0
+        assert not response.context["scope"].can_choose
+
+
+def test_the_lead_sees_every_mp_and_can_pick_a_book(client, lead, participant, someone_elses_mp, account_manager):
+    client.force_login(lead)
+    everything = client.get(reverse("workspace:home") + "?manager=all")
+    assert {participant.short_name, someone_elses_mp.short_name} <= set(_rows(everything))
+    one_book = client.get(reverse("workspace:home") + f"?manager={account_manager.pk}")
+    assert participant.short_name in _rows(one_book)
+    assert someone_elses_mp.short_name not in _rows(one_book)
+    assert "Account Managers" in everything.content.decode()
+
+
+def test_needs_attention_sort_puts_breaches_and_overdue_items_first(client, am_user, account_manager):
+    calm = ParticipantFactory(short_name="AAA-CALM")
+    breached = ParticipantFactory(short_name="ZZZ-BREACHED")
+    for mp in (calm, breached):
+        AssignmentFactory(participant=mp, account_manager=account_manager)
+    make_case(breached, sla_state=SlaState.BREACHED)
+    client.force_login(am_user)
+    names = [row.short_name for row in client.get(reverse("workspace:home")).context["rows"]]
+    assert names.index("ZZZ-BREACHED") < names.index("AAA-CALM")
+    by_name = [row.short_name for row in client.get(reverse("workspace:home") + "?sort=name").context["rows"]]
+    assert by_name.index("AAA-CALM") < by_name.index("ZZZ-BREACHED")
+
+
+def test_figures_link_to_the_lists_behind_them(client, am_user, account_manager, participant, someone_elses_mp):
+    mine = make_case(participant, sla_state=SlaState.BREACHED, subject="Mine and breached")
+    make_case(someone_elses_mp, sla_state=SlaState.BREACHED, subject="Not in my book")
+    client.force_login(am_user)
+    html = client.get(reverse("workspace:home")).content.decode()
+    link = f"{reverse('workspace:cases')}?view=open&sla=breached&book={account_manager.pk}"
+    assert link in html
+    queue = client.get(link)
+    assert [case.pk for case in queue.context["page_obj"]] == [mine.pk]
+    assert f"{reverse('workspace:action-items')}?owner=all&due=overdue&participant={participant.pk}" not in html
+    make_item(participant, am_user, due_in_days=-1)
+    html = client.get(reverse("workspace:home")).content.decode()
+    assert f"{reverse('workspace:action-items')}?owner=all&due=overdue&participant={participant.pk}" in html
+
+
+def test_side_lists_show_my_items_meetings_sla_watch_and_notices(client, am_user, participant):
+    make_item(participant, am_user, due_in_days=2, title="Call about the QSE acknowledgement")
+    make_item(participant, am_user, due_in_days=30, title="Far away item")
+    Meeting.objects.create(
+        participant=participant,
+        title="Settlement walkthrough",
+        starts_at=timezone.now() + datetime.timedelta(days=2),
+        ends_at=timezone.now() + datetime.timedelta(days=2, hours=1),
+        organizer=am_user,
+    )
+    make_case(participant, sla_state=SlaState.AT_RISK, subject="Invoice question at risk")
+    make_action_notice(7)
+    client.force_login(am_user)
+    html = client.get(reverse("workspace:home")).content.decode()
+    assert "Call about the QSE acknowledgement" in html
+    assert "Far away item" not in html
+    assert "Settlement walkthrough" in html
+    assert "Invoice question at risk" in html
+    assert "M-A007-01" in html
+
+
+def test_a_portal_user_cannot_open_the_dashboard(client, mp_user):
+    client.force_login(mp_user)
+    response = client.get(reverse("workspace:home"))
+    assert response.status_code in (302, 403)
+
+
+def _grow_book(account_manager, mps: int, am_user) -> None:
+    for n in range(mps):
+        mp = ParticipantFactory(role_codes=["REP"])
+        AssignmentFactory(participant=mp, account_manager=account_manager)
+        contact = MembershipFactory(participant=mp).user
+        make_case(mp, sla_state=SlaState.BREACHED if n % 3 == 0 else SlaState.ON_TRACK)
+        make_item(mp, am_user, due_in_days=-1)
+        make_item(mp, contact, due_in_days=3)
+        Meeting.objects.create(
+            participant=mp,
+            title=f"Review {n}",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            ends_at=timezone.now() + datetime.timedelta(days=1, hours=1),
+            organizer=am_user,
+        )
+
+
+@pytest.mark.parametrize("who", ["am", "lead"])
+def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_book(
+    client, django_assert_max_num_queries, account_manager, am_user, lead, who
+):
+    user = am_user if who == "am" else lead
+    query = "" if who == "am" else "?manager=all"
+    make_action_notice(1)
+    _grow_book(account_manager, 3, am_user)
+    client.force_login(user)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(reverse("workspace:home") + query).status_code == 200
+    _grow_book(account_manager, 40, am_user)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        response = client.get(reverse("workspace:home") + query)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 25  # paginated

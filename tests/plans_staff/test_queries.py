@@ -1,0 +1,55 @@
+"""The plan page and the list pages run a bounded number of queries: the same with a few rows as with many."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.services import plan_get_or_create
+
+from .conftest import grow
+
+pytestmark = pytest.mark.django_db
+
+# Absolute ceilings; the small-versus-large comparison catches N+1 regressions below them.
+MAX_QUERIES = {
+    "plan": 24,
+    "action-items": 14,
+    "meetings": 12,
+    "feedback": 14,
+    "improvements": 12,
+}
+
+
+def _urls(participant) -> dict[str, str]:
+    return {
+        "plan": reverse("workspace:participant-plan", args=[participant.pk]),
+        "action-items": reverse("workspace:action-items") + "?owner=all&status=all",
+        "meetings": reverse("workspace:meetings") + "?when=all&mine=1",
+        "feedback": reverse("workspace:feedback") + "?follow_up=all",
+        "improvements": reverse("workspace:improvements") + "?status=all",
+    }
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize("page", list(MAX_QUERIES))
+def test_pages_do_not_grow_with_the_data(am_client, participant, am_user, mp_user, plan_data, page, django_assert_max_num_queries):
+    plan_get_or_create(participant)
+    participant.refresh_from_db()
+    url = _urls(participant)[page]
+    grow(participant, am_user, mp_user, 3)
+    small = _count(am_client, url)
+    grow(participant, am_user, mp_user, 60)
+    with django_assert_max_num_queries(MAX_QUERIES[page]):
+        response = am_client.get(url)
+    assert response.status_code == 200
+    large = _count(am_client, url)
+    assert large == small, f"{page}: {small} queries with a few rows, {large} with many"

@@ -156,6 +156,17 @@ def _choice_param(request, name: str, choices, default: str) -> str:
     return value if value in dict(choices) else default
 
 
+def _in_book(request, queryset):
+    """``?manager=<AM user id>``: only the rows of MPs currently in that Account Manager's book (the dashboard's
+    figures link here). Returns the queryset and the AM's user (None when no book is asked for)."""
+    manager_id = _int_param(request, "manager")
+    manager = User.objects.filter(pk=manager_id, account_manager__isnull=False).first() if manager_id else None
+    if manager is None:
+        return queryset, None
+    book = AccountManagerAssignment.objects.current().filter(account_manager__user=manager).values("participant_id")
+    return queryset.filter(participant_id__in=book), manager
+
+
 def _participant_options():
     return list(MarketParticipant.objects.order_by("short_name").values_list("pk", "short_name"))
 
@@ -557,6 +568,7 @@ class ActionItemListView(StaffRequiredMixin, View):
             items = items.filter(owner_id=int(owner))
         if participant_id:
             items = items.filter(participant_id=participant_id)
+        items, book_manager = _in_book(request, items)
         if status == "open":
             items = items.filter(status__in=ACTION_ITEM_OPEN_STATUSES)
         elif status != "all":
@@ -585,6 +597,7 @@ class ActionItemListView(StaffRequiredMixin, View):
             status=status,
             due=due,
             participant_id=participant_id,
+            book_manager=book_manager,
             owner_options=owner_options,
             status_options=ITEM_STATUS_CHOICES,
             due_options=DUE_CHOICES,
@@ -617,6 +630,7 @@ class MeetingListView(StaffRequiredMixin, View):
         )
         if participant_id:
             meetings = meetings.filter(participant_id=participant_id)
+        meetings, book_manager = _in_book(request, meetings)
         if mine:
             meetings = meetings.filter(
                 Q(organizer=request.user) | Q(pk__in=MeetingAttendee.objects.filter(user=request.user).values("meeting_id"))
@@ -635,6 +649,7 @@ class MeetingListView(StaffRequiredMixin, View):
             when=when,
             mine=mine,
             participant_id=participant_id,
+            book_manager=book_manager,
             when_options=WHEN_CHOICES,
         )
 

@@ -251,3 +251,19 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_book(
         response = client.get(reverse("workspace:home") + query)
     assert response.status_code == 200
     assert len(response.context["rows"]) == 25  # paginated
+
+
+def test_the_overdue_figure_opens_the_overdue_items_of_the_book(client, am_user, account_manager, participant, someone_elses_mp):
+    mine = make_item(participant, am_user, due_in_days=-3, title="Overdue in my book")
+    other_owner = someone_elses_mp.am_assignments.get().account_manager.user
+    make_item(someone_elses_mp, other_owner, due_in_days=-3, title="Overdue elsewhere")
+    client.force_login(am_user)
+    html = client.get(reverse("workspace:home")).content.decode()
+    link = f"{reverse('workspace:action-items')}?owner=all&due=overdue&manager={am_user.pk}"
+    assert link in html
+    listing = client.get(link)
+    assert [item.pk for item in listing.context["page_obj"]] == [mine.pk]
+    assert listing.context["book_manager"] == am_user
+    assert f'name="manager" value="{am_user.pk}"' in listing.content.decode()
+    meetings = client.get(f"{reverse('workspace:meetings')}?when=upcoming&manager={am_user.pk}")
+    assert meetings.status_code == 200 and meetings.context["book_manager"] == am_user

@@ -28,9 +28,11 @@ def forwards(apps, schema_editor):
     # Permissions are normally created after all migrations; create them now so
     # the groups can be granted theirs in this migration.
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # create_permissions skips app configs without a models module, which is how migration states have them;
+        # put back what was there, so running this on the live registry (tests) leaves it intact.
+        previous, app_config.models_module = getattr(app_config, "models_module", None), True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = previous
     sync_staff_groups(apps)
 
     MarketRole = apps.get_model("accounts", "MarketRole")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import importlib
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -23,13 +22,9 @@ def ct(*args) -> datetime.datetime:
 @pytest.fixture
 def reference_data(db):
     """Re-run the seed migrations (transactional tests flush the rows data migrations wrote)."""
-    from django.apps import apps
+    from tests.reference_data import reseed_reference_data
 
-    from accounts.roles import sync_staff_groups
-
-    sync_staff_groups()
-    importlib.import_module("accounts.migrations.0002_reference_data").forwards(apps, None)
-    importlib.import_module("notices.migrations.0002_reference_data").forwards(apps, None)
+    reseed_reference_data()
 
 
 @pytest.fixture

@@ -20,7 +20,10 @@ def backfill(apps, schema_editor):
     Holiday = apps.get_model("core", "Holiday")
     calendar = BusinessCalendar(holidays=set(Holiday.objects.values_list("date", flat=True)))
     rows = Case.objects.filter(models.Q(first_response_at__isnull=False) | models.Q(resolved_at__isnull=False))
-    for case in rows.only("pk", "created_at", "first_response_at", "resolved_at", "paused_business_seconds").iterator():
+    batch = []
+    for case in rows.only("pk", "created_at", "first_response_at", "resolved_at", "paused_business_seconds").iterator(
+        chunk_size=2000
+    ):
         resolution = None
         if case.resolved_at:
             resolution = max(
@@ -32,9 +35,12 @@ def backfill(apps, schema_editor):
                 first = resolution
             else:
                 first = business_seconds_between(calendar, case.created_at, case.first_response_at)
-        Case.objects.filter(pk=case.pk).update(
-            first_response_business_seconds=first, resolution_business_seconds=resolution
-        )
+        case.first_response_business_seconds, case.resolution_business_seconds = first, resolution
+        batch.append(case)
+        if len(batch) == 2000:
+            Case.objects.bulk_update(batch, ["first_response_business_seconds", "resolution_business_seconds"])
+            batch = []
+    Case.objects.bulk_update(batch, ["first_response_business_seconds", "resolution_business_seconds"])
 
 
 class Migration(migrations.Migration):

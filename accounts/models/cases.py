@@ -259,6 +259,11 @@ class Case(TimeStampedModel):
             models.Index(fields=["participant", "category", "created_at"]),
             models.Index(fields=["queue", "status"]),
             models.Index(fields=["kind", "status"]),
+            # The metrics' date ranges (opened, first response, resolved, closed in a range).
+            models.Index(fields=["created_at"], name="case_created_at_idx"),
+            models.Index(fields=["first_response_at"], name="case_first_response_at_idx"),
+            models.Index(fields=["resolved_at"], name="case_resolved_at_idx"),
+            models.Index(fields=["closed_at"], name="case_closed_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(

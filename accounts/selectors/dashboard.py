@@ -121,14 +121,18 @@ def dashboard_scope(user: User, requested: str | None) -> DashboardScope:
     return DashboardScope(manager=chosen or own, can_choose=True, managers=managers)
 
 
+def _start_of(day: datetime.date) -> datetime.datetime:
+    """Midnight of ``day`` in the operator's time zone: a bound the ``published_at`` index can use (``__date`` cannot)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
 def _unacknowledged_notices(today: datetime.date):
     """Recent ACTION REQUIRED notices meant for the outer MP (no audience, or one of its roles), not acknowledged."""
     through = Notice.audience.through
     return (
         with_thread_cancelled(
-            published_notices().filter(
-                published_at__date__gte=today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)
-            ).exclude(action_required="")
+            published_notices().filter(published_at__gte=_start_of(today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)))
+            .exclude(action_required="")
         )
         .filter(thread_cancelled=False)
         .filter(
@@ -234,8 +238,8 @@ def dashboard_summary(scope: DashboardScope, *, user: User, today: datetime.date
     summary["meetings_this_week"] = Meeting.objects.filter(
         participant_id__in=participant_ids,
         status=MeetingStatus.SCHEDULED,
-        starts_at__date__gte=today,
-        starts_at__date__lt=today + datetime.timedelta(days=7),
+        starts_at__gte=_start_of(today),
+        starts_at__lt=_start_of(today + datetime.timedelta(days=7)),
     ).count()
     summary["open_patterns"] = IssuePattern.objects.filter(
         participant_id__in=participant_ids, status=IssuePattern.Status.OPEN

@@ -432,11 +432,12 @@ def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: Busines
 
     if sql_percentiles:
         # Percentiles of the "others" group and of the whole do not add up from the groups: ask SQL.
-        whole = Case.objects.filter(case_scope_q(f)).aggregate(**_percentile_aggregates(f))
+        timed = f.in_range("first_response_at") | f.in_range("resolved_at")  # the rows the percentiles read
+        whole = Case.objects.filter(case_scope_q(f)).filter(timed).aggregate(**_percentile_aggregates(f))
         for name, value in whole.items():
             setattr(overall, name, value)
         others = (
-            Case.objects.exclude(assignee_id__in=manager_user_ids).aggregate(**_percentile_aggregates(f))
+            Case.objects.exclude(assignee_id__in=manager_user_ids).filter(timed).aggregate(**_percentile_aggregates(f))
             if OTHERS in by_assignee
             else {}
         )

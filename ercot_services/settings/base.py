@@ -89,7 +89,12 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DJANGO_CONN_MAX_AGE", default=0))
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The dashboards' per-MP count subqueries are estimated well above PostgreSQL's JIT threshold, and compiling
+    # them costs seconds per request while running them takes milliseconds (bench/README.md): no JIT for the app.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the dev server and an eager task share the file.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}

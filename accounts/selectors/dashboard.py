@@ -186,7 +186,7 @@ def book_health_rows(page_participants: list[MarketParticipant], *, today: datet
     latest_enrollment = Enrollment.objects.filter(participant=OuterRef("pk")).order_by("-flight__start_date", "-pk")
     rows = {
         row.pk: row
-        for row in _with_sort_keys(MarketParticipant.objects.filter(pk__in=ids), today)
+        for row in _with_sort_keys(MarketParticipant.objects.filter(pk__in=ids).order_by(), today)
         .annotate(
             at_risk_cases=_count(
                 Case.objects.filter(participant=OuterRef("pk"), status__in=OPEN_STATUSES, sla_state=SlaState.AT_RISK)

@@ -126,6 +126,11 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def next_seven_days(today: datetime.date) -> Q:
+    """Meetings starting in the window of the "meetings in 7 days" figure: from today's midnight, for a week."""
+    return Q(starts_at__gte=_start_of(today), starts_at__lt=_start_of(today + datetime.timedelta(days=7)))
+
+
 def _unacknowledged_notices(today: datetime.date):
     """Recent ACTION REQUIRED notices meant for the outer MP (no audience, or one of its roles), not acknowledged."""
     through = Notice.audience.through
@@ -236,10 +241,9 @@ def dashboard_summary(scope: DashboardScope, *, user: User, today: datetime.date
         )
     )
     summary["meetings_this_week"] = Meeting.objects.filter(
+        next_seven_days(today),
         participant_id__in=participant_ids,
         status=MeetingStatus.SCHEDULED,
-        starts_at__gte=_start_of(today),
-        starts_at__lt=_start_of(today + datetime.timedelta(days=7)),
     ).count()
     summary["open_patterns"] = IssuePattern.objects.filter(
         participant_id__in=participant_ids, status=IssuePattern.Status.OPEN

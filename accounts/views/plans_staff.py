@@ -63,6 +63,7 @@ from ..models import (
     User,
 )
 from ..selectors import current_manager
+from ..selectors.dashboard import next_seven_days
 from ..selectors import plans as plan_selectors
 from ..selectors.cases import has_book, staff_users
 
@@ -611,7 +612,7 @@ def _meeting(pk) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("participant", "organizer", "objective"), pk=pk)
 
 
-WHEN_CHOICES = [("upcoming", "Upcoming"), ("past", "Past"), ("all", "Any time")]
+WHEN_CHOICES = [("upcoming", "Upcoming"), ("week", "Scheduled in the next 7 days"), ("past", "Past"), ("all", "Any time")]
 
 
 class MeetingListView(StaffRequiredMixin, View):
@@ -637,6 +638,10 @@ class MeetingListView(StaffRequiredMixin, View):
             )
         if when == "upcoming":
             meetings = meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
+        elif when == "week":
+            meetings = meetings.filter(next_seven_days(timezone.localdate()), status=MeetingStatus.SCHEDULED).order_by(
+                "starts_at", "pk"
+            )
         elif when == "past":
             meetings = meetings.filter(ends_at__lt=now).order_by("-starts_at", "-pk")
         else:

@@ -267,3 +267,21 @@ def test_the_overdue_figure_opens_the_overdue_items_of_the_book(client, am_user,
     assert f'name="manager" value="{am_user.pk}"' in listing.content.decode()
     meetings = client.get(f"{reverse('workspace:meetings')}?when=upcoming&manager={am_user.pk}")
     assert meetings.status_code == 200 and meetings.context["book_manager"] == am_user
+
+
+def test_the_meetings_figure_opens_the_same_meetings(client, am_user, participant):
+    now = timezone.now()
+    soon = Meeting.objects.create(
+        participant=participant, title="Soon", organizer=am_user,
+        starts_at=now + datetime.timedelta(days=2), ends_at=now + datetime.timedelta(days=2, hours=1),
+    )
+    Meeting.objects.create(
+        participant=participant, title="Later", organizer=am_user,
+        starts_at=now + datetime.timedelta(days=10), ends_at=now + datetime.timedelta(days=10, hours=1),
+    )
+    client.force_login(am_user)
+    home = client.get(reverse("workspace:home"))
+    assert home.context["summary"]["meetings_this_week"] == 1
+    link = f"{reverse('workspace:meetings')}?when=week&manager={am_user.pk}"
+    assert link in home.content.decode()
+    assert [m.pk for m in client.get(link).context["page_obj"]] == [soon.pk]

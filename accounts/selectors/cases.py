@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ercot_services.core.models import AuditEvent
 
+from .participants import book_participant_ids
 from ..models import (
     OPEN_STATUSES,
     AccountManagerAssignment,
@@ -218,11 +219,6 @@ def is_active_contact(user: User, participant) -> bool:
 
 
 # --- issue patterns --------------------------------------------------------------------------
-
-
-def book_participant_ids(user: User) -> QuerySet:
-    """Subquery: the MPs currently assigned to ``user`` as Account Manager."""
-    return AccountManagerAssignment.objects.current().filter(account_manager__user=user).values("participant_id")
 
 
 def has_book(user: User) -> bool:

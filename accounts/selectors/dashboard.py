@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.contrib.auth.models import Group
 from django.db.models import (
     Count,
     DateTimeField,
@@ -24,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from ercot_services.core.permissions import in_group
 from notices.models import Acknowledgement, Notice, NoticeStatus
 from notices.selectors import published_notices, with_thread_cancelled
 from qualification.models import Enrollment, EnrollmentStatus
@@ -74,7 +74,7 @@ def _count(queryset: QuerySet) -> SubqueryCount:
 
 
 def is_lead(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name=StaffGroup.CLIENT_SERVICES_LEAD).exists()
+    return in_group(user, StaffGroup.CLIENT_SERVICES_LEAD)
 
 
 @dataclasses.dataclass
@@ -186,12 +186,17 @@ def book_health_order(scope: DashboardScope, *, sort: str, today: datetime.date)
 
 
 def book_health_rows(page_participants: list[MarketParticipant], *, today: datetime.date) -> list[MarketParticipant]:
-    """The rest of each row's signals for one page of MPs (one query, plus roles), in the page's order."""
+    """The rest of each row's signals for one page of MPs (one query, plus roles), in the page's order.
+
+    The counts the page was sorted by come with ``page_participants`` (:func:`book_health_order`), so they are
+    not counted again here.
+    """
     ids = [p.pk for p in page_participants]
     latest_enrollment = Enrollment.objects.filter(participant=OuterRef("pk")).order_by("-flight__start_date", "-pk")
     rows = {
         row.pk: row
-        for row in _with_sort_keys(MarketParticipant.objects.filter(pk__in=ids).order_by(), today)
+        for row in MarketParticipant.objects.filter(pk__in=ids)
+        .order_by()
         .annotate(
             at_risk_cases=_count(
                 Case.objects.filter(participant=OuterRef("pk"), status__in=OPEN_STATUSES, sla_state=SlaState.AT_RISK)
@@ -212,6 +217,11 @@ def book_health_rows(page_participants: list[MarketParticipant], *, today: datet
     result = []
     for participant in page_participants:
         row = rows[participant.pk]
+        row.open_cases, row.breached_cases, row.overdue_items = (
+            participant.open_cases,
+            participant.breached_cases,
+            participant.overdue_items,
+        )
         row.days_since_contact = None if row.last_contact_at <= NEVER else (now - row.last_contact_at).days
         row.enrollment_status_label = EnrollmentStatus(row.enrollment_status).label if row.enrollment_status else ""
         result.append(row)
@@ -311,5 +321,4 @@ def lead_overview() -> dict:
             .exclude(status=ParticipantStatus.TERMINATED)
             .order_by("-created_at")[:8]
         ),
-        "service_desk_group": Group.objects.filter(name=StaffGroup.SERVICE_DESK).first(),
     }

@@ -58,6 +58,7 @@ from django.utils import timezone
 
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 
+from .participants import book_participant_ids
 from ..models import (
     AccountManager,
     AccountManagerAssignment,
@@ -279,8 +280,7 @@ def book_q(f: MetricsFilter, path: str = "participant") -> Q:
     """Rows of the MPs currently in the chosen AM's book (everything when no AM is chosen)."""
     if not f.manager_id:
         return Q()
-    book = AccountManagerAssignment.objects.current().filter(account_manager__user_id=f.manager_id)
-    return Q(**{f"{path}_id__in": book.values("participant_id")})
+    return Q(**{f"{path}_id__in": book_participant_ids(f.manager_id)})
 
 
 def case_scope_q(f: MetricsFilter, path: str = "") -> Q:

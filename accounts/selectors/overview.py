@@ -12,6 +12,7 @@ from qualification.selectors import participant_qualification
 from registration.selectors import applications_for_participant
 
 from ..models import OPEN_STATUSES, Case, MarketParticipant, Membership, SlaState
+from .participants import participant_contacts
 
 RECENT_CASES = 10
 RECENT_ACTION_NOTICES = 8
@@ -66,11 +67,7 @@ def participant_list_reach(participant: MarketParticipant, contacts: list[Member
 
 def participant_overview(participant: MarketParticipant) -> dict:
     """Cases, registrations, qualification, notices and list reach of one MP (plan and audit come separately)."""
-    contacts = list(
-        Membership.objects.active().filter(participant=participant).select_related("user").order_by(
-            "contact_role", "rank", "user__full_name"
-        )
-    )
+    contacts = list(participant_contacts(participant))
     return {
         "contacts": contacts,
         "authorizing": [m for m in contacts if m.can_authorize],

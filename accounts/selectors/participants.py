@@ -91,6 +91,11 @@ def account_managers_with_book_size() -> QuerySet[AccountManager]:
     )
 
 
+def book_participant_ids(user) -> QuerySet:
+    """Subquery: the MPs currently assigned to ``user`` (a user or a user id) as Account Manager."""
+    return AccountManagerAssignment.objects.current().filter(account_manager__user=user).values("participant_id")
+
+
 def book_participant_ids_for_manager(account_manager_id) -> QuerySet:
     """Subquery: the MPs currently in the book of the Account Manager with this id."""
     return AccountManagerAssignment.objects.current().filter(account_manager_id=account_manager_id).values("participant_id")

@@ -2,10 +2,9 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views import View
 from django.utils import timezone
+from django.views import View
 from django.views.generic import TemplateView
 
 from ercot_services.core.models import AuditEvent, DomainError
@@ -17,7 +16,7 @@ from ..selectors.overview import participant_overview
 from ..selectors.plans import plan_for_participant
 from ..filters import ParticipantFilter
 from ..forms import BookReassignForm, ReassignForm
-from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus
+from ..models import AccountManager, MarketParticipant
 from ..portal_session import choose_participant, current_participant
 
 PAGE_SIZE = 25

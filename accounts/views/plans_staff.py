@@ -66,6 +66,7 @@ from ..selectors import current_manager
 from ..selectors.dashboard import next_seven_days
 from ..selectors import plans as plan_selectors
 from ..selectors.cases import has_book, staff_users
+from ..selectors.participants import book_participant_ids
 
 PAGE_SIZE = 25
 ME, ALL = "me", "all"
@@ -164,8 +165,7 @@ def _in_book(request, queryset):
     manager = User.objects.filter(pk=manager_id, account_manager__isnull=False).first() if manager_id else None
     if manager is None:
         return queryset, None
-    book = AccountManagerAssignment.objects.current().filter(account_manager__user=manager).values("participant_id")
-    return queryset.filter(participant_id__in=book), manager
+    return queryset.filter(participant_id__in=book_participant_ids(manager)), manager
 
 
 def _participant_options():
@@ -895,11 +895,7 @@ class FeedbackListView(StaffRequiredMixin, View):
         if follow_up != "all":
             feedback = feedback.filter(follow_up_status=follow_up)
         if manager_id:
-            feedback = feedback.filter(
-                participant_id__in=AccountManagerAssignment.objects.current()
-                .filter(account_manager__user_id=manager_id)
-                .values("participant_id")
-            )
+            feedback = feedback.filter(participant_id__in=book_participant_ids(manager_id))
         feedback = feedback.order_by("-created_at", "-pk")
         page = _paginate(request, feedback)
         for row in page.object_list:

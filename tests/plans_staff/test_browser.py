@@ -22,8 +22,10 @@ def test_plan_pages_in_a_browser(page, live_server, participant, am_user, plan_d
     snap(page, "plans-staff-plan")
 
     page.get_by_role("button", name="Edit").first.click()
+    page.locator("#plan-edit.show").wait_for()  # the collapse has finished opening: the button no longer moves
     page.locator("#id_plan_summary").fill("Updated in the browser.")
-    page.get_by_role("button", name="Save the plan").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save the plan").click()
     page.get_by_text("Updated in the browser.").first.wait_for()
 
     page.get_by_role("link", name="Add action item").click()

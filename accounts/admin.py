@@ -26,6 +26,7 @@ from ercot_services.core.audit import audit_record
 from ercot_services.core.models import AuditEvent, DomainError
 
 from . import selectors
+from .email_address import canonical_email
 from .models import (
     AccountManager,
     AccountManagerAssignment,
@@ -125,10 +126,10 @@ class CurrentBookInline(ReadOnlyInlineMixin, admin.TabularInline):
 # --------------------------------------------------------------------------
 
 
-class _LowercaseEmailMixin:
+class _CanonicalEmailMixin:
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        qs = User.objects.filter(email__iexact=email)
+        email = canonical_email(self.cleaned_data["email"])
+        qs = User.objects.filter(email=email)
         if self.instance.pk:
             qs = qs.exclude(pk=self.instance.pk)
         if qs.exists():
@@ -136,13 +137,13 @@ class _LowercaseEmailMixin:
         return email
 
 
-class UserCreationAdminForm(_LowercaseEmailMixin, AdminUserCreationForm):
+class UserCreationAdminForm(_CanonicalEmailMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "full_name")
 
 
-class UserChangeAdminForm(_LowercaseEmailMixin, UserChangeForm):
+class UserChangeAdminForm(_CanonicalEmailMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.http import QueryDict
 
@@ -54,6 +55,10 @@ class CaseFilter(django_filters.FilterSet):
         queryset=MarketParticipant.objects.order_by("short_name"), empty_label="Any MP", label="Market Participant"
     )
     assignee = django_filters.ChoiceFilter(method="by_assignee", empty_label="Anyone", label="Assignee")
+    queue = django_filters.ModelChoiceFilter(
+        queryset=Group.objects.order_by("name"), empty_label="Any queue", label="Queue",
+        help_text="The group that owns a case nobody is assigned, e.g. Market Application Support Services.",
+    )
     book = django_filters.NumberFilter(method="by_book", widget=forms.HiddenInput, label="Account Manager's book")
     sla = django_filters.ChoiceFilter(method="by_sla", choices=SLA_CHOICES, empty_label="Any SLA state", label="SLA")
     sort = django_filters.ChoiceFilter(
@@ -69,7 +74,7 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["assignee"].extra["choices"] = [(ME, "Me"), (UNASSIGNED, "Unassigned (a queue)")] + [
             (str(u.pk), u.full_name or u.email) for u in self.staff
         ]
-        for name in ("kind", "category", "participant", "assignee", "sla", "sort"):
+        for name in ("kind", "category", "participant", "assignee", "queue", "sla", "sort"):
             self.filters[name].extra["widget"] = forms.Select(attrs={"class": "form-select"})
         self.filters["q"].extra["widget"] = forms.TextInput(
             attrs={"class": "form-control", "type": "search", "placeholder": "Reference, subject or MP"}

@@ -15,6 +15,9 @@ class StaffGroup:
     FLIGHT_ADMINISTRATOR = "Flight Administrator"
     SERVICE_DESK = "Service Desk"
     NOTICE_PUBLISHER = "Notice Publisher"
+    # Market Application Support Services (MASS): works the production connectivity testing tickets the Service
+    # Desk assigns to its queue (seed 004).
+    MARKET_APPLICATION_SUPPORT = "Market Application Support Services"
 
     ALL = (
         ACCOUNT_MANAGER,
@@ -23,6 +26,7 @@ class StaffGroup:
         FLIGHT_ADMINISTRATOR,
         SERVICE_DESK,
         NOTICE_PUBLISHER,
+        MARKET_APPLICATION_SUPPORT,
     )
 
 
@@ -84,6 +88,7 @@ GROUP_PERMISSIONS: dict[str, list[str]] = {
     StaffGroup.FLIGHT_ADMINISTRATOR: list(_VIEW_DIRECTORY),
     StaffGroup.SERVICE_DESK: _VIEW_DIRECTORY + ["accounts.add_marketparticipant"],
     StaffGroup.NOTICE_PUBLISHER: list(_VIEW_DIRECTORY),
+    StaffGroup.MARKET_APPLICATION_SUPPORT: list(_VIEW_DIRECTORY),
 }
 
 for _group in StaffGroup.ALL:
@@ -141,6 +146,50 @@ for _group in StaffGroup.ALL:
     GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _VIEW_PLANS
 for _group in (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD):
     GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _MANAGE_PLANS
+
+# Workspace actions (DESIGN.md §1, seeds 000-004). Each app's policies.py checks these in its views and services;
+# accounts/action_matrix.py says per workspace URL which groups may post it, and a test holds the two together.
+_ACTIONS: dict[str, tuple[str, ...]] = {
+    # Cases: AMs, the Lead and the Service Desk (it triages unassigned and potential-MP contacts) work them;
+    # everyone replies, since escalations are answered by SMEs of every group; disputes (money) by AMs and the Lead.
+    # MASS works the connectivity testing tickets in its queue.
+    "accounts.work_case": (
+        StaffGroup.ACCOUNT_MANAGER,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.MARKET_APPLICATION_SUPPORT,
+    ),
+    "accounts.reply_case": StaffGroup.ALL,
+    "accounts.resolve_dispute": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD),
+    # Registration review decisions: Retail Operations and the Lead; inviting a potential MP from its contact:
+    # the Service Desk, AMs and the Lead.
+    "registration.decide_application": (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD),
+    "registration.invite_potential_participant": (
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.ACCOUNT_MANAGER,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+    ),
+    # Qualification: the Flight Administrator runs the testing; enrolling an approved registration is also done by
+    # Retail Operations and the Lead; the Service Desk runs the production connectivity test ticket (seed 004).
+    "qualification.run_testing": (StaffGroup.FLIGHT_ADMINISTRATOR,),
+    "qualification.add_enrollment": (
+        StaffGroup.FLIGHT_ADMINISTRATOR,
+        StaffGroup.RETAIL_OPERATIONS,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+    ),
+    "qualification.change_connectivitytest": (
+        StaffGroup.RETAIL_OPERATIONS,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.MARKET_APPLICATION_SUPPORT,
+    ),
+    # Market notices: Notice Publishers draft, approve (a second one: four eyes), publish, update and cancel.
+    "notices.publish_notice": (StaffGroup.NOTICE_PUBLISHER,),
+}
+for _permission, _groups in _ACTIONS.items():
+    for _group in _groups:
+        if _permission not in GROUP_PERMISSIONS[_group]:
+            GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + [_permission]
 
 
 def sync_staff_groups(apps=None) -> None:

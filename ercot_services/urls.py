@@ -42,6 +42,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "ercot_services.core.views.error_400"
 handler403 = "ercot_services.core.views.error_403"
 handler404 = "ercot_services.core.views.error_404"
 handler500 = "ercot_services.core.views.error_500"

@@ -71,7 +71,7 @@ class SubscriptionAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
     list_filter = ("status", "distribution_list")
     search_fields = ("email",)
     list_select_related = ("distribution_list",)
-    readonly_fields = ("confirmed_at", "unsubscribed_at")
+    readonly_fields = ("confirmed_at", "unsubscribed_at", "confirmation_token", "confirmation_sent_at")
     audit_verb_prefix = "subscription"
 
 

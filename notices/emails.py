@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
 
-from .models import Notice, NoticeDelivery
+from .models import Notice, NoticeDelivery, notice_message_id
 from .rendering import render_markdown
 from .selectors import preferences_url
 
@@ -49,6 +49,34 @@ def _bodies(notice: Notice, dl) -> tuple[str, str]:
     return cache[key]
 
 
+def _thread_parents(notice: Notice) -> tuple[int, int] | None:
+    """For an update or a cancellation, the pks of its thread's first notice and of the notice it follows.
+
+    Looked up once per notice instance (a send chunk builds all its messages from one instance).
+    """
+    if notice.previous_id is None:
+        return None
+    cache = notice.__dict__
+    if "_thread_parents" not in cache:
+        root = (
+            Notice.objects.filter(thread_id=notice.thread_id, number__isnull=False).order_by("number")
+            .values_list("pk", flat=True).first()
+        )
+        cache["_thread_parents"] = (root or notice.previous_id, notice.previous_id)
+    return cache["_thread_parents"]
+
+
+def thread_headers(notice: Notice, email: str) -> dict[str, str]:
+    """``In-Reply-To`` the notice this one follows and ``References`` the thread's first notice then that one
+    (RFC 5322), with the Message-IDs this recipient got (or would have got) for them, so mail clients group a thread.
+    """
+    parents = _thread_parents(notice)
+    if parents is None:
+        return {}
+    root, previous = (notice_message_id(pk, email) for pk in parents)
+    return {"In-Reply-To": previous, "References": previous if root == previous else f"{root} {previous}"}
+
+
 def build_message(notice: Notice, delivery: NoticeDelivery, connection=None) -> EmailMultiAlternatives:
     unsubscribe = unsubscribe_url(delivery)
     preferences = preferences_url(delivery.email)
@@ -62,6 +90,7 @@ def build_message(notice: Notice, delivery: NoticeDelivery, connection=None) -> 
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
+        **thread_headers(notice, delivery.email),
     }
     if dl is not None:
         headers["List-Id"] = f"{dl.name} <{dl.list_id}>"

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MarketRole
+from ercot_services.core.text_limits import LONG_TEXT, NOTE_TEXT
 
 from .models import DistributionList, NoticeStatus, NoticeType, Scope
 
@@ -28,14 +29,18 @@ class NoticeDraftForm(forms.Form):
         max_length=255, required=False, label="Day(s) affected", help_text="Dates and ranges, as written: April 23, 2024."
     )
     long_description = forms.CharField(
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 10}), label="Long description",
         help_text="Markdown. Notice IDs such as W-A042224-01 become links.",
     )
-    action_required = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Action required")
+    action_required = forms.CharField(
+        max_length=LONG_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Action required"
+    )
     additional_information = forms.CharField(
+        max_length=LONG_TEXT,
         widget=forms.Textarea(attrs={"rows": 3}), required=False, label="Additional information"
     )
-    contact = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    contact = forms.CharField(max_length=NOTE_TEXT, widget=forms.Textarea(attrs={"rows": 3}), required=False)
     lists = forms.ModelMultipleChoiceField(
         DistributionList.objects.all(), required=False, label="Distribution lists", widget=forms.CheckboxSelectMultiple,
         help_text="Lists routed by the notice type are added automatically.",
@@ -80,7 +85,11 @@ class NoticeDraftForm(forms.Form):
 
 
 class ReturnToDraftForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}), label="What needs to change")
+    reason = forms.CharField(
+        max_length=NOTE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        label="What needs to change",
+    )
 
 
 class ScheduleForm(forms.Form):

@@ -4,6 +4,7 @@ suppressions, a per-recipient delivery outbox, and acknowledgements of ACTION RE
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -12,8 +13,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.models import BoundedTextField, TimeStampedModel
 from ercot_services.core.site import site_host
+from ercot_services.core.text_limits import LONG_TEXT, NOTE_TEXT
 
 
 class Scope(models.TextChoices):
@@ -40,7 +42,7 @@ class DistributionList(models.Model):
     """A NOTICE_* list: which notice types it carries and which MP contacts belong to it by role."""
 
     name = models.CharField(max_length=60, unique=True, help_text="For example NOTICE_CREDIT.")
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     notice_types = models.ManyToManyField(NoticeType, blank=True, related_name="lists")
     contact_roles = models.JSONField(
         default=list, blank=True, help_text="Membership contact roles subscribed automatically (ar, bar, credit, ...)."
@@ -76,6 +78,12 @@ class Subscription(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    confirmation_token = models.CharField(
+        max_length=100, blank=True, help_text="The signed link last emailed; re-sent as it is while still valid."
+    )
+    confirmation_sent_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a confirmation link was last emailed."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["distribution_list", "email"], name="one_subscription_per_list")]
@@ -170,10 +178,10 @@ class Notice(TimeStampedModel):
     audience = models.ManyToManyField("accounts.MarketRole", blank=True, related_name="notices")
     short_description = models.CharField(max_length=255)
     days_affected = models.CharField(max_length=255, blank=True, help_text="Dates and ranges, as written.")
-    long_description = models.TextField(help_text="Markdown.")
-    action_required = models.TextField(blank=True)
-    additional_information = models.TextField(blank=True)
-    contact = models.TextField(blank=True)
+    long_description = BoundedTextField(max_length=LONG_TEXT, help_text="Markdown.")
+    action_required = BoundedTextField(max_length=LONG_TEXT, blank=True)
+    additional_information = BoundedTextField(max_length=LONG_TEXT, blank=True)
+    contact = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     lists = models.ManyToManyField(DistributionList, blank=True, related_name="notices")
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -190,6 +198,8 @@ class Notice(TimeStampedModel):
             models.Index(fields=["notice_type", "published_at"]),
             models.Index(fields=["scope", "published_at"]),
         ]
+        # Granted to groups in accounts.roles; checked through notices.policies.
+        permissions = [("publish_notice", "Can draft, approve, schedule, publish, update and cancel market notices")]
         constraints = [
             models.UniqueConstraint(fields=["thread", "number"], condition=Q(thread__isnull=False), name="one_number_per_thread")
         ]
@@ -236,7 +246,18 @@ class NoticeDelivery(models.Model):
 
     @property
     def message_id(self) -> str:
-        return f"<notice-{self.notice_id}-{self.pk}@{site_host()}>"
+        return notice_message_id(self.notice_id, self.email)
+
+
+def notice_message_id(notice_pk: int, email: str) -> str:
+    """The Message-ID of notice ``notice_pk`` sent to ``email``, the same on every resend.
+
+    Derived from the notice and the address alone, so an update or a cancellation can name the Message-ID each
+    recipient got for the earlier notices of its thread without looking their deliveries up. The address is
+    hashed: it does not appear in the header.
+    """
+    address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+    return f"<notice-{notice_pk}-{address}@{site_host()}>"
 
 
 class Acknowledgement(models.Model):

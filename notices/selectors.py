@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
+from accounts.email_address import canonical_email
 from accounts.models import MarketParticipant, Membership, User
 
 from .models import (
@@ -245,10 +246,10 @@ class RoleListMembership:
 
 def role_lists_for_email(email: str) -> list[RoleListMembership]:
     """The lists an address belongs to as an MP contact, why, and whether it opted out."""
-    email = email.strip().lower()
+    email = canonical_email(email)
     memberships = list(
         Membership.objects.active()
-        .filter(user__email__iexact=email, user__is_active=True)
+        .filter(user__email=email, user__is_active=True)
         .select_related("participant")
         .order_by("participant__short_name", "contact_role")
     )
@@ -273,6 +274,27 @@ def subscriptions_for_email(email: str) -> list[Subscription]:
         .select_related("distribution_list")
         .order_by("distribution_list__name")
     )
+
+
+def thread_lists(notice: Notice) -> list[DistributionList]:
+    """Every list the notices of ``notice``'s thread went to: the ones chosen on each and those their type routes to."""
+    notices = Notice.objects.filter(Q(thread_id=notice.thread_id) if notice.thread_id else Q(pk=notice.pk))
+    return list(
+        DistributionList.objects.filter(Q(notices__in=notices) | Q(notice_types__notices__in=notices))
+        .distinct()
+        .order_by("name")
+    )
+
+
+def lists_left_by_unsubscribe(delivery) -> list[DistributionList]:
+    """What one-click unsubscribe from ``delivery`` takes the address off: every list of the notice's thread that it
+    receives (a confirmed subscription, or a contact role it has not opted out of), so no update of the same notice
+    comes by another list. The preferences page, linked from the same email, can take any of them back.
+    """
+    subscriptions = subscriptions_for_email(delivery.email)
+    receives = {s.distribution_list_id for s in subscriptions if s.status == Subscription.Status.CONFIRMED}
+    receives |= {item.distribution_list.pk for item in role_lists_for_email(delivery.email) if not item.opted_out}
+    return [dl for dl in thread_lists(delivery.notice) if dl.pk in receives]
 
 
 def user_role_lists(user: User) -> list[RoleListMembership]:

@@ -4,6 +4,7 @@ updates and cancellations on the same thread, and the recipient outbox the fan-o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import string
 from collections.abc import Iterable
@@ -15,13 +16,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, MarketRole, Membership, User
-from accounts.roles import StaffGroup
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 from ercot_services.core.workflow import move_status
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.uploads import CheckedUpload
 
+from . import policies
 from .models import (
     NOTICE_TRANSITIONS,
     NoticeAttachment,
@@ -36,12 +37,14 @@ from .models import (
     Subscription,
     Suppression,
 )
+from .selectors import lists_left_by_unsubscribe, role_lists_for_email
 
 EDITABLE_FIELDS = {
     "notice_type", "scope", "short_description", "days_affected", "long_description",
     "action_required", "additional_information", "contact",
 }
 CONFIRMATION_MAX_AGE = 48 * 3600
+CONFIRMATION_RESEND_INTERVAL = datetime.timedelta(hours=1)
 _SUBSCRIBE_SALT = "notices.subscribe"
 
 
@@ -54,7 +57,7 @@ def default_contact() -> str:
 
 
 def is_publisher(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name=StaffGroup.NOTICE_PUBLISHER).exists()
+    return policies.can_publish(user)
 
 
 def _move(notice: Notice, to_status: str) -> str:
@@ -81,8 +84,7 @@ def notice_create(
     previous: Notice | None = None,
     kind: str = Notice.Kind.ORIGINAL,
 ) -> Notice:
-    if not is_publisher(actor):
-        raise DomainError("Only Notice Publishers draft market notices.")
+    policies.check_publish(actor, "Only Notice Publishers draft market notices.")
     notice = Notice(
         notice_type=notice_type, scope=scope, short_description=short_description.strip(),
         long_description=long_description.strip(), days_affected=days_affected.strip(),
@@ -102,6 +104,7 @@ def notice_update(
     *, actor: User, notice: Notice, audience_codes: Iterable[str] | None = None,
     lists: Iterable[DistributionList] | None = None, **fields,
 ) -> Notice:
+    policies.check_publish(actor, "Only Notice Publishers edit market notices.")
     if notice.status not in (NoticeStatus.DRAFT,):
         raise DomainError("Only a draft can be edited: return it to draft first.")
     unknown = set(fields) - EDITABLE_FIELDS
@@ -124,8 +127,7 @@ def notice_update(
 @transaction.atomic
 def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> NoticeAttachment:
     """Add a file to a draft; it is published with the notice and linked from the archive and emails."""
-    if not is_publisher(actor):
-        raise DomainError("Only Notice Publishers add attachments.")
+    policies.check_publish(actor, "Only Notice Publishers add attachments.")
     if notice.status != NoticeStatus.DRAFT:
         raise DomainError("Attachments can only be added to a draft.")
     attachment = NoticeAttachment(
@@ -150,6 +152,7 @@ def notice_detach(*, actor: User, attachment: NoticeAttachment) -> None:
 
 @transaction.atomic
 def notice_submit_for_review(*, actor: User, notice: Notice) -> Notice:
+    policies.check_publish(actor, "Only a Notice Publisher can submit a notice for review.")
     old = _move(notice, NoticeStatus.IN_REVIEW)
     notice.save(update_fields=["status", "updated_at"])
     audit_record(actor=actor, verb="notice.submitted", target=notice, changes={"status": (old, notice.status)})
@@ -158,6 +161,7 @@ def notice_submit_for_review(*, actor: User, notice: Notice) -> Notice:
 
 @transaction.atomic
 def notice_return_to_draft(*, actor: User, notice: Notice, reason: str) -> Notice:
+    policies.check_publish(actor, "Only a Notice Publisher can return a notice to draft.")
     if not reason.strip():
         raise DomainError("Say what needs to change.")
     old = _move(notice, NoticeStatus.DRAFT)
@@ -170,8 +174,7 @@ def notice_return_to_draft(*, actor: User, notice: Notice, reason: str) -> Notic
 @transaction.atomic
 def notice_approve(*, actor: User, notice: Notice) -> Notice:
     """Four eyes: a Notice Publisher other than the author approves."""
-    if not is_publisher(actor):
-        raise DomainError("Only a Notice Publisher can approve a notice.")
+    policies.check_publish(actor, "Only a Notice Publisher can approve a notice.")
     if notice.author_id == actor.pk:
         raise DomainError("A notice must be approved by a different Notice Publisher than its author.")
     old = _move(notice, NoticeStatus.APPROVED)
@@ -185,8 +188,7 @@ def notice_approve(*, actor: User, notice: Notice) -> Notice:
 def notice_schedule(*, actor: User, notice: Notice, when: datetime.datetime) -> Notice:
     """Publication at ``when`` is picked up by the beat check, not by a long Celery ETA."""
     # The beat check later publishes with no actor, so scheduling is where the publisher check must happen.
-    if not is_publisher(actor):
-        raise DomainError("Only a Notice Publisher can schedule a notice.")
+    policies.check_publish(actor, "Only a Notice Publisher can schedule a notice.")
     if when <= timezone.now():
         raise DomainError("Choose a time in the future, or publish now.")
     old = _move(notice, NoticeStatus.SCHEDULED)
@@ -285,8 +287,8 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
     notice = Notice.objects.select_for_update(of=("self",)).select_related("previous").get(pk=notice.pk)
     if notice.status == NoticeStatus.PUBLISHED:
         return notice  # publishing again sends nothing new
-    if actor is not None and not is_publisher(actor):
-        raise DomainError("Only a Notice Publisher can publish.")
+    if actor is not None:  # None: the beat publishing a notice a publisher scheduled
+        policies.check_publish(actor, "Only a Notice Publisher can publish.")
     if notice.status == NoticeStatus.SCHEDULED and notice.scheduled_for and notice.scheduled_for > now and actor is None:
         raise DomainError("It is not time to publish this scheduled notice yet.")
     old = _move(notice, NoticeStatus.PUBLISHED)
@@ -321,6 +323,7 @@ def publish_due_notices(*, now: datetime.datetime | None = None) -> int:
 @transaction.atomic
 def notice_follow_up(*, actor: User, previous: Notice, kind: str) -> Notice:
     """Draft an update (next number on the thread) or a cancellation of a published notice."""
+    policies.check_publish(actor, "Only Notice Publishers draft updates and cancellations.")
     if not previous.is_published:
         raise DomainError("Only a published notice can be updated or cancelled.")
     if kind not in (Notice.Kind.UPDATE, Notice.Kind.CANCELLATION):
@@ -359,27 +362,51 @@ def _subscribe_token(subscription: Subscription) -> str:
     return signing.TimestampSigner(salt=_SUBSCRIBE_SALT).sign(str(subscription.pk))
 
 
+def _link_still_valid(token: str) -> bool:
+    try:
+        signing.TimestampSigner(salt=_SUBSCRIBE_SALT).unsign(token, max_age=CONFIRMATION_MAX_AGE)
+    except signing.BadSignature:
+        return False
+    return True
+
+
 @transaction.atomic
 def subscription_request(*, email: str, distribution_list: DistributionList) -> Subscription:
-    """Double opt-in: store a pending subscription and email a confirmation link valid for 48 hours."""
+    """Double opt-in: store a pending subscription and email a confirmation link valid for 48 hours.
+
+    At most one link per address and list is live: while it is valid, asking again re-sends that same link, and
+    only when the last sending is ``CONFIRMATION_RESEND_SECONDS`` old, so the form cannot flood an inbox. An
+    address already subscribed is sent nothing. The caller's answer is the same in every case.
+    """
     if not distribution_list.is_public:
         raise DomainError(f"{distribution_list} is not open to public subscription.")
     email = email.strip().lower()
-    subscription, _ = Subscription.objects.get_or_create(distribution_list=distribution_list, email=email)
+    subscription, _ = Subscription.objects.select_for_update().get_or_create(
+        distribution_list=distribution_list, email=email
+    )
     if subscription.status == Subscription.Status.CONFIRMED:
         return subscription
+    now = timezone.now()
+    if subscription.status == Subscription.Status.PENDING and _link_still_valid(subscription.confirmation_token):
+        if subscription.confirmation_sent_at and now - subscription.confirmation_sent_at < CONFIRMATION_RESEND_INTERVAL:
+            return subscription
+        token = subscription.confirmation_token
+    else:
+        token = _subscribe_token(subscription)
     subscription.status = Subscription.Status.PENDING
-    subscription.save(update_fields=["status", "updated_at"])
+    subscription.confirmation_token, subscription.confirmation_sent_at = token, now
+    subscription.save(update_fields=["status", "confirmation_token", "confirmation_sent_at", "updated_at"])
     from django.urls import reverse
 
-    link = settings.SITE_URL + reverse("notices:confirm", args=[_subscribe_token(subscription)])
+    link = settings.SITE_URL + reverse("notices:confirm", args=[token])
     email_queue(
-        key=f"subscribe:{subscription.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+        key=f"subscribe:{subscription.pk}:{now:%Y%m%d%H%M%S%f}",
         to=[email],
         subject=f"Confirm your subscription to {distribution_list.name}",
         body=(
             f"Someone (hopefully you) asked to receive ERCOT market notices from {distribution_list.name} at {email}.\n\n"
-            f"Confirm within 48 hours by opening this link:\n{link}\n\nIf you did not ask for this, ignore this email."
+            f"Confirm by opening this link (it expires 48 hours after it was first sent):\n{link}\n\n"
+            "If you did not ask for this, ignore this email."
         ),
     )
     return subscription
@@ -402,20 +429,33 @@ def subscription_confirm(*, token: str) -> Subscription:
     return subscription
 
 
+@dataclasses.dataclass(frozen=True)
+class Unsubscribed:
+    delivery: NoticeDelivery
+    lists: list[DistributionList]
+
+
 @transaction.atomic
-def unsubscribe_by_token(*, token: str) -> NoticeDelivery:
-    """RFC 8058 one-click: the recipient leaves the list this delivery came from, at once."""
-    delivery = NoticeDelivery.objects.select_related("distribution_list").filter(token=token).first()
+def unsubscribe_by_token(*, token: str) -> Unsubscribed:
+    """RFC 8058 one-click: the recipient leaves, at once, every list through which this notice's thread reaches it.
+
+    A public subscription is marked unsubscribed; an MP contact's role membership gets an opt-out.
+    """
+    delivery = NoticeDelivery.objects.select_related("distribution_list", "notice").filter(token=token).first()
     if delivery is None:
         raise DomainError("This unsubscribe link is not valid.")
-    dl = delivery.distribution_list
-    if dl is not None:
-        updated = Subscription.objects.filter(distribution_list=dl, email=delivery.email).exclude(
+    lists = lists_left_by_unsubscribe(delivery)
+    by_role = {item.distribution_list.pk for item in role_lists_for_email(delivery.email)}
+    now = timezone.now()
+    for dl in lists:
+        Subscription.objects.filter(distribution_list=dl, email__iexact=delivery.email).exclude(
             status=Subscription.Status.UNSUBSCRIBED
-        ).update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=timezone.now())
-        if not updated:
+        ).update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now)
+        if dl.pk in by_role:
             ContactListOptOut.objects.get_or_create(distribution_list=dl, email=delivery.email)
-    return delivery
+    if lists:
+        audit_record(actor=None, verb="notice.unsubscribed", target=delivery, changes={"lists": (None, [dl.name for dl in lists])})
+    return Unsubscribed(delivery=delivery, lists=lists)
 
 
 @transaction.atomic

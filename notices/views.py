@@ -12,34 +12,55 @@ from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
 from ercot_services.core.models import DomainError
+from ercot_services.core.ratelimit import client_ip, rate_limited
 
 from . import selectors
 from .forms import ArchiveFilterForm, PreferencesForm, SubscribeForm
 from .rendering import render_markdown
-from .models import Suppression
-from .services import subscription_confirm, subscription_request, suppression_add, unsubscribe_by_token
+from .models import NoticeDelivery, Suppression
+from .services import (
+    CONFIRMATION_RESEND_INTERVAL,
+    subscription_confirm,
+    subscription_request,
+    suppression_add,
+    unsubscribe_by_token,
+)
 
 PAGE_SIZE = 25
+SUBSCRIBE_WINDOW_SECONDS = 60 * 60
+SUBSCRIBE_LIMIT_PER_CLIENT = 10
+SUBSCRIBE_LIMIT_PER_ADDRESS = 3
 
 
 @method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
-    """GET shows a confirmation button; POST (the RFC 8058 one-click) unsubscribes at once, without a redirect."""
+    """GET names the lists and shows a confirmation button; POST (the RFC 8058 one-click) unsubscribes at once,
+    without a redirect, from every list through which the notice's thread reaches the address."""
+
+    template_name = "notices/unsubscribe.html"
 
     def get(self, request, token):
-        return render(request, "notices/unsubscribe.html", {"token": token, "done": False})
+        delivery = NoticeDelivery.objects.select_related("notice").filter(token=token).first()
+        if delivery is None:
+            return render(request, self.template_name, {"error": "This unsubscribe link is not valid."}, status=404)
+        return render(
+            request, self.template_name,
+            {"done": False, "email": delivery.email, "lists": selectors.lists_left_by_unsubscribe(delivery)},
+        )
 
     def post(self, request, token):
         try:
-            delivery = unsubscribe_by_token(token=token)
+            result = unsubscribe_by_token(token=token)
         except DomainError as error:
-            return render(request, "notices/unsubscribe.html", {"error": str(error)}, status=404)
+            return render(request, self.template_name, {"error": str(error)}, status=404)
         if request.POST.get("List-Unsubscribe") == "One-Click":
-            return HttpResponse("Unsubscribed.", content_type="text/plain")
+            names = ", ".join(dl.name for dl in result.lists)
+            return HttpResponse(f"Unsubscribed from {names}." if names else "Unsubscribed.", content_type="text/plain")
+        email = result.delivery.email
         return render(
-            request,
-            "notices/unsubscribe.html",
-            {"done": True, "delivery": delivery, "preferences_url": selectors.preferences_url(delivery.email, absolute=False)},
+            request, self.template_name,
+            {"done": True, "email": email, "lists": result.lists,
+             "preferences_url": selectors.preferences_url(email, absolute=False)},
         )
 
 
@@ -106,13 +127,18 @@ class ArchiveView(View):
 
 
 class ListsView(View):
-    """The NOTICE_* lists with what they carry, and the subscribe form (double opt-in)."""
+    """The NOTICE_* lists with what they carry, and the subscribe form (double opt-in).
 
-    def _render(self, request, form, status=200, requested=None):
+    Valid requests are rate limited per client IP and per address, and the answer is the same whether the address
+    was unknown, pending or already subscribed (no one learns who is subscribed).
+    """
+
+    def _render(self, request, form, status=200, requested=None, limited=False):
         return render(
             request,
             "notices/lists.html",
-            {"lists": selectors.public_lists(), "form": form, "requested": requested},
+            {"lists": selectors.public_lists(), "form": form, "requested": requested, "rate_limited": limited,
+             "resend_minutes": int(CONFIRMATION_RESEND_INTERVAL.total_seconds() // 60)},
             status=status,
         )
 
@@ -124,16 +150,21 @@ class ListsView(View):
 
     def post(self, request):
         form = SubscribeForm(request.POST)
-        if form.is_valid():
-            try:
-                subscription = subscription_request(
-                    email=form.cleaned_data["email"], distribution_list=form.cleaned_data["distribution_list"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                return self._render(request, SubscribeForm(), requested=subscription)
-        return self._render(request, form, status=400)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        email, distribution_list = form.cleaned_data["email"].strip().lower(), form.cleaned_data["distribution_list"]
+        if rate_limited(
+            f"subscribe:ip:{client_ip(request)}", limit=SUBSCRIBE_LIMIT_PER_CLIENT, window_seconds=SUBSCRIBE_WINDOW_SECONDS
+        ) or rate_limited(
+            f"subscribe:email:{email}", limit=SUBSCRIBE_LIMIT_PER_ADDRESS, window_seconds=SUBSCRIBE_WINDOW_SECONDS
+        ):
+            return self._render(request, form, status=429, limited=True)
+        try:
+            subscription_request(email=email, distribution_list=distribution_list)
+        except DomainError as error:
+            form.add_error(None, str(error))
+            return self._render(request, form, status=400)
+        return self._render(request, SubscribeForm(), requested={"email": email, "list": distribution_list})
 
 
 class PreferencesView(View):

@@ -8,19 +8,18 @@ Everyone on staff may look; only Notice Publishers (and superusers) draft, appro
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from accounts.models import AccountManagerAssignment, MarketParticipant, ParticipantStatus
+from ercot_services.core.csv import csv_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.permissions import StaffRequiredMixin
@@ -178,7 +177,7 @@ class NoticeEditView(PublisherRequiredMixin, View):
         return self._render(request, notice, form, status=400)
 
 
-class NoticePreviewView(StaffRequiredMixin, View):
+class NoticePreviewView(PublisherRequiredMixin, View):
     """htmx: the long description rendered server-side exactly as the notice will show it."""
 
     def post(self, request):
@@ -322,32 +321,25 @@ class NoticeProgressView(StaffRequiredMixin, View):
 # --- the delivery report ----------------------------------------------------------------------------
 
 
-def _csv_rows(notice: Notice):
-    class Echo:
-        def write(self, value):
-            return value
+CSV_HEADER = ["notice_id", "email", "list", "status", "attempts", "sent_at", "last_error"]
 
-    writer = csv.writer(Echo())
-    yield writer.writerow(["notice_id", "email", "list", "status", "attempts", "sent_at", "last_error"])
+
+def _csv_rows(notice: Notice):
     rows = (
         NoticeDelivery.objects.filter(notice=notice)
         .order_by("pk")
         .values_list("email", "distribution_list__name", "status", "attempts", "sent_at", "last_error")
     )
     for email, list_name, status, attempts, sent_at, error in rows.iterator(chunk_size=2000):
-        yield writer.writerow(
-            [notice.notice_id, email, list_name or "", status, attempts, sent_at.isoformat() if sent_at else "", error]
-        )
+        yield [notice.notice_id, email, list_name or "", status, attempts, sent_at.isoformat() if sent_at else "", error]
 
 
 class NoticeReportView(StaffRequiredMixin, View):
     def get(self, request, pk):
         notice = _notice_or_404(pk)
         if request.GET.get("format") == "csv":
-            response = StreamingHttpResponse(_csv_rows(notice), content_type="text/csv; charset=utf-8")
             name = notice.notice_id or f"draft-{notice.pk}"
-            response["Content-Disposition"] = f'attachment; filename="{name}-deliveries.csv"'
-            return response
+            return csv_response(f"{name}-deliveries.csv", CSV_HEADER, _csv_rows(notice))
         per_list = list(
             NoticeDelivery.objects.filter(notice=notice)
             .values("distribution_list__name")

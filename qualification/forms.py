@@ -11,9 +11,10 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import MarketParticipant
+from accounts.models import Channel, MarketParticipant, Membership, User
 from registration.models import Application, ApplicationKind, ApplicationStatus
 
+from .forms_portal import ConnectivityTicketForm
 from .models import BusinessFunction, CertificateStatus, ChangeKind, Enrollment, Flight, FlightStatus, ParticipantKind
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -233,6 +234,26 @@ class ConnectivityRecordForm(forms.Form):
         choices=[(PASSED, "Passed"), (FAILED, "Failed")], widget=forms.RadioSelect, label="Production connectivity test"
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConnectivityTicketOnBehalfForm(ConnectivityTicketForm):
+    """Staff log the production connectivity testing ticket for the MP's AR or BAR who asked by email or phone."""
+
+    requester = forms.ModelChoiceField(
+        queryset=User.objects.none(), label="On behalf of", empty_label="Choose the AR or BAR who asked…",
+        help_text="Seed 004: the MP's Authorized Representative or Backup AR asks for the test.",
+    )
+    channel = forms.ChoiceField(choices=[(Channel.EMAIL, "Email"), (Channel.PHONE, "Phone")], label="Received by")
+
+    field_order = ["requester", "channel", "subject", "description"]
+
+    def __init__(self, *args, test, **kwargs):
+        super().__init__(*args, test=test, **kwargs)
+        self.fields["requester"].queryset = User.objects.filter(
+            memberships__in=Membership.objects.active().authorizing().filter(participant_id=test.participant_id)
+        ).distinct().order_by("full_name")
+        self.fields["requester"].label_from_instance = lambda user: f"{user.full_name} <{user.email}>"
+        self.order_fields(self.field_order)
 
 
 class LetterReportFilterForm(forms.Form):

@@ -81,3 +81,17 @@ class ConnectivitySpecForm(forms.Form):
         if phone and len(re.sub(r"\D", "", phone)) < 7:
             raise forms.ValidationError("Enter a phone number with at least 7 digits.", code="phone")
         return phone
+
+
+class ConnectivityTicketForm(forms.Form):
+    """The production connectivity testing ticket, pre-filled by ``services.connectivity_ticket_draft``."""
+
+    subject = forms.CharField(label="Subject", max_length=200)
+    description = forms.CharField(
+        label="Ticket", max_length=5000, widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Pre-filled from your updated specifications; add anything the Service Desk should know.",
+    )
+
+    def __init__(self, *args, test, **kwargs):
+        kwargs.setdefault("prefix", f"ticket{test.pk}")
+        super().__init__(*args, **kwargs)

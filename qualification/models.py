@@ -9,7 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.models import BoundedTextField, TimeStampedModel
+from ercot_services.core.text_limits import NOTE_TEXT
 
 
 class FlightStatus(models.TextChoices):
@@ -29,10 +30,12 @@ class Flight(TimeStampedModel):
     application_deadline = models.DateField()
     registration_deadline = models.DateField()
     status = models.CharField(max_length=10, choices=FlightStatus.choices, default=FlightStatus.PLANNED)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     class Meta:
         ordering = ["-start_date"]
+        # Granted to groups in accounts.roles; checked through qualification.policies.
+        permissions = [("run_testing", "Can start testing, record and hand over results, and withdraw enrollments")]
 
     def __str__(self):
         return f"Flight {self.name}"
@@ -112,7 +115,7 @@ class Enrollment(TimeStampedModel):
     application = models.ForeignKey(
         "registration.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
     )
-    late_override_reason = models.TextField(blank=True)
+    late_override_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     enrolled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -144,7 +147,7 @@ class FlightResult(TimeStampedModel):
     trading_partners = models.ManyToManyField("accounts.MarketParticipant", blank=True, related_name="+")
     business_functions = models.ManyToManyField(BusinessFunction, blank=True, related_name="+")
     tested_on = models.DateField()
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     handed_over_at = models.DateTimeField(null=True, blank=True)
 
@@ -269,7 +272,11 @@ class ConnectivitySpec(TimeStampedModel):
 
 
 class ConnectivityTest(TimeStampedModel):
-    """Production connectivity testing, scheduled through a Service Desk service request."""
+    """Production connectivity testing, scheduled through a Service Desk service request.
+
+    Seed 004: once the MP has updated its production connectivity specifications, its AR or BAR submits the
+    ticket (``service_request``) to the Service Desk, copying Flight Testing and MASS; until then it is empty.
+    """
 
     class Status(models.TextChoices):
         REQUESTED = "requested", "Requested"
@@ -283,9 +290,12 @@ class ConnectivityTest(TimeStampedModel):
         "accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_test"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    reason = models.CharField(
+        max_length=255, blank=True, help_text="Why it is needed (new MP, service provider change)."
+    )
     scheduled_for = models.DateTimeField(null=True, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     def __str__(self):
         return f"Connectivity test for {self.participant} ({self.get_status_display()})"

@@ -32,7 +32,11 @@ from .models import (
 )
 
 # The facts the criteria gate reads, reachable from an enrollment in one join each.
-CRITERIA_FACTS = ("participant__sfa", "participant__puct_certification", "participant__qse_acknowledgement__qse")
+CRITERIA_FACTS = (
+    "participant__sfa",
+    "participant__puct_certification",
+    "participant__qse_acknowledgement__qse__load_qualification",
+)
 
 # The flight board's columns, in the order work flows.
 BOARD_COLUMNS = [
@@ -155,6 +159,10 @@ def enrollment_connectivity_tests(enrollment: Enrollment) -> list[ConnectivityTe
     )
 
 
+def participant_connectivity_spec(participant: MarketParticipant) -> ConnectivitySpec | None:
+    return ConnectivitySpec.objects.filter(participant=participant).first()
+
+
 def trading_partner_choices(enrollment: Enrollment) -> QuerySet[MarketParticipant]:
     """Every other MP, with roles (for the labels and the TDSP group) and territories (for the REP default)."""
     return (
@@ -250,8 +258,8 @@ def participant_letter_get(participant: MarketParticipant, pk: int) -> Qualifica
 
 
 def participant_criteria(participant: MarketParticipant) -> list[services.Criterion] | None:
-    """The criteria gate for an MP that is (or has an enrollment as) a new LSE; None when it does not apply."""
-    applies = participant.has_role("LSE") and Enrollment.objects.filter(
+    """The criteria gate for a load-serving MP with an enrollment as a new MP; None when it does not apply."""
+    applies = participant.serves_load() and Enrollment.objects.filter(
         participant=participant, participant_kind=ParticipantKind.NEW
     ).exclude(status=EnrollmentStatus.WITHDRAWN).exists()
     return services.criteria_evaluate(participant) if applies else None

@@ -9,12 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from accounts.models import (
+    Case,
     CaseCategory,
     CaseKind,
     Channel,
@@ -33,6 +35,7 @@ from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
 
+from . import policies
 from .models import (
     CERTIFICATE_TRANSITIONS,
     ENROLLMENT_TRANSITIONS,
@@ -57,28 +60,12 @@ from .pdf import render_letter
 # --- flights and enrollment ---------------------------------------------------------------
 
 
-def is_flight_administrator(user: User) -> bool:
-    return user.is_superuser or user.groups.filter(name=StaffGroup.FLIGHT_ADMINISTRATOR).exists()
-
-
-LETTER_GROUPS = (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD)
-
-
-def is_retail_operations(user: User) -> bool:
-    """Retail Operations, the Client Services Lead or a superuser: letters and what follows them (seed 004)."""
-    return user.is_superuser or user.groups.filter(name__in=LETTER_GROUPS).exists()
-
-
-def _require_retail_operations(actor: User) -> None:
-    if not is_retail_operations(actor):
-        raise DomainError("Only Retail Operations (or the Client Services Lead) issues letters and what follows them.")
-
-
 @transaction.atomic
 def flight_create(
     *, actor: User, start_date: datetime.date, end_date: datetime.date, application_deadline: datetime.date,
     registration_deadline: datetime.date, notes: str = "",
 ) -> Flight:
+    policies.check_create_flight(actor)
     if not (application_deadline <= start_date and registration_deadline <= start_date and start_date <= end_date):
         raise DomainError("Deadlines must fall on or before the start date, and the flight must end after it starts.")
     name = f"{start_date:%m%y}"
@@ -111,6 +98,7 @@ def enrollment_create(
     today: datetime.date | None = None,
 ) -> Enrollment:
     """Enroll an MP in a flight; after the deadline only a Flight Administrator may, with a reason."""
+    policies.check_enroll(actor)
     today = today or timezone.localdate()
     late_reasons = []
     if today > flight.application_deadline:
@@ -118,7 +106,7 @@ def enrollment_create(
     if participant_kind == ParticipantKind.NEW and today > flight.registration_deadline:
         late_reasons.append(f"the registration deadline was {flight.registration_deadline:%B %d, %Y}")
     if late_reasons:
-        if not (is_flight_administrator(actor) and override_reason.strip()):
+        if not (policies.can_run_testing(actor) and override_reason.strip()):
             raise DomainError(
                 "Enrollment is closed: " + " and ".join(late_reasons) + ". A Flight Administrator can enroll late "
                 "with a recorded reason."
@@ -173,6 +161,7 @@ def enrollment_from_application(*, actor: User, application: Application, flight
 
 @transaction.atomic
 def enrollment_start_testing(*, actor: User, enrollment: Enrollment) -> Enrollment:
+    policies.check_run_testing(actor)
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     old = _move(enrollment, EnrollmentStatus.TESTING)
     enrollment.save(update_fields=["status", "updated_at"])
@@ -182,6 +171,7 @@ def enrollment_start_testing(*, actor: User, enrollment: Enrollment) -> Enrollme
 
 @transaction.atomic
 def enrollment_withdraw(*, actor: User, enrollment: Enrollment, reason: str) -> Enrollment:
+    policies.check_run_testing(actor, "Only a Flight Administrator withdraws an enrollment.")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     old = _move(enrollment, EnrollmentStatus.WITHDRAWN)
     enrollment.save(update_fields=["status", "updated_at"])
@@ -204,8 +194,7 @@ def result_record(
     notes: str = "",
 ) -> FlightResult:
     """The Flight Administrator records completed or not, the trading partners and the business functions."""
-    if not is_flight_administrator(actor):
-        raise DomainError("Only a Flight Administrator records testing results.")
+    policies.check_run_testing(actor, "Only a Flight Administrator records testing results.")
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if enrollment.status == EnrollmentStatus.ENROLLED:
         _move(enrollment, EnrollmentStatus.TESTING)
@@ -243,8 +232,7 @@ def result_record(
 @transaction.atomic
 def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Hand a completed result to Retail Operations (status change plus an email to the group)."""
-    if not is_flight_administrator(actor):
-        raise DomainError("Only a Flight Administrator hands testing results to Retail Operations.")
+    policies.check_run_testing(actor, "Only a Flight Administrator hands testing results to Retail Operations.")
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     result = getattr(enrollment, "result", None)
     if result is None or not result.completed:
@@ -282,8 +270,8 @@ class Criterion:
 
 
 def criteria_applies(enrollment: Enrollment) -> bool:
-    """Seed 004: Retail Operations verifies the criteria for a new MP that is an LSE."""
-    return enrollment.participant_kind == ParticipantKind.NEW and enrollment.participant.has_role("LSE")
+    """Seed 004: Retail Operations verifies the criteria for a new MP that serves load (an LSE or a REP)."""
+    return enrollment.participant_kind == ParticipantKind.NEW and enrollment.participant.serves_load()
 
 
 def criteria_facts(participant: MarketParticipant) -> tuple:
@@ -297,7 +285,9 @@ def criteria_facts(participant: MarketParticipant) -> tuple:
     return (
         SfaRecord.objects.filter(participant=participant).first(),
         PuctCertification.objects.filter(participant=participant).first(),
-        QseAcknowledgement.objects.filter(participant=participant).select_related("qse").first(),
+        QseAcknowledgement.objects.filter(participant=participant)
+        .select_related("qse__load_qualification")
+        .first(),
     )
 
 
@@ -404,7 +394,7 @@ def letter_issue(
     *, actor: User, enrollment: Enrollment, effective_date: datetime.date | None = None, today: datetime.date | None = None
 ) -> QualificationLetter:
     """Generate the PDF letter, write one delivery per recipient, and send them after commit."""
-    _require_retail_operations(actor)
+    policies.check_issue_letter(actor)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     blockers = letter_blockers(enrollment)
     if blockers:
@@ -453,7 +443,7 @@ def letter_issue(
 def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Banking and service provider changes: recorded, no letter; a service provider change asks for
     updated connectivity specifications and a production connectivity test."""
-    _require_retail_operations(actor)
+    policies.check_issue_letter(actor)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrollment.pk)
     if enrollment.produces_letter:
         raise DomainError("This change produces a qualification letter: issue the letter instead.")
@@ -471,7 +461,7 @@ def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> 
 @transaction.atomic
 def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
     """Send the letter to this one recipient again (staff asked for it, or it failed)."""
-    _require_retail_operations(actor)
+    policies.check_resend_letter(actor)
     delivery = LetterDelivery.objects.select_for_update().get(pk=delivery.pk)
     delivery.status = LetterDelivery.Status.PENDING
     delivery.last_error = ""
@@ -492,29 +482,21 @@ def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
 
 
 def _request_connectivity(*, actor: User, enrollment: Enrollment, reason: str) -> ConnectivityTest:
+    """Ask the MP for updated production connectivity specifications and open the test they lead to.
+
+    No Service Desk ticket yet: seed 004 has the MP's AR or BAR submit it once the specifications are updated
+    (:func:`connectivity_ticket_submit`); the portal guides them with a pre-filled one.
+    """
     participant = enrollment.participant
     spec, _ = ConnectivitySpec.objects.get_or_create(participant=participant)
     spec.status = ConnectivitySpec.Status.REQUESTED
     spec.requested_reason = reason
     spec.save(update_fields=["status", "requested_reason", "updated_at"])
-    requester = next((m.user for m in _authorized_reps(participant)), None)
-    category = CaseCategory.objects.filter(code="connectivity-certificates").first() or CaseCategory.objects.first()
-    case = case_submit(
-        actor=actor,
-        kind=CaseKind.SERVICE_REQUEST,
-        category=category,
-        subject=f"Schedule production connectivity testing for {participant.short_name}",
-        description=(
-            f"{reason} ({enrollment.flight}). Please assign to Market Application Support Services and schedule "
-            "production connectivity testing once the MP has updated its production connectivity specifications. "
-            "Copy: Flighttesting and MASS."
-        ),
-        participant=participant,
-        requester=requester,
-        channel=Channel.SYSTEM,
+    test = ConnectivityTest.objects.create(participant=participant, enrollment=enrollment, reason=reason)
+    audit_record(
+        actor=actor, verb="connectivity.requested", target=test, participant=participant,
+        changes={"specifications": (None, spec.get_status_display())}, reason=reason,
     )
-    test = ConnectivityTest.objects.create(participant=participant, enrollment=enrollment, service_request=case)
-    audit_record(actor=actor, verb="connectivity.requested", target=test, participant=participant, changes={"service_request": (None, case.reference)}, reason=reason)
     return test
 
 
@@ -537,7 +519,7 @@ def production_onboarding_start(*, actor: User, enrollment: Enrollment) -> None:
 
 @transaction.atomic
 def certificate_advance(*, actor: User, request: CertificateRequest, to_status: str) -> CertificateRequest:
-    _require_retail_operations(actor)
+    policies.check_advance_certificate(actor)
     request = CertificateRequest.objects.select_for_update().get(pk=request.pk)
     if to_status not in CERTIFICATE_TRANSITIONS[request.status]:
         raise DomainError(f"The certificate is {request.get_status_display().lower()}: it cannot become {CertificateStatus(to_status).label.lower()}.")
@@ -570,11 +552,109 @@ def connectivity_spec_update(*, actor: User, participant: MarketParticipant, **f
     return spec
 
 
+def connectivity_ticket_draft(test: ConnectivityTest, spec: ConnectivitySpec | None) -> tuple[str, str]:
+    """The pre-filled subject and body of the production connectivity testing ticket (seed 004's wording)."""
+    participant = test.participant
+    subject = f"Schedule production connectivity testing for {participant.short_name}"
+    lines = [
+        f"{participant.legal_name} ({participant.short_name}) asks the Service Desk to schedule production "
+        "connectivity testing.",
+        f"Reason: {test.reason or 'production connectivity testing requested'}"
+        + (f" ({test.enrollment.flight})." if test.enrollment_id else "."),
+        "",
+        "Our production connectivity specifications are updated:",
+    ]
+    if spec is not None:
+        lines += [
+            f"- Endpoint: {spec.endpoint_url}",
+            f"- Protocol: {spec.protocol}",
+            f"- Certificate fingerprint (SHA-256): {spec.certificate_fingerprint}",
+            f"- Technical contact: {spec.contact_name} <{spec.contact_email}>"
+            + (f", {spec.contact_phone}" if spec.contact_phone else ""),
+        ]
+    lines += [
+        "",
+        "Please assign this ticket to Market Application Support Services.",
+        f"Copies: Flight Testing ({settings.FLIGHT_TESTING_EMAIL}) and MASS ({settings.MASS_EMAIL}).",
+    ]
+    return subject, "\n".join(lines)
+
+
+def connectivity_ticket_copies() -> list[str]:
+    """Who every production connectivity testing ticket copies: Flight Testing and MASS (settings)."""
+    return [settings.FLIGHT_TESTING_EMAIL, settings.MASS_EMAIL]
+
+
+def mass_queue() -> Group:
+    """The Market Application Support Services queue the Service Desk assigns these tickets to."""
+    return Group.objects.get_or_create(name=StaffGroup.MARKET_APPLICATION_SUPPORT)[0]
+
+
+@transaction.atomic
+def connectivity_ticket_submit(
+    *,
+    actor: User,
+    test: ConnectivityTest,
+    subject: str,
+    description: str,
+    requester: User | None = None,
+    channel: str = Channel.PORTAL,
+) -> Case:
+    """Submit the Service Desk ticket that schedules production connectivity testing (seed 004).
+
+    The MP's AR or BAR submits it from the portal; staff who follow connectivity may log it on the MP's behalf,
+    naming the AR or BAR who asked (``requester``) and how (``channel``). The ticket copies Flight Testing and
+    MASS and goes to the Market Application Support Services queue, not to the MP's Account Manager.
+    """
+    test = ConnectivityTest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=test.pk)
+    participant = test.participant
+    on_behalf = actor.is_staff
+    if on_behalf:
+        policies.check_record_connectivity(actor)
+    else:
+        requester = actor
+    if requester is None or not policies.is_authorized_representative(requester, participant):
+        raise DomainError(
+            f"The ticket is submitted by an Authorized Representative or Backup AR of {participant.short_name}."
+        )
+    if test.service_request_id:
+        raise DomainError(f"The ticket for this test is already open: {test.service_request.reference}.")
+    if test.status == ConnectivityTest.Status.PASSED:
+        raise DomainError("This production connectivity test already passed.")
+    spec = ConnectivitySpec.objects.filter(participant=participant).first()
+    if spec is None or spec.status != ConnectivitySpec.Status.SUBMITTED:
+        raise DomainError(
+            "Update the production connectivity specifications first: the ticket asks the Service Desk to test them."
+        )
+    category = CaseCategory.objects.filter(code="connectivity-certificates").first() or CaseCategory.objects.first()
+    case = case_submit(
+        actor=actor,
+        kind=CaseKind.SERVICE_REQUEST,
+        category=category,
+        subject=subject,
+        description=description,
+        participant=participant,
+        requester=requester,
+        channel=channel,
+        queue=mass_queue(),
+        cc=connectivity_ticket_copies(),
+    )
+    test.service_request = case
+    test.save(update_fields=["service_request", "updated_at"])
+    audit_record(
+        actor=actor, verb="connectivity.ticket_submitted", target=test, participant=participant,
+        changes={"service_request": (None, case.reference)},
+        reason=f"Logged by {actor.full_name} on behalf of {requester.full_name}" if on_behalf else "",
+    )
+    return case
+
+
 @transaction.atomic
 def connectivity_test_record(
     *, actor: User, test: ConnectivityTest, passed: bool, notes: str = "", scheduled_for: datetime.datetime | None = None
 ) -> ConnectivityTest:
     """Record the test; when it passes a qualifying MP becomes active."""
+    policies.check_record_connectivity(actor)
     test = ConnectivityTest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=test.pk)
     if test.status in (ConnectivityTest.Status.PASSED,):
         raise DomainError("This connectivity test already passed.")

@@ -8,6 +8,11 @@ portal_patterns = [
     path("qualification/", portal.QualificationHomeView.as_view(), name="qualification"),
     path("qualification/letters/<int:pk>/", portal.LetterDownloadView.as_view(), name="letter-download"),
     path("qualification/connectivity/", portal.ConnectivitySpecView.as_view(), name="connectivity-spec"),
+    path(
+        "qualification/connectivity/tests/<int:pk>/ticket/",
+        portal.ConnectivityTicketView.as_view(),
+        name="connectivity-ticket",
+    ),
 ]
 
 workspace_patterns = [
@@ -23,4 +28,7 @@ workspace_patterns = [
     path("qualification/deliveries/<int:pk>/resend/", staff.DeliveryResendView.as_view(), name="delivery-resend"),
     path("qualification/certificates/<int:pk>/advance/", staff.CertificateAdvanceView.as_view(), name="certificate-advance"),
     path("qualification/connectivity/<int:pk>/record/", staff.ConnectivityRecordView.as_view(), name="connectivity-record"),
+    path(
+        "qualification/connectivity/<int:pk>/ticket/", staff.ConnectivityTicketView.as_view(), name="connectivity-ticket"
+    ),
 ]

@@ -26,6 +26,7 @@ from .models import (
     Document,
     PuctCertification,
     QseAcknowledgement,
+    QseLoadQualification,
     RequirementType,
     RoleRequirement,
     SfaRecord,
@@ -335,19 +336,51 @@ class PuctCertificationAdmin(_FactAdmin):
 
 @admin.register(QseAcknowledgement)
 class QseAcknowledgementAdmin(_FactAdmin):
-    list_display = ("participant", "qse", "processed_by_legal", "qse_qualified_to_serve_load", "processed_at")
-    list_filter = ("processed_by_legal", "qse_qualified_to_serve_load")
-    list_select_related = ("participant", "qse")
+    list_display = ("participant", "qse", "processed_by_legal", "qse_qualified", "processed_at")
+    list_filter = ("processed_by_legal", "qse__load_qualification__qualified")
+    list_select_related = ("participant", "qse__load_qualification")
     search_fields = ("participant__short_name", "participant__legal_name", "qse__short_name")
     autocomplete_fields = ("participant", "qse")
     fields = (
         "participant",
         "qse",
         "processed_by_legal",
-        "qse_qualified_to_serve_load",
+        "qse_qualified",
         "processed_at",
         "processed_by",
         "facts_page",
     )
-    readonly_fields = ("processed_at", "processed_by", "facts_page")
+    readonly_fields = ("qse_qualified", "processed_at", "processed_by", "facts_page")
     audit_verb_prefix = "registration.qse_acknowledgement"
+
+    @admin.display(description="QSE qualified to serve load", boolean=True)
+    def qse_qualified(self, obj):
+        return obj.qse_qualified_to_serve_load if obj.qse_id else None
+
+
+@admin.register(QseLoadQualification)
+class QseLoadQualificationAdmin(AuditTimelineMixin, admin.ModelAdmin):
+    """Read only here: the QSE's registration facts page records changes, each with its reason."""
+
+    list_display = ("qse", "qualified", "recorded_at", "recorded_by")
+    list_filter = ("qualified",)
+    list_select_related = ("qse", "recorded_by")
+    search_fields = ("qse__short_name", "qse__legal_name")
+    fields = ("qse", "qualified", "recorded_at", "recorded_by", "reason", "facts_page")
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Workspace")
+    def facts_page(self, obj):
+        if obj is None or obj.qse_id is None:
+            return "—"
+        url = reverse("workspace:participant-facts", args=[obj.qse_id])
+        return format_html('<a href="{}">Registration facts of {}</a>', url, obj.qse)

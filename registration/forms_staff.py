@@ -102,7 +102,6 @@ class QseAcknowledgementForm(forms.Form):
         help_text="Market Participants holding the QSE role.",
     )
     processed_by_legal = forms.BooleanField(label="Processed by Legal", required=False)
-    qse_qualified_to_serve_load = forms.BooleanField(label="The QSE is qualified to serve load", required=False)
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -112,7 +111,23 @@ class QseAcknowledgementForm(forms.Form):
         self.fields["qse"].label_from_instance = lambda mp: f"{mp.short_name} — {mp.legal_name}"
 
 
-FACT_FORMS = {form.name: form for form in (SfaForm, PuctForm, QseAcknowledgementForm)}
+class QseLoadQualificationForm(forms.Form):
+    """On a QSE's own facts page: whether it is qualified to serve load (read by every LSE naming it)."""
+
+    prefix = "load"
+    name = "qse_load"
+
+    qualified = forms.BooleanField(label="Qualified to serve load", required=False)
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Required: why the answer is what it is (kept in the QSE's history).",
+    )
+
+
+FACT_FORMS = {form.name: form for form in (SfaForm, PuctForm, QseAcknowledgementForm, QseLoadQualificationForm)}
 
 
 # --- inviting a potential MP ---------------------------------------------------------------------------

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ContactRank, ContactRole
-from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.models import BoundedTextField, TimeStampedModel
+from ercot_services.core.text_limits import NOTE_TEXT
 
 
 class RequirementType(models.Model):
@@ -22,7 +23,7 @@ class RequirementType(models.Model):
 
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     needs_document = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
 
@@ -129,9 +130,11 @@ class Application(TimeStampedModel):
     territories_to_add = models.ManyToManyField("accounts.ServiceTerritory", blank=True, related_name="+")
     new_legal_name = models.CharField(max_length=200, blank=True)
     new_dba = models.CharField("new DBA name", max_length=200, blank=True)
-    banking_note = models.TextField(blank=True, help_text="What changes in the banking details (no account numbers).")
+    banking_note = BoundedTextField(
+        max_length=NOTE_TEXT, blank=True, help_text="What changes in the banking details (no account numbers)."
+    )
     service_provider_name = models.CharField(max_length=200, blank=True)
-    notes = models.TextField(blank=True)
+    notes = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     requires_testing = models.BooleanField(default=False)
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -148,8 +151,10 @@ class Application(TimeStampedModel):
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_reason = models.TextField(blank=True)
-    info_request = models.TextField(blank=True, help_text="What the reviewer asked for, the last time.")
+    decision_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
+    info_request = BoundedTextField(
+        max_length=NOTE_TEXT, blank=True, help_text="What the reviewer asked for, the last time."
+    )
 
     # Review clock: 10 Business Days from submission, paused while information is requested.
     clock_started_on = models.DateField(null=True, blank=True)
@@ -161,6 +166,11 @@ class Application(TimeStampedModel):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "due_on"]), models.Index(fields=["participant", "status"])]
+        # Granted to groups in accounts.roles; checked through registration.policies.
+        permissions = [
+            ("decide_application", "Can review registration applications: documents, start, request info, decide"),
+            ("invite_potential_participant", "Can invite a potential MP from its Service Desk contact"),
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.get_kind_display()} — {self.participant}"
@@ -224,7 +234,7 @@ class ApplicationRequirement(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="requirements")
     requirement = models.ForeignKey(RequirementType, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=RequirementStatus.choices, default=RequirementStatus.MISSING)
-    review_reason = models.TextField(blank=True)
+    review_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     class Meta:
         ordering = ["requirement__sort_order", "requirement__name"]
@@ -254,7 +264,7 @@ class Document(models.Model):
     review_status = models.CharField(
         max_length=10, choices=RequirementStatus.choices, default=RequirementStatus.PROVIDED
     )
-    review_reason = models.TextField(blank=True)
+    review_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -318,7 +328,6 @@ class QseAcknowledgement(TimeStampedModel):
     processed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    qse_qualified_to_serve_load = models.BooleanField(default=False)
     document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
@@ -326,3 +335,35 @@ class QseAcknowledgement(TimeStampedModel):
 
     def __str__(self):
         return f"{self.participant} → QSE {self.qse}"
+
+    @property
+    def qse_qualified_to_serve_load(self) -> bool:
+        """Read from the named QSE's own record: every LSE naming the same QSE sees the same answer."""
+        return qse_is_qualified_to_serve_load(self.qse)
+
+
+class QseLoadQualification(TimeStampedModel):
+    """Whether a QSE is qualified to serve load: a fact about the QSE, not about an LSE's Form H.
+
+    One row per QSE holding the current answer, who recorded it, when and why; every change is also an
+    audit event on the QSE (``registration.qse_load_qualification_recorded``), its history.
+    """
+
+    qse = models.OneToOneField(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="load_qualification"
+    )
+    qualified = models.BooleanField(default=False)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = BoundedTextField(max_length=NOTE_TEXT, blank=True, help_text="Why it changed, as recorded.")
+
+    def __str__(self):
+        return f"{self.qse}: {'qualified' if self.qualified else 'not qualified'} to serve load"
+
+
+def qse_is_qualified_to_serve_load(qse) -> bool:
+    """The QSE's recorded answer; a QSE with nothing recorded is not qualified. Uses a joined-in record when present."""
+    record = getattr(qse, "load_qualification", None)  # a missing reverse one-to-one raises an AttributeError
+    return bool(record and record.qualified)

@@ -32,6 +32,7 @@ from accounts.models import (
     ServiceTerritory,
     User,
 )
+from accounts.email_address import canonical_email
 from accounts.selectors import current_manager
 from accounts.services import (
     case_reply,
@@ -50,6 +51,7 @@ from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.uploads import CheckedUpload
 
+from . import policies
 from .models import (
     APPLICATION_TRANSITIONS,
     CHANGE_NOTICE,
@@ -65,6 +67,7 @@ from .models import (
     Document,
     PuctCertification,
     QseAcknowledgement,
+    QseLoadQualification,
     RequirementStatus,
     RequirementType,
     RoleRequirement,
@@ -277,7 +280,7 @@ def contact_change_add(
     _check_editable(application)
     change = ContactChange(
         application=application, action=action, contact_role=contact_role, rank=rank,
-        full_name=full_name.strip(), email=email.strip().lower(), phone=phone.strip(),
+        full_name=full_name.strip(), email=canonical_email(email), phone=phone.strip(),
     )
     change.full_clean()
     change.save()
@@ -317,6 +320,7 @@ def document_upload(
 def document_review(*, actor: User, document: Document, accept: bool, reason: str = "") -> Document:
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review documents.")
+    policies.check_decide_application(actor)
     line = document.line
     # Re-read (and lock) the application: the caller's copy may be stale.
     application = Application.objects.select_for_update().get(pk=line.application_id)
@@ -403,6 +407,7 @@ def application_submit(*, actor: User, application: Application, attest: bool, n
 def application_start_review(*, actor: User, application: Application) -> Application:
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review applications.")
+    policies.check_decide_application(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     old = _move(application, ApplicationStatus.UNDER_REVIEW)
     application.reviewer = application.reviewer or actor
@@ -415,6 +420,7 @@ def application_start_review(*, actor: User, application: Application) -> Applic
 def application_request_info(*, actor: User, application: Application, message: str, now: datetime.datetime | None = None) -> Application:
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review applications.")
+    policies.check_decide_application(actor)
     if not message.strip():
         raise DomainError("Say what information is needed: the Authorized Representatives receive it.")
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -435,6 +441,7 @@ def application_request_info(*, actor: User, application: Application, message: 
 def application_reject(*, actor: User, application: Application, reason: str) -> Application:
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review applications.")
+    policies.check_decide_application(actor)
     if not reason.strip():
         raise DomainError("Give the reason for rejecting: the Authorized Representatives receive it.")
     application = Application.objects.select_for_update().get(pk=application.pk)
@@ -463,6 +470,7 @@ def application_approve(*, actor: User, application: Application, reason: str = 
     """Approve and apply: roles, names, territories, AR/BAR and contacts, and the MP's status."""
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review applications.")
+    policies.check_decide_application(actor)
     application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
     old = _move(application, ApplicationStatus.APPROVED)
     not_accepted = [
@@ -500,7 +508,7 @@ def _apply(*, actor: User, application: Application) -> None:
         after = sorted(participant.service_territories.values_list("code", flat=True))
         audit_record(actor=actor, verb="participant.territories_added", target=participant, changes={"territories": (before, after)}, reason=why)
     for change in application.contact_changes.all():
-        user = User.objects.filter(email__iexact=change.email).first()
+        user = User.objects.filter(email=canonical_email(change.email)).first()
         if change.action == ContactChange.Action.REMOVE:
             membership = Membership.objects.active().filter(
                 participant=participant, user=user, contact_role=change.contact_role
@@ -529,6 +537,7 @@ def _apply(*, actor: User, application: Application) -> None:
 
 @transaction.atomic
 def sfa_record(*, actor: User, participant: MarketParticipant, signed_on: datetime.date | None, processed_by_legal: bool) -> SfaRecord:
+    policies.check_record_facts(actor)
     record, _ = SfaRecord.objects.get_or_create(participant=participant)
     changes = {}
     if record.signed_on != signed_on:
@@ -550,6 +559,7 @@ def puct_record(
     *, actor: User, participant: MarketParticipant, certificate_number: str, issued_on: datetime.date,
     expires_on: datetime.date | None = None, received: bool = True,
 ) -> PuctCertification:
+    policies.check_record_facts(actor)
     if expires_on and expires_on < issued_on:
         raise DomainError("The PUCT certification cannot expire before it was issued.")
     record = PuctCertification.objects.filter(participant=participant).first() or PuctCertification(participant=participant)
@@ -570,24 +580,52 @@ def puct_record(
 @transaction.atomic
 def qse_acknowledgement_record(
     *, actor: User, participant: MarketParticipant, qse: MarketParticipant, processed_by_legal: bool,
-    qse_qualified_to_serve_load: bool,
 ) -> QseAcknowledgement:
+    """Form H: the LSE names its QSE and Legal processes it. Whether that QSE is qualified to serve load is the
+    QSE's own fact (:func:`qse_load_qualification_record`)."""
+    policies.check_record_facts(actor)
     if qse.pk == participant.pk:
         raise DomainError("The QSE Acknowledgement must name another Market Participant as QSE.")
     if not qse.has_role("QSE"):
         raise DomainError(f"{qse} is not a registered QSE.")
     record = QseAcknowledgement.objects.filter(participant=participant).first() or QseAcknowledgement(participant=participant, qse=qse)
-    old = (str(record.qse) if record.pk else None, record.processed_by_legal, record.qse_qualified_to_serve_load)
+    old = (str(record.qse) if record.pk else None, record.processed_by_legal)
     record.qse = qse
     if record.processed_by_legal != processed_by_legal:
         record.processed_at = timezone.now() if processed_by_legal else None
         record.processed_by = actor if processed_by_legal else None
     record.processed_by_legal = processed_by_legal
-    record.qse_qualified_to_serve_load = qse_qualified_to_serve_load
     record.save()
     audit_record(
         actor=actor, verb="registration.qse_acknowledgement_recorded", target=record, participant=participant,
-        changes={"acknowledgement": (list(old), [str(qse), processed_by_legal, qse_qualified_to_serve_load])},
+        changes={"acknowledgement": (list(old), [str(qse), processed_by_legal])},
+    )
+    return record
+
+
+@transaction.atomic
+def qse_load_qualification_record(
+    *, actor: User, qse: MarketParticipant, qualified: bool, reason: str
+) -> QseLoadQualification:
+    """Record whether a QSE is qualified to serve load (seed 004: the QSE an LSE names must be). One answer per
+    QSE, read by the criteria of every LSE naming it; each change is an audit event on the QSE, with the reason."""
+    policies.check_record_facts(actor)
+    if not qse.has_role("QSE"):
+        raise DomainError(f"{qse} is not a registered QSE.")
+    if not reason.strip():
+        raise DomainError("Say why: the reason is kept in the QSE's history.")
+    record = QseLoadQualification.objects.select_for_update().filter(qse=qse).first()
+    old = record.qualified if record is not None else None
+    if record is None:
+        record = QseLoadQualification(qse=qse)
+    record.qualified = qualified
+    record.recorded_at = timezone.now()
+    record.recorded_by = actor
+    record.reason = reason.strip()
+    record.save()
+    audit_record(
+        actor=actor, verb="registration.qse_load_qualification_recorded", target=record, participant=qse,
+        changes={"qualified_to_serve_load": (old, qualified)}, reason=record.reason,
     )
     return record
 
@@ -602,16 +640,17 @@ def potential_participant_invite(
     """From a Service Desk contact: create the prospective MP and its first AR, and email an invitation."""
     if not actor.is_staff:
         raise DomainError("Only staff can invite a potential Market Participant.")
+    policies.check_invite_potential_participant(actor)
     if case.kind != CaseKind.POTENTIAL_MP or case.participant_id is not None:
         raise DomainError(f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite.")
-    email = (contact_email or case.contact_email).strip().lower()
+    email = canonical_email(contact_email or case.contact_email)
     name = (contact_name or case.contact_name).strip()
     if not email:
         raise DomainError("The contact has no email address to invite.")
     if MarketParticipant.objects.filter(short_name__iexact=short_name).exists():
         raise DomainError(f"A Market Participant with short name {short_name} already exists.")
     participant = participant_create(actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}")
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, full_name=name or email)
         user.set_unusable_password()

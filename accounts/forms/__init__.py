@@ -3,7 +3,8 @@ from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 from django.template import loader
 
-from ..models import AccountManager, MarketParticipant
+from ..email_address import canonical_email
+from ..models import AccountManager, MarketParticipant, User
 
 
 class EmailAuthenticationForm(auth_forms.AuthenticationForm):
@@ -14,6 +15,11 @@ class EmailAuthenticationForm(auth_forms.AuthenticationForm):
 
 class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
     """Password reset whose email goes out through a Celery task after the request commits."""
+
+    def get_users(self, email):
+        """Active users with a usable password under the canonical form of ``email`` (an exact match, as sign-in)."""
+        users = User._default_manager.filter(email=canonical_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
 
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None

@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
 from ..models import CaseCategory, CaseSettings, DisputeWindow, MarketRole, NotificationPreference, StatementType
@@ -109,6 +110,7 @@ class InquiryForm(AttachmentsMixin, forms.Form):
     )
     subject = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"}))
     description = forms.CharField(
+        max_length=MESSAGE_TEXT,
         label="Your question",
         widget=forms.Textarea(attrs={"rows": 7}),
         help_text="Include Operating Days, transaction IDs or ESI IDs where they help.",
@@ -203,6 +205,7 @@ class DisputeForm(AttachmentsMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     description = forms.CharField(
+        max_length=MESSAGE_TEXT,
         label="What is wrong, and what should it be?",
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Explain the error and how you calculated the correct amount.",
@@ -276,7 +279,7 @@ class DisputeForm(AttachmentsMixin, forms.Form):
 
 
 class ReplyForm(AttachmentsMixin, forms.Form):
-    body = forms.CharField(label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
+    body = forms.CharField(max_length=MESSAGE_TEXT, label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
 
 
 class WithdrawForm(forms.Form):
@@ -299,6 +302,10 @@ class ReopenForm(forms.Form):
 
 
 # --- public contact form --------------------------------------------------------------------------------
+
+
+# The case description adds the market roles of interest to the message: room for them under the case's limit.
+CONTACT_MESSAGE_TEXT = MESSAGE_TEXT - 1_000
 
 
 class ContactForm(forms.Form):
@@ -325,6 +332,7 @@ class ContactForm(forms.Form):
     )
     subject = forms.CharField(max_length=200)
     message = forms.CharField(
+        max_length=CONTACT_MESSAGE_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text="Tell us what you would like to do in the ERCOT market and any questions you have.",
     )

@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
 from ..models import (
@@ -111,7 +112,9 @@ class CaseCreateForm(forms.Form):
     )
     subject = forms.CharField(max_length=200)
     description = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 6}), help_text="What the participant asked, in their words where possible."
+        max_length=MESSAGE_TEXT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the participant asked, in their words where possible.",
     )
 
     operating_day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Operating Day")
@@ -128,6 +131,7 @@ class CaseCreateForm(forms.Form):
     )
     statement_reference = forms.CharField(max_length=80, required=False, label="Statement or invoice reference")
     late_acceptance_reason = forms.CharField(
+        max_length=NOTE_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Accept late with reason",
@@ -176,7 +180,7 @@ class CaseCreateForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
-    body = forms.CharField(label="Message", widget=forms.Textarea(attrs={"rows": 6}))
+    body = forms.CharField(max_length=MESSAGE_TEXT, label="Message", widget=forms.Textarea(attrs={"rows": 6}))
     internal = forms.BooleanField(
         required=False, label="Internal note (staff only: never shown to the participant or emailed)"
     )
@@ -213,6 +217,7 @@ class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
     reason = forms.CharField(required=False, max_length=1000, label="Note for the timeline (optional)")
     resolution_summary = forms.CharField(
+        max_length=MESSAGE_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Resolution summary",
@@ -220,6 +225,7 @@ class TransitionForm(forms.Form):
     )
     outcome = forms.ChoiceField(choices=[("", "Choose the outcome…")] + list(DisputeOutcome.choices), required=False)
     outcome_explanation = forms.CharField(
+        max_length=MESSAGE_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="Explanation",
@@ -376,7 +382,7 @@ class BulkActionForm(forms.Form):
 class ImprovementActionForm(forms.Form):
     kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     owner = _staff_choice(empty_label="Choose the owner…")
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
+
 from ..models import (
     ActionItemStatus,
     FeedbackChannel,
@@ -96,6 +98,7 @@ class PlanForm(_AutoIdMixin, forms.Form):
     auto_id_prefix = "plan"
 
     summary = forms.CharField(
+        max_length=MESSAGE_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Plan summary",
@@ -109,7 +112,7 @@ class ObjectiveForm(_AutoIdMixin, forms.Form):
 
     kind = forms.ChoiceField(choices=PlanObjective.Kind.choices, initial=PlanObjective.Kind.OBJECTIVE, label="Kind")
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     target_date = _date_field(required=False, label="Target date")
 
 
@@ -133,7 +136,7 @@ class ActionItemForm(_AutoIdMixin, forms.Form):
     auto_id_prefix = "item"
 
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     owner = forms.ModelChoiceField(
         queryset=User.objects.none(),
         help_text="A Client Services colleague or one of the MP's contacts. MP-owned items show in the MP's portal.",
@@ -242,7 +245,7 @@ class MeetingForm(_AutoIdMixin, forms.Form):
     ends_at = _datetime_field(label="Ends")
     location = forms.CharField(max_length=200, required=False)
     dial_in = forms.CharField(max_length=300, required=False, label="Dial-in or meeting link")
-    agenda = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    agenda = forms.CharField(max_length=MESSAGE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 5}))
     attendees = forms.ModelMultipleChoiceField(
         queryset=User.objects.none(),
         required=False,
@@ -250,6 +253,7 @@ class MeetingForm(_AutoIdMixin, forms.Form):
         help_text="You are always invited as the organizer.",
     )
     extra_emails = forms.CharField(
+        max_length=NOTE_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         label="Other people to invite",
@@ -307,7 +311,7 @@ class MeetingCancelForm(_AutoIdMixin, forms.Form):
 class MinutesForm(_AutoIdMixin, forms.Form):
     auto_id_prefix = "minutes"
 
-    minutes = forms.CharField(widget=forms.Textarea(attrs={"rows": 8}), label="Minutes")
+    minutes = forms.CharField(max_length=MESSAGE_TEXT, widget=forms.Textarea(attrs={"rows": 8}), label="Minutes")
     share = forms.BooleanField(
         required=False,
         label="Share with the MP",
@@ -338,6 +342,7 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
         label="How well does Client Services meet the MP's needs?",
     )
     comments = forms.CharField(
+        max_length=MESSAGE_TEXT,
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What the MP said, in its words where possible. Comments or a rating of 3 or less open a follow-up.",
@@ -374,7 +379,7 @@ class FeedbackFollowUpForm(_AutoIdMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         label="What Client Services did about it",
-        max_length=5000,
+        max_length=NOTE_TEXT,
     )
     status = forms.ChoiceField(
         choices=[
@@ -407,7 +412,7 @@ class ImprovementForm(_AutoIdMixin, forms.Form):
         help_text="Training recommendation, a process change, or a market communication.",
     )
     title = forms.CharField(max_length=200)
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     owner = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose the owner…")
     due_date = _date_field(label="Due date")
     feedback = forms.ModelChoiceField(queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput)

@@ -16,7 +16,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.models import BoundedTextField, TimeStampedModel
+from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 
 class CaseKind(models.TextChoices):
@@ -140,7 +141,7 @@ class CaseSettings(models.Model):
 class CaseCategory(models.Model):
     code = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=80)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     default_priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveSmallIntegerField(default=100)
@@ -199,7 +200,7 @@ class Case(TimeStampedModel):
     priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     subject = models.CharField(max_length=200)
-    description = models.TextField()
+    description = BoundedTextField(max_length=MESSAGE_TEXT)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.NEW)
     next_action_by = models.CharField(max_length=20, choices=NextAction.choices, default=NextAction.CLIENT_SERVICES)
 
@@ -210,6 +211,13 @@ class Case(TimeStampedModel):
     contact_email = models.EmailField(blank=True)
     contact_company = models.CharField(max_length=200, blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
+    cc_addresses = models.JSONField(
+        "copied addresses",
+        default=list,
+        blank=True,
+        help_text="The operator's teams copied on every email the requester receives (their copy links to the "
+        "workspace).",
+    )
 
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
@@ -224,13 +232,13 @@ class Case(TimeStampedModel):
     escalated_to_group = models.ForeignKey(
         "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="escalated_cases"
     )
-    escalation_reason = models.TextField(blank=True)
+    escalation_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    resolution_summary = models.TextField(blank=True)
+    resolution_summary = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
 
     # SLA: due moments move later by the business time spent Waiting on Participant.
     first_response_due_at = models.DateTimeField(null=True, blank=True)
@@ -272,6 +280,12 @@ class Case(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(kind="potential_mp") | Q(participant__isnull=False), name="case_has_participant"
             ),
+        ]
+        # Granted to groups in accounts.roles; checked through accounts.policies.
+        permissions = [
+            ("work_case", "Can work cases: log, assign, bulk-change, move, escalate, update, merge, link, clone"),
+            ("reply_case", "Can reply to cases and add internal notes"),
+            ("resolve_dispute", "Can resolve a dispute (grant or deny an amount)"),
         ]
 
     def __str__(self):
@@ -336,12 +350,12 @@ class DisputeDetail(models.Model):
     statement_reference = models.CharField("statement or invoice reference", max_length=80)
     filing_deadline = models.DateField()
     filed_late = models.BooleanField(default=False)
-    late_acceptance_reason = models.TextField(blank=True)
+    late_acceptance_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     accepted_late_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     outcome = models.CharField(max_length=30, choices=DisputeOutcome.choices, blank=True)
-    outcome_explanation = models.TextField(blank=True)
+    outcome_explanation = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     granted_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
     def __str__(self):
@@ -354,7 +368,7 @@ class CaseMessage(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     author_name = models.CharField(max_length=150, blank=True)
-    body = models.TextField()
+    body = BoundedTextField(max_length=MESSAGE_TEXT)
     is_internal = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -393,7 +407,7 @@ class CaseAttachment(models.Model):
 
 class CannedResponse(models.Model):
     title = models.CharField(max_length=120)
-    body = models.TextField(help_text="May use {participant}, {reference} and {requester}.")
+    body = BoundedTextField(max_length=MESSAGE_TEXT, help_text="May use {participant}, {reference} and {requester}.")
     category = models.ForeignKey(CaseCategory, null=True, blank=True, on_delete=models.SET_NULL)
     is_active = models.BooleanField(default=True)
 
@@ -505,7 +519,7 @@ class ImprovementAction(TimeStampedModel):
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="improvement_actions")
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)

@@ -9,7 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from ercot_services.core.models import HttpsURLField, TimeStampedModel
+from ercot_services.core.models import BoundedTextField, HttpsURLField, TimeStampedModel
+from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
+
+from ..email_address import canonical_email
 
 
 class UserManager(BaseUserManager):
@@ -18,7 +21,7 @@ class UserManager(BaseUserManager):
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=canonical_email(email), **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -34,7 +37,8 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(**{f"{self.model.USERNAME_FIELD}__iexact": username})
+        """Sign-in's lookup: an exact match on the canonical form, never the database's own case folding."""
+        return self.get(**{self.model.USERNAME_FIELD: canonical_email(username)})
 
 
 class User(AbstractUser):
@@ -64,6 +68,15 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.email
 
+    def clean(self):
+        super().clean()
+        self.email = canonical_email(self.email)
+
+    def save(self, *args, **kwargs):
+        # Every way of writing a user (forms, services, admin, factories) stores the canonical address.
+        self.email = canonical_email(self.email)
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
         return self.full_name
 
@@ -88,13 +101,17 @@ class MarketRole(models.Model):
 
     code = models.CharField(max_length=12, unique=True)
     name = models.CharField(max_length=120)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     class Meta:
         ordering = ["code"]
 
     def __str__(self):
         return self.code
+
+
+# The market roles that serve load.
+LOAD_SERVING_ROLE_CODES = frozenset({MarketRole.Code.LSE, MarketRole.Code.REP})
 
 
 class ServiceTerritory(models.Model):
@@ -161,8 +178,10 @@ class MarketParticipant(TimeStampedModel):
     )
     service_territories = models.ManyToManyField(ServiceTerritory, related_name="participants", blank=True)
     website = HttpsURLField(blank=True)
-    address = models.TextField(blank=True)
-    notes = models.TextField(blank=True, help_text="Internal notes; never shown to the participant.")
+    address = BoundedTextField(max_length=NOTE_TEXT, blank=True)
+    notes = BoundedTextField(
+        max_length=MESSAGE_TEXT, blank=True, help_text="Internal notes; never shown to the participant."
+    )
 
     class Meta:
         ordering = ["short_name"]
@@ -183,6 +202,11 @@ class MarketParticipant(TimeStampedModel):
 
     def has_role(self, code: str) -> bool:
         return code in self.role_codes()
+
+    def serves_load(self) -> bool:
+        """An LSE, or a REP / CR (a retailer serves load whether or not it also registered the LSE role):
+        seed 004's new-MP criteria (SFA, PUCT certification, QSE Acknowledgement) apply to it."""
+        return bool(LOAD_SERVING_ROLE_CODES.intersection(self.role_codes()))
 
     def can_move_to(self, status: str) -> bool:
         return status in self.STATUS_TRANSITIONS.get(self.status, set())

@@ -18,14 +18,17 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from ercot_services.core.models import TimeStampedModel
+from ercot_services.core.models import BoundedTextField, TimeStampedModel
+from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 
 class AccountPlan(TimeStampedModel):
     """One plan per MP: where the account is going, reviewed with the MP from time to time."""
 
     participant = models.OneToOneField("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="plan")
-    summary = models.TextField(blank=True, help_text="The MP's business today and where it is heading.")
+    summary = BoundedTextField(
+        max_length=MESSAGE_TEXT, blank=True, help_text="The MP's business today and where it is heading."
+    )
     next_review_date = models.DateField(null=True, blank=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -48,7 +51,7 @@ class PlanObjective(TimeStampedModel):
     plan = models.ForeignKey(AccountPlan, on_delete=models.CASCADE, related_name="objectives")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.OBJECTIVE)
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
@@ -96,7 +99,7 @@ class ActionItem(TimeStampedModel):
         "accounts.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_items"
     )
     title = models.CharField(max_length=200)
-    description = models.TextField(blank=True)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="action_items")
     side = models.CharField(max_length=12, choices=ActionSide.choices, default=ActionSide.OPERATOR)
     due_date = models.DateField()
@@ -105,7 +108,7 @@ class ActionItem(TimeStampedModel):
     completed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    completion_note = models.TextField(blank=True)
+    completion_note = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     case = models.ForeignKey("accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
     application = models.ForeignKey(
         "registration.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
@@ -172,20 +175,20 @@ class Meeting(TimeStampedModel):
     participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="meetings")
     objective = models.ForeignKey(PlanObjective, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
     title = models.CharField(max_length=200)
-    agenda = models.TextField(blank=True)
+    agenda = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     location = models.CharField(max_length=200, blank=True)
     dial_in = models.CharField("dial-in or meeting link", max_length=300, blank=True)
     status = models.CharField(max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED)
-    minutes = models.TextField(blank=True)
+    minutes = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     minutes_shared_at = models.DateTimeField(
         null=True, blank=True, help_text="When the minutes were shared with the MP (the portal shows them from then)."
     )
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, help_text="RFC 5545 SEQUENCE: one higher on every re-send.")
     organizer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organized_meetings")
-    cancellation_reason = models.TextField(blank=True)
+    cancellation_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -235,7 +238,7 @@ class PerformanceFeedback(TimeStampedModel):
     participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="feedback")
     channel = models.CharField(max_length=10, choices=FeedbackChannel.choices)
     rating = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
-    comments = models.TextField(blank=True)
+    comments = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback_given",
@@ -246,7 +249,7 @@ class PerformanceFeedback(TimeStampedModel):
         help_text="The staff member who documented it; empty when the MP gave it in the portal.",
     )
     follow_up_status = models.CharField(max_length=12, choices=FollowUp.choices, default=FollowUp.OPEN)
-    follow_up = models.TextField(blank=True, help_text="What the operator did about it.")
+    follow_up = BoundedTextField(max_length=NOTE_TEXT, blank=True, help_text="What the operator did about it.")
     followed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     followed_up_at = models.DateTimeField(null=True, blank=True)
 

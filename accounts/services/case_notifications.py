@@ -55,6 +55,7 @@ def notify(
         return 0
     rows = []
     seen = set()
+    copied = {address.lower() for address in case.cc_addresses}
     for address, user, for_staff in recipients:
         address = (address or "").strip().lower()
         if not address or address in seen or not wants(user, event):
@@ -64,6 +65,7 @@ def notify(
             "case": case,
             "link": case_link(case, for_staff=for_staff),
             "for_staff": for_staff,
+            "copied": address in copied,
             "recipient_name": user.full_name if user else "",
             "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
             **(context or {}),

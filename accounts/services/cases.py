@@ -49,6 +49,7 @@ from ..models import (
     StatementType,
     User,
 )
+from .. import policies
 from ..roles import StaffGroup
 from . import sla
 from .case_notifications import notify
@@ -131,11 +132,13 @@ def _attach(*, case: Case, uploads: Iterable[CheckedUpload], actor: User | None,
 
 
 def _requester_recipients(case: Case) -> list[tuple[str, User | None, bool]]:
+    """The requester, and the addresses copied on the case (the operator's teams: a staff link)."""
+    copies = [(address, None, True) for address in case.cc_addresses]
     if case.submitted_by_id and not case.submitted_by.is_staff:
-        return [(case.submitted_by.email, case.submitted_by, False)]
+        return [(case.submitted_by.email, case.submitted_by, False), *copies]
     if case.contact_email:
-        return [(case.contact_email, None, False)]
-    return []
+        return [(case.contact_email, None, False), *copies]
+    return copies
 
 
 def _assignee_recipients(case: Case, exclude: User | None = None) -> list[tuple[str, User | None, bool]]:
@@ -160,12 +163,15 @@ def case_submit(
     late_acceptance_reason: str = "",
     contact: dict | None = None,
     attachments: Iterable[CheckedUpload] = (),
+    queue: Group | None = None,
+    cc: Iterable[str] = (),
     now: datetime.datetime | None = None,
 ) -> Case:
-    """Open a case and route it: to the MP's current AM, or to the Service Desk queue.
+    """Open a case and route it: to ``queue`` when given, else to the MP's current AM, or to the Service Desk queue.
 
     ``requester`` is the MP contact the case is for (the actor themselves in the
-    portal; the contact an AM logs a phone call or email for). A dispute needs
+    portal; the contact an AM logs a phone call or email for). ``cc`` addresses
+    receive a copy of every email the requester receives. A dispute needs
     ``dispute`` fields; one filed after its deadline is refused unless staff
     accept it late with ``late_acceptance_reason``.
     """
@@ -178,6 +184,10 @@ def case_submit(
         requester = actor
     if channel in (Channel.PHONE, Channel.EMAIL, Channel.MEETING) and not is_staff:
         raise DomainError("Only Client Services staff can log a case received by phone, email or in a meeting.")
+    if is_staff and kind != CaseKind.SERVICE_REQUEST:
+        # Logging an inquiry or dispute on the MP's behalf is case work. A service request is a ticket to the
+        # Service Desk that other services open after their own check (qualification's connectivity ticket).
+        policies.check_work_case(actor)
 
     case = Case(
         kind=kind,
@@ -188,6 +198,7 @@ def case_submit(
         subject=subject.strip(),
         description=description.strip(),
         submitted_by=requester,
+        cc_addresses=list(dict.fromkeys(address.strip().lower() for address in cc if address.strip())),
         created_at=now,
     )
     if contact:
@@ -196,7 +207,9 @@ def case_submit(
         case.contact_company = contact.get("company", "")
         case.contact_phone = contact.get("phone", "")
     manager = _current_manager_user(participant) if participant else None
-    if manager is not None and kind != CaseKind.POTENTIAL_MP:
+    if queue is not None:
+        case.queue = queue
+    elif manager is not None and kind != CaseKind.POTENTIAL_MP:
         case.assignee = manager
     else:
         case.queue = _service_desk()
@@ -289,6 +302,8 @@ def case_reply(
     A staff reply is the first response if none came before. A participant
     reply to a case Waiting on Participant puts it back In Progress.
     """
+    if actor.is_staff:
+        policies.check_reply_case(actor)
     case = Case.objects.select_for_update(of=("self",)).select_related("submitted_by", "assignee").get(pk=case.pk)
     if not body.strip():
         raise DomainError("Write a message before sending.")
@@ -367,6 +382,8 @@ def case_transition(
     now: datetime.datetime | None = None,
 ) -> Case:
     """Move a case along :data:`CASE_TRANSITIONS`, keeping the SLA clock and timestamps right."""
+    if actor.is_staff:
+        policies.check_work_case(actor)
     now = now or timezone.now()
     # of=("self",): PostgreSQL refuses FOR UPDATE on the nullable side of the outer joins select_related makes.
     case = (
@@ -384,6 +401,8 @@ def case_transition(
             f"{CaseStatus(to_status).label}. Allowed next: {allowed}."
         )
     is_staff = actor.is_staff
+    if is_staff and to_status == CaseStatus.RESOLVED and case.kind == CaseKind.DISPUTE:
+        policies.check_resolve_dispute(actor)
     # Participants withdraw, reopen, and resume a case Waiting on Participant by answering (case_reply).
     participant_moves = {CaseStatus.WITHDRAWN, CaseStatus.IN_PROGRESS}
     if not is_staff and to_status not in participant_moves:
@@ -482,6 +501,7 @@ def case_reopen_deadline(case: Case) -> datetime.datetime | None:
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, assignee: User | None, reason: str = "") -> Case:
+    policies.check_work_case(actor)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if assignee is not None and not assignee.is_staff:
         raise DomainError("Cases can only be assigned to Client Services staff.")
@@ -503,6 +523,7 @@ def case_escalate(
     """Bring in a subject-matter expert or a group; the case stays with its assignee."""
     if not actor.is_staff:
         raise DomainError("Only staff can escalate a case.")
+    policies.check_work_case(actor)
     if not reason.strip():
         raise DomainError("Give a reason for the escalation.")
     if to_user is None and to_group is None:
@@ -525,6 +546,7 @@ def case_update(
     *, actor: User, case: Case, priority: str | None = None, category: CaseCategory | None = None, reason: str = ""
 ) -> Case:
     """Change priority or category; the SLA due moments follow the new targets."""
+    policies.check_work_case(actor)
     case = Case.objects.select_for_update().get(pk=case.pk)
     changes = {}
     if priority and priority != case.priority:
@@ -549,6 +571,7 @@ def case_update(
 @transaction.atomic
 def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> Case:
     """Close ``source`` as a duplicate of ``target``; its conversation stays readable and links across."""
+    policies.check_work_case(actor)
     if source.pk == target.pk:
         raise DomainError("A case cannot be merged into itself.")
     if source.participant_id != target.participant_id:
@@ -587,6 +610,7 @@ def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> 
 
 @transaction.atomic
 def case_link(*, actor: User, case: Case, other: Case) -> None:
+    policies.check_work_case(actor)
     if case.pk == other.pk:
         raise DomainError("A case cannot be linked to itself.")
     case.related.add(other)
@@ -597,6 +621,7 @@ def case_link(*, actor: User, case: Case, other: Case) -> None:
 @transaction.atomic
 def case_clone(*, actor: User, case: Case) -> Case:
     """A new case with the same participant, requester, category and text (for example to split a topic)."""
+    policies.check_work_case(actor)
     clone = case_submit(
         actor=actor,
         kind=CaseKind.INQUIRY if case.kind == CaseKind.DISPUTE else case.kind,
@@ -627,6 +652,7 @@ class BulkResult:
 
 
 def case_bulk_assign(*, actor: User, cases: Iterable[Case], assignee: User | None, reason: str = "") -> BulkResult:
+    policies.check_work_case(actor)
     result = BulkResult(done=[], refused={})
     for case in cases:
         try:
@@ -639,6 +665,7 @@ def case_bulk_assign(*, actor: User, cases: Iterable[Case], assignee: User | Non
 
 def case_bulk_close(*, actor: User, cases: Iterable[Case], reason: str = "") -> BulkResult:
     """Close resolved cases; other cases are reported as refused with the reason, not silently skipped."""
+    policies.check_work_case(actor)
     result = BulkResult(done=[], refused={})
     for case in cases:
         try:
@@ -749,6 +776,7 @@ def improvement_action_create(
     feedback=None,
 ) -> ImprovementAction:
     """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
+    policies.check_record_improvement(actor)
     if pattern is not None and pattern.participant_id != participant.pk:
         raise DomainError("That pattern belongs to another Market Participant.")
     if feedback is not None and feedback.participant_id != participant.pk:
@@ -783,6 +811,7 @@ def improvement_action_create(
 
 @transaction.atomic
 def pattern_dismiss(*, actor: User, pattern: IssuePattern, reason: str) -> IssuePattern:
+    policies.check_work_case(actor)
     if not reason.strip():
         raise DomainError("Say why this pattern needs no action.")
     pattern.status = IssuePattern.Status.DISMISSED

@@ -15,6 +15,7 @@ from django.utils import timezone
 from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.models import DomainError
 
+from .. import policies
 from ..models import (
     AccountManager,
     AccountManagerAssignment,
@@ -146,6 +147,8 @@ def account_manager_assign(
     than both closing the same row; the database's partial unique index is the
     final guard that only one assignment is ever open.
     """
+    if actor is not None:  # None: a system action (data migration, import)
+        policies.check_reassign_account_manager(actor)
     MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
     if not account_manager.is_active:
         raise DomainError(f"{account_manager} is no longer an active Account Manager.")
@@ -187,6 +190,8 @@ def account_manager_reassign_book(
     Returns how many MPs moved. With ``deactivate_from`` the departing AM is
     marked inactive so no new MP is given to them.
     """
+    if actor is not None:
+        policies.check_reassign_account_manager(actor)
     if from_manager.pk == to_manager.pk:
         raise DomainError("Choose a different Account Manager to receive the book.")
     if not reason.strip():

@@ -25,6 +25,7 @@ from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
+from ercot_services.core.permissions import require_permission
 from ercot_services.core.workflow import move_status
 
 from ..models import (
@@ -85,9 +86,11 @@ def _clean(instance, exclude: Iterable[str] = ()) -> None:
         raise DomainError("; ".join(error.messages)) from error
 
 
-def _require_staff(actor: User, doing: str) -> None:
+def _require_staff(actor: User, doing: str, permission: str) -> None:
+    """Staff only, and of them the groups holding ``permission`` (Account Managers and the Lead, accounts.roles)."""
     if actor is None or not actor.is_authenticated or not actor.is_staff:
         raise DomainError(f"Only Client Services staff can {doing}.")
+    require_permission(actor, permission, f"Only Account Managers and the Client Services Lead {doing}.")
 
 
 def _is_active_member(user: User, participant: MarketParticipant) -> bool:
@@ -157,7 +160,7 @@ def plan_get_or_create(participant: MarketParticipant) -> AccountPlan:
 def plan_update(
     *, actor: User, participant: MarketParticipant, summary: str, next_review_date: datetime.date | None
 ) -> AccountPlan:
-    _require_staff(actor, "edit an account plan")
+    _require_staff(actor, "edit an account plan", "accounts.change_accountplan")
     plan = plan_get_or_create(participant)
     plan = AccountPlan.objects.select_for_update().get(pk=plan.pk)
     changes = apply_changes(plan, {"summary": summary.strip(), "next_review_date": next_review_date})
@@ -180,7 +183,7 @@ def objective_create(
     description: str = "",
     target_date: datetime.date | None = None,
 ) -> PlanObjective:
-    _require_staff(actor, "add objectives to an account plan")
+    _require_staff(actor, "add objectives to an account plan", "accounts.add_planobjective")
     objective = PlanObjective(
         plan=plan_get_or_create(participant),
         kind=kind,
@@ -210,7 +213,7 @@ def objective_update(
     target_date: datetime.date | None,
     kind: str,
 ) -> PlanObjective:
-    _require_staff(actor, "edit objectives")
+    _require_staff(actor, "edit objectives", "accounts.change_planobjective")
     objective = PlanObjective.objects.select_for_update().select_related("plan__participant").get(pk=objective.pk)
     changes = apply_changes(
         objective,
@@ -228,7 +231,7 @@ def objective_update(
 
 @transaction.atomic
 def objective_set_status(*, actor: User, objective: PlanObjective, status: str) -> PlanObjective:
-    _require_staff(actor, "change an objective's status")
+    _require_staff(actor, "change an objective's status", "accounts.change_planobjective")
     objective = PlanObjective.objects.select_for_update().select_related("plan__participant").get(pk=objective.pk)
     old = move_status(
         objective, status, transitions=OBJECTIVE_TRANSITIONS, statuses=PlanObjective.Status, subject=f"“{objective.title}”"
@@ -287,7 +290,7 @@ def action_item_create(
     enrollment=None,
 ) -> ActionItem:
     """Plan an action with an owner (staff, or a contact of the MP) and a due date; the owner is emailed."""
-    _require_staff(actor, "plan action items")
+    _require_staff(actor, "plan action items", "accounts.add_actionitem")
     _check_person(owner, participant, "owner")
     _check_same_participant(
         participant, objective=objective, meeting=meeting, case=case, application=application, enrollment=enrollment
@@ -333,7 +336,7 @@ def action_item_update(
     enrollment=None,
 ) -> ActionItem:
     """Edit an item; a new owner is emailed, and a new due date arms its reminders again."""
-    _require_staff(actor, "edit action items")
+    _require_staff(actor, "edit action items", "accounts.change_actionitem")
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant").get(pk=item.pk)
     participant = item.participant
     if owner.pk != item.owner_id:
@@ -378,7 +381,11 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
     if to not in ActionItemStatus.values:
         raise DomainError("Choose a status for the action item.")
     is_staff = actor.is_staff
-    if not is_staff:
+    if is_staff:
+        require_permission(
+            actor, "accounts.change_actionitem", "Only Account Managers and the Client Services Lead move action items."
+        )
+    else:
         if not _is_active_member(actor, item.participant) or item.side != ActionSide.PARTICIPANT:
             raise DomainError("You can only update action items your company owns.")
         if to not in PORTAL_ACTION_ITEM_MOVES:
@@ -570,7 +577,7 @@ def meeting_schedule(
     objective: PlanObjective | None = None,
 ) -> Meeting:
     """Schedule a meeting organized by ``actor`` and email every attendee a METHOD:REQUEST invitation."""
-    _require_staff(actor, "schedule meetings")
+    _require_staff(actor, "schedule meetings", "accounts.add_meeting")
     _check_times(starts_at, ends_at)
     _check_same_participant(participant, objective=objective)
     wanted = _wanted_attendees(organizer=actor, participant=participant, attendees=attendees, extra_emails=extra_emails)
@@ -626,7 +633,7 @@ def meeting_update(
 ) -> Meeting:
     """Change a scheduled meeting. When attendees see a difference the SEQUENCE goes one up, the current
     attendees receive the updated REQUEST and people taken off the list a CANCEL (same UID)."""
-    _require_staff(actor, "change meetings")
+    _require_staff(actor, "change meetings", "accounts.change_meeting")
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise DomainError(f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed.")
@@ -677,7 +684,7 @@ def meeting_update(
 @transaction.atomic
 def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a scheduled meeting: SEQUENCE one up and a METHOD:CANCEL to every attendee."""
-    _require_staff(actor, "cancel meetings")
+    _require_staff(actor, "cancel meetings", "accounts.change_meeting")
     if not reason.strip():
         raise DomainError("Say why the meeting is cancelled: the attendees receive it.")
     meeting = _lock_meeting(meeting)
@@ -702,7 +709,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
 @transaction.atomic
 def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share: bool = False) -> Meeting:
     """Record (or correct) the minutes; a scheduled meeting becomes held. ``share`` also shares them."""
-    _require_staff(actor, "record meeting minutes")
+    _require_staff(actor, "record meeting minutes", "accounts.change_meeting")
     if not minutes.strip():
         raise DomainError("Write the minutes before saving them.")
     meeting = _lock_meeting(meeting)
@@ -726,7 +733,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share
 @transaction.atomic
 def meeting_share_minutes(*, actor: User, meeting: Meeting) -> Meeting:
     """Show the minutes in the MP's portal from now on and email its attendees a link to them."""
-    _require_staff(actor, "share meeting minutes")
+    _require_staff(actor, "share meeting minutes", "accounts.change_meeting")
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.HELD or not meeting.minutes.strip():
         raise DomainError("Record the minutes of the meeting before sharing them.")
@@ -777,6 +784,10 @@ def feedback_record(
     received by meeting, phone, email or survey, optionally naming the contact who gave it.
     """
     if actor.is_staff:
+        require_permission(
+            actor, "accounts.add_performancefeedback",
+            "Only Account Managers and the Client Services Lead record performance feedback.",
+        )
         recorded_by = actor
         if channel == FeedbackChannel.PORTAL:
             raise DomainError("Feedback in the portal is given by the Market Participant; choose how you received it.")
@@ -830,7 +841,7 @@ def feedback_record(
 @transaction.atomic
 def feedback_follow_up(*, actor: User, feedback: PerformanceFeedback, follow_up: str, status: str) -> PerformanceFeedback:
     """Record what the operator did about a piece of feedback; closing the follow-up needs that text."""
-    _require_staff(actor, "follow up feedback")
+    _require_staff(actor, "follow up feedback", "accounts.change_performancefeedback")
     feedback = PerformanceFeedback.objects.select_for_update(of=("self",)).select_related("participant").get(pk=feedback.pk)
     if status not in PerformanceFeedback.FollowUp.values:
         raise DomainError("Choose a follow-up status.")
@@ -851,7 +862,7 @@ def feedback_follow_up(*, actor: User, feedback: PerformanceFeedback, follow_up:
 
 @transaction.atomic
 def improvement_action_set_status(*, actor: User, action: ImprovementAction, status: str) -> ImprovementAction:
-    _require_staff(actor, "change improvement actions")
+    _require_staff(actor, "change improvement actions", "accounts.change_improvementaction")
     action = ImprovementAction.objects.select_for_update(of=("self",)).select_related("participant").get(pk=action.pk)
     old = move_status(
         action, status, transitions=IMPROVEMENT_TRANSITIONS, statuses=ImprovementAction.Status, subject=f"“{action.title}”"

@@ -8,6 +8,7 @@ on the page (status 400) with what was typed kept.
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +21,7 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import services
+from .. import policies, services
 from ..filters_cases import SORTS, CaseFilter
 from ..forms.cases_staff import (
     TRANSITION_LABELS,
@@ -135,6 +136,8 @@ class CaseQueueView(StaffRequiredMixin, TemplateView):
 class CaseBulkView(StaffRequiredMixin, View):
     """Assign or close the ticked cases; report what was done and what was refused, and why."""
 
+    action_permission_required = policies.WORK_CASE
+
     def get(self, request):
         return redirect("workspace:cases")
 
@@ -189,6 +192,7 @@ class CaseBulkView(StaffRequiredMixin, View):
 class CaseCreateView(StaffRequiredMixin, View):
     """An AM logs an inquiry, dispute or service request received by phone, email or in a meeting."""
 
+    action_permission_required = policies.WORK_CASE
     template_name = "workspace/cases/new.html"
 
     def _render(self, request, form, status=200):
@@ -286,7 +290,9 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "canned_responses": case_selectors.canned_responses_for(case),
         "reopen_deadline": services.case_reopen_deadline(case) if case.status == CaseStatus.RESOLVED else None,
         "transition_buttons": _transition_buttons(case),
-        "can_resolve": CaseStatus.RESOLVED in allowed,
+        # A dispute (money) is resolved by Account Managers and the Lead only.
+        "can_resolve": CaseStatus.RESOLVED in allowed
+        and (case.kind != CaseKind.DISPUTE or policies.can_resolve_dispute(request.user, case)),
         "can_reopen": case.status == CaseStatus.RESOLVED and CaseStatus.IN_PROGRESS in allowed,
         "transition_quick": transition_forms["quick"],
         "transition_resolve": transition_forms["resolve"],
@@ -300,6 +306,7 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "link_form": forms.get("link_form") or LinkForm(),
         "error_section": error_section,
         "is_final": case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN),
+        "can_work_case": policies.can_work_case(request.user, case),
     }
     return render(request, "workspace/cases/detail.html", context, status=status)
 
@@ -312,6 +319,7 @@ class CaseDetailView(StaffRequiredMixin, View):
 class _CaseActionView(StaffRequiredMixin, View):
     """POST one form of the case page; success redirects with a message, an error re-renders the page (400)."""
 
+    action_permission_required = policies.WORK_CASE
     form_class = None
     form_name = ""  # the context name of the form on the case page
     section = ""  # the id of the page section holding the form (for the error summary link)
@@ -341,6 +349,7 @@ class _CaseActionView(StaffRequiredMixin, View):
 
 
 class CaseReplyView(_CaseActionView):
+    action_permission_required = policies.REPLY_CASE
     form_class = ReplyForm
     form_name = "reply_form"
     section = "reply"
@@ -371,6 +380,10 @@ class CaseTransitionView(_CaseActionView):
     def post(self, request, reference):
         case = case_selectors.case_get_for_staff(reference)
         to_status = request.POST.get("to_status", "")
+        if to_status == CaseStatus.RESOLVED and case.kind == CaseKind.DISPUTE and not policies.can_resolve_dispute(
+            request.user, case
+        ):
+            raise PermissionDenied("Only Account Managers and the Client Services Lead resolve disputes.")
         section = TransitionForm.section_for(case, to_status)
         form = TransitionForm(request.POST, case=case, section=section)
         if form.is_valid():
@@ -466,6 +479,8 @@ class CaseLinkView(_CaseActionView):
 
 
 class CaseCloneView(StaffRequiredMixin, View):
+    action_permission_required = policies.WORK_CASE
+
     def get(self, request, reference):
         return redirect(case_selectors.case_get_for_staff(reference).get_absolute_url())
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.views import View
 from django.views.generic import TemplateView
 
+from ercot_services.core.csv import csv_response
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from ..models import AccountManager
@@ -99,11 +98,6 @@ class MetricsView(MetricsAccessMixin, TemplateView):
         return context
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 class MetricsCsvView(MetricsAccessMixin, View):
     """Exactly one table of the page, with the page's filters."""
 
@@ -111,11 +105,8 @@ class MetricsCsvView(MetricsAccessMixin, View):
         if table not in selectors.TABLES:
             raise Http404("No such metrics table.")
         _, metrics_filter = _filter_from(request)
-        rows = selectors.metrics_table(metrics_filter, table).csv_rows()
-        writer = csv.writer(_Echo())
-        response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+        header, *rows = selectors.metrics_table(metrics_filter, table).csv_rows()
         scope = f"-am{metrics_filter.manager_id}" if metrics_filter.manager_id else ""
         name = f"metrics-{table}{scope}-{metrics_filter.start:%Y-%m-%d}_to_{metrics_filter.end:%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        return response
+        return csv_response(name, header, rows)
 

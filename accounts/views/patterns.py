@@ -16,7 +16,7 @@ from django.views.generic import TemplateView
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import services
+from .. import policies, services
 from ..forms.cases_staff import ImprovementActionForm, PatternDismissForm
 from ..models import IssuePattern
 from ..selectors import cases as case_selectors
@@ -64,12 +64,16 @@ def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_f
         "timeline": AuditEvent.objects.for_object(pattern).select_related("actor"),
         "action_form": action_form or ImprovementActionForm(initial={"owner": request.user.pk}),
         "dismiss_form": dismiss_form or PatternDismissForm(),
+        "can_record_improvement": policies.can_record_improvement(request.user, pattern.participant),
+        "can_dismiss": policies.can_work_case(request.user, pattern),
     }
     return render(request, "workspace/patterns/detail.html", context, status=status)
 
 
 class PatternDetailView(StaffRequiredMixin, View):
     """The pattern, its cases, the MP's trend; POST records an improvement action."""
+
+    action_permission_required = policies.RECORD_IMPROVEMENT
 
     def get(self, request, pk):
         return _pattern_page(request, case_selectors.pattern_get(pk))
@@ -103,6 +107,8 @@ class PatternDetailView(StaffRequiredMixin, View):
 
 
 class PatternDismissView(StaffRequiredMixin, View):
+    action_permission_required = policies.WORK_CASE
+
     def get(self, request, pk):
         return redirect("workspace:pattern-detail", pk=pk)
 

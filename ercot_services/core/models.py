@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core import validators
 from django.db import models
 from django.utils import timezone
 
@@ -21,6 +22,18 @@ class HttpsURLField(models.URLField):
     def formfield(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
         return super().formfield(**kwargs)
+
+
+class BoundedTextField(models.TextField):
+    """Free text with a maximum length (see ``core.text_limits``) that ``full_clean()`` enforces.
+
+    A plain TextField's ``max_length`` only sizes the form field built from it; this one also validates the model,
+    as a CharField does. The column stays ``text``: the limit is a rule of the application, not of the database.
+    """
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, max_length=max_length, **kwargs)
+        self.validators.append(validators.MaxLengthValidator(max_length))
 
 
 class DomainError(Exception):

@@ -1,13 +1,40 @@
-"""Who may open which area. Data scoping itself lives in ``accounts.selectors``."""
+"""Who may open which area and who may take which action. Data scoping itself lives in ``accounts.selectors``.
+
+Each staff action is a Django permission granted to the groups whose job it is (``accounts.roles``); each app's
+``policies.py`` names them as ``can_<verb>(user, obj=None)`` for views and templates, and services call
+:func:`require_permission` so a caller that skips the view (a task, the shell, a future API) is refused too.
+"""
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 
+from .models import DomainError
+
+
+class ActionNotAllowed(DomainError):
+    """A service refused an action the actor's role does not allow (the views refuse it first, with a 403)."""
+
+
+def has_permission(user, permission: str) -> bool:
+    """``user.has_perm`` for a possibly anonymous or missing user; superusers hold every permission."""
+    return user is not None and user.is_authenticated and user.has_perm(permission)
+
+
+def require_permission(user, permission: str, message: str) -> None:
+    """Refuse (:class:`ActionNotAllowed`, a ``DomainError``) unless ``user`` holds ``permission``."""
+    if not has_permission(user, permission):
+        raise ActionNotAllowed(message)
+
 
 class StaffRequiredMixin(AccessMixin):
-    """The workspace: operator staff only. Anonymous users go to sign-in, participants get 403."""
+    """The workspace: operator staff only. Anonymous users go to sign-in, participants get 403.
+
+    ``permission_required`` guards every method; ``action_permission_required`` guards only the action (POST),
+    so the page a GET shows stays open to all staff while taking the action is for the groups whose job it is.
+    """
 
     permission_required: str | None = None
+    action_permission_required: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -16,6 +43,9 @@ class StaffRequiredMixin(AccessMixin):
             raise PermissionDenied("The workspace is for Client Services staff.")
         if self.permission_required and not request.user.has_perm(self.permission_required):
             raise PermissionDenied("Your role does not allow this action.")
+        if request.method == "POST" and self.action_permission_required:
+            if not request.user.has_perm(self.action_permission_required):
+                raise PermissionDenied("Your role does not allow this action.")
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -50,6 +50,10 @@ def healthz(request):
     return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
 
 
+def error_400(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
 def error_403(request, exception=None):
     return render(request, "errors/403.html", {"message": str(exception or "")}, status=403)
 

@@ -54,6 +54,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads input: strips control characters from query strings, forms and cookies.
+    "ercot_services.core.middleware.ControlCharacterMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -172,6 +174,10 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CLIENT_SERVICES_PHONE = env.str("CLIENT_SERVICES_PHONE", default="(512) 248-3900")
 CLIENT_SERVICES_EMAIL = env.str("CLIENT_SERVICES_EMAIL", default="ClientServices@ercot.example")
 SERVICE_DESK_EMAIL = env.str("SERVICE_DESK_EMAIL", default="ServiceDesk@ercot.example")
+# Copied on every production connectivity testing ticket (seed 004): Flight Testing and Market Application
+# Support Services (MASS).
+FLIGHT_TESTING_EMAIL = env.str("FLIGHT_TESTING_EMAIL", default="flighttesting@ercot.example")
+MASS_EMAIL = env.str("MASS_EMAIL", default="mass@ercot.example")
 # The mailto half of every notice's List-Unsubscribe header.
 NOTICE_UNSUBSCRIBE_MAILTO = env.str("NOTICE_UNSUBSCRIBE_MAILTO", default="unsubscribe@ercot.example")
 # Shared secret a mail provider (or the MTA's bounce pipe) sends as "Authorization: Bearer <token>" to

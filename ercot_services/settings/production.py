@@ -1,9 +1,9 @@
-"""Production: refuses to start without a secret key and allowed hosts."""
+"""Production: refuses to start without a secret key, allowed hosts and a shared cache."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, env
+from .base import CACHES, DATABASES, env
 
 DEBUG = False
 
@@ -13,6 +13,15 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma-separated host names) for production.")
+
+# Rate limits (the contact form's among them) count in the cache: a per-process cache would give every
+# gunicorn worker its own count, so only a cache all processes share is accepted.
+SHARED_CACHE_BACKENDS = ("django.core.cache.backends.redis.RedisCache", "django_redis.cache.RedisCache")
+if CACHES["default"]["BACKEND"] not in SHARED_CACHE_BACKENDS:
+    raise ImproperlyConfigured(
+        "Set CACHE_URL to a Redis cache (for example redis://redis:6379/1): production settings refuse to start "
+        f"with {CACHES['default']['BACKEND']}, which each process keeps for itself, so rate limits would not hold."
+    )
 
 # Gunicorn's sync workers keep their database connection between requests (checked before reuse).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)

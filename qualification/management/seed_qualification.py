@@ -6,11 +6,12 @@ applications. Enrollments cover every :class:`EnrollmentStatus`:
 
 * past flight: TRINITY (current REP, new territory, tested with TDSPs → letter with TDSP copies),
   BLUEBONNET (new functionality → letter), PECOS (new entity → letter, certificate installed, connectivity
-  passed), MESQUITE (banking change → recorded, no letter), GULFSTREAM (withdrawn);
+  passed, its AR's ticket resolved), MESQUITE (banking change → recorded, no letter), GULFSTREAM (withdrawn);
 * current flight: CAPROCK (a new LSE with every criterion met → letter, certificate requested, connectivity
-  specifications requested and a Service Desk service request pending), SABINE (a new LSE whose SFA is
+  specifications requested; its AR submits the Service Desk ticket once they are
+  updated), SABINE (a new LSE whose SFA is
   signed but not processed by Legal → handed over, blocked), COASTALBEND (handed over, ready for a letter),
-  BIGSKY (service provider change → recorded, connectivity request and service request), BLUEBONNET (new
+  BIGSKY (service provider change → recorded, updated connectivity specifications requested), BLUEBONNET (new
   territory, testing), LONGHORN (testing, no result yet), ALAMO (enrolled late by override, failed),
   PINEYWOODS (enrolled, not started);
 * future flight: REDRIVER (new territory), LANTANA (a new LSE still registering) and, from an approved
@@ -35,7 +36,7 @@ from accounts.models import CaseStatus, ContactRank, ContactRole, MarketParticip
 from accounts.services import case_transition, membership_add
 from ercot_services.core.outbox import outbox_suppressed
 from registration.models import Application, ApplicationKind, ApplicationStatus, QseAcknowledgement, SfaRecord
-from registration.services import puct_record, qse_acknowledgement_record, sfa_record
+from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
 
 from ..models import (
     BusinessFunction,
@@ -56,6 +57,8 @@ from ..services import (
     certificate_advance,
     connectivity_spec_update,
     connectivity_test_record,
+    connectivity_ticket_draft,
+    connectivity_ticket_submit,
     CHANGE_FROM_REGISTRATION,
     enrollment_create,
     enrollment_from_application,
@@ -198,9 +201,13 @@ def _seed(ctx, mp: dict) -> None:
         sfa_record(actor=legal, participant=mp[short], signed_on=today - signed_back * DAY, processed_by_legal=processed)
     for short, number, issued_back in [("CAPROCK", "PUCT-10482", 100), ("PECOS", "PUCT-10317", 210), ("SABINE", "PUCT-10511", 35)]:
         puct_record(actor=legal, participant=mp[short], certificate_number=number, issued_on=today - issued_back * DAY)
-    qse_acknowledgement_record(actor=legal, participant=mp["CAPROCK"], qse=mp["GCSS"], processed_by_legal=True, qse_qualified_to_serve_load=True)
-    qse_acknowledgement_record(actor=legal, participant=mp["PECOS"], qse=mp["BBES"], processed_by_legal=True, qse_qualified_to_serve_load=True)
-    qse_acknowledgement_record(actor=legal, participant=mp["SABINE"], qse=mp["GCSS"], processed_by_legal=True, qse_qualified_to_serve_load=True)
+    for short in ("GCSS", "BBES"):  # the demo QSEs: qualified to serve load (a fact about the QSE)
+        qse_load_qualification_record(
+            actor=legal, qse=mp[short], qualified=True, reason="QSE qualification completed (demo data)."
+        )
+    qse_acknowledgement_record(actor=legal, participant=mp["CAPROCK"], qse=mp["GCSS"], processed_by_legal=True)
+    qse_acknowledgement_record(actor=legal, participant=mp["PECOS"], qse=mp["BBES"], processed_by_legal=True)
+    qse_acknowledgement_record(actor=legal, participant=mp["SABINE"], qse=mp["GCSS"], processed_by_legal=True)
     # The services stamp "processed" with the time of this run; Legal processed them soon after signing.
     for short, processed_back in (("CAPROCK", 110), ("PECOS", 220), ("SABINE", 30)):
         SfaRecord.objects.filter(participant=mp[short], processed_by_legal=True).update(
@@ -319,6 +326,9 @@ def _complete_onboarding(ctx, participant, *, on: datetime.date) -> None:
     )
     ConnectivitySpec.objects.filter(participant=participant).update(updated_at=_moment(on - 8 * DAY, 16))
     test = ConnectivityTest.objects.get(participant=participant)
+    subject, description = connectivity_ticket_draft(test, ConnectivitySpec.objects.get(participant=participant))
+    connectivity_ticket_submit(actor=ar, test=test, subject=subject, description=description)
+    test.refresh_from_db()
     connectivity_test_record(
         actor=ctx.service_desk, test=test, passed=True, scheduled_for=_moment(on - 2 * DAY, 9),
         notes="Production NAESB EDM round trip with ERCOT succeeded; certificate validated.",

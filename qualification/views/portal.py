@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
@@ -27,7 +28,8 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ..forms_portal import PROTOCOL_DEFAULT, ConnectivitySpecForm
+from .. import policies
+from ..forms_portal import PROTOCOL_DEFAULT, ConnectivitySpecForm, ConnectivityTicketForm
 from ..models import (
     NO_LETTER_REASONS,
     CertificateRequest,
@@ -43,7 +45,14 @@ from ..models import (
     ParticipantKind,
     QualificationLetter,
 )
-from ..services import Criterion, connectivity_spec_update, criteria_evaluate
+from ..services import (
+    Criterion,
+    connectivity_spec_update,
+    connectivity_ticket_copies,
+    connectivity_ticket_draft,
+    connectivity_ticket_submit,
+    criteria_evaluate,
+)
 
 # What to do next when a criterion is missing, picked by the wording of its detail.
 _NEXT_STEPS = {
@@ -179,12 +188,15 @@ def _is_past(enrollment: Enrollment, today) -> bool:
     return flight_over and settled
 
 
-def qualification_overview(*, user: User, participant: MarketParticipant, today=None) -> dict:
+def qualification_overview(
+    *, user: User, participant: MarketParticipant, today=None, ticket_forms: dict | None = None
+) -> dict:
     """Everything the qualification page shows for ``participant``, read through ``scope_to_user``.
 
     A fixed number of queries: enrollments (with flight, result and letter), their partners, functions and
     letter deliveries (prefetches), the MP's roles, at most three criteria reads, certificates, the
-    connectivity specification and the connectivity tests (with their service requests).
+    connectivity specification, the connectivity tests (with their service requests) and whether the user is
+    the MP's AR or BAR. ``ticket_forms`` maps a test id to a bound ticket form to show (with its errors).
     """
     today = today or timezone.localdate()
     enrollments = list(
@@ -198,9 +210,9 @@ def qualification_overview(*, user: User, participant: MarketParticipant, today=
         .order_by("-flight__start_date", "change_kind")
     )
     role_codes = participant.role_codes()
-    is_lse = "LSE" in role_codes
+    serves_load = participant.serves_load()
     criteria = None
-    if is_lse and any(e.participant_kind == ParticipantKind.NEW for e in enrollments):
+    if serves_load and any(e.participant_kind == ParticipantKind.NEW for e in enrollments):
         criteria = [(c, criterion_next_step(c)) for c in criteria_evaluate(participant, today=today)]
     criteria_missing = bool(criteria) and any(not c.met for c, _ in criteria)
     # The criteria matter most while a new enrollment still waits for its letter; afterwards they are a record.
@@ -213,7 +225,7 @@ def qualification_overview(*, user: User, participant: MarketParticipant, today=
     rows, letters = [], []
     for enrollment in enrollments:
         enrollment.participant = participant  # the same MP: no query per row
-        applies = is_lse and enrollment.participant_kind == ParticipantKind.NEW
+        applies = serves_load and enrollment.participant_kind == ParticipantKind.NEW
         headline, explanation, tone = enrollment_headline(enrollment, blocked=applies and criteria_missing, today=today)
         result = getattr(enrollment, "result", None)
         letter = getattr(enrollment, "letter", None)
@@ -249,6 +261,22 @@ def qualification_overview(*, user: User, participant: MarketParticipant, today=
         .select_related("service_request", "enrollment__flight")
         .order_by("-created_at")
     )
+    # Seed 004: once the specifications are updated, the AR or BAR submits the testing ticket (pre-filled here).
+    spec_submitted = spec is not None and spec.status == ConnectivitySpec.Status.SUBMITTED
+    may_submit_ticket = policies.can_submit_connectivity_ticket(user, participant)
+    ticket_forms = ticket_forms or {}
+    tickets_due = [
+        t for t in tests
+        if (t.service_request_id is None and t.status != ConnectivityTest.Status.PASSED) or t.pk in ticket_forms
+    ]
+    for test in tickets_due:
+        test.participant = participant
+        if test.pk in ticket_forms:
+            test.ticket_form = ticket_forms[test.pk]
+        else:
+            subject, description = connectivity_ticket_draft(test, spec)
+            initial = {"subject": subject, "description": description}
+            test.ticket_form = ConnectivityTicketForm(test=test, initial=initial)
     certificate_steps = [CertificateStatus.REQUESTED, CertificateStatus.ISSUED, CertificateStatus.INSTALLED]
     for certificate in certificates:
         reached = certificate_steps.index(certificate.status)
@@ -275,6 +303,10 @@ def qualification_overview(*, user: User, participant: MarketParticipant, today=
         "spec": spec,
         "spec_requested": spec is not None and spec.status == ConnectivitySpec.Status.REQUESTED,
         "tests": tests,
+        "tickets_due": tickets_due,
+        "spec_submitted": spec_submitted,
+        "may_submit_ticket": may_submit_ticket,
+        "ticket_copies": connectivity_ticket_copies(),
         "open_tasks": open_tasks,
         "has_tasks": bool(certificates or spec or tests),
     }
@@ -298,7 +330,9 @@ class QualificationHomeView(ParticipantRequiredMixin, CurrentParticipantMixin, T
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         today = timezone.localdate()
-        overview = qualification_overview(user=self.request.user, participant=self.participant, today=today)
+        overview = qualification_overview(
+            user=self.request.user, participant=self.participant, today=today, ticket_forms=kwargs.get("ticket_forms")
+        )
         context.update(overview)
         context.update(
             participant=self.participant,
@@ -370,3 +404,45 @@ class ConnectivitySpecView(ParticipantRequiredMixin, CurrentParticipantMixin, Vi
                 return redirect("portal:qualification")
         return self._render(request, form, spec, status=400)
 
+
+
+class ConnectivityTicketView(QualificationHomeView):
+    """POST: the MP's AR or BAR submits the production connectivity testing ticket to the Service Desk.
+
+    Another MP's test is a 404; another contact of this MP is refused (403): the page tells them their AR or BAR
+    submits it. A refusal of the service (specifications not updated, already submitted) re-renders the
+    qualification page with the ticket as typed (400).
+    """
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, pk):
+        return redirect(f"{reverse('portal:qualification')}#ticket-{pk}")
+
+    def post(self, request, pk):
+        test = get_object_or_404(
+            scope_to_user(ConnectivityTest.objects.filter(participant=self.participant), request.user), pk=pk
+        )
+        if not policies.can_submit_connectivity_ticket(request.user, self.participant):
+            raise PermissionDenied(
+                "Your Authorized Representative or Backup AR submits the production connectivity testing ticket."
+            )
+        form = ConnectivityTicketForm(request.POST, test=test)
+        if form.is_valid():
+            try:
+                case = connectivity_ticket_submit(
+                    actor=request.user, test=test, subject=form.cleaned_data["subject"],
+                    description=form.cleaned_data["description"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Ticket {case.reference} is with the Service Desk, assigned to Market Application Support "
+                    "Services, with copies to Flight Testing and MASS. They schedule your production connectivity "
+                    "test.",
+                )
+                return redirect("portal:qualification")
+        context = self.get_context_data(ticket_forms={test.pk: form})
+        return self.render_to_response(context, status=400)

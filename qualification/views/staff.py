@@ -12,26 +12,25 @@ Views stay thin: they read through ``qualification.selectors``, write through
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.roles import StaffGroup
+from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import selectors, services
+from .. import policies, selectors, services
 from ..forms import (
     CertificateAdvanceForm,
     ConnectivityRecordForm,
+    ConnectivityTicketOnBehalfForm,
     EnrollmentForm,
     FlightForm,
     IssueLetterForm,
@@ -55,26 +54,22 @@ from ..models import (
 
 # --- who may do what ----------------------------------------------------------------------------------------
 
-ENROLL_GROUPS = (StaffGroup.FLIGHT_ADMINISTRATOR, *services.LETTER_GROUPS)
-
-
-def _in_groups(user, names) -> bool:
-    return user.is_superuser or user.groups.filter(name__in=names).exists()
+# The rules live in qualification.policies; these names are what the templates show buttons by.
 
 
 def is_flight_administrator(user) -> bool:
-    return services.is_flight_administrator(user)
+    return policies.can_run_testing(user)
 
 
 def is_retail_operations(user) -> bool:
-    return services.is_retail_operations(user)
+    return policies.can_issue_letter(user)
 
 
 def can_enroll(user) -> bool:
-    return _in_groups(user, ENROLL_GROUPS)
+    return policies.can_enroll(user)
 
 
-FLIGHT_ADMIN_ONLY = "Only a Flight Administrator records testing results and hands them to Retail Operations."
+FLIGHT_ADMIN_ONLY = policies.FLIGHT_ADMIN_ONLY
 RETAIL_OPS_ONLY = "Only Retail Operations (or the Client Services Lead) issues letters and records changes without one."
 
 
@@ -100,7 +95,7 @@ class FlightListView(StaffRequiredMixin, TemplateView):
             current=flights["current"],
             past=flights["past"],
             columns=selectors.BOARD_COLUMNS,
-            can_create=is_flight_administrator(self.request.user),
+            can_create=policies.can_create_flight(self.request.user),
             today=timezone.localdate(),
             section="flights",
         )
@@ -111,7 +106,7 @@ class FlightCreateView(StaffRequiredMixin, View):
     template_name = "workspace/qualification/flight_new.html"
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.is_staff and not is_flight_administrator(request.user):
+        if request.user.is_authenticated and request.user.is_staff and not policies.can_create_flight(request.user):
             raise PermissionDenied("Only a Flight Administrator creates flights.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -268,9 +263,18 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         certificate.next_statuses = [(s, CertificateStatus(s).label) for s in sorted(CERTIFICATE_TRANSITIONS[certificate.status])]
     tests = selectors.enrollment_connectivity_tests(enrollment)
     connectivity_forms = forms.get("connectivity_forms", {})
+    ticket_forms = forms.get("ticket_forms", {})
+    spec = selectors.participant_connectivity_spec(enrollment.participant)
     for test in tests:
         test.record_form = connectivity_forms.get(test.pk) or ConnectivityRecordForm(prefix=f"ct{test.pk}")
         test.can_record = test.status != ConnectivityTest.Status.PASSED
+        # No ticket yet: the MP's AR or BAR submits it from the portal; staff may log it on their behalf.
+        test.ticket_due = test.service_request_id is None and test.can_record
+        if test.ticket_due:
+            subject, description = services.connectivity_ticket_draft(test, spec)
+            test.ticket_form = ticket_forms.get(test.pk) or ConnectivityTicketOnBehalfForm(
+                test=test, initial={"subject": subject, "description": description}
+            )
     context = {
         "enrollment": enrollment,
         "participant": enrollment.participant,
@@ -290,6 +294,7 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         "is_new": enrollment.participant_kind == ParticipantKind.NEW,
         "is_flight_administrator": flight_admin,
         "is_retail_operations": retail_ops,
+        "can_record_connectivity": policies.can_record_connectivity(user),
         "result_editable": result_editable,
         "result_form": result_form,
         "can_start_testing": enrollment.can_move_to(EnrollmentStatus.TESTING) and enrollment.status == EnrollmentStatus.ENROLLED,
@@ -301,6 +306,7 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         "action_error": forms.get("action_error", ""),
         "certificates": certificates,
         "connectivity_tests": tests,
+        "connectivity_spec": spec,
         "timeline": AuditEvent.objects.for_object(enrollment).select_related("actor").order_by("-created_at", "-id")[:200],
         "error_section": error_section,
         "section": "flights",
@@ -420,8 +426,8 @@ class EnrollmentActionView(StaffRequiredMixin, View):
                 text = f"Letter {letter.number} generated and queued to {count} recipient{'s' if count != 1 else ''}."
                 if enrollment.participant_kind == ParticipantKind.NEW:
                     text += (
-                        " A production certificate was requested and a Service Desk request opened for "
-                        "production connectivity testing."
+                        " A production certificate was requested and the MP asked to update its production "
+                        "connectivity specifications; its AR or BAR then submits the connectivity testing ticket."
                     )
                 return self._done(request, enrollment, text, "#letter")
         return enrollment_page(request, enrollment, status=400, error_section="letter", issue_form=form)
@@ -433,7 +439,10 @@ class EnrollmentActionView(StaffRequiredMixin, View):
             return self._refused(request, enrollment, "letter", error)
         text = f"Recorded without a letter: {NO_LETTER_REASONS.get(enrollment.change_kind, '')}"
         if enrollment.change_kind == ChangeKind.SERVICE_PROVIDER:
-            text += " A Service Desk request for production connectivity testing was opened."
+            text += (
+                " The MP was asked to update its production connectivity specifications; its AR or BAR then submits "
+                "the connectivity testing ticket."
+            )
         return self._done(request, enrollment, text)
 
 
@@ -447,18 +456,19 @@ class LetterDownloadView(StaffRequiredMixin, View):
 
 
 class _RetailOperationsPostView(StaffRequiredMixin, View):
-    """A POST-only action of Retail Operations (the Lead, a superuser)."""
+    """A POST-only action that follows a letter (``action_permission_required``), refused with ``refusal``."""
 
     refusal = RETAIL_OPS_ONLY
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.is_staff and request.method == "POST":
-            if not is_retail_operations(request.user):
+            if not request.user.has_perm(self.action_permission_required):
                 raise PermissionDenied(self.refusal)
         return super().dispatch(request, *args, **kwargs)
 
 
 class DeliveryResendView(_RetailOperationsPostView):
+    action_permission_required = policies.RESEND_LETTER
     refusal = "Only Retail Operations (or the Client Services Lead) resends letters."
 
     def _delivery(self, pk):
@@ -480,6 +490,7 @@ class DeliveryResendView(_RetailOperationsPostView):
 
 
 class CertificateAdvanceView(_RetailOperationsPostView):
+    action_permission_required = policies.ADVANCE_CERTIFICATE
     refusal = "Only Retail Operations (or the Client Services Lead) moves a certificate request on."
 
     def _certificate(self, pk):
@@ -509,7 +520,8 @@ class CertificateAdvanceView(_RetailOperationsPostView):
 
 
 class ConnectivityRecordView(_RetailOperationsPostView):
-    refusal = "Only Retail Operations (or the Client Services Lead) records production connectivity tests."
+    action_permission_required = policies.RECORD_CONNECTIVITY
+    refusal = "Only Retail Operations, the Client Services Lead, the Service Desk or MASS record production connectivity tests."
 
     def _test(self, pk):
         return get_object_or_404(ConnectivityTest.objects.select_related("participant", "enrollment"), pk=pk)
@@ -542,6 +554,39 @@ class ConnectivityRecordView(_RetailOperationsPostView):
             enrollment = selectors.enrollment_get_for_staff(test.enrollment_id)
             return enrollment_page(
                 request, enrollment, status=400, error_section="connectivity", connectivity_forms={test.pk: form}
+            )
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect(self._back(test))
+
+
+class ConnectivityTicketView(ConnectivityRecordView):
+    """Log the production connectivity testing ticket on the MP's behalf (its AR or BAR asked by email or phone)."""
+
+    refusal = "Only Retail Operations, the Lead, the Service Desk or MASS log this ticket for an MP."
+
+    def post(self, request, pk):
+        test = self._test(pk)
+        form = ConnectivityTicketOnBehalfForm(request.POST, test=test)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case = services.connectivity_ticket_submit(
+                    actor=request.user, test=test, subject=data["subject"], description=data["description"],
+                    requester=data["requester"], channel=data["channel"],
+                )
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Logged {case.reference} on behalf of {case.requester_name}: in the Market Application Support "
+                    "Services queue, copied to Flight Testing and MASS.",
+                )
+                return redirect(self._back(test))
+        if test.enrollment_id:
+            enrollment = selectors.enrollment_get_for_staff(test.enrollment_id)
+            return enrollment_page(
+                request, enrollment, status=400, error_section="connectivity", ticket_forms={test.pk: form}
             )
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect(self._back(test))
@@ -588,23 +633,16 @@ class LetterReportView(StaffRequiredMixin, TemplateView):
         return self.request.GET.get("failed") in ("1", "on", "true", "yes")
 
     def csv(self, request):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="letter-deliveries-{stamp}.csv"'
-        response["Cache-Control"] = "private, no-store"
-        writer = csv.writer(response)
-        writer.writerow(CSV_COLUMNS)
-        for d in selectors.delivery_rows(failed_only=self._failed_only()).iterator(chunk_size=500):
-            letter = d.letter
-            writer.writerow(
-                [
-                    letter.number, letter.issued_on.isoformat(), letter.enrollment.participant.short_name,
-                    str(letter.enrollment.flight), d.email, d.name, d.get_kind_display(), d.capacity, d.get_status_display(),
-                    d.attempts, timezone.localtime(d.sent_at).isoformat(timespec="seconds") if d.sent_at else "",
-                    d.message_id, d.last_error,
-                ]
-            )
-        return response
+        rows = (
+            [
+                d.letter.number, d.letter.issued_on.isoformat(), d.letter.enrollment.participant.short_name,
+                str(d.letter.enrollment.flight), d.email, d.name, d.get_kind_display(), d.capacity,
+                d.get_status_display(), d.attempts,
+                timezone.localtime(d.sent_at).isoformat(timespec="seconds") if d.sent_at else "", d.message_id, d.last_error,
+            ]
+            for d in selectors.delivery_rows(failed_only=self._failed_only()).iterator(chunk_size=500)
+        )
+        return csv_response(f"letter-deliveries-{timezone.localdate().isoformat()}.csv", CSV_COLUMNS, rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -627,6 +665,7 @@ class LetterReportView(StaffRequiredMixin, TemplateView):
 __all__ = [
     "CertificateAdvanceView",
     "ConnectivityRecordView",
+    "ConnectivityTicketView",
     "DeliveryResendView",
     "EnrollmentActionView",
     "EnrollmentCreateView",

@@ -55,6 +55,7 @@ from registration.services import (
     document_upload,
     puct_record,
     qse_acknowledgement_record,
+    qse_load_qualification_record,
     sfa_record,
 )
 
@@ -294,6 +295,10 @@ class _Seeder:
 
     def facts(self):
         qses = [self.mps[s] for s in QSES if s in self.mps]
+        for qse in qses:  # "qualified to serve load" is the QSE's own fact, read by every LSE naming it
+            qse_load_qualification_record(
+                actor=self.reviewer, qse=qse, qualified=True, reason="QSE qualification completed (demo data)."
+            )
         active = MarketParticipant.objects.filter(status=ParticipantStatus.ACTIVE).prefetch_related("roles").order_by("short_name")
         qualifying = MarketParticipant.objects.filter(short_name__in=["CAPROCK", "SABINE"]).prefetch_related("roles")
         for index, participant in enumerate([*active, *qualifying]):
@@ -311,8 +316,7 @@ class _Seeder:
             if qses:
                 qse = self.mps.get(QSE_OF.get(participant.short_name, "")) or qses[index % len(qses)]
                 qse_acknowledgement_record(
-                    actor=self.reviewer, participant=participant, qse=qse, processed_by_legal=True,
-                    qse_qualified_to_serve_load=True,
+                    actor=self.reviewer, participant=participant, qse=qse, processed_by_legal=True
                 )
 
 

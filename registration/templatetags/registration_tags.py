@@ -6,6 +6,7 @@ from django import template
 
 from accounts.models import MarketParticipant
 
+from .. import policies
 from ..models import (
     OPEN_APPLICATION_STATUSES,
     Application,
@@ -23,7 +24,9 @@ def participant_registration_facts(participant: MarketParticipant) -> dict:
     return {
         "sfa": SfaRecord.objects.filter(participant=participant).first(),
         "puct": PuctCertification.objects.filter(participant=participant).first(),
-        "ack": QseAcknowledgement.objects.filter(participant=participant).select_related("qse").first(),
+        "ack": (
+            QseAcknowledgement.objects.filter(participant=participant).select_related("qse__load_qualification").first()
+        ),
     }
 
 
@@ -49,5 +52,5 @@ def can_invite(context, case) -> bool:
         and not case.participant_id
         and user is not None
         and user.is_staff
-        and user.has_perm("accounts.add_marketparticipant")
+        and policies.can_invite_potential_participant(user, case)
     )

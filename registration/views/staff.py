@@ -25,7 +25,7 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import services
+from .. import policies, services
 from ..filters import ApplicationFilter, staff_application_queue
 from ..forms_staff import (
     FACT_FORMS,
@@ -34,6 +34,7 @@ from ..forms_staff import (
     InviteForm,
     PuctForm,
     QseAcknowledgementForm,
+    QseLoadQualificationForm,
     RejectForm,
     RequestInfoForm,
     SfaForm,
@@ -43,6 +44,7 @@ from ..models import (
     ApplicationStatus,
     PuctCertification,
     QseAcknowledgement,
+    QseLoadQualification,
     RequirementStatus,
     SfaRecord,
 )
@@ -51,7 +53,6 @@ from ..templatetags.registration_tags import participant_registration_facts
 
 PAGE_SIZE = 25
 AT_RISK_DAYS = 2  # the clock shows red at or below this many Business Days left
-FACTS_PERMISSION = "registration.change_sfarecord"
 
 
 def _clock(application, today, calendar) -> dict:
@@ -136,6 +137,7 @@ def review_page(request, application, *, status=200, error_section="", document_
         "representatives": services.authorized_representatives(participant),
         "facts": participant_registration_facts(participant) if application.kind == ApplicationKind.INITIAL else None,
         "timeline": AuditEvent.objects.for_object(application).select_related("actor").order_by("-created_at", "-id")[:200],
+        "can_decide": policies.can_decide_application(request.user, application),
         "can_start_review": application.can_move_to(ApplicationStatus.UNDER_REVIEW),
         "in_review": in_review,
         "action_errors": action_errors,
@@ -157,6 +159,7 @@ class ApplicationReviewView(StaffRequiredMixin, View):
 class _ApplicationActionView(StaffRequiredMixin, View):
     """POST one form of the review page; success redirects with a message, an error re-renders the page (400)."""
 
+    action_permission_required = policies.DECIDE_APPLICATION
     form_class = None
     form_name = ""
     section = ""
@@ -182,6 +185,8 @@ class _ApplicationActionView(StaffRequiredMixin, View):
 
 
 class ApplicationStartReviewView(StaffRequiredMixin, View):
+    action_permission_required = policies.DECIDE_APPLICATION
+
     def get(self, request, reference):
         return redirect(_get_application(request, reference).get_absolute_url())
 
@@ -242,6 +247,8 @@ class DocumentDownloadView(StaffRequiredMixin, View):
 class DocumentReviewView(StaffRequiredMixin, View):
     """Accept or reject one document version (a rejection needs a reason)."""
 
+    action_permission_required = policies.DECIDE_APPLICATION
+
     def get(self, request, pk):
         document = document_get_for_user(request.user, pk)
         return redirect(document.line.application.get_absolute_url())
@@ -270,10 +277,6 @@ class DocumentReviewView(StaffRequiredMixin, View):
 # --- registration facts ----------------------------------------------------------------------------------
 
 
-def can_edit_facts(user) -> bool:
-    return user.is_superuser or user.has_perm(FACTS_PERMISSION)
-
-
 class RegistrationFactsView(StaffRequiredMixin, View):
     """SFA, PUCT certification and QSE Acknowledgement of one MP: what qualification reads."""
 
@@ -285,7 +288,12 @@ class RegistrationFactsView(StaffRequiredMixin, View):
     def _forms(self, participant, bound=None):
         sfa = SfaRecord.objects.filter(participant=participant).first()
         puct = PuctCertification.objects.filter(participant=participant).first()
-        ack = QseAcknowledgement.objects.filter(participant=participant).select_related("qse").first()
+        ack = (
+            QseAcknowledgement.objects.filter(participant=participant)
+            .select_related("qse__load_qualification")
+            .first()
+        )
+        load = QseLoadQualification.objects.filter(qse=participant).select_related("recorded_by").first()
         forms = {
             SfaForm.name: SfaForm(
                 initial={"signed_on": sfa.signed_on, "processed_by_legal": sfa.processed_by_legal} if sfa else None
@@ -302,23 +310,20 @@ class RegistrationFactsView(StaffRequiredMixin, View):
             ),
             QseAcknowledgementForm.name: QseAcknowledgementForm(
                 participant=participant,
-                initial={
-                    "qse": ack.qse_id,
-                    "processed_by_legal": ack.processed_by_legal,
-                    "qse_qualified_to_serve_load": ack.qse_qualified_to_serve_load,
-                }
-                if ack
-                else None,
+                initial={"qse": ack.qse_id, "processed_by_legal": ack.processed_by_legal} if ack else None,
+            ),
+            QseLoadQualificationForm.name: QseLoadQualificationForm(
+                initial={"qualified": load.qualified} if load else None
             ),
         }
         if bound is not None:
             forms[bound.name] = bound
-        return {"sfa": sfa, "puct": puct, "ack": ack, "forms": forms}
+        return {"sfa": sfa, "puct": puct, "ack": ack, "load": load, "forms": forms}
 
     def _render(self, request, participant, bound=None, status=200):
         records = self._forms(participant, bound)
         forms = records.pop("forms")
-        can_edit = can_edit_facts(request.user)
+        can_edit = policies.can_record_facts(request.user, participant)
         if not can_edit:
             for form in forms.values():
                 for field in form.fields.values():
@@ -329,6 +334,8 @@ class RegistrationFactsView(StaffRequiredMixin, View):
             "sfa_form": forms[SfaForm.name],
             "puct_form": forms[PuctForm.name],
             "qse_form": forms[QseAcknowledgementForm.name],
+            "load_form": forms[QseLoadQualificationForm.name],
+            "is_qse": participant.has_role("QSE"),
             "can_edit": can_edit,
             "error_form": bound.name if bound is not None else "",
             "applications": participant.applications.exclude(status=ApplicationStatus.DRAFT).order_by("-created_at")[:10],
@@ -343,7 +350,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
 
     def post(self, request, pk):
         participant = self._participant(pk)
-        if not can_edit_facts(request.user):
+        if not policies.can_record_facts(request.user, participant):
             raise PermissionDenied("Your role does not allow recording registration facts.")
         form_class = FACT_FORMS.get(request.POST.get("form", ""))
         if form_class is None:
@@ -366,11 +373,15 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                         issued_on=data["issued_on"], expires_on=data["expires_on"], received=data["received"],
                     )
                     text = f"PUCT certification {data['certificate_number'].strip()} recorded."
+                elif form_class is QseLoadQualificationForm:
+                    record = services.qse_load_qualification_record(
+                        actor=request.user, qse=participant, qualified=data["qualified"], reason=data["reason"]
+                    )
+                    text = f"recorded as {'' if record.qualified else 'not '}qualified to serve load.".capitalize()
                 else:
                     services.qse_acknowledgement_record(
                         actor=request.user, participant=participant, qse=data["qse"],
                         processed_by_legal=data["processed_by_legal"],
-                        qse_qualified_to_serve_load=data["qse_qualified_to_serve_load"],
                     )
                     text = f"QSE Acknowledgement recorded: {participant.short_name} → QSE {data['qse'].short_name}."
             except DomainError as error:
@@ -387,7 +398,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
 class PotentialParticipantInviteView(StaffRequiredMixin, View):
     """From a potential-MP contact: create the prospective MP and its first AR, and email an invitation."""
 
-    permission_required = "accounts.add_marketparticipant"
+    permission_required = policies.INVITE_POTENTIAL_PARTICIPANT
     template_name = "workspace/registration/invite.html"
 
     def _case(self, reference):

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from accounts.models import ContactRank, ContactRole, ParticipantStatus
 from qualification.models import BusinessFunction, EnrollmentStatus, LetterDelivery
 from qualification.services import enrollment_create, flight_create
-from registration.services import puct_record, qse_acknowledgement_record, sfa_record
+from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
 from tests.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
 
 from .conftest import sign_in, snap
@@ -48,7 +48,8 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     qse = ParticipantFactory(legal_name="Permian QSE", role_codes=["QSE"])
     sfa_record(actor=retail_ops, participant=new_lse, signed_on=today - datetime.timedelta(days=60), processed_by_legal=True)
     puct_record(actor=retail_ops, participant=new_lse, certificate_number="10234", issued_on=today - datetime.timedelta(days=90))
-    qse_acknowledgement_record(actor=retail_ops, participant=new_lse, qse=qse, processed_by_legal=True, qse_qualified_to_serve_load=True)
+    qse_load_qualification_record(actor=retail_ops, qse=qse, qualified=True, reason="QSE qualification completed.")
+    qse_acknowledgement_record(actor=retail_ops, participant=new_lse, qse=qse, processed_by_legal=True)
     flight = flight_create(
         actor=flight_admin, start_date=today.replace(day=1), end_date=today + datetime.timedelta(days=40),
         application_deadline=today.replace(day=1), registration_deadline=today.replace(day=1),
@@ -94,10 +95,10 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     letters = [e for e in smtp_sink.envelopes if is_letter(e)]
     received = [address for envelope in letters for address in envelope.rcpt_tos]
     assert sorted(received) == sorted(expected)
-    # Besides the letters: the hand-over notice to Retail Operations and the receipt of the
-    # connectivity-testing service request to the AR, once each.
+    # Besides the letters: the hand-over notice to Retail Operations, once. No connectivity-testing ticket is
+    # opened in the AR's name: the AR submits it after updating the specifications.
     others = sorted((e.rcpt_tos[0], "SRQ-" in e.original_content.decode(errors="replace")) for e in smtp_sink.envelopes if not is_letter(e))
-    assert others == sorted([(retail_ops.email, False), (ar.email, True)])
+    assert others == [(retail_ops.email, False)]
     for message in smtp_sink.messages():
         if letter_number in message["Subject"]:
             [attachment] = list(message.iter_attachments())
@@ -106,15 +107,14 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     ro.reload()
     snap(ro, "journey-qualification-letter-sent")
 
-    # The new MP sees its letter, its certificate request and its connectivity ticket.
+    # The new MP sees its letter, its certificate request and the connectivity testing ticket still to submit.
     portal = browser.new_context(**context).new_page()
     sign_in(portal, ar.email, PASSWORD)
     portal.goto("/portal/qualification/")
     letter = enrollment.letter
     expect(portal.get_by_text(letter.number).first).to_be_visible()
-    expect(portal.get_by_text("Update your production connectivity specifications")).to_be_visible()
-    test = new_lse.connectivity_tests.get()
-    expect(portal.get_by_role("link", name=test.service_request.reference)).to_be_visible()
+    expect(portal.get_by_text("Update your production connectivity specifications").first).to_be_visible()
+    expect(portal.get_by_role("heading", name="Schedule production connectivity testing")).to_be_visible()
     expect(portal.get_by_label("Certificate status")).to_be_visible()
     snap(portal, "journey-qualification-portal")
     with portal.expect_download() as download:

@@ -17,7 +17,9 @@ from django.conf import settings
 BASE_DIR = Path(settings.BASE_DIR)
 
 # Variables the settings read: none of them leaks from the calling shell into the subprocess.
-_SETTINGS_PREFIXES = ("DJANGO_", "CELERY_", "DATABASE_", "EMAIL_", "ERCOT_", "AXES_", "SITE_URL", "PRIVATE_MEDIA_ROOT")
+_SETTINGS_PREFIXES = (
+    "DJANGO_", "CELERY_", "DATABASE_", "EMAIL_", "ERCOT_", "AXES_", "SITE_URL", "PRIVATE_MEDIA_ROOT", "CACHE_URL"
+)
 
 _PROBE = """
 import json
@@ -58,6 +60,10 @@ def _probe(settings_module: str, **extra: str) -> dict:
     result = _run(["-c", _PROBE], _clean_env(DJANGO_SETTINGS_MODULE=settings_module, **extra))
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# Production needs a shared cache; settings never connect at start-up, so the host need not exist here.
+_SHARED_CACHE = "redis://cache.clientservices.example:6379/1"
 
 
 def _production_key() -> str:
@@ -141,12 +147,47 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.parametrize("cache_url", [None, "locmemcache://ercot", "filecache:///tmp/ercot-cache", "dummycache://"])
+def test_production_refuses_to_start_without_a_shared_cache(tmp_path, cache_url):
+    """Rate limits count in the cache: a per-process cache lets each gunicorn worker allow the limit again."""
+    extra = {"CACHE_URL": cache_url} if cache_url else {}
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
+        ERCOT_VAR_DIR=str(tmp_path / "var"),
+        DJANGO_SECRET_KEY=_production_key(),
+        DJANGO_ALLOWED_HOSTS="clientservices.example.com",
+        **extra,
+    )
+    result = _run(["-c", "import django; django.setup()"], env)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CACHE_URL" in result.stderr
+
+
+def test_production_starts_with_a_redis_cache(tmp_path):
+    env = _clean_env(
+        DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
+        ERCOT_VAR_DIR=str(tmp_path / "var"),
+        DJANGO_SECRET_KEY=_production_key(),
+        DJANGO_ALLOWED_HOSTS="clientservices.example.com",
+        CACHE_URL=_SHARED_CACHE,
+    )
+    probe = "import django; django.setup(); "
+    probe += "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = _run(["-c", probe], env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
+
+
 def test_production_passes_the_deploy_checks(tmp_path):
     env = _clean_env(
         DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
         ERCOT_VAR_DIR=str(tmp_path / "var"),
         DJANGO_SECRET_KEY=_production_key(),
         DJANGO_ALLOWED_HOSTS="clientservices.example.com",
+        CACHE_URL=_SHARED_CACHE,
     )
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 
@@ -162,6 +203,7 @@ def test_production_deploy_check_fails_on_an_insecure_setting(tmp_path):
         DJANGO_SECRET_KEY=_production_key(),
         DJANGO_ALLOWED_HOSTS="clientservices.example.com",
         DJANGO_SECURE_HSTS_SECONDS="0",
+        CACHE_URL=_SHARED_CACHE,
     )
     result = _run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], env)
 

@@ -32,6 +32,8 @@ def _production_env(tmp_path, **extra) -> dict:
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         ERCOT_VAR_DIR=str(tmp_path),
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        # Production refuses a per-process cache; nothing here connects to it.
+        CACHE_URL="redis://127.0.0.1:6379/1",
     )
     env.update(extra)
     return env
@@ -44,6 +46,7 @@ def test_compose_declares_the_whole_stack():
     assert web_env["DATABASE_URL"].startswith("postgres://")
     assert web_env["CELERY_BROKER_URL"].startswith("redis://redis:")
     assert web_env["EMAIL_URL"] == "smtp://mailpit:1025"
+    assert web_env["CACHE_URL"].startswith("redis://redis:")
     assert services["worker"]["command"][:3] == ["celery", "-A", "ercot_services"]
     assert "8025:8025" in services["mailpit"]["ports"]
     assert (ROOT / "Dockerfile").exists()

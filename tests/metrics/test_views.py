@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.models import FeedbackChannel
-from tests.factories import StaffFactory
+from tests.factories import AccountManagerFactory, StaffFactory
 
 from . import builders
 from .conftest import ct
@@ -94,6 +94,13 @@ def test_anonymous_is_sent_to_sign_in(client):
 
 def test_unknown_table_is_404(client, lead):
     assert _login(client, lead).get(reverse("workspace:metrics-csv", args=["nope"])).status_code == 404
+
+
+def test_csv_neutralises_a_name_a_spreadsheet_would_run_as_a_formula(client, lead, am1):
+    AccountManagerFactory(user__full_name='=HYPERLINK("https://evil.example","x")')
+    rows = _csv(_login(client, lead).get(reverse("workspace:metrics-csv", args=["managers"]), OCTOBER_QUERY))
+    names = [row[0] for row in rows[1:]]
+    assert "'=HYPERLINK(\"https://evil.example\",\"x\")" in names and "Alice Adams" in names
 
 
 def test_csv_exports_exactly_the_table_with_the_filters(client, lead, am1, am2, october_cases, kit, mp1, mp2, mp1_user, mp2_user):

@@ -19,6 +19,14 @@ def ct(*args) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=CT)
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_reset():
+    """Each test starts with no counted subscribe requests (the limits live in the shared cache)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def reference_data(db):
     """Re-run the seed migrations (transactional tests flush the rows data migrations wrote)."""

@@ -186,6 +186,46 @@ def test_lists_page_and_subscribe_says_check_email(client, lists, mailoutbox):
     assert client.post(reverse("notices:lists"), {"email": "not-an-email", "distribution_list": "NOTICE_CREDIT"}).status_code == 400
 
 
+def test_twenty_anonymous_posts_for_one_address_send_one_confirmation_email(
+    client, lists, mailoutbox, django_capture_on_commit_callbacks
+):
+    data = {"email": "victim@example.org", "distribution_list": "NOTICE_CREDIT"}
+    with django_capture_on_commit_callbacks(execute=True):
+        responses = [client.post(reverse("notices:lists"), data) for _ in range(20)]
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["victim@example.org"]
+    assert {r.status_code for r in responses[:3]} == {200} and all(b"Check your email" in r.content for r in responses[:3])
+    limited = responses[-1]
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "Too many subscription requests" in html and 'value="victim@example.org"' in html
+
+
+def test_the_subscribe_form_is_rate_limited_per_client(client, lists, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            client.post(reverse("notices:lists"), {"email": f"r{i}@example.org", "distribution_list": "NOTICE_CREDIT"}).status_code
+            for i in range(12)
+        ]
+    assert statuses == [200] * 10 + [429] * 2
+    assert len(mailoutbox) == 10
+    other_client = Client(REMOTE_ADDR="10.9.8.7")
+    assert other_client.post(reverse("notices:lists"), {"email": "s@example.org", "distribution_list": "NOTICE_CREDIT"}).status_code == 200
+
+
+def test_the_subscribe_answer_does_not_say_whether_an_address_is_already_subscribed(
+    client, lists, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(lists["NOTICE_CREDIT"], "member@example.org")
+    answers = []
+    for email in ("member@example.org", "stranger@example.org"):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(reverse("notices:lists"), {"email": email, "distribution_list": "NOTICE_CREDIT"})
+        html = response.content.decode()
+        answers.append(html.split('role="status">', 1)[1].split("</div>", 1)[0].replace(email, "ADDRESS"))
+    assert answers[0] == answers[1] and "already" not in answers[0]
+    assert [m.to for m in mailoutbox] == [["stranger@example.org"]]
+
+
 def _confirm_token(subscription, at: float) -> str:
     from notices.services import _subscribe_token
 
@@ -281,6 +321,18 @@ def test_unsubscribe_get_shows_a_button_and_form_post_confirms(client, publish, 
     assert b"Unsubscribe" in client.get(url).content
     response = client.post(url)
     assert response.status_code == 200 and b"will no longer receive" in response.content
+
+
+def test_unsubscribe_pages_name_every_list_the_address_leaves(client, publish, lists, credit):
+    subscribe(lists["NOTICE_CREDIT"], "reader@example.org")
+    subscribe(lists["NOTICE_GENERAL"], "reader@example.org")
+    subscribe(lists["NOTICE_OPERATIONS"], "reader@example.org")
+    notice = publish(lists=[lists["NOTICE_GENERAL"]], now=ct(2026, 4, 1, 9))
+    url = reverse("notices:unsubscribe", args=[NoticeDelivery.objects.get(notice=notice, email="reader@example.org").token])
+    for response in (client.get(url), client.post(url)):
+        html = response.content.decode()
+        assert "NOTICE_CREDIT" in html and "NOTICE_GENERAL" in html and "NOTICE_OPERATIONS" not in html
+    assert "no longer receive" in html and selectors.preferences_url("reader@example.org", absolute=False) in html
 
 
 def test_preferences_unsubscribe_from_all_then_back(client, publisher, lists, credit):

@@ -9,7 +9,8 @@ from django.core import mail
 from django.test import Client
 
 from notices.emails import build_message
-from notices.models import NoticeDelivery, Subscription
+from notices.models import Notice, NoticeDelivery, Subscription
+from notices.services import notice_follow_up
 
 from .conftest import subscribe
 
@@ -76,7 +77,37 @@ def test_message_id_is_deterministic_per_delivery(notice, delivery):
     first = build_message(notice, delivery).message()["Message-ID"]
     again = build_message(notice, NoticeDelivery.objects.get(pk=delivery.pk)).message()["Message-ID"]
     assert first == again == delivery.message_id
-    assert re.fullmatch(r"<notice-\d+-\d+@[^>]+>", first)
+    assert re.fullmatch(r"<notice-\d+-[0-9a-f]{16}@[^>]+>", first) and "reader" not in first
+
+
+def test_updates_and_cancellations_reply_to_the_thread_for_each_recipient(
+    publish, publisher, public_list, django_assert_num_queries
+):
+    subscribe(public_list, "reader@example.com")
+    original = publish(lists=[public_list])
+    subscribe(public_list, "newcomer@example.com")  # joined after the original was sent
+    update = publish(notice_follow_up(actor=publisher, previous=original, kind=Notice.Kind.UPDATE))
+    cancellation = publish(notice_follow_up(actor=publisher, previous=update, kind=Notice.Kind.CANCELLATION))
+
+    def delivery_to(notice, email):
+        return NoticeDelivery.objects.select_related("distribution_list").get(notice=notice, email=email)
+
+    root, first_update = delivery_to(original, "reader@example.com"), delivery_to(update, "reader@example.com")
+    message = build_message(original, root).message()
+    assert message["In-Reply-To"] is None and message["References"] is None
+    message = build_message(update, first_update).message()
+    assert message["In-Reply-To"] == root.message_id and message["References"] == root.message_id
+    message = build_message(cancellation, delivery_to(cancellation, "reader@example.com")).message()
+    assert message["In-Reply-To"] == first_update.message_id
+    assert message["References"] == f"{root.message_id} {first_update.message_id}"
+
+    # The same Message-ID the newcomer would have had for the original: mail clients still group the thread.
+    newcomer = delivery_to(update, "newcomer@example.com")
+    message = build_message(update, newcomer).message()
+    expected_root = NoticeDelivery(notice=original, email="newcomer@example.com").message_id
+    assert message["In-Reply-To"] == message["References"] == expected_root != root.message_id
+    with django_assert_num_queries(0):  # the thread is looked up once per notice, not once per message
+        build_message(update, newcomer).message()
 
 
 def test_message_id_survives_smtp(notice, delivery, smtp_sink):
@@ -101,6 +132,32 @@ def test_rfc8058_one_click_post_unsubscribes_at_once(publish, public_list, djang
     assert Subscription.objects.get(email="leaver@example.com").status == Subscription.Status.UNSUBSCRIBED
     following = publish(lists=[public_list])
     assert list(NoticeDelivery.objects.filter(notice=following).values_list("email", flat=True)) == ["stayer@example.com"]
+
+
+def _one_click(delivery):
+    return Client(enforce_csrf_checks=True).post(
+        f"/notices/lists/unsubscribe/{delivery.token}/", data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+
+
+def test_one_click_leaves_every_list_through_which_the_thread_reached_the_address(
+    publish, publisher, public_list, lists, credit_contact
+):
+    """Subscribed to NOTICE_TEST and NOTICE_CREDIT, both carrying a credit notice: no update comes by the other list."""
+    reader = "reader@example.com"
+    subscribe(public_list, reader)
+    subscribe(lists["NOTICE_CREDIT"], reader)
+    subscribe(lists["NOTICE_OPERATIONS"], reader)  # a list this thread never used
+    subscribe(public_list, credit_contact.email)  # a contact on NOTICE_CREDIT by role, and on NOTICE_TEST
+    original = publish(lists=[public_list])
+    for email in (reader, credit_contact.email.lower()):
+        assert _one_click(NoticeDelivery.objects.get(notice=original, email=email)).status_code == 200
+
+    update = publish(notice_follow_up(actor=publisher, previous=original, kind=Notice.Kind.UPDATE))
+    assert not NoticeDelivery.objects.filter(notice=update, email__in=[reader, credit_contact.email.lower()]).exists()
+    statuses = dict(Subscription.objects.filter(email=reader).values_list("distribution_list__name", "status"))
+    assert statuses == {"NOTICE_TEST": "unsubscribed", "NOTICE_CREDIT": "unsubscribed", "NOTICE_OPERATIONS": "confirmed"}
 
 
 def test_one_click_for_an_mp_contact_records_an_opt_out(publish, credit_contact, django_capture_on_commit_callbacks):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from ercot_services.core.models import DomainError
 from notices.models import NoticeDelivery, Subscription, Suppression
@@ -29,6 +31,43 @@ def test_request_sends_a_confirmation_link(public_list, django_capture_on_commit
     assert subscription.status == Subscription.Status.PENDING and subscription.email == "new@example.com"
     assert len(mail.outbox) == 1 and "/notices/lists/confirm/" in mail.outbox[0].body
     assert _subscribe_token(subscription).split(":")[0] == str(subscription.pk)
+
+
+def test_twenty_requests_for_one_address_and_list_send_one_confirmation(public_list, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(20):
+            subscription_request(email="victim@example.com", distribution_list=public_list)
+    assert [m.to for m in mail.outbox] == [["victim@example.com"]]
+
+
+def test_a_request_an_hour_later_resends_the_same_link(public_list, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription = subscription_request(email="slow@example.com", distribution_list=public_list)
+    Subscription.objects.filter(pk=subscription.pk).update(
+        confirmation_sent_at=subscription.confirmation_sent_at - datetime.timedelta(minutes=61)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(email="slow@example.com", distribution_list=public_list)
+        subscription_request(email="slow@example.com", distribution_list=public_list)
+    assert len(mail.outbox) == 2 and mail.outbox[0].body == mail.outbox[1].body
+    assert subscription.confirmation_token in mail.outbox[1].body
+
+
+def test_a_request_after_the_link_expired_sends_a_new_link(public_list, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(email="late@example.com", distribution_list=public_list)
+    with _later(48 * HOUR + 60), mock.patch("notices.services.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=49)):
+        with django_capture_on_commit_callbacks(execute=True):
+            subscription = subscription_request(email="late@example.com", distribution_list=public_list)
+        assert subscription_confirm(token=subscription.confirmation_token).status == Subscription.Status.CONFIRMED
+    assert len(mail.outbox) == 2 and mail.outbox[0].body != mail.outbox[1].body
+
+
+def test_an_address_already_subscribed_is_sent_nothing(public_list, django_capture_on_commit_callbacks):
+    subscribe(public_list, "member@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        subscription_request(email="member@example.com", distribution_list=public_list)
+    assert mail.outbox == []
 
 
 def test_confirm_within_48_hours(public_list):

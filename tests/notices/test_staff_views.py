@@ -339,6 +339,16 @@ def test_report_and_csv_export(client, publisher, publisher2, credit_type):
     assert all(r[0] == notice.notice_id and r[2] == "NOTICE_CREDIT" for r in rows[1:])
 
 
+def test_delivery_report_csv_neutralises_an_address_a_spreadsheet_would_run(client, publisher, publisher2, credit_type):
+    notice = _published_with_deliveries(publisher, publisher2, credit_type, [NoticeDelivery.Status.SENT])
+    NoticeDelivery.objects.filter(notice=notice).update(email="=cmd|'/Ccalc'!A0@evil.example", last_error="-1+1")
+    client.force_login(publisher)
+    response = client.get(reverse("workspace:notice-report", args=[notice.pk]), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert rows[1][1] == "'=cmd|'/Ccalc'!A0@evil.example" and rows[1][6] == "'-1+1"
+    assert rows[1][4] == "0"  # numbers stay numbers
+
+
 # --- acknowledgements ---------------------------------------------------------------------------------
 
 

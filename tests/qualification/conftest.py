@@ -33,7 +33,7 @@ from qualification.services import (
     result_hand_over,
     result_record,
 )
-from registration.services import puct_record, qse_acknowledgement_record, sfa_record
+from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
 from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -194,9 +194,10 @@ class Facts:
         )
 
     def qse_ack(self, participant, *, processed: bool = True, qualified: bool = True):
+        """Form H naming the QSE, and the QSE's own answer to "qualified to serve load"."""
+        qse_load_qualification_record(actor=self.actor, qse=self.qse, qualified=qualified, reason="As tested.")
         return qse_acknowledgement_record(
-            actor=self.actor, participant=participant, qse=self.qse, processed_by_legal=processed,
-            qse_qualified_to_serve_load=qualified,
+            actor=self.actor, participant=participant, qse=self.qse, processed_by_legal=processed
         )
 
     def all(self, participant):

@@ -16,7 +16,11 @@ from django.db import connection, transaction
 
 from ercot_services.core.models import DomainError
 from qualification.models import ChangeKind, ConnectivityTest, LetterDelivery, QualificationLetter
-from qualification.services import enrollment_record_without_letter
+from qualification.services import (
+    connectivity_spec_update,
+    connectivity_ticket_submit,
+    enrollment_record_without_letter,
+)
 from qualification.tasks import send_letter_deliveries
 from tests.mail import WAIT_SECONDS
 
@@ -139,11 +143,23 @@ def test_blocked_criteria_banking_and_service_provider_changes_send_no_letter(
         q.issue(provider)
     enrollment_record_without_letter(actor=q.retail_ops, enrollment=provider)
 
-    # The service provider change opened a Service Request: its receipt to the REP's AR arrives through the
-    # worker; by then a letter, had one been queued, would have arrived too.
-    case = ConnectivityTest.objects.get(enrollment=provider).service_request
-    receipts = smtp_sink.wait_for(1, where=lambda e: case.reference in (parse(e)["Subject"] or ""))
-    assert [e.rcpt_tos for e in receipts] == [[rep.people["ar"].email]]
+    # The service provider change asks for updated specifications; then the REP's AR submits the connectivity
+    # testing ticket. Its receipt reaches the AR, with copies to Flight Testing and MASS, through the worker; by
+    # then a letter, had one been queued, would have arrived too.
+    ar = rep.people["ar"]
+    connectivity_spec_update(
+        actor=ar, participant=rep, endpoint_url="https://edi.bluebonnet.example/naesb",
+        certificate_fingerprint=":".join(["AB"] * 32), contact_name="Tina Tech",
+        contact_email="tina.tech@bluebonnet.example",
+    )
+    case = connectivity_ticket_submit(
+        actor=ar, test=ConnectivityTest.objects.get(enrollment=provider), subject="Schedule testing",
+        description="Please schedule it.",
+    )
+    receipts = smtp_sink.wait_for(3, where=lambda e: case.reference in (parse(e)["Subject"] or ""))
+    assert sorted(address for e in receipts for address in e.rcpt_tos) == sorted(
+        [ar.email, "flighttesting@ercot.example", "mass@ercot.example"]
+    )
     time.sleep(1)
     assert any_letter(smtp_sink.envelopes) == []
     assert not QualificationLetter.objects.exists()

@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Case, CaseKind
 from qualification.models import (
     ChangeKind,
     ConnectivitySpec,
@@ -207,12 +206,10 @@ def test_tasks_after_a_new_mps_letter(client, lse_letter, ready_lse):
     # The specifications task links to the form.
     assert "Update your production connectivity specifications" in page
     assert f'href="{SPEC}"' in page
-    # The connectivity test and its Service Desk service request, linked to the portal case page.
-    test = ConnectivityTest.objects.select_related("service_request").get(participant=ready_lse)
-    case = test.service_request
-    assert case.kind == CaseKind.SERVICE_REQUEST
-    assert f'href="{reverse("portal:case-detail", args=[case.reference])}"' in page
-    assert client.get(case.get_portal_url()).status_code == 200
+    # The connectivity test waits for the specifications; then the AR submits its Service Desk ticket.
+    test = ConnectivityTest.objects.get(participant=ready_lse)
+    assert test.service_request is None
+    assert "Update your production connectivity specifications first" in page
 
     # The form: submitted, the task is done, the page says so.
     response = client.get(SPEC)
@@ -318,7 +315,7 @@ def test_the_page_costs_the_same_queries_for_one_and_six_enrollments(client, q, 
     q.fail(q.enroll(rep, change=ChangeKind.NEW_FUNCTIONALITY, flight=later), [oncor])
     assert rep.enrollments.count() == 6
     assert QualificationLetter.objects.filter(enrollment__participant=rep).count() == 2
-    assert Case.objects.filter(participant=rep, kind=CaseKind.SERVICE_REQUEST).count() == 1
+    assert ConnectivityTest.objects.filter(participant=rep, service_request__isnull=True).count() == 1  # ticket due
 
     six = _queries(client, HOME)
     page = client.get(HOME).content.decode()

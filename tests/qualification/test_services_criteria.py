@@ -166,3 +166,53 @@ def test_the_criteria_apply_to_a_new_lse_only(q, qualification_reference_data, o
     assert enrollment.participant_kind == ParticipantKind.NEW
     assert not criteria_applies(enrollment)
     assert letter_blockers(enrollment) == []
+
+
+# --- every new MP that serves load (issue 11, item 8) ------------------------------------------------------
+
+
+@pytest.fixture
+def new_rep(qualification_reference_data):
+    """A new REP registered without the separate LSE role: it serves load all the same."""
+    mp = ParticipantFactory(legal_name="Pecan Street Power LLC", short_name="PECANST", role_codes=["REP"], status="qualifying")
+    return add_contacts(mp, "pecanst.example", ar="Paula Price", bar="Pete Park")
+
+
+def test_a_new_rep_without_the_lse_role_is_held_to_the_criteria_and_each_missing_item_is_named(q, new_rep, oncor):
+    enrollment = q.ready(new_rep, [oncor], change=ChangeKind.NEW_ENTITY)
+
+    assert criteria_applies(enrollment)
+    blockers = letter_blockers(enrollment)
+    assert blockers == [
+        f"{SFA_LABEL}: No signed Standard Form Agreement is on file.",
+        f"{PUCT_LABEL}: No PUCT certification has been received.",
+        f"{ACK_LABEL}: No QSE Acknowledgement (Form H) is on file.",
+    ]
+    with pytest.raises(DomainError):
+        q.issue(enrollment)
+    assert not QualificationLetter.objects.exists()
+
+
+def test_a_new_rep_with_all_three_facts_gets_its_letter(q, new_rep, facts, oncor):
+    facts.all(new_rep)
+    enrollment = q.ready(new_rep, [oncor], change=ChangeKind.NEW_ENTITY)
+
+    assert letter_blockers(enrollment) == []
+    assert q.issue(enrollment).enrollment == enrollment
+
+
+# --- the QSE's own "qualified to serve load" (issue 11, item 10) --------------------------------------------------------
+
+
+def test_changing_the_qse_changes_the_criteria_of_every_lse_that_names_it(new_lse, new_rep, facts, retail_ops, qse):
+    from registration.services import qse_load_qualification_record
+
+    facts.all(new_lse)
+    facts.all(new_rep)
+    assert criterion(new_lse, "qse_ack").met and criterion(new_rep, "qse_ack").met
+
+    qse_load_qualification_record(actor=retail_ops, qse=qse, qualified=False, reason="Suspended by Credit.")
+
+    for participant in (new_lse, new_rep):
+        c = criterion(participant, "qse_ack")
+        assert (c.met, c.detail) == (False, "GCSS is not qualified to serve load.")

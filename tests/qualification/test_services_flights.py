@@ -139,7 +139,7 @@ def test_a_flight_administrator_without_a_reason_is_refused_late(flight, flight_
     assert not Enrollment.objects.exists()
 
 
-@pytest.mark.parametrize("group", [StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.ACCOUNT_MANAGER])
+@pytest.mark.parametrize("group", [StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD])
 def test_a_non_administrator_is_refused_late_even_with_a_reason(flight, rep, group):
     actor = StaffFactory(groups=[group])
     late = flight.application_deadline + datetime.timedelta(days=1)
@@ -300,3 +300,9 @@ def test_enrollment_from_an_application_after_the_deadline_needs_the_administrat
         actor=flight_admin, application=application, flight=past, override_reason="Testing slot freed up."
     )
     assert enrollment.late_override_reason == "Testing slot freed up."
+
+
+def test_only_the_groups_that_enroll_may_enroll_at_all(flight, rep):
+    with pytest.raises(DomainError, match="Flight Administrator and Retail Operations"):
+        enroll(StaffFactory(groups=[StaffGroup.ACCOUNT_MANAGER]), flight, rep, today=flight.application_deadline)
+    assert not Enrollment.objects.exists()

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.models import Case, CaseKind, Channel, ContactRank, ContactRole, ParticipantStatus
+from accounts.models import Case, ContactRank, ContactRole, ParticipantStatus
 from ercot_services.core.models import AuditEvent, DomainError
 from qualification.models import (
     CertificateRequest,
@@ -171,14 +171,10 @@ def test_a_service_provider_change_asks_for_connectivity_specs_and_a_connectivit
     assert spec.requested_reason == "Service provider change"
     test = ConnectivityTest.objects.get(participant=rep)
     assert (test.enrollment, test.status) == (enrollment, ConnectivityTest.Status.REQUESTED)
-    case = test.service_request
-    assert case.kind == CaseKind.SERVICE_REQUEST
-    assert case.reference.startswith("SRQ-")
-    assert (case.participant, case.channel, case.category.code) == (rep, Channel.SYSTEM, "connectivity-certificates")
-    assert case.submitted_by == rep.people["ar"]
-    assert "production connectivity testing" in case.subject
-    assert "Market Application Support Services" in case.description
-    assert Case.objects.get(pk=case.pk).connectivity_test == test
+    assert test.reason == "Service provider change"
+    # The AR or BAR submits the Service Desk ticket once the specifications are updated (test_connectivity_ticket.py).
+    assert test.service_request is None
+    assert not Case.objects.filter(participant=rep).exists()
 
 
 def test_a_change_that_produces_a_letter_is_not_recorded_without_one(q, rep, oncor):
@@ -271,7 +267,7 @@ def new_mp_letter(q, ready_lse, oncor):
     return q.issue(enrollment)
 
 
-def test_after_a_new_mps_letter_certificate_specs_and_a_service_desk_request(new_mp_letter, new_lse):
+def test_after_a_new_mps_letter_a_certificate_and_a_connectivity_test_awaiting_the_specs(new_mp_letter, new_lse):
     enrollment = new_mp_letter.enrollment
 
     certificate = CertificateRequest.objects.get(participant=new_lse)
@@ -287,11 +283,9 @@ def test_after_a_new_mps_letter_certificate_specs_and_a_service_desk_request(new
     assert spec.protocol == "NAESB EDM"
 
     test = ConnectivityTest.objects.get(participant=new_lse)
-    assert test.enrollment == enrollment
-    case = Case.objects.get(participant=new_lse, kind=CaseKind.SERVICE_REQUEST)
-    assert test.service_request == case  # linked both ways
-    assert case.connectivity_test == test
-    assert case.submitted_by == new_lse.people["ar"]
+    assert (test.enrollment, test.reason) == (enrollment, "New Market Participant qualified")
+    assert test.service_request is None  # the AR or BAR submits the ticket after updating the specifications
+    assert not Case.objects.filter(participant=new_lse).exists()
     new_lse.refresh_from_db()
     assert new_lse.status == ParticipantStatus.QUALIFYING
 

@@ -164,9 +164,11 @@ def facts(participant, actor, qse, *, sfa=True, puct=True, ack_processed=True, q
             actor=actor, participant=participant, certificate_number=f"PUCT-{participant.pk:05d}",
             issued_on=TODAY - datetime.timedelta(days=30),
         )
+    registration_services.qse_load_qualification_record(
+        actor=actor, qse=qse, qualified=qse_qualified, reason="As tested."
+    )
     registration_services.qse_acknowledgement_record(
-        actor=actor, participant=participant, qse=qse, processed_by_legal=ack_processed,
-        qse_qualified_to_serve_load=qse_qualified,
+        actor=actor, participant=participant, qse=qse, processed_by_legal=ack_processed
     )
 
 
@@ -602,16 +604,13 @@ def test_blocked_new_lse_shows_the_missing_criterion_and_the_letter_is_refused(
     assert "SCHEDCO is not qualified to serve load." in _text(response)
 
     # Once Legal's facts are in order the letter goes, and a new MP's onboarding starts.
-    registration_services.qse_acknowledgement_record(
-        actor=lead, participant=lse, qse=qse, processed_by_legal=True, qse_qualified_to_serve_load=True
-    )
+    registration_services.qse_load_qualification_record(actor=lead, qse=qse, qualified=True, reason="Qualified now.")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(action(enrollment, "issue-letter"))
     assert response.status_code == 302
     page = client.get(enrollment.get_absolute_url())
     assert page.context["certificates"] and page.context["connectivity_tests"]
-    case = page.context["connectivity_tests"][0].service_request
-    assert reverse("workspace:case-detail", args=[case.reference]) in page.content.decode()
+    assert page.context["connectivity_tests"][0].ticket_due  # the MP's AR or BAR submits it
 
 
 def test_banking_change_shows_why_no_letter_and_is_recorded(client, retail_ops, flight_admin, flight, rep, tdsps, mailoutbox):
@@ -636,7 +635,7 @@ def test_banking_change_shows_why_no_letter_and_is_recorded(client, retail_ops, 
     assert not client.get(reverse("workspace:retail-ops-queue")).context["no_letter"]
 
 
-def test_service_provider_change_opens_a_connectivity_request(client, retail_ops, flight_admin, flight, rep, tdsps):
+def test_service_provider_change_opens_a_connectivity_test(client, retail_ops, flight_admin, flight, rep, tdsps):
     enrollment = complete(enroll(flight, rep, flight_admin, change=ChangeKind.SERVICE_PROVIDER), flight_admin, tdsps)
     client.force_login(retail_ops)
     assert "production connectivity" in _text(client.get(enrollment.get_absolute_url()))
@@ -644,8 +643,9 @@ def test_service_provider_change_opens_a_connectivity_request(client, retail_ops
     assert response.status_code == 302
     page = client.get(enrollment.get_absolute_url())
     (test,) = page.context["connectivity_tests"]
-    assert test.service_request is not None
-    assert reverse("workspace:case-detail", args=[test.service_request.reference]) in page.content.decode()
+    assert test.service_request is None and test.ticket_due
+    assert "no Service Desk ticket yet" in _text(page)
+    assert reverse("workspace:connectivity-ticket", args=[test.pk]) in page.content.decode()
 
     response = client.post(
         reverse("workspace:connectivity-record", args=[test.pk]), {f"ct{test.pk}-outcome": "passed", f"ct{test.pk}-notes": "EDM OK"}
@@ -769,12 +769,21 @@ def test_csv_export_of_deliveries(client, staff_user, issued):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert len(rows) == 6
     assert {r["recipient_email"] for r in rows} == set(issued.deliveries.values_list("email", flat=True))
     assert {r["letter"] for r in rows} == {issued.number}
     assert {r["kind"] for r in rows} == {"Recipient", "Copy"}
     assert all(r["status"] == "Sent" and r["message_id"] for r in rows)
+
+
+def test_csv_export_neutralises_a_name_a_spreadsheet_would_run_as_a_formula(client, staff_user, issued):
+    issued.deliveries.filter(pk=issued.deliveries.first().pk).update(name="@SUM(1+1)*cmd|' /C calc'!A0")
+    client.force_login(staff_user)
+    response = client.get(reverse("workspace:letters") + "?format=csv")
+    names = {r["recipient_name"] for r in csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))}
+    assert "'@SUM(1+1)*cmd|' /C calc'!A0" in names
+    assert not any(name.startswith(("=", "+", "-", "@")) for name in names)
 
 
 # --- certificates -----------------------------------------------------------------------------------------------------------------
@@ -821,3 +830,29 @@ def test_admin_resend_failed_deliveries_action(client, retail_ops, flight_admin,
     assert len(mails) == before + 1 and mails[-1].to == ["ar@wiresco.example"]
     failed.refresh_from_db()
     assert failed.status == LetterDelivery.Status.SENT
+
+
+# --- a new REP without the LSE role (issue 11, item 8) -------------------------------------------------------------
+
+
+def test_a_new_rep_without_the_lse_role_is_blocked_until_its_registration_facts_are_in(
+    client, retail_ops, lead, flight_admin, flight, tdsps, qse, account_manager
+):
+    new_rep = make_mp("PECANST", ["REP"], account_manager)
+    new_entity = enroll(flight, new_rep, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY)
+    enrollment = complete(new_entity, flight_admin, tdsps)
+    client.force_login(retail_ops)
+    page = client.get(enrollment.get_absolute_url())
+    text = _text(page)
+    assert not page.context["can_issue"]
+    assert "Generate and send letter" not in text
+    for missing in (
+        "No signed Standard Form Agreement is on file.",
+        "No PUCT certification has been received.",
+        "No QSE Acknowledgement (Form H) is on file.",
+    ):
+        assert missing in text
+
+    facts(new_rep, lead, qse)
+    page = client.get(enrollment.get_absolute_url())
+    assert page.context["can_issue"] and "Generate and send letter" in _text(page)

@@ -469,13 +469,13 @@ def test_the_submission_email_goes_to_ar_and_bar_with_the_am_in_copy_once(
     assert draft.reference in message.subject
 
 
-def test_answering_an_information_request_resubmits(client, ar, draft, staff_user):
+def test_answering_an_information_request_resubmits(client, ar, draft, reviewer):
     from registration.services import application_request_info, application_start_review
 
     upload_all(draft, ar)
     application_submit(actor=ar, application=draft, attest=True)
-    application_start_review(actor=staff_user, application=draft)
-    application_request_info(actor=staff_user, application=draft, message="Please send the countersigned SFA.")
+    application_start_review(actor=reviewer, application=draft)
+    application_request_info(actor=reviewer, application=draft, message="Please send the countersigned SFA.")
     client.force_login(ar)
     page = client.get(url("application-detail", draft.reference)).content.decode()
     assert "Please send the countersigned SFA." in page
@@ -491,19 +491,19 @@ def test_answering_an_information_request_resubmits(client, ar, draft, staff_use
     assert draft.status == ApplicationStatus.RESUBMITTED
 
 
-def test_a_decision_and_its_reason_are_shown(client, ar, draft, staff_user):
+def test_a_decision_and_its_reason_are_shown(client, ar, draft, reviewer):
     from registration.services import application_reject, application_start_review, document_review
 
     upload_all(draft, ar)
     application_submit(actor=ar, application=draft, attest=True)
-    application_start_review(actor=staff_user, application=draft)
+    application_start_review(actor=reviewer, application=draft)
     draft.refresh_from_db()
     document = line_of(draft, "puct-certification").documents.get()
-    document_review(actor=staff_user, document=document, accept=False, reason="The certificate has expired.")
+    document_review(actor=reviewer, document=document, accept=False, reason="The certificate has expired.")
     client.force_login(ar)
     page = client.get(url("application-detail", draft.reference)).content.decode()
     assert "Rejected" in page and "The certificate has expired." in page
-    application_reject(actor=staff_user, application=draft, reason="PUCT certification is not valid.")
+    application_reject(actor=reviewer, application=draft, reason="PUCT certification is not valid.")
     page = client.get(url("application-detail", draft.reference)).content.decode()
     assert "Decision: rejected" in page
     assert "PUCT certification is not valid." in page

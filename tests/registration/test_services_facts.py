@@ -6,7 +6,7 @@ import pytest
 
 from ercot_services.core.models import AuditEvent, DomainError
 from registration.models import PuctCertification, QseAcknowledgement, SfaRecord
-from registration.services import puct_record, qse_acknowledgement_record, sfa_record
+from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
 
 from tests.factories import ParticipantFactory, StaffFactory
 
@@ -101,29 +101,23 @@ def test_is_valid_on(participant, legal):
 
 
 def test_the_qse_acknowledgement_names_another_mp_that_is_a_qse(participant, qse_mp, legal):
-    record = qse_acknowledgement_record(
-        actor=legal, participant=participant, qse=qse_mp, processed_by_legal=True, qse_qualified_to_serve_load=True
-    )
+    record = qse_acknowledgement_record(actor=legal, participant=participant, qse=qse_mp, processed_by_legal=True)
 
     record.refresh_from_db()
     assert record.qse == qse_mp
-    assert (record.processed_by_legal, record.processed_by, record.qse_qualified_to_serve_load) == (True, legal, True)
+    assert (record.processed_by_legal, record.processed_by) == (True, legal)
     assert record.processed_at is not None
     assert list(qse_mp.acknowledged_by.all()) == [record]
     [event] = _events(participant, "registration.qse_acknowledgement_recorded")
-    assert event.changes["acknowledgement"] == [[None, False, False], ["GCSS", True, True]]
+    assert event.changes["acknowledgement"] == [[None, False], ["GCSS", True]]
     assert event.actor == legal
 
 
 def test_the_acknowledgement_can_move_to_another_qse(participant, qse_mp, legal):
-    qse_acknowledgement_record(
-        actor=legal, participant=participant, qse=qse_mp, processed_by_legal=True, qse_qualified_to_serve_load=True
-    )
+    qse_acknowledgement_record(actor=legal, participant=participant, qse=qse_mp, processed_by_legal=True)
     other_qse = ParticipantFactory(short_name="PERMIANGEN", role_codes=["QSE", "RE"])
 
-    record = qse_acknowledgement_record(
-        actor=legal, participant=participant, qse=other_qse, processed_by_legal=False, qse_qualified_to_serve_load=False
-    )
+    record = qse_acknowledgement_record(actor=legal, participant=participant, qse=other_qse, processed_by_legal=False)
 
     assert QseAcknowledgement.objects.get(participant=participant).qse == other_qse
     assert (record.processed_by_legal, record.processed_at, record.processed_by) == (False, None, None)
@@ -133,14 +127,48 @@ def test_the_acknowledgement_can_move_to_another_qse(participant, qse_mp, legal)
 def test_the_acknowledgement_cannot_name_the_mp_itself_or_a_non_qse(participant, other_participant, legal):
     participant.roles.add(*other_participant.roles.all())  # even an LSE that is also a QSE names another MP
     with pytest.raises(DomainError, match="must name another Market Participant"):
-        qse_acknowledgement_record(
-            actor=legal, participant=participant, qse=participant, processed_by_legal=True, qse_qualified_to_serve_load=True
-        )
+        qse_acknowledgement_record(actor=legal, participant=participant, qse=participant, processed_by_legal=True)
     tdsp = ParticipantFactory(short_name="ONCOR", role_codes=["TDSP"])
     with pytest.raises(DomainError, match="ONCOR is not a registered QSE"):
-        qse_acknowledgement_record(
-            actor=legal, participant=participant, qse=tdsp, processed_by_legal=True, qse_qualified_to_serve_load=True
-        )
+        qse_acknowledgement_record(actor=legal, participant=participant, qse=tdsp, processed_by_legal=True)
 
     assert not QseAcknowledgement.objects.exists()
     assert not _events(participant, "registration.qse_acknowledgement_recorded")
+
+
+# --- "qualified to serve load" is a fact about the QSE (issue 11, item 10) ----------------------------------------
+
+
+def test_qualified_to_serve_load_is_recorded_on_the_qse_with_who_when_and_why(qse_mp, legal):
+    record = qse_load_qualification_record(
+        actor=legal, qse=qse_mp, qualified=True, reason="QSE qualification complete."
+    )
+    assert (record.qse, record.qualified, record.recorded_by) == (qse_mp, True, legal)
+    assert record.recorded_at is not None
+
+    qse_load_qualification_record(actor=legal, qse=qse_mp, qualified=False, reason="Credit limit suspended.")
+
+    events = _events(qse_mp, "registration.qse_load_qualification_recorded")
+    assert [e.changes["qualified_to_serve_load"] for e in events] == [[None, True], [True, False]]
+    assert [e.reason for e in events] == ["QSE qualification complete.", "Credit limit suspended."]
+    assert all(e.actor == legal for e in events)
+
+
+def test_two_lses_naming_the_same_qse_read_the_same_answer(participant, qse_mp, legal):
+    other_participant = ParticipantFactory(short_name="PECOS", role_codes=["LSE"])
+    first = qse_acknowledgement_record(actor=legal, participant=participant, qse=qse_mp, processed_by_legal=True)
+    second = qse_acknowledgement_record(actor=legal, participant=other_participant, qse=qse_mp, processed_by_legal=True)
+    assert not first.qse_qualified_to_serve_load and not second.qse_qualified_to_serve_load  # nothing recorded yet
+
+    qse_load_qualification_record(actor=legal, qse=qse_mp, qualified=True, reason="Qualified.")
+
+    answers = {
+        ack.participant_id: ack.qse_qualified_to_serve_load
+        for ack in QseAcknowledgement.objects.select_related("qse__load_qualification")
+    }
+    assert answers == {participant.pk: True, other_participant.pk: True}
+
+
+def test_only_a_qse_is_qualified_to_serve_load(participant, legal):
+    with pytest.raises(DomainError, match="is not a registered QSE"):
+        qse_load_qualification_record(actor=legal, qse=participant, qualified=True, reason="")

@@ -43,6 +43,7 @@ from registration.models import (
     Document,
     PuctCertification,
     QseAcknowledgement,
+    QseLoadQualification,
     RequirementStatus,
     SfaRecord,
 )
@@ -608,12 +609,10 @@ def test_lead_records_sfa_puct_and_qse_acknowledgement(lead_client, lead, partic
     assert puct.certificate_number == "10123" and puct.received_at is not None
     assert "registration.puct_recorded" in _verbs(puct)
 
-    response = lead_client.post(
-        url, {"form": "qse_ack", "qse-qse": qse_mp.pk, "qse-processed_by_legal": "on", "qse-qse_qualified_to_serve_load": "on"}
-    )
+    response = lead_client.post(url, {"form": "qse_ack", "qse-qse": qse_mp.pk, "qse-processed_by_legal": "on"})
     assert response.status_code == 302
     ack = QseAcknowledgement.objects.get(participant=participant)
-    assert ack.qse == qse_mp and ack.processed_by_legal and ack.qse_qualified_to_serve_load
+    assert ack.qse == qse_mp and ack.processed_by_legal
     assert "registration.qse_acknowledgement_recorded" in _verbs(ack)
 
     page = _text(lead_client.get(url))
@@ -755,9 +754,8 @@ def test_admin_pages_for_registration_models_load(client, submitted, participant
     admin_user = StaffFactory(is_superuser=True)
     services.sfa_record(actor=lead, participant=participant, signed_on=None, processed_by_legal=True)
     services.puct_record(actor=lead, participant=participant, certificate_number="1", issued_on=datetime.date(2025, 1, 1))
-    services.qse_acknowledgement_record(
-        actor=lead, participant=participant, qse=qse_mp, processed_by_legal=True, qse_qualified_to_serve_load=True
-    )
+    services.qse_acknowledgement_record(actor=lead, participant=participant, qse=qse_mp, processed_by_legal=True)
+    services.qse_load_qualification_record(actor=lead, qse=qse_mp, qualified=True, reason="Qualified.")
     client.force_login(admin_user)
     document = Document.objects.filter(line__application=submitted).first()
     for name, obj in [
@@ -767,6 +765,7 @@ def test_admin_pages_for_registration_models_load(client, submitted, participant
         ("sfarecord", SfaRecord.objects.get()),
         ("puctcertification", PuctCertification.objects.get()),
         ("qseacknowledgement", QseAcknowledgement.objects.get()),
+        ("qseloadqualification", QseLoadQualification.objects.get()),
     ]:
         assert client.get(reverse(f"admin:registration_{name}_changelist")).status_code == 200, name
         response = client.get(reverse(f"admin:registration_{name}_change", args=[obj.pk]))
@@ -783,3 +782,37 @@ def test_every_staff_group_may_view_registration_records(db):
         assert user.has_perm("registration.view_sfarecord"), group
         allowed = group in (StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.RETAIL_OPERATIONS)
         assert user.has_perm("registration.change_qseacknowledgement") is allowed, group
+
+
+# --- "qualified to serve load" on the QSE's own facts page (issue 11, item 10) ------------------------------------
+
+
+def test_qualified_to_serve_load_is_recorded_on_the_qse_and_read_by_every_lse_naming_it(
+    lead_client, lead, participant, qse_mp
+):
+    other_lse = ParticipantFactory(short_name="PECOS", role_codes=["LSE"])
+    for lse in (participant, other_lse):
+        services.qse_acknowledgement_record(actor=lead, participant=lse, qse=qse_mp, processed_by_legal=True)
+    lse_page = reverse("workspace:participant-facts", args=[participant.pk])
+    assert "qse-qse_qualified_to_serve_load" not in _text(lead_client.get(lse_page))  # no per-acknowledgement answer
+    assert "not qualified to serve load" in _text(lead_client.get(lse_page))
+
+    qse_page = reverse("workspace:participant-facts", args=[qse_mp.pk])
+    missing_reason = lead_client.post(qse_page, {"form": "qse_load", "load-qualified": "on", "load-reason": ""})
+    assert missing_reason.status_code == 400 and 'checked' in _text(missing_reason)
+    response = lead_client.post(
+        qse_page, {"form": "qse_load", "load-qualified": "on", "load-reason": "QSE qualification tests passed."}
+    )
+    assert response.status_code == 302, _text(response)
+
+    for lse in (participant, other_lse):
+        page = _text(lead_client.get(reverse("workspace:participant-facts", args=[lse.pk])))
+        assert "QSE qualified to serve load" in page and "not qualified to serve load" not in page
+
+    response = lead_client.post(qse_page, {"form": "qse_load", "load-reason": "Suspended by Credit."})
+    assert response.status_code == 302
+    history = _text(lead_client.get(qse_page))
+    assert "QSE qualification tests passed." in history and "Suspended by Credit." in history
+    assert lead.full_name in history
+    for lse in (participant, other_lse):
+        assert "not qualified to serve load" in _text(lead_client.get(reverse("workspace:participant-facts", args=[lse.pk])))

@@ -29,6 +29,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from accounts.email_address import canonical_email
 from accounts.models import (
     ActionItem,
     Case,
@@ -89,6 +90,7 @@ OTHER_STAFF = [
     ("retailops@ercot.example", "Tomas Herrera", "Retail Market Operations Analyst", StaffGroup.RETAIL_OPERATIONS),
     ("flightadmin@ercot.example", "Angela Brooks", "Retail Market Testing Flight Administrator", StaffGroup.FLIGHT_ADMINISTRATOR),
     ("servicedesk@ercot.example", "Marcus Lee", "Service Desk Analyst", StaffGroup.SERVICE_DESK),
+    ("mass.analyst@ercot.example", "Priya Shah", "Market Application Support Analyst", StaffGroup.MARKET_APPLICATION_SUPPORT),
     ("publisher1@ercot.example", "Sandra Whitaker", "Market Communications Specialist", StaffGroup.NOTICE_PUBLISHER),
     ("publisher2@ercot.example", "Victor Ramos", "Market Communications Specialist", StaffGroup.NOTICE_PUBLISHER),
 ]
@@ -246,8 +248,8 @@ class DemoContext:
         return self.users["servicedesk@ercot.example"]
 
     def get_or_create_user(self, email: str, full_name: str, **extra) -> User:
-        email = email.lower()
-        user = User.objects.filter(email__iexact=email).first()
+        email = canonical_email(email)
+        user = User.objects.filter(email=email).first()
         if user is None:
             user = User(email=email, full_name=full_name, password=self.password_hash, **extra)
             user.save()

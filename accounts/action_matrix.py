@@ -1,0 +1,102 @@
+"""Which staff groups may post each workspace action: the expected answer, in people's jobs.
+
+``accounts.roles`` grants permissions to groups and each app's ``policies.py`` checks them; this matrix says
+the outcome in terms of groups (DESIGN.md §1, seeds 000-004), and ``tests/accounts/test_action_permissions.py``
+posts every workspace URL that accepts POST as every staff group and compares. A workspace URL that accepts
+POST and is missing here fails that test, so a new action cannot ship without a rule.
+
+Keys are URL names in the "workspace" namespace; a URL whose ``<action>`` argument selects the action
+(``enrollment-action``, ``notice-action``) has one key per action, ``"<url name>/<action>"``.
+Superusers may do everything and are not listed.
+"""
+
+from __future__ import annotations
+
+from .roles import StaffGroup
+
+AM = StaffGroup.ACCOUNT_MANAGER
+LEAD = StaffGroup.CLIENT_SERVICES_LEAD
+RETAIL_OPS = StaffGroup.RETAIL_OPERATIONS
+FLIGHT_ADMIN = StaffGroup.FLIGHT_ADMINISTRATOR
+SERVICE_DESK = StaffGroup.SERVICE_DESK
+PUBLISHER = StaffGroup.NOTICE_PUBLISHER
+MASS = StaffGroup.MARKET_APPLICATION_SUPPORT
+
+EVERYONE = frozenset(StaffGroup.ALL)
+CASE_WORKERS = frozenset({AM, LEAD, SERVICE_DESK, MASS})
+PLANNERS = frozenset({AM, LEAD})
+REVIEWERS = frozenset({RETAIL_OPS, LEAD})
+LETTERS = frozenset({RETAIL_OPS, LEAD})
+TESTING = frozenset({FLIGHT_ADMIN})
+PUBLISHERS = frozenset({PUBLISHER})
+
+ACTION_MATRIX: dict[str, frozenset[str]] = {
+    # Account Managers and books.
+    "participant-reassign": frozenset({LEAD}),
+    "book-reassign": frozenset({LEAD}),
+    # Cases.
+    "case-new": CASE_WORKERS,
+    "cases-bulk": CASE_WORKERS,
+    "case-reply": EVERYONE,
+    "case-transition": CASE_WORKERS,
+    "case-assign": CASE_WORKERS,
+    "case-escalate": CASE_WORKERS,
+    "case-update": CASE_WORKERS,
+    "case-merge": CASE_WORKERS,
+    "case-link": CASE_WORKERS,
+    "case-clone": CASE_WORKERS,
+    # Issue patterns: dismissing is case work; an improvement action is part of the MP's plan.
+    "pattern-dismiss": CASE_WORKERS,
+    "pattern-detail": PLANNERS,
+    # Plans.
+    "plan-edit": PLANNERS,
+    "objective-new": PLANNERS,
+    "objective-edit": PLANNERS,
+    "objective-status": PLANNERS,
+    "action-item-new": PLANNERS,
+    "action-item-edit": PLANNERS,
+    "action-item-transition": PLANNERS,
+    "meeting-new": PLANNERS,
+    "meeting-edit": PLANNERS,
+    "meeting-cancel": PLANNERS,
+    "meeting-minutes": PLANNERS,
+    "meeting-share-minutes": PLANNERS,
+    "feedback-new": PLANNERS,
+    "feedback-follow-up": PLANNERS,
+    "improvement-new": PLANNERS,
+    "improvement-status": PLANNERS,
+    # Registration.
+    "application-start-review": REVIEWERS,
+    "application-request-info": REVIEWERS,
+    "application-approve": REVIEWERS,
+    "application-reject": REVIEWERS,
+    "application-document-review": REVIEWERS,
+    "participant-facts": frozenset({RETAIL_OPS, LEAD}),
+    "case-invite": frozenset({SERVICE_DESK, AM, LEAD}),
+    # Qualification.
+    "flight-new": TESTING,
+    "enrollment-new": frozenset({FLIGHT_ADMIN, RETAIL_OPS, LEAD}),
+    "enrollment-action/start-testing": TESTING,
+    "enrollment-action/result": TESTING,
+    "enrollment-action/hand-over": TESTING,
+    "enrollment-action/withdraw": TESTING,
+    "enrollment-action/issue-letter": LETTERS,
+    "enrollment-action/record-no-letter": LETTERS,
+    "delivery-resend": LETTERS,
+    "certificate-advance": LETTERS,
+    "connectivity-record": frozenset({RETAIL_OPS, LEAD, SERVICE_DESK, MASS}),
+    "connectivity-ticket": frozenset({RETAIL_OPS, LEAD, SERVICE_DESK, MASS}),
+    # Market notices.
+    "notice-new": PUBLISHERS,
+    "notice-preview": PUBLISHERS,
+    "notice-edit": PUBLISHERS,
+    "notice-attach": PUBLISHERS,
+    "notice-detach": PUBLISHERS,
+    "notice-action/submit": PUBLISHERS,
+    "notice-action/return": PUBLISHERS,
+    "notice-action/approve": PUBLISHERS,
+    "notice-action/schedule": PUBLISHERS,
+    "notice-action/publish": PUBLISHERS,
+    "notice-action/update": PUBLISHERS,
+    "notice-action/cancel": PUBLISHERS,
+}

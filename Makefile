@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install install-test run test migrate demo worker beat lint clean
+.PHONY: install install-test run test test-fast lint migrate demo worker beat clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,9 +29,19 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (emails are written to var/mail/)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## Install and run the whole test suite
-test: install-test
+## Install and run the whole test suite, after the linters and the import contracts
+test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## The inner loop: linters, import contracts and every test not marked slow (no browser, worker or flush)
+test-fast: install-test lint
+	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+
+## ruff (lint and format check) and the import-linter contracts (the layer order, README "Architecture")
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 worker: install
 	$(BIN)/celery -A ercot_services worker --loglevel=INFO

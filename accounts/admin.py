@@ -438,9 +438,7 @@ class AccountManagerAssignmentAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admi
         return obj.is_current
 
     def get_audit_events(self, obj):
-        return AuditEvent.objects.filter(
-            participant_id=obj.participant_id, verb="participant.account_manager_assigned"
-        )
+        return AuditEvent.objects.filter(participant_id=obj.participant_id, verb="participant.account_manager_assigned")
 
 
 # --------------------------------------------------------------------------
@@ -489,5 +487,5 @@ __all__ = [
     "UserAdmin",
 ]
 
-from . import admin_cases  # noqa: E402,F401  (registers the case admin)
-from . import admin_plans  # noqa: E402,F401  (registers the plan management admin)
+# Importing these modules registers the case and plan management admin.
+from . import admin_cases, admin_plans  # noqa: E402,F401

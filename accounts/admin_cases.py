@@ -85,7 +85,18 @@ class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
-    list_display = ("reference", "subject", "participant", "kind", "category", "priority", "status", "sla_state", "assignee", "created_at")
+    list_display = (
+        "reference",
+        "subject",
+        "participant",
+        "kind",
+        "category",
+        "priority",
+        "status",
+        "sla_state",
+        "assignee",
+        "created_at",
+    )
     list_filter = ("kind", "status", "sla_state", "priority", "category", "channel")
     search_fields = ("reference", "subject", "participant__short_name", "participant__legal_name", "contact_email")
     list_select_related = ("participant", "category", "assignee")
@@ -109,8 +120,12 @@ class CaseNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     def retry(self, request, queryset):
         from .tasks import send_case_notifications
 
-        failed = list(queryset.filter(status=CaseNotification.Status.FAILED).values_list("case_id", "event_key").distinct())
-        queryset.filter(status=CaseNotification.Status.FAILED).update(status=CaseNotification.Status.PENDING, attempts=0)
+        failed = list(
+            queryset.filter(status=CaseNotification.Status.FAILED).values_list("case_id", "event_key").distinct()
+        )
+        queryset.filter(status=CaseNotification.Status.FAILED).update(
+            status=CaseNotification.Status.PENDING, attempts=0
+        )
         for case_id, event_key in failed:
             transaction.on_commit(lambda c=case_id, e=event_key: send_case_notifications.delay(case_id=c, event_key=e))
         messages.success(request, f"Queued {len(failed)} case event(s) for another try.")

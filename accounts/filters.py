@@ -8,7 +8,11 @@ from .models import AccountManager, AccountManagerAssignment, MarketParticipant,
 class ParticipantFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     role = django_filters.ModelChoiceFilter(
-        field_name="roles", queryset=MarketRole.objects.all(), to_field_name="code", label="Role", empty_label="Any role"
+        field_name="roles",
+        queryset=MarketRole.objects.all(),
+        to_field_name="code",
+        label="Role",
+        empty_label="Any role",
     )
     status = django_filters.ChoiceFilter(choices=ParticipantStatus.choices, empty_label="Any status")
     account_manager = django_filters.ChoiceFilter(method="by_manager", label="Account Manager", empty_label="Any AM")

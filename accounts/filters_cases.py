@@ -14,8 +14,8 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from .models import OPEN_STATUSES, CaseCategory, CaseKind, CaseStatus, MarketParticipant, SlaState, User
-from .selectors.participants import book_participant_ids_for_manager
 from .selectors.cases import DEFAULT_QUEUE_SORT, DEFAULT_QUEUE_VIEW, QUEUE_VIEW_PRESETS, QUEUE_VIEWS, staff_users
+from .selectors.participants import book_participant_ids_for_manager
 
 ANY = "any"
 OPEN = "open"
@@ -56,7 +56,9 @@ class CaseFilter(django_filters.FilterSet):
     )
     assignee = django_filters.ChoiceFilter(method="by_assignee", empty_label="Anyone", label="Assignee")
     queue = django_filters.ModelChoiceFilter(
-        queryset=Group.objects.order_by("name"), empty_label="Any queue", label="Queue",
+        queryset=Group.objects.order_by("name"),
+        empty_label="Any queue",
+        label="Queue",
         help_text="The group that owns a case nobody is assigned, e.g. Market Application Support Services.",
     )
     book = django_filters.NumberFilter(method="by_book", widget=forms.HiddenInput, label="Account Manager's book")

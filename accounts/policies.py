@@ -48,15 +48,11 @@ def check_reply_case(actor) -> None:
 
 
 def check_resolve_dispute(actor) -> None:
-    require_permission(
-        actor, RESOLVE_DISPUTE, "Only Account Managers and the Client Services Lead resolve disputes."
-    )
+    require_permission(actor, RESOLVE_DISPUTE, "Only Account Managers and the Client Services Lead resolve disputes.")
 
 
 def check_reassign_account_manager(actor) -> None:
-    require_permission(
-        actor, REASSIGN_ACCOUNT_MANAGER, "Only the Client Services Lead reassigns Account Managers."
-    )
+    require_permission(actor, REASSIGN_ACCOUNT_MANAGER, "Only the Client Services Lead reassigns Account Managers.")
 
 
 def check_record_improvement(actor) -> None:

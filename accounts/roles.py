@@ -115,7 +115,9 @@ _VIEW_QUALIFICATION = [
     )
 ]
 _FLIGHT_ADMINISTRATION = [
-    f"qualification.{action}_{model}" for model in ("flight", "enrollment", "flightresult") for action in ("add", "change")
+    f"qualification.{action}_{model}"
+    for model in ("flight", "enrollment", "flightresult")
+    for action in ("add", "change")
 ]
 _LETTERS = [
     "qualification.change_enrollment",
@@ -126,7 +128,9 @@ _LETTERS = [
 ]
 for _group in StaffGroup.ALL:
     GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _VIEW_QUALIFICATION
-GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] = GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] + _FLIGHT_ADMINISTRATION
+GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] = (
+    GROUP_PERMISSIONS[StaffGroup.FLIGHT_ADMINISTRATOR] + _FLIGHT_ADMINISTRATION
+)
 for _group in (StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.RETAIL_OPERATIONS):
     GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _LETTERS
 

@@ -95,18 +95,87 @@ class Copier:
 
 
 ADJECTIVES = [
-    "Lone Star", "Gulf Coast", "Panhandle", "Permian", "Brazos", "Hill Country", "Red River", "Pecos", "Trinity",
-    "Rio Grande", "Big Bend", "Prairie", "Bluebonnet", "Coastal Bend", "Llano", "Sabine", "Caprock", "Guadalupe",
+    "Lone Star",
+    "Gulf Coast",
+    "Panhandle",
+    "Permian",
+    "Brazos",
+    "Hill Country",
+    "Red River",
+    "Pecos",
+    "Trinity",
+    "Rio Grande",
+    "Big Bend",
+    "Prairie",
+    "Bluebonnet",
+    "Coastal Bend",
+    "Llano",
+    "Sabine",
+    "Caprock",
+    "Guadalupe",
 ]
 NOUNS = ["Power", "Energy", "Electric", "Retail", "Wind", "Solar", "Storage", "Grid", "Utilities", "Trading"]
 SUFFIXES = ["LLC", "LP", "Inc.", "Co.", "Partners LLC", "Holdings LLC"]
-FIRST = ["Ana", "Ben", "Carla", "Dev", "Elena", "Farid", "Grace", "Hugo", "Irene", "Jamal", "Kim", "Luis", "Maya",
-         "Noah", "Olga", "Priya", "Quinn", "Raul", "Sara", "Tom"]
-LAST = ["Garcia", "Nguyen", "Smith", "Patel", "Johnson", "Lopez", "Kim", "Brown", "Davis", "Martinez", "Wilson",
-        "Anderson", "Thomas", "Hernandez", "Moore", "Clark"]
-CHARGE_TYPES = ["RTSPP imbalance", "DAM energy", "RUC make-whole", "Ancillary service", "CRR auction", "Load ratio share"]
-TOPICS = ["settlement statement", "ESI ID enrollment", "invoice", "QSE acknowledgement", "digital certificate",
-          "market rule", "flight testing", "MarkeTrak issue", "collateral call", "extract variance"]
+FIRST = [
+    "Ana",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hugo",
+    "Irene",
+    "Jamal",
+    "Kim",
+    "Luis",
+    "Maya",
+    "Noah",
+    "Olga",
+    "Priya",
+    "Quinn",
+    "Raul",
+    "Sara",
+    "Tom",
+]
+LAST = [
+    "Garcia",
+    "Nguyen",
+    "Smith",
+    "Patel",
+    "Johnson",
+    "Lopez",
+    "Kim",
+    "Brown",
+    "Davis",
+    "Martinez",
+    "Wilson",
+    "Anderson",
+    "Thomas",
+    "Hernandez",
+    "Moore",
+    "Clark",
+]
+CHARGE_TYPES = [
+    "RTSPP imbalance",
+    "DAM energy",
+    "RUC make-whole",
+    "Ancillary service",
+    "CRR auction",
+    "Load ratio share",
+]
+TOPICS = [
+    "settlement statement",
+    "ESI ID enrollment",
+    "invoice",
+    "QSE acknowledgement",
+    "digital certificate",
+    "market rule",
+    "flight testing",
+    "MarkeTrak issue",
+    "collateral call",
+    "extract variance",
+]
 
 
 def _person(rng: random.Random) -> str:
@@ -114,7 +183,7 @@ def _person(rng: random.Random) -> str:
 
 
 def _weighted(rng: random.Random, pairs):
-    values, weights = zip(*pairs)
+    values, weights = zip(*pairs, strict=False)
     return rng.choices(values, weights=weights)[0]
 
 
@@ -161,68 +230,106 @@ def _staff(copier: Copier, sizes: Sizes) -> dict:
         return user
 
     lead = staff(LEAD_EMAIL, "Lena Lead", StaffGroup.CLIENT_SERVICES_LEAD, "Client Services Lead")
-    ams = [staff(am_email(i), f"{FIRST[i % len(FIRST)]} Manager{i:02d}", StaffGroup.ACCOUNT_MANAGER)
-           for i in range(sizes.account_managers)]
+    ams = [
+        staff(am_email(i), f"{FIRST[i % len(FIRST)]} Manager{i:02d}", StaffGroup.ACCOUNT_MANAGER)
+        for i in range(sizes.account_managers)
+    ]
     desk = [staff(f"desk{i}@staff.bench.example", f"Desk Agent {i}", StaffGroup.SERVICE_DESK) for i in range(2)]
-    publishers = [staff(f"publisher{i}@staff.bench.example", f"Notice Publisher {i}", StaffGroup.NOTICE_PUBLISHER)
-                  for i in range(2)]
+    publishers = [
+        staff(f"publisher{i}@staff.bench.example", f"Notice Publisher {i}", StaffGroup.NOTICE_PUBLISHER)
+        for i in range(2)
+    ]
     flight_admin = staff("flights@staff.bench.example", "Flight Admin", StaffGroup.FLIGHT_ADMINISTRATOR)
     copier.write([lead, *ams, *desk, *publishers, flight_admin])
     Through = User.groups.through
     copier.write([Through(user_id=user.pk, group_id=group_id) for user, group_id in memberships])
-    return {"lead": lead, "ams": ams, "desk": desk, "publishers": publishers, "flight_admin": flight_admin,
-            "groups": groups}
+    return {
+        "lead": lead,
+        "ams": ams,
+        "desk": desk,
+        "publishers": publishers,
+        "flight_admin": flight_admin,
+        "groups": groups,
+    }
 
 
 def _participants(copier: Copier, rng: random.Random, sizes: Sizes, people: dict) -> dict:
     from accounts.models import (
-        AccountManager, AccountManagerAssignment, ContactRank, ContactRole, MarketParticipant, MarketRole,
-        Membership, ParticipantStatus, ServiceTerritory, User,
+        AccountManager,
+        AccountManagerAssignment,
+        ContactRank,
+        ContactRole,
+        MarketParticipant,
+        MarketRole,
+        Membership,
+        ParticipantStatus,
+        ServiceTerritory,
+        User,
     )
     from ercot_services.core.models import AuditEvent
 
     now = timezone.now()
     lead = people["lead"]
     am_users = people["ams"]
-    managers = copier.write([
-        AccountManager(user_id=u.pk, phone="(512) 248-3900", extension=f"{6100 + i}",
-                       email=f"am{i:02d}@ercot.bench.example", title="Client Services Account Manager")
-        for i, u in enumerate(am_users)
-    ])
+    managers = copier.write(
+        [
+            AccountManager(
+                user_id=u.pk,
+                phone="(512) 248-3900",
+                extension=f"{6100 + i}",
+                email=f"am{i:02d}@ercot.bench.example",
+                title="Client Services Account Manager",
+            )
+            for i, u in enumerate(am_users)
+        ]
+    )
     roles = {r.code: r.pk for r in MarketRole.objects.all()}
     territories = list(ServiceTerritory.objects.values_list("pk", flat=True))
-    statuses = [(ParticipantStatus.ACTIVE, 80), (ParticipantStatus.REGISTERING, 5), (ParticipantStatus.QUALIFYING, 4),
-                (ParticipantStatus.PROSPECTIVE, 5), (ParticipantStatus.SUSPENDED, 3), (ParticipantStatus.TERMINATED, 3)]
+    statuses = [
+        (ParticipantStatus.ACTIVE, 80),
+        (ParticipantStatus.REGISTERING, 5),
+        (ParticipantStatus.QUALIFYING, 4),
+        (ParticipantStatus.PROSPECTIVE, 5),
+        (ParticipantStatus.SUSPENDED, 3),
+        (ParticipantStatus.TERMINATED, 3),
+    ]
     role_sets = [("LSE", "REP"), ("QSE",), ("RE", "QSE"), ("TDSP",), ("CRRAH",), ("LSE", "REP", "QSE"), ("RE",)]
     participants, role_rows, territory_rows = [], [], []
     for i in range(sizes.mps):
         name = f"{ADJECTIVES[i % len(ADJECTIVES)]} {NOUNS[(i // len(ADJECTIVES)) % len(NOUNS)]} {i} {SUFFIXES[i % len(SUFFIXES)]}"
         status = ParticipantStatus.ACTIVE if i < 3 else _weighted(rng, statuses)
-        participants.append(MarketParticipant(
-            legal_name="Lone Star Bench Power LLC" if i == 0 else name,
-            short_name=f"MP{i:05d}",
-            operator_id=f"MP-{i:06d}",
-            duns_number=f"{100000000 + i}",
-            status=status,
-            address=f"{100 + i} Congress Ave, Austin, TX",
-            created_at=now - datetime.timedelta(days=rng.uniform(30, 3000)),
-        ))
+        participants.append(
+            MarketParticipant(
+                legal_name="Lone Star Bench Power LLC" if i == 0 else name,
+                short_name=f"MP{i:05d}",
+                operator_id=f"MP-{i:06d}",
+                duns_number=f"{100000000 + i}",
+                status=status,
+                address=f"{100 + i} Congress Ave, Austin, TX",
+                created_at=now - datetime.timedelta(days=rng.uniform(30, 3000)),
+            )
+        )
     copier.write(participants)
     for i, p in enumerate(participants):
         codes = ("LSE", "REP", "QSE") if i == 0 else role_sets[i % len(role_sets)]
         role_rows += [MarketParticipant.roles.through(marketparticipant_id=p.pk, marketrole_id=roles[c]) for c in codes]
         if "REP" in codes or "TDSP" in codes:
             for t in rng.sample(territories, k=min(2, len(territories))):
-                territory_rows.append(MarketParticipant.service_territories.through(
-                    marketparticipant_id=p.pk, serviceterritory_id=t))
+                territory_rows.append(
+                    MarketParticipant.service_territories.through(marketparticipant_id=p.pk, serviceterritory_id=t)
+                )
     copier.write(role_rows)
     copier.write(territory_rows)
 
     # Contacts: an AR (primary), and a second person holding the settlement and credit roles.
     users, memberships, ar_of = [], [], {}
-    for i, p in enumerate(participants):
-        ar = User(email=f"ar.{p.short_name.lower()}@mp.bench.example", full_name=_person(rng), password="!bench",
-                  job_title="Authorized Representative")
+    for p in participants:
+        ar = User(
+            email=f"ar.{p.short_name.lower()}@mp.bench.example",
+            full_name=_person(rng),
+            password="!bench",
+            job_title="Authorized Representative",
+        )
         second = User(email=f"ops.{p.short_name.lower()}@mp.bench.example", full_name=_person(rng), password="!bench")
         users += [ar, second]
         ar_of[p.pk] = ar
@@ -234,8 +341,12 @@ def _participants(copier: Copier, rng: random.Random, sizes: Sizes, people: dict
     portal_user = ar_of[participants[0].pk]
     for p in participants[1:3]:
         memberships.append((portal_user, p, ContactRole.TECHNICAL))
-    copier.write([Membership(user_id=u.pk, participant_id=p.pk, contact_role=role, rank=ContactRank.PRIMARY)
-                  for u, p, role in memberships])
+    copier.write(
+        [
+            Membership(user_id=u.pk, participant_id=p.pk, contact_role=role, rank=ContactRank.PRIMARY)
+            for u, p, role in memberships
+        ]
+    )
 
     # Current AM for most MPs (the big one in the first AM's book), some unassigned, some with a history.
     assignments, manager_of = [], {}
@@ -246,32 +357,53 @@ def _participants(copier: Copier, rng: random.Random, sizes: Sizes, people: dict
         start = now - datetime.timedelta(days=rng.uniform(30, 700))
         if i % 7 == 3 and len(managers) > 1:
             previous = managers[(i + 1) % len(managers)]
-            assignments.append(AccountManagerAssignment(
-                participant_id=p.pk, account_manager_id=previous.pk, started_at=start - 400 * DAY, ended_at=start,
-                reason="Book rebalanced", assigned_by_id=lead.pk))
-        assignments.append(AccountManagerAssignment(
-            participant_id=p.pk, account_manager_id=manager.pk, started_at=start, reason="Initial assignment",
-            assigned_by_id=lead.pk))
+            assignments.append(
+                AccountManagerAssignment(
+                    participant_id=p.pk,
+                    account_manager_id=previous.pk,
+                    started_at=start - 400 * DAY,
+                    ended_at=start,
+                    reason="Book rebalanced",
+                    assigned_by_id=lead.pk,
+                )
+            )
+        assignments.append(
+            AccountManagerAssignment(
+                participant_id=p.pk,
+                account_manager_id=manager.pk,
+                started_at=start,
+                reason="Initial assignment",
+                assigned_by_id=lead.pk,
+            )
+        )
         manager_of[p.pk] = manager
     copier.write(assignments)
 
     from django.contrib.contenttypes.models import ContentType
 
     mp_type = ContentType.objects.get_for_model(MarketParticipant)
-    copier.write([
-        AuditEvent(created_at=a.started_at, actor_id=lead.pk, verb="participant.assign_manager",
-                   target_content_type_id=mp_type.pk, target_object_id=str(a.participant_id),
-                   target_repr=f"MP{a.participant_id}", participant_id=a.participant_id,
-                   changes={"account_manager": [None, str(a.account_manager_id)]})
-        for a in assignments
-    ])
+    copier.write(
+        [
+            AuditEvent(
+                created_at=a.started_at,
+                actor_id=lead.pk,
+                verb="participant.assign_manager",
+                target_content_type_id=mp_type.pk,
+                target_object_id=str(a.participant_id),
+                target_repr=f"MP{a.participant_id}",
+                participant_id=a.participant_id,
+                changes={"account_manager": [None, str(a.account_manager_id)]},
+            )
+            for a in assignments
+        ]
+    )
     return {
         "ids": [p.pk for p in participants],
         "objects": participants,
         "status": {p.pk: p.status for p in participants},
         "ar": ar_of,
         "manager": manager_of,
-        "manager_user": {m.pk: u for m, u in zip(managers, am_users)},
+        "manager_user": {m.pk: u for m, u in zip(managers, am_users, strict=False)},
         "big": participants[0].pk,
         "roles": roles,
     }
@@ -284,8 +416,20 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
     from django.contrib.contenttypes.models import ContentType
 
     from accounts.models import (
-        KIND_PREFIX, Case, CaseCategory, CaseKind, CaseMessage, CaseSequence, CaseStatus, Channel, DisputeDetail,
-        DisputeOutcome, NextAction, Priority, SlaState, StatementType,
+        KIND_PREFIX,
+        Case,
+        CaseCategory,
+        CaseKind,
+        CaseMessage,
+        CaseSequence,
+        CaseStatus,
+        Channel,
+        DisputeDetail,
+        DisputeOutcome,
+        NextAction,
+        Priority,
+        SlaState,
+        StatementType,
     )
     from ercot_services.core.calendar import BusinessCalendar, business_seconds_between
     from ercot_services.core.models import AuditEvent, Holiday
@@ -316,8 +460,12 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
     priorities = [(Priority.NORMAL, 60), (Priority.HIGH, 20), (Priority.LOW, 15), (Priority.URGENT, 5)]
     channels = [(Channel.PORTAL, 60), (Channel.EMAIL, 20), (Channel.PHONE, 15), (Channel.MEETING, 5)]
     statements = list(StatementType.values)
-    outcomes = [(DisputeOutcome.GRANTED, 40), (DisputeOutcome.DENIED, 35), (DisputeOutcome.GRANTED_WITH_EXCEPTIONS, 20),
-                (DisputeOutcome.WITHDRAWN, 5)]
+    outcomes = [
+        (DisputeOutcome.GRANTED, 40),
+        (DisputeOutcome.DENIED, 35),
+        (DisputeOutcome.GRANTED_WITH_EXCEPTIONS, 20),
+        (DisputeOutcome.WITHDRAWN, 5),
+    ]
     chunk = 10000
     for begin in range(0, n, chunk):
         cases, disputes, messages, events = [], [], [], []
@@ -356,8 +504,13 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
                 closed = min(created + datetime.timedelta(hours=rng.uniform(1, 200)), now)
             fr_due, res_due = created + DAY, created + 5 * DAY
             if status in open_statuses:
-                sla = (SlaState.BREACHED if now > res_due else
-                       SlaState.AT_RISK if now > created + (res_due - created) * 0.75 else SlaState.ON_TRACK)
+                sla = (
+                    SlaState.BREACHED
+                    if now > res_due
+                    else SlaState.AT_RISK
+                    if now > created + (res_due - created) * 0.75
+                    else SlaState.ON_TRACK
+                )
                 next_action = NextAction.PARTICIPANT if status == CaseStatus.WAITING else NextAction.CLIENT_SERVICES
             else:
                 sla = SlaState.BREACHED if resolved and resolved > res_due else SlaState.ON_TRACK
@@ -367,19 +520,29 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
             sequence[(prefix, year)] += 1
             case = Case(
                 reference=f"{prefix}-{year}-{sequence[(prefix, year)]:06d}",
-                kind=kind, participant_id=participant, category_id=category_id, priority=priority, channel=channel,
+                kind=kind,
+                participant_id=participant,
+                category_id=category_id,
+                priority=priority,
+                channel=channel,
                 subject=f"{category_name}: question about the {rng.choice(TOPICS)}",
                 description="Benchmark case. Our statement shows a difference we cannot explain; please advise.",
-                status=status, next_action_by=next_action,
+                status=status,
+                next_action_by=next_action,
                 submitted_by_id=contact.pk if contact is not None and channel == Channel.PORTAL else None,
                 contact_name="" if contact is not None else _person(rng),
                 contact_email=f"prospect{i}@example.com" if kind == CaseKind.POTENTIAL_MP else "",
                 contact_company="Prospective Power LLC" if kind == CaseKind.POTENTIAL_MP else "",
                 assignee_id=assignee.pk if assignee else None,
                 queue_id=desk_group if (kind == CaseKind.POTENTIAL_MP or assignee is None) else None,
-                acknowledged_at=first_response, first_response_at=first_response, resolved_at=resolved,
-                closed_at=closed, resolution_summary="Explained the charge." if resolved else "",
-                first_response_due_at=fr_due, resolution_due_at=res_due, sla_state=sla,
+                acknowledged_at=first_response,
+                first_response_at=first_response,
+                resolved_at=resolved,
+                closed_at=closed,
+                resolution_summary="Explained the charge." if resolved else "",
+                first_response_due_at=fr_due,
+                resolution_due_at=res_due,
+                sla_state=sla,
                 created_at=created,
             )
             if business_fields:
@@ -397,23 +560,43 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
                 finished = case.status in (CaseStatus.RESOLVED, CaseStatus.CLOSED)
                 amount = Decimal(rng.randint(100, 5_000_000)) / 100
                 outcome = _weighted(rng, outcomes) if finished else ""
-                disputes.append(DisputeDetail(
-                    case_id=case.pk, operating_day=operating_day, statement_type=rng.choice(statements),
-                    statement_date=operating_day + 2 * DAY, charge_type=rng.choice(CHARGE_TYPES),
-                    disputed_amount=amount, statement_reference=f"ST-{case.pk:08d}",
-                    filing_deadline=operating_day + 20 * DAY, outcome=outcome,
-                    granted_amount=amount if outcome == DisputeOutcome.GRANTED else None,
-                    outcome_explanation="Reviewed against the settlement data." if outcome else "",
-                ))
+                disputes.append(
+                    DisputeDetail(
+                        case_id=case.pk,
+                        operating_day=operating_day,
+                        statement_type=rng.choice(statements),
+                        statement_date=operating_day + 2 * DAY,
+                        charge_type=rng.choice(CHARGE_TYPES),
+                        disputed_amount=amount,
+                        statement_reference=f"ST-{case.pk:08d}",
+                        filing_deadline=operating_day + 20 * DAY,
+                        outcome=outcome,
+                        granted_amount=amount if outcome == DisputeOutcome.GRANTED else None,
+                        outcome_explanation="Reviewed against the settlement data." if outcome else "",
+                    )
+                )
             if case.first_response_at and rng.random() < 0.25:
-                messages.append(CaseMessage(
-                    case_id=case.pk, author_id=case.assignee_id, author_name="Client Services",
-                    body="Thank you, we are looking into it and will reply with the details.",
-                    created_at=case.first_response_at))
-            events.append(AuditEvent(
-                created_at=case.created_at, actor_id=case.submitted_by_id, verb="case.submit",
-                target_content_type_id=case_type.pk, target_object_id=str(case.pk), target_repr=case.reference,
-                participant_id=case.participant_id, changes={"status": [None, "new"]}))
+                messages.append(
+                    CaseMessage(
+                        case_id=case.pk,
+                        author_id=case.assignee_id,
+                        author_name="Client Services",
+                        body="Thank you, we are looking into it and will reply with the details.",
+                        created_at=case.first_response_at,
+                    )
+                )
+            events.append(
+                AuditEvent(
+                    created_at=case.created_at,
+                    actor_id=case.submitted_by_id,
+                    verb="case.submit",
+                    target_content_type_id=case_type.pk,
+                    target_object_id=str(case.pk),
+                    target_repr=case.reference,
+                    participant_id=case.participant_id,
+                    changes={"status": [None, "new"]},
+                )
+            )
         copier.write(cases)
         copier.write(disputes)
         copier.write(messages)
@@ -431,19 +614,28 @@ def _patterns(copier: Copier, rng: random.Random, people: dict, mps: dict, recen
     candidates = [mp for mp in mps["ids"] if len(recent.get(mp, ())) >= 3]
     for mp in candidates[:: max(1, len(candidates) // max(1, len(mps["ids"]) // 25))]:
         cases = list(recent[mp])[-3:]
-        patterns.append(IssuePattern(participant_id=mp, category_id=cases[-1][1], case_count=3, window_days=30,
-                                     last_case_at=cases[-1][2]))
+        patterns.append(
+            IssuePattern(
+                participant_id=mp, category_id=cases[-1][1], case_count=3, window_days=30, last_case_at=cases[-1][2]
+            )
+        )
     copier.write(patterns)
     for pattern in patterns:
         for case_id, _, _ in list(recent[pattern.participant_id])[-3:]:
             links.append(IssuePattern.cases.through(issuepattern_id=pattern.pk, case_id=case_id))
         manager = mps["manager"].get(pattern.participant_id)
         if manager is not None and rng.random() < 0.5:
-            actions.append(ImprovementAction(
-                participant_id=pattern.participant_id, pattern_id=pattern.pk, kind=ImprovementAction.Kind.TRAINING,
-                title="Walk the MP through the settlement extracts", owner_id=mps["manager_user"][manager.pk].pk,
-                due_date=timezone.localdate(now) + datetime.timedelta(days=rng.randint(-10, 40)),
-                created_by_id=people["lead"].pk))
+            actions.append(
+                ImprovementAction(
+                    participant_id=pattern.participant_id,
+                    pattern_id=pattern.pk,
+                    kind=ImprovementAction.Kind.TRAINING,
+                    title="Walk the MP through the settlement extracts",
+                    owner_id=mps["manager_user"][manager.pk].pk,
+                    due_date=timezone.localdate(now) + datetime.timedelta(days=rng.randint(-10, 40)),
+                    created_by_id=people["lead"].pk,
+                )
+            )
     copier.write(links)
     copier.write(actions)
 
@@ -453,7 +645,14 @@ def _patterns(copier: Copier, rng: random.Random, people: dict, mps: dict, recen
 
 def _notices(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: dict) -> None:
     from notices.models import (
-        Acknowledgement, DistributionList, Notice, NoticeStatus, NoticeThread, NoticeType, Scope, Subscription,
+        Acknowledgement,
+        DistributionList,
+        Notice,
+        NoticeStatus,
+        NoticeThread,
+        NoticeType,
+        Scope,
+        Subscription,
     )
 
     now = timezone.now()
@@ -492,15 +691,27 @@ def _notices(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps
         action = "Counter-Parties should review their revised reports." if rng.random() < 0.1 else ""
         notice = Notice(
             notice_id=f"{thread.scope}-{thread.letter}{thread.opened_on:%m%d%y}-{thread.last_number:02d}",
-            thread_id=thread.pk, number=thread.last_number, kind=kind, previous_id=previous.pk if previous else None,
-            status=NoticeStatus.PUBLISHED, notice_date=day, notice_type=notice_type, scope=thread.scope,
+            thread_id=thread.pk,
+            number=thread.last_number,
+            kind=kind,
+            previous_id=previous.pk if previous else None,
+            status=NoticeStatus.PUBLISHED,
+            notice_date=day,
+            notice_type=notice_type,
+            scope=thread.scope,
             short_description=f"{notice_type.name}: {rng.choice(TOPICS)} for Operating Day {day:%B %d, %Y}",
             days_affected=f"{day:%B %d, %Y}",
-            long_description=(f"On {day:%B %d, %Y}, ERCOT issued this **benchmark** notice about the "
-                              f"{rng.choice(TOPICS)}.\n\nMarket Participants should review the details below.\n\n"
-                              "* Statements affected: Initial and Final\n* Contact your Account Manager with questions."),
-            action_required=action, contact="ERCOT Client Services, ClientServices@ercot.example",
-            author_id=author.pk, approver_id=approver.pk, approved_at=published - HOUR, published_at=published,
+            long_description=(
+                f"On {day:%B %d, %Y}, ERCOT issued this **benchmark** notice about the "
+                f"{rng.choice(TOPICS)}.\n\nMarket Participants should review the details below.\n\n"
+                "* Statements affected: Initial and Final\n* Contact your Account Manager with questions."
+            ),
+            action_required=action,
+            contact="ERCOT Client Services, ClientServices@ercot.example",
+            author_id=author.pk,
+            approver_id=approver.pk,
+            approved_at=published - HOUR,
+            published_at=published,
             created_at=published - 2 * HOUR,
         )
         copier.give_ids([notice])
@@ -509,10 +720,20 @@ def _notices(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps
             open_threads.append((thread, notice))
     copier.write(threads)
     copier.write(notices)
-    copier.write([Notice.lists.through(notice_id=n.pk, distributionlist_id=dl)
-                  for n in notices for dl in lists_for_type[n.notice_type_id]])
-    copier.write([Notice.audience.through(notice_id=n.pk, marketrole_id=r)
-                  for n in notices for r in rng.sample(role_ids, k=rng.randint(1, 3))])
+    copier.write(
+        [
+            Notice.lists.through(notice_id=n.pk, distributionlist_id=dl)
+            for n in notices
+            for dl in lists_for_type[n.notice_type_id]
+        ]
+    )
+    copier.write(
+        [
+            Notice.audience.through(notice_id=n.pk, marketrole_id=r)
+            for n in notices
+            for r in rng.sample(role_ids, k=rng.randint(1, 3))
+        ]
+    )
     # Acknowledgements of recent ACTION REQUIRED notices by about 60 % of the active MPs.
     active = [mp for mp in mps["ids"] if mps["status"][mp] == "active"]
     acks = []
@@ -520,22 +741,39 @@ def _notices(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps
         if notice.action_required and (now - notice.published_at).days <= 120:
             for mp in active:
                 if rng.random() < 0.6:
-                    acks.append(Acknowledgement(notice_id=notice.pk, participant_id=mp, user_id=mps["ar"][mp].pk,
-                                                acknowledged_at=notice.published_at + HOUR * rng.uniform(1, 72)))
+                    acks.append(
+                        Acknowledgement(
+                            notice_id=notice.pk,
+                            participant_id=mp,
+                            user_id=mps["ar"][mp].pk,
+                            acknowledged_at=notice.published_at + HOUR * rng.uniform(1, 72),
+                        )
+                    )
     copier.write(acks)
     # Subscribers: each address on two lists, mostly confirmed.
     subscriptions = []
     for i in range(sizes.subscribers):
         person, which = divmod(i, 2)
         dl = lists[((person % 3) * 2 + which) % len(lists)]
-        status = _weighted(rng, [(Subscription.Status.CONFIRMED, 90), (Subscription.Status.PENDING, 5),
-                                 (Subscription.Status.UNSUBSCRIBED, 5)])
+        status = _weighted(
+            rng,
+            [
+                (Subscription.Status.CONFIRMED, 90),
+                (Subscription.Status.PENDING, 5),
+                (Subscription.Status.UNSUBSCRIBED, 5),
+            ],
+        )
         created = now - datetime.timedelta(days=rng.uniform(0, 1500))
-        subscriptions.append(Subscription(
-            distribution_list_id=dl.pk, email=f"reader{person:06d}@subscribers.bench.example", status=status,
-            confirmed_at=created + HOUR if status != Subscription.Status.PENDING else None,
-            unsubscribed_at=created + 30 * DAY if status == Subscription.Status.UNSUBSCRIBED else None,
-            created_at=created))
+        subscriptions.append(
+            Subscription(
+                distribution_list_id=dl.pk,
+                email=f"reader{person:06d}@subscribers.bench.example",
+                status=status,
+                confirmed_at=created + HOUR if status != Subscription.Status.PENDING else None,
+                unsubscribed_at=created + 30 * DAY if status == Subscription.Status.UNSUBSCRIBED else None,
+                created_at=created,
+            )
+        )
     copier.write(subscriptions)
 
 
@@ -557,36 +795,63 @@ def _registrations_and_flights(copier: Copier, rng: random.Random, people: dict,
             continue
         created = now - datetime.timedelta(days=rng.uniform(200, 1500))
         app_status = {
-            "registering": rng.choice([ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW,
-                                       ApplicationStatus.INFO_REQUESTED]),
+            "registering": rng.choice(
+                [ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.INFO_REQUESTED]
+            ),
         }.get(status, ApplicationStatus.APPROVED)
         items = [(ApplicationKind.INITIAL, app_status, created)]
         if status == "active" and rng.random() < 0.1:
-            items.append((ApplicationKind.REVISION, rng.choice([ApplicationStatus.SUBMITTED,
-                                                                ApplicationStatus.UNDER_REVIEW]),
-                          now - datetime.timedelta(days=rng.uniform(1, 20))))
+            items.append(
+                (
+                    ApplicationKind.REVISION,
+                    rng.choice([ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW]),
+                    now - datetime.timedelta(days=rng.uniform(1, 20)),
+                )
+            )
         for kind, app_status, created_at in items:
             year = timezone.localtime(created_at).year
             sequence[year] += 1
             is_open = app_status != ApplicationStatus.APPROVED
-            applications.append(Application(
-                reference=f"REG-{year}-{sequence[year]:05d}", participant_id=mp, kind=kind, status=app_status,
-                change_types=[ChangeType.CONTACTS] if kind == ApplicationKind.REVISION else [],
-                created_by_id=mps["ar"][mp].pk, submitted_at=created_at + DAY, reviewer_id=reviewer.pk,
-                decided_at=None if is_open else created_at + 12 * DAY, decided_by_id=None if is_open else reviewer.pk,
-                clock_started_on=timezone.localdate(created_at + DAY),
-                due_on=timezone.localdate(created_at + 15 * DAY) if is_open else None, created_at=created_at))
+            applications.append(
+                Application(
+                    reference=f"REG-{year}-{sequence[year]:05d}",
+                    participant_id=mp,
+                    kind=kind,
+                    status=app_status,
+                    change_types=[ChangeType.CONTACTS] if kind == ApplicationKind.REVISION else [],
+                    created_by_id=mps["ar"][mp].pk,
+                    submitted_at=created_at + DAY,
+                    reviewer_id=reviewer.pk,
+                    decided_at=None if is_open else created_at + 12 * DAY,
+                    decided_by_id=None if is_open else reviewer.pk,
+                    clock_started_on=timezone.localdate(created_at + DAY),
+                    due_on=timezone.localdate(created_at + 15 * DAY) if is_open else None,
+                    created_at=created_at,
+                )
+            )
     copier.write(applications)
     copier.write([ApplicationSequence(year=y, last_value=v) for y, v in sequence.items()])
 
     flights = []
     for k in range(8):
         start = (today.replace(day=1) - datetime.timedelta(days=90 * (6 - k))).replace(day=1)
-        status = (FlightStatus.COMPLETED if start < today - 60 * DAY else
-                  FlightStatus.TESTING if start <= today else FlightStatus.OPEN)
-        flights.append(Flight(name=f"{start:%m%y}", start_date=start, end_date=start + 45 * DAY,
-                              application_deadline=start - 45 * DAY, registration_deadline=start - 30 * DAY,
-                              status=status))
+        status = (
+            FlightStatus.COMPLETED
+            if start < today - 60 * DAY
+            else FlightStatus.TESTING
+            if start <= today
+            else FlightStatus.OPEN
+        )
+        flights.append(
+            Flight(
+                name=f"{start:%m%y}",
+                start_date=start,
+                end_date=start + 45 * DAY,
+                application_deadline=start - 45 * DAY,
+                registration_deadline=start - 30 * DAY,
+                status=status,
+            )
+        )
     copier.write(flights)
     enrollments = []
     kinds = [ChangeKind.NEW_ENTITY, ChangeKind.NEW_TERRITORY, ChangeKind.NEW_FUNCTIONALITY, ChangeKind.BANKING]
@@ -595,19 +860,33 @@ def _registrations_and_flights(copier: Copier, rng: random.Random, people: dict,
             continue
         flight = rng.choice(flights)
         done = flight.status == FlightStatus.COMPLETED
-        enrollments.append(Enrollment(
-            flight_id=flight.pk, participant_id=mp, participant_kind=rng.choice(list(ParticipantKind.values)),
-            change_kind=rng.choice(kinds),
-            status=rng.choice([EnrollmentStatus.LETTER_SENT, EnrollmentStatus.RECORDED]) if done else
-            rng.choice([EnrollmentStatus.ENROLLED, EnrollmentStatus.TESTING, EnrollmentStatus.HANDED_OVER]),
-            enrolled_by_id=people["flight_admin"].pk))
+        enrollments.append(
+            Enrollment(
+                flight_id=flight.pk,
+                participant_id=mp,
+                participant_kind=rng.choice(list(ParticipantKind.values)),
+                change_kind=rng.choice(kinds),
+                status=rng.choice([EnrollmentStatus.LETTER_SENT, EnrollmentStatus.RECORDED])
+                if done
+                else rng.choice([EnrollmentStatus.ENROLLED, EnrollmentStatus.TESTING, EnrollmentStatus.HANDED_OVER]),
+                enrolled_by_id=people["flight_admin"].pk,
+            )
+        )
     copier.write(enrollments)
 
 
 def _plans(copier: Copier, rng: random.Random, people: dict, mps: dict, recent: dict) -> None:
     from accounts.models import (
-        AccountPlan, ActionItem, ActionItemStatus, ActionSide, FeedbackChannel, Meeting, MeetingAttendee,
-        MeetingStatus, PerformanceFeedback, PlanObjective,
+        AccountPlan,
+        ActionItem,
+        ActionItemStatus,
+        ActionSide,
+        FeedbackChannel,
+        Meeting,
+        MeetingAttendee,
+        MeetingStatus,
+        PerformanceFeedback,
+        PlanObjective,
     )
 
     now = timezone.now()
@@ -620,14 +899,22 @@ def _plans(copier: Copier, rng: random.Random, people: dict, mps: dict, recent: 
         am = mps["manager_user"][manager.pk]
         ar = mps["ar"][mp]
         big = mp == mps["big"]
-        plan = AccountPlan(participant_id=mp, summary="Growing retail book in the Houston and DFW areas.",
-                           next_review_date=today + datetime.timedelta(days=rng.randint(-20, 120)), updated_by_id=am.pk)
+        plan = AccountPlan(
+            participant_id=mp,
+            summary="Growing retail book in the Houston and DFW areas.",
+            next_review_date=today + datetime.timedelta(days=rng.randint(-20, 120)),
+            updated_by_id=am.pk,
+        )
         plans.append(plan)
         copier.give_ids([plan])
         mp_objectives = [
-            PlanObjective(plan_id=plan.pk, kind=rng.choice(list(PlanObjective.Kind.values)),
-                          title=f"Objective {k + 1}: fewer settlement disputes", target_date=today + 60 * DAY * (k + 1),
-                          status=PlanObjective.Status.OPEN if k else rng.choice(list(PlanObjective.Status.values)))
+            PlanObjective(
+                plan_id=plan.pk,
+                kind=rng.choice(list(PlanObjective.Kind.values)),
+                title=f"Objective {k + 1}: fewer settlement disputes",
+                target_date=today + 60 * DAY * (k + 1),
+                status=PlanObjective.Status.OPEN if k else rng.choice(list(PlanObjective.Status.values)),
+            )
             for k in range(8 if big else rng.randint(0, 3))
         ]
         copier.give_ids(mp_objectives)
@@ -636,48 +923,79 @@ def _plans(copier: Copier, rng: random.Random, people: dict, mps: dict, recent: 
         for k in range(25 if big else rng.randint(0, 4)):
             starts = now + datetime.timedelta(days=rng.uniform(-200, 60))
             past = starts < now
-            status = (rng.choice([MeetingStatus.HELD, MeetingStatus.HELD, MeetingStatus.CANCELLED]) if past
-                      else MeetingStatus.SCHEDULED)
+            status = (
+                rng.choice([MeetingStatus.HELD, MeetingStatus.HELD, MeetingStatus.CANCELLED])
+                if past
+                else MeetingStatus.SCHEDULED
+            )
             meeting = Meeting(
-                participant_id=mp, title=f"Quarterly account review {k + 1}", agenda="Open items, disputes, notices.",
-                starts_at=starts, ends_at=starts + HOUR, location="Teams", organizer_id=am.pk, status=status,
+                participant_id=mp,
+                title=f"Quarterly account review {k + 1}",
+                agenda="Open items, disputes, notices.",
+                starts_at=starts,
+                ends_at=starts + HOUR,
+                location="Teams",
+                organizer_id=am.pk,
+                status=status,
                 minutes="Reviewed the open items." if status == MeetingStatus.HELD else "",
                 minutes_shared_at=starts + 2 * HOUR if status == MeetingStatus.HELD and rng.random() < 0.6 else None,
                 objective_id=rng.choice(mp_objectives).pk if mp_objectives and rng.random() < 0.3 else None,
                 cancellation_reason="MP asked to move it." if status == MeetingStatus.CANCELLED else "",
-                created_at=starts - 14 * DAY)
+                created_at=starts - 14 * DAY,
+            )
             mp_meetings.append(meeting)
         copier.give_ids(mp_meetings)
         meetings += mp_meetings
         for meeting in mp_meetings:
-            attendees.append(MeetingAttendee(meeting_id=meeting.pk, user_id=am.pk, email=am.email, name=am.full_name,
-                                             is_staff=True))
+            attendees.append(
+                MeetingAttendee(meeting_id=meeting.pk, user_id=am.pk, email=am.email, name=am.full_name, is_staff=True)
+            )
             attendees.append(MeetingAttendee(meeting_id=meeting.pk, user_id=ar.pk, email=ar.email, name=ar.full_name))
         cases = list(recent.get(mp, ()))
         for k in range(60 if big else rng.randint(0, 8)):
             mine = rng.random() < 0.6
-            status = _weighted(rng, [(ActionItemStatus.OPEN, 45), (ActionItemStatus.IN_PROGRESS, 15),
-                                     (ActionItemStatus.DONE, 35), (ActionItemStatus.CANCELLED, 5)])
+            status = _weighted(
+                rng,
+                [
+                    (ActionItemStatus.OPEN, 45),
+                    (ActionItemStatus.IN_PROGRESS, 15),
+                    (ActionItemStatus.DONE, 35),
+                    (ActionItemStatus.CANCELLED, 5),
+                ],
+            )
             done = status == ActionItemStatus.DONE
-            items.append(ActionItem(
-                participant_id=mp, title=f"Follow up item {k + 1}", owner_id=am.pk if mine else ar.pk,
-                side=ActionSide.OPERATOR if mine else ActionSide.PARTICIPANT,
-                due_date=today + datetime.timedelta(days=rng.randint(-45, 60)), status=status,
-                completed_at=now - datetime.timedelta(days=rng.uniform(0, 40)) if done else None,
-                completed_by_id=(am.pk if mine else ar.pk) if done else None,
-                objective_id=rng.choice(mp_objectives).pk if mp_objectives and rng.random() < 0.4 else None,
-                meeting_id=rng.choice(mp_meetings).pk if mp_meetings and rng.random() < 0.3 else None,
-                case_id=rng.choice(cases)[0] if cases and rng.random() < 0.3 else None,
-                created_by_id=am.pk))
-        for k in range(20 if big else rng.randint(0, 3)):
+            items.append(
+                ActionItem(
+                    participant_id=mp,
+                    title=f"Follow up item {k + 1}",
+                    owner_id=am.pk if mine else ar.pk,
+                    side=ActionSide.OPERATOR if mine else ActionSide.PARTICIPANT,
+                    due_date=today + datetime.timedelta(days=rng.randint(-45, 60)),
+                    status=status,
+                    completed_at=now - datetime.timedelta(days=rng.uniform(0, 40)) if done else None,
+                    completed_by_id=(am.pk if mine else ar.pk) if done else None,
+                    objective_id=rng.choice(mp_objectives).pk if mp_objectives and rng.random() < 0.4 else None,
+                    meeting_id=rng.choice(mp_meetings).pk if mp_meetings and rng.random() < 0.3 else None,
+                    case_id=rng.choice(cases)[0] if cases and rng.random() < 0.3 else None,
+                    created_by_id=am.pk,
+                )
+            )
+        for _k in range(20 if big else rng.randint(0, 3)):
             rating = rng.randint(1, 5)
-            feedback.append(PerformanceFeedback(
-                participant_id=mp, channel=rng.choice(list(FeedbackChannel.values)), rating=rating,
-                comments="Settlement answers were quick." if rng.random() < 0.5 else "",
-                submitted_by_id=ar.pk, recorded_by_id=am.pk,
-                follow_up_status=(PerformanceFeedback.FollowUp.OPEN if rating <= 3
-                                  else PerformanceFeedback.FollowUp.NOT_NEEDED),
-                created_at=now - datetime.timedelta(days=rng.uniform(0, 365))))
+            feedback.append(
+                PerformanceFeedback(
+                    participant_id=mp,
+                    channel=rng.choice(list(FeedbackChannel.values)),
+                    rating=rating,
+                    comments="Settlement answers were quick." if rng.random() < 0.5 else "",
+                    submitted_by_id=ar.pk,
+                    recorded_by_id=am.pk,
+                    follow_up_status=(
+                        PerformanceFeedback.FollowUp.OPEN if rating <= 3 else PerformanceFeedback.FollowUp.NOT_NEEDED
+                    ),
+                    created_at=now - datetime.timedelta(days=rng.uniform(0, 365)),
+                )
+            )
     copier.write(plans)
     copier.write(objectives)
     copier.write(meetings)

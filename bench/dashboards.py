@@ -123,7 +123,9 @@ def write_marker(sizes: dict) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id int PRIMARY KEY, sizes jsonb, seeded_at timestamptz)")
+        cursor.execute(
+            f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (id int PRIMARY KEY, sizes jsonb, seeded_at timestamptz)"
+        )
         cursor.execute(
             f"INSERT INTO {MARKER_TABLE} VALUES (1, %s, now()) ON CONFLICT (id) DO UPDATE SET sizes = EXCLUDED.sizes, "
             "seeded_at = EXCLUDED.seeded_at",
@@ -142,9 +144,18 @@ def free_port() -> int:
 
 def start_gunicorn(args, env: dict, port: int, log_path: Path) -> subprocess.Popen:
     command = [
-        str(VENV_BIN / "gunicorn"), "ercot_services.wsgi:application",
-        "--bind", f"127.0.0.1:{port}", "--workers", str(args.workers), "--worker-class", args.worker_class,
-        "--timeout", "120", "--log-level", "warning",
+        str(VENV_BIN / "gunicorn"),
+        "ercot_services.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(args.workers),
+        "--worker-class",
+        args.worker_class,
+        "--timeout",
+        "120",
+        "--log-level",
+        "warning",
     ]
     if args.worker_class == "gthread":
         command += ["--threads", str(args.threads)]
@@ -223,8 +234,10 @@ def hammer(port: int, page: Page, cookies: list[str | None], total: int, concurr
             if response.status != 200:
                 location = response.getheader("Location")
                 failure.append(
-                    f"HTTP {response.status}" + (f" → {location}" if location else "")
-                    + "\n" + body[:600].decode(errors="replace")
+                    f"HTTP {response.status}"
+                    + (f" → {location}" if location else "")
+                    + "\n"
+                    + body[:600].decode(errors="replace")
                 )
                 stop_event.set()
                 break
@@ -233,8 +246,9 @@ def hammer(port: int, page: Page, cookies: list[str | None], total: int, concurr
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker, args=(cookies[i % len(cookies)],), daemon=True)
-               for i in range(concurrency)]
+    threads = [
+        threading.Thread(target=worker, args=(cookies[i % len(cookies)],), daemon=True) for i in range(concurrency)
+    ]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -244,8 +258,14 @@ def hammer(port: int, page: Page, cookies: list[str | None], total: int, concurr
     wall = time.perf_counter() - started
     if failure:
         return Result(page, "error", detail=failure[0])
-    return Result(page, "ok", rate=len(latencies) / wall, p50=percentile(latencies, 0.5) * 1000,
-                  p95=percentile(latencies, 0.95) * 1000, latencies=latencies)
+    return Result(
+        page,
+        "ok",
+        rate=len(latencies) / wall,
+        p50=percentile(latencies, 0.5) * 1000,
+        p95=percentile(latencies, 0.95) * 1000,
+        latencies=latencies,
+    )
 
 
 # --- sessions ------------------------------------------------------------------------------------------
@@ -266,8 +286,11 @@ def make_sessions(count: int) -> tuple[dict[str, list[str]], dict[str, object]]:
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     big = MarketParticipant.objects.get(short_name=BIG_MP)
-    users = {"am": User.objects.get(email=am_email(0)), "lead": User.objects.get(email=LEAD_EMAIL),
-             "mp": User.objects.get(email=PORTAL_EMAIL)}
+    users = {
+        "am": User.objects.get(email=am_email(0)),
+        "lead": User.objects.get(email=LEAD_EMAIL),
+        "mp": User.objects.get(email=PORTAL_EMAIL),
+    }
     sessions: dict[str, list[str]] = {}
     for who, user in users.items():
         keys = []
@@ -330,8 +353,10 @@ def diagnose(page: Page, cookie: str | None, *, explain: int, cprofile: bool) ->
         total = (time.perf_counter() - started) * 1000
     sql_ms = sum(q[0] for q in queries)
     print(f"\n== {page.label}  ({page.path}, HTTP {response.status_code}, {len(response.content) // 1024} KiB)")
-    print(f"   {len(queries)} queries, {sql_ms:.1f} ms waiting on PostgreSQL of {total:.1f} ms in this process;"
-          f" the rest is Python: views, ORM, templates.")
+    print(
+        f"   {len(queries)} queries, {sql_ms:.1f} ms waiting on PostgreSQL of {total:.1f} ms in this process;"
+        f" the rest is Python: views, ORM, templates."
+    )
     shapes = Counter(" ".join(sql.split())[:100] for _, sql, _ in queries)
     for shape, n in shapes.most_common(3):
         if n > 2:
@@ -346,7 +371,9 @@ def diagnose(page: Page, cookie: str | None, *, explain: int, cprofile: bool) ->
         if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
             continue
         explained += 1
-        print(f"\n   EXPLAIN ANALYZE ({ms:.2f} ms in the page): {' '.join(sql.split())[:700]}  params={str(params)[:200]}")
+        print(
+            f"\n   EXPLAIN ANALYZE ({ms:.2f} ms in the page): {' '.join(sql.split())[:700]}  params={str(params)[:200]}"
+        )
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
             for (line,) in cursor.fetchall():
@@ -382,13 +409,22 @@ def parse_args():
     parser.add_argument("--seed-only", action="store_true", help="Seed (if needed) and stop.")
     parser.add_argument("--concurrency", type=int, default=8, help="Client threads per page.")
     parser.add_argument("--requests", type=int, default=200, help="Measured requests per page.")
-    parser.add_argument("--baseline-requests", type=int, default=600,
-                        help="Measured requests of each trivial-view run (before the first page and after each page).")
-    parser.add_argument("--pgoptions", default=None,
-                        help='PGOPTIONS for the server\'s database sessions, e.g. "-c jit=off" (default: the server\'s '
-                             'own settings).')
-    parser.add_argument("--conn-max-age", type=int,
-                        help="DJANGO_CONN_MAX_AGE for the server (default: the environment's, else 60 as in production).")
+    parser.add_argument(
+        "--baseline-requests",
+        type=int,
+        default=600,
+        help="Measured requests of each trivial-view run (before the first page and after each page).",
+    )
+    parser.add_argument(
+        "--pgoptions",
+        default=None,
+        help="PGOPTIONS for the server's database sessions, e.g. \"-c jit=off\" (default: the server's own settings).",
+    )
+    parser.add_argument(
+        "--conn-max-age",
+        type=int,
+        help="DJANGO_CONN_MAX_AGE for the server (default: the environment's, else 60 as in production).",
+    )
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers.")
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--threads", type=int, default=2, help="Threads per worker (gthread only).")
@@ -400,8 +436,9 @@ def parse_args():
     parser.add_argument("--explain", type=int, default=2, help="EXPLAIN ANALYZE the N slowest queries of a page.")
     parser.add_argument("--cprofile", action="store_true", help="Add a cProfile of the Python side to diagnoses.")
     args = parser.parse_args()
-    sizes = {k: getattr(args, k) if getattr(args, k) is not None else max(1, round(v * args.scale))
-             for k, v in FULL.items()}
+    sizes = {
+        k: getattr(args, k) if getattr(args, k) is not None else max(1, round(v * args.scale)) for k, v in FULL.items()
+    }
     sizes["mps"] = max(sizes["mps"], 3)
     sizes["account_managers"] = args.account_managers or max(2, min(20, sizes["mps"] // 10))
     return args, sizes
@@ -436,7 +473,9 @@ def main() -> int:
         CELERY_BROKER_URL="",
         CELERY_RESULT_BACKEND="",
     )
-    env["DJANGO_CONN_MAX_AGE"] = str(args.conn_max_age if args.conn_max_age is not None else env.get("DJANGO_CONN_MAX_AGE", 60))
+    env["DJANGO_CONN_MAX_AGE"] = str(
+        args.conn_max_age if args.conn_max_age is not None else env.get("DJANGO_CONN_MAX_AGE", 60)
+    )
     if args.pgoptions is not None:
         env["PGOPTIONS"] = args.pgoptions
     os.environ.update(env)
@@ -456,8 +495,11 @@ def main() -> int:
         print(f"Seeding {sizes} ...", flush=True)
         counts = seed(Sizes(**sizes), log=lambda line: print(line, flush=True))
         write_marker(wanted)
-        print(f"Seeded in {time.monotonic() - started:.0f} s: "
-              + ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(counts.items())), flush=True)
+        print(
+            f"Seeded in {time.monotonic() - started:.0f} s: "
+            + ", ".join(f"{label.split('.')[-1]} {n}" for label, n in sorted(counts.items())),
+            flush=True,
+        )
     else:
         print(f"Database already seeded at {seeded}; skipping (use --reseed to start over).", flush=True)
     if args.seed_only:
@@ -467,8 +509,13 @@ def main() -> int:
 
     sessions, who = make_sessions(args.concurrency)
     sessions[None] = [None]
-    pages = [p for p in PAGES if p.is_baseline or not args.only
-             or any(s.strip() and (s.strip() in p.label or s.strip() == p.url_name) for s in args.only.split(","))]
+    pages = [
+        p
+        for p in PAGES
+        if p.is_baseline
+        or not args.only
+        or any(s.strip() and (s.strip() in p.label or s.strip() == p.url_name) for s in args.only.split(","))
+    ]
     skipped = resolve(pages, who["big"].pk)
     for result in skipped:
         print(f"skipped: {result.detail}")
@@ -481,9 +528,12 @@ def main() -> int:
     log_path = ROOT / "var" / "bench" / "gunicorn-dashboards.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    print(f"Starting gunicorn ({args.workers} {args.worker_class} workers) on 127.0.0.1:{port}; "
-          f"big MP {who['big'].short_name} (pk {who['big'].pk}, {big_cases} cases); "
-          f"{args.concurrency} client threads, {args.requests} requests per page.", flush=True)
+    print(
+        f"Starting gunicorn ({args.workers} {args.worker_class} workers) on 127.0.0.1:{port}; "
+        f"big MP {who['big'].short_name} (pk {who['big'].pk}, {big_cases} cases); "
+        f"{args.concurrency} client threads, {args.requests} requests per page.",
+        flush=True,
+    )
     server = start_gunicorn(args, env, port, log_path)
     baseline_page = next(p for p in runnable if p.is_baseline)
     results: list[Result] = []
@@ -510,8 +560,10 @@ def main() -> int:
 
     try:
         before = baseline()
-        print(f"  {'trivial view':<42} {before.rate:8.1f} req/s  p50 {before.p50:7.1f} ms  p95 {before.p95:7.1f} ms",
-              flush=True)
+        print(
+            f"  {'trivial view':<42} {before.rate:8.1f} req/s  p50 {before.p50:7.1f} ms  p95 {before.p95:7.1f} ms",
+            flush=True,
+        )
         for page in runnable:
             if page.is_baseline:
                 continue
@@ -519,9 +571,12 @@ def main() -> int:
             after = baseline()  # each page is judged against the trivial view measured right before and after it
             result.base = (before.rate + after.rate) / 2
             before = after
-            line = (f"  {page.label:<42} {result.rate:8.1f} req/s  p50 {result.p50:7.1f} ms  p95 {result.p95:7.1f} ms"
-                    f"   (trivial view around it: {result.base:.0f} req/s)"
-                    if result.status == "ok" else f"  {page.label:<42} ERROR {result.detail}")
+            line = (
+                f"  {page.label:<42} {result.rate:8.1f} req/s  p50 {result.p50:7.1f} ms  p95 {result.p95:7.1f} ms"
+                f"   (trivial view around it: {result.base:.0f} req/s)"
+                if result.status == "ok"
+                else f"  {page.label:<42} ERROR {result.detail}"
+            )
             print(line, flush=True)
             results.append(result)
     finally:
@@ -529,15 +584,21 @@ def main() -> int:
 
     rates = [b.rate for b in baselines]
     print()
-    print(f"Sizes: {sizes['mps']} MPs, {sizes['cases']} cases ({big_cases} at the big MP), {sizes['notices']} notices, "
-          f"{sizes['subscribers']} subscribers; gunicorn {args.workers}x{args.worker_class}, {args.concurrency} client "
-          f"threads, {args.requests} requests per page, CONN_MAX_AGE={env.get('DJANGO_CONN_MAX_AGE', '0')}, "
-          f"PGOPTIONS={env.get('PGOPTIONS', '')!r}; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs.")
-    print(f"Trivial view: {len(rates)} measurements between {min(rates):.0f} and {max(rates):.0f} req/s "
-          f"(median {sorted(rates)[len(rates) // 2]:.0f}). Each page's ratio uses the mean of the two around it.")
-    header = (f"{'page':<42} {'req/s':>8} {'trivial':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8}  "
-              f"result (target >= {args.target})")
+    print(
+        f"Sizes: {sizes['mps']} MPs, {sizes['cases']} cases ({big_cases} at the big MP), {sizes['notices']} notices, "
+        f"{sizes['subscribers']} subscribers; gunicorn {args.workers}x{args.worker_class}, {args.concurrency} client "
+        f"threads, {args.requests} requests per page, CONN_MAX_AGE={env.get('DJANGO_CONN_MAX_AGE', '0')}, "
+        f"PGOPTIONS={env.get('PGOPTIONS', '')!r}; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."
+    )
+    print(
+        f"Trivial view: {len(rates)} measurements between {min(rates):.0f} and {max(rates):.0f} req/s "
+        f"(median {sorted(rates)[len(rates) // 2]:.0f}). Each page's ratio uses the mean of the two around it."
+    )
+    header = (
+        f"{'page':<42} {'req/s':>8} {'trivial':>8} {'ratio':>6} {'p50 ms':>8} {'p95 ms':>8}  "
+        f"result (target >= {args.target})"
+    )
     print(header)
     print("-" * len(header))
     first = baselines[0]
@@ -559,14 +620,18 @@ def main() -> int:
                 verdict = "PASS" if ratio >= args.target else "FAIL"
                 if verdict == "FAIL":
                     failed.append(result)
-            print(f"{label:<42} {result.rate:8.1f} {result.base:8.1f} {ratio:6.2f} {result.p50:8.1f} "
-                  f"{result.p95:8.1f}  {verdict}")
+            print(
+                f"{label:<42} {result.rate:8.1f} {result.base:8.1f} {ratio:6.2f} {result.p50:8.1f} "
+                f"{result.p95:8.1f}  {verdict}"
+            )
     for result in errors:
         print(f"\nERROR on {result.page.label} ({result.page.path}):\n{result.detail}")
     if errors:
         print(f"\ngunicorn log tail ({log_path}):\n{tail(log_path)}")
 
-    to_diagnose = [r for r in results if r.status == "ok"] if args.diagnose_all else ([] if args.no_diagnose else failed)
+    to_diagnose = (
+        [r for r in results if r.status == "ok"] if args.diagnose_all else ([] if args.no_diagnose else failed)
+    )
     if to_diagnose:
         sessions.update(make_sessions(1)[0])
     for result in to_diagnose:

@@ -55,7 +55,8 @@ def recreate_database(database_url: str, name: str) -> None:
     admin = with_path(database_url, "postgres").replace("postgres://", "postgresql://", 1)
     with psycopg.connect(admin, autocommit=True) as conn:
         conn.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [name]
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [name],
         )
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -107,7 +108,9 @@ def main() -> None:
     try:
         sink = subprocess.Popen(
             [sys.executable, "-m", "aiosmtpd", "-n", "-c", "aiosmtpd.handlers.Sink", "-l", f"127.0.0.1:{port}"],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         children.append(sink)
         wait_port(port)
@@ -115,9 +118,22 @@ def main() -> None:
 
         app.control.purge()  # the benchmark's own Redis database: leftovers of an interrupted run
         worker = subprocess.Popen(
-            [str(VENV_BIN / "celery"), "-A", "ercot_services", "worker", "-c", str(args.concurrency),
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "WARNING"],
-            env=env, cwd=str(ROOT), start_new_session=True,
+            [
+                str(VENV_BIN / "celery"),
+                "-A",
+                "ercot_services",
+                "worker",
+                "-c",
+                str(args.concurrency),
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "WARNING",
+            ],
+            env=env,
+            cwd=str(ROOT),
+            start_new_session=True,
         )
         children.append(worker)
         wait_worker(app)
@@ -125,7 +141,9 @@ def main() -> None:
     finally:
         for child in reversed(children):
             try:
-                os.killpg(child.pid, signal.SIGTERM) if child is children[-1] and len(children) > 1 else child.terminate()
+                os.killpg(child.pid, signal.SIGTERM) if child is children[-1] and len(
+                    children
+                ) > 1 else child.terminate()
             except ProcessLookupError:
                 pass
         for child in children:
@@ -163,12 +181,18 @@ def run(args) -> None:
     approver.groups.add(group)
     dl = DistributionList.objects.create(name="NOTICE_BENCH", description="Benchmark list")
     Subscription.objects.bulk_create(
-        (Subscription(distribution_list=dl, email=f"reader{i:06d}@bench.example", status=Subscription.Status.CONFIRMED)
-         for i in range(n)),
+        (
+            Subscription(
+                distribution_list=dl, email=f"reader{i:06d}@bench.example", status=Subscription.Status.CONFIRMED
+            )
+            for i in range(n)
+        ),
         batch_size=5000,
     )
     notice = notice_create(
-        actor=author, notice_type=NoticeType.objects.get(name="Financial/Credit"), lists=[dl],
+        actor=author,
+        notice_type=NoticeType.objects.get(name="Financial/Credit"),
+        lists=[dl],
         short_description="Total potential exposure (TPE) calculations affected by ERS resettlements",
         long_description="On April 22, 2024, ERCOT issued Market Notice W-A042224-01 Settlements. **Benchmark**.",
         action_required="Counter-Parties should review their revised ACL Summary and TPE Summary reports.",
@@ -177,8 +201,10 @@ def run(args) -> None:
     notice_submit_for_review(actor=author, notice=notice)
     notice_approve(actor=approver, notice=notice)
 
-    print(f"Publishing to {n} recipients (worker -c {args.concurrency}, chunks of {settings.NOTICE_CHUNK_SIZE}) ...",
-          flush=True)
+    print(
+        f"Publishing to {n} recipients (worker -c {args.concurrency}, chunks of {settings.NOTICE_CHUNK_SIZE}) ...",
+        flush=True,
+    )
     started = time.monotonic()
     notice = notice_publish(actor=approver, notice=notice)  # commits; the fan-out goes to the worker
     published = time.monotonic()
@@ -211,8 +237,10 @@ def run(args) -> None:
 
     print()
     print(f"Recipients                      {n}")
-    print(f"Pipeline (publish → all sent)   {finished - started:8.2f} s  {pipeline_rate:9.0f} recipients/s"
-          f"   (outbox write {published - started:.2f} s; sent {sent}, failed {failed})")
+    print(
+        f"Pipeline (publish → all sent)   {finished - started:8.2f} s  {pipeline_rate:9.0f} recipients/s"
+        f"   (outbox write {published - started:.2f} s; sent {sent}, failed {failed})"
+    )
     print(f"Raw smtplib, build + send       {raw_done - build_started:8.2f} s  {raw_rate:9.0f} recipients/s")
     print(f"Raw smtplib, send only          {raw_done - built:8.2f} s  {raw_send_rate:9.0f} recipients/s")
     print(f"Ratio pipeline / raw (build + send)  {pipeline_rate / raw_rate:.2f}")

@@ -6,8 +6,8 @@ from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from accounts.urls import portal_patterns, workspace_patterns
 from accounts.views import contact, preferences
 from ercot_services.core import views as core_views
-from notices import urls_staff as notices_urls_staff
 from notices import urls_portal as notices_urls_portal
+from notices import urls_staff as notices_urls_staff
 from qualification import urls as qualification_urls
 from registration import urls as registration_urls
 
@@ -15,8 +15,18 @@ admin.site.site_header = "ERCOT Client Services administration"
 admin.site.site_title = "Client Services admin"
 
 # Each app contributes pages to the two areas; the namespaces stay "portal" and "workspace".
-PORTAL = portal_patterns[0] + registration_urls.portal_patterns + qualification_urls.portal_patterns + notices_urls_portal.portal_patterns
-WORKSPACE = workspace_patterns[0] + registration_urls.workspace_patterns + qualification_urls.workspace_patterns + notices_urls_staff.workspace_patterns
+PORTAL = (
+    portal_patterns[0]
+    + registration_urls.portal_patterns
+    + qualification_urls.portal_patterns
+    + notices_urls_portal.portal_patterns
+)
+WORKSPACE = (
+    workspace_patterns[0]
+    + registration_urls.workspace_patterns
+    + qualification_urls.workspace_patterns
+    + notices_urls_staff.workspace_patterns
+)
 
 urlpatterns = [
     path("", core_views.landing, name="landing"),

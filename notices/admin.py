@@ -31,7 +31,15 @@ class NoticeTypeAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
 
 @admin.register(DistributionList)
 class DistributionListAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
-    list_display = ("name", "description", "roles", "is_public", "confirmed_subscribers", "pending_subscribers", "opt_out_count")
+    list_display = (
+        "name",
+        "description",
+        "roles",
+        "is_public",
+        "confirmed_subscribers",
+        "pending_subscribers",
+        "opt_out_count",
+    )
     list_filter = ("is_public", "notice_types")
     search_fields = ("name", "description")
     filter_horizontal = ("notice_types",)
@@ -42,8 +50,12 @@ class DistributionListAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmi
             super()
             .get_queryset(request)
             .annotate(
-                _confirmed=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED), distinct=True),
-                _pending=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.PENDING), distinct=True),
+                _confirmed=Count(
+                    "subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED), distinct=True
+                ),
+                _pending=Count(
+                    "subscriptions", filter=Q(subscriptions__status=Subscription.Status.PENDING), distinct=True
+                ),
                 _opt_outs=Count("opt_outs", distinct=True),
             )
         )
@@ -99,15 +111,44 @@ class SuppressionAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
 
 @admin.register(Notice)
 class NoticeAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
-    list_display = ("label", "short_description", "notice_type", "scope", "status", "kind", "published_at", "sent", "failed", "pending")
+    list_display = (
+        "label",
+        "short_description",
+        "notice_type",
+        "scope",
+        "status",
+        "kind",
+        "published_at",
+        "sent",
+        "failed",
+        "pending",
+    )
     list_filter = ("status", "kind", "scope", "notice_type", "imported")
     search_fields = ("notice_id", "short_description")
     date_hierarchy = "published_at"
     list_select_related = ("notice_type",)
     fields = (
-        "notice_id", "status", "kind", "previous_link", "notice_date", "notice_type", "scope", "audience",
-        "short_description", "days_affected", "long_description", "action_required", "additional_information",
-        "contact", "lists", "author", "approver", "approved_at", "scheduled_for", "published_at", "imported",
+        "notice_id",
+        "status",
+        "kind",
+        "previous_link",
+        "notice_date",
+        "notice_type",
+        "scope",
+        "audience",
+        "short_description",
+        "days_affected",
+        "long_description",
+        "action_required",
+        "additional_information",
+        "contact",
+        "lists",
+        "author",
+        "approver",
+        "approved_at",
+        "scheduled_for",
+        "published_at",
+        "imported",
     )
     readonly_fields = fields
 

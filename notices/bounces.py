@@ -16,8 +16,8 @@ import email.policy
 import re
 from dataclasses import dataclass, field
 
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 from .models import Suppression
 from .services import suppression_add
@@ -82,7 +82,11 @@ def _delivery_status_blocks(message) -> list:
             # The email package parses each block (per-message, then per-recipient) as a sub-message.
             blocks.extend(payload)
         else:
-            text = payload if isinstance(payload, str) else (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+            text = (
+                payload
+                if isinstance(payload, str)
+                else (part.get_payload(decode=True) or b"").decode("utf-8", "replace")
+            )
             for chunk in re.split(r"\r?\n\s*\r?\n", text.strip()):
                 blocks.append(email.message_from_string(chunk + "\n", policy=email.policy.compat32))
     return blocks
@@ -91,7 +95,10 @@ def _delivery_status_blocks(message) -> list:
 def ingest_dsn(raw: bytes) -> BounceResult:
     """A DSN: suppress each permanently failed recipient; 4.x.x (transient) is ignored."""
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    if message.get_content_type() != "multipart/report" or (message.get_param("report-type") or "").lower() != "delivery-status":
+    if (
+        message.get_content_type() != "multipart/report"
+        or (message.get_param("report-type") or "").lower() != "delivery-status"
+    ):
         raise ValueError("Not a delivery status notification (multipart/report; report-type=delivery-status).")
     result = BounceResult()
     for block in _delivery_status_blocks(message):
@@ -107,7 +114,8 @@ def ingest_dsn(raw: bytes) -> BounceResult:
             continue
         diagnostic = " ".join((block.get("Diagnostic-Code") or "").split())
         suppression_add(
-            email=recipient, reason=Suppression.Reason.HARD_BOUNCE,
+            email=recipient,
+            reason=Suppression.Reason.HARD_BOUNCE,
             detail=f"DSN status {status or '?'}: {diagnostic}"[:1000],
         )
         result.suppressed.append(recipient)

@@ -37,7 +37,8 @@ def _bodies(notice: Notice, dl) -> tuple[str, str]:
             "unsubscribe_url": _UNSUBSCRIBE_PLACEHOLDER,
             "preferences_url": _PREFERENCES_PLACEHOLDER,
             "attachments": [
-                {"name": a.original_name, "url": settings.SITE_URL + a.get_absolute_url()} for a in notice.attachments.all()
+                {"name": a.original_name, "url": settings.SITE_URL + a.get_absolute_url()}
+                for a in notice.attachments.all()
             ],
             "list": dl,
             "archive_url": settings.SITE_URL + notice.get_absolute_url(),
@@ -59,8 +60,10 @@ def _thread_parents(notice: Notice) -> tuple[int, int] | None:
     cache = notice.__dict__
     if "_thread_parents" not in cache:
         root = (
-            Notice.objects.filter(thread_id=notice.thread_id, number__isnull=False).order_by("number")
-            .values_list("pk", flat=True).first()
+            Notice.objects.filter(thread_id=notice.thread_id, number__isnull=False)
+            .order_by("number")
+            .values_list("pk", flat=True)
+            .first()
         )
         cache["_thread_parents"] = (root or notice.previous_id, notice.previous_id)
     return cache["_thread_parents"]
@@ -101,6 +104,8 @@ def build_message(notice: Notice, delivery: NoticeDelivery, connection=None) -> 
         headers=headers,
         connection=connection,
     )
-    html = html.replace(_UNSUBSCRIBE_PLACEHOLDER, escape(unsubscribe)).replace(_PREFERENCES_PLACEHOLDER, escape(preferences))
+    html = html.replace(_UNSUBSCRIBE_PLACEHOLDER, escape(unsubscribe)).replace(
+        _PREFERENCES_PLACEHOLDER, escape(preferences)
+    )
     message.attach_alternative(html, "text/html")
     return message

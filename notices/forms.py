@@ -11,13 +11,23 @@ from .selectors import ArchiveFilters
 
 
 class ArchiveFilterForm(forms.Form):
-    q = forms.CharField(required=False, max_length=200, label="Search",
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words or a notice ID, e.g. collateral"}))
-    type = forms.ModelChoiceField(queryset=NoticeType.objects.all(), required=False, to_field_name="slug",
-                                  empty_label="All types", label="Type")
+    q = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "Words or a notice ID, e.g. collateral"}),
+    )
+    type = forms.ModelChoiceField(
+        queryset=NoticeType.objects.all(), required=False, to_field_name="slug", empty_label="All types", label="Type"
+    )
     scope = forms.ChoiceField(choices=[("", "All scopes"), *Scope.choices], required=False, label="Scope")
-    list = forms.ModelChoiceField(queryset=DistributionList.objects.all(), required=False, to_field_name="name",
-                                  empty_label="All lists", label="List")
+    list = forms.ModelChoiceField(
+        queryset=DistributionList.objects.all(),
+        required=False,
+        to_field_name="name",
+        empty_label="All lists",
+        label="List",
+    )
     date_from = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
     action = forms.BooleanField(required=False, label="Requiring action only")
@@ -29,9 +39,12 @@ class ArchiveFilterForm(forms.Form):
             self.fields["type"].queryset = types
         if lists is not None:
             self.fields["list"].queryset = lists
-        for name, field in self.fields.items():
-            css = "form-check-input" if isinstance(field, forms.BooleanField) else (
-                "form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+        for field in self.fields.values():
+            css = (
+                "form-check-input"
+                if isinstance(field, forms.BooleanField)
+                else ("form-select" if isinstance(field, forms.ChoiceField) else "form-control")
+            )
             field.widget.attrs.setdefault("class", css)
 
     def clean(self):
@@ -55,10 +68,15 @@ class ArchiveFilterForm(forms.Form):
 
 
 class SubscribeForm(forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"}))
+    email = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"})
+    )
     distribution_list = forms.ModelChoiceField(
-        queryset=DistributionList.objects.filter(is_public=True), to_field_name="name", label="List",
-        empty_label="Choose a list", widget=forms.Select(attrs={"class": "form-select"}),
+        queryset=DistributionList.objects.filter(is_public=True),
+        to_field_name="name",
+        label="List",
+        empty_label="Choose a list",
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 
@@ -71,21 +89,34 @@ class PreferencesForm(forms.Form):
         self.role_lists = list(role_lists)
         for sub in self.subscriptions:
             self.fields[f"sub_{sub.pk}"] = forms.BooleanField(
-                required=False, initial=sub.status == Subscription.Status.CONFIRMED, label=sub.distribution_list.name,
+                required=False,
+                initial=sub.status == Subscription.Status.CONFIRMED,
+                label=sub.distribution_list.name,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
         for item in self.role_lists:
             self.fields[f"role_{item.distribution_list.pk}"] = forms.BooleanField(
-                required=False, initial=not item.opted_out, label=item.distribution_list.name,
+                required=False,
+                initial=not item.opted_out,
+                label=item.distribution_list.name,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
             )
 
     def rows(self):
         for sub in self.subscriptions:
-            yield {"kind": "subscription", "field": self[f"sub_{sub.pk}"], "list": sub.distribution_list, "subscription": sub}
+            yield {
+                "kind": "subscription",
+                "field": self[f"sub_{sub.pk}"],
+                "list": sub.distribution_list,
+                "subscription": sub,
+            }
         for item in self.role_lists:
-            yield {"kind": "role", "field": self[f"role_{item.distribution_list.pk}"], "list": item.distribution_list,
-                   "reasons": item.reasons}
+            yield {
+                "kind": "role",
+                "field": self[f"role_{item.distribution_list.pk}"],
+                "list": item.distribution_list,
+                "reasons": item.reasons,
+            }
 
     @transaction.atomic
     def save(self, email: str) -> list[str]:
@@ -95,15 +126,23 @@ class PreferencesForm(forms.Form):
         for sub in self.subscriptions:
             wanted = self.cleaned_data[f"sub_{sub.pk}"]
             if wanted and sub.status == Subscription.Status.UNSUBSCRIBED:
-                Subscription.objects.filter(pk=sub.pk).update(status=Subscription.Status.CONFIRMED, unsubscribed_at=None)
+                Subscription.objects.filter(pk=sub.pk).update(
+                    status=Subscription.Status.CONFIRMED, unsubscribed_at=None
+                )
                 changes.append(f"resubscribed to {sub.distribution_list.name}")
             elif not wanted and sub.status == Subscription.Status.CONFIRMED:
-                Subscription.objects.filter(pk=sub.pk).update(status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now)
+                Subscription.objects.filter(pk=sub.pk).update(
+                    status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now
+                )
                 changes.append(f"unsubscribed from {sub.distribution_list.name}")
         for item in self.role_lists:
             wanted = self.cleaned_data[f"role_{item.distribution_list.pk}"]
-            changes += set_role_list_opt_out(email=email, distribution_list=item.distribution_list,
-                                             opted_out=not wanted, was_opted_out=item.opted_out)
+            changes += set_role_list_opt_out(
+                email=email,
+                distribution_list=item.distribution_list,
+                opted_out=not wanted,
+                was_opted_out=item.opted_out,
+            )
         if any(self.cleaned_data.values()):
             # Saving with a list ticked lifts an earlier "unsubscribe from all" (never a bounce or a complaint).
             if Suppression.objects.filter(email__iexact=email, reason=Suppression.Reason.UNSUBSCRIBED).delete()[0]:
@@ -111,12 +150,15 @@ class PreferencesForm(forms.Form):
         return changes
 
 
-def set_role_list_opt_out(*, email: str, distribution_list: DistributionList, opted_out: bool,
-                          was_opted_out: bool | None = None) -> list[str]:
+def set_role_list_opt_out(
+    *, email: str, distribution_list: DistributionList, opted_out: bool, was_opted_out: bool | None = None
+) -> list[str]:
     """Opt an MP contact out of (or back into) a list they belong to by role."""
     email = email.strip().lower()
     if was_opted_out is None:
-        was_opted_out = ContactListOptOut.objects.filter(distribution_list=distribution_list, email__iexact=email).exists()
+        was_opted_out = ContactListOptOut.objects.filter(
+            distribution_list=distribution_list, email__iexact=email
+        ).exists()
     if opted_out and not was_opted_out:
         ContactListOptOut.objects.get_or_create(distribution_list=distribution_list, email=email)
         return [f"left {distribution_list.name}"]

@@ -103,6 +103,9 @@ class ContactListOptOut(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["distribution_list", "email"], name="one_opt_out_per_list")]
 
+    def __str__(self):
+        return f"{self.email} left {self.distribution_list_id}"
+
 
 class Suppression(models.Model):
     """An address that receives no notice email at all (hard bounce, complaint, unsubscribe from all)."""
@@ -167,7 +170,11 @@ class Notice(TimeStampedModel):
     number = models.PositiveSmallIntegerField(null=True, blank=True)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="followers",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="followers",
         help_text="The notice this one updates or cancels.",
     )
     status = models.CharField(max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
@@ -185,7 +192,9 @@ class Notice(TimeStampedModel):
     lists = models.ManyToManyField(DistributionList, blank=True, related_name="notices")
 
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    approver = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     scheduled_for = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
@@ -201,7 +210,9 @@ class Notice(TimeStampedModel):
         # Granted to groups in accounts.roles; checked through notices.policies.
         permissions = [("publish_notice", "Can draft, approve, schedule, publish, update and cancel market notices")]
         constraints = [
-            models.UniqueConstraint(fields=["thread", "number"], condition=Q(thread__isnull=False), name="one_number_per_thread")
+            models.UniqueConstraint(
+                fields=["thread", "number"], condition=Q(thread__isnull=False), name="one_number_per_thread"
+            )
         ]
 
     def __str__(self):
@@ -230,7 +241,9 @@ class NoticeDelivery(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
     email = models.EmailField()
     distribution_list = models.ForeignKey(DistributionList, null=True, on_delete=models.SET_NULL, related_name="+")
-    token = models.CharField(max_length=40, unique=True, default=_token, help_text="Opaque per-recipient unsubscribe token.")
+    token = models.CharField(
+        max_length=40, unique=True, default=_token, help_text="Opaque per-recipient unsubscribe token."
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     claimed_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -264,7 +277,9 @@ class Acknowledgement(models.Model):
     """An MP's acknowledgement of a notice with ACTION REQUIRED: who and when."""
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="acknowledgements")
-    participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="notice_acknowledgements")
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="notice_acknowledgements"
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     acknowledged_at = models.DateTimeField(default=timezone.now)
 

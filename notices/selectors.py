@@ -255,7 +255,9 @@ def role_lists_for_email(email: str) -> list[RoleListMembership]:
     )
     if not memberships:
         return []
-    opted_out = set(ContactListOptOut.objects.filter(email__iexact=email).values_list("distribution_list_id", flat=True))
+    opted_out = set(
+        ContactListOptOut.objects.filter(email__iexact=email).values_list("distribution_list_id", flat=True)
+    )
     result = []
     for dl in DistributionList.objects.exclude(contact_roles=[]).order_by("name"):
         reasons = [
@@ -301,7 +303,9 @@ def user_role_lists(user: User) -> list[RoleListMembership]:
     return role_lists_for_email(user.email)
 
 
-def book_acknowledgement_gaps(user: User, *, limit: int = 5, days: int = 90) -> list[tuple[Notice, list[MarketParticipant]]]:
+def book_acknowledgement_gaps(
+    user: User, *, limit: int = 5, days: int = 90
+) -> list[tuple[Notice, list[MarketParticipant]]]:
     """Recent ACTION REQUIRED notices and the active MPs of ``user``'s book that have not acknowledged them.
 
     Five queries whatever the size of the book or the number of notices.
@@ -331,7 +335,9 @@ def book_acknowledgement_gaps(user: User, *, limit: int = 5, days: int = 90) -> 
         .order_by("-published_at")[:limit]
     )
     acknowledged = set(
-        Acknowledgement.objects.filter(notice__in=notices, participant__in=book).values_list("notice_id", "participant_id")
+        Acknowledgement.objects.filter(notice__in=notices, participant__in=book).values_list(
+            "notice_id", "participant_id"
+        )
     )
     gaps = []
     for notice in notices:

@@ -18,18 +18,18 @@ from django.utils import timezone
 from accounts.models import MarketParticipant, MarketRole, Membership, User
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
-from ercot_services.core.workflow import move_status
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.uploads import CheckedUpload
+from ercot_services.core.workflow import move_status
 
 from . import policies
 from .models import (
     NOTICE_TRANSITIONS,
-    NoticeAttachment,
     Acknowledgement,
     ContactListOptOut,
     DistributionList,
     Notice,
+    NoticeAttachment,
     NoticeDelivery,
     NoticeStatus,
     NoticeThread,
@@ -40,8 +40,14 @@ from .models import (
 from .selectors import lists_left_by_unsubscribe, role_lists_for_email
 
 EDITABLE_FIELDS = {
-    "notice_type", "scope", "short_description", "days_affected", "long_description",
-    "action_required", "additional_information", "contact",
+    "notice_type",
+    "scope",
+    "short_description",
+    "days_affected",
+    "long_description",
+    "action_required",
+    "additional_information",
+    "contact",
 }
 CONFIRMATION_MAX_AGE = 48 * 3600
 CONFIRMATION_RESEND_INTERVAL = datetime.timedelta(hours=1)
@@ -86,10 +92,17 @@ def notice_create(
 ) -> Notice:
     policies.check_publish(actor, "Only Notice Publishers draft market notices.")
     notice = Notice(
-        notice_type=notice_type, scope=scope, short_description=short_description.strip(),
-        long_description=long_description.strip(), days_affected=days_affected.strip(),
-        action_required=action_required.strip(), additional_information=additional_information.strip(),
-        contact=contact.strip() or default_contact(), author=actor, previous=previous, kind=kind,
+        notice_type=notice_type,
+        scope=scope,
+        short_description=short_description.strip(),
+        long_description=long_description.strip(),
+        days_affected=days_affected.strip(),
+        action_required=action_required.strip(),
+        additional_information=additional_information.strip(),
+        contact=contact.strip() or default_contact(),
+        author=actor,
+        previous=previous,
+        kind=kind,
     )
     notice.full_clean(exclude=["thread", "number"])
     notice.save()
@@ -101,8 +114,12 @@ def notice_create(
 
 @transaction.atomic
 def notice_update(
-    *, actor: User, notice: Notice, audience_codes: Iterable[str] | None = None,
-    lists: Iterable[DistributionList] | None = None, **fields,
+    *,
+    actor: User,
+    notice: Notice,
+    audience_codes: Iterable[str] | None = None,
+    lists: Iterable[DistributionList] | None = None,
+    **fields,
 ) -> Notice:
     policies.check_publish(actor, "Only Notice Publishers edit market notices.")
     if notice.status not in (NoticeStatus.DRAFT,):
@@ -131,12 +148,17 @@ def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> Noti
     if notice.status != NoticeStatus.DRAFT:
         raise DomainError("Attachments can only be added to a draft.")
     attachment = NoticeAttachment(
-        notice=notice, original_name=upload.safe_name, content_type=upload.content_type, size=upload.size,
+        notice=notice,
+        original_name=upload.safe_name,
+        content_type=upload.content_type,
+        size=upload.size,
         uploaded_by=actor,
     )
     attachment.file.save(upload.safe_name, upload.file, save=False)
     attachment.save()
-    audit_record(actor=actor, verb="notice.attachment_added", target=notice, changes={"attachment": (None, upload.safe_name)})
+    audit_record(
+        actor=actor, verb="notice.attachment_added", target=notice, changes={"attachment": (None, upload.safe_name)}
+    )
     return attachment
 
 
@@ -167,7 +189,9 @@ def notice_return_to_draft(*, actor: User, notice: Notice, reason: str) -> Notic
     old = _move(notice, NoticeStatus.DRAFT)
     notice.approver, notice.approved_at, notice.scheduled_for = None, None, None
     notice.save()
-    audit_record(actor=actor, verb="notice.returned", target=notice, changes={"status": (old, notice.status)}, reason=reason)
+    audit_record(
+        actor=actor, verb="notice.returned", target=notice, changes={"status": (old, notice.status)}, reason=reason
+    )
     return notice
 
 
@@ -194,7 +218,12 @@ def notice_schedule(*, actor: User, notice: Notice, when: datetime.datetime) -> 
     old = _move(notice, NoticeStatus.SCHEDULED)
     notice.scheduled_for = when
     notice.save()
-    audit_record(actor=actor, verb="notice.scheduled", target=notice, changes={"status": (old, notice.status), "scheduled_for": (None, when)})
+    audit_record(
+        actor=actor,
+        verb="notice.scheduled",
+        target=notice,
+        changes={"status": (old, notice.status), "scheduled_for": (None, when)},
+    )
     return notice
 
 
@@ -244,7 +273,9 @@ def _assign_id(notice: Notice, day: datetime.date) -> None:
 def lists_for(notice: Notice) -> list[DistributionList]:
     """The lists chosen on the notice plus every list its type is routed to."""
     return list(
-        DistributionList.objects.filter(Q(notices=notice) | Q(notice_types=notice.notice_type_id)).distinct().order_by("name")
+        DistributionList.objects.filter(Q(notices=notice) | Q(notice_types=notice.notice_type_id))
+        .distinct()
+        .order_by("name")
     )
 
 
@@ -261,7 +292,9 @@ def recipients_for(notice: Notice) -> dict[str, DistributionList]:
     for dl in lists_for(notice):
         opted_out = set(ContactListOptOut.objects.filter(distribution_list=dl).values_list("email", flat=True))
         addresses = set(
-            Subscription.objects.filter(distribution_list=dl, status=Subscription.Status.CONFIRMED).values_list("email", flat=True)
+            Subscription.objects.filter(distribution_list=dl, status=Subscription.Status.CONFIRMED).values_list(
+                "email", flat=True
+            )
         )
         if dl.contact_roles:
             contacts = Membership.objects.active().filter(contact_role__in=dl.contact_roles, user__is_active=True)
@@ -275,7 +308,9 @@ def recipients_for(notice: Notice) -> dict[str, DistributionList]:
 
 
 def _write_deliveries(notice: Notice) -> int:
-    rows = [NoticeDelivery(notice=notice, email=email, distribution_list=dl) for email, dl in recipients_for(notice).items()]
+    rows = [
+        NoticeDelivery(notice=notice, email=email, distribution_list=dl) for email, dl in recipients_for(notice).items()
+    ]
     NoticeDelivery.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return len(rows)
 
@@ -289,7 +324,12 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
         return notice  # publishing again sends nothing new
     if actor is not None:  # None: the beat publishing a notice a publisher scheduled
         policies.check_publish(actor, "Only a Notice Publisher can publish.")
-    if notice.status == NoticeStatus.SCHEDULED and notice.scheduled_for and notice.scheduled_for > now and actor is None:
+    if (
+        notice.status == NoticeStatus.SCHEDULED
+        and notice.scheduled_for
+        and notice.scheduled_for > now
+        and actor is None
+    ):
         raise DomainError("It is not time to publish this scheduled notice yet.")
     old = _move(notice, NoticeStatus.PUBLISHED)
     day = timezone.localdate(now)
@@ -299,7 +339,9 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
     notice.save()
     count = _write_deliveries(notice)
     audit_record(
-        actor=actor, verb="notice.published", target=notice,
+        actor=actor,
+        verb="notice.published",
+        target=notice,
         changes={"status": (old, notice.status), "notice_id": (None, notice.notice_id), "recipients": (None, count)},
         at=now,
     )
@@ -334,20 +376,33 @@ def notice_follow_up(*, actor: User, previous: Notice, kind: str) -> Notice:
     short = previous.short_description
     if kind == Notice.Kind.CANCELLATION:
         short = f"CANCELLATION: {previous.short_description}"
-        long_description = f"**CANCELLATION: Please disregard Market Notice {previous.notice_id}.**\n\n{previous.long_description}"
+        long_description = (
+            f"**CANCELLATION: Please disregard Market Notice {previous.notice_id}.**\n\n{previous.long_description}"
+        )
     notice = notice_create(
-        actor=actor, notice_type=previous.notice_type, scope=previous.scope, short_description=short[:255],
-        long_description=long_description, days_affected=previous.days_affected,
+        actor=actor,
+        notice_type=previous.notice_type,
+        scope=previous.scope,
+        short_description=short[:255],
+        long_description=long_description,
+        days_affected=previous.days_affected,
         action_required="" if kind == Notice.Kind.CANCELLATION else previous.action_required,
-        additional_information=previous.additional_information, contact=previous.contact,
-        audience_codes=previous.audience.values_list("code", flat=True), lists=previous.lists.all(),
-        previous=previous, kind=kind,
+        additional_information=previous.additional_information,
+        contact=previous.contact,
+        audience_codes=previous.audience.values_list("code", flat=True),
+        lists=previous.lists.all(),
+        previous=previous,
+        kind=kind,
     )
     NoticeAttachment.objects.bulk_create(
         [
             NoticeAttachment(
-                notice=notice, file=a.file.name, original_name=a.original_name, content_type=a.content_type,
-                size=a.size, uploaded_by=actor,
+                notice=notice,
+                file=a.file.name,
+                original_name=a.original_name,
+                content_type=a.content_type,
+                size=a.size,
+                uploaded_by=actor,
             )
             for a in previous.attachments.all()
         ]
@@ -454,13 +509,20 @@ def unsubscribe_by_token(*, token: str) -> Unsubscribed:
         if dl.pk in by_role:
             ContactListOptOut.objects.get_or_create(distribution_list=dl, email=delivery.email)
     if lists:
-        audit_record(actor=None, verb="notice.unsubscribed", target=delivery, changes={"lists": (None, [dl.name for dl in lists])})
+        audit_record(
+            actor=None,
+            verb="notice.unsubscribed",
+            target=delivery,
+            changes={"lists": (None, [dl.name for dl in lists])},
+        )
     return Unsubscribed(delivery=delivery, lists=lists)
 
 
 @transaction.atomic
 def suppression_add(*, email: str, reason: str, detail: str = "") -> Suppression:
-    suppression, _ = Suppression.objects.update_or_create(email=email.strip().lower(), defaults={"reason": reason, "detail": detail})
+    suppression, _ = Suppression.objects.update_or_create(
+        email=email.strip().lower(), defaults={"reason": reason, "detail": detail}
+    )
     NoticeDelivery.objects.filter(email=suppression.email, status=NoticeDelivery.Status.PENDING).update(
         status=NoticeDelivery.Status.FAILED, last_error=f"Suppressed: {suppression.get_reason_display()}"
     )
@@ -480,6 +542,11 @@ def notice_acknowledge(*, actor: User, notice: Notice, participant: MarketPartic
         notice=notice, participant=participant, defaults={"user": actor}
     )
     if created:
-        audit_record(actor=actor, verb="notice.acknowledged", target=notice, participant=participant,
-                     changes={"acknowledged_by": (None, str(actor))})
+        audit_record(
+            actor=actor,
+            verb="notice.acknowledged",
+            target=notice,
+            participant=participant,
+            changes={"acknowledged_by": (None, str(actor))},
+        )
     return acknowledgement

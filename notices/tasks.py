@@ -33,11 +33,15 @@ def _claim(notice_pk: int, limit: int) -> list[int]:
         ids = list(
             NoticeDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(notice_id=notice_pk)
-            .filter(Q(status=NoticeDelivery.Status.PENDING) | Q(status=NoticeDelivery.Status.CLAIMED, claimed_at__lt=stale))
+            .filter(
+                Q(status=NoticeDelivery.Status.PENDING) | Q(status=NoticeDelivery.Status.CLAIMED, claimed_at__lt=stale)
+            )
             .order_by("pk")
             .values_list("pk", flat=True)[:limit]
         )
-        NoticeDelivery.objects.filter(pk__in=ids).update(status=NoticeDelivery.Status.CLAIMED, claimed_at=timezone.now())
+        NoticeDelivery.objects.filter(pk__in=ids).update(
+            status=NoticeDelivery.Status.CLAIMED, claimed_at=timezone.now()
+        )
     return ids
 
 
@@ -73,9 +77,7 @@ def send_notice_chunk(self, *, notice_id: int) -> dict:
     # The suppression list is honoured at send time too: an address suppressed after publication (while its row
     # was already claimed, or by code that wrote the Suppression directly) is not sent.
     claimed = NoticeDelivery.objects.filter(pk__in=ids)
-    suppressed = dict(
-        Suppression.objects.filter(email__in=claimed.values("email")).values_list("email", "reason")
-    )
+    suppressed = dict(Suppression.objects.filter(email__in=claimed.values("email")).values_list("email", "reason"))
     if suppressed:
         claimed.filter(email__in=list(suppressed)).update(
             status=NoticeDelivery.Status.FAILED, claimed_at=None, last_error="Suppressed before sending"

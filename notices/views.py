@@ -16,8 +16,8 @@ from ercot_services.core.ratelimit import client_ip, rate_limited
 
 from . import selectors
 from .forms import ArchiveFilterForm, PreferencesForm, SubscribeForm
-from .rendering import render_markdown
 from .models import NoticeDelivery, Suppression
+from .rendering import render_markdown
 from .services import (
     CONFIRMATION_RESEND_INTERVAL,
     subscription_confirm,
@@ -44,7 +44,8 @@ class UnsubscribeView(View):
         if delivery is None:
             return render(request, self.template_name, {"error": "This unsubscribe link is not valid."}, status=404)
         return render(
-            request, self.template_name,
+            request,
+            self.template_name,
             {"done": False, "email": delivery.email, "lists": selectors.lists_left_by_unsubscribe(delivery)},
         )
 
@@ -58,9 +59,14 @@ class UnsubscribeView(View):
             return HttpResponse(f"Unsubscribed from {names}." if names else "Unsubscribed.", content_type="text/plain")
         email = result.delivery.email
         return render(
-            request, self.template_name,
-            {"done": True, "email": email, "lists": result.lists,
-             "preferences_url": selectors.preferences_url(email, absolute=False)},
+            request,
+            self.template_name,
+            {
+                "done": True,
+                "email": email,
+                "lists": result.lists,
+                "preferences_url": selectors.preferences_url(email, absolute=False),
+            },
         )
 
 
@@ -73,7 +79,10 @@ class ConfirmSubscriptionView(View):
         return render(
             request,
             "notices/confirm.html",
-            {"subscription": subscription, "preferences_url": selectors.preferences_url(subscription.email, absolute=False)},
+            {
+                "subscription": subscription,
+                "preferences_url": selectors.preferences_url(subscription.email, absolute=False),
+            },
         )
 
 
@@ -91,7 +100,8 @@ class NoticeDetailView(View):
                 "long_description_html": render_markdown(notice.long_description),
                 "action_required_html": render_markdown(notice.action_required) if notice.action_required else "",
                 "additional_information_html": render_markdown(notice.additional_information)
-                if notice.additional_information else "",
+                if notice.additional_information
+                else "",
                 "thread": thread,
             },
         )
@@ -110,8 +120,16 @@ class ArchiveView(View):
         page = Paginator(selectors.archive_notices(filters), PAGE_SIZE).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
-        filtered = any([filters.notice_type, filters.scope, filters.date_from, filters.date_to,
-                        filters.distribution_list, filters.q])
+        filtered = any(
+            [
+                filters.notice_type,
+                filters.scope,
+                filters.date_from,
+                filters.date_to,
+                filters.distribution_list,
+                filters.q,
+            ]
+        )
         return render(
             request,
             "notices/archive.html",
@@ -137,8 +155,13 @@ class ListsView(View):
         return render(
             request,
             "notices/lists.html",
-            {"lists": selectors.public_lists(), "form": form, "requested": requested, "rate_limited": limited,
-             "resend_minutes": int(CONFIRMATION_RESEND_INTERVAL.total_seconds() // 60)},
+            {
+                "lists": selectors.public_lists(),
+                "form": form,
+                "requested": requested,
+                "rate_limited": limited,
+                "resend_minutes": int(CONFIRMATION_RESEND_INTERVAL.total_seconds() // 60),
+            },
             status=status,
         )
 
@@ -154,7 +177,9 @@ class ListsView(View):
             return self._render(request, form, status=400)
         email, distribution_list = form.cleaned_data["email"].strip().lower(), form.cleaned_data["distribution_list"]
         if rate_limited(
-            f"subscribe:ip:{client_ip(request)}", limit=SUBSCRIBE_LIMIT_PER_CLIENT, window_seconds=SUBSCRIBE_WINDOW_SECONDS
+            f"subscribe:ip:{client_ip(request)}",
+            limit=SUBSCRIBE_LIMIT_PER_CLIENT,
+            window_seconds=SUBSCRIBE_WINDOW_SECONDS,
         ) or rate_limited(
             f"subscribe:email:{email}", limit=SUBSCRIBE_LIMIT_PER_ADDRESS, window_seconds=SUBSCRIBE_WINDOW_SECONDS
         ):
@@ -180,9 +205,13 @@ class PreferencesView(View):
         return render(
             request,
             "notices/preferences.html",
-            {"email": email, "form": form, "changes": changes,
-             "suppression": Suppression.objects.filter(email__iexact=email).first(),
-             "pending": [s for s in form.initial_subscriptions if s.confirmed_at is None and s.status == "pending"]},
+            {
+                "email": email,
+                "form": form,
+                "changes": changes,
+                "suppression": Suppression.objects.filter(email__iexact=email).first(),
+                "pending": [s for s in form.initial_subscriptions if s.confirmed_at is None and s.status == "pending"],
+            },
             status=status,
         )
 
@@ -212,7 +241,6 @@ class PreferencesView(View):
         return self._render(request, email, self._form(email), changes=changes or ["nothing changed"])
 
 
-
 class AttachmentDownloadView(View):
     """A file of a published notice: public, like the notice itself."""
 
@@ -226,7 +254,9 @@ class AttachmentDownloadView(View):
         attachment = get_object_or_404(
             NoticeAttachment, pk=pk, notice__notice_id=notice_id, notice__status=NoticeStatus.PUBLISHED
         )
-        return private_file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        )
 
 
 @method_decorator(csrf_exempt, name="dispatch")

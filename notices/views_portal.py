@@ -61,7 +61,9 @@ class AcknowledgeView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
         participant = self.participant
         if request.POST.get("participant"):
             try:
-                participant = get_object_or_404(participants_for_user(request.user), pk=int(request.POST["participant"]))
+                participant = get_object_or_404(
+                    participants_for_user(request.user), pk=int(request.POST["participant"])
+                )
             except ValueError as error:
                 raise Http404 from error
         notice = get_object_or_404(selectors.inbox_notices(participant), notice_id=notice_id)
@@ -71,7 +73,8 @@ class AcknowledgeView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
             messages.error(request, str(error))
         else:
             messages.success(
-                request, f"{participant.short_name} acknowledged {notice.notice_id} ({ack.user} on {timezone.localtime(ack.acknowledged_at):%b %d, %Y %H:%M})."
+                request,
+                f"{participant.short_name} acknowledged {notice.notice_id} ({ack.user} on {timezone.localtime(ack.acknowledged_at):%b %d, %Y %H:%M}).",
             )
         target = request.POST.get("next", "")
         if not target.startswith("/portal/notices/"):

@@ -20,8 +20,8 @@ from django.views import View
 
 from accounts.models import AccountManagerAssignment, MarketParticipant, ParticipantStatus
 from ercot_services.core.csv import csv_response
-from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.downloads import private_file_response
+from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from . import services
@@ -32,7 +32,11 @@ from .rendering import render_markdown
 PAGE_SIZE = 25
 REPORT_PAGE_SIZE = 50
 STATUS_ORDER = [
-    NoticeStatus.DRAFT, NoticeStatus.IN_REVIEW, NoticeStatus.APPROVED, NoticeStatus.SCHEDULED, NoticeStatus.PUBLISHED,
+    NoticeStatus.DRAFT,
+    NoticeStatus.IN_REVIEW,
+    NoticeStatus.APPROVED,
+    NoticeStatus.SCHEDULED,
+    NoticeStatus.PUBLISHED,
 ]
 VERB_LABELS = {
     "notice.drafted": "Drafted",
@@ -91,9 +95,7 @@ class NoticeListView(StaffRequiredMixin, View):
     def get(self, request):
         status = request.GET.get("status", "")
         type_slug = request.GET.get("type", "")
-        notices = Notice.objects.select_related("notice_type", "author", "approver").order_by(
-            "-updated_at", "-pk"
-        )
+        notices = Notice.objects.select_related("notice_type", "author", "approver").order_by("-updated_at", "-pk")
         if status in dict(NoticeStatus.choices):
             notices = notices.filter(status=status)
         else:
@@ -166,8 +168,11 @@ class NoticeEditView(PublisherRequiredMixin, View):
             kwargs = form.service_kwargs()
             try:
                 services.notice_update(
-                    actor=request.user, notice=notice, audience_codes=kwargs.pop("audience_codes"),
-                    lists=kwargs.pop("lists"), **kwargs,
+                    actor=request.user,
+                    notice=notice,
+                    audience_codes=kwargs.pop("audience_codes"),
+                    lists=kwargs.pop("lists"),
+                    **kwargs,
                 )
             except DomainError as error:
                 form.add_error(None, str(error))
@@ -190,9 +195,7 @@ class NoticePreviewView(PublisherRequiredMixin, View):
 
 def notice_page(request, notice: Notice, *, status: int = 200, error_section: str = "", **forms):
     is_pub = services.is_publisher(request.user)
-    timeline = list(
-        AuditEvent.objects.for_object(notice).select_related("actor").order_by("-created_at", "-id")[:100]
-    )
+    timeline = list(AuditEvent.objects.for_object(notice).select_related("actor").order_by("-created_at", "-id")[:100])
     status_labels = dict(NoticeStatus.choices)
     for event in timeline:
         event.label = VERB_LABELS.get(event.verb, event.verb)
@@ -218,9 +221,7 @@ def notice_page(request, notice: Notice, *, status: int = 200, error_section: st
         }
     followers = list(notice.followers.select_related("notice_type").order_by("created_at")) if notice.pk else []
     thread = (
-        list(notice.thread.notices.filter(status=NoticeStatus.PUBLISHED).order_by("number"))
-        if notice.thread_id
-        else []
+        list(notice.thread.notices.filter(status=NoticeStatus.PUBLISHED).order_by("number")) if notice.thread_id else []
     )
     available = {key for key, spec in ACTIONS.items() if notice.status in spec["statuses"]}
     cannot_approve = ""
@@ -303,7 +304,9 @@ class NoticeActionView(PublisherRequiredMixin, View):
             if section in ("return", "schedule"):
                 forms[f"{section}_form"].add_error(None, str(error))
                 return notice_page(request, _notice_or_404(pk), status=400, error_section=section, **forms)
-            return notice_page(request, _notice_or_404(pk), status=400, error_section="actions", action_error=str(error))
+            return notice_page(
+                request, _notice_or_404(pk), status=400, error_section="actions", action_error=str(error)
+            )
         messages.success(request, text)
         return redirect(target)
 
@@ -331,7 +334,15 @@ def _csv_rows(notice: Notice):
         .values_list("email", "distribution_list__name", "status", "attempts", "sent_at", "last_error")
     )
     for email, list_name, status, attempts, sent_at, error in rows.iterator(chunk_size=2000):
-        yield [notice.notice_id, email, list_name or "", status, attempts, sent_at.isoformat() if sent_at else "", error]
+        yield [
+            notice.notice_id,
+            email,
+            list_name or "",
+            status,
+            attempts,
+            sent_at.isoformat() if sent_at else "",
+            error,
+        ]
 
 
 class NoticeReportView(StaffRequiredMixin, View):
@@ -388,7 +399,9 @@ class NoticeAcknowledgementsView(StaffRequiredMixin, View):
         targeted = list(targeted.order_by("short_name"))
         acks = {
             a.participant_id: a
-            for a in Acknowledgement.objects.filter(notice=notice, participant__in=[mp.pk for mp in targeted]).select_related("user")
+            for a in Acknowledgement.objects.filter(
+                notice=notice, participant__in=[mp.pk for mp in targeted]
+            ).select_related("user")
         }
         acknowledged = [(mp, acks[mp.pk]) for mp in targeted if mp.pk in acks]
         missing = [mp for mp in targeted if mp.pk not in acks]
@@ -445,4 +458,6 @@ class StaffAttachmentDownloadView(StaffRequiredMixin, View):
 
     def get(self, request, pk, attachment_pk):
         attachment = get_object_or_404(NoticeAttachment, pk=attachment_pk, notice_id=pk)
-        return private_file_response(attachment.file, filename=attachment.original_name, content_type=attachment.content_type)
+        return private_file_response(
+            attachment.file, filename=attachment.original_name, content_type=attachment.content_type
+        )

@@ -39,7 +39,15 @@ from .models import (
 
 @admin.register(Flight)
 class FlightAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
-    list_display = ("__str__", "start_date", "end_date", "application_deadline", "registration_deadline", "status", "workspace_link")
+    list_display = (
+        "__str__",
+        "start_date",
+        "end_date",
+        "application_deadline",
+        "registration_deadline",
+        "status",
+        "workspace_link",
+    )
     list_filter = ("status",)
     date_hierarchy = "start_date"
     ordering = ("-start_date",)
@@ -72,7 +80,12 @@ class FlightResultInline(ReadOnlyInlineMixin, admin.StackedInline):
     verbose_name_plural = "testing result"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by").prefetch_related("trading_partners", "business_functions")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("recorded_by")
+            .prefetch_related("trading_partners", "business_functions")
+        )
 
     @admin.display(description="Trading partners")
     def partners(self, obj):
@@ -87,11 +100,30 @@ class FlightResultInline(ReadOnlyInlineMixin, admin.StackedInline):
 class EnrollmentAdmin(AuditTimelineMixin, admin.ModelAdmin):
     """Read-mostly: enrollment, results, hand-over and letters go through the workspace and the services."""
 
-    list_display = ("participant", "flight", "participant_kind", "change_kind", "status", "letter_number", "workspace_link")
+    list_display = (
+        "participant",
+        "flight",
+        "participant_kind",
+        "change_kind",
+        "status",
+        "letter_number",
+        "workspace_link",
+    )
     list_filter = ("status", "participant_kind", "change_kind", "flight")
     search_fields = ("participant__short_name", "participant__legal_name", "letter__number")
     list_select_related = ("participant", "flight", "letter")
-    fields = ("flight", "participant", "participant_kind", "change_kind", "status", "application", "late_override_reason", "enrolled_by", "created_at", "updated_at")
+    fields = (
+        "flight",
+        "participant",
+        "participant_kind",
+        "change_kind",
+        "status",
+        "application",
+        "late_override_reason",
+        "enrolled_by",
+        "created_at",
+        "updated_at",
+    )
     readonly_fields = fields
     inlines = [FlightResultInline]
 
@@ -122,7 +154,9 @@ class LetterDeliveryInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.action(description="Resend failed deliveries", permissions=["resend"])
 def resend_failed_deliveries(modeladmin, request, queryset):
-    failed = LetterDelivery.objects.filter(letter__in=queryset, status=LetterDelivery.Status.FAILED).select_related("letter")
+    failed = LetterDelivery.objects.filter(letter__in=queryset, status=LetterDelivery.Status.FAILED).select_related(
+        "letter"
+    )
     count = 0
     for delivery in failed:
         try:
@@ -132,7 +166,9 @@ def resend_failed_deliveries(modeladmin, request, queryset):
         else:
             count += 1
     if count:
-        modeladmin.message_user(request, f"{count} failed deliver{'y' if count == 1 else 'ies'} queued to be sent again.", messages.SUCCESS)
+        modeladmin.message_user(
+            request, f"{count} failed deliver{'y' if count == 1 else 'ies'} queued to be sent again.", messages.SUCCESS
+        )
     else:
         modeladmin.message_user(request, "None of the chosen letters has a failed delivery.", messages.INFO)
 
@@ -141,7 +177,12 @@ def resend_failed_deliveries(modeladmin, request, queryset):
 class QualificationLetterAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
     list_display = ("number", "participant_name", "flight", "issued_on", "effective_date", "delivery_summary")
     list_filter = ("issued_on", "deliveries__status")
-    search_fields = ("number", "enrollment__participant__short_name", "enrollment__participant__legal_name", "deliveries__email")
+    search_fields = (
+        "number",
+        "enrollment__participant__short_name",
+        "enrollment__participant__legal_name",
+        "deliveries__email",
+    )
     list_select_related = ("enrollment__participant", "enrollment__flight")
     fields = ("number", "enrollment_link", "issued_on", "effective_date", "download", "generated_by", "created_at")
     readonly_fields = fields
@@ -197,7 +238,15 @@ class CertificateRequestAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.Mode
     list_filter = ("status",)
     search_fields = ("participant__short_name", "participant__legal_name")
     list_select_related = ("participant", "security_administrator")
-    fields = ("participant", "enrollment", "security_administrator", "status", "requested_at", "issued_at", "installed_at")
+    fields = (
+        "participant",
+        "enrollment",
+        "security_administrator",
+        "status",
+        "requested_at",
+        "issued_at",
+        "installed_at",
+    )
     readonly_fields = fields
 
 
@@ -208,8 +257,16 @@ class ConnectivitySpecAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmi
     search_fields = ("participant__short_name", "endpoint_url", "contact_email")
     list_select_related = ("participant",)
     fields = (
-        "participant", "status", "endpoint_url", "protocol", "certificate_fingerprint", "contact_name", "contact_email",
-        "contact_phone", "requested_reason", "updated_by",
+        "participant",
+        "status",
+        "endpoint_url",
+        "protocol",
+        "certificate_fingerprint",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "requested_reason",
+        "updated_by",
     )
     readonly_fields = ("participant", "updated_by")
     audit_verb_prefix = "connectivity_spec"

@@ -40,7 +40,9 @@ class ParticipantMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class FlightForm(forms.Form):
-    start_date = forms.DateField(widget=DATE_WIDGET, help_text="The flight is named MMYY after it (Flight 0226 starts in February 2026).")
+    start_date = forms.DateField(
+        widget=DATE_WIDGET, help_text="The flight is named MMYY after it (Flight 0226 starts in February 2026)."
+    )
     end_date = forms.DateField(widget=DATE_WIDGET)
     application_deadline = forms.DateField(widget=DATE_WIDGET, help_text="Last day to enroll; on or before the start.")
     registration_deadline = forms.DateField(
@@ -83,7 +85,10 @@ class EnrollmentForm(forms.Form):
         "The MP follows from it; leave the kind and change empty to enroll every change it needs tested.",
     )
     participant = ParticipantChoiceField(
-        label="Market Participant", queryset=MarketParticipant.objects.none(), required=False, empty_label="Choose an MP"
+        label="Market Participant",
+        queryset=MarketParticipant.objects.none(),
+        required=False,
+        empty_label="Choose an MP",
     )
     participant_kind = forms.ChoiceField(
         label="New or current MP", choices=[("", "—")] + ParticipantKind.choices, required=False
@@ -240,7 +245,9 @@ class ConnectivityTicketOnBehalfForm(ConnectivityTicketForm):
     """Staff log the production connectivity testing ticket for the MP's AR or BAR who asked by email or phone."""
 
     requester = forms.ModelChoiceField(
-        queryset=User.objects.none(), label="On behalf of", empty_label="Choose the AR or BAR who asked…",
+        queryset=User.objects.none(),
+        label="On behalf of",
+        empty_label="Choose the AR or BAR who asked…",
         help_text="Seed 004: the MP's Authorized Representative or Backup AR asks for the test.",
     )
     channel = forms.ChoiceField(choices=[(Channel.EMAIL, "Email"), (Channel.PHONE, "Phone")], label="Received by")
@@ -249,9 +256,13 @@ class ConnectivityTicketOnBehalfForm(ConnectivityTicketForm):
 
     def __init__(self, *args, test, **kwargs):
         super().__init__(*args, test=test, **kwargs)
-        self.fields["requester"].queryset = User.objects.filter(
-            memberships__in=Membership.objects.active().authorizing().filter(participant_id=test.participant_id)
-        ).distinct().order_by("full_name")
+        self.fields["requester"].queryset = (
+            User.objects.filter(
+                memberships__in=Membership.objects.active().authorizing().filter(participant_id=test.participant_id)
+            )
+            .distinct()
+            .order_by("full_name")
+        )
         self.fields["requester"].label_from_instance = lambda user: f"{user.full_name} <{user.email}>"
         self.order_fields(self.field_order)
 

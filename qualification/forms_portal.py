@@ -37,7 +37,11 @@ class ConnectivitySpecForm(forms.Form):
     endpoint_url = forms.CharField(
         label="Production endpoint URL",
         max_length=255,
-        validators=[URLValidator(schemes=["https"], message="Enter a full https:// URL, for example https://edi.example.com/naesb.")],
+        validators=[
+            URLValidator(
+                schemes=["https"], message="Enter a full https:// URL, for example https://edi.example.com/naesb."
+            )
+        ],
         help_text="Where ERCOT sends your production NAESB EDM transactions. It must use https://.",
         widget=forms.URLInput(attrs={"placeholder": "https://edi.example.com/naesb", "autocomplete": "url"}),
     )
@@ -88,7 +92,9 @@ class ConnectivityTicketForm(forms.Form):
 
     subject = forms.CharField(label="Subject", max_length=200)
     description = forms.CharField(
-        label="Ticket", max_length=5000, widget=forms.Textarea(attrs={"rows": 12}),
+        label="Ticket",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 12}),
         help_text="Pre-filled from your updated specifications; add anything the Service Desk should know.",
     )
 

@@ -97,7 +97,9 @@ class EnrollmentStatus(models.TextChoices):
 
 ENROLLMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     EnrollmentStatus.ENROLLED: frozenset({EnrollmentStatus.TESTING, EnrollmentStatus.WITHDRAWN}),
-    EnrollmentStatus.TESTING: frozenset({EnrollmentStatus.HANDED_OVER, EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN}),
+    EnrollmentStatus.TESTING: frozenset(
+        {EnrollmentStatus.HANDED_OVER, EnrollmentStatus.FAILED, EnrollmentStatus.WITHDRAWN}
+    ),
     EnrollmentStatus.FAILED: frozenset({EnrollmentStatus.TESTING, EnrollmentStatus.WITHDRAWN}),
     EnrollmentStatus.HANDED_OVER: frozenset({EnrollmentStatus.LETTER_SENT, EnrollmentStatus.RECORDED}),
     EnrollmentStatus.LETTER_SENT: frozenset(),
@@ -162,6 +164,9 @@ def letter_path(instance, filename):
 class LetterSequence(models.Model):
     year = models.PositiveSmallIntegerField(unique=True)
     last_value = models.PositiveIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
 
 
 class QualificationLetter(TimeStampedModel):
@@ -235,7 +240,9 @@ CERTIFICATE_TRANSITIONS = {
 class CertificateRequest(TimeStampedModel):
     """A production digital certificate for the MP's User Security Administrator."""
 
-    participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="certificate_requests")
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="certificate_requests"
+    )
     enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     security_administrator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -256,7 +263,9 @@ class ConnectivitySpec(TimeStampedModel):
         REQUESTED = "requested", "Update requested"
         SUBMITTED = "submitted", "Submitted"
 
-    participant = models.OneToOneField("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="connectivity_spec")
+    participant = models.OneToOneField(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="connectivity_spec"
+    )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     endpoint_url = models.CharField("endpoint URL", max_length=255, blank=True)
     protocol = models.CharField(max_length=40, default="NAESB EDM")
@@ -265,7 +274,9 @@ class ConnectivitySpec(TimeStampedModel):
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
     requested_reason = models.CharField(max_length=255, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return f"Connectivity of {self.participant}"
@@ -284,8 +295,12 @@ class ConnectivityTest(TimeStampedModel):
         PASSED = "passed", "Passed"
         FAILED = "failed", "Failed"
 
-    participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="connectivity_tests")
-    enrollment = models.ForeignKey(Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_tests")
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="connectivity_tests"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_tests"
+    )
     service_request = models.OneToOneField(
         "accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_test"
     )

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
+from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import ListFlowable, ListItem, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from xml.sax.saxutils import escape
 
 NAVY = colors.HexColor("#0b2545")
 
@@ -45,9 +45,15 @@ def render_letter(
 ) -> bytes:
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=LETTER, topMargin=1.3 * inch, bottomMargin=0.9 * inch,
-        leftMargin=0.9 * inch, rightMargin=0.9 * inch,
-        title=f"Qualification letter {number}", author="ERCOT Client Services", subject=legal_name,
+        buffer,
+        pagesize=LETTER,
+        topMargin=1.3 * inch,
+        bottomMargin=0.9 * inch,
+        leftMargin=0.9 * inch,
+        rightMargin=0.9 * inch,
+        title=f"Qualification letter {number}",
+        author="ERCOT Client Services",
+        subject=legal_name,
     )
     doc.letter_number = number
     styles = getSampleStyleSheet()
@@ -56,14 +62,23 @@ def render_letter(
     e = escape
 
     meta = Table(
-        [["Letter number", number], ["Date", f"{issued_on:%B %d, %Y}"], ["Effective date", f"{effective_date:%B %d, %Y}"]],
+        [
+            ["Letter number", number],
+            ["Date", f"{issued_on:%B %d, %Y}"],
+            ["Effective date", f"{effective_date:%B %d, %Y}"],
+        ],
         colWidths=[1.6 * inch, 4.5 * inch],
     )
-    meta.setStyle(TableStyle([("FONT", (0, 0), (0, -1), "Helvetica-Bold", 10), ("FONT", (1, 0), (1, -1), "Helvetica", 10)]))
+    meta.setStyle(
+        TableStyle([("FONT", (0, 0), (0, -1), "Helvetica-Bold", 10), ("FONT", (1, 0), (1, -1), "Helvetica", 10)])
+    )
 
     def bullets(items):
-        return ListFlowable([ListItem(Paragraph(e(item), body), leftIndent=12) for item in items] or
-                            [ListItem(Paragraph("—", body))], bulletType="bullet", start="•")
+        return ListFlowable(
+            [ListItem(Paragraph(e(item), body), leftIndent=12) for item in items] or [ListItem(Paragraph("—", body))],
+            bulletType="bullet",
+            start="•",
+        )
 
     story = [
         Paragraph("Retail Market Qualification", heading),

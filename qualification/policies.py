@@ -69,9 +69,7 @@ def check_create_flight(actor) -> None:
 
 
 def check_enroll(actor) -> None:
-    require_permission(
-        actor, ENROLL, "Enrolling MPs in flights is for the Flight Administrator and Retail Operations."
-    )
+    require_permission(actor, ENROLL, "Enrolling MPs in flights is for the Flight Administrator and Retail Operations.")
 
 
 def check_run_testing(actor, message: str = FLIGHT_ADMIN_ONLY) -> None:
@@ -92,6 +90,7 @@ def check_advance_certificate(actor) -> None:
 
 def check_record_connectivity(actor) -> None:
     require_permission(
-        actor, RECORD_CONNECTIVITY,
+        actor,
+        RECORD_CONNECTIVITY,
         "Only Retail Operations, the Client Services Lead, the Service Desk or MASS record production connectivity tests.",
     )

@@ -133,7 +133,9 @@ def flight_board(flight: Flight) -> list[BoardColumn]:
 
 def enrollment_get_for_staff(pk: int) -> Enrollment:
     return get_object_or_404(
-        with_criteria_facts(Enrollment.objects.all()).select_related("enrolled_by", "application", "result__recorded_by"),
+        with_criteria_facts(Enrollment.objects.all()).select_related(
+            "enrolled_by", "application", "result__recorded_by"
+        ),
         pk=pk,
     )
 
@@ -147,7 +149,9 @@ def enrollment_deliveries(enrollment: Enrollment) -> list[LetterDelivery]:
 
 def enrollment_certificates(enrollment: Enrollment) -> list[CertificateRequest]:
     return list(
-        CertificateRequest.objects.filter(Q(enrollment=enrollment) | Q(enrollment__isnull=True, participant=enrollment.participant_id))
+        CertificateRequest.objects.filter(
+            Q(enrollment=enrollment) | Q(enrollment__isnull=True, participant=enrollment.participant_id)
+        )
         .select_related("security_administrator")
         .order_by("-requested_at")
     )
@@ -187,9 +191,9 @@ def retail_operations_queue() -> dict[str, list[QueueRow]]:
 
     A fixed number of queries however many are listed: ``letter_blockers`` reads the prefetched facts.
     """
-    enrollments = with_criteria_facts(
-        Enrollment.objects.filter(status=EnrollmentStatus.HANDED_OVER)
-    ).order_by("result__handed_over_at", "pk")
+    enrollments = with_criteria_facts(Enrollment.objects.filter(status=EnrollmentStatus.HANDED_OVER)).order_by(
+        "result__handed_over_at", "pk"
+    )
     queue = {"ready": [], "blocked": [], "no_letter": []}
     for enrollment in enrollments:
         if not enrollment.produces_letter:
@@ -259,9 +263,12 @@ def participant_letter_get(participant: MarketParticipant, pk: int) -> Qualifica
 
 def participant_criteria(participant: MarketParticipant) -> list[services.Criterion] | None:
     """The criteria gate for a load-serving MP with an enrollment as a new MP; None when it does not apply."""
-    applies = participant.serves_load() and Enrollment.objects.filter(
-        participant=participant, participant_kind=ParticipantKind.NEW
-    ).exclude(status=EnrollmentStatus.WITHDRAWN).exists()
+    applies = (
+        participant.serves_load()
+        and Enrollment.objects.filter(participant=participant, participant_kind=ParticipantKind.NEW)
+        .exclude(status=EnrollmentStatus.WITHDRAWN)
+        .exists()
+    )
     return services.criteria_evaluate(participant) if applies else None
 
 

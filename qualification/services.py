@@ -30,9 +30,9 @@ from accounts.roles import StaffGroup
 from accounts.services import case_submit, participant_set_status
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
-from ercot_services.core.workflow import move_status
-from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
+from ercot_services.core.sequences import next_in_sequence
+from ercot_services.core.workflow import move_status
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
 
 from . import policies
@@ -62,8 +62,13 @@ from .pdf import render_letter
 
 @transaction.atomic
 def flight_create(
-    *, actor: User, start_date: datetime.date, end_date: datetime.date, application_deadline: datetime.date,
-    registration_deadline: datetime.date, notes: str = "",
+    *,
+    actor: User,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    application_deadline: datetime.date,
+    registration_deadline: datetime.date,
+    notes: str = "",
 ) -> Flight:
     policies.check_create_flight(actor)
     if not (application_deadline <= start_date and registration_deadline <= start_date and start_date <= end_date):
@@ -72,8 +77,11 @@ def flight_create(
     if Flight.objects.filter(name=name).exists():
         raise DomainError(f"Flight {name} already exists: one flight starts per month.")
     flight = Flight.objects.create(
-        start_date=start_date, end_date=end_date, application_deadline=application_deadline,
-        registration_deadline=registration_deadline, notes=notes,
+        start_date=start_date,
+        end_date=end_date,
+        application_deadline=application_deadline,
+        registration_deadline=registration_deadline,
+        notes=notes,
     )
     audit_record(actor=actor, verb="flight.created", target=flight, changes={"start_date": (None, start_date)})
     return flight
@@ -114,12 +122,18 @@ def enrollment_create(
     if Enrollment.objects.filter(flight=flight, participant=participant, change_kind=change_kind).exists():
         raise DomainError(f"{participant} is already enrolled in {flight} for {ChangeKind(change_kind).label.lower()}.")
     enrollment = Enrollment.objects.create(
-        flight=flight, participant=participant, participant_kind=participant_kind, change_kind=change_kind,
-        application=application, late_override_reason=override_reason.strip() if late_reasons else "",
+        flight=flight,
+        participant=participant,
+        participant_kind=participant_kind,
+        change_kind=change_kind,
+        application=application,
+        late_override_reason=override_reason.strip() if late_reasons else "",
         enrolled_by=actor,
     )
     audit_record(
-        actor=actor, verb="enrollment.created", target=enrollment,
+        actor=actor,
+        verb="enrollment.created",
+        target=enrollment,
         changes={"flight": (None, str(flight)), "change": (None, change_kind)},
         reason=override_reason if late_reasons else "",
     )
@@ -136,7 +150,9 @@ CHANGE_FROM_REGISTRATION = {
 
 
 @transaction.atomic
-def enrollment_from_application(*, actor: User, application: Application, flight: Flight, override_reason: str = "") -> list[Enrollment]:
+def enrollment_from_application(
+    *, actor: User, application: Application, flight: Flight, override_reason: str = ""
+) -> list[Enrollment]:
     """Enroll from an approved initial registration (a new MP) or a revision that requires testing."""
     if application.status != ApplicationStatus.APPROVED:
         raise DomainError(f"{application.reference} is not approved yet.")
@@ -152,8 +168,13 @@ def enrollment_from_application(*, actor: User, application: Application, flight
             raise DomainError(f"{application.reference} changes nothing that needs market testing.")
     return [
         enrollment_create(
-            actor=actor, flight=flight, participant=application.participant, participant_kind=pk, change_kind=ck,
-            application=application, override_reason=override_reason,
+            actor=actor,
+            flight=flight,
+            participant=application.participant,
+            participant_kind=pk,
+            change_kind=ck,
+            application=application,
+            override_reason=override_reason,
         )
         for pk, ck in kinds
     ]
@@ -165,7 +186,9 @@ def enrollment_start_testing(*, actor: User, enrollment: Enrollment) -> Enrollme
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     old = _move(enrollment, EnrollmentStatus.TESTING)
     enrollment.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, verb="enrollment.testing_started", target=enrollment, changes={"status": (old, enrollment.status)})
+    audit_record(
+        actor=actor, verb="enrollment.testing_started", target=enrollment, changes={"status": (old, enrollment.status)}
+    )
     return enrollment
 
 
@@ -175,7 +198,13 @@ def enrollment_withdraw(*, actor: User, enrollment: Enrollment, reason: str) -> 
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     old = _move(enrollment, EnrollmentStatus.WITHDRAWN)
     enrollment.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, verb="enrollment.withdrawn", target=enrollment, changes={"status": (old, enrollment.status)}, reason=reason)
+    audit_record(
+        actor=actor,
+        verb="enrollment.withdrawn",
+        target=enrollment,
+        changes={"status": (old, enrollment.status)},
+        reason=reason,
+    )
     return enrollment
 
 
@@ -218,7 +247,9 @@ def result_record(
     enrollment.status = EnrollmentStatus.TESTING if completed else EnrollmentStatus.FAILED
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="enrollment.result_recorded", target=enrollment,
+        actor=actor,
+        verb="enrollment.result_recorded",
+        target=enrollment,
         changes={
             "status": (old, enrollment.status),
             "completed": (None, completed),
@@ -233,7 +264,9 @@ def result_record(
 def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     """Hand a completed result to Retail Operations (status change plus an email to the group)."""
     policies.check_run_testing(actor, "Only a Flight Administrator hands testing results to Retail Operations.")
-    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
+    )
     result = getattr(enrollment, "result", None)
     if result is None or not result.completed:
         raise DomainError("Record a completed testing result before handing over to Retail Operations.")
@@ -241,7 +274,9 @@ def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     enrollment.save(update_fields=["status", "updated_at"])
     result.handed_over_at = timezone.now()
     result.save(update_fields=["handed_over_at"])
-    audit_record(actor=actor, verb="enrollment.handed_over", target=enrollment, changes={"status": (old, enrollment.status)})
+    audit_record(
+        actor=actor, verb="enrollment.handed_over", target=enrollment, changes={"status": (old, enrollment.status)}
+    )
     retail_ops = list(
         User.objects.filter(groups__name=StaffGroup.RETAIL_OPERATIONS, is_active=True).values_list("email", flat=True)
     )
@@ -285,9 +320,7 @@ def criteria_facts(participant: MarketParticipant) -> tuple:
     return (
         SfaRecord.objects.filter(participant=participant).first(),
         PuctCertification.objects.filter(participant=participant).first(),
-        QseAcknowledgement.objects.filter(participant=participant)
-        .select_related("qse__load_qualification")
-        .first(),
+        QseAcknowledgement.objects.filter(participant=participant).select_related("qse__load_qualification").first(),
     )
 
 
@@ -303,28 +336,72 @@ def criteria_evaluate(
     sfa, puct, ack = facts if facts is not None else criteria_facts(participant)
 
     if sfa is None or not sfa.signed_on:
-        sfa_c = Criterion("sfa", "Signed SFA processed by Legal", False, "No signed Standard Form Agreement is on file.", "Registration: SFA")
+        sfa_c = Criterion(
+            "sfa",
+            "Signed SFA processed by Legal",
+            False,
+            "No signed Standard Form Agreement is on file.",
+            "Registration: SFA",
+        )
     elif not sfa.processed_by_legal:
-        sfa_c = Criterion("sfa", "Signed SFA processed by Legal", False, f"Signed {sfa.signed_on:%b %d, %Y} but not yet processed by Legal.", "Registration: SFA")
+        sfa_c = Criterion(
+            "sfa",
+            "Signed SFA processed by Legal",
+            False,
+            f"Signed {sfa.signed_on:%b %d, %Y} but not yet processed by Legal.",
+            "Registration: SFA",
+        )
     else:
-        sfa_c = Criterion("sfa", "Signed SFA processed by Legal", True, f"Signed {sfa.signed_on:%b %d, %Y}; processed by Legal {timezone.localtime(sfa.processed_at):%b %d, %Y}.", "Registration: SFA")
+        sfa_c = Criterion(
+            "sfa",
+            "Signed SFA processed by Legal",
+            True,
+            f"Signed {sfa.signed_on:%b %d, %Y}; processed by Legal {timezone.localtime(sfa.processed_at):%b %d, %Y}.",
+            "Registration: SFA",
+        )
 
     if puct is None or puct.received_at is None:
-        puct_c = Criterion("puct", "PUCT certification received and valid", False, "No PUCT certification has been received.", "Registration: PUCT certification")
+        puct_c = Criterion(
+            "puct",
+            "PUCT certification received and valid",
+            False,
+            "No PUCT certification has been received.",
+            "Registration: PUCT certification",
+        )
     elif not puct.is_valid_on(today):
-        puct_c = Criterion("puct", "PUCT certification received and valid", False, f"Certificate {puct.certificate_number} is not valid today (issued {puct.issued_on:%b %d, %Y}, expires {puct.expires_on:%b %d, %Y})." if puct.expires_on else f"Certificate {puct.certificate_number} is not valid yet.", "Registration: PUCT certification")
+        puct_c = Criterion(
+            "puct",
+            "PUCT certification received and valid",
+            False,
+            f"Certificate {puct.certificate_number} is not valid today (issued {puct.issued_on:%b %d, %Y}, expires {puct.expires_on:%b %d, %Y})."
+            if puct.expires_on
+            else f"Certificate {puct.certificate_number} is not valid yet.",
+            "Registration: PUCT certification",
+        )
     else:
-        puct_c = Criterion("puct", "PUCT certification received and valid", True, f"Certificate {puct.certificate_number}, issued {puct.issued_on:%b %d, %Y}.", "Registration: PUCT certification")
+        puct_c = Criterion(
+            "puct",
+            "PUCT certification received and valid",
+            True,
+            f"Certificate {puct.certificate_number}, issued {puct.issued_on:%b %d, %Y}.",
+            "Registration: PUCT certification",
+        )
 
     label = "QSE Acknowledgement processed, with a QSE qualified to serve load"
     if ack is None:
-        ack_c = Criterion("qse_ack", label, False, "No QSE Acknowledgement (Form H) is on file.", "Registration: Form H")
+        ack_c = Criterion(
+            "qse_ack", label, False, "No QSE Acknowledgement (Form H) is on file.", "Registration: Form H"
+        )
     elif not ack.processed_by_legal:
-        ack_c = Criterion("qse_ack", label, False, f"Names {ack.qse} but is not yet processed by Legal.", "Registration: Form H")
+        ack_c = Criterion(
+            "qse_ack", label, False, f"Names {ack.qse} but is not yet processed by Legal.", "Registration: Form H"
+        )
     elif not ack.qse_qualified_to_serve_load:
         ack_c = Criterion("qse_ack", label, False, f"{ack.qse} is not qualified to serve load.", "Registration: Form H")
     else:
-        ack_c = Criterion("qse_ack", label, True, f"Processed; QSE {ack.qse} is qualified to serve load.", "Registration: Form H")
+        ack_c = Criterion(
+            "qse_ack", label, True, f"Processed; QSE {ack.qse} is qualified to serve load.", "Registration: Form H"
+        )
     return [sfa_c, puct_c, ack_c]
 
 
@@ -344,7 +421,9 @@ def letter_blockers(enrollment: Enrollment, *, facts: tuple | None = None) -> li
     elif enrollment.status != EnrollmentStatus.HANDED_OVER:
         reasons.append("The Flight Administrator has not handed the result to Retail Operations yet.")
     if criteria_applies(enrollment):
-        reasons += [f"{c.label}: {c.detail}" for c in criteria_evaluate(enrollment.participant, facts=facts) if not c.met]
+        reasons += [
+            f"{c.label}: {c.detail}" for c in criteria_evaluate(enrollment.participant, facts=facts) if not c.met
+        ]
     return reasons
 
 
@@ -355,7 +434,10 @@ def _authorized_reps(participant: MarketParticipant) -> list[Membership]:
     """The primary and secondary Authorized Representatives: the AR and the Backup AR."""
     return list(
         Membership.objects.active()
-        .filter(participant=participant, contact_role__in=[ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE])
+        .filter(
+            participant=participant,
+            contact_role__in=[ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE],
+        )
         .select_related("user", "participant")
         .order_by("contact_role", "rank")
     )
@@ -365,16 +447,24 @@ def letter_recipients(enrollment: Enrollment) -> list[dict]:
     """Seed 004: the MP's primary and secondary AR; for a REP, copies to each TDSP partner's AR and BAR."""
     participant = enrollment.participant
     rows = [
-        {"email": m.user.email, "name": m.user.full_name, "kind": LetterDelivery.Kind.TO,
-         "capacity": f"{m.get_contact_role_display()} of {participant.short_name}"}
+        {
+            "email": m.user.email,
+            "name": m.user.full_name,
+            "kind": LetterDelivery.Kind.TO,
+            "capacity": f"{m.get_contact_role_display()} of {participant.short_name}",
+        }
         for m in _authorized_reps(participant)
     ]
     if participant.has_role("REP"):
         partners = [p for p in enrollment.result.trading_partners.prefetch_related("roles") if p.has_role("TDSP")]
         for tdsp in sorted(partners, key=lambda p: p.short_name):
             rows += [
-                {"email": m.user.email, "name": m.user.full_name, "kind": LetterDelivery.Kind.COPY,
-                 "capacity": f"{m.get_contact_role_display()} of trading partner {tdsp.short_name}"}
+                {
+                    "email": m.user.email,
+                    "name": m.user.full_name,
+                    "kind": LetterDelivery.Kind.COPY,
+                    "capacity": f"{m.get_contact_role_display()} of trading partner {tdsp.short_name}",
+                }
                 for m in _authorized_reps(tdsp)
             ]
     seen, unique = set(), []
@@ -391,11 +481,17 @@ def _next_letter_number(year: int) -> str:
 
 @transaction.atomic
 def letter_issue(
-    *, actor: User, enrollment: Enrollment, effective_date: datetime.date | None = None, today: datetime.date | None = None
+    *,
+    actor: User,
+    enrollment: Enrollment,
+    effective_date: datetime.date | None = None,
+    today: datetime.date | None = None,
 ) -> QualificationLetter:
     """Generate the PDF letter, write one delivery per recipient, and send them after commit."""
     policies.check_issue_letter(actor)
-    enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
+    enrollment = (
+        Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
+    )
     blockers = letter_blockers(enrollment)
     if blockers:
         raise DomainError("No letter can be generated: " + " ".join(blockers))
@@ -419,15 +515,23 @@ def letter_issue(
         signer_name=actor.full_name,
         signer_title=actor.job_title or "Retail Market Operations",
     )
-    letter = QualificationLetter(enrollment=enrollment, number=number, issued_on=today, effective_date=effective_date, generated_by=actor)
+    letter = QualificationLetter(
+        enrollment=enrollment, number=number, issued_on=today, effective_date=effective_date, generated_by=actor
+    )
     letter.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
     letter.save()
     LetterDelivery.objects.bulk_create([LetterDelivery(letter=letter, **row) for row in recipients])
     old = _move(enrollment, EnrollmentStatus.LETTER_SENT)
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="letter.issued", target=enrollment,
-        changes={"letter": (None, number), "status": (old, enrollment.status), "recipients": (None, [r["email"] for r in recipients])},
+        actor=actor,
+        verb="letter.issued",
+        target=enrollment,
+        changes={
+            "letter": (None, number),
+            "status": (old, enrollment.status),
+            "recipients": (None, [r["email"] for r in recipients]),
+        },
     )
     from .tasks import send_letter_deliveries
 
@@ -450,8 +554,11 @@ def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> 
     old = _move(enrollment, EnrollmentStatus.RECORDED)
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="enrollment.recorded_without_letter", target=enrollment,
-        changes={"status": (old, enrollment.status)}, reason=NO_LETTER_REASONS[enrollment.change_kind],
+        actor=actor,
+        verb="enrollment.recorded_without_letter",
+        target=enrollment,
+        changes={"status": (old, enrollment.status)},
+        reason=NO_LETTER_REASONS[enrollment.change_kind],
     )
     if enrollment.change_kind == ChangeKind.SERVICE_PROVIDER:
         _request_connectivity(actor=actor, enrollment=enrollment, reason="Service provider change")
@@ -467,7 +574,9 @@ def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
     delivery.last_error = ""
     delivery.save(update_fields=["status", "last_error"])
     audit_record(
-        actor=actor, verb="letter.resend_requested", target=delivery.letter.enrollment,
+        actor=actor,
+        verb="letter.resend_requested",
+        target=delivery.letter.enrollment,
         changes={"recipient": (None, delivery.email)},
     )
     from .tasks import send_letter_deliveries
@@ -494,8 +603,12 @@ def _request_connectivity(*, actor: User, enrollment: Enrollment, reason: str) -
     spec.save(update_fields=["status", "requested_reason", "updated_at"])
     test = ConnectivityTest.objects.create(participant=participant, enrollment=enrollment, reason=reason)
     audit_record(
-        actor=actor, verb="connectivity.requested", target=test, participant=participant,
-        changes={"specifications": (None, spec.get_status_display())}, reason=reason,
+        actor=actor,
+        verb="connectivity.requested",
+        target=test,
+        participant=participant,
+        changes={"specifications": (None, spec.get_status_display())},
+        reason=reason,
     )
     return test
 
@@ -512,8 +625,13 @@ def production_onboarding_start(*, actor: User, enrollment: Enrollment) -> None:
     certificate = CertificateRequest.objects.create(
         participant=participant, enrollment=enrollment, security_administrator=usa.user if usa else None
     )
-    audit_record(actor=actor, verb="certificate.requested", target=certificate, participant=participant,
-                 changes={"security_administrator": (None, str(usa.user) if usa else "none on file")})
+    audit_record(
+        actor=actor,
+        verb="certificate.requested",
+        target=certificate,
+        participant=participant,
+        changes={"security_administrator": (None, str(usa.user) if usa else "none on file")},
+    )
     _request_connectivity(actor=actor, enrollment=enrollment, reason="New Market Participant qualified")
 
 
@@ -522,7 +640,9 @@ def certificate_advance(*, actor: User, request: CertificateRequest, to_status: 
     policies.check_advance_certificate(actor)
     request = CertificateRequest.objects.select_for_update().get(pk=request.pk)
     if to_status not in CERTIFICATE_TRANSITIONS[request.status]:
-        raise DomainError(f"The certificate is {request.get_status_display().lower()}: it cannot become {CertificateStatus(to_status).label.lower()}.")
+        raise DomainError(
+            f"The certificate is {request.get_status_display().lower()}: it cannot become {CertificateStatus(to_status).label.lower()}."
+        )
     old = request.status
     request.status = to_status
     if to_status == CertificateStatus.ISSUED:
@@ -530,7 +650,13 @@ def certificate_advance(*, actor: User, request: CertificateRequest, to_status: 
     if to_status == CertificateStatus.INSTALLED:
         request.installed_at = timezone.now()
     request.save()
-    audit_record(actor=actor, verb="certificate.status_changed", target=request, participant=request.participant, changes={"status": (old, to_status)})
+    audit_record(
+        actor=actor,
+        verb="certificate.status_changed",
+        target=request,
+        participant=request.participant,
+        changes={"status": (old, to_status)},
+    )
     return request
 
 
@@ -642,7 +768,10 @@ def connectivity_ticket_submit(
     test.service_request = case
     test.save(update_fields=["service_request", "updated_at"])
     audit_record(
-        actor=actor, verb="connectivity.ticket_submitted", target=test, participant=participant,
+        actor=actor,
+        verb="connectivity.ticket_submitted",
+        target=test,
+        participant=participant,
         changes={"service_request": (None, case.reference)},
         reason=f"Logged by {actor.full_name} on behalf of {requester.full_name}" if on_behalf else "",
     )
@@ -651,7 +780,12 @@ def connectivity_ticket_submit(
 
 @transaction.atomic
 def connectivity_test_record(
-    *, actor: User, test: ConnectivityTest, passed: bool, notes: str = "", scheduled_for: datetime.datetime | None = None
+    *,
+    actor: User,
+    test: ConnectivityTest,
+    passed: bool,
+    notes: str = "",
+    scheduled_for: datetime.datetime | None = None,
 ) -> ConnectivityTest:
     """Record the test; when it passes a qualifying MP becomes active."""
     policies.check_record_connectivity(actor)
@@ -665,7 +799,19 @@ def connectivity_test_record(
     if scheduled_for:
         test.scheduled_for = scheduled_for
     test.save()
-    audit_record(actor=actor, verb="connectivity.tested", target=test, participant=test.participant, changes={"status": (old, test.status)}, reason=notes)
+    audit_record(
+        actor=actor,
+        verb="connectivity.tested",
+        target=test,
+        participant=test.participant,
+        changes={"status": (old, test.status)},
+        reason=notes,
+    )
     if passed and test.participant.status == ParticipantStatus.QUALIFYING:
-        participant_set_status(actor=actor, participant=test.participant, status=ParticipantStatus.ACTIVE, reason="Production connectivity testing passed")
+        participant_set_status(
+            actor=actor,
+            participant=test.participant,
+            status=ParticipantStatus.ACTIVE,
+            reason="Production connectivity testing passed",
+        )
     return test

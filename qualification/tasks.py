@@ -27,7 +27,9 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
     """
     from .models import LetterDelivery, QualificationLetter
 
-    letter = QualificationLetter.objects.select_related("enrollment__participant", "enrollment__flight").get(pk=letter_id)
+    letter = QualificationLetter.objects.select_related("enrollment__participant", "enrollment__flight").get(
+        pk=letter_id
+    )
     pdf = letter.pdf.read()
     letter.pdf.close()
     sent, retry, failed = 0, False, []
@@ -36,9 +38,11 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
         while True:
             with transaction.atomic():
                 # A recipient that failed in this run waits for the retry; it does not hold back the others.
-                pending = LetterDelivery.objects.select_for_update(skip_locked=True).filter(
-                    letter=letter, status=LetterDelivery.Status.PENDING
-                ).exclude(pk__in=failed)
+                pending = (
+                    LetterDelivery.objects.select_for_update(skip_locked=True)
+                    .filter(letter=letter, status=LetterDelivery.Status.PENDING)
+                    .exclude(pk__in=failed)
+                )
                 if delivery_ids:
                     pending = pending.filter(pk__in=delivery_ids)
                 delivery = pending.order_by("pk").first()
@@ -50,7 +54,11 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
                     subject=f"ERCOT qualification letter {letter.number}: {letter.enrollment.participant.legal_name}",
                     body=render_to_string(
                         "emails/qualification/letter.txt",
-                        {"letter": letter, "delivery": delivery, "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE},
+                        {
+                            "letter": letter,
+                            "delivery": delivery,
+                            "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
+                        },
                     ),
                     to=[delivery.email],
                     connection=connection,

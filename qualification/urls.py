@@ -21,14 +21,28 @@ workspace_patterns = [
     path("qualification/flights/<str:name>/", staff.FlightBoardView.as_view(), name="flight-detail"),
     path("qualification/enrollments/new/", staff.EnrollmentCreateView.as_view(), name="enrollment-new"),
     path("qualification/enrollments/<int:pk>/", staff.EnrollmentDetailView.as_view(), name="enrollment-detail"),
-    path("qualification/enrollments/<int:pk>/<str:action>/", staff.EnrollmentActionView.as_view(), name="enrollment-action"),
+    path(
+        "qualification/enrollments/<int:pk>/<str:action>/",
+        staff.EnrollmentActionView.as_view(),
+        name="enrollment-action",
+    ),
     path("qualification/retail-operations/", staff.RetailOperationsQueueView.as_view(), name="retail-ops-queue"),
     path("qualification/letters/", staff.LetterReportView.as_view(), name="letters"),
     path("qualification/letters/<int:pk>/download/", staff.LetterDownloadView.as_view(), name="letter-download"),
     path("qualification/deliveries/<int:pk>/resend/", staff.DeliveryResendView.as_view(), name="delivery-resend"),
-    path("qualification/certificates/<int:pk>/advance/", staff.CertificateAdvanceView.as_view(), name="certificate-advance"),
-    path("qualification/connectivity/<int:pk>/record/", staff.ConnectivityRecordView.as_view(), name="connectivity-record"),
     path(
-        "qualification/connectivity/<int:pk>/ticket/", staff.ConnectivityTicketView.as_view(), name="connectivity-ticket"
+        "qualification/certificates/<int:pk>/advance/",
+        staff.CertificateAdvanceView.as_view(),
+        name="certificate-advance",
+    ),
+    path(
+        "qualification/connectivity/<int:pk>/record/",
+        staff.ConnectivityRecordView.as_view(),
+        name="connectivity-record",
+    ),
+    path(
+        "qualification/connectivity/<int:pk>/ticket/",
+        staff.ConnectivityTicketView.as_view(),
+        name="connectivity-ticket",
     ),
 ]

@@ -101,7 +101,16 @@ class ContactChangeInline(ReadOnlyInlineMixin, admin.TabularInline):
 class ApplicationAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
     """Read-mostly: only the reviewer can be changed here; decisions go through the review page."""
 
-    list_display = ("reference", "participant", "kind", "status", "submitted_at", "due_on", "reviewer", "requires_testing")
+    list_display = (
+        "reference",
+        "participant",
+        "kind",
+        "status",
+        "submitted_at",
+        "due_on",
+        "reviewer",
+        "requires_testing",
+    )
     list_filter = ("status", "kind", "requires_testing", ("due_on", admin.DateFieldListFilter))
     search_fields = ("reference", "participant__short_name", "participant__legal_name")
     list_select_related = ("participant", "reviewer")

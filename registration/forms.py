@@ -156,7 +156,9 @@ class RevisionApplicationForm(forms.Form):
     def clean(self):
         data = super().clean()
         chosen = set(data.get("change_types") or [])
-        if ChangeType.NAME in chosen and not (data.get("new_legal_name", "").strip() or data.get("new_dba", "").strip()):
+        if ChangeType.NAME in chosen and not (
+            data.get("new_legal_name", "").strip() or data.get("new_dba", "").strip()
+        ):
             self.add_error("new_legal_name", "Enter the new legal name, the new DBA name, or both.")
         if ChangeType.ADD_ROLE in chosen and not data.get("roles"):
             self.add_error("roles", "Choose the market role(s) to add.")
@@ -171,7 +173,9 @@ class RevisionApplicationForm(forms.Form):
         adding, removing = set(data.get("roles") or []), set(data.get("roles_to_remove") or [])
         both = adding & removing
         if both:
-            self.add_error("roles_to_remove", f"{', '.join(sorted(r.code for r in both))}: cannot be both added and removed.")
+            self.add_error(
+                "roles_to_remove", f"{', '.join(sorted(r.code for r in both))}: cannot be both added and removed."
+            )
         if self.participant is not None and ChangeType.ADD_ROLE in chosen and adding:
             held = set(self.participant.roles.values_list("code", flat=True))
             already = sorted(r.code for r in adding if r.code in held)
@@ -225,7 +229,10 @@ class ContactChangeForm(forms.ModelForm):
         model = ContactChange
         fields = ["action", "contact_role", "rank", "full_name", "email", "phone"]
         labels = {"action": "Add or remove", "contact_role": "Role", "full_name": "Full name", "rank": "Rank"}
-        widgets = {"phone": forms.TextInput(attrs={"autocomplete": "tel"}), "email": forms.EmailInput(attrs={"autocomplete": "off"})}
+        widgets = {
+            "phone": forms.TextInput(attrs={"autocomplete": "tel"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

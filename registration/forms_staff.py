@@ -106,7 +106,10 @@ class QseAcknowledgementForm(forms.Form):
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["qse"].queryset = (
-            MarketParticipant.objects.filter(roles__code="QSE").exclude(pk=participant.pk).distinct().order_by("short_name")
+            MarketParticipant.objects.filter(roles__code="QSE")
+            .exclude(pk=participant.pk)
+            .distinct()
+            .order_by("short_name")
         )
         self.fields["qse"].label_from_instance = lambda mp: f"{mp.short_name} — {mp.legal_name}"
 
@@ -174,9 +177,7 @@ def suggest_short_name(company: str) -> str:
     base = words[0] if len(words[0]) >= 5 or len(words) == 1 else (words[0] + words[1])
     base = base[:16]
     candidate, n = base, 1
-    taken = set(
-        MarketParticipant.objects.filter(short_name__istartswith=base).values_list("short_name", flat=True)
-    )
+    taken = set(MarketParticipant.objects.filter(short_name__istartswith=base).values_list("short_name", flat=True))
     taken = {t.upper() for t in taken}
     while candidate in taken:
         n += 1

@@ -201,6 +201,9 @@ class ApplicationSequence(models.Model):
     year = models.PositiveSmallIntegerField(unique=True)
     last_value = models.PositiveIntegerField(default=0)
 
+    def __str__(self):
+        return f"{self.year}: {self.last_value}"
+
 
 class ContactChange(models.Model):
     """A requested AR/BAR or contact change; applied to memberships on approval."""
@@ -238,9 +241,7 @@ class ApplicationRequirement(models.Model):
 
     class Meta:
         ordering = ["requirement__sort_order", "requirement__name"]
-        constraints = [
-            models.UniqueConstraint(fields=["application", "requirement"], name="one_line_per_requirement")
-        ]
+        constraints = [models.UniqueConstraint(fields=["application", "requirement"], name="one_line_per_requirement")]
 
     def __str__(self):
         return f"{self.application.reference}: {self.requirement} ({self.get_status_display()})"
@@ -313,7 +314,11 @@ class PuctCertification(TimeStampedModel):
         return f"PUCT {self.certificate_number} ({self.participant})"
 
     def is_valid_on(self, day) -> bool:
-        return self.received_at is not None and self.issued_on <= day and (self.expires_on is None or day <= self.expires_on)
+        return (
+            self.received_at is not None
+            and self.issued_on <= day
+            and (self.expires_on is None or day <= self.expires_on)
+        )
 
 
 class QseAcknowledgement(TimeStampedModel):

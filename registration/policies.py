@@ -28,7 +28,8 @@ def can_invite_potential_participant(user, case=None) -> bool:
 
 def check_decide_application(actor) -> None:
     require_permission(
-        actor, DECIDE_APPLICATION,
+        actor,
+        DECIDE_APPLICATION,
         "Only Retail Operations and the Client Services Lead review and decide registration applications.",
     )
 
@@ -39,6 +40,7 @@ def check_record_facts(actor) -> None:
 
 def check_invite_potential_participant(actor) -> None:
     require_permission(
-        actor, INVITE_POTENTIAL_PARTICIPANT,
+        actor,
+        INVITE_POTENTIAL_PARTICIPANT,
         "Only the Service Desk, Account Managers and the Client Services Lead invite a potential Market Participant.",
     )

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts.email_address import canonical_email
 from accounts.models import (
     AUTHORIZING_ROLES,
     Case,
@@ -32,7 +33,6 @@ from accounts.models import (
     ServiceTerritory,
     User,
 )
-from accounts.email_address import canonical_email
 from accounts.selectors import current_manager
 from accounts.services import (
     case_reply,
@@ -46,10 +46,10 @@ from accounts.services import (
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
-from ercot_services.core.workflow import move_status
-from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.outbox import email_queue
+from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.uploads import CheckedUpload
+from ercot_services.core.workflow import move_status
 
 from . import policies
 from .models import (
@@ -134,7 +134,11 @@ def authorized_representatives(participant: MarketParticipant) -> list[User]:
 
 
 def can_attest(user: User, participant: MarketParticipant) -> bool:
-    return Membership.objects.active().filter(user=user, participant=participant, contact_role__in=AUTHORIZING_ROLES).exists()
+    return (
+        Membership.objects.active()
+        .filter(user=user, participant=participant, contact_role__in=AUTHORIZING_ROLES)
+        .exists()
+    )
 
 
 def _notify(application: Application, event: str, extra: dict | None = None) -> None:
@@ -203,10 +207,18 @@ def application_start(
 ) -> Application:
     now = now or timezone.now()
     _check_may_draft(actor, participant)
-    if kind == ApplicationKind.INITIAL and participant.status not in (ParticipantStatus.PROSPECTIVE, ParticipantStatus.REGISTERING):
+    if kind == ApplicationKind.INITIAL and participant.status not in (
+        ParticipantStatus.PROSPECTIVE,
+        ParticipantStatus.REGISTERING,
+    ):
         raise DomainError(f"{participant} is already registered: file a Notice of Change of Information instead.")
-    if kind == ApplicationKind.REVISION and participant.status in (ParticipantStatus.PROSPECTIVE, ParticipantStatus.TERMINATED):
-        raise DomainError(f"{participant} is {participant.get_status_display().lower()}: start an initial registration.")
+    if kind == ApplicationKind.REVISION and participant.status in (
+        ParticipantStatus.PROSPECTIVE,
+        ParticipantStatus.TERMINATED,
+    ):
+        raise DomainError(
+            f"{participant} is {participant.get_status_display().lower()}: start an initial registration."
+        )
     application = Application(
         participant=participant,
         kind=kind,
@@ -215,7 +227,9 @@ def application_start(
         reference=_next_reference(timezone.localdate(now).year),
     )
     application.save()
-    application_update(actor=actor, application=application, role_codes=role_codes, change_types=change_types, _audit=False)
+    application_update(
+        actor=actor, application=application, role_codes=role_codes, change_types=change_types, _audit=False
+    )
     audit_record(actor=actor, verb="application.started", target=application, changes={"kind": (None, kind)}, at=now)
     return application
 
@@ -273,18 +287,35 @@ def application_update(
 
 @transaction.atomic
 def contact_change_add(
-    *, actor: User, application: Application, action: str, contact_role: str, full_name: str, email: str,
-    rank: str = ContactRank.PRIMARY, phone: str = "",
+    *,
+    actor: User,
+    application: Application,
+    action: str,
+    contact_role: str,
+    full_name: str,
+    email: str,
+    rank: str = ContactRank.PRIMARY,
+    phone: str = "",
 ) -> ContactChange:
     _check_may_draft(actor, application.participant)
     _check_editable(application)
     change = ContactChange(
-        application=application, action=action, contact_role=contact_role, rank=rank,
-        full_name=full_name.strip(), email=canonical_email(email), phone=phone.strip(),
+        application=application,
+        action=action,
+        contact_role=contact_role,
+        rank=rank,
+        full_name=full_name.strip(),
+        email=canonical_email(email),
+        phone=phone.strip(),
     )
     change.full_clean()
     change.save()
-    audit_record(actor=actor, verb="application.contact_change_added", target=application, changes={"contact": (None, str(change))})
+    audit_record(
+        actor=actor,
+        verb="application.contact_change_added",
+        target=application,
+        changes={"contact": (None, str(change))},
+    )
     return change
 
 
@@ -293,16 +324,21 @@ def document_upload(
     *, actor: User, line: ApplicationRequirement, upload: CheckedUpload, now: datetime.datetime | None = None
 ) -> Document:
     """Store a new version for a checklist line; earlier versions are kept."""
-    application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(
-        pk=line.application_id
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=line.application_id)
     )
     _check_may_draft(actor, application.participant)
     _check_editable(application)
     now = now or timezone.now()
     version = (line.documents.order_by("-version").values_list("version", flat=True).first() or 0) + 1
     document = Document(
-        line=line, version=version, original_name=upload.safe_name, content_type=upload.content_type,
-        size=upload.size, uploaded_by=actor, uploaded_at=now,
+        line=line,
+        version=version,
+        original_name=upload.safe_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+        uploaded_at=now,
     )
     document.file.save(upload.safe_name, upload.file, save=False)
     document.save()
@@ -310,8 +346,11 @@ def document_upload(
     line.review_reason = ""
     line.save(update_fields=["status", "review_reason"])
     audit_record(
-        actor=actor, verb="application.document_uploaded", target=application,
-        changes={"document": (None, f"{line.requirement.name}: {document.original_name} (v{version})")}, at=now,
+        actor=actor,
+        verb="application.document_uploaded",
+        target=application,
+        changes={"document": (None, f"{line.requirement.name}: {document.original_name} (v{version})")},
+        at=now,
     )
     return document
 
@@ -340,8 +379,11 @@ def document_review(*, actor: User, document: Document, accept: bool, reason: st
         line.review_reason = reason.strip()
         line.save(update_fields=["status", "review_reason"])
     audit_record(
-        actor=actor, verb="application.document_reviewed", target=application,
-        changes={document.original_name: (RequirementStatus.PROVIDED, status)}, reason=reason,
+        actor=actor,
+        verb="application.document_reviewed",
+        target=application,
+        changes={document.original_name: (RequirementStatus.PROVIDED, status)},
+        reason=reason,
     )
     return document
 
@@ -351,15 +393,22 @@ def document_review(*, actor: User, document: Document, accept: bool, reason: st
 
 def _move(application: Application, to_status: str) -> str:
     return move_status(
-        application, to_status, transitions=APPLICATION_TRANSITIONS, statuses=ApplicationStatus,
+        application,
+        to_status,
+        transitions=APPLICATION_TRANSITIONS,
+        statuses=ApplicationStatus,
         subject=application.reference,
     )
 
 
 @transaction.atomic
-def application_submit(*, actor: User, application: Application, attest: bool, now: datetime.datetime | None = None) -> Application:
+def application_submit(
+    *, actor: User, application: Application, attest: bool, now: datetime.datetime | None = None
+) -> Application:
     """The AR or Backup AR attests and submits (or resubmits after an information request)."""
-    application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
+    )
     now = now or timezone.now()
     if not can_attest(actor, application.participant):
         raise DomainError(
@@ -368,7 +417,11 @@ def application_submit(*, actor: User, application: Application, attest: bool, n
         )
     if not attest:
         raise DomainError("Confirm the attestation to submit.")
-    to_status = ApplicationStatus.RESUBMITTED if application.status == ApplicationStatus.INFO_REQUESTED else ApplicationStatus.SUBMITTED
+    to_status = (
+        ApplicationStatus.RESUBMITTED
+        if application.status == ApplicationStatus.INFO_REQUESTED
+        else ApplicationStatus.SUBMITTED
+    )
     old = _move(application, to_status)
     missing = missing_lines(application)
     if missing:
@@ -398,7 +451,12 @@ def application_submit(*, actor: User, application: Application, attest: bool, n
     )
     participant = application.participant
     if application.kind == ApplicationKind.INITIAL and participant.status == ParticipantStatus.PROSPECTIVE:
-        participant_set_status(actor=actor, participant=participant, status=ParticipantStatus.REGISTERING, reason=f"{application.reference} submitted")
+        participant_set_status(
+            actor=actor,
+            participant=participant,
+            status=ParticipantStatus.REGISTERING,
+            reason=f"{application.reference} submitted",
+        )
     _notify(application, "submitted", {"key_suffix": f":{audit.pk}"})
     return application
 
@@ -412,12 +470,19 @@ def application_start_review(*, actor: User, application: Application) -> Applic
     old = _move(application, ApplicationStatus.UNDER_REVIEW)
     application.reviewer = application.reviewer or actor
     application.save()
-    audit_record(actor=actor, verb="application.review_started", target=application, changes={"status": (old, application.status)})
+    audit_record(
+        actor=actor,
+        verb="application.review_started",
+        target=application,
+        changes={"status": (old, application.status)},
+    )
     return application
 
 
 @transaction.atomic
-def application_request_info(*, actor: User, application: Application, message: str, now: datetime.datetime | None = None) -> Application:
+def application_request_info(
+    *, actor: User, application: Application, message: str, now: datetime.datetime | None = None
+) -> Application:
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review applications.")
     policies.check_decide_application(actor)
@@ -430,8 +495,12 @@ def application_request_info(*, actor: User, application: Application, message: 
     application.info_request = message.strip()
     application.save()
     audit = audit_record(
-        actor=actor, verb="application.information_requested", target=application,
-        changes={"status": (old, application.status)}, reason=message, at=now,
+        actor=actor,
+        verb="application.information_requested",
+        target=application,
+        changes={"status": (old, application.status)},
+        reason=message,
+        at=now,
     )
     _notify(application, "info_requested", {"message": message.strip(), "key_suffix": f":{audit.pk}"})
     return application
@@ -448,7 +517,13 @@ def application_reject(*, actor: User, application: Application, reason: str) ->
     old = _move(application, ApplicationStatus.REJECTED)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
-    audit_record(actor=actor, verb="application.rejected", target=application, changes={"status": (old, application.status)}, reason=reason)
+    audit_record(
+        actor=actor,
+        verb="application.rejected",
+        target=application,
+        changes={"status": (old, application.status)},
+        reason=reason,
+    )
     _notify(application, "decision")
     return application
 
@@ -456,12 +531,21 @@ def application_reject(*, actor: User, application: Application, reason: str) ->
 @transaction.atomic
 def application_withdraw(*, actor: User, application: Application, reason: str = "") -> Application:
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if not actor.is_staff and not Membership.objects.active().filter(user=actor, participant=application.participant).exists():
+    if (
+        not actor.is_staff
+        and not Membership.objects.active().filter(user=actor, participant=application.participant).exists()
+    ):
         raise DomainError("Only the participant's users or staff can withdraw this application.")
     old = _move(application, ApplicationStatus.WITHDRAWN)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
-    audit_record(actor=actor, verb="application.withdrawn", target=application, changes={"status": (old, application.status)}, reason=reason)
+    audit_record(
+        actor=actor,
+        verb="application.withdrawn",
+        target=application,
+        changes={"status": (old, application.status)},
+        reason=reason,
+    )
     return application
 
 
@@ -471,7 +555,9 @@ def application_approve(*, actor: User, application: Application, reason: str = 
     if not actor.is_staff:
         raise DomainError("Only Client Services staff review applications.")
     policies.check_decide_application(actor)
-    application = Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
+    )
     old = _move(application, ApplicationStatus.APPROVED)
     not_accepted = [
         line.requirement.name
@@ -482,7 +568,13 @@ def application_approve(*, actor: User, application: Application, reason: str = 
         raise DomainError("Accept every document before approving. Not yet accepted: " + "; ".join(not_accepted) + ".")
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
-    audit_record(actor=actor, verb="application.approved", target=application, changes={"status": (old, application.status)}, reason=reason)
+    audit_record(
+        actor=actor,
+        verb="application.approved",
+        target=application,
+        changes={"status": (old, application.status)},
+        reason=reason,
+    )
     _apply(actor=actor, application=application)
     _notify(application, "decision")
     return application
@@ -506,13 +598,23 @@ def _apply(*, actor: User, application: Application) -> None:
         before = sorted(participant.service_territories.values_list("code", flat=True))
         participant.service_territories.add(*territories)
         after = sorted(participant.service_territories.values_list("code", flat=True))
-        audit_record(actor=actor, verb="participant.territories_added", target=participant, changes={"territories": (before, after)}, reason=why)
+        audit_record(
+            actor=actor,
+            verb="participant.territories_added",
+            target=participant,
+            changes={"territories": (before, after)},
+            reason=why,
+        )
     for change in application.contact_changes.all():
         user = User.objects.filter(email=canonical_email(change.email)).first()
         if change.action == ContactChange.Action.REMOVE:
-            membership = Membership.objects.active().filter(
-                participant=participant, user=user, contact_role=change.contact_role
-            ).first() if user else None
+            membership = (
+                Membership.objects.active()
+                .filter(participant=participant, user=user, contact_role=change.contact_role)
+                .first()
+                if user
+                else None
+            )
             if membership:
                 membership_end(actor=actor, membership=membership, reason=why)
             continue
@@ -521,13 +623,27 @@ def _apply(*, actor: User, application: Application) -> None:
             user.set_unusable_password()
             user.save(update_fields=["password"])
         if change.rank == ContactRank.PRIMARY:
-            previous = Membership.objects.active().filter(
-                participant=participant, contact_role=change.contact_role, rank=ContactRank.PRIMARY
-            ).exclude(user=user).first()
+            previous = (
+                Membership.objects.active()
+                .filter(participant=participant, contact_role=change.contact_role, rank=ContactRank.PRIMARY)
+                .exclude(user=user)
+                .first()
+            )
             if previous:
                 membership_end(actor=actor, membership=previous, reason=why)
-        if not Membership.objects.active().filter(user=user, participant=participant, contact_role=change.contact_role).exists():
-            membership_add(actor=actor, participant=participant, user=user, contact_role=change.contact_role, rank=change.rank, reason=why)
+        if (
+            not Membership.objects.active()
+            .filter(user=user, participant=participant, contact_role=change.contact_role)
+            .exists()
+        ):
+            membership_add(
+                actor=actor,
+                participant=participant,
+                user=user,
+                contact_role=change.contact_role,
+                rank=change.rank,
+                reason=why,
+            )
     if application.kind == ApplicationKind.INITIAL and participant.status == ParticipantStatus.REGISTERING:
         participant_set_status(actor=actor, participant=participant, status=ParticipantStatus.QUALIFYING, reason=why)
 
@@ -536,7 +652,9 @@ def _apply(*, actor: User, application: Application) -> None:
 
 
 @transaction.atomic
-def sfa_record(*, actor: User, participant: MarketParticipant, signed_on: datetime.date | None, processed_by_legal: bool) -> SfaRecord:
+def sfa_record(
+    *, actor: User, participant: MarketParticipant, signed_on: datetime.date | None, processed_by_legal: bool
+) -> SfaRecord:
     policies.check_record_facts(actor)
     record, _ = SfaRecord.objects.get_or_create(participant=participant)
     changes = {}
@@ -550,19 +668,28 @@ def sfa_record(*, actor: User, participant: MarketParticipant, signed_on: dateti
         record.processed_by = actor if processed_by_legal else None
     record.save()
     if changes:
-        audit_record(actor=actor, verb="registration.sfa_recorded", target=record, participant=participant, changes=changes)
+        audit_record(
+            actor=actor, verb="registration.sfa_recorded", target=record, participant=participant, changes=changes
+        )
     return record
 
 
 @transaction.atomic
 def puct_record(
-    *, actor: User, participant: MarketParticipant, certificate_number: str, issued_on: datetime.date,
-    expires_on: datetime.date | None = None, received: bool = True,
+    *,
+    actor: User,
+    participant: MarketParticipant,
+    certificate_number: str,
+    issued_on: datetime.date,
+    expires_on: datetime.date | None = None,
+    received: bool = True,
 ) -> PuctCertification:
     policies.check_record_facts(actor)
     if expires_on and expires_on < issued_on:
         raise DomainError("The PUCT certification cannot expire before it was issued.")
-    record = PuctCertification.objects.filter(participant=participant).first() or PuctCertification(participant=participant)
+    record = PuctCertification.objects.filter(participant=participant).first() or PuctCertification(
+        participant=participant
+    )
     old = (record.certificate_number, record.issued_on, record.expires_on)
     record.certificate_number, record.issued_on, record.expires_on = certificate_number.strip(), issued_on, expires_on
     record.received_at = record.received_at or (timezone.now() if received else None)
@@ -571,7 +698,10 @@ def puct_record(
     record.full_clean()
     record.save()
     audit_record(
-        actor=actor, verb="registration.puct_recorded", target=record, participant=participant,
+        actor=actor,
+        verb="registration.puct_recorded",
+        target=record,
+        participant=participant,
         changes={"certification": (list(old), [record.certificate_number, issued_on, expires_on])},
     )
     return record
@@ -579,7 +709,11 @@ def puct_record(
 
 @transaction.atomic
 def qse_acknowledgement_record(
-    *, actor: User, participant: MarketParticipant, qse: MarketParticipant, processed_by_legal: bool,
+    *,
+    actor: User,
+    participant: MarketParticipant,
+    qse: MarketParticipant,
+    processed_by_legal: bool,
 ) -> QseAcknowledgement:
     """Form H: the LSE names its QSE and Legal processes it. Whether that QSE is qualified to serve load is the
     QSE's own fact (:func:`qse_load_qualification_record`)."""
@@ -588,7 +722,9 @@ def qse_acknowledgement_record(
         raise DomainError("The QSE Acknowledgement must name another Market Participant as QSE.")
     if not qse.has_role("QSE"):
         raise DomainError(f"{qse} is not a registered QSE.")
-    record = QseAcknowledgement.objects.filter(participant=participant).first() or QseAcknowledgement(participant=participant, qse=qse)
+    record = QseAcknowledgement.objects.filter(participant=participant).first() or QseAcknowledgement(
+        participant=participant, qse=qse
+    )
     old = (str(record.qse) if record.pk else None, record.processed_by_legal)
     record.qse = qse
     if record.processed_by_legal != processed_by_legal:
@@ -597,7 +733,10 @@ def qse_acknowledgement_record(
     record.processed_by_legal = processed_by_legal
     record.save()
     audit_record(
-        actor=actor, verb="registration.qse_acknowledgement_recorded", target=record, participant=participant,
+        actor=actor,
+        verb="registration.qse_acknowledgement_recorded",
+        target=record,
+        participant=participant,
         changes={"acknowledgement": (list(old), [str(qse), processed_by_legal])},
     )
     return record
@@ -624,8 +763,12 @@ def qse_load_qualification_record(
     record.reason = reason.strip()
     record.save()
     audit_record(
-        actor=actor, verb="registration.qse_load_qualification_recorded", target=record, participant=qse,
-        changes={"qualified_to_serve_load": (old, qualified)}, reason=record.reason,
+        actor=actor,
+        verb="registration.qse_load_qualification_recorded",
+        target=record,
+        participant=qse,
+        changes={"qualified_to_serve_load": (old, qualified)},
+        reason=record.reason,
     )
     return record
 
@@ -642,14 +785,18 @@ def potential_participant_invite(
         raise DomainError("Only staff can invite a potential Market Participant.")
     policies.check_invite_potential_participant(actor)
     if case.kind != CaseKind.POTENTIAL_MP or case.participant_id is not None:
-        raise DomainError(f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite.")
+        raise DomainError(
+            f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite."
+        )
     email = canonical_email(contact_email or case.contact_email)
     name = (contact_name or case.contact_name).strip()
     if not email:
         raise DomainError("The contact has no email address to invite.")
     if MarketParticipant.objects.filter(short_name__iexact=short_name).exists():
         raise DomainError(f"A Market Participant with short name {short_name} already exists.")
-    participant = participant_create(actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}")
+    participant = participant_create(
+        actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}"
+    )
     user = User.objects.filter(email=email).first()
     if user is None:
         user = User.objects.create_user(email=email, full_name=name or email)
@@ -657,20 +804,49 @@ def potential_participant_invite(
         user.save(update_fields=["password"])
     if user.is_staff:
         raise DomainError("That email belongs to operator staff.")
-    membership_add(actor=actor, participant=participant, user=user, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, reason=f"Invited from {case.reference}")
+    membership_add(
+        actor=actor,
+        participant=participant,
+        user=user,
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        reason=f"Invited from {case.reference}",
+    )
     Case.objects.filter(pk=case.pk).update(participant=participant)
     link = settings.SITE_URL + reverse(
         "password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     body = render_to_string(
         "emails/registration/invitation.txt",
-        {"name": user.full_name, "participant": participant, "link": link, "case": case, "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE},
+        {
+            "name": user.full_name,
+            "participant": participant,
+            "link": link,
+            "case": case,
+            "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
+        },
     )
-    email_queue(key=f"invitation:{participant.pk}:{user.pk}", to=[user.email], subject="Register with ERCOT: your account is ready", body=body)
-    case_reply(actor=actor, case=case, body=f"We created an account for {participant.legal_name} and emailed {user.email} an invitation to start the registration.")
+    email_queue(
+        key=f"invitation:{participant.pk}:{user.pk}",
+        to=[user.email],
+        subject="Register with ERCOT: your account is ready",
+        body=body,
+    )
+    case_reply(
+        actor=actor,
+        case=case,
+        body=f"We created an account for {participant.legal_name} and emailed {user.email} an invitation to start the registration.",
+    )
     if case.status != CaseStatus.RESOLVED and case.can_move_to(CaseStatus.RESOLVED):
-        case_transition(actor=actor, case=case, to_status=CaseStatus.RESOLVED, resolution_summary="Invited to register in the portal.")
+        case_transition(
+            actor=actor,
+            case=case,
+            to_status=CaseStatus.RESOLVED,
+            resolution_summary="Invited to register in the portal.",
+        )
     return participant
 
 
@@ -684,7 +860,9 @@ def application_send_reminders(*, today: datetime.date | None = None, at_risk_da
     sent = 0
     candidates = Application.objects.filter(
         status__in=[ApplicationStatus.SUBMITTED, ApplicationStatus.UNDER_REVIEW, ApplicationStatus.RESUBMITTED],
-        paused_on__isnull=True, reminder_sent_on__isnull=True, due_on__isnull=False,
+        paused_on__isnull=True,
+        reminder_sent_on__isnull=True,
+        due_on__isnull=False,
     ).select_related("participant", "reviewer")
     for application in candidates:
         if calendar.business_days_between(today, application.due_on) > at_risk_days:
@@ -694,7 +872,11 @@ def application_send_reminders(*, today: datetime.date | None = None, at_risk_da
             if locked.reminder_sent_on:
                 continue
             manager = current_manager(application.participant)
-            to = application.reviewer.email if application.reviewer else (manager.email if manager else settings.SERVICE_DESK_EMAIL)
+            to = (
+                application.reviewer.email
+                if application.reviewer
+                else (manager.email if manager else settings.SERVICE_DESK_EMAIL)
+            )
             body = render_to_string(
                 "emails/registration/reminder.txt",
                 {"application": application, "link": settings.SITE_URL + application.get_absolute_url()},

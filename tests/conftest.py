@@ -19,6 +19,22 @@ REQUIRE_SERVICES = os.environ.get("ERCOT_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
+SLOW_MARKERS = ("browser", "redis")
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test that drives Chromium, a real worker or a transactional database is ``slow``: ``make test-fast`` skips it."""
+    for item in items:
+        db = item.get_closest_marker("django_db")
+        transactional = (
+            (db is not None and db.kwargs.get("transaction"))
+            or "transactional_db" in getattr(item, "fixturenames", ())
+            or "live_server" in getattr(item, "fixturenames", ())
+        )
+        if transactional or any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+            item.add_marker(pytest.mark.slow)
+
+
 def _reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:
@@ -43,7 +59,10 @@ def _required_services(request):
             _missing("CELERY_BROKER_URL does not name a Redis broker")
         elif not _reachable(settings.CELERY_BROKER_URL):
             _missing(f"broker {settings.CELERY_BROKER_URL} is unreachable")
-    if request.node.get_closest_marker("postgres") and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if (
+        request.node.get_closest_marker("postgres")
+        and settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql"
+    ):
         _missing("DATABASE_URL does not point at PostgreSQL")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         _missing(f"Chromium not found at {CHROMIUM}")

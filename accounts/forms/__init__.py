@@ -67,5 +67,3 @@ class ParticipantSwitchForm(forms.Form):
     def __init__(self, *args, participants, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["participant"].queryset = participants
-
-

@@ -128,7 +128,9 @@ class InquiryForm(AttachmentsMixin, forms.Form):
 def statement_types_needing_date() -> list[str]:
     """Statement types whose filing window counts from the statement date (administrator-editable)."""
     return list(
-        DisputeWindow.objects.filter(anchor=DisputeWindow.Anchor.AFTER_STATEMENT).values_list("statement_type", flat=True)
+        DisputeWindow.objects.filter(anchor=DisputeWindow.Anchor.AFTER_STATEMENT).values_list(
+            "statement_type", flat=True
+        )
     )
 
 
@@ -259,7 +261,9 @@ class DisputeForm(AttachmentsMixin, forms.Form):
             data["category"] = CaseCategory.objects.filter(code=code).first() or _active_categories().first()
         if not (data.get("subject") or "").strip():
             data["subject"] = suggested_dispute_subject(
-                charge_type=data.get("charge_type", ""), operating_day=operating_day, statement_type=statement_type or ""
+                charge_type=data.get("charge_type", ""),
+                operating_day=operating_day,
+                statement_type=statement_type or "",
             )
         return data
 

@@ -86,14 +86,28 @@ def _staff_choice(**kwargs):
 # --- log a case on the MP's behalf ---------------------------------------------------------------
 
 STAFF_KINDS = [(k, v) for k, v in CaseKind.choices if k != CaseKind.POTENTIAL_MP]
-STAFF_CHANNELS = [(Channel.PHONE, "Phone"), (Channel.EMAIL, "Email"), (Channel.MEETING, "Meeting"), (Channel.PORTAL, "Portal")]
-DISPUTE_FIELDS = ("operating_day", "statement_type", "statement_date", "charge_type", "disputed_amount", "statement_reference")
+STAFF_CHANNELS = [
+    (Channel.PHONE, "Phone"),
+    (Channel.EMAIL, "Email"),
+    (Channel.MEETING, "Meeting"),
+    (Channel.PORTAL, "Portal"),
+]
+DISPUTE_FIELDS = (
+    "operating_day",
+    "statement_type",
+    "statement_date",
+    "charge_type",
+    "disputed_amount",
+    "statement_reference",
+)
 
 
 class CaseCreateForm(forms.Form):
     kind = forms.ChoiceField(choices=STAFF_KINDS, initial=CaseKind.INQUIRY)
     participant = forms.ModelChoiceField(
-        queryset=MarketParticipant.objects.order_by("short_name"), label="Market Participant", empty_label="Choose an MP…"
+        queryset=MarketParticipant.objects.order_by("short_name"),
+        label="Market Participant",
+        empty_label="Choose an MP…",
     )
     requester = forms.ModelChoiceField(
         queryset=User.objects.filter(is_staff=False, memberships__is_active=True).distinct(),
@@ -103,7 +117,8 @@ class CaseCreateForm(forms.Form):
     )
     channel = forms.ChoiceField(choices=STAFF_CHANNELS, initial=Channel.PHONE, label="Received by")
     category = forms.ModelChoiceField(
-        queryset=CaseCategory.objects.filter(is_active=True).order_by("sort_order", "name"), empty_label="Choose a category…"
+        queryset=CaseCategory.objects.filter(is_active=True).order_by("sort_order", "name"),
+        empty_label="Choose a category…",
     )
     priority = forms.ChoiceField(
         choices=[("", "Category default")] + list(Priority.choices),
@@ -117,7 +132,9 @@ class CaseCreateForm(forms.Form):
         help_text="What the participant asked, in their words where possible.",
     )
 
-    operating_day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Operating Day")
+    operating_day = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="Operating Day"
+    )
     statement_type = forms.ChoiceField(choices=[("", "Choose…")] + list(StatementType.choices), required=False)
     statement_date = forms.DateField(
         required=False,
@@ -260,7 +277,9 @@ class TransitionForm(forms.Form):
                 if not data.get("outcome"):
                     self.add_error("outcome", "Choose the dispute outcome.")
                 if not (data.get("outcome_explanation") or "").strip():
-                    self.add_error("outcome_explanation", "Explain the outcome: the participant receives this explanation.")
+                    self.add_error(
+                        "outcome_explanation", "Explain the outcome: the participant receives this explanation."
+                    )
             elif not (data.get("resolution_summary") or "").strip():
                 self.add_error("resolution_summary", "Summarize the resolution: the participant receives it.")
         if self.case.status == CaseStatus.RESOLVED and to_status == CaseStatus.IN_PROGRESS:
@@ -298,7 +317,9 @@ class EscalateForm(forms.Form):
 
 class CaseUpdateForm(forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices)
-    category = forms.ModelChoiceField(queryset=CaseCategory.objects.filter(is_active=True).order_by("sort_order", "name"))
+    category = forms.ModelChoiceField(
+        queryset=CaseCategory.objects.filter(is_active=True).order_by("sort_order", "name")
+    )
     reason = forms.CharField(max_length=255, label="Reason", help_text="Recorded in the timeline.")
 
     def __init__(self, *args, case, **kwargs):
@@ -321,7 +342,9 @@ class CaseUpdateForm(forms.Form):
 class _ReferenceField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
-        kwargs.setdefault("widget", forms.TextInput(attrs={"placeholder": "e.g. INQ-2026-000123", "autocomplete": "off"}))
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"placeholder": "e.g. INQ-2026-000123", "autocomplete": "off"})
+        )
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -333,7 +356,9 @@ class _ReferenceField(forms.CharField):
 
 
 class MergeForm(forms.Form):
-    target = _ReferenceField(label="Merge into case", help_text="This case is closed as a duplicate of that one (same MP).")
+    target = _ReferenceField(
+        label="Merge into case", help_text="This case is closed as a duplicate of that one (same MP)."
+    )
     reason = forms.CharField(required=False, max_length=255, label="Reason (optional)")
 
     def __init__(self, *args, **kwargs):

@@ -79,7 +79,9 @@ def _application_label(application) -> str:
 
 
 def _enrollment_label(enrollment) -> str:
-    return f"Flight {enrollment.flight.name} · {enrollment.get_change_kind_display()} ({enrollment.get_status_display()})"
+    return (
+        f"Flight {enrollment.flight.name} · {enrollment.get_change_kind_display()} ({enrollment.get_status_display()})"
+    )
 
 
 class _AutoIdMixin:
@@ -239,7 +241,10 @@ class MeetingForm(_AutoIdMixin, forms.Form):
 
     title = forms.CharField(max_length=200)
     objective = forms.ModelChoiceField(
-        queryset=PlanObjective.objects.none(), required=False, label="Objective or issue it addresses", empty_label="None"
+        queryset=PlanObjective.objects.none(),
+        required=False,
+        label="Objective or issue it addresses",
+        empty_label="None",
     )
     starts_at = _datetime_field(label="Starts")
     ends_at = _datetime_field(label="Ends")
@@ -321,7 +326,9 @@ class MinutesForm(_AutoIdMixin, forms.Form):
 
 # --- performance feedback -------------------------------------------------------------------------
 
-STAFF_FEEDBACK_CHANNELS = [(value, label) for value, label in FeedbackChannel.choices if value != FeedbackChannel.PORTAL]
+STAFF_FEEDBACK_CHANNELS = [
+    (value, label) for value, label in FeedbackChannel.choices if value != FeedbackChannel.PORTAL
+]
 RATING_CHOICES = [
     (5, "5 · Very satisfied"),
     (4, "4 · Satisfied"),
@@ -350,19 +357,26 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
     submitted_by = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label="Who said it", empty_label="Not recorded"
     )
-    meeting = forms.ModelChoiceField(queryset=Meeting.objects.none(), required=False, label="In meeting", empty_label="None")
+    meeting = forms.ModelChoiceField(
+        queryset=Meeting.objects.none(), required=False, label="In meeting", empty_label="None"
+    )
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
-        contacts = User.objects.filter(
-            memberships__participant=participant, memberships__is_active=True, is_staff=False
-        ).distinct().order_by("full_name", "email")
+        contacts = (
+            User.objects.filter(memberships__participant=participant, memberships__is_active=True, is_staff=False)
+            .distinct()
+            .order_by("full_name", "email")
+        )
         self.fields["submitted_by"].queryset = contacts
         self.fields["submitted_by"].label_from_instance = person_label
         meetings = participant.meetings.order_by("-starts_at")
         self.fields["meeting"].queryset = meetings
         self.fields["meeting"].choices = _recent_choices(
-            meetings, self["meeting"].value(), lambda m: f"{m.title} · {timezone.localtime(m.starts_at):%b %d, %Y}", limit=50
+            meetings,
+            self["meeting"].value(),
+            lambda m: f"{m.title} · {timezone.localtime(m.starts_at):%b %d, %Y}",
+            limit=50,
         )
 
     def clean(self):
@@ -415,7 +429,9 @@ class ImprovementForm(_AutoIdMixin, forms.Form):
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 4}))
     owner = forms.ModelChoiceField(queryset=User.objects.none(), empty_label="Choose the owner…")
     due_date = _date_field(label="Due date")
-    feedback = forms.ModelChoiceField(queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput)
+    feedback = forms.ModelChoiceField(
+        queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput
+    )
     pattern = forms.ModelChoiceField(queryset=IssuePattern.objects.none(), required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):

@@ -27,7 +27,9 @@ class ActionItemCompleteForm(forms.Form):
         label="Note for your Account Manager (optional)",
         required=False,
         max_length=2000,
-        widget=forms.TextInput(attrs={"placeholder": "Optional note, for example what was done", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": "Optional note, for example what was done", "autocomplete": "off"}
+        ),
     )
 
 
@@ -38,7 +40,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
 
 
 class FeedbackForm(forms.Form):
-    """"How are we doing?": a 1–5 rating, comments, and optionally the meeting it is about.
+    """ "How are we doing?": a 1–5 rating, comments, and optionally the meeting it is about.
 
     ``token`` is a one-time key of this rendering of the form: the view accepts each token once, so a double
     submit (or a resubmit from the browser history) records the feedback only once.

@@ -35,18 +35,52 @@ from ercot_services.core.calendar import business_calendar
 from ercot_services.core.outbox import outbox_suppressed
 
 INQUIRY_SUBJECTS = {
-    "registration": ["Adding a Backup AR to our registration", "Status of our Notice of Change of Information", "Which forms for a new DBA?"],
-    "qualification": ["Flight 0226 test scripts", "When will our qualification letter be issued?", "Retesting after a service provider change"],
-    "market-rules": ["Interpretation of Protocol Section 9 timing", "Switch hold rules for move-ins", "Clarification on mass transition rules"],
-    "settlements": ["RTM Initial statement variance for Operating Day", "Missing usage on True-Up statement", "Settlement extract fields changed"],
-    "credit-financial": ["TPE jumped after ERS resettlement", "Collateral call timing question", "ACL summary report shows unexpected EAL"],
-    "retail-market": ["Inadvertent gain with a TDSP partner", "Missing enrollment transactions (814_16)", "Usage/billing dispute with Oncor"],
-    "connectivity-certificates": ["Digital certificate renewal for our USA", "NAESB EDM endpoint change", "Certificate expired on MIS"],
+    "registration": [
+        "Adding a Backup AR to our registration",
+        "Status of our Notice of Change of Information",
+        "Which forms for a new DBA?",
+    ],
+    "qualification": [
+        "Flight 0226 test scripts",
+        "When will our qualification letter be issued?",
+        "Retesting after a service provider change",
+    ],
+    "market-rules": [
+        "Interpretation of Protocol Section 9 timing",
+        "Switch hold rules for move-ins",
+        "Clarification on mass transition rules",
+    ],
+    "settlements": [
+        "RTM Initial statement variance for Operating Day",
+        "Missing usage on True-Up statement",
+        "Settlement extract fields changed",
+    ],
+    "credit-financial": [
+        "TPE jumped after ERS resettlement",
+        "Collateral call timing question",
+        "ACL summary report shows unexpected EAL",
+    ],
+    "retail-market": [
+        "Inadvertent gain with a TDSP partner",
+        "Missing enrollment transactions (814_16)",
+        "Usage/billing dispute with Oncor",
+    ],
+    "connectivity-certificates": [
+        "Digital certificate renewal for our USA",
+        "NAESB EDM endpoint change",
+        "Certificate expired on MIS",
+    ],
     "training": ["Training on the new settlement extracts", "Onboarding session for new settlement analyst"],
     "market-information": ["Where is the DAM price report archived?", "Report posting delayed on MIS"],
     "other": ["Update our company mailing address", "Question about a market notice"],
 }
-CHARGE_TYPES = ["Real-Time Energy Imbalance", "Day-Ahead Energy Purchase", "Ancillary Service Obligation", "Congestion Revenue Rights", "Invoice late fee"]
+CHARGE_TYPES = [
+    "Real-Time Energy Imbalance",
+    "Day-Ahead Energy Purchase",
+    "Ancillary Service Obligation",
+    "Congestion Revenue Rights",
+    "Invoice late fee",
+]
 
 
 def _business_moment(rng: random.Random, calendar, day: datetime.date) -> datetime.datetime:
@@ -56,9 +90,7 @@ def _business_moment(rng: random.Random, calendar, day: datetime.date) -> dateti
 
 
 def seed_cases(ctx) -> None:
-    participants = list(
-        MarketParticipant.objects.exclude(status=ParticipantStatus.PROSPECTIVE).order_by("short_name")
-    )
+    participants = list(MarketParticipant.objects.exclude(status=ParticipantStatus.PROSPECTIVE).order_by("short_name"))
     if not participants or Case.objects.filter(participant__in=participants).exists():
         return
     rng = ctx.section_rng("cases")
@@ -134,8 +166,18 @@ def seed_cases(ctx) -> None:
                 made += 1
 
         for name, company, email, subject in [
-            ("Hannah Ortiz", "Sundance Solar Retail", "hannah.ortiz@sundancesolar.example", "How do we register as a REP?"),
-            ("Victor Chen", "Gulf Breeze Storage", "victor.chen@gulfbreeze.example", "Registering a battery Resource Entity"),
+            (
+                "Hannah Ortiz",
+                "Sundance Solar Retail",
+                "hannah.ortiz@sundancesolar.example",
+                "How do we register as a REP?",
+            ),
+            (
+                "Victor Chen",
+                "Gulf Breeze Storage",
+                "victor.chen@gulfbreeze.example",
+                "Registering a battery Resource Entity",
+            ),
             ("Amelia Ross", "Frontier Power Marketing", "amelia.ross@frontierpm.example", "QSE qualification timeline"),
         ]:
             case_submit(
@@ -175,7 +217,11 @@ def _date_last_updates() -> None:
 
 def _action_old_patterns(rng, now) -> None:
     """Patterns older than a month have been dealt with: each gets an improvement action."""
-    kinds = [ImprovementAction.Kind.TRAINING, ImprovementAction.Kind.PROCESS_CHANGE, ImprovementAction.Kind.MARKET_COMMUNICATION]
+    kinds = [
+        ImprovementAction.Kind.TRAINING,
+        ImprovementAction.Kind.PROCESS_CHANGE,
+        ImprovementAction.Kind.MARKET_COMMUNICATION,
+    ]
     old = IssuePattern.objects.filter(
         status=IssuePattern.Status.OPEN, last_case_at__lt=now - datetime.timedelta(days=30)
     ).select_related("participant", "category")
@@ -213,13 +259,18 @@ def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
     if age_days <= 12 and roll < 0.6:
         return
     case_reply(
-        actor=staff, case=case, body="Thanks, we are looking into this with the subject-matter experts.",
+        actor=staff,
+        case=case,
+        body="Thanks, we are looking into this with the subject-matter experts.",
         now=at(first_touch + 0.2),
     )
     case_transition(actor=staff, case=case, to_status=CaseStatus.IN_PROGRESS, now=at(first_touch + 0.5))
     if roll < 0.15:
         case_reply(
-            actor=staff, case=case, body="Could you send the ESI IDs and Operating Days affected?", wait_on_participant=True,
+            actor=staff,
+            case=case,
+            body="Could you send the ESI IDs and Operating Days affected?",
+            wait_on_participant=True,
             now=at(20),
         )
         return
@@ -236,13 +287,20 @@ def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
             DisputeOutcome.GRANTED_WITH_EXCEPTIONS: (disputed * Decimal("0.6")).quantize(Decimal("0.01")),
         }.get(outcome)
         case_transition(
-            actor=staff, case=case, to_status=CaseStatus.RESOLVED, outcome=outcome, granted_amount=granted,
+            actor=staff,
+            case=case,
+            to_status=CaseStatus.RESOLVED,
+            outcome=outcome,
+            granted_amount=granted,
             now=resolved_at,
             outcome_explanation="Reviewed against settlement data and the Protocols; see the resettlement notice.",
         )
     else:
         case_transition(
-            actor=staff, case=case, to_status=CaseStatus.RESOLVED, now=resolved_at,
+            actor=staff,
+            case=case,
+            to_status=CaseStatus.RESOLVED,
+            now=resolved_at,
             resolution_summary="Answered with the relevant Protocol section and a corrected extract.",
         )
     if (now - resolved_at).days > reopen_days and rng.random() < 0.8:

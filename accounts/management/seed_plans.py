@@ -58,11 +58,31 @@ SUMMARIES = [
     "with its trading partners and regular check-ins until they stop.",
 ]
 OBJECTIVES = [
-    ("objective", "Qualify in the next retail market testing flight", "Form B revision, test scripts and trading partner contacts ready before the application deadline."),
-    ("objective", "Register as QSE for its own load", "Form G and Form H, credit requirements and connectivity testing."),
-    ("objective", "Expand into the {territory} service territory", "Notice of Change of Information, trading partner testing and certificates."),
-    ("issue", "Repeated usage and billing disputes", "Several disputes in a few weeks point at a process gap with the TDSP; needs a joint review."),
-    ("issue", "Late responses to collateral calls", "Two collateral calls answered on the last day; agree on contacts and escalation."),
+    (
+        "objective",
+        "Qualify in the next retail market testing flight",
+        "Form B revision, test scripts and trading partner contacts ready before the application deadline.",
+    ),
+    (
+        "objective",
+        "Register as QSE for its own load",
+        "Form G and Form H, credit requirements and connectivity testing.",
+    ),
+    (
+        "objective",
+        "Expand into the {territory} service territory",
+        "Notice of Change of Information, trading partner testing and certificates.",
+    ),
+    (
+        "issue",
+        "Repeated usage and billing disputes",
+        "Several disputes in a few weeks point at a process gap with the TDSP; needs a joint review.",
+    ),
+    (
+        "issue",
+        "Late responses to collateral calls",
+        "Two collateral calls answered on the last day; agree on contacts and escalation.",
+    ),
     ("issue", "Registration data out of date", "Authorized Representative left the company; backup AR not confirmed."),
 ]
 STAFF_ITEMS = [
@@ -151,7 +171,11 @@ def seed_plans(ctx) -> None:
     with outbox_suppressed():
         for participant in participants:
             _seed_one(
-                ctx, rng, calendar, today, participant,
+                ctx,
+                rng,
+                calendar,
+                today,
+                participant,
                 contacts=contacts.get(participant.pk, []),
                 applications=applications.get(participant.pk, []),
                 enrollments=enrollments.get(participant.pk, []),
@@ -177,8 +201,12 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
     objectives = []
     for kind, title, description in rng.sample(OBJECTIVES, rng.randint(1, 3)):
         objective = objective_create(
-            actor=am, participant=participant, kind=kind, title=title.format(territory=territory),
-            description=description, target_date=today + datetime.timedelta(days=rng.randint(30, 200)),
+            actor=am,
+            participant=participant,
+            kind=kind,
+            title=title.format(territory=territory),
+            description=description,
+            target_date=today + datetime.timedelta(days=rng.randint(30, 200)),
         )
         objectives.append(objective)
     if len(objectives) > 1 and rng.random() < 0.4:
@@ -188,7 +216,9 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
     meetings = []
     for index in range(rng.randint(1, 3)):
         past = index == 0 or rng.random() < 0.5
-        day = calendar.next_business_day(today + datetime.timedelta(days=(-rng.randint(10, 80) if past else rng.randint(3, 40))))
+        day = calendar.next_business_day(
+            today + datetime.timedelta(days=(-rng.randint(10, 80) if past else rng.randint(3, 40)))
+        )
         hour = rng.choice([9, 10, 13, 14, 15])
         invited = contacts[: rng.randint(1, 2)] + ([lead] if rng.random() < 0.3 else [])
         meeting = meeting_schedule(
@@ -204,7 +234,9 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
             objective=rng.choice(objectives) if rng.random() < 0.5 else None,
         )
         if past:
-            meeting = meeting_record_minutes(actor=am, meeting=meeting, minutes=rng.choice(MINUTES), share=rng.random() < 0.8)
+            meeting = meeting_record_minutes(
+                actor=am, meeting=meeting, minutes=rng.choice(MINUTES), share=rng.random() < 0.8
+            )
         meetings.append(meeting)
 
     # Action items: a mix of staff- and MP-owned, some overdue, some done, some linked.
@@ -237,7 +269,9 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         if fate < 0.3:
             # MP contacts mark their own items done in the portal about half the time; otherwise the AM does.
             completer = owner if participant_side and rng.random() < 0.5 else am
-            action_item_transition(actor=completer, item=item, to=ActionItemStatus.DONE, note="Done and confirmed with the MP.")
+            action_item_transition(
+                actor=completer, item=item, to=ActionItemStatus.DONE, note="Done and confirmed with the MP."
+            )
         elif fate < 0.45:
             action_item_transition(actor=am, item=item, to=ActionItemStatus.IN_PROGRESS)
 
@@ -249,7 +283,9 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         feedback = feedback_record(
             actor=rng.choice(contacts) if by_portal else am,
             participant=participant,
-            channel=FeedbackChannel.PORTAL if by_portal else rng.choice(
+            channel=FeedbackChannel.PORTAL
+            if by_portal
+            else rng.choice(
                 [FeedbackChannel.MEETING, FeedbackChannel.PHONE, FeedbackChannel.EMAIL, FeedbackChannel.SURVEY]
             ),
             rating=rating,
@@ -281,7 +317,9 @@ def _backdate(rng, participant, today) -> None:
     """Move creation times of the demo history into the past (the services stamp them with the seed run)."""
     tz = timezone.get_default_timezone()
     for feedback in PerformanceFeedback.objects.filter(participant=participant).only("pk"):
-        moment = datetime.datetime.combine(today - datetime.timedelta(days=rng.randint(5, 200)), datetime.time(11), tzinfo=tz)
+        moment = datetime.datetime.combine(
+            today - datetime.timedelta(days=rng.randint(5, 200)), datetime.time(11), tzinfo=tz
+        )
         PerformanceFeedback.objects.filter(pk=feedback.pk).update(created_at=moment)
     for meeting in Meeting.objects.filter(participant=participant).only("pk", "starts_at"):
         created = min(meeting.starts_at, timezone.now()) - datetime.timedelta(days=rng.randint(7, 21))

@@ -34,9 +34,18 @@ WINDOWS = [
 ]
 
 CANNED = [
-    ("Acknowledgement", "Thank you for contacting ERCOT Client Services. We have received {reference} and are looking into it; we will update you here."),
-    ("Need more information", "To continue with {reference} we need a little more information. Could you reply with the Operating Day(s), the statement or invoice reference and any supporting files?"),
-    ("Resolved – see answer", "We believe {reference} is resolved with the answer above. If anything is still unclear, you can reopen the case from the portal within the reopen window."),
+    (
+        "Acknowledgement",
+        "Thank you for contacting ERCOT Client Services. We have received {reference} and are looking into it; we will update you here.",
+    ),
+    (
+        "Need more information",
+        "To continue with {reference} we need a little more information. Could you reply with the Operating Day(s), the statement or invoice reference and any supporting files?",
+    ),
+    (
+        "Resolved – see answer",
+        "We believe {reference} is resolved with the answer above. If anything is still unclear, you can reopen the case from the portal within the reopen window.",
+    ),
 ]
 
 

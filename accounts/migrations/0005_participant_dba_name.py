@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_case_reference_data'),
+        ("accounts", "0004_case_reference_data"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='marketparticipant',
-            name='dba_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='doing business as'),
+            model_name="marketparticipant",
+            name="dba_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="doing business as"),
         ),
     ]

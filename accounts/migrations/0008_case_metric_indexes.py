@@ -4,27 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_case_business_durations'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0007_case_business_durations"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['created_at'], name='case_created_at_idx'),
+            model_name="case",
+            index=models.Index(fields=["created_at"], name="case_created_at_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['first_response_at'], name='case_first_response_at_idx'),
+            model_name="case",
+            index=models.Index(fields=["first_response_at"], name="case_first_response_at_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['resolved_at'], name='case_resolved_at_idx'),
+            model_name="case",
+            index=models.Index(fields=["resolved_at"], name="case_resolved_at_idx"),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['closed_at'], name='case_closed_at_idx'),
+            model_name="case",
+            index=models.Index(fields=["closed_at"], name="case_closed_at_idx"),
         ),
     ]

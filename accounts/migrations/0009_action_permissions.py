@@ -4,14 +4,23 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0008_case_metric_indexes'),
+        ("accounts", "0008_case_metric_indexes"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='case',
-            options={'ordering': ['-created_at', '-id'], 'permissions': [('work_case', 'Can work cases: log, assign, bulk-change, move, escalate, update, merge, link, clone'), ('reply_case', 'Can reply to cases and add internal notes'), ('resolve_dispute', 'Can resolve a dispute (grant or deny an amount)')]},
+            name="case",
+            options={
+                "ordering": ["-created_at", "-id"],
+                "permissions": [
+                    (
+                        "work_case",
+                        "Can work cases: log, assign, bulk-change, move, escalate, update, merge, link, clone",
+                    ),
+                    ("reply_case", "Can reply to cases and add internal notes"),
+                    ("resolve_dispute", "Can resolve a dispute (grant or deny an amount)"),
+                ],
+            },
         ),
     ]

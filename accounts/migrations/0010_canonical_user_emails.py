@@ -36,7 +36,6 @@ def canonicalise_user_emails(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0009_action_permissions"),
     ]

@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0010_canonical_user_emails'),
+        ("accounts", "0010_canonical_user_emails"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='cc_addresses',
-            field=models.JSONField(blank=True, default=list, help_text="The operator's teams copied on every email the requester receives (their copy links to the workspace).", verbose_name='copied addresses'),
+            model_name="case",
+            name="cc_addresses",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text="The operator's teams copied on every email the requester receives (their copy links to the workspace).",
+                verbose_name="copied addresses",
+            ),
         ),
     ]

@@ -189,6 +189,9 @@ class CaseSequence(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_prefix_year")]
 
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last_value}"
+
 
 class Case(TimeStampedModel):
     reference = models.CharField(max_length=20, unique=True, editable=False)
@@ -223,7 +226,11 @@ class Case(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_cases"
     )
     queue = models.ForeignKey(
-        "auth.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="cases",
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cases",
         help_text="The group that owns the case when nobody is assigned (for example the Service Desk).",
     )
     escalated_to = models.ForeignKey(
@@ -346,7 +353,9 @@ class DisputeDetail(models.Model):
         null=True, blank=True, help_text="When the statement or invoice was issued (needed for DAM, invoice, True-Up)."
     )
     charge_type = models.CharField(max_length=120)
-    disputed_amount = models.DecimalField(max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
+    disputed_amount = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
     statement_reference = models.CharField("statement or invoice reference", max_length=80)
     filing_deadline = models.DateField()
     filed_late = models.BooleanField(default=False)
@@ -366,7 +375,9 @@ class CaseMessage(models.Model):
     """A public reply (seen by the participant and emailed) or an internal note (staff only, never emailed)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="messages")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     author_name = models.CharField(max_length=150, blank=True)
     body = BoundedTextField(max_length=MESSAGE_TEXT)
     is_internal = models.BooleanField(default=False)
@@ -389,13 +400,17 @@ def attachment_path(instance, filename):
 
 class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
-    message = models.ForeignKey(CaseMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments")
+    message = models.ForeignKey(
+        CaseMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="attachments"
+    )
     file = models.FileField(upload_to=attachment_path)
     original_name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     is_internal = models.BooleanField(default=False)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -421,7 +436,9 @@ class CannedResponse(models.Model):
 class NotificationPreference(models.Model):
     """Which case emails a user wants. Absent row means all of them."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
     on_submission = models.BooleanField("a receipt when a case is submitted", default=True)
     on_reply = models.BooleanField("a public reply on my cases", default=True)
     on_status_change = models.BooleanField("a status change on my cases", default=True)
@@ -461,7 +478,9 @@ class CaseNotification(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["case", "event_key", "recipient"], name="one_notification_per_event_recipient")
+            models.UniqueConstraint(
+                fields=["case", "event_key", "recipient"], name="one_notification_per_event_recipient"
+            )
         ]
         indexes = [models.Index(fields=["status", "created_at"])]
 
@@ -477,7 +496,9 @@ class IssuePattern(TimeStampedModel):
         ACTIONED = "actioned", "Actioned"
         DISMISSED = "dismissed", "Dismissed"
 
-    participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="issue_patterns")
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="issue_patterns"
+    )
     category = models.ForeignKey(CaseCategory, on_delete=models.PROTECT, related_name="issue_patterns")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     case_count = models.PositiveIntegerField()
@@ -511,10 +532,16 @@ class ImprovementAction(TimeStampedModel):
         DONE = "done", "Done"
         CANCELLED = "cancelled", "Cancelled"
 
-    participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="improvement_actions")
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="improvement_actions"
+    )
     pattern = models.ForeignKey(IssuePattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
     feedback = models.ForeignKey(
-        "accounts.PerformanceFeedback", null=True, blank=True, on_delete=models.SET_NULL, related_name="improvements",
+        "accounts.PerformanceFeedback",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvements",
         help_text="The performance feedback that showed this opportunity, if any.",
     )
     kind = models.CharField(max_length=30, choices=Kind.choices)

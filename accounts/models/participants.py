@@ -250,9 +250,7 @@ class AccountManagerAssignment(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     reason = models.CharField(max_length=255, blank=True)
-    assigned_by = models.ForeignKey(
-        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     objects = AssignmentQuerySet.as_manager()
 
@@ -336,4 +334,3 @@ class Membership(TimeStampedModel):
     @property
     def can_authorize(self) -> bool:
         return self.contact_role in AUTHORIZING_ROLES
-

@@ -30,7 +30,9 @@ class AccountPlan(TimeStampedModel):
         max_length=MESSAGE_TEXT, blank=True, help_text="The MP's business today and where it is heading."
     )
     next_review_date = models.DateField(null=True, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     def __str__(self):
         return f"Account plan — {self.participant}"
@@ -94,7 +96,9 @@ class ActionItem(TimeStampedModel):
     """
 
     participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="action_items")
-    objective = models.ForeignKey(PlanObjective, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    objective = models.ForeignKey(
+        PlanObjective, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
     meeting = models.ForeignKey(
         "accounts.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_items"
     )
@@ -109,14 +113,18 @@ class ActionItem(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     completion_note = BoundedTextField(max_length=NOTE_TEXT, blank=True)
-    case = models.ForeignKey("accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items")
+    case = models.ForeignKey(
+        "accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+    )
     application = models.ForeignKey(
         "registration.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
     enrollment = models.ForeignKey(
         "qualification.Enrollment", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -154,6 +162,9 @@ class ActionItemReminder(models.Model):
             models.UniqueConstraint(fields=["item", "kind", "due_date"], name="one_reminder_per_item_kind_due_date")
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.item_id} due {self.due_date}"
+
 
 class MeetingStatus(models.TextChoices):
     SCHEDULED = "scheduled", "Scheduled"
@@ -173,7 +184,9 @@ class Meeting(TimeStampedModel):
     every update or cancellation re-sends with the same UID and ``sequence`` one higher."""
 
     participant = models.ForeignKey("accounts.MarketParticipant", on_delete=models.CASCADE, related_name="meetings")
-    objective = models.ForeignKey(PlanObjective, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings")
+    objective = models.ForeignKey(
+        PlanObjective, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
     title = models.CharField(max_length=200)
     agenda = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     starts_at = models.DateTimeField()
@@ -196,7 +209,9 @@ class Meeting(TimeStampedModel):
             models.Index(fields=["participant", "starts_at"]),
             models.Index(fields=["status", "starts_at"]),
         ]
-        constraints = [models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start")
+        ]
 
     def __str__(self):
         return f"{self.title} ({timezone.localtime(self.starts_at):%Y-%m-%d %H:%M})"
@@ -206,7 +221,9 @@ class MeetingAttendee(models.Model):
     """Someone invited: a staff user, an MP contact, or an outside address (``user`` empty)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="meeting_invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="meeting_invitations"
+    )
     email = models.EmailField()
     name = models.CharField(max_length=150, blank=True)
     is_staff = models.BooleanField(default=False)
@@ -241,16 +258,26 @@ class PerformanceFeedback(TimeStampedModel):
     comments = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback")
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback_given",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_given",
         help_text="The MP contact who gave it (through the portal or to the AM).",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="feedback_recorded",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feedback_recorded",
         help_text="The staff member who documented it; empty when the MP gave it in the portal.",
     )
     follow_up_status = models.CharField(max_length=12, choices=FollowUp.choices, default=FollowUp.OPEN)
     follow_up = BoundedTextField(max_length=NOTE_TEXT, blank=True, help_text="What the operator did about it.")
-    followed_up_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    followed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     followed_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,25 +1,25 @@
 """accounts selectors, one module per area; import from here."""
 
 from .participants import (
-    participants_for_user,
-    participant_ids_for_user,
+    account_managers_with_book_size,
+    assignment_history,
+    current_manager,
+    memberships_for_user,
+    participant_contacts,
     participant_get_for_user,
+    participant_ids_for_user,
+    participant_list,
+    participants_for_user,
     scope_to_user,
     with_current_manager,
-    current_manager,
-    participant_list,
-    participant_contacts,
-    assignment_history,
-    memberships_for_user,
-    account_managers_with_book_size,
 )
 from .plans import (
-    plan_for_participant,
     action_items_for_user,
-    portal_action_items,
-    portal_meetings,
-    portal_meeting_get,
     participant_contacts_and_staff_choices,
+    plan_for_participant,
+    portal_action_items,
+    portal_meeting_get,
+    portal_meetings,
 )
 
 __all__ = [

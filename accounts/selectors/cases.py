@@ -10,15 +10,14 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import Group
-from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ercot_services.core.models import AuditEvent
 
-from .participants import book_participant_ids
 from ..models import (
     OPEN_STATUSES,
     AccountManagerAssignment,
@@ -36,6 +35,7 @@ from ..models import (
     SlaState,
     User,
 )
+from .participants import book_participant_ids
 
 # --- ranks used for sorting ---------------------------------------------------------------
 
@@ -229,7 +229,9 @@ def patterns_for_staff(*, user: User, scope: str = "mine", status: str = "open")
     """Issue patterns, open ones first; ``scope`` "mine" limits to the user's book of MPs."""
     patterns = IssuePattern.objects.select_related("participant", "category").annotate(
         action_count=Count("actions", distinct=True),
-        open_first=SqlCase(When(status=IssuePattern.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()),
+        open_first=SqlCase(
+            When(status=IssuePattern.Status.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+        ),
     )
     if scope == "mine":
         patterns = patterns.filter(participant_id__in=book_participant_ids(user))

@@ -51,7 +51,7 @@ from ..roles import StaffGroup
 
 ALL = "all"
 UNACKNOWLEDGED_WINDOW_DAYS = 90
-NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
+NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
 # ?sort= for the book table → ORDER BY. "attention" puts the MPs that need the AM first.
 BOOK_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -102,7 +102,9 @@ class DashboardScope:
         if self.manager is None:
             return participants
         return participants.filter(
-            pk__in=AccountManagerAssignment.objects.current().filter(account_manager=self.manager).values("participant_id")
+            pk__in=AccountManagerAssignment.objects.current()
+            .filter(account_manager=self.manager)
+            .values("participant_id")
         )
 
 
@@ -136,7 +138,8 @@ def _unacknowledged_notices(today: datetime.date):
     through = Notice.audience.through
     return (
         with_thread_cancelled(
-            published_notices().filter(published_at__gte=_start_of(today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)))
+            published_notices()
+            .filter(published_at__gte=_start_of(today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)))
             .exclude(action_required="")
         )
         .filter(thread_cancelled=False)
@@ -146,7 +149,9 @@ def _unacknowledged_notices(today: datetime.date):
                 through.objects.filter(notice_id=OuterRef("pk"), marketrole__participants=OuterRef(OuterRef("pk")))
             )
         )
-        .exclude(Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant_id=OuterRef(OuterRef("pk")))))
+        .exclude(
+            Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant_id=OuterRef(OuterRef("pk"))))
+        )
     )
 
 
@@ -205,7 +210,9 @@ def book_health_rows(page_participants: list[MarketParticipant], *, today: datet
                 Application.objects.filter(participant=OuterRef("pk"), status__in=OPEN_APPLICATION_STATUSES)
             ),
             unacknowledged_notices=_count(_unacknowledged_notices(today)),
-            open_items=_count(ActionItem.objects.filter(participant=OuterRef("pk"), status__in=ACTION_ITEM_OPEN_STATUSES)),
+            open_items=_count(
+                ActionItem.objects.filter(participant=OuterRef("pk"), status__in=ACTION_ITEM_OPEN_STATUSES)
+            ),
             enrollment_id=Subquery(latest_enrollment.values("pk")[:1]),
             enrollment_status=Subquery(latest_enrollment.values("status")[:1]),
             enrollment_flight=Subquery(latest_enrollment.values("flight__name")[:1]),
@@ -280,14 +287,18 @@ def upcoming_meetings(scope: DashboardScope, *, user: User, days: int = 14, limi
     """Scheduled meetings of the scope's MPs (or that the user attends) in the next ``days`` days."""
     now = timezone.now()
     meetings = Meeting.objects.filter(
-        status=MeetingStatus.SCHEDULED, starts_at__gte=now - datetime.timedelta(hours=1), starts_at__lt=now + datetime.timedelta(days=days)
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gte=now - datetime.timedelta(hours=1),
+        starts_at__lt=now + datetime.timedelta(days=days),
     )
     if not scope.is_all:
         meetings = meetings.filter(
             Q(participant_id__in=scope.participants().values("pk"))
             | Exists(MeetingAttendee.objects.filter(meeting=OuterRef("pk"), user=user))
         )
-    return list(meetings.select_related("participant").annotate(attendee_count=Count("attendees")).order_by("starts_at")[:limit])
+    return list(
+        meetings.select_related("participant").annotate(attendee_count=Count("attendees")).order_by("starts_at")[:limit]
+    )
 
 
 def action_items_due(*, user: User, today: datetime.date, days: int = 7, limit: int = 8) -> list[ActionItem]:
@@ -317,7 +328,9 @@ def lead_overview() -> dict:
     return {
         "statuses": [(value, label, status_counts.get(value, 0)) for value, label in ParticipantStatus.choices],
         "unassigned": list(
-            MarketParticipant.objects.exclude(pk__in=AccountManagerAssignment.objects.current().values("participant_id"))
+            MarketParticipant.objects.exclude(
+                pk__in=AccountManagerAssignment.objects.current().values("participant_id")
+            )
             .exclude(status=ParticipantStatus.TERMINATED)
             .order_by("-created_at")[:8]
         ),

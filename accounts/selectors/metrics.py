@@ -33,11 +33,10 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db import connection
-from django.db.models import Case as SqlCase
 from django.db.models import (
     Aggregate,
-    CharField,
     Avg,
+    CharField,
     Count,
     DateTimeField,
     DurationField,
@@ -52,13 +51,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models import Case as SqlCase
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 
-from .participants import book_participant_ids
 from ..models import (
     AccountManager,
     AccountManagerAssignment,
@@ -69,6 +68,7 @@ from ..models import (
     PerformanceFeedback,
 )
 from ..models.plans import FeedbackChannel
+from .participants import book_participant_ids
 
 HOUR = 3600
 DAY = 86400
@@ -371,7 +371,7 @@ class CaseStats:
     def add(self, other: CaseStats) -> None:
         for name in ("opened", "closed", "fr_due", "fr_met", "res_due", "res_met"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.backlog = [a + b for a, b in zip(self.backlog, other.backlog)]
+        self.backlog = [a + b for a, b in zip(self.backlog, other.backlog, strict=False)]
 
 
 @dataclass
@@ -403,11 +403,7 @@ def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: Busines
     if sql_percentiles:
         aggregates.update(_percentile_aggregates(f))
     relevant = (
-        f.in_range("created_at")
-        | _finished_q(f)
-        | f.in_range("first_response_at")
-        | f.in_range("resolved_at")
-        | open_q
+        f.in_range("created_at") | _finished_q(f) | f.in_range("first_response_at") | f.in_range("resolved_at") | open_q
     )
     rows = Case.objects.filter(relevant).values("assignee_id").annotate(**aggregates).order_by()
 
@@ -454,7 +450,11 @@ def _python_percentiles(f, manager_user_ids, overall: CaseStats, by_assignee: di
     """SQLite: one query for the durations in the range, percentiles interpolated here."""
     samples = defaultdict(lambda: {"fr": [], "res": []})
     rows = Case.objects.filter(f.in_range("first_response_at") | f.in_range("resolved_at")).values_list(
-        "assignee_id", "first_response_at", "first_response_business_seconds", "resolved_at", "resolution_business_seconds"
+        "assignee_id",
+        "first_response_at",
+        "first_response_business_seconds",
+        "resolved_at",
+        "resolution_business_seconds",
     )
     everyone = {"fr": [], "res": []}
     for assignee_id, first_at, first_seconds, resolved_at, resolution_seconds in rows:
@@ -571,7 +571,7 @@ class FeedbackStats:
     def add(self, other: FeedbackStats) -> None:
         self.count += other.count
         self.total += other.total
-        self.distribution = [a + b for a, b in zip(self.distribution, other.distribution)]
+        self.distribution = [a + b for a, b in zip(self.distribution, other.distribution, strict=False)]
 
 
 def feedback_by_manager(f: MetricsFilter, manager_user_ids: set[int]) -> tuple[FeedbackStats, dict]:
@@ -590,9 +590,7 @@ def feedback_by_manager(f: MetricsFilter, manager_user_ids: set[int]) -> tuple[F
     by_manager: dict[object, FeedbackStats] = defaultdict(FeedbackStats)
     for row in rows:
         key = row["am"] if row["am"] in manager_user_ids else OTHERS
-        by_manager[key].add(
-            FeedbackStats(row["count"], row["total"] or 0, [row[f"r{n}"] for n in range(1, 6)])
-        )
+        by_manager[key].add(FeedbackStats(row["count"], row["total"] or 0, [row[f"r{n}"] for n in range(1, 6)]))
     overall = FeedbackStats()
     if f.manager_id:
         overall.add(by_manager.get(f.manager_id, FeedbackStats()))
@@ -736,19 +734,14 @@ def delivery_stats(f: MetricsFilter) -> dict:
         )
     )
     sent = Q(status=NoticeDelivery.Status.SENT)
-    stats = (
-        NoticeDelivery.objects.filter(
-            notice__in=Notice.objects.filter(f.in_range("published_at"), status=NoticeStatus.PUBLISHED)
-        )
-        .aggregate(
-            total=Count("pk"),
-            sent=Count("pk", filter=sent),
-            bounced=Count("pk", filter=sent & Q(bounced)),
-            failed=Count("pk", filter=Q(status=NoticeDelivery.Status.FAILED)),
-            pending=Count(
-                "pk", filter=Q(status__in=[NoticeDelivery.Status.PENDING, NoticeDelivery.Status.CLAIMED])
-            ),
-        )
+    stats = NoticeDelivery.objects.filter(
+        notice__in=Notice.objects.filter(f.in_range("published_at"), status=NoticeStatus.PUBLISHED)
+    ).aggregate(
+        total=Count("pk"),
+        sent=Count("pk", filter=sent),
+        bounced=Count("pk", filter=sent & Q(bounced)),
+        failed=Count("pk", filter=Q(status=NoticeDelivery.Status.FAILED)),
+        pending=Count("pk", filter=Q(status__in=[NoticeDelivery.Status.PENDING, NoticeDelivery.Status.CLAIMED])),
     )
     stats["delivered"] = stats["sent"] - stats["bounced"]
     stats["finished"] = stats["sent"] + stats["failed"]
@@ -843,7 +836,11 @@ def _table_managers(d: MetricsData) -> Table:
                 percent(stats.fr_met, stats.fr_due),
                 percent(stats.res_met, stats.res_due),
                 num(fb.count),
-                Cell(round(fb.average, 2) if fb.average else None, f"{fb.average:.2f}" if fb.average else "—", numeric=True),
+                Cell(
+                    round(fb.average, 2) if fb.average else None,
+                    f"{fb.average:.2f}" if fb.average else "—",
+                    numeric=True,
+                ),
             ]
         )
     footer = [
@@ -903,7 +900,7 @@ def _table_weekly(d: MetricsData) -> Table:
     cases = d.cases
     rows = [
         [Cell(week.isoformat(), f"Week of {week:%b %d, %Y}"), num(opened), num(closed)]
-        for week, opened, closed in zip(cases.weeks, cases.opened_per_week, cases.closed_per_week)
+        for week, opened, closed in zip(cases.weeks, cases.opened_per_week, cases.closed_per_week, strict=False)
     ]
     footer = [Cell("Total", "Total"), num(sum(cases.opened_per_week)), num(sum(cases.closed_per_week))]
     return Table("weekly", "Cases opened and closed per week", ["Week (Monday)", "Opened", "Closed"], rows, footer)
@@ -933,7 +930,13 @@ def _table_response(d: MetricsData) -> Table:
         "Response and resolution times",
         ["Measure", "Cases in range", "Median (business h)", "90th percentile (business h)", "Within SLA"],
         rows,
-        csv_columns=["Measure", "Cases in range", "Median (business hours)", "90th percentile (business hours)", "Within SLA (%)"],
+        csv_columns=[
+            "Measure",
+            "Cases in range",
+            "Median (business hours)",
+            "90th percentile (business hours)",
+            "Within SLA (%)",
+        ],
         note="Business hours are 08:00–17:00 on Business Days (operator time, holidays excluded); time Waiting on "
         "Participant is not counted. A case counts when its first response or resolution falls in the range.",
     )
@@ -942,7 +945,7 @@ def _table_response(d: MetricsData) -> Table:
 def _table_backlog(d: MetricsData) -> Table:
     stats = d.cases.overall
     url = case_queue_url(assignee=d.f.manager_id, statuses=("open",), sort="created")
-    rows = [[Cell(label), num(count, url)] for (label, _, _), count in zip(AGE_BUCKETS, stats.backlog)]
+    rows = [[Cell(label), num(count, url)] for (label, _, _), count in zip(AGE_BUCKETS, stats.backlog, strict=False)]
     as_of = timezone.localtime(d.f.as_of)
     return Table(
         "backlog",
@@ -1075,7 +1078,7 @@ def _table_feedback(d: MetricsData) -> Table:
     overall, _ = d.feedback
     rows = [
         [Cell(rating, f"{rating} / 5", numeric=True), num(count), percent(count, overall.count)]
-        for rating, count in zip(range(1, 6), overall.distribution)
+        for rating, count in zip(range(1, 6), overall.distribution, strict=False)
     ]
     return Table(
         "feedback",
@@ -1085,7 +1088,11 @@ def _table_feedback(d: MetricsData) -> Table:
         csv_columns=["Rating", "Responses", "Share (%)"],
         footer=[
             Cell("Average", "Average"),
-            Cell(round(overall.average, 2) if overall.average else None, f"{overall.average:.2f}" if overall.average else "—", numeric=True),
+            Cell(
+                round(overall.average, 2) if overall.average else None,
+                f"{overall.average:.2f}" if overall.average else "—",
+                numeric=True,
+            ),
             num(overall.count),
         ],
     )
@@ -1150,7 +1157,12 @@ def metrics_dashboard(f: MetricsFilter) -> dict:
         return "—" if value is None else f"{value:.0f}%"
 
     kpis = [
-        Kpi("Cases opened", f"{stats.opened:,}", f"{stats.closed:,} closed", case_queue_url(assignee=assignee, sort="-created")),
+        Kpi(
+            "Cases opened",
+            f"{stats.opened:,}",
+            f"{stats.closed:,} closed",
+            case_queue_url(assignee=assignee, sort="-created"),
+        ),
         Kpi(
             "Open at range end",
             f"{stats.open:,}",

@@ -47,9 +47,7 @@ def participant_cases(participant: MarketParticipant) -> dict:
 def participant_list_reach(participant: MarketParticipant, contacts: list[Membership]) -> list[ListReach]:
     """Which lists the MP's contacts receive by their role, which they opted out of, and any own subscriptions."""
     emails = {m.user.email.lower() for m in contacts}
-    opt_outs = set(
-        ContactListOptOut.objects.filter(email__in=emails).values_list("distribution_list_id", "email")
-    )
+    opt_outs = set(ContactListOptOut.objects.filter(email__in=emails).values_list("distribution_list_id", "email"))
     subscriptions: dict[int, list[Subscription]] = {}
     for subscription in Subscription.objects.filter(email__in=emails).exclude(status=Subscription.Status.UNSUBSCRIBED):
         subscriptions.setdefault(subscription.distribution_list_id, []).append(subscription)
@@ -60,7 +58,12 @@ def participant_list_reach(participant: MarketParticipant, contacts: list[Member
         receiving = [m for m in by_role if m not in opted_out]
         if receiving or opted_out or dl.pk in subscriptions:
             reach.append(
-                ListReach(distribution_list=dl, by_role=receiving, opted_out=opted_out, subscribed=subscriptions.get(dl.pk, []))
+                ListReach(
+                    distribution_list=dl,
+                    by_role=receiving,
+                    opted_out=opted_out,
+                    subscribed=subscriptions.get(dl.pk, []),
+                )
             )
     return reach
 

@@ -82,7 +82,9 @@ def assignment_history(participant: MarketParticipant) -> QuerySet[AccountManage
 
 
 def memberships_for_user(user: User) -> QuerySet[Membership]:
-    return Membership.objects.active().filter(user=user).select_related("participant").order_by("participant__short_name")
+    return (
+        Membership.objects.active().filter(user=user).select_related("participant").order_by("participant__short_name")
+    )
 
 
 def account_managers_with_book_size() -> QuerySet[AccountManager]:
@@ -98,4 +100,8 @@ def book_participant_ids(user) -> QuerySet:
 
 def book_participant_ids_for_manager(account_manager_id) -> QuerySet:
     """Subquery: the MPs currently in the book of the Account Manager with this id."""
-    return AccountManagerAssignment.objects.current().filter(account_manager_id=account_manager_id).values("participant_id")
+    return (
+        AccountManagerAssignment.objects.current()
+        .filter(account_manager_id=account_manager_id)
+        .values("participant_id")
+    )

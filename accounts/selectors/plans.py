@@ -72,9 +72,9 @@ def plan_for_participant(participant: MarketParticipant) -> dict:
     items = action_items_with_relations(ActionItem.objects.filter(participant=participant))
     open_items = list(items.filter(status__in=ACTION_ITEM_OPEN_STATUSES).order_by("due_date", "pk"))
     closed_items = list(
-        items.exclude(status__in=ACTION_ITEM_OPEN_STATUSES).order_by(F("completed_at").desc(nulls_last=True), "-updated_at")[
-            :PLAN_PAGE_HISTORY
-        ]
+        items.exclude(status__in=ACTION_ITEM_OPEN_STATUSES).order_by(
+            F("completed_at").desc(nulls_last=True), "-updated_at"
+        )[:PLAN_PAGE_HISTORY]
     )
     meetings = meetings_with_attendees(Meeting.objects.filter(participant=participant))
     upcoming = Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
@@ -164,4 +164,6 @@ def portal_meeting_get(*, user: User, participant: MarketParticipant, pk) -> Mee
 def participant_contacts_and_staff_choices(participant: MarketParticipant) -> QuerySet[User]:
     """People who may own an item or attend a meeting: active staff and the MP's active contacts."""
     contacts = Membership.objects.active().filter(participant=participant).values("user_id")
-    return User.objects.filter(Q(is_staff=True) | Q(pk__in=contacts), is_active=True).order_by("-is_staff", "full_name", "email")
+    return User.objects.filter(Q(is_staff=True) | Q(pk__in=contacts), is_active=True).order_by(
+        "-is_staff", "full_name", "email"
+    )

@@ -44,7 +44,12 @@ def portal_cases_base(*, user: User, participant: MarketParticipant, mine: bool 
 
 
 def portal_case_list(
-    *, user: User, participant: MarketParticipant, mine: bool = False, status: str = DEFAULT_STATUS_FILTER, search: str = ""
+    *,
+    user: User,
+    participant: MarketParticipant,
+    mine: bool = False,
+    status: str = DEFAULT_STATUS_FILTER,
+    search: str = "",
 ) -> QuerySet[Case]:
     """The portal list: filtered, searched, newest activity first, with what each row shows pre-joined."""
     queryset = portal_cases_base(user=user, participant=participant, mine=mine)
@@ -60,7 +65,10 @@ def portal_case_counts(*, user: User, participant: MarketParticipant, mine: bool
     """How many cases each status filter holds, in one query."""
     queryset = portal_cases_base(user=user, participant=participant, mine=mine)
     return queryset.aggregate(
-        **{key: Count("pk", filter=condition) if key != "all" else Count("pk") for key, (_, condition) in STATUS_FILTERS.items()}
+        **{
+            key: Count("pk", filter=condition) if key != "all" else Count("pk")
+            for key, (_, condition) in STATUS_FILTERS.items()
+        }
     )
 
 

@@ -28,7 +28,7 @@ def meeting_ics_uid(meeting: Meeting) -> str:
 
 
 def _utc(moment: datetime.datetime) -> datetime.datetime:
-    return moment.astimezone(datetime.timezone.utc)
+    return moment.astimezone(datetime.UTC)
 
 
 def _address(email: str, name: str, **params) -> vCalAddress:

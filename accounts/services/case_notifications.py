@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.template.loader import render_to_string
 
 from ercot_services.core.outbox import outbox_is_suppressed
-from django.template.loader import render_to_string
 
 from ..models import Case, CaseNotification, NotificationPreference, User
 

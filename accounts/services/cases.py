@@ -24,6 +24,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.uploads import CheckedUpload
 
+from .. import policies
 from ..models import (
     CASE_TRANSITIONS,
     KIND_PREFIX,
@@ -49,12 +50,10 @@ from ..models import (
     StatementType,
     User,
 )
-from .. import policies
 from ..roles import StaffGroup
 from . import sla
 from .case_notifications import notify
 from .participants import _current_manager_user
-
 
 # --- references ------------------------------------------------------------------
 
@@ -102,7 +101,11 @@ def dispute_deadline(
         )
     else:
         if statement_date is None:
-            document = "invoice" if statement_type == StatementType.INVOICE else f"{StatementType(statement_type).label} statement"
+            document = (
+                "invoice"
+                if statement_type == StatementType.INVOICE
+                else f"{StatementType(statement_type).label} statement"
+            )
             raise DomainError(f"Give the date of the {document}: the filing window counts from it.")
         deadline = calendar.add_business_days(statement_date, window.business_days)
         explanation = f"{window.business_days} Business Days after the statement dated {statement_date:%b %d, %Y}"
@@ -473,9 +476,7 @@ def case_transition(
     case.next_action_by = _next_action_for(to_status)
     case.sla_state = sla.evaluate(case, calendar, now=now, at_risk_percent=settings_row.at_risk_percent)
     case.save()
-    audit = audit_record(
-        actor=actor, verb="case.status_changed", target=case, changes=changes, reason=reason, at=now
-    )
+    audit = audit_record(actor=actor, verb="case.status_changed", target=case, changes=changes, reason=reason, at=now)
 
     recipients = _requester_recipients(case) if is_staff else _assignee_recipients(case)
     notify(
@@ -511,7 +512,11 @@ def case_assign(*, actor: User, case: Case, assignee: User | None, reason: str =
     case.assignee = assignee
     case.save(update_fields=["assignee", "updated_at"])
     audit_record(
-        actor=actor, verb="case.assigned", target=case, changes={"assignee": (str(old or ""), str(assignee or ""))}, reason=reason
+        actor=actor,
+        verb="case.assigned",
+        target=case,
+        changes={"assignee": (str(old or ""), str(assignee or ""))},
+        reason=reason,
     )
     return case
 
@@ -632,8 +637,14 @@ def case_clone(*, actor: User, case: Case) -> Case:
         requester=case.submitted_by,
         channel=case.channel if case.channel != Channel.PORTAL or not actor.is_staff else Channel.EMAIL,
         priority=case.priority,
-        contact={"name": case.contact_name, "email": case.contact_email, "company": case.contact_company,
-                 "phone": case.contact_phone} if case.kind == CaseKind.POTENTIAL_MP else None,
+        contact={
+            "name": case.contact_name,
+            "email": case.contact_email,
+            "company": case.contact_company,
+            "phone": case.contact_phone,
+        }
+        if case.kind == CaseKind.POTENTIAL_MP
+        else None,
     )
     clone.cloned_from = case
     clone.save(update_fields=["cloned_from"])
@@ -692,7 +703,9 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
         if state == case.sla_state:
             continue
         with transaction.atomic():
-            locked = Case.objects.select_for_update(of=("self",)).select_related("assignee", "participant").get(pk=case.pk)
+            locked = (
+                Case.objects.select_for_update(of=("self",)).select_related("assignee", "participant").get(pk=case.pk)
+            )
             old = locked.sla_state
             locked.sla_state = state
             fields = ["sla_state"]
@@ -816,5 +829,7 @@ def pattern_dismiss(*, actor: User, pattern: IssuePattern, reason: str) -> Issue
         raise DomainError("Say why this pattern needs no action.")
     pattern.status = IssuePattern.Status.DISMISSED
     pattern.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, verb="pattern.dismissed", target=pattern, changes={"status": ("open", "dismissed")}, reason=reason)
+    audit_record(
+        actor=actor, verb="pattern.dismissed", target=pattern, changes={"status": ("open", "dismissed")}, reason=reason
+    )
     return pattern

@@ -128,7 +128,11 @@ def participant_set_status(
     participant.status = status
     participant.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="participant.status_changed", target=participant, changes={"status": (old, status)}, reason=reason
+        actor=actor,
+        verb="participant.status_changed",
+        target=participant,
+        changes={"status": (old, status)},
+        reason=reason,
     )
     return participant
 

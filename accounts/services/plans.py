@@ -234,7 +234,11 @@ def objective_set_status(*, actor: User, objective: PlanObjective, status: str) 
     _require_staff(actor, "change an objective's status", "accounts.change_planobjective")
     objective = PlanObjective.objects.select_for_update().select_related("plan__participant").get(pk=objective.pk)
     old = move_status(
-        objective, status, transitions=OBJECTIVE_TRANSITIONS, statuses=PlanObjective.Status, subject=f"“{objective.title}”"
+        objective,
+        status,
+        transitions=OBJECTIVE_TRANSITIONS,
+        statuses=PlanObjective.Status,
+        subject=f"“{objective.title}”",
     )
     objective.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -373,11 +377,7 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
     Done records who completed it, when, and the note; reopening clears them. An MP contact may only move
     its own MP's participant-side items (start, complete, reopen); the AM is emailed when it completes one.
     """
-    item = (
-        ActionItem.objects.select_for_update(of=("self",))
-        .select_related("participant", "owner")
-        .get(pk=item.pk)
-    )
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant", "owner").get(pk=item.pk)
     if to not in ActionItemStatus.values:
         raise DomainError("Choose a status for the action item.")
     is_staff = actor.is_staff
@@ -402,7 +402,9 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
     elif old in (ActionItemStatus.DONE, ActionItemStatus.CANCELLED):
         item.completed_at, item.completed_by, item.completion_note = None, None, ""
     item.save()
-    event = audit_record(actor=actor, verb="action_item.status_changed", target=item, changes=changes, reason=note.strip())
+    event = audit_record(
+        actor=actor, verb="action_item.status_changed", target=item, changes=changes, reason=note.strip()
+    )
 
     if to == ActionItemStatus.DONE and not is_staff:
         manager = _current_manager_user(item.participant)
@@ -689,7 +691,10 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
         raise DomainError("Say why the meeting is cancelled: the attendees receive it.")
     meeting = _lock_meeting(meeting)
     old = move_status(
-        meeting, MeetingStatus.CANCELLED, transitions=MEETING_TRANSITIONS, statuses=MeetingStatus,
+        meeting,
+        MeetingStatus.CANCELLED,
+        transitions=MEETING_TRANSITIONS,
+        statuses=MeetingStatus,
         subject="This meeting",
     )
     meeting.cancellation_reason = reason.strip()
@@ -741,7 +746,10 @@ def meeting_share_minutes(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.minutes_shared_at = timezone.now()
     meeting.save(update_fields=["minutes_shared_at", "updated_at"])
     audit_record(
-        actor=actor, verb="meeting.minutes_shared", target=meeting, changes={"minutes_shared_at": (old, meeting.minutes_shared_at)}
+        actor=actor,
+        verb="meeting.minutes_shared",
+        target=meeting,
+        changes={"minutes_shared_at": (old, meeting.minutes_shared_at)},
     )
     contacts = meeting.attendees.filter(is_staff=False, user__isnull=False).select_related("user")
     for attendee in contacts:
@@ -785,7 +793,8 @@ def feedback_record(
     """
     if actor.is_staff:
         require_permission(
-            actor, "accounts.add_performancefeedback",
+            actor,
+            "accounts.add_performancefeedback",
             "Only Account Managers and the Client Services Lead record performance feedback.",
         )
         recorded_by = actor
@@ -818,7 +827,11 @@ def feedback_record(
         actor=actor,
         verb="feedback.recorded",
         target=feedback,
-        changes={"rating": (None, rating), "channel": (None, channel), "follow_up_status": (None, feedback.follow_up_status)},
+        changes={
+            "rating": (None, rating),
+            "channel": (None, channel),
+            "follow_up_status": (None, feedback.follow_up_status),
+        },
     )
     manager = _current_manager_user(participant)
     if manager is not None and manager.pk != actor.pk:
@@ -839,10 +852,14 @@ def feedback_record(
 
 
 @transaction.atomic
-def feedback_follow_up(*, actor: User, feedback: PerformanceFeedback, follow_up: str, status: str) -> PerformanceFeedback:
+def feedback_follow_up(
+    *, actor: User, feedback: PerformanceFeedback, follow_up: str, status: str
+) -> PerformanceFeedback:
     """Record what the operator did about a piece of feedback; closing the follow-up needs that text."""
     _require_staff(actor, "follow up feedback", "accounts.change_performancefeedback")
-    feedback = PerformanceFeedback.objects.select_for_update(of=("self",)).select_related("participant").get(pk=feedback.pk)
+    feedback = (
+        PerformanceFeedback.objects.select_for_update(of=("self",)).select_related("participant").get(pk=feedback.pk)
+    )
     if status not in PerformanceFeedback.FollowUp.values:
         raise DomainError("Choose a follow-up status.")
     if status == PerformanceFeedback.FollowUp.DONE and not follow_up.strip():
@@ -865,8 +882,14 @@ def improvement_action_set_status(*, actor: User, action: ImprovementAction, sta
     _require_staff(actor, "change improvement actions", "accounts.change_improvementaction")
     action = ImprovementAction.objects.select_for_update(of=("self",)).select_related("participant").get(pk=action.pk)
     old = move_status(
-        action, status, transitions=IMPROVEMENT_TRANSITIONS, statuses=ImprovementAction.Status, subject=f"“{action.title}”"
+        action,
+        status,
+        transitions=IMPROVEMENT_TRANSITIONS,
+        statuses=ImprovementAction.Status,
+        subject=f"“{action.title}”",
     )
     action.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, verb="improvement_action.status_changed", target=action, changes={"status": (old, status)})
+    audit_record(
+        actor=actor, verb="improvement_action.status_changed", target=action, changes={"status": (old, status)}
+    )
     return action

@@ -29,9 +29,7 @@ def target_seconds(category_id: int, priority: str, targets: dict | None = None)
 
 
 def all_targets() -> dict[tuple[int, str], tuple[Decimal, Decimal]]:
-    return {
-        (t.category_id, t.priority): (t.first_response_hours, t.resolution_hours) for t in SlaTarget.objects.all()
-    }
+    return {(t.category_id, t.priority): (t.first_response_hours, t.resolution_hours) for t in SlaTarget.objects.all()}
 
 
 def schedule(case: Case, calendar: BusinessCalendar, targets: dict | None = None) -> None:

@@ -1,15 +1,15 @@
 """accounts views, one module per area; import from here."""
 
 from .participants import (
-    PortalHomeView,
-    PortalCompanyView,
-    PortalSwitchView,
-    WorkspaceHomeView,
-    ParticipantListView,
-    ParticipantDetailView,
-    ParticipantReassignView,
     AccountManagerListView,
     BookReassignView,
+    ParticipantDetailView,
+    ParticipantListView,
+    ParticipantReassignView,
+    PortalCompanyView,
+    PortalHomeView,
+    PortalSwitchView,
+    WorkspaceHomeView,
 )
 
 __all__ = [

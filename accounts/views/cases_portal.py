@@ -101,9 +101,7 @@ class CaseListView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateVi
             mine=mine,
             status=status,
             search=search,
-            status_filters=[
-                (key, label, counts[key]) for key, (label, _) in case_selectors.STATUS_FILTERS.items()
-            ],
+            status_filters=[(key, label, counts[key]) for key, (label, _) in case_selectors.STATUS_FILTERS.items()],
             status_label=case_selectors.STATUS_FILTERS[status][0],
             total=counts["all"],
             now=timezone.now(),
@@ -137,7 +135,10 @@ class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, View)
                 .first()
             )
             if earlier is not None:
-                initial = {"subject": f"Follow-up to {earlier.reference}: {earlier.subject}"[:200], "category": earlier.category}
+                initial = {
+                    "subject": f"Follow-up to {earlier.reference}: {earlier.subject}"[:200],
+                    "category": earlier.category,
+                }
         return self._render(request, InquiryForm(initial=initial))
 
     def post(self, request):
@@ -267,7 +268,9 @@ def _case_page(request, case, *, reply_form=None, withdraw_form=None, reopen_for
         "participant": case.participant,
         "explanation": STATUS_EXPLANATIONS.get(case.status, ""),
         "waiting_on_you": case.is_open and case.next_action_by == NextAction.PARTICIPANT,
-        "handled_by": case.assignee.full_name if case.assignee else (case.queue.name if case.queue else "Client Services"),
+        "handled_by": case.assignee.full_name
+        if case.assignee
+        else (case.queue.name if case.queue else "Client Services"),
         "account_manager": current_manager(case.participant) if case.participant else None,
         "dispute": DisputeDetail.objects.filter(case=case).first() if case.kind == CaseKind.DISPUTE else None,
         "conversation": case_selectors.portal_case_messages(case),
@@ -323,7 +326,9 @@ class CaseWithdrawView(ParticipantRequiredMixin, View):
         case = case_selectors.portal_case_get(user=request.user, reference=reference)
         form = WithdrawForm(request.POST)
         if not case.is_open:
-            messages.error(request, f"{case.reference} is {case.get_status_display().lower()}: only an open case can be withdrawn.")
+            messages.error(
+                request, f"{case.reference} is {case.get_status_display().lower()}: only an open case can be withdrawn."
+            )
             return redirect(case.get_portal_url())
         if form.is_valid():
             try:
@@ -345,7 +350,10 @@ class CaseReopenView(ParticipantRequiredMixin, View):
         case = case_selectors.portal_case_get(user=request.user, reference=reference)
         form = ReopenForm(request.POST)
         if case.status != CaseStatus.RESOLVED:
-            messages.error(request, f"{case.reference} is {case.get_status_display().lower()}: only a resolved case can be reopened.")
+            messages.error(
+                request,
+                f"{case.reference} is {case.get_status_display().lower()}: only a resolved case can be reopened.",
+            )
             return redirect(case.get_portal_url())
         if form.is_valid():
             try:

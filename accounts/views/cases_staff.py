@@ -97,9 +97,15 @@ class CaseQueueView(StaffRequiredMixin, TemplateView):
             column = {"label": label, "sortable": sort_key is not None}
             if sort_key:
                 if current_sort == sort_key:
-                    target, column["aria_sort"] = _flip(sort_key), "ascending" if not sort_key.startswith("-") else "descending"
+                    target, column["aria_sort"] = (
+                        _flip(sort_key),
+                        "ascending" if not sort_key.startswith("-") else "descending",
+                    )
                 elif current_sort == _flip(sort_key):
-                    target, column["aria_sort"] = sort_key, "descending" if not sort_key.startswith("-") else "ascending"
+                    target, column["aria_sort"] = (
+                        sort_key,
+                        "descending" if not sort_key.startswith("-") else "ascending",
+                    )
                 else:
                     target = sort_key
                 sort_query = query.copy()
@@ -150,7 +156,9 @@ class CaseBulkView(StaffRequiredMixin, View):
                 for error in errors:
                     messages.error(request, error)
             return HttpResponseRedirect(back)
-        cases = list(Case.objects.filter(pk__in=form.cleaned_data["cases"]).select_related("assignee").order_by("reference"))
+        cases = list(
+            Case.objects.filter(pk__in=form.cleaned_data["cases"]).select_related("assignee").order_by("reference")
+        )
         if not cases:
             messages.error(request, "None of the ticked cases exist any more.")
             return HttpResponseRedirect(back)
@@ -164,20 +172,23 @@ class CaseBulkView(StaffRequiredMixin, View):
             result = services.case_bulk_close(actor=request.user, cases=cases, reason=form.cleaned_data["reason"])
             done_text = "Closed"
         if result.done:
-            messages.success(request, f"{done_text}: {', '.join(result.done)} ({len(result.done)} case{'s' if len(result.done) != 1 else ''}).")
+            messages.success(
+                request,
+                f"{done_text}: {', '.join(result.done)} ({len(result.done)} case{'s' if len(result.done) != 1 else ''}).",
+            )
         if result.refused:
             items = format_html_join(
                 "",
                 "<li><strong>{}</strong>{}</li>",
                 (
-                    (reference, reason[len(reference):] if reason.startswith(reference) else f": {reason}")
+                    (reference, reason[len(reference) :] if reason.startswith(reference) else f": {reason}")
                     for reference, reason in sorted(result.refused.items())
                 ),
             )
             messages.warning(
                 request,
                 format_html(
-                    "{} case{} refused:<ul class=\"mb-0\">{}</ul>",
+                    '{} case{} refused:<ul class="mb-0">{}</ul>',
                     len(result.refused),
                     "s were" if len(result.refused) != 1 else " was",
                     items,
@@ -238,7 +249,11 @@ class CaseCreateView(StaffRequiredMixin, View):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                owner = case.assignee.full_name if case.assignee_id else (str(case.queue) if case.queue_id else "nobody yet")
+                owner = (
+                    case.assignee.full_name
+                    if case.assignee_id
+                    else (str(case.queue) if case.queue_id else "nobody yet")
+                )
                 messages.success(
                     request,
                     f"Logged {case.reference} for {case.participant.short_name} "
@@ -380,8 +395,10 @@ class CaseTransitionView(_CaseActionView):
     def post(self, request, reference):
         case = case_selectors.case_get_for_staff(reference)
         to_status = request.POST.get("to_status", "")
-        if to_status == CaseStatus.RESOLVED and case.kind == CaseKind.DISPUTE and not policies.can_resolve_dispute(
-            request.user, case
+        if (
+            to_status == CaseStatus.RESOLVED
+            and case.kind == CaseKind.DISPUTE
+            and not policies.can_resolve_dispute(request.user, case)
         ):
             raise PermissionDenied("Only Account Managers and the Client Services Lead resolve disputes.")
         section = TransitionForm.section_for(case, to_status)

@@ -56,9 +56,10 @@ class MetricsFilterForm(forms.Form):
 
 
 def can_view_metrics(user) -> bool:
-    return user.is_superuser or user.groups.filter(
-        name__in=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD]
-    ).exists()
+    return (
+        user.is_superuser
+        or user.groups.filter(name__in=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD]).exists()
+    )
 
 
 class MetricsAccessMixin(StaffRequiredMixin):
@@ -109,4 +110,3 @@ class MetricsCsvView(MetricsAccessMixin, View):
         scope = f"-am{metrics_filter.manager_id}" if metrics_filter.manager_id else ""
         name = f"metrics-{table}{scope}-{metrics_filter.start:%Y-%m-%d}_to_{metrics_filter.end:%Y-%m-%d}.csv"
         return csv_response(name, header, rows)
-

@@ -11,13 +11,13 @@ from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequiredMixin
 
 from .. import selectors, services
-from ..selectors import dashboard
-from ..selectors.overview import participant_overview
-from ..selectors.plans import plan_for_participant
 from ..filters import ParticipantFilter
 from ..forms import BookReassignForm, ReassignForm
 from ..models import AccountManager, MarketParticipant
 from ..portal_session import choose_participant, current_participant
+from ..selectors import dashboard
+from ..selectors.overview import participant_overview
+from ..selectors.plans import plan_for_participant
 
 PAGE_SIZE = 25
 
@@ -207,7 +207,9 @@ class BookReassignView(StaffRequiredMixin, View):
 
     def _context(self, manager, form):
         book = selectors.with_current_manager(
-            MarketParticipant.objects.filter(am_assignments__ended_at__isnull=True, am_assignments__account_manager=manager)
+            MarketParticipant.objects.filter(
+                am_assignments__ended_at__isnull=True, am_assignments__account_manager=manager
+            )
         ).order_by("short_name")
         return {"manager": manager, "form": form, "book": book}
 

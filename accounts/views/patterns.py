@@ -124,6 +124,8 @@ class PatternDismissView(StaffRequiredMixin, View):
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                messages.success(request, f"The {pattern.category} pattern of {pattern.participant.short_name} was dismissed.")
+                messages.success(
+                    request, f"The {pattern.category} pattern of {pattern.participant.short_name} was dismissed."
+                )
                 return redirect("workspace:patterns")
         return _pattern_page(request, pattern, dismiss_form=form, status=400)

@@ -234,7 +234,7 @@ def _feedback_given(participant):
 
 
 class FeedbackView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
-    """"How are we doing?": give feedback (POST, then redirect) and see what was given and what came of it."""
+    """ "How are we doing?": give feedback (POST, then redirect) and see what was given and what came of it."""
 
     template_name = "portal/plan/feedback.html"
 
@@ -285,7 +285,8 @@ class FeedbackView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
                 form.add_error(None, str(error))
             else:
                 messages.success(
-                    request, "Thank you for your feedback. Your Account Manager receives it and follows up where needed."
+                    request,
+                    "Thank you for your feedback. Your Account Manager receives it and follows up where needed.",
                 )
                 return redirect(reverse("portal:feedback") + "#feedback-given")
         return self._render(request, form, status=400)

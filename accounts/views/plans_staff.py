@@ -63,9 +63,9 @@ from ..models import (
     User,
 )
 from ..selectors import current_manager
-from ..selectors.dashboard import next_seven_days
 from ..selectors import plans as plan_selectors
 from ..selectors.cases import has_book, staff_users
+from ..selectors.dashboard import next_seven_days
 from ..selectors.participants import book_participant_ids
 
 PAGE_SIZE = 25
@@ -83,7 +83,9 @@ def _participant(pk) -> MarketParticipant:
 def _next_url(request, default: str) -> str:
     """Where to go after a POST: a same-site ``next`` if given (lists post back to themselves), else ``default``."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
     if target and safe:
         return target
     return default
@@ -536,7 +538,9 @@ class ActionItemTransitionView(ServiceFormView):
     def form_invalid(self, item, form):
         if "to" in form.errors:
             form.errors.pop("to")
-            form.add_error(None, f"“{self.request.POST.get('to') or 'nothing'}” is not a status an action item can move to.")
+            form.add_error(
+                None, f"“{self.request.POST.get('to') or 'nothing'}” is not a status an action item can move to."
+            )
         return super().form_invalid(item, form)
 
 
@@ -612,7 +616,12 @@ def _meeting(pk) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("participant", "organizer", "objective"), pk=pk)
 
 
-WHEN_CHOICES = [("upcoming", "Upcoming"), ("week", "Scheduled in the next 7 days"), ("past", "Past"), ("all", "Any time")]
+WHEN_CHOICES = [
+    ("upcoming", "Upcoming"),
+    ("week", "Scheduled in the next 7 days"),
+    ("past", "Past"),
+    ("all", "Any time"),
+]
 
 
 class MeetingListView(StaffRequiredMixin, View):
@@ -634,7 +643,8 @@ class MeetingListView(StaffRequiredMixin, View):
         meetings, book_manager = _in_book(request, meetings)
         if mine:
             meetings = meetings.filter(
-                Q(organizer=request.user) | Q(pk__in=MeetingAttendee.objects.filter(user=request.user).values("meeting_id"))
+                Q(organizer=request.user)
+                | Q(pk__in=MeetingAttendee.objects.filter(user=request.user).values("meeting_id"))
             )
         if when == "upcoming":
             meetings = meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
@@ -860,7 +870,9 @@ class MeetingIcsView(StaffRequiredMixin, View):
     def get(self, request, pk):
         meeting = _meeting(pk)
         method = "CANCEL" if meeting.status == MeetingStatus.CANCELLED else "REQUEST"
-        response = HttpResponse(services.meeting_ics(meeting, method=method), content_type="text/calendar; charset=utf-8")
+        response = HttpResponse(
+            services.meeting_ics(meeting, method=method), content_type="text/calendar; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
         return response
 
@@ -974,7 +986,9 @@ class FeedbackFollowUpView(ServiceFormView):
             actor=self.request.user, feedback=feedback, follow_up=data["follow_up"], status=data["status"]
         )
         label = PerformanceFeedback.FollowUp(data["status"]).label.lower()
-        message = f"Follow-up saved for the {feedback.rating}/5 feedback of {feedback.participant.short_name} ({label})."
+        message = (
+            f"Follow-up saved for the {feedback.rating}/5 feedback of {feedback.participant.short_name} ({label})."
+        )
         return message, _next_url(self.request, _plan_url(feedback.participant_id, f"feedback-{feedback.pk}"))
 
 
@@ -1006,7 +1020,9 @@ class ImprovementListView(StaffRequiredMixin, View):
             actions = actions.filter(owner=request.user)
         if kind:
             actions = actions.filter(kind=kind)
-        actions = actions.annotate(open_rank=_open_first(OPEN_IMPROVEMENT_STATUSES)).order_by("open_rank", "due_date", "pk")
+        actions = actions.annotate(open_rank=_open_first(OPEN_IMPROVEMENT_STATUSES)).order_by(
+            "open_rank", "due_date", "pk"
+        )
         page = _paginate(request, actions)
         page.object_list = _annotate_improvements(page.object_list, timezone.localdate())
         return render_list(
@@ -1097,7 +1113,9 @@ class ImprovementStatusView(StaffRequiredMixin, View):
             messages.error(request, f"“{request.POST.get('status', '')}” is not a status an improvement can take.")
             return redirect(target)
         try:
-            services.improvement_action_set_status(actor=request.user, action=action, status=form.cleaned_data["status"])
+            services.improvement_action_set_status(
+                actor=request.user, action=action, status=form.cleaned_data["status"]
+            )
         except DomainError as error:
             messages.error(request, f"“{action.title}” was not changed: {error}")
         else:

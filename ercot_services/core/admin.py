@@ -117,9 +117,7 @@ class AuditTimelineMixin:
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
             options = dict(options)
-            options["fields"] = [
-                f for f in options.get("fields", ()) if f != AUDIT_TIMELINE_FIELD
-            ]
+            options["fields"] = [f for f in options.get("fields", ()) if f != AUDIT_TIMELINE_FIELD]
             fieldsets.append((name, options))
         if obj is not None and obj.pk is not None:
             classes = ("collapse",) if self.audit_timeline_collapsed else ()
@@ -168,9 +166,7 @@ class AdminAuditMixin:
             for f in opts.get_fields()
             if (getattr(f, "concrete", False) or f.many_to_many) and not getattr(f, "primary_key", False)
         }
-        return [
-            name for name in form.fields if name in names and name not in self.audit_skip_fields
-        ]
+        return [name for name in form.fields if name in names and name not in self.audit_skip_fields]
 
     def _snapshot_from_db(self, instance, names) -> dict[str, Any]:
         if instance.pk is None or not names:

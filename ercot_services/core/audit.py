@@ -6,6 +6,8 @@ import datetime
 import decimal
 from typing import Any
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
@@ -51,9 +53,8 @@ def audit_record(
 
 
 def _participant_of(target):
-    from accounts.models import MarketParticipant
-
-    if isinstance(target, MarketParticipant):
+    """The MP an event concerns: the target itself, or the target's ``participant``."""
+    if isinstance(target, apps.get_model(settings.PARTICIPANT_MODEL)):
         return target
     return getattr(target, "participant", None)
 

@@ -72,7 +72,7 @@ class AuditEvent(models.Model):
     target = GenericForeignKey("target_content_type", "target_object_id")
     target_repr = models.CharField(max_length=255)
     participant = models.ForeignKey(
-        "accounts.MarketParticipant", null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
+        settings.PARTICIPANT_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_events"
     )
     changes = models.JSONField(default=dict, blank=True, help_text="{field: [old, new]}")
     reason = models.TextField(blank=True)
@@ -89,11 +89,6 @@ class AuditEvent(models.Model):
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb} {self.target_repr}"
 
-    @property
-    def verb_display(self) -> str:
-        """``participant.account_manager_assigned`` → ``Account manager assigned``."""
-        return self.verb.rsplit(".", 1)[-1].replace("_", " ").capitalize()
-
     def save(self, *args, **kwargs):
         if self.pk is not None and not self._state.adding:
             raise DomainError("Audit events are append-only.")
@@ -101,6 +96,11 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise DomainError("Audit events are append-only.")
+
+    @property
+    def verb_display(self) -> str:
+        """``participant.account_manager_assigned`` → ``Account manager assigned``."""
+        return self.verb.rsplit(".", 1)[-1].replace("_", " ").capitalize()
 
 
 class Holiday(models.Model):

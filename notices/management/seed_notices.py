@@ -75,99 +75,212 @@ SEED_003 = {
 
 # notice type → (scope, audience codes, [(short description, long description, action required)])
 CATALOGUE = {
-    "Financial/Credit": ("M", [], [
-        ("Collateral requirements updated for the upcoming holiday period",
-         "ERCOT will apply the holiday-period **Estimated Aggregate Liability** multipliers to Operating Days in the "
-         "affected window. Counter-Parties may see higher Total Potential Exposure (TPE).",
-         "Counter-Parties should review their TPE Summary reports and post additional collateral if needed."),
-        ("Credit exposure reports delayed",
-         "The daily credit exposure reports for the Operating Day were posted late due to a processing delay. "
-         "The reports are now available in the MIS.", ""),
-        ("Change to the Independent Amount calculation",
-         "As approved by the Board, the Independent Amount calculation changes for Counter-Parties with Resource "
-         "Entities. See the attached methodology.", "Counter-Parties should review the revised methodology."),
-    ]),
-    "Settlements": ("W", ["QSE", "RE"], [
-        ("Resettlement of Real-Time Market statements",
-         "ERCOT will resettle the Real-Time Market statements for the Operating Days listed under DAYS AFFECTED due "
-         "to a data error in the Settlement Point Prices.", ""),
-        ("Day-Ahead Market statement posting delayed",
-         "The Day-Ahead Market statements for the Operating Day will post later than usual. Invoices are not "
-         "affected.", ""),
-        ("True-up statements include ERS resettlements",
-         "The true-up statements include the ERS resettlements for the Standard Contract Term.",
-         "QSEs should review their true-up statements in the MIS."),
-    ]),
-    "Settlements/Legal": ("M", [], [
-        ("Settlement of an alternative dispute resolution",
-         "ERCOT will settle the amounts of a resolved alternative dispute resolution (ADR) proceeding on the next "
-         "Resettlement Statement.", ""),
-    ]),
-    "Retail": ("R", ["REP", "TDSP"], [
-        ("Mass transition event: customer drop to Providers of Last Resort",
-         "ERCOT initiated a mass transition of Electric Service Identifiers from a REP that exited the market. "
-         "Transactions will be sent to the Providers of Last Resort.",
-         "Receiving REPs should process the 814_14 transactions and contact the transitioned customers."),
-        ("Retail transaction processing delayed",
-         "Retail transaction processing was delayed on the day affected. All transactions have since been "
-         "processed in order.", ""),
-        ("Change to switch-hold processing",
-         "Following the approved Retail Market Guide revision, switch-hold removal requests are processed the same "
-         "Business Day.", ""),
-    ]),
-    "Release-Retail": ("R", ["REP", "TDSP"], [
-        ("Retail release: Texas SET version upgrade",
-         "ERCOT will implement the Texas SET version upgrade in the retail systems. Market Participants must be "
-         "ready to send and receive the new version.", "REPs and TDSPs should confirm readiness with their AM."),
-    ]),
-    "Testing": ("R", ["REP"], [
-        ("Retail market testing flight registration open",
-         "Registration for the next Retail Market Testing flight is open. New REPs and those changing service "
-         "providers must register before the deadline.", "Register for the flight in the portal."),
-        ("Flight test script changes",
-         "The test scripts for the upcoming flight have been revised. See the Retail Market Testing page.", ""),
-    ]),
-    "Operations": ("W", ["QSE", "RE"], [
-        ("Weather watch issued",
-         "ERCOT issued a Weather Watch for the days affected due to forecast cold temperatures and higher demand.",
-         "Resource Entities should review their fuel supplies and report changes in availability."),
-        ("Conservation appeal lifted",
-         "The conservation appeal is lifted: reserves have recovered.", ""),
-        ("Generation resource outage coordination",
-         "ERCOT requests that planned resource outages in the affected days be coordinated with Outage "
-         "Coordination.", ""),
-    ]),
-    "Outage\u2013Retail": ("R", ["REP", "TDSP"], [
-        ("Planned outage of the retail transaction systems",
-         "The retail transaction systems (NAESB EDM) will be unavailable during the planned maintenance window.", ""),
-    ]),
-    "Outage\u2013Wholesale": ("W", ["QSE"], [
-        ("Planned outage of the MIS and API",
-         "The MIS and the External Web Services will be unavailable during the planned maintenance window.", ""),
-    ]),
-    "Informational": ("M", [], [
-        ("Market Participant survey open",
-         "ERCOT invites Market Participants to take the annual client satisfaction survey.", ""),
-        ("New Client Services phone hours",
-         "Client Services phone hours change to 8:00 a.m. to 5:00 p.m. Central on Business Days.", ""),
-        ("Holiday schedule for the coming year",
-         "The ERCOT holiday schedule for the coming year is posted. Settlement calendars reflect it.", ""),
-    ]),
-    "Training": ("M", [], [
-        ("Settlements 101 course: registration open",
-         "Registration is open for the Settlements 101 instructor-led course.", ""),
-        ("Credit and collateral webinar",
-         "ERCOT hosts a webinar on credit exposure and collateral. Slides will be posted afterwards.", ""),
-    ]),
+    "Financial/Credit": (
+        "M",
+        [],
+        [
+            (
+                "Collateral requirements updated for the upcoming holiday period",
+                "ERCOT will apply the holiday-period **Estimated Aggregate Liability** multipliers to Operating Days in the "
+                "affected window. Counter-Parties may see higher Total Potential Exposure (TPE).",
+                "Counter-Parties should review their TPE Summary reports and post additional collateral if needed.",
+            ),
+            (
+                "Credit exposure reports delayed",
+                "The daily credit exposure reports for the Operating Day were posted late due to a processing delay. "
+                "The reports are now available in the MIS.",
+                "",
+            ),
+            (
+                "Change to the Independent Amount calculation",
+                "As approved by the Board, the Independent Amount calculation changes for Counter-Parties with Resource "
+                "Entities. See the attached methodology.",
+                "Counter-Parties should review the revised methodology.",
+            ),
+        ],
+    ),
+    "Settlements": (
+        "W",
+        ["QSE", "RE"],
+        [
+            (
+                "Resettlement of Real-Time Market statements",
+                "ERCOT will resettle the Real-Time Market statements for the Operating Days listed under DAYS AFFECTED due "
+                "to a data error in the Settlement Point Prices.",
+                "",
+            ),
+            (
+                "Day-Ahead Market statement posting delayed",
+                "The Day-Ahead Market statements for the Operating Day will post later than usual. Invoices are not "
+                "affected.",
+                "",
+            ),
+            (
+                "True-up statements include ERS resettlements",
+                "The true-up statements include the ERS resettlements for the Standard Contract Term.",
+                "QSEs should review their true-up statements in the MIS.",
+            ),
+        ],
+    ),
+    "Settlements/Legal": (
+        "M",
+        [],
+        [
+            (
+                "Settlement of an alternative dispute resolution",
+                "ERCOT will settle the amounts of a resolved alternative dispute resolution (ADR) proceeding on the next "
+                "Resettlement Statement.",
+                "",
+            ),
+        ],
+    ),
+    "Retail": (
+        "R",
+        ["REP", "TDSP"],
+        [
+            (
+                "Mass transition event: customer drop to Providers of Last Resort",
+                "ERCOT initiated a mass transition of Electric Service Identifiers from a REP that exited the market. "
+                "Transactions will be sent to the Providers of Last Resort.",
+                "Receiving REPs should process the 814_14 transactions and contact the transitioned customers.",
+            ),
+            (
+                "Retail transaction processing delayed",
+                "Retail transaction processing was delayed on the day affected. All transactions have since been "
+                "processed in order.",
+                "",
+            ),
+            (
+                "Change to switch-hold processing",
+                "Following the approved Retail Market Guide revision, switch-hold removal requests are processed the same "
+                "Business Day.",
+                "",
+            ),
+        ],
+    ),
+    "Release-Retail": (
+        "R",
+        ["REP", "TDSP"],
+        [
+            (
+                "Retail release: Texas SET version upgrade",
+                "ERCOT will implement the Texas SET version upgrade in the retail systems. Market Participants must be "
+                "ready to send and receive the new version.",
+                "REPs and TDSPs should confirm readiness with their AM.",
+            ),
+        ],
+    ),
+    "Testing": (
+        "R",
+        ["REP"],
+        [
+            (
+                "Retail market testing flight registration open",
+                "Registration for the next Retail Market Testing flight is open. New REPs and those changing service "
+                "providers must register before the deadline.",
+                "Register for the flight in the portal.",
+            ),
+            (
+                "Flight test script changes",
+                "The test scripts for the upcoming flight have been revised. See the Retail Market Testing page.",
+                "",
+            ),
+        ],
+    ),
+    "Operations": (
+        "W",
+        ["QSE", "RE"],
+        [
+            (
+                "Weather watch issued",
+                "ERCOT issued a Weather Watch for the days affected due to forecast cold temperatures and higher demand.",
+                "Resource Entities should review their fuel supplies and report changes in availability.",
+            ),
+            ("Conservation appeal lifted", "The conservation appeal is lifted: reserves have recovered.", ""),
+            (
+                "Generation resource outage coordination",
+                "ERCOT requests that planned resource outages in the affected days be coordinated with Outage "
+                "Coordination.",
+                "",
+            ),
+        ],
+    ),
+    "Outage\u2013Retail": (
+        "R",
+        ["REP", "TDSP"],
+        [
+            (
+                "Planned outage of the retail transaction systems",
+                "The retail transaction systems (NAESB EDM) will be unavailable during the planned maintenance window.",
+                "",
+            ),
+        ],
+    ),
+    "Outage\u2013Wholesale": (
+        "W",
+        ["QSE"],
+        [
+            (
+                "Planned outage of the MIS and API",
+                "The MIS and the External Web Services will be unavailable during the planned maintenance window.",
+                "",
+            ),
+        ],
+    ),
+    "Informational": (
+        "M",
+        [],
+        [
+            (
+                "Market Participant survey open",
+                "ERCOT invites Market Participants to take the annual client satisfaction survey.",
+                "",
+            ),
+            (
+                "New Client Services phone hours",
+                "Client Services phone hours change to 8:00 a.m. to 5:00 p.m. Central on Business Days.",
+                "",
+            ),
+            (
+                "Holiday schedule for the coming year",
+                "The ERCOT holiday schedule for the coming year is posted. Settlement calendars reflect it.",
+                "",
+            ),
+        ],
+    ),
+    "Training": (
+        "M",
+        [],
+        [
+            (
+                "Settlements 101 course: registration open",
+                "Registration is open for the Settlements 101 instructor-led course.",
+                "",
+            ),
+            (
+                "Credit and collateral webinar",
+                "ERCOT hosts a webinar on credit exposure and collateral. Slides will be posted afterwards.",
+                "",
+            ),
+        ],
+    ),
 }
 
-PUBLIC_DOMAINS = ["gmail.example", "consultancy.example", "energyadvisors.example", "lawfirm.example", "pucdata.example"]
+PUBLIC_DOMAINS = [
+    "gmail.example",
+    "consultancy.example",
+    "energyadvisors.example",
+    "lawfirm.example",
+    "pucdata.example",
+]
 PUBLIC_NAMES = ["analyst", "trader", "counsel", "reporter", "research", "ops", "desk", "info"]
 
 
 def _moment(rng: random.Random, day: datetime.date) -> datetime.datetime:
     tz = timezone.get_default_timezone()
-    return datetime.datetime.combine(day, datetime.time(rng.randint(8, 16), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz)
+    return datetime.datetime.combine(
+        day, datetime.time(rng.randint(8, 16), rng.choice([0, 10, 20, 30, 40, 50])), tzinfo=tz
+    )
 
 
 def _seed_subscribers(rng: random.Random) -> int:
@@ -179,11 +292,14 @@ def _seed_subscribers(rng: random.Random) -> int:
         email = f"{rng.choice(PUBLIC_NAMES)}{n:03d}@{rng.choice(PUBLIC_DOMAINS)}"
         for dl in rng.sample(lists, k=rng.choice([1, 1, 2, 3])):
             pending = rng.random() < 0.04
-            rows.append(Subscription(
-                distribution_list=dl, email=email,
-                status=Subscription.Status.PENDING if pending else Subscription.Status.CONFIRMED,
-                confirmed_at=None if pending else now - datetime.timedelta(days=rng.randint(1, 400)),
-            ))
+            rows.append(
+                Subscription(
+                    distribution_list=dl,
+                    email=email,
+                    status=Subscription.Status.PENDING if pending else Subscription.Status.CONFIRMED,
+                    confirmed_at=None if pending else now - datetime.timedelta(days=rng.randint(1, 400)),
+                )
+            )
     Subscription.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     return len(rows)
 
@@ -194,11 +310,21 @@ def _import_seed_003(author: User, credit: NoticeType) -> Notice:
     thread = NoticeThread.objects.create(scope=data["scope"], opened_on=data["notice_date"], letter="", last_number=1)
     published = _moment(random.Random(3), data["notice_date"])
     notice = Notice.objects.create(
-        notice_id=data["notice_id"], thread=thread, number=1, imported=True, status=NoticeStatus.PUBLISHED,
-        notice_date=data["notice_date"], published_at=published, notice_type=credit, scope=data["scope"],
-        short_description=data["short_description"], days_affected=data["days_affected"],
-        long_description=data["long_description"], action_required=data["action_required"],
-        contact=default_contact(), author=author,
+        notice_id=data["notice_id"],
+        thread=thread,
+        number=1,
+        imported=True,
+        status=NoticeStatus.PUBLISHED,
+        notice_date=data["notice_date"],
+        published_at=published,
+        notice_type=credit,
+        scope=data["scope"],
+        short_description=data["short_description"],
+        days_affected=data["days_affected"],
+        long_description=data["long_description"],
+        action_required=data["action_required"],
+        contact=default_contact(),
+        author=author,
     )
     notice.lists.set(DistributionList.objects.filter(name="NOTICE_CREDIT"))
     return notice
@@ -225,9 +351,16 @@ def seed_notices(ctx) -> None:
         days_affected = f"{day:%B} {day.day}, {day:%Y}" if day else ""
         extra_lists = [lists["NOTICE_GENERAL"]] if rng.random() < 0.25 else []
         return notice_create(
-            actor=author, notice_type=types[kind_name], scope=scope, audience_codes=audience,
-            short_description=short, long_description=long, action_required=action,
-            days_affected=days_affected, lists=extra_lists, **extra,
+            actor=author,
+            notice_type=types[kind_name],
+            scope=scope,
+            audience_codes=audience,
+            short_description=short,
+            long_description=long,
+            action_required=action,
+            days_affected=days_affected,
+            lists=extra_lists,
+            **extra,
         )
 
     def publish(notice: Notice, when: datetime.datetime) -> Notice:
@@ -261,10 +394,14 @@ def seed_notices(ctx) -> None:
     update = publish(update, _moment(rng, start + datetime.timedelta(days=1)))
     cancellation = notice_follow_up(actor=authors[1], previous=update, kind=Notice.Kind.CANCELLATION)
     publish(cancellation, _moment(rng, start + datetime.timedelta(days=2)))
-    weather = publish(draft("Operations", item=CATALOGUE["Operations"][2][0], day=today - datetime.timedelta(days=9)),
-                      _moment(rng, today - datetime.timedelta(days=10)))
-    publish(notice_follow_up(actor=authors[0], previous=weather, kind=Notice.Kind.UPDATE),
-            _moment(rng, today - datetime.timedelta(days=9)))
+    weather = publish(
+        draft("Operations", item=CATALOGUE["Operations"][2][0], day=today - datetime.timedelta(days=9)),
+        _moment(rng, today - datetime.timedelta(days=10)),
+    )
+    publish(
+        notice_follow_up(actor=authors[0], previous=weather, kind=Notice.Kind.UPDATE),
+        _moment(rng, today - datetime.timedelta(days=9)),
+    )
 
     # No email for the demo history: the fan-out registered for commit finds nothing pending.
     NoticeDelivery.objects.filter(notice__in=seeded, status=NoticeDelivery.Status.PENDING).update(
@@ -272,7 +409,9 @@ def seed_notices(ctx) -> None:
     )
     for notice in seeded:
         if notice.published_at:
-            NoticeDelivery.objects.filter(notice=notice).update(sent_at=notice.published_at + datetime.timedelta(minutes=2))
+            NoticeDelivery.objects.filter(notice=notice).update(
+                sent_at=notice.published_at + datetime.timedelta(minutes=2)
+            )
     ctx.created["notices"] += len(seeded)
 
     # Not yet published: drafts, notices in review, approved and scheduled.
@@ -292,9 +431,12 @@ def seed_notices(ctx) -> None:
 
     # Acknowledgements: some targeted MPs acknowledged the ACTION REQUIRED notices.
     contacts: dict[int, User] = {}
-    for membership in Membership.objects.active().filter(
-        participant__status=ParticipantStatus.ACTIVE
-    ).select_related("user").order_by("pk"):
+    for membership in (
+        Membership.objects.active()
+        .filter(participant__status=ParticipantStatus.ACTIVE)
+        .select_related("user")
+        .order_by("pk")
+    ):
         contacts.setdefault(membership.participant_id, membership.user)
     for notice in seeded:
         if not notice.action_required or notice.kind == Notice.Kind.CANCELLATION:
@@ -305,16 +447,22 @@ def seed_notices(ctx) -> None:
             from accounts.models import MarketParticipant
 
             participants = list(
-                MarketParticipant.objects.filter(pk__in=participants, roles__in=audience).distinct().values_list("pk", flat=True)
+                MarketParticipant.objects.filter(pk__in=participants, roles__in=audience)
+                .distinct()
+                .values_list("pk", flat=True)
             )
         for participant_pk in rng.sample(participants, k=int(len(participants) * rng.uniform(0.3, 0.7))):
             ack = notice_acknowledge(
-                actor=contacts[participant_pk], notice=notice,
-                participant=next(m.participant for m in Membership.objects.filter(
-                    participant_id=participant_pk, user=contacts[participant_pk]).select_related("participant")[:1]),
+                actor=contacts[participant_pk],
+                notice=notice,
+                participant=next(
+                    m.participant
+                    for m in Membership.objects.filter(
+                        participant_id=participant_pk, user=contacts[participant_pk]
+                    ).select_related("participant")[:1]
+                ),
             )
             Acknowledgement.objects.filter(pk=ack.pk).update(
                 acknowledged_at=min(notice.published_at + datetime.timedelta(hours=rng.randint(1, 72)), now)
             )
             ctx.created["acknowledgements"] += 1
-

@@ -2,187 +2,375 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import notices.models
 from django.conf import settings
 from django.db import migrations, models
 
+import notices.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0005_participant_dba_name'),
+        ("accounts", "0005_participant_dba_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DistributionList',
+            name="DistributionList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='For example NOTICE_CREDIT.', max_length=60, unique=True)),
-                ('description', models.TextField(blank=True)),
-                ('contact_roles', models.JSONField(blank=True, default=list, help_text='Membership contact roles subscribed automatically (ar, bar, credit, ...).')),
-                ('is_public', models.BooleanField(default=True, help_text='Anyone may subscribe an address (double opt-in).')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(help_text="For example NOTICE_CREDIT.", max_length=60, unique=True)),
+                ("description", models.TextField(blank=True)),
+                (
+                    "contact_roles",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text="Membership contact roles subscribed automatically (ar, bar, credit, ...).",
+                    ),
+                ),
+                (
+                    "is_public",
+                    models.BooleanField(default=True, help_text="Anyone may subscribe an address (double opt-in)."),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='NoticeType',
+            name="NoticeType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60, unique=True)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
-                ('sort_order', models.PositiveSmallIntegerField(default=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=60, unique=True)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
+                ("sort_order", models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                'ordering': ['sort_order', 'name'],
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, unique=True)),
-                ('reason', models.CharField(choices=[('hard_bounce', 'Hard bounce'), ('complaint', 'Complaint'), ('unsubscribed', 'Unsubscribed from all lists'), ('manual', 'Suppressed by staff')], max_length=20)),
-                ('detail', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254, unique=True)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("hard_bounce", "Hard bounce"),
+                            ("complaint", "Complaint"),
+                            ("unsubscribed", "Unsubscribed from all lists"),
+                            ("manual", "Suppressed by staff"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("detail", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='NoticeThread',
+            name="NoticeThread",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('M', 'Market-wide'), ('W', 'Wholesale'), ('R', 'Retail')], max_length=1)),
-                ('opened_on', models.DateField()),
-                ('letter', models.CharField(blank=True, help_text='Empty for imported IDs without a thread letter.', max_length=2)),
-                ('last_number', models.PositiveSmallIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "scope",
+                    models.CharField(choices=[("M", "Market-wide"), ("W", "Wholesale"), ("R", "Retail")], max_length=1),
+                ),
+                ("opened_on", models.DateField()),
+                (
+                    "letter",
+                    models.CharField(
+                        blank=True, help_text="Empty for imported IDs without a thread letter.", max_length=2
+                    ),
+                ),
+                ("last_number", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('scope', 'opened_on', 'letter'), name='one_thread_per_letter')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("scope", "opened_on", "letter"), name="one_thread_per_letter")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('notice_id', models.CharField(blank=True, editable=False, max_length=20, null=True, unique=True)),
-                ('number', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('kind', models.CharField(choices=[('original', 'Original'), ('update', 'Update'), ('cancellation', 'Cancellation')], default='original', max_length=12)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('in_review', 'In review'), ('approved', 'Approved'), ('scheduled', 'Scheduled'), ('published', 'Published')], default='draft', max_length=10)),
-                ('notice_date', models.DateField(blank=True, help_text='Set at publication.', null=True)),
-                ('scope', models.CharField(choices=[('M', 'Market-wide'), ('W', 'Wholesale'), ('R', 'Retail')], default='M', max_length=1)),
-                ('short_description', models.CharField(max_length=255)),
-                ('days_affected', models.CharField(blank=True, help_text='Dates and ranges, as written.', max_length=255)),
-                ('long_description', models.TextField(help_text='Markdown.')),
-                ('action_required', models.TextField(blank=True)),
-                ('additional_information', models.TextField(blank=True)),
-                ('contact', models.TextField(blank=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('imported', models.BooleanField(default=False, help_text='Imported from the old archive (ID kept as it was).')),
-                ('approver', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('audience', models.ManyToManyField(blank=True, related_name='notices', to='accounts.marketrole')),
-                ('author', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lists', models.ManyToManyField(blank=True, related_name='notices', to='notices.distributionlist')),
-                ('previous', models.ForeignKey(blank=True, help_text='The notice this one updates or cancels.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='followers', to='notices.notice')),
-                ('thread', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='notices.noticethread')),
-                ('notice_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notices', to='notices.noticetype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("notice_id", models.CharField(blank=True, editable=False, max_length=20, null=True, unique=True)),
+                ("number", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("original", "Original"), ("update", "Update"), ("cancellation", "Cancellation")],
+                        default="original",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("in_review", "In review"),
+                            ("approved", "Approved"),
+                            ("scheduled", "Scheduled"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("notice_date", models.DateField(blank=True, help_text="Set at publication.", null=True)),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[("M", "Market-wide"), ("W", "Wholesale"), ("R", "Retail")], default="M", max_length=1
+                    ),
+                ),
+                ("short_description", models.CharField(max_length=255)),
+                (
+                    "days_affected",
+                    models.CharField(blank=True, help_text="Dates and ranges, as written.", max_length=255),
+                ),
+                ("long_description", models.TextField(help_text="Markdown.")),
+                ("action_required", models.TextField(blank=True)),
+                ("additional_information", models.TextField(blank=True)),
+                ("contact", models.TextField(blank=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                (
+                    "imported",
+                    models.BooleanField(default=False, help_text="Imported from the old archive (ID kept as it was)."),
+                ),
+                (
+                    "approver",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("audience", models.ManyToManyField(blank=True, related_name="notices", to="accounts.marketrole")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                ("lists", models.ManyToManyField(blank=True, related_name="notices", to="notices.distributionlist")),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The notice this one updates or cancels.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="followers",
+                        to="notices.notice",
+                    ),
+                ),
+                (
+                    "thread",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notices",
+                        to="notices.noticethread",
+                    ),
+                ),
+                (
+                    "notice_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="notices", to="notices.noticetype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-created_at'],
+                "ordering": ["-published_at", "-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='distributionlist',
-            name='notice_types',
-            field=models.ManyToManyField(blank=True, related_name='lists', to='notices.noticetype'),
+            model_name="distributionlist",
+            name="notice_types",
+            field=models.ManyToManyField(blank=True, related_name="lists", to="notices.noticetype"),
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('email', models.EmailField(max_length=254)),
-                ('status', models.CharField(choices=[('pending', 'Awaiting confirmation'), ('confirmed', 'Subscribed'), ('unsubscribed', 'Unsubscribed')], default='pending', max_length=12)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
-                ('distribution_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='subscriptions', to='notices.distributionlist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Awaiting confirmation"),
+                            ("confirmed", "Subscribed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        default="pending",
+                        max_length=12,
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "distribution_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="subscriptions",
+                        to="notices.distributionlist",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ContactListOptOut',
+            name="ContactListOptOut",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('distribution_list', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='opt_outs', to='notices.distributionlist')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "distribution_list",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="opt_outs",
+                        to="notices.distributionlist",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('distribution_list', 'email'), name='one_opt_out_per_list')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("distribution_list", "email"), name="one_opt_out_per_list")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Acknowledgement',
+            name="Acknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('acknowledged_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notice_acknowledgements', to='accounts.marketparticipant')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='acknowledgements', to='notices.notice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("acknowledged_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notice_acknowledgements",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="acknowledgements",
+                        to="notices.notice",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('notice', 'participant'), name='one_acknowledgement_per_mp')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("notice", "participant"), name="one_acknowledgement_per_mp")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='NoticeDelivery',
+            name="NoticeDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('token', models.CharField(default=notices.models._token, help_text='Opaque per-recipient unsubscribe token.', max_length=40, unique=True)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('claimed', 'Sending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('distribution_list', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='notices.distributionlist')),
-                ('notice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='notices.notice')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "token",
+                    models.CharField(
+                        default=notices.models._token,
+                        help_text="Opaque per-recipient unsubscribe token.",
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("claimed", "Sending"),
+                            ("sent", "Sent"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                (
+                    "distribution_list",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="notices.distributionlist",
+                    ),
+                ),
+                (
+                    "notice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="deliveries", to="notices.notice"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['notice', 'status'], name='notices_not_notice__ec5f87_idx')],
-                'constraints': [models.UniqueConstraint(fields=('notice', 'email'), name='one_delivery_per_notice_address')],
+                "indexes": [models.Index(fields=["notice", "status"], name="notices_not_notice__ec5f87_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("notice", "email"), name="one_delivery_per_notice_address")
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['status', 'scheduled_for'], name='notices_not_status_3be9dd_idx'),
+            model_name="notice",
+            index=models.Index(fields=["status", "scheduled_for"], name="notices_not_status_3be9dd_idx"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['notice_type', 'published_at'], name='notices_not_notice__b029d1_idx'),
+            model_name="notice",
+            index=models.Index(fields=["notice_type", "published_at"], name="notices_not_notice__b029d1_idx"),
         ),
         migrations.AddIndex(
-            model_name='notice',
-            index=models.Index(fields=['scope', 'published_at'], name='notices_not_scope_9a5768_idx'),
+            model_name="notice",
+            index=models.Index(fields=["scope", "published_at"], name="notices_not_scope_9a5768_idx"),
         ),
         migrations.AddConstraint(
-            model_name='notice',
-            constraint=models.UniqueConstraint(condition=models.Q(('thread__isnull', False)), fields=('thread', 'number'), name='one_number_per_thread'),
+            model_name="notice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("thread__isnull", False)), fields=("thread", "number"), name="one_number_per_thread"
+            ),
         ),
         migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['distribution_list', 'status'], name='notices_sub_distrib_fd758b_idx'),
+            model_name="subscription",
+            index=models.Index(fields=["distribution_list", "status"], name="notices_sub_distrib_fd758b_idx"),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(fields=('distribution_list', 'email'), name='one_subscription_per_list'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(fields=("distribution_list", "email"), name="one_subscription_per_list"),
         ),
     ]

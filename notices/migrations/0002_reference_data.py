@@ -4,15 +4,34 @@ from django.db import migrations
 from django.utils.text import slugify
 
 TYPES = [
-    "Financial/Credit", "Settlements", "Settlements/Legal", "Retail", "Release-Retail", "Testing",
-    "Operations", "Outage–Retail", "Outage–Wholesale", "Informational", "Training",
+    "Financial/Credit",
+    "Settlements",
+    "Settlements/Legal",
+    "Retail",
+    "Release-Retail",
+    "Testing",
+    "Operations",
+    "Outage–Retail",
+    "Outage–Wholesale",
+    "Informational",
+    "Training",
 ]
 
 # name, description, notice types, contact roles subscribed automatically
 LISTS = [
     ("NOTICE_CREDIT", "Credit and collateral notices", ["Financial/Credit"], ["credit"]),
-    ("NOTICE_SETTLEMENTS", "Settlement statements, resettlements and disputes", ["Settlements", "Settlements/Legal"], ["settlement"]),
-    ("NOTICE_OPERATIONS", "Grid and market operations, outages", ["Operations", "Outage–Retail", "Outage–Wholesale"], ["technical"]),
+    (
+        "NOTICE_SETTLEMENTS",
+        "Settlement statements, resettlements and disputes",
+        ["Settlements", "Settlements/Legal"],
+        ["settlement"],
+    ),
+    (
+        "NOTICE_OPERATIONS",
+        "Grid and market operations, outages",
+        ["Operations", "Outage–Retail", "Outage–Wholesale"],
+        ["technical"],
+    ),
     ("NOTICE_TESTING_RETAIL", "Retail market testing flights", ["Testing", "Release-Retail"], ["technical"]),
     ("NOTICE_RETAIL", "Retail market notices", ["Retail", "Release-Retail", "Outage–Retail"], []),
     ("NOTICE_GENERAL", "Every market notice of general interest", ["Informational", "Training"], ["ar", "bar"]),

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0003_notice_attachments'),
+        ("notices", "0003_notice_attachments"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='notice',
-            options={'ordering': ['-published_at', '-created_at'], 'permissions': [('publish_notice', 'Can draft, approve, schedule, publish, update and cancel market notices')]},
+            name="notice",
+            options={
+                "ordering": ["-published_at", "-created_at"],
+                "permissions": [
+                    ("publish_notice", "Can draft, approve, schedule, publish, update and cancel market notices")
+                ],
+            },
         ),
     ]

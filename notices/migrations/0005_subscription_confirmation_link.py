@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notices', '0004_action_permissions'),
+        ("notices", "0004_action_permissions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='subscription',
-            name='confirmation_sent_at',
-            field=models.DateTimeField(blank=True, help_text='When a confirmation link was last emailed.', null=True),
+            model_name="subscription",
+            name="confirmation_sent_at",
+            field=models.DateTimeField(blank=True, help_text="When a confirmation link was last emailed.", null=True),
         ),
         migrations.AddField(
-            model_name='subscription',
-            name='confirmation_token',
-            field=models.CharField(blank=True, help_text='The signed link last emailed; re-sent as it is while still valid.', max_length=100),
+            model_name="subscription",
+            name="confirmation_token",
+            field=models.CharField(
+                blank=True,
+                help_text="The signed link last emailed; re-sent as it is while still valid.",
+                max_length=100,
+            ),
         ),
     ]

@@ -54,12 +54,12 @@ from ..models import (
     QualificationLetter,
 )
 from ..services import (
+    CHANGE_FROM_REGISTRATION,
     certificate_advance,
     connectivity_spec_update,
     connectivity_test_record,
     connectivity_ticket_draft,
     connectivity_ticket_submit,
-    CHANGE_FROM_REGISTRATION,
     enrollment_create,
     enrollment_from_application,
     enrollment_record_without_letter,
@@ -98,9 +98,7 @@ def _send_quietly(letter: QualificationLetter, sent_on: datetime.date) -> None:
     """
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
         send_letter_deliveries.run(letter_id=letter.pk)
-    LetterDelivery.objects.filter(letter=letter, status=LetterDelivery.Status.SENT).update(
-        sent_at=_moment(sent_on, 11)
-    )
+    LetterDelivery.objects.filter(letter=letter, status=LetterDelivery.Status.SENT).update(sent_at=_moment(sent_on, 11))
 
 
 def seed_qualification(ctx) -> None:
@@ -111,8 +109,26 @@ def seed_qualification(ctx) -> None:
     if Flight.objects.exists():
         return
     needed = [
-        "TRINITY", "BLUEBONNET", "PECOS", "MESQUITE", "GULFSTREAM", "CAPROCK", "SABINE", "COASTALBEND", "BIGSKY",
-        "LONGHORN", "ALAMO", "PINEYWOODS", "REDRIVER", "LANTANA", "ONCOR", "CNP", "AEP-TCC", "TNMP", "GCSS", "BBES",
+        "TRINITY",
+        "BLUEBONNET",
+        "PECOS",
+        "MESQUITE",
+        "GULFSTREAM",
+        "CAPROCK",
+        "SABINE",
+        "COASTALBEND",
+        "BIGSKY",
+        "LONGHORN",
+        "ALAMO",
+        "PINEYWOODS",
+        "REDRIVER",
+        "LANTANA",
+        "ONCOR",
+        "CNP",
+        "AEP-TCC",
+        "TNMP",
+        "GCSS",
+        "BBES",
     ]
     if any(name not in by_short for name in needed) or FLIGHT_ADMIN not in ctx.users or RETAIL_OPS not in ctx.users:
         return
@@ -143,14 +159,25 @@ def _seed(ctx, mp: dict) -> None:
         return [functions[c] for c in codes if c in functions]
 
     core = fns("enrollment-switch", "move-in", "move-out", "usage-invoicing")
-    full = fns("enrollment-switch", "move-in", "move-out", "usage-invoicing", "historical-usage", "reinstatement", "switch-hold")
+    full = fns(
+        "enrollment-switch",
+        "move-in",
+        "move-out",
+        "usage-invoicing",
+        "historical-usage",
+        "reinstatement",
+        "switch-hold",
+    )
 
     # --- flights ---------------------------------------------------------------------------------
     def make_flight(start: datetime.date, weeks: int, status: str, notes: str) -> Flight:
         flight = flight_create(
-            actor=admin, start_date=start, end_date=start + datetime.timedelta(weeks=weeks),
+            actor=admin,
+            start_date=start,
+            end_date=start + datetime.timedelta(weeks=weeks),
             application_deadline=start - datetime.timedelta(days=30),
-            registration_deadline=start - datetime.timedelta(days=14), notes=notes,
+            registration_deadline=start - datetime.timedelta(days=14),
+            notes=notes,
         )
         # No service moves a flight's status (the Flight Administrator sets it on the board); the demo
         # writes the status the dates imply.
@@ -172,15 +199,26 @@ def _seed(ctx, mp: dict) -> None:
                 participant=mp[short], kind=ApplicationKind.INITIAL, status=ApplicationStatus.APPROVED
             ).first()
         return enrollment_create(
-            actor=admin, flight=flight, participant=mp[short], participant_kind=kind, change_kind=change,
-            application=application, override_reason=override, today=on or flight.application_deadline - 5 * DAY,
+            actor=admin,
+            flight=flight,
+            participant=mp[short],
+            participant_kind=kind,
+            change_kind=change,
+            application=application,
+            override_reason=override,
+            today=on or flight.application_deadline - 5 * DAY,
         )
 
     def test(enrollment, *, completed, partners, functions_tested, tested_on, notes=""):
         enrollment_start_testing(actor=admin, enrollment=enrollment)
         result_record(
-            actor=admin, enrollment=enrollment, completed=completed, trading_partners=[mp[p] for p in partners],
-            business_functions=functions_tested, tested_on=tested_on, notes=notes,
+            actor=admin,
+            enrollment=enrollment,
+            completed=completed,
+            trading_partners=[mp[p] for p in partners],
+            business_functions=functions_tested,
+            tested_on=tested_on,
+            notes=notes,
         )
 
     def hand_over(enrollment, on):
@@ -198,8 +236,14 @@ def _seed(ctx, mp: dict) -> None:
 
     # --- registration facts of the new LSEs (read by the criteria gate) ------------------------------
     for short, signed_back, processed in [("CAPROCK", 120, True), ("PECOS", 230, True), ("SABINE", 40, False)]:
-        sfa_record(actor=legal, participant=mp[short], signed_on=today - signed_back * DAY, processed_by_legal=processed)
-    for short, number, issued_back in [("CAPROCK", "PUCT-10482", 100), ("PECOS", "PUCT-10317", 210), ("SABINE", "PUCT-10511", 35)]:
+        sfa_record(
+            actor=legal, participant=mp[short], signed_on=today - signed_back * DAY, processed_by_legal=processed
+        )
+    for short, number, issued_back in [
+        ("CAPROCK", "PUCT-10482", 100),
+        ("PECOS", "PUCT-10317", 210),
+        ("SABINE", "PUCT-10511", 35),
+    ]:
         puct_record(actor=legal, participant=mp[short], certificate_number=number, issued_on=today - issued_back * DAY)
     for short in ("GCSS", "BBES"):  # the demo QSEs: qualified to serve load (a fact about the QSE)
         qse_load_qualification_record(
@@ -222,11 +266,22 @@ def _seed(ctx, mp: dict) -> None:
     # --- the past flight ----------------------------------------------------------------------------------
     done = past.end_date - 10 * DAY
     trinity = enroll(past, "TRINITY", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
-    test(trinity, completed=True, partners=["ONCOR", "CNP"], functions_tested=core, tested_on=done,
-         notes="New territory: CenterPoint. Retested move-ins after a 814_16 mapping fix.")
+    test(
+        trinity,
+        completed=True,
+        partners=["ONCOR", "CNP"],
+        functions_tested=core,
+        tested_on=done,
+        notes="New territory: CenterPoint. Retested move-ins after a 814_16 mapping fix.",
+    )
     bluebonnet_past = enroll(past, "BLUEBONNET", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
-    test(bluebonnet_past, completed=True, partners=["ONCOR", "TNMP"], functions_tested=fns("historical-usage", "reinstatement"),
-         tested_on=done - 4 * DAY)
+    test(
+        bluebonnet_past,
+        completed=True,
+        partners=["ONCOR", "TNMP"],
+        functions_tested=fns("historical-usage", "reinstatement"),
+        tested_on=done - 4 * DAY,
+    )
     pecos = enroll(past, "PECOS", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
     test(pecos, completed=True, partners=["ONCOR", "AEP-TCC"], functions_tested=full, tested_on=done - 2 * DAY)
     # Letters are issued in date order, so their numbers follow the calendar.
@@ -240,7 +295,9 @@ def _seed(ctx, mp: dict) -> None:
     enrollment_record_without_letter(actor=ops, enrollment=hand_over(mesquite, done + DAY))
 
     gulfstream = enroll(past, "GULFSTREAM", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
-    enrollment_withdraw(actor=admin, enrollment=gulfstream, reason="The MP postponed its entry into the TNMP territory.")
+    enrollment_withdraw(
+        actor=admin, enrollment=gulfstream, reason="The MP postponed its entry into the TNMP territory."
+    )
 
     # --- the current flight ---------------------------------------------------------------------------------
     early = min(current.start_date + 7 * DAY, today - 6 * DAY)
@@ -257,8 +314,14 @@ def _seed(ctx, mp: dict) -> None:
     hand_over(coastal, early + 3 * DAY)  # ready for a letter
 
     bigsky = enroll(current, "BIGSKY", ParticipantKind.CURRENT, ChangeKind.SERVICE_PROVIDER)
-    test(bigsky, completed=True, partners=["ONCOR"], functions_tested=fns("enrollment-switch", "usage-invoicing"),
-         tested_on=early, notes="New EDI service provider; transactions re-verified end to end.")
+    test(
+        bigsky,
+        completed=True,
+        partners=["ONCOR"],
+        functions_tested=fns("enrollment-switch", "usage-invoicing"),
+        tested_on=early,
+        notes="New EDI service provider; transactions re-verified end to end.",
+    )
     enrollment_record_without_letter(actor=ops, enrollment=hand_over(bigsky, early + DAY))
 
     bluebonnet = enroll(current, "BLUEBONNET", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
@@ -267,11 +330,21 @@ def _seed(ctx, mp: dict) -> None:
     enrollment_start_testing(actor=admin, enrollment=longhorn)
 
     alamo = enroll(
-        current, "ALAMO", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY, on=current.application_deadline + 3 * DAY,
+        current,
+        "ALAMO",
+        ParticipantKind.CURRENT,
+        ChangeKind.NEW_FUNCTIONALITY,
+        on=current.application_deadline + 3 * DAY,
         override="Application arrived three days late; the MP's test scripts were ready and a TDSP slot was free.",
     )
-    test(alamo, completed=False, partners=["ONCOR"], functions_tested=fns("switch-hold"), tested_on=early + 2 * DAY,
-         notes="Switch-hold removal transactions rejected by the TDSP; retest after the fix.")
+    test(
+        alamo,
+        completed=False,
+        partners=["ONCOR"],
+        functions_tested=fns("switch-hold"),
+        tested_on=early + 2 * DAY,
+        notes="Switch-hold removal transactions rejected by the TDSP; retest after the fix.",
+    )
 
     enroll(current, "PINEYWOODS", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
 
@@ -294,16 +367,27 @@ def _seed(ctx, mp: dict) -> None:
 
 def _ensure_security_administrator(ctx, participant, full_name: str) -> None:
     """The production certificate goes to the MP's User Security Administrator: name one if none is on file."""
-    if Membership.objects.active().filter(participant=participant, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR).exists():
+    if (
+        Membership.objects.active()
+        .filter(participant=participant, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR)
+        .exists()
+    ):
         return
     ar = _authorized_rep(participant)
     domain = ar.email.split("@", 1)[1] if ar else f"{participant.short_name.lower()}.example"
     user = ctx.get_or_create_user(
-        f"{full_name.lower().replace(' ', '.')}@{domain}", full_name, job_title="IT Security Administrator", phone=ar.phone if ar else ""
+        f"{full_name.lower().replace(' ', '.')}@{domain}",
+        full_name,
+        job_title="IT Security Administrator",
+        phone=ar.phone if ar else "",
     )
     membership_add(
-        actor=ctx.lead, participant=participant, user=user, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR,
-        rank=ContactRank.PRIMARY, reason="Named on the registration forms",
+        actor=ctx.lead,
+        participant=participant,
+        user=user,
+        contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR,
+        rank=ContactRank.PRIMARY,
+        reason="Named on the registration forms",
     )
     ctx.created["memberships"] += 1
 
@@ -320,9 +404,14 @@ def _complete_onboarding(ctx, participant, *, on: datetime.date) -> None:
     ar = _authorized_rep(participant)
     domain = ar.email.split("@", 1)[1]
     connectivity_spec_update(
-        actor=ar, participant=participant, endpoint_url=f"https://edi.{domain}/naesb/edm", protocol="NAESB EDM",
+        actor=ar,
+        participant=participant,
+        endpoint_url=f"https://edi.{domain}/naesb/edm",
+        protocol="NAESB EDM",
         certificate_fingerprint=":".join(f"{(index * 37 + len(domain)) % 256:02X}" for index in range(32)),
-        contact_name=ar.full_name, contact_email=ar.email, contact_phone=ar.phone,
+        contact_name=ar.full_name,
+        contact_email=ar.email,
+        contact_phone=ar.phone,
     )
     ConnectivitySpec.objects.filter(participant=participant).update(updated_at=_moment(on - 8 * DAY, 16))
     test = ConnectivityTest.objects.get(participant=participant)
@@ -330,12 +419,17 @@ def _complete_onboarding(ctx, participant, *, on: datetime.date) -> None:
     connectivity_ticket_submit(actor=ar, test=test, subject=subject, description=description)
     test.refresh_from_db()
     connectivity_test_record(
-        actor=ctx.service_desk, test=test, passed=True, scheduled_for=_moment(on - 2 * DAY, 9),
+        actor=ctx.service_desk,
+        test=test,
+        passed=True,
+        scheduled_for=_moment(on - 2 * DAY, 9),
         notes="Production NAESB EDM round trip with ERCOT succeeded; certificate validated.",
     )
     ConnectivityTest.objects.filter(pk=test.pk).update(completed_at=_moment(on - 2 * DAY, 11))
     if test.service_request_id:
         case_transition(
-            actor=ctx.service_desk, case=test.service_request, to_status=CaseStatus.RESOLVED,
+            actor=ctx.service_desk,
+            case=test.service_request,
+            to_status=CaseStatus.RESOLVED,
             resolution_summary="Production connectivity testing passed.",
         )

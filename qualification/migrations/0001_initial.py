@@ -2,209 +2,430 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import qualification.models
 from django.conf import settings
 from django.db import migrations, models
 
+import qualification.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_case_reference_data'),
-        ('registration', '0002_requirements'),
+        ("accounts", "0004_case_reference_data"),
+        ("registration", "0002_requirements"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BusinessFunction',
+            name="BusinessFunction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('sort_order', models.PositiveSmallIntegerField(default=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("sort_order", models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                'ordering': ['sort_order', 'name'],
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Flight',
+            name="Flight",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(editable=False, max_length=4, unique=True)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField()),
-                ('application_deadline', models.DateField()),
-                ('registration_deadline', models.DateField()),
-                ('status', models.CharField(choices=[('planned', 'Planned'), ('open', 'Open for applications'), ('testing', 'Testing'), ('completed', 'Completed'), ('cancelled', 'Cancelled')], default='planned', max_length=10)),
-                ('notes', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(editable=False, max_length=4, unique=True)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField()),
+                ("application_deadline", models.DateField()),
+                ("registration_deadline", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("planned", "Planned"),
+                            ("open", "Open for applications"),
+                            ("testing", "Testing"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="planned",
+                        max_length=10,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-start_date'],
+                "ordering": ["-start_date"],
             },
         ),
         migrations.CreateModel(
-            name='LetterSequence',
+            name="LetterSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True)),
-                ('last_value', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True)),
+                ("last_value", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='ConnectivitySpec',
+            name="ConnectivitySpec",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('requested', 'Update requested'), ('submitted', 'Submitted')], default='requested', max_length=10)),
-                ('endpoint_url', models.CharField(blank=True, max_length=255, verbose_name='endpoint URL')),
-                ('protocol', models.CharField(default='NAESB EDM', max_length=40)),
-                ('certificate_fingerprint', models.CharField(blank=True, max_length=128)),
-                ('contact_name', models.CharField(blank=True, max_length=150)),
-                ('contact_email', models.EmailField(blank=True, max_length=254)),
-                ('contact_phone', models.CharField(blank=True, max_length=40)),
-                ('requested_reason', models.CharField(blank=True, max_length=255)),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='connectivity_spec', to='accounts.marketparticipant')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Update requested"), ("submitted", "Submitted")],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("endpoint_url", models.CharField(blank=True, max_length=255, verbose_name="endpoint URL")),
+                ("protocol", models.CharField(default="NAESB EDM", max_length=40)),
+                ("certificate_fingerprint", models.CharField(blank=True, max_length=128)),
+                ("contact_name", models.CharField(blank=True, max_length=150)),
+                ("contact_email", models.EmailField(blank=True, max_length=254)),
+                ("contact_phone", models.CharField(blank=True, max_length=40)),
+                ("requested_reason", models.CharField(blank=True, max_length=255)),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connectivity_spec",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Enrollment',
+            name="Enrollment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('participant_kind', models.CharField(choices=[('new', 'New Market Participant'), ('current', 'Current Market Participant')], max_length=10)),
-                ('change_kind', models.CharField(choices=[('new_entity', 'New entity or rename'), ('new_territory', 'New territory'), ('new_functionality', 'New functionality'), ('service_provider', 'Service provider change'), ('banking', 'Banking change')], max_length=20)),
-                ('status', models.CharField(choices=[('enrolled', 'Enrolled'), ('testing', 'Testing'), ('failed', 'Failed testing'), ('handed_over', 'Ready for Retail Operations'), ('letter_sent', 'Qualification letter sent'), ('recorded', 'Recorded (no letter)'), ('withdrawn', 'Withdrawn')], default='enrolled', max_length=20)),
-                ('late_override_reason', models.TextField(blank=True)),
-                ('application', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='enrollments', to='registration.application')),
-                ('enrolled_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='accounts.marketparticipant')),
-                ('flight', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrollments', to='qualification.flight')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "participant_kind",
+                    models.CharField(
+                        choices=[("new", "New Market Participant"), ("current", "Current Market Participant")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "change_kind",
+                    models.CharField(
+                        choices=[
+                            ("new_entity", "New entity or rename"),
+                            ("new_territory", "New territory"),
+                            ("new_functionality", "New functionality"),
+                            ("service_provider", "Service provider change"),
+                            ("banking", "Banking change"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("enrolled", "Enrolled"),
+                            ("testing", "Testing"),
+                            ("failed", "Failed testing"),
+                            ("handed_over", "Ready for Retail Operations"),
+                            ("letter_sent", "Qualification letter sent"),
+                            ("recorded", "Recorded (no letter)"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="enrolled",
+                        max_length=20,
+                    ),
+                ),
+                ("late_override_reason", models.TextField(blank=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="enrollments",
+                        to="registration.application",
+                    ),
+                ),
+                (
+                    "enrolled_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "flight",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="enrollments",
+                        to="qualification.flight",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['flight', 'participant__short_name'],
+                "ordering": ["flight", "participant__short_name"],
             },
         ),
         migrations.CreateModel(
-            name='ConnectivityTest',
+            name="ConnectivityTest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('scheduled', 'Scheduled'), ('passed', 'Passed'), ('failed', 'Failed')], default='requested', max_length=10)),
-                ('scheduled_for', models.DateTimeField(blank=True, null=True)),
-                ('completed_at', models.DateTimeField(blank=True, null=True)),
-                ('notes', models.TextField(blank=True)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='connectivity_tests', to='accounts.marketparticipant')),
-                ('service_request', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='connectivity_test', to='accounts.case')),
-                ('enrollment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='connectivity_tests', to='qualification.enrollment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("requested", "Requested"),
+                            ("scheduled", "Scheduled"),
+                            ("passed", "Passed"),
+                            ("failed", "Failed"),
+                        ],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("scheduled_for", models.DateTimeField(blank=True, null=True)),
+                ("completed_at", models.DateTimeField(blank=True, null=True)),
+                ("notes", models.TextField(blank=True)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="connectivity_tests",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "service_request",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="connectivity_test",
+                        to="accounts.case",
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="connectivity_tests",
+                        to="qualification.enrollment",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CertificateRequest',
+            name="CertificateRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('requested', 'Requested'), ('issued', 'Issued'), ('installed', 'Installed')], default='requested', max_length=10)),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issued_at', models.DateTimeField(blank=True, null=True)),
-                ('installed_at', models.DateTimeField(blank=True, null=True)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='certificate_requests', to='accounts.marketparticipant')),
-                ('security_administrator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('enrollment', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='qualification.enrollment')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("requested", "Requested"), ("issued", "Issued"), ("installed", "Installed")],
+                        default="requested",
+                        max_length=10,
+                    ),
+                ),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("issued_at", models.DateTimeField(blank=True, null=True)),
+                ("installed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="certificate_requests",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "security_administrator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "enrollment",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="qualification.enrollment",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='FlightResult',
+            name="FlightResult",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('completed', models.BooleanField(help_text='Completed the testing successfully.')),
-                ('tested_on', models.DateField()),
-                ('notes', models.TextField(blank=True)),
-                ('handed_over_at', models.DateTimeField(blank=True, null=True)),
-                ('business_functions', models.ManyToManyField(blank=True, related_name='+', to='qualification.businessfunction')),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='result', to='qualification.enrollment')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('trading_partners', models.ManyToManyField(blank=True, related_name='+', to='accounts.marketparticipant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("completed", models.BooleanField(help_text="Completed the testing successfully.")),
+                ("tested_on", models.DateField()),
+                ("notes", models.TextField(blank=True)),
+                ("handed_over_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "business_functions",
+                    models.ManyToManyField(blank=True, related_name="+", to="qualification.businessfunction"),
+                ),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="result",
+                        to="qualification.enrollment",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "trading_partners",
+                    models.ManyToManyField(blank=True, related_name="+", to="accounts.marketparticipant"),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='QualificationLetter',
+            name="QualificationLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.CharField(max_length=20, unique=True)),
-                ('issued_on', models.DateField()),
-                ('effective_date', models.DateField()),
-                ('pdf', models.FileField(upload_to=qualification.models.letter_path)),
-                ('enrollment', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='letter', to='qualification.enrollment')),
-                ('generated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.CharField(max_length=20, unique=True)),
+                ("issued_on", models.DateField()),
+                ("effective_date", models.DateField()),
+                ("pdf", models.FileField(upload_to=qualification.models.letter_path)),
+                (
+                    "enrollment",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="letter",
+                        to="qualification.enrollment",
+                    ),
+                ),
+                (
+                    "generated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_on', '-number'],
+                "ordering": ["-issued_on", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='LetterDelivery',
+            name="LetterDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('name', models.CharField(max_length=150)),
-                ('kind', models.CharField(choices=[('to', 'Recipient'), ('copy', 'Copy')], max_length=5)),
-                ('capacity', models.CharField(help_text='Why this person receives it.', max_length=200)),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.TextField(blank=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('message_id', models.CharField(blank=True, max_length=255)),
-                ('letter', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='qualification.qualificationletter')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("email", models.EmailField(max_length=254)),
+                ("name", models.CharField(max_length=150)),
+                ("kind", models.CharField(choices=[("to", "Recipient"), ("copy", "Copy")], max_length=5)),
+                ("capacity", models.CharField(help_text="Why this person receives it.", max_length=200)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("pending", "Pending"), ("sent", "Sent"), ("failed", "Failed")],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.TextField(blank=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("message_id", models.CharField(blank=True, max_length=255)),
+                (
+                    "letter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="qualification.qualificationletter",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'email'],
+                "ordering": ["kind", "email"],
             },
         ),
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['status'], name='qualificati_status_1e99da_idx'),
+            model_name="enrollment",
+            index=models.Index(fields=["status"], name="qualificati_status_1e99da_idx"),
         ),
         migrations.AddIndex(
-            model_name='enrollment',
-            index=models.Index(fields=['participant', 'status'], name='qualificati_partici_192136_idx'),
+            model_name="enrollment",
+            index=models.Index(fields=["participant", "status"], name="qualificati_partici_192136_idx"),
         ),
         migrations.AddConstraint(
-            model_name='enrollment',
-            constraint=models.UniqueConstraint(fields=('flight', 'participant', 'change_kind'), name='one_enrollment_per_change'),
+            model_name="enrollment",
+            constraint=models.UniqueConstraint(
+                fields=("flight", "participant", "change_kind"), name="one_enrollment_per_change"
+            ),
         ),
         migrations.AddIndex(
-            model_name='letterdelivery',
-            index=models.Index(fields=['status'], name='qualificati_status_fa002a_idx'),
+            model_name="letterdelivery",
+            index=models.Index(fields=["status"], name="qualificati_status_fa002a_idx"),
         ),
         migrations.AddConstraint(
-            model_name='letterdelivery',
-            constraint=models.UniqueConstraint(fields=('letter', 'email'), name='one_delivery_per_address'),
+            model_name="letterdelivery",
+            constraint=models.UniqueConstraint(fields=("letter", "email"), name="one_delivery_per_address"),
         ),
     ]

@@ -4,14 +4,18 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qualification', '0002_business_functions'),
+        ("qualification", "0002_business_functions"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='flight',
-            options={'ordering': ['-start_date'], 'permissions': [('run_testing', 'Can start testing, record and hand over results, and withdraw enrollments')]},
+            name="flight",
+            options={
+                "ordering": ["-start_date"],
+                "permissions": [
+                    ("run_testing", "Can start testing, record and hand over results, and withdraw enrollments")
+                ],
+            },
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qualification', '0003_action_permissions'),
+        ("qualification", "0003_action_permissions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='connectivitytest',
-            name='reason',
-            field=models.CharField(blank=True, help_text='Why it is needed (new MP, service provider change).', max_length=255),
+            model_name="connectivitytest",
+            name="reason",
+            field=models.CharField(
+                blank=True, help_text="Why it is needed (new MP, service provider change).", max_length=255
+            ),
         ),
     ]

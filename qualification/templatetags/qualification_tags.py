@@ -42,14 +42,17 @@ def qualification_home_card(context):
     ).count()
     spec_requested = (
         scope_to_user(ConnectivitySpec.objects.filter(participant=participant), user)
-        .filter(status=ConnectivitySpec.Status.REQUESTED).exists()
+        .filter(status=ConnectivitySpec.Status.REQUESTED)
+        .exists()
     )
     open_tasks = (
         scope_to_user(CertificateRequest.objects.filter(participant=participant), user)
-        .exclude(status=CertificateStatus.INSTALLED).count()
+        .exclude(status=CertificateStatus.INSTALLED)
+        .count()
         + int(spec_requested)
         + scope_to_user(ConnectivityTest.objects.filter(participant=participant), user)
-        .exclude(status=ConnectivityTest.Status.PASSED).count()
+        .exclude(status=ConnectivityTest.Status.PASSED)
+        .count()
     )
     if latest is None and not letters and not open_tasks:
         return {"card": None}
@@ -64,8 +67,12 @@ def qualification_home_card(context):
         headline, _explanation, _tone = enrollment_headline(latest, blocked=blocked, today=timezone.localdate())
     return {
         "card": {
-            "latest": latest, "headline": headline, "letters": letters, "open_tasks": open_tasks,
-            "spec_requested": spec_requested, "blocked": latest is not None and blocked,
+            "latest": latest,
+            "headline": headline,
+            "letters": letters,
+            "open_tasks": open_tasks,
+            "spec_requested": spec_requested,
+            "blocked": latest is not None and blocked,
         },
         "participant": participant,
     }

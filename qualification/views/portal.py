@@ -57,20 +57,35 @@ from ..services import (
 # What to do next when a criterion is missing, picked by the wording of its detail.
 _NEXT_STEPS = {
     "sfa": [
-        ("not yet processed", "Your SFA is signed but not yet processed by ERCOT Legal. Nothing to do on your side: "
-                              "Legal processes it; ask your Account Manager if it takes more than a few business days."),
+        (
+            "not yet processed",
+            "Your SFA is signed but not yet processed by ERCOT Legal. Nothing to do on your side: "
+            "Legal processes it; ask your Account Manager if it takes more than a few business days.",
+        ),
         ("", "Sign the Standard Form Market Participant Agreement (SFA) and upload it with your registration."),
     ],
     "puct": [
-        ("not valid", "Your PUCT certification is not valid today: send ERCOT the current certificate with a "
-                      "Notice of Change of Information."),
-        ("", "Send ERCOT your PUCT certification as soon as the Commission grants it (upload it with your registration)."),
+        (
+            "not valid",
+            "Your PUCT certification is not valid today: send ERCOT the current certificate with a "
+            "Notice of Change of Information.",
+        ),
+        (
+            "",
+            "Send ERCOT your PUCT certification as soon as the Commission grants it (upload it with your registration).",
+        ),
     ],
     "qse_ack": [
-        ("not qualified to serve load", "The QSE you named is not qualified to serve load: name a QSE that is, or "
-                                        "ask your QSE to complete its qualification."),
-        ("not yet processed", "Your QSE Acknowledgement (Form H) is submitted but not yet processed by ERCOT Legal. "
-                              "Nothing to do on your side; ask your Account Manager if it takes long."),
+        (
+            "not qualified to serve load",
+            "The QSE you named is not qualified to serve load: name a QSE that is, or "
+            "ask your QSE to complete its qualification.",
+        ),
+        (
+            "not yet processed",
+            "Your QSE Acknowledgement (Form H) is submitted but not yet processed by ERCOT Legal. "
+            "Nothing to do on your side; ask your Account Manager if it takes long.",
+        ),
         ("", "Submit the QSE Acknowledgement (Form H) naming the QSE that will schedule for you."),
     ],
 }
@@ -181,9 +196,15 @@ def enrollment_headline(enrollment: Enrollment, *, blocked: bool, today) -> tupl
 
 def _is_past(enrollment: Enrollment, today) -> bool:
     """Finished business: a flight that has ended (or completed) and an enrollment that needs nothing more."""
-    flight_over = enrollment.flight.status in (FlightStatus.COMPLETED, FlightStatus.CANCELLED) or enrollment.flight.end_date < today
+    flight_over = (
+        enrollment.flight.status in (FlightStatus.COMPLETED, FlightStatus.CANCELLED)
+        or enrollment.flight.end_date < today
+    )
     settled = enrollment.status in (
-        EnrollmentStatus.LETTER_SENT, EnrollmentStatus.RECORDED, EnrollmentStatus.WITHDRAWN, EnrollmentStatus.FAILED,
+        EnrollmentStatus.LETTER_SENT,
+        EnrollmentStatus.RECORDED,
+        EnrollmentStatus.WITHDRAWN,
+        EnrollmentStatus.FAILED,
     )
     return flight_over and settled
 
@@ -255,7 +276,11 @@ def qualification_overview(
         .select_related("security_administrator")
         .order_by("-requested_at")
     )
-    spec = scope_to_user(ConnectivitySpec.objects.filter(participant=participant), user).select_related("updated_by").first()
+    spec = (
+        scope_to_user(ConnectivitySpec.objects.filter(participant=participant), user)
+        .select_related("updated_by")
+        .first()
+    )
     tests = list(
         scope_to_user(ConnectivityTest.objects.filter(participant=participant), user)
         .select_related("service_request", "enrollment__flight")
@@ -266,7 +291,8 @@ def qualification_overview(
     may_submit_ticket = policies.can_submit_connectivity_ticket(user, participant)
     ticket_forms = ticket_forms or {}
     tickets_due = [
-        t for t in tests
+        t
+        for t in tests
         if (t.service_request_id is None and t.status != ConnectivityTest.Status.PASSED) or t.pk in ticket_forms
     ]
     for test in tickets_due:
@@ -281,8 +307,12 @@ def qualification_overview(
     for certificate in certificates:
         reached = certificate_steps.index(certificate.status)
         certificate.steps = [
-            {"label": CertificateStatus(step).label, "done": index <= reached, "current": index == reached,
-             "when": [certificate.requested_at, certificate.issued_at, certificate.installed_at][index]}
+            {
+                "label": CertificateStatus(step).label,
+                "done": index <= reached,
+                "current": index == reached,
+                "when": [certificate.requested_at, certificate.issued_at, certificate.installed_at][index],
+            }
             for index, step in enumerate(certificate_steps)
         ]
     open_tasks = (
@@ -316,8 +346,9 @@ def open_flights(today=None):
     """Flights still open for applications (public knowledge, not MP data)."""
     today = today or timezone.localdate()
     return list(
-        Flight.objects.filter(status__in=[FlightStatus.OPEN, FlightStatus.PLANNED], application_deadline__gte=today)
-        .order_by("start_date")[:3]
+        Flight.objects.filter(
+            status__in=[FlightStatus.OPEN, FlightStatus.PLANNED], application_deadline__gte=today
+        ).order_by("start_date")[:3]
     )
 
 
@@ -347,7 +378,8 @@ class LetterDownloadView(ParticipantRequiredMixin, View):
 
     def get(self, request, pk):
         letters = scope_to_user(
-            QualificationLetter.objects.select_related("enrollment__participant"), request.user,
+            QualificationLetter.objects.select_related("enrollment__participant"),
+            request.user,
             path="enrollment__participant",
         )
         letter = get_object_or_404(letters, pk=pk)
@@ -377,9 +409,17 @@ class ConnectivitySpecView(ParticipantRequiredMixin, CurrentParticipantMixin, Vi
         initial = {"protocol": PROTOCOL_DEFAULT}
         if spec is not None:
             initial.update(
-                {name: getattr(spec, name) for name in (
-                    "endpoint_url", "certificate_fingerprint", "contact_name", "contact_email", "contact_phone",
-                ) if getattr(spec, name)}
+                {
+                    name: getattr(spec, name)
+                    for name in (
+                        "endpoint_url",
+                        "certificate_fingerprint",
+                        "contact_name",
+                        "contact_email",
+                        "contact_phone",
+                    )
+                    if getattr(spec, name)
+                }
             )
             initial["protocol"] = spec.protocol or PROTOCOL_DEFAULT
         return self._render(request, ConnectivitySpecForm(initial=initial), spec)
@@ -403,7 +443,6 @@ class ConnectivitySpecView(ParticipantRequiredMixin, CurrentParticipantMixin, Vi
                 )
                 return redirect("portal:qualification")
         return self._render(request, form, spec, status=400)
-
 
 
 class ConnectivityTicketView(QualificationHomeView):
@@ -431,7 +470,9 @@ class ConnectivityTicketView(QualificationHomeView):
         if form.is_valid():
             try:
                 case = connectivity_ticket_submit(
-                    actor=request.user, test=test, subject=form.cleaned_data["subject"],
+                    actor=request.user,
+                    test=test,
+                    subject=form.cleaned_data["subject"],
                     description=form.cleaned_data["description"],
                 )
             except DomainError as error:

@@ -75,7 +75,9 @@ RETAIL_OPS_ONLY = "Only Retail Operations (or the Client Services Lead) issues l
 
 def _safe_next(request, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return fallback
 
@@ -209,15 +211,21 @@ class EnrollmentCreateView(StaffRequiredMixin, View):
             try:
                 if data["from_application"]:
                     enrollments = services.enrollment_from_application(
-                        actor=request.user, application=data["application"], flight=data["flight"],
+                        actor=request.user,
+                        application=data["application"],
+                        flight=data["flight"],
                         override_reason=data.get("override_reason", ""),
                     )
                 else:
                     enrollments = [
                         services.enrollment_create(
-                            actor=request.user, flight=data["flight"], participant=data["participant"],
-                            participant_kind=data["participant_kind"], change_kind=data["change_kind"],
-                            application=data["application"], override_reason=data.get("override_reason", ""),
+                            actor=request.user,
+                            flight=data["flight"],
+                            participant=data["participant"],
+                            participant_kind=data["participant_kind"],
+                            change_kind=data["change_kind"],
+                            application=data["application"],
+                            override_reason=data.get("override_reason", ""),
                         )
                     ]
             except DomainError as error:
@@ -254,13 +262,19 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
     recipients = []
     if enrollment.produces_letter and letter is None and result is not None and result.completed:
         recipients = services.letter_recipients(enrollment)
-    result_editable = enrollment.status in (EnrollmentStatus.ENROLLED, EnrollmentStatus.TESTING, EnrollmentStatus.FAILED)
+    result_editable = enrollment.status in (
+        EnrollmentStatus.ENROLLED,
+        EnrollmentStatus.TESTING,
+        EnrollmentStatus.FAILED,
+    )
     result_form = forms.get("result_form")
     if result_form is None and flight_admin and result_editable:
         result_form = ResultForm(enrollment=enrollment, partners=selectors.trading_partner_choices(enrollment))
     certificates = selectors.enrollment_certificates(enrollment)
     for certificate in certificates:
-        certificate.next_statuses = [(s, CertificateStatus(s).label) for s in sorted(CERTIFICATE_TRANSITIONS[certificate.status])]
+        certificate.next_statuses = [
+            (s, CertificateStatus(s).label) for s in sorted(CERTIFICATE_TRANSITIONS[certificate.status])
+        ]
     tests = selectors.enrollment_connectivity_tests(enrollment)
     connectivity_forms = forms.get("connectivity_forms", {})
     ticket_forms = forms.get("ticket_forms", {})
@@ -297,7 +311,8 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         "can_record_connectivity": policies.can_record_connectivity(user),
         "result_editable": result_editable,
         "result_form": result_form,
-        "can_start_testing": enrollment.can_move_to(EnrollmentStatus.TESTING) and enrollment.status == EnrollmentStatus.ENROLLED,
+        "can_start_testing": enrollment.can_move_to(EnrollmentStatus.TESTING)
+        and enrollment.status == EnrollmentStatus.ENROLLED,
         "can_hand_over": enrollment.status == EnrollmentStatus.TESTING and result is not None and result.completed,
         "can_withdraw": enrollment.can_move_to(EnrollmentStatus.WITHDRAWN),
         "can_record_no_letter": not enrollment.produces_letter and enrollment.status == EnrollmentStatus.HANDED_OVER,
@@ -307,7 +322,9 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         "certificates": certificates,
         "connectivity_tests": tests,
         "connectivity_spec": spec,
-        "timeline": AuditEvent.objects.for_object(enrollment).select_related("actor").order_by("-created_at", "-id")[:200],
+        "timeline": AuditEvent.objects.for_object(enrollment)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:200],
         "error_section": error_section,
         "section": "flights",
     }
@@ -365,7 +382,9 @@ class EnrollmentActionView(StaffRequiredMixin, View):
             services.enrollment_start_testing(actor=request.user, enrollment=enrollment)
         except DomainError as error:
             return self._refused(request, enrollment, "testing", error)
-        return self._done(request, enrollment, f"{enrollment.participant.short_name} is now testing in {enrollment.flight}.")
+        return self._done(
+            request, enrollment, f"{enrollment.participant.short_name} is now testing in {enrollment.flight}."
+        )
 
     def result(self, request, enrollment):
         form = ResultForm(request.POST, enrollment=enrollment, partners=selectors.trading_partner_choices(enrollment))
@@ -374,9 +393,13 @@ class EnrollmentActionView(StaffRequiredMixin, View):
             completed = data["outcome"] == ResultForm.COMPLETED
             try:
                 services.result_record(
-                    actor=request.user, enrollment=enrollment, completed=completed,
-                    trading_partners=data["trading_partners"], business_functions=data["business_functions"],
-                    tested_on=data["tested_on"], notes=data["notes"],
+                    actor=request.user,
+                    enrollment=enrollment,
+                    completed=completed,
+                    trading_partners=data["trading_partners"],
+                    business_functions=data["business_functions"],
+                    tested_on=data["tested_on"],
+                    notes=data["notes"],
                 )
             except DomainError as error:
                 form.add_error(None, str(error))
@@ -397,7 +420,8 @@ class EnrollmentActionView(StaffRequiredMixin, View):
         except DomainError as error:
             return self._refused(request, enrollment, "testing", error)
         return self._done(
-            request, enrollment,
+            request,
+            enrollment,
             f"Handed over to Retail Operations: {enrollment.participant.short_name} is in their queue and they were emailed.",
         )
 
@@ -405,11 +429,15 @@ class EnrollmentActionView(StaffRequiredMixin, View):
         form = WithdrawForm(request.POST)
         if form.is_valid():
             try:
-                services.enrollment_withdraw(actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"])
+                services.enrollment_withdraw(
+                    actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"]
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
-                return self._done(request, enrollment, f"{enrollment.participant.short_name} was withdrawn from {enrollment.flight}.")
+                return self._done(
+                    request, enrollment, f"{enrollment.participant.short_name} was withdrawn from {enrollment.flight}."
+                )
         return enrollment_page(request, enrollment, status=400, error_section="withdraw", withdraw_form=form)
 
     def issue_letter(self, request, enrollment):
@@ -485,7 +513,9 @@ class DeliveryResendView(_RetailOperationsPostView):
         except DomainError as error:
             messages.error(request, f"Could not resend to {delivery.email}: {error}")
         else:
-            messages.success(request, f"Letter {delivery.letter.number} is being sent again to {delivery.name} <{delivery.email}>.")
+            messages.success(
+                request, f"Letter {delivery.letter.number} is being sent again to {delivery.name} <{delivery.email}>."
+            )
         return redirect(back)
 
 
@@ -511,11 +541,16 @@ class CertificateAdvanceView(_RetailOperationsPostView):
             messages.error(request, "Choose the status the certificate moves to (issued or installed).")
             return redirect(self._back(certificate))
         try:
-            certificate = services.certificate_advance(actor=request.user, request=certificate, to_status=form.cleaned_data["to_status"])
+            certificate = services.certificate_advance(
+                actor=request.user, request=certificate, to_status=form.cleaned_data["to_status"]
+            )
         except DomainError as error:
             messages.error(request, str(error))
         else:
-            messages.success(request, f"The production certificate of {certificate.participant.short_name} is now {certificate.get_status_display().lower()}.")
+            messages.success(
+                request,
+                f"The production certificate of {certificate.participant.short_name} is now {certificate.get_status_display().lower()}.",
+            )
         return redirect(self._back(certificate))
 
 
@@ -540,7 +575,9 @@ class ConnectivityRecordView(_RetailOperationsPostView):
         if form.is_valid():
             passed = form.cleaned_data["outcome"] == ConnectivityRecordForm.PASSED
             try:
-                test = services.connectivity_test_record(actor=request.user, test=test, passed=passed, notes=form.cleaned_data["notes"])
+                test = services.connectivity_test_record(
+                    actor=request.user, test=test, passed=passed, notes=form.cleaned_data["notes"]
+                )
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
@@ -571,8 +608,12 @@ class ConnectivityTicketView(ConnectivityRecordView):
             data = form.cleaned_data
             try:
                 case = services.connectivity_ticket_submit(
-                    actor=request.user, test=test, subject=data["subject"], description=data["description"],
-                    requester=data["requester"], channel=data["channel"],
+                    actor=request.user,
+                    test=test,
+                    subject=data["subject"],
+                    description=data["description"],
+                    requester=data["requester"],
+                    channel=data["channel"],
                 )
             except DomainError as error:
                 form.add_error(None, str(error))
@@ -614,8 +655,19 @@ class RetailOperationsQueueView(StaffRequiredMixin, TemplateView):
 
 
 CSV_COLUMNS = [
-    "letter", "issued_on", "participant", "flight", "recipient_email", "recipient_name", "kind", "capacity",
-    "status", "attempts", "sent_at", "message_id", "last_error",
+    "letter",
+    "issued_on",
+    "participant",
+    "flight",
+    "recipient_email",
+    "recipient_name",
+    "kind",
+    "capacity",
+    "status",
+    "attempts",
+    "sent_at",
+    "message_id",
+    "last_error",
 ]
 
 
@@ -635,10 +687,19 @@ class LetterReportView(StaffRequiredMixin, TemplateView):
     def csv(self, request):
         rows = (
             [
-                d.letter.number, d.letter.issued_on.isoformat(), d.letter.enrollment.participant.short_name,
-                str(d.letter.enrollment.flight), d.email, d.name, d.get_kind_display(), d.capacity,
-                d.get_status_display(), d.attempts,
-                timezone.localtime(d.sent_at).isoformat(timespec="seconds") if d.sent_at else "", d.message_id, d.last_error,
+                d.letter.number,
+                d.letter.issued_on.isoformat(),
+                d.letter.enrollment.participant.short_name,
+                str(d.letter.enrollment.flight),
+                d.email,
+                d.name,
+                d.get_kind_display(),
+                d.capacity,
+                d.get_status_display(),
+                d.attempts,
+                timezone.localtime(d.sent_at).isoformat(timespec="seconds") if d.sent_at else "",
+                d.message_id,
+                d.last_error,
             ]
             for d in selectors.delivery_rows(failed_only=self._failed_only()).iterator(chunk_size=500)
         )
@@ -652,9 +713,9 @@ class LetterReportView(StaffRequiredMixin, TemplateView):
             letters=letters,
             failed_only=failed_only,
             totals={
-                "sent": sum(l.n_sent for l in letters),
-                "pending": sum(l.n_pending for l in letters),
-                "failed": sum(l.n_failed for l in letters),
+                "sent": sum(letter.n_sent for letter in letters),
+                "pending": sum(letter.n_pending for letter in letters),
+                "failed": sum(letter.n_failed for letter in letters),
             },
             is_retail_operations=is_retail_operations(self.request.user),
             section="letters",

@@ -67,7 +67,9 @@ QSE_OF = {"BLUEBONNET": "BBES"}  # the Bluebonnet REP schedules through its affi
 
 
 def _pdf(name: str):
-    return check_upload(SimpleUploadedFile(name, PDF, content_type="application/pdf"), max_bytes=MAX_BYTES, allowed=PDF_AND_IMAGES)
+    return check_upload(
+        SimpleUploadedFile(name, PDF, content_type="application/pdf"), max_bytes=MAX_BYTES, allowed=PDF_AND_IMAGES
+    )
 
 
 class _Seeder:
@@ -107,7 +109,11 @@ class _Seeder:
     def start(self, short, *, kind, days_ago, roles=(), changes=(), **fields) -> Application:
         actor = self.ar(short)
         application = application_start(
-            actor=actor, participant=self.mp(short), kind=kind, role_codes=roles, change_types=changes,
+            actor=actor,
+            participant=self.mp(short),
+            kind=kind,
+            role_codes=roles,
+            change_types=changes,
             now=self.at(days_ago, 9),
         )
         if fields:
@@ -145,7 +151,9 @@ class _Seeder:
         return application
 
     def request_info(self, application, *, days_ago, message) -> Application:
-        return application_request_info(actor=self.reviewer, application=application, message=message, now=self.at(days_ago, 14))
+        return application_request_info(
+            actor=self.reviewer, application=application, message=message, now=self.at(days_ago, 14)
+        )
 
     def approve(self, application, *, reason="Complete and correct.") -> Application:
         return application_approve(actor=self.reviewer, application=application, reason=reason)
@@ -155,14 +163,24 @@ class _Seeder:
     def initial_registrations(self):
         # A potential MP drafting: two of four documents uploaded.
         if "SUNDANCE" in self.mps:
-            draft = self.start("SUNDANCE", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=6,
-                               notes="Residential solar retail product in the Oncor and CenterPoint territories.")
+            draft = self.start(
+                "SUNDANCE",
+                kind=ApplicationKind.INITIAL,
+                roles=["REP", "LSE"],
+                days_ago=6,
+                notes="Residential solar retail product in the Oncor and CenterPoint territories.",
+            )
             self.upload(draft, days_ago=4, only={"form-b", "sfa"})
 
         # A potential MP that submitted: it is registering now, and gets its AM.
         if "CYPRESS" in self.mps:
-            application = self.start("CYPRESS", kind=ApplicationKind.INITIAL, roles=["RE"], days_ago=5,
-                                     notes="Two battery energy storage resources near Houston.")
+            application = self.start(
+                "CYPRESS",
+                kind=ApplicationKind.INITIAL,
+                roles=["RE"],
+                days_ago=5,
+                notes="Two battery energy storage resources near Houston.",
+            )
             self.submit(application, days_ago=2)
             self.assign_account_manager(self.mp("CYPRESS"))
 
@@ -171,15 +189,26 @@ class _Seeder:
             application = self.start("PRAIRIEWIND", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=11)
             self.submit(application, days_ago=8)
             self.review(application, accept={"form-b", "sfa"})
-            sfa_record(actor=self.reviewer, participant=self.mp("PRAIRIEWIND"), signed_on=self.at(11).date(), processed_by_legal=False)
+            sfa_record(
+                actor=self.reviewer,
+                participant=self.mp("PRAIRIEWIND"),
+                signed_on=self.at(11).date(),
+                processed_by_legal=False,
+            )
         if "LANTANA" in self.mps:
             application = self.start("LANTANA", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=12)
             self.submit(application, days_ago=9)
-            self.review(application, reject={"puct-certification": "The certificate number does not match the PUCT register."})
-            self.request_info(application, days_ago=3, message=(
-                "The PUCT certificate you uploaded shows number 10321, the PUCT register lists 10312. "
-                "Upload the certificate as issued, or explain the difference."
-            ))
+            self.review(
+                application, reject={"puct-certification": "The certificate number does not match the PUCT register."}
+            )
+            self.request_info(
+                application,
+                days_ago=3,
+                message=(
+                    "The PUCT certificate you uploaded shows number 10321, the PUCT register lists 10312. "
+                    "Upload the certificate as issued, or explain the difference."
+                ),
+            )
 
         # Qualifying MPs: their initial registration was approved (the facts follow below).
         for short in ("CAPROCK", "SABINE"):
@@ -189,7 +218,9 @@ class _Seeder:
             if participant.status == ParticipantStatus.QUALIFYING:
                 # The demo MP was created qualifying; file its registration history on the record.
                 participant_set_status(
-                    actor=self.reviewer, participant=participant, status=ParticipantStatus.REGISTERING,
+                    actor=self.reviewer,
+                    participant=participant,
+                    status=ParticipantStatus.REGISTERING,
                     reason="Registration history recorded from the paper file",
                 )
             application = self.start(short, kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=45)
@@ -203,11 +234,27 @@ class _Seeder:
             ("ALAMO", "draft", [ChangeType.NAME], {"new_legal_name": "Alamo City Electric & Gas LLC"}, []),
             ("ONCOR", "submitted", [ChangeType.CONTACTS], {"notes": "New EDI technical contact."}, []),
             ("LSRE", "under_review", [ChangeType.AUTHORIZED_REPS], {}, []),
-            ("WTXWIND", "under_review_late", [ChangeType.NEW_FUNCTIONALITY],
-             {"notes": "Adding an Energy Storage Resource to the portfolio."}, []),
-            ("PECOS", "info_requested", [ChangeType.BANKING],
-             {"banking_note": "Settlement account moves to Frost Bank (letter attached)."}, []),
-            ("GCSS", "resubmitted", [ChangeType.SERVICE_PROVIDER], {"service_provider_name": "Lonestar EDI Services LLC"}, []),
+            (
+                "WTXWIND",
+                "under_review_late",
+                [ChangeType.NEW_FUNCTIONALITY],
+                {"notes": "Adding an Energy Storage Resource to the portfolio."},
+                [],
+            ),
+            (
+                "PECOS",
+                "info_requested",
+                [ChangeType.BANKING],
+                {"banking_note": "Settlement account moves to Frost Bank (letter attached)."},
+                [],
+            ),
+            (
+                "GCSS",
+                "resubmitted",
+                [ChangeType.SERVICE_PROVIDER],
+                {"service_provider_name": "Lonestar EDI Services LLC"},
+                [],
+            ),
             ("HILLCOUNTRY", "approved", [ChangeType.ADD_TERRITORY], {}, []),
             ("BRAZOS", "approved", [ChangeType.NAME], {"new_legal_name": "Brazos Home Power & Light LLC"}, []),
             ("PERMIANGEN", "approved", [ChangeType.ADD_ROLE], {}, ["CRRAH"]),
@@ -224,17 +271,30 @@ class _Seeder:
                 served = set(participant.service_territories.values_list("code", flat=True))
                 new = [code for code in ("TNMP", "AEP-TNC", "AEP-TCC", "CNP", "ONCOR") if code not in served][:1]
                 fields = {**fields, "territory_codes": new}
-            days = {"draft": 3, "submitted": 1, "under_review": 6, "under_review_late": 12, "info_requested": 7,
-                    "resubmitted": 10, "approved": self.rng.randint(20, 60), "rejected": 30, "withdrawn": 15,
-                    "withdrawn_late": 18}[outcome]
-            application = self.start(short, kind=ApplicationKind.REVISION, changes=changes, roles=roles,
-                                     days_ago=days + 2, **fields)
+            days = {
+                "draft": 3,
+                "submitted": 1,
+                "under_review": 6,
+                "under_review_late": 12,
+                "info_requested": 7,
+                "resubmitted": 10,
+                "approved": self.rng.randint(20, 60),
+                "rejected": 30,
+                "withdrawn": 15,
+                "withdrawn_late": 18,
+            }[outcome]
+            application = self.start(
+                short, kind=ApplicationKind.REVISION, changes=changes, roles=roles, days_ago=days + 2, **fields
+            )
             self.contact_changes(application, short, changes)
             if outcome == "draft":
                 continue
             if outcome == "withdrawn":
-                application_withdraw(actor=self.ar(short), application=application,
-                                     reason="Filed by mistake; the contact change went through the AM.")
+                application_withdraw(
+                    actor=self.ar(short),
+                    application=application,
+                    reason="Filed by mistake; the contact change went through the AM.",
+                )
                 continue
             self.submit(application, days_ago=days)
             if outcome == "submitted":
@@ -244,21 +304,30 @@ class _Seeder:
                 continue
             if outcome in ("info_requested", "resubmitted", "withdrawn_late"):
                 self.review(application, reject={"form-e": "The form is not signed by an Authorized Representative."})
-                self.request_info(application, days_ago=days - 3, message=(
-                    "Form E must be signed by your Authorized Representative. Upload the signed form, please."
-                ))
+                self.request_info(
+                    application,
+                    days_ago=days - 3,
+                    message=(
+                        "Form E must be signed by your Authorized Representative. Upload the signed form, please."
+                    ),
+                )
                 if outcome == "withdrawn_late":
-                    application_withdraw(actor=self.ar(short), application=application,
-                                         reason="The collateral account stays as it is.")
+                    application_withdraw(
+                        actor=self.ar(short), application=application, reason="The collateral account stays as it is."
+                    )
                 elif outcome == "resubmitted":
                     self.submit(application, days_ago=days - 6)
                 continue
             self.review(application)
             if outcome == "rejected":
-                application_reject(actor=self.reviewer, application=application, reason=(
-                    "A QSE registration needs its own Standard Form Agreement and a QSE application signed by "
-                    "the Authorized Representative; file a new Notice of Change with both."
-                ))
+                application_reject(
+                    actor=self.reviewer,
+                    application=application,
+                    reason=(
+                        "A QSE registration needs its own Standard Form Agreement and a QSE application signed by "
+                        "the Authorized Representative; file a new Notice of Change with both."
+                    ),
+                )
             else:
                 self.approve(application)
 
@@ -266,16 +335,30 @@ class _Seeder:
         domain = self.ar(short).email.split("@", 1)[1]
         if ChangeType.CONTACTS in changes:
             contact_change_add(
-                actor=self.ar(short), application=application, action="add", contact_role=ContactRole.TECHNICAL,
-                rank=ContactRank.SECONDARY, full_name="Jordan Pruitt", email=f"jordan.pruitt@{domain}", phone="(214) 555-0190",
+                actor=self.ar(short),
+                application=application,
+                action="add",
+                contact_role=ContactRole.TECHNICAL,
+                rank=ContactRank.SECONDARY,
+                full_name="Jordan Pruitt",
+                email=f"jordan.pruitt@{domain}",
+                phone="(214) 555-0190",
             )
         if ChangeType.AUTHORIZED_REPS in changes:
             # The new AR gets the demo password, so they can sign in once the change is approved.
-            new_ar = self.ctx.get_or_create_user(f"morgan.ellison@{domain}", "Morgan Ellison",
-                                                 job_title="Vice President, Regulatory Affairs", phone="(409) 555-0117")
+            new_ar = self.ctx.get_or_create_user(
+                f"morgan.ellison@{domain}",
+                "Morgan Ellison",
+                job_title="Vice President, Regulatory Affairs",
+                phone="(409) 555-0117",
+            )
             contact_change_add(
-                actor=self.ar(short), application=application, action="add",
-                contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, full_name=new_ar.full_name, email=new_ar.email,
+                actor=self.ar(short),
+                application=application,
+                action="add",
+                contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+                full_name=new_ar.full_name,
+                email=new_ar.email,
                 phone=new_ar.phone,
             )
 
@@ -287,8 +370,12 @@ class _Seeder:
             return
         books = Counter(AccountManagerAssignment.objects.current().values_list("account_manager_id", flat=True))
         manager = min(managers, key=lambda m: (books[m.pk], m.email))
-        account_manager_assign(actor=self.ctx.lead, participant=participant, account_manager=manager,
-                               reason="Registration submitted; the AM assists with registration and qualification")
+        account_manager_assign(
+            actor=self.ctx.lead,
+            participant=participant,
+            account_manager=manager,
+            reason="Registration submitted; the AM assists with registration and qualification",
+        )
         self.ctx.created["assignments"] += 1
 
     # --- facts ---------------------------------------------------------------------------------------------
@@ -299,7 +386,11 @@ class _Seeder:
             qse_load_qualification_record(
                 actor=self.reviewer, qse=qse, qualified=True, reason="QSE qualification completed (demo data)."
             )
-        active = MarketParticipant.objects.filter(status=ParticipantStatus.ACTIVE).prefetch_related("roles").order_by("short_name")
+        active = (
+            MarketParticipant.objects.filter(status=ParticipantStatus.ACTIVE)
+            .prefetch_related("roles")
+            .order_by("short_name")
+        )
         qualifying = MarketParticipant.objects.filter(short_name__in=["CAPROCK", "SABINE"]).prefetch_related("roles")
         for index, participant in enumerate([*active, *qualifying]):
             codes = set(participant.role_codes())
@@ -310,8 +401,11 @@ class _Seeder:
                 continue
             issued = signed + datetime.timedelta(days=self.rng.randint(10, 40))
             puct_record(
-                actor=self.reviewer, participant=participant, certificate_number=str(self.rng.randint(10000, 10999)),
-                issued_on=issued, expires_on=issued + datetime.timedelta(days=5 * 365) if self.rng.random() < 0.3 else None,
+                actor=self.reviewer,
+                participant=participant,
+                certificate_number=str(self.rng.randint(10000, 10999)),
+                issued_on=issued,
+                expires_on=issued + datetime.timedelta(days=5 * 365) if self.rng.random() < 0.3 else None,
             )
             if qses:
                 qse = self.mps.get(QSE_OF.get(participant.short_name, "")) or qses[index % len(qses)]

@@ -2,209 +2,465 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import registration.models
 from django.conf import settings
 from django.db import migrations, models
 
+import registration.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0004_case_reference_data'),
+        ("accounts", "0004_case_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApplicationSequence',
+            name="ApplicationSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True)),
-                ('last_value', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(unique=True)),
+                ("last_value", models.PositiveIntegerField(default=0)),
             ],
         ),
         migrations.CreateModel(
-            name='RequirementType',
+            name="RequirementType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.TextField(blank=True)),
-                ('needs_document', models.BooleanField(default=True)),
-                ('sort_order', models.PositiveSmallIntegerField(default=100)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=120)),
+                ("description", models.TextField(blank=True)),
+                ("needs_document", models.BooleanField(default=True)),
+                ("sort_order", models.PositiveSmallIntegerField(default=100)),
             ],
             options={
-                'ordering': ['sort_order', 'name'],
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('kind', models.CharField(choices=[('initial', 'Initial registration'), ('revision', 'Notice of Change of Information')], max_length=10)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('under_review', 'Under Review'), ('info_requested', 'Information Requested'), ('resubmitted', 'Resubmitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('withdrawn', 'Withdrawn')], default='draft', max_length=20)),
-                ('change_types', models.JSONField(blank=True, default=list, help_text='ChangeType values (revisions).')),
-                ('new_legal_name', models.CharField(blank=True, max_length=200)),
-                ('new_dba', models.CharField(blank=True, max_length=200, verbose_name='new DBA name')),
-                ('banking_note', models.TextField(blank=True, help_text='What changes in the banking details (no account numbers).')),
-                ('service_provider_name', models.CharField(blank=True, max_length=200)),
-                ('notes', models.TextField(blank=True)),
-                ('requires_testing', models.BooleanField(default=False)),
-                ('attested_at', models.DateTimeField(blank=True, null=True)),
-                ('attestation_text', models.TextField(blank=True)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('decision_reason', models.TextField(blank=True)),
-                ('info_request', models.TextField(blank=True, help_text='What the reviewer asked for, the last time.')),
-                ('clock_started_on', models.DateField(blank=True, null=True)),
-                ('paused_on', models.DateField(blank=True, null=True)),
-                ('paused_business_days', models.PositiveIntegerField(default=0)),
-                ('due_on', models.DateField(blank=True, null=True)),
-                ('reminder_sent_on', models.DateField(blank=True, null=True)),
-                ('attested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='accounts.marketparticipant')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reviewed_applications', to=settings.AUTH_USER_MODEL)),
-                ('roles', models.ManyToManyField(blank=True, help_text='Roles applied for / to add.', related_name='applications', to='accounts.marketrole')),
-                ('roles_to_remove', models.ManyToManyField(blank=True, related_name='+', to='accounts.marketrole')),
-                ('territories_to_add', models.ManyToManyField(blank=True, related_name='+', to='accounts.serviceterritory')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("initial", "Initial registration"), ("revision", "Notice of Change of Information")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted"),
+                            ("under_review", "Under Review"),
+                            ("info_requested", "Information Requested"),
+                            ("resubmitted", "Resubmitted"),
+                            ("approved", "Approved"),
+                            ("rejected", "Rejected"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "change_types",
+                    models.JSONField(blank=True, default=list, help_text="ChangeType values (revisions)."),
+                ),
+                ("new_legal_name", models.CharField(blank=True, max_length=200)),
+                ("new_dba", models.CharField(blank=True, max_length=200, verbose_name="new DBA name")),
+                (
+                    "banking_note",
+                    models.TextField(blank=True, help_text="What changes in the banking details (no account numbers)."),
+                ),
+                ("service_provider_name", models.CharField(blank=True, max_length=200)),
+                ("notes", models.TextField(blank=True)),
+                ("requires_testing", models.BooleanField(default=False)),
+                ("attested_at", models.DateTimeField(blank=True, null=True)),
+                ("attestation_text", models.TextField(blank=True)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("decision_reason", models.TextField(blank=True)),
+                ("info_request", models.TextField(blank=True, help_text="What the reviewer asked for, the last time.")),
+                ("clock_started_on", models.DateField(blank=True, null=True)),
+                ("paused_on", models.DateField(blank=True, null=True)),
+                ("paused_business_days", models.PositiveIntegerField(default=0)),
+                ("due_on", models.DateField(blank=True, null=True)),
+                ("reminder_sent_on", models.DateField(blank=True, null=True)),
+                (
+                    "attested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="applications",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reviewed_applications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "roles",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Roles applied for / to add.",
+                        related_name="applications",
+                        to="accounts.marketrole",
+                    ),
+                ),
+                ("roles_to_remove", models.ManyToManyField(blank=True, related_name="+", to="accounts.marketrole")),
+                (
+                    "territories_to_add",
+                    models.ManyToManyField(blank=True, related_name="+", to="accounts.serviceterritory"),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='ApplicationRequirement',
+            name="ApplicationRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('missing', 'Missing'), ('provided', 'Provided, awaiting review'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='missing', max_length=10)),
-                ('review_reason', models.TextField(blank=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='registration.application')),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registration.requirementtype')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("missing", "Missing"),
+                            ("provided", "Provided, awaiting review"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="missing",
+                        max_length=10,
+                    ),
+                ),
+                ("review_reason", models.TextField(blank=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="registration.application",
+                    ),
+                ),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registration.requirementtype"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requirement__sort_order', 'requirement__name'],
+                "ordering": ["requirement__sort_order", "requirement__name"],
             },
         ),
         migrations.CreateModel(
-            name='ContactChange',
+            name="ContactChange",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('add', 'Add'), ('remove', 'Remove')], default='add', max_length=10)),
-                ('contact_role', models.CharField(choices=[('ar', 'Authorized Representative'), ('bar', 'Backup Authorized Representative'), ('usa', 'User Security Administrator'), ('settlement', 'Settlement contact'), ('credit', 'Credit contact'), ('technical', 'Technical contact')], max_length=20)),
-                ('rank', models.CharField(choices=[('primary', 'Primary'), ('secondary', 'Secondary')], default='primary', max_length=10)),
-                ('full_name', models.CharField(max_length=150)),
-                ('email', models.EmailField(max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contact_changes', to='registration.application')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "action",
+                    models.CharField(choices=[("add", "Add"), ("remove", "Remove")], default="add", max_length=10),
+                ),
+                (
+                    "contact_role",
+                    models.CharField(
+                        choices=[
+                            ("ar", "Authorized Representative"),
+                            ("bar", "Backup Authorized Representative"),
+                            ("usa", "User Security Administrator"),
+                            ("settlement", "Settlement contact"),
+                            ("credit", "Credit contact"),
+                            ("technical", "Technical contact"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "rank",
+                    models.CharField(
+                        choices=[("primary", "Primary"), ("secondary", "Secondary")], default="primary", max_length=10
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=150)),
+                ("email", models.EmailField(max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contact_changes",
+                        to="registration.application",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('file', models.FileField(upload_to=registration.models.document_path)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveIntegerField()),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('review_status', models.CharField(choices=[('missing', 'Missing'), ('provided', 'Provided, awaiting review'), ('accepted', 'Accepted'), ('rejected', 'Rejected')], default='provided', max_length=10)),
-                ('review_reason', models.TextField(blank=True)),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True)),
-                ('line', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='registration.applicationrequirement')),
-                ('reviewed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('uploaded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("file", models.FileField(upload_to=registration.models.document_path)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveIntegerField()),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "review_status",
+                    models.CharField(
+                        choices=[
+                            ("missing", "Missing"),
+                            ("provided", "Provided, awaiting review"),
+                            ("accepted", "Accepted"),
+                            ("rejected", "Rejected"),
+                        ],
+                        default="provided",
+                        max_length=10,
+                    ),
+                ),
+                ("review_reason", models.TextField(blank=True)),
+                ("reviewed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="registration.applicationrequirement",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
+                "ordering": ["-version"],
             },
         ),
         migrations.CreateModel(
-            name='PuctCertification',
+            name="PuctCertification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('certificate_number', models.CharField(max_length=40)),
-                ('issued_on', models.DateField()),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('received_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registration.document')),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='puct_certification', to='accounts.marketparticipant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("certificate_number", models.CharField(max_length=40)),
+                ("issued_on", models.DateField()),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("received_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registration.document",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="puct_certification",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='QseAcknowledgement',
+            name="QseAcknowledgement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('processed_by_legal', models.BooleanField(default=False)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('qse_qualified_to_serve_load', models.BooleanField(default=False)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registration.document')),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='qse_acknowledgement', to='accounts.marketparticipant')),
-                ('processed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('qse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='acknowledged_by', to='accounts.marketparticipant')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("processed_by_legal", models.BooleanField(default=False)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                ("qse_qualified_to_serve_load", models.BooleanField(default=False)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registration.document",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="qse_acknowledgement",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
+                (
+                    "processed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "qse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="acknowledged_by",
+                        to="accounts.marketparticipant",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RoleRequirement',
+            name="RoleRequirement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requirement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roles', to='registration.requirementtype')),
-                ('role', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='requirements', to='accounts.marketrole')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "requirement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roles",
+                        to="registration.requirementtype",
+                    ),
+                ),
+                (
+                    "role",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="requirements",
+                        to="accounts.marketrole",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SfaRecord',
+            name="SfaRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('signed_on', models.DateField(blank=True, null=True)),
-                ('processed_by_legal', models.BooleanField(default=False)),
-                ('processed_at', models.DateTimeField(blank=True, null=True)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='registration.document')),
-                ('participant', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='sfa', to='accounts.marketparticipant')),
-                ('processed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("signed_on", models.DateField(blank=True, null=True)),
+                ("processed_by_legal", models.BooleanField(default=False)),
+                ("processed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="registration.document",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="sfa", to="accounts.marketparticipant"
+                    ),
+                ),
+                (
+                    "processed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['status', 'due_on'], name='registratio_status_4f272a_idx'),
+            model_name="application",
+            index=models.Index(fields=["status", "due_on"], name="registratio_status_4f272a_idx"),
         ),
         migrations.AddIndex(
-            model_name='application',
-            index=models.Index(fields=['participant', 'status'], name='registratio_partici_459e3c_idx'),
+            model_name="application",
+            index=models.Index(fields=["participant", "status"], name="registratio_partici_459e3c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='document',
-            constraint=models.UniqueConstraint(fields=('line', 'version'), name='unique_document_version'),
+            model_name="document",
+            constraint=models.UniqueConstraint(fields=("line", "version"), name="unique_document_version"),
         ),
         migrations.AddConstraint(
-            model_name='qseacknowledgement',
-            constraint=models.CheckConstraint(condition=models.Q(('participant', models.F('qse')), _negated=True), name='qse_is_another_mp'),
+            model_name="qseacknowledgement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("participant", models.F("qse")), _negated=True), name="qse_is_another_mp"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='applicationrequirement',
-            constraint=models.UniqueConstraint(fields=('application', 'requirement'), name='one_line_per_requirement'),
+            model_name="applicationrequirement",
+            constraint=models.UniqueConstraint(fields=("application", "requirement"), name="one_line_per_requirement"),
         ),
         migrations.AddConstraint(
-            model_name='rolerequirement',
-            constraint=models.UniqueConstraint(fields=('role', 'requirement'), name='unique_role_requirement'),
+            model_name="rolerequirement",
+            constraint=models.UniqueConstraint(fields=("role", "requirement"), name="unique_role_requirement"),
         ),
     ]

@@ -4,14 +4,22 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registration', '0002_requirements'),
+        ("registration", "0002_requirements"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='application',
-            options={'ordering': ['-created_at'], 'permissions': [('decide_application', 'Can review registration applications: documents, start, request info, decide'), ('invite_potential_participant', 'Can invite a potential MP from its Service Desk contact')]},
+            name="application",
+            options={
+                "ordering": ["-created_at"],
+                "permissions": [
+                    (
+                        "decide_application",
+                        "Can review registration applications: documents, start, request info, decide",
+                    ),
+                    ("invite_potential_participant", "Can invite a potential MP from its Service Desk contact"),
+                ],
+            },
         ),
     ]

@@ -61,7 +61,6 @@ def carry_over_answers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("accounts", "0008_case_metric_indexes"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -36,7 +36,9 @@ def registration_card(participant: MarketParticipant) -> dict:
     open_statuses = [*OPEN_APPLICATION_STATUSES, ApplicationStatus.DRAFT]
     return {
         "open_applications": list(
-            Application.objects.filter(participant=participant, status__in=open_statuses).order_by("due_on", "-created_at")[:5]
+            Application.objects.filter(participant=participant, status__in=open_statuses).order_by(
+                "due_on", "-created_at"
+            )[:5]
         ),
         **participant_registration_facts(participant),
     }

@@ -108,7 +108,13 @@ def review_clock(application, *, calendar, today) -> dict:
         return {"state": "stopped", "due_on": application.due_on}
     left = business_days_left(application, today, calendar)
     late = left is not None and left < 0
-    return {"state": "running", "due_on": application.due_on, "days_left": left, "late": late, "overdue_days": -left if late else 0}
+    return {
+        "state": "running",
+        "due_on": application.due_on,
+        "days_left": left,
+        "late": late,
+        "overdue_days": -left if late else 0,
+    }
 
 
 class CurrentParticipantMixin:
@@ -276,7 +282,9 @@ class ApplicationEditView(ParticipantRequiredMixin, View):
 
     def _render(self, request, form, status=200):
         application = self.application
-        context = _form_context(form, kind=application.kind, participant=application.participant, application=application)
+        context = _form_context(
+            form, kind=application.kind, participant=application.participant, application=application
+        )
         return render(request, self.template_name, context, status=status)
 
     def get(self, request, reference):
@@ -333,7 +341,9 @@ def _detail_page(
             line.upload_form = DocumentUploadForm(auto_id=f"id_line{line.pk}_%s")
     authorizers = authorized_representatives(participant)
     next_step = (
-        approved_next_step(application) if application.status == ApplicationStatus.APPROVED else NEXT_STEPS[application.status]
+        approved_next_step(application)
+        if application.status == ApplicationStatus.APPROVED
+        else NEXT_STEPS[application.status]
     )
     context = {
         "application": application,

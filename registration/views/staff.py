@@ -117,7 +117,9 @@ def review_page(request, application, *, status=200, error_section="", document_
         if forms.get(name) is not None:
             action_errors.extend(forms[name].non_field_errors())
             if not in_review:
-                action_errors.extend(e for field, errs in forms[name].errors.items() if field != "__all__" for e in errs)
+                action_errors.extend(
+                    e for field, errs in forms[name].errors.items() if field != "__all__" for e in errs
+                )
     if document_error is not None:
         action_errors.extend(document_error[1].non_field_errors())
         if not in_review:
@@ -136,7 +138,9 @@ def review_page(request, application, *, status=200, error_section="", document_
         "account_manager": current_manager(participant),
         "representatives": services.authorized_representatives(participant),
         "facts": participant_registration_facts(participant) if application.kind == ApplicationKind.INITIAL else None,
-        "timeline": AuditEvent.objects.for_object(application).select_related("actor").order_by("-created_at", "-id")[:200],
+        "timeline": AuditEvent.objects.for_object(application)
+        .select_related("actor")
+        .order_by("-created_at", "-id")[:200],
         "can_decide": policies.can_decide_application(request.user, application),
         "can_start_review": application.can_move_to(ApplicationStatus.UNDER_REVIEW),
         "in_review": in_review,
@@ -208,7 +212,9 @@ class ApplicationRequestInfoView(_ApplicationActionView):
     section = "request-info"
 
     def perform(self, request, application, form):
-        services.application_request_info(actor=request.user, application=application, message=form.cleaned_data["message"])
+        services.application_request_info(
+            actor=request.user, application=application, message=form.cleaned_data["message"]
+        )
         return (
             f"Information requested on {application.reference}. The Authorized Representatives were emailed "
             "(copy to the Account Manager); the review clock is paused until they resubmit."
@@ -221,7 +227,9 @@ class ApplicationApproveView(_ApplicationActionView):
     section = "approve"
 
     def perform(self, request, application, form):
-        approved = services.application_approve(actor=request.user, application=application, reason=form.cleaned_data["note"])
+        approved = services.application_approve(
+            actor=request.user, application=application, reason=form.cleaned_data["note"]
+        )
         text = f"{approved.reference} is approved and applied to {approved.participant.short_name}."
         if approved.requires_testing:
             text += " It requires market testing: qualification can enroll the MP in a flight."
@@ -267,10 +275,16 @@ class DocumentReviewView(StaffRequiredMixin, View):
                 form.add_error(None, str(error))
             else:
                 verb = "accepted" if accept else "rejected"
-                messages.success(request, f"{document.line.requirement.name}: {document.original_name} (v{document.version}) {verb}.")
+                messages.success(
+                    request, f"{document.line.requirement.name}: {document.original_name} (v{document.version}) {verb}."
+                )
                 return redirect(f"{application.get_absolute_url()}#line-{document.line_id}")
         return review_page(
-            request, application, status=400, error_section=f"line-{document.line_id}", document_error=(document.pk, form)
+            request,
+            application,
+            status=400,
+            error_section=f"line-{document.line_id}",
+            document_error=(document.pk, form),
         )
 
 
@@ -289,9 +303,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
         sfa = SfaRecord.objects.filter(participant=participant).first()
         puct = PuctCertification.objects.filter(participant=participant).first()
         ack = (
-            QseAcknowledgement.objects.filter(participant=participant)
-            .select_related("qse__load_qualification")
-            .first()
+            QseAcknowledgement.objects.filter(participant=participant).select_related("qse__load_qualification").first()
         )
         load = QseLoadQualification.objects.filter(qse=participant).select_related("recorded_by").first()
         forms = {
@@ -338,7 +350,9 @@ class RegistrationFactsView(StaffRequiredMixin, View):
             "is_qse": participant.has_role("QSE"),
             "can_edit": can_edit,
             "error_form": bound.name if bound is not None else "",
-            "applications": participant.applications.exclude(status=ApplicationStatus.DRAFT).order_by("-created_at")[:10],
+            "applications": participant.applications.exclude(status=ApplicationStatus.DRAFT).order_by("-created_at")[
+                :10
+            ],
             "history": AuditEvent.objects.filter(participant=participant, verb__startswith="registration.")
             .select_related("actor")
             .order_by("-created_at", "-id")[:50],
@@ -363,14 +377,20 @@ class RegistrationFactsView(StaffRequiredMixin, View):
             try:
                 if form_class is SfaForm:
                     services.sfa_record(
-                        actor=request.user, participant=participant, signed_on=data["signed_on"],
+                        actor=request.user,
+                        participant=participant,
+                        signed_on=data["signed_on"],
                         processed_by_legal=data["processed_by_legal"],
                     )
                     text = "SFA recorded."
                 elif form_class is PuctForm:
                     services.puct_record(
-                        actor=request.user, participant=participant, certificate_number=data["certificate_number"],
-                        issued_on=data["issued_on"], expires_on=data["expires_on"], received=data["received"],
+                        actor=request.user,
+                        participant=participant,
+                        certificate_number=data["certificate_number"],
+                        issued_on=data["issued_on"],
+                        expires_on=data["expires_on"],
+                        received=data["received"],
                     )
                     text = f"PUCT certification {data['certificate_number'].strip()} recorded."
                 elif form_class is QseLoadQualificationForm:
@@ -380,7 +400,9 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                     text = f"recorded as {'' if record.qualified else 'not '}qualified to serve load.".capitalize()
                 else:
                     services.qse_acknowledgement_record(
-                        actor=request.user, participant=participant, qse=data["qse"],
+                        actor=request.user,
+                        participant=participant,
+                        qse=data["qse"],
                         processed_by_legal=data["processed_by_legal"],
                     )
                     text = f"QSE Acknowledgement recorded: {participant.short_name} → QSE {data['qse'].short_name}."
@@ -426,8 +448,11 @@ class PotentialParticipantInviteView(StaffRequiredMixin, View):
                         "invite more people from that Market Participant's contacts instead."
                     )
                 participant = services.potential_participant_invite(
-                    actor=request.user, case=case, legal_name=data["legal_name"].strip(),
-                    short_name=data["short_name"], contact_name=data["contact_name"].strip(),
+                    actor=request.user,
+                    case=case,
+                    legal_name=data["legal_name"].strip(),
+                    short_name=data["short_name"],
+                    contact_name=data["contact_name"].strip(),
                     contact_email=data["contact_email"],
                 )
             except DomainError as error:

@@ -75,9 +75,7 @@ ACTION_ARGUMENTS = {
 
 
 def _workspace_patterns():
-    resolver = next(
-        r for r in get_resolver().url_patterns if isinstance(r, URLResolver) and r.namespace == "workspace"
-    )
+    resolver = next(r for r in get_resolver().url_patterns if isinstance(r, URLResolver) and r.namespace == "workspace")
     return [p for p in resolver.url_patterns if isinstance(p, URLPattern)]
 
 
@@ -120,29 +118,48 @@ class World:
     @cached_property
     def case(self):
         return case_submit(
-            actor=self.admin, kind=CaseKind.INQUIRY, category=self.category, participant=self.participant,
-            requester=self.contact, channel=Channel.PHONE, subject="Missing 867_03 usage", description="For March.",
+            actor=self.admin,
+            kind=CaseKind.INQUIRY,
+            category=self.category,
+            participant=self.participant,
+            requester=self.contact,
+            channel=Channel.PHONE,
+            subject="Missing 867_03 usage",
+            description="For March.",
         )
 
     @cached_property
     def other_case(self):
         return case_submit(
-            actor=self.admin, kind=CaseKind.INQUIRY, category=self.category, participant=self.participant,
-            requester=self.contact, channel=Channel.EMAIL, subject="Missing 867_03 usage too", description="April.",
+            actor=self.admin,
+            kind=CaseKind.INQUIRY,
+            category=self.category,
+            participant=self.participant,
+            requester=self.contact,
+            channel=Channel.EMAIL,
+            subject="Missing 867_03 usage too",
+            description="April.",
         )
 
     @cached_property
     def potential_case(self):
         return case_submit(
-            actor=None, kind=CaseKind.POTENTIAL_MP, category=CaseCategory.objects.get(code="other"),
-            subject="We want to become a REP", description="Please call us.", channel=Channel.WEB_FORM,
+            actor=None,
+            kind=CaseKind.POTENTIAL_MP,
+            category=CaseCategory.objects.get(code="other"),
+            subject="We want to become a REP",
+            description="Please call us.",
+            channel=Channel.WEB_FORM,
             contact={"name": "Pat Prospect", "email": "pat@prospect.example", "company": "Prospect Power LLC"},
         )
 
     @cached_property
     def pattern(self):
         pattern = IssuePattern.objects.create(
-            participant=self.participant, category=self.category, case_count=3, window_days=30,
+            participant=self.participant,
+            category=self.category,
+            case_count=3,
+            window_days=30,
             last_case_at=timezone.now(),
         )
         pattern.cases.add(self.case)
@@ -157,7 +174,10 @@ class World:
     @cached_property
     def action_item(self):
         return action_item_create(
-            actor=self.admin, participant=self.participant, title="Send the SFA", owner=self.manager.user,
+            actor=self.admin,
+            participant=self.participant,
+            title="Send the SFA",
+            owner=self.manager.user,
             due_date=self.today + datetime.timedelta(days=7),
         )
 
@@ -165,8 +185,12 @@ class World:
     def meeting(self):
         starts = timezone.now() + datetime.timedelta(days=3)
         return meeting_schedule(
-            actor=self.admin, participant=self.participant, title="Quarterly review", starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=1), attendees=[self.manager.user],
+            actor=self.admin,
+            participant=self.participant,
+            title="Quarterly review",
+            starts_at=starts,
+            ends_at=starts + datetime.timedelta(hours=1),
+            attendees=[self.manager.user],
         )
 
     @cached_property
@@ -178,15 +202,22 @@ class World:
     @cached_property
     def improvement(self):
         return improvement_action_create(
-            actor=self.admin, participant=self.participant, kind="training", title="TX SET training",
-            owner=self.manager.user, due_date=self.today + datetime.timedelta(days=30),
+            actor=self.admin,
+            participant=self.participant,
+            kind="training",
+            title="TX SET training",
+            owner=self.manager.user,
+            due_date=self.today + datetime.timedelta(days=30),
         )
 
     @cached_property
     def application(self):
         ar = self.contact  # the primary Authorized Representative
         application = application_start(
-            actor=ar, participant=self.participant, kind=ApplicationKind.REVISION, role_codes=(),
+            actor=ar,
+            participant=self.participant,
+            kind=ApplicationKind.REVISION,
+            role_codes=(),
             change_types=("contacts",),
         )
         for line in application.requirements.select_related("requirement"):
@@ -201,7 +232,9 @@ class World:
     def flight(self):
         start = (self.today.replace(day=1) + datetime.timedelta(days=70)).replace(day=1)
         return flight_create(
-            actor=self.admin, start_date=start, end_date=start + datetime.timedelta(weeks=6),
+            actor=self.admin,
+            start_date=start,
+            end_date=start + datetime.timedelta(weeks=6),
             application_deadline=start - datetime.timedelta(days=14),
             registration_deadline=start - datetime.timedelta(days=30),
         )
@@ -209,18 +242,29 @@ class World:
     @cached_property
     def enrollment(self):
         return enrollment_create(
-            actor=self.admin, flight=self.flight, participant=self.participant,
-            participant_kind=ParticipantKind.CURRENT, change_kind=ChangeKind.NEW_TERRITORY,
+            actor=self.admin,
+            flight=self.flight,
+            participant=self.participant,
+            participant_kind=ParticipantKind.CURRENT,
+            change_kind=ChangeKind.NEW_TERRITORY,
         )
 
     @cached_property
     def delivery(self):
         letter = QualificationLetter.objects.create(
-            enrollment=self.enrollment, number="QL-TEST-0001", issued_on=self.today, effective_date=self.today,
-            pdf="qualification/letters/QL-TEST-0001.pdf", generated_by=self.admin,
+            enrollment=self.enrollment,
+            number="QL-TEST-0001",
+            issued_on=self.today,
+            effective_date=self.today,
+            pdf="qualification/letters/QL-TEST-0001.pdf",
+            generated_by=self.admin,
         )
         return LetterDelivery.objects.create(
-            letter=letter, email="ar@example.com", name="Ann Rep", kind=LetterDelivery.Kind.TO, capacity="AR",
+            letter=letter,
+            email="ar@example.com",
+            name="Ann Rep",
+            kind=LetterDelivery.Kind.TO,
+            capacity="AR",
             status=LetterDelivery.Status.FAILED,
         )
 
@@ -235,7 +279,9 @@ class World:
     def notice(self, status: str) -> Notice:
         publisher = StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER])
         notice = notice_create(
-            actor=publisher, notice_type=NoticeType.objects.first(), short_description="Settlement re-run",
+            actor=publisher,
+            notice_type=NoticeType.objects.first(),
+            short_description="Settlement re-run",
             long_description="ERCOT re-ran the Operating Day.",
         )
         if status == "draft":
@@ -257,8 +303,13 @@ class World:
 
 
 NOTICE_STATUS_FOR = {
-    "submit": "draft", "return": "in_review", "approve": "in_review", "schedule": "approved", "publish": "approved",
-    "update": "published", "cancel": "published",
+    "submit": "draft",
+    "return": "in_review",
+    "approve": "in_review",
+    "schedule": "approved",
+    "publish": "approved",
+    "update": "published",
+    "cancel": "published",
 }
 
 
@@ -432,8 +483,13 @@ def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, clie
     from tests.cases.conftest import dispute_fields
 
     dispute = case_submit(
-        actor=world.contact, kind=CaseKind.DISPUTE, category=world.category, participant=world.participant,
-        subject="DAM charge looks wrong", description="Doubled.", dispute=dispute_fields(),
+        actor=world.contact,
+        kind=CaseKind.DISPUTE,
+        category=world.category,
+        participant=world.participant,
+        subject="DAM charge looks wrong",
+        description="Doubled.",
+        dispute=dispute_fields(),
     )
     service_desk = _member_of(StaffGroup.SERVICE_DESK)
     case_transition(actor=service_desk, case=dispute, to_status=CaseStatus.IN_PROGRESS)
@@ -442,8 +498,13 @@ def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, clie
     client.force_login(service_desk)
     assert client.post(reverse("workspace:case-transition", args=[dispute.reference]), resolve).status_code == 403
     with pytest.raises(DomainError, match="resolve disputes"):
-        case_transition(actor=service_desk, case=dispute, to_status=CaseStatus.RESOLVED, outcome=DisputeOutcome.DENIED,
-                        outcome_explanation="Correct.")
+        case_transition(
+            actor=service_desk,
+            case=dispute,
+            to_status=CaseStatus.RESOLVED,
+            outcome=DisputeOutcome.DENIED,
+            outcome_explanation="Correct.",
+        )
     client.force_login(world.manager.user)
     assert client.post(reverse("workspace:case-transition", args=[dispute.reference]), resolve).status_code == 302
     dispute.refresh_from_db()

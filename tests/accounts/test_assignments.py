@@ -53,7 +53,9 @@ def test_reassigning_closes_the_previous_assignment(lead):
     second = AccountManagerFactory(user__full_name="Ben Second")
     old = services.account_manager_assign(actor=lead, participant=participant, account_manager=first, reason="start")
 
-    new = services.account_manager_assign(actor=lead, participant=participant, account_manager=second, reason="rebalance")
+    new = services.account_manager_assign(
+        actor=lead, participant=participant, account_manager=second, reason="rebalance"
+    )
 
     old.refresh_from_db()
     assert old.ended_at is not None
@@ -70,7 +72,7 @@ def test_assignment_history_is_kept_newest_first_with_reasons(lead):
     participant = ParticipantFactory()
     managers = AccountManagerFactory.create_batch(3)
     reasons = ["Registered", "AM on leave", "Back from leave"]
-    for manager, reason in zip(managers, reasons):
+    for manager, reason in zip(managers, reasons, strict=False):
         services.account_manager_assign(actor=lead, participant=participant, account_manager=manager, reason=reason)
 
     history = list(selectors.assignment_history(participant))
@@ -79,7 +81,7 @@ def test_assignment_history_is_kept_newest_first_with_reasons(lead):
     assert [a.reason for a in history] == reasons[::-1]
     assert [a.is_current for a in history] == [True, False, False]
     # Periods follow each other without a gap or an overlap.
-    for later, earlier in zip(history, history[1:]):
+    for later, earlier in zip(history, history[1:], strict=False):
         assert earlier.ended_at == later.started_at
         assert earlier.started_at <= earlier.ended_at
 
@@ -302,8 +304,14 @@ def test_the_database_enforces_one_active_primary_per_role(participant):
         duplicate.save()
     # An inactive primary does not count.
     inactive = Membership(
-        user=UserFactory(), participant=participant, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR, is_active=False
+        user=UserFactory(),
+        participant=participant,
+        contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR,
+        is_active=False,
     )
     inactive.full_clean()
     inactive.save()
-    assert Membership.objects.filter(participant=participant, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR).count() == 2
+    assert (
+        Membership.objects.filter(participant=participant, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR).count()
+        == 2
+    )

@@ -167,4 +167,4 @@ def test_every_page_offers_sign_out_as_a_form(client, user, participant):
     MembershipFactory(participant=participant, user=user)
     client.force_login(user)
     page = client.get(reverse("portal:home")).content.decode()
-    assert re.search(r'<form method="post" action="%s">' % re.escape(reverse("logout")), page)
+    assert re.search(rf'<form method="post" action="{re.escape(reverse("logout"))}">', page)

@@ -208,13 +208,14 @@ def test_filter_by_account_manager(staff_client, market):
 
 def test_filter_by_no_am_finds_mps_whose_assignments_all_ended(staff_client, market):
     orphan = ParticipantFactory(short_name="ORPHAN", status=ParticipantStatus.TERMINATED)
-    AssignmentFactory(participant=orphan, account_manager=market["ada"], ended_at=timezone.now() + datetime.timedelta(seconds=1))
+    AssignmentFactory(
+        participant=orphan, account_manager=market["ada"], ended_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
 
     ids = _ids(_list(staff_client, account_manager="none"))
 
     assert orphan.pk in ids
     assert not ids & {market["rep"].pk, market["qse"].pk, market["tdsp"].pk}
-
 
 
 def test_filter_by_no_am_finds_mps_never_assigned(staff_client, market):
@@ -445,7 +446,9 @@ def test_lead_moves_a_whole_book(client, lead, account_manager, participant, oth
 def test_book_move_without_deactivation_keeps_the_am_active(client, lead, account_manager, participant):
     receiver = AccountManagerFactory()
     client.force_login(lead)
-    client.post(reverse("workspace:book-reassign", args=[account_manager.pk]), {"to_manager": receiver.pk, "reason": "x"})
+    client.post(
+        reverse("workspace:book-reassign", args=[account_manager.pk]), {"to_manager": receiver.pk, "reason": "x"}
+    )
     account_manager.refresh_from_db()
     assert account_manager.is_active is True
     assert AccountManagerAssignment.objects.current().get(participant=participant).account_manager == receiver
@@ -549,11 +552,15 @@ def test_participant_detail_query_count_does_not_grow_with_history(
     url = reverse("workspace:participant-detail", args=[participant.pk])
     client.get(url)
     for user in UserFactory.create_batch(2):
-        services.membership_add(actor=lead, participant=participant, user=user, contact_role=ContactRole.TECHNICAL, rank="secondary")
+        services.membership_add(
+            actor=lead, participant=participant, user=user, contact_role=ContactRole.TECHNICAL, rank="secondary"
+        )
     services.account_manager_assign(actor=lead, participant=participant, account_manager=managers[0])
     small = _queries(client, url)
     for user in UserFactory.create_batch(6):
-        services.membership_add(actor=lead, participant=participant, user=user, contact_role=ContactRole.SETTLEMENT, rank="secondary")
+        services.membership_add(
+            actor=lead, participant=participant, user=user, contact_role=ContactRole.SETTLEMENT, rank="secondary"
+        )
     for manager in managers[1:]:
         services.account_manager_assign(actor=lead, participant=participant, account_manager=manager)
     large = _queries(client, url)

@@ -26,7 +26,9 @@ def test_participant_finds_their_account_manager_and_switches_mp(page, screensho
     sign_in(page, user.email, PASSWORD)
 
     expect(page).to_have_url(re.compile(r"/portal/$"))
-    first_mp, first_am = (participant, account_manager) if participant.short_name < second.short_name else (second, other_manager)
+    first_mp, first_am = (
+        (participant, account_manager) if participant.short_name < second.short_name else (second, other_manager)
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text(first_mp.legal_name)
     expect(page.get_by_text(first_am.user.full_name)).to_be_visible()
     expect(page.get_by_text(f"ext. {first_am.extension}")).to_be_visible()

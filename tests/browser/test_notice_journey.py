@@ -37,7 +37,9 @@ def test_seed_003_notice_from_draft_to_every_mailbox_once(browser, live_server, 
         Subscription.objects.create(distribution_list=credit, email=address, status=Subscription.Status.CONFIRMED)
     Subscription.objects.create(distribution_list=credit, email="pending@bank.example")  # never confirmed
     contacts = [
-        MembershipFactory(participant=ParticipantFactory(role_codes=["REP", "LSE"]), contact_role=ContactRole.CREDIT).user.email
+        MembershipFactory(
+            participant=ParticipantFactory(role_codes=["REP", "LSE"]), contact_role=ContactRole.CREDIT
+        ).user.email
         for _ in range(3)
     ]
     context = dict(base_url=live_server.url, viewport={"width": 1366, "height": 1000})

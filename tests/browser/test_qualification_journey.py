@@ -4,6 +4,7 @@ import datetime
 import time
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import ContactRank, ContactRole, ParticipantStatus
@@ -18,20 +19,21 @@ pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(tran
 
 
 def _contacts(participant, *roles):
-    return [
-        MembershipFactory(participant=participant, contact_role=role, rank=rank).user
-        for role, rank in roles
-    ]
+    return [MembershipFactory(participant=participant, contact_role=role, rank=rank).user for role, rank in roles]
 
 
 def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     browser, live_server, smtp_sink, celery_worker_thread
 ):
     flight_admin = StaffFactory(groups=["Flight Administrator"], full_name="Fran Flight")
-    retail_ops = StaffFactory(groups=["Retail Operations"], full_name="Rita Retail", job_title="Retail Market Operations Analyst")
-    today = datetime.date.today()
+    retail_ops = StaffFactory(
+        groups=["Retail Operations"], full_name="Rita Retail", job_title="Retail Market Operations Analyst"
+    )
+    today = timezone.localdate()
 
-    new_lse = ParticipantFactory(legal_name="Caprock Electric LLC", role_codes=["LSE", "REP"], status=ParticipantStatus.QUALIFYING)
+    new_lse = ParticipantFactory(
+        legal_name="Caprock Electric LLC", role_codes=["LSE", "REP"], status=ParticipantStatus.QUALIFYING
+    )
     ar, bar, usa = _contacts(
         new_lse,
         (ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRank.PRIMARY),
@@ -46,17 +48,29 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     )
     _contacts(oncor, (ContactRole.SETTLEMENT, ContactRank.PRIMARY))  # not a letter recipient
     qse = ParticipantFactory(legal_name="Permian QSE", role_codes=["QSE"])
-    sfa_record(actor=retail_ops, participant=new_lse, signed_on=today - datetime.timedelta(days=60), processed_by_legal=True)
-    puct_record(actor=retail_ops, participant=new_lse, certificate_number="10234", issued_on=today - datetime.timedelta(days=90))
+    sfa_record(
+        actor=retail_ops, participant=new_lse, signed_on=today - datetime.timedelta(days=60), processed_by_legal=True
+    )
+    puct_record(
+        actor=retail_ops, participant=new_lse, certificate_number="10234", issued_on=today - datetime.timedelta(days=90)
+    )
     qse_load_qualification_record(actor=retail_ops, qse=qse, qualified=True, reason="QSE qualification completed.")
     qse_acknowledgement_record(actor=retail_ops, participant=new_lse, qse=qse, processed_by_legal=True)
     flight = flight_create(
-        actor=flight_admin, start_date=today.replace(day=1), end_date=today + datetime.timedelta(days=40),
-        application_deadline=today.replace(day=1), registration_deadline=today.replace(day=1),
+        actor=flight_admin,
+        start_date=today.replace(day=1),
+        end_date=today + datetime.timedelta(days=40),
+        application_deadline=today.replace(day=1),
+        registration_deadline=today.replace(day=1),
     )
     enrollment = enrollment_create(
-        actor=flight_admin, flight=flight, participant=new_lse, participant_kind="new", change_kind="new_entity",
-        override_reason="Enrolled for the test", today=today.replace(day=1),
+        actor=flight_admin,
+        flight=flight,
+        participant=new_lse,
+        participant_kind="new",
+        change_kind="new_entity",
+        override_reason="Enrolled for the test",
+        today=today.replace(day=1),
     )
     context = dict(base_url=live_server.url, viewport={"width": 1366, "height": 1000})
 
@@ -65,7 +79,9 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     sign_in(fa, flight_admin.email, PASSWORD)
     fa.goto(enrollment.get_absolute_url())
     fa.get_by_label("Completed the testing successfully").check()
-    fa.get_by_label("Trading partners tested with").select_option(label=fa.locator("option", has_text="Oncor Electric Delivery").first.inner_text().strip())
+    fa.get_by_label("Trading partners tested with").select_option(
+        label=fa.locator("option", has_text="Oncor Electric Delivery").first.inner_text().strip()
+    )
     for function in BusinessFunction.objects.order_by("sort_order")[:3]:
         fa.get_by_label(function.name, exact=True).check()
     fa.get_by_label("Tested on").fill(today.isoformat())
@@ -86,6 +102,7 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
 
     # The sink holds exactly one letter for each right recipient.
     expected = {ar.email, bar.email, oncor_ar.email, oncor_bar.email}
+
     def is_letter(envelope):
         return letter_number in envelope.original_content.decode(errors="replace")
 
@@ -97,7 +114,11 @@ def test_new_lse_is_qualified_and_every_recipient_gets_the_letter_once(
     assert sorted(received) == sorted(expected)
     # Besides the letters: the hand-over notice to Retail Operations, once. No connectivity-testing ticket is
     # opened in the AR's name: the AR submits it after updating the specifications.
-    others = sorted((e.rcpt_tos[0], "SRQ-" in e.original_content.decode(errors="replace")) for e in smtp_sink.envelopes if not is_letter(e))
+    others = sorted(
+        (e.rcpt_tos[0], "SRQ-" in e.original_content.decode(errors="replace"))
+        for e in smtp_sink.envelopes
+        if not is_letter(e)
+    )
     assert others == [(retail_ops.email, False)]
     for message in smtp_sink.messages():
         if letter_number in message["Subject"]:

@@ -79,9 +79,7 @@ def test_a_message_opens_a_service_desk_case_and_emails_one_receipt(
     assert "dana@newco.example" in thanks
 
 
-def test_a_filled_honeypot_pretends_success_and_creates_nothing(
-    client, django_capture_on_commit_callbacks, mailoutbox
-):
+def test_a_filled_honeypot_pretends_success_and_creates_nothing(client, django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("contact"), _form(website="http://spam.example"))
     assert response.status_code == 302

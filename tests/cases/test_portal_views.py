@@ -336,7 +336,12 @@ def test_inquiry_with_a_file_over_the_size_limit_is_refused(portal, category_by_
     big = pdf("huge.pdf", PDF + b"0" * (1024 * 1024))
     response = portal.post(
         reverse("portal:case-new-inquiry"),
-        {"category": category_by_code["other"].pk, "subject": "Big file", "description": "See attached", "attachments": big},
+        {
+            "category": category_by_code["other"].pk,
+            "subject": "Big file",
+            "description": "See attached",
+            "attachments": big,
+        },
     )
     html = response.content.decode()
     assert response.status_code == 400
@@ -367,7 +372,11 @@ def test_deadline_fragment_on_time(portal):
     today = timezone.localdate()
     response = portal.get(
         reverse("portal:dispute-deadline"),
-        {"operating_day": (today - datetime.timedelta(days=2)).isoformat(), "statement_type": "dam", "statement_date": today.isoformat()},
+        {
+            "operating_day": (today - datetime.timedelta(days=2)).isoformat(),
+            "statement_type": "dam",
+            "statement_date": today.isoformat(),
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -547,7 +556,9 @@ def test_empty_reply_is_refused(portal, open_case):
 
 
 def test_withdraw_an_open_case(portal, open_case):
-    response = portal.post(reverse("portal:case-withdraw", args=[open_case.reference]), {"reason": "Found it ourselves"})
+    response = portal.post(
+        reverse("portal:case-withdraw", args=[open_case.reference]), {"reason": "Found it ourselves"}
+    )
     assert response.status_code == 302
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.WITHDRAWN
@@ -559,7 +570,9 @@ def test_withdraw_an_open_case(portal, open_case):
 
 
 def test_withdraw_is_only_for_open_cases(portal, open_case, account_manager):
-    case_transition(actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Sent.")
+    case_transition(
+        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Sent."
+    )
     response = portal.post(reverse("portal:case-withdraw", args=[open_case.reference]), follow=True)
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.RESOLVED
@@ -568,7 +581,10 @@ def test_withdraw_is_only_for_open_cases(portal, open_case, account_manager):
 
 def test_reopen_within_the_window(portal, open_case, account_manager):
     case_transition(
-        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Statement re-sent."
+        actor=account_manager.user,
+        case=open_case,
+        to_status=CaseStatus.RESOLVED,
+        resolution_summary="Statement re-sent.",
     )
     html = portal.get(open_case.get_portal_url()).content.decode()
     assert "Statement re-sent." in html
@@ -578,14 +594,18 @@ def test_reopen_within_the_window(portal, open_case, account_manager):
     assert refused.status_code == 400
     assert "Say why the case is being reopened." in refused.content.decode()
 
-    response = portal.post(reverse("portal:case-reopen", args=[open_case.reference]), {"reason": "Still missing hour 14"})
+    response = portal.post(
+        reverse("portal:case-reopen", args=[open_case.reference]), {"reason": "Still missing hour 14"}
+    )
     assert response.status_code == 302
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.IN_PROGRESS
 
 
 def test_reopen_outside_the_window_is_refused(portal, open_case, account_manager):
-    case_transition(actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Done.")
+    case_transition(
+        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Done."
+    )
     Case.objects.filter(pk=open_case.pk).update(resolved_at=timezone.now() - datetime.timedelta(days=30))
     html = portal.get(open_case.get_portal_url()).content.decode()
     assert "The reopen window ended" in html

@@ -22,7 +22,9 @@ D = datetime.date
 @pytest.mark.parametrize("statement_type", [StatementType.DAM, StatementType.INVOICE, StatementType.TRUE_UP])
 def test_statement_windows_count_ten_business_days_over_thanksgiving(statement_type):
     # Friday Nov 20, 2026: Mon 23, Tue 24, Wed 25, (Thanksgiving Thu 26 + Fri 27), Mon 30, Dec 1-4, Dec 7, Dec 8.
-    result = dispute_deadline(statement_type=statement_type, operating_day=D(2026, 11, 18), statement_date=D(2026, 11, 20))
+    result = dispute_deadline(
+        statement_type=statement_type, operating_day=D(2026, 11, 18), statement_date=D(2026, 11, 20)
+    )
     assert result.deadline == D(2026, 11, 30) + datetime.timedelta(days=8)
     assert result.window.statement_type == statement_type
     assert "10 Business Days after the statement dated Nov 20, 2026" == result.explanation
@@ -30,14 +32,16 @@ def test_statement_windows_count_ten_business_days_over_thanksgiving(statement_t
 
 def test_statement_window_over_christmas_and_new_year():
     # Fri Dec 18: Dec 21-23 (3), Dec 24/25 holidays, Dec 28-31 (7), Jan 1 holiday, Jan 4-6 (10).
-    result = dispute_deadline(statement_type=StatementType.INVOICE, operating_day=D(2026, 12, 15),
-                              statement_date=D(2026, 12, 18))
+    result = dispute_deadline(
+        statement_type=StatementType.INVOICE, operating_day=D(2026, 12, 15), statement_date=D(2026, 12, 18)
+    )
     assert result.deadline == D(2027, 1, 6)
 
 
 def test_statement_dated_on_a_weekend_counts_from_the_next_business_day():
-    assert dispute_deadline(statement_type=StatementType.DAM, operating_day=D(2026, 11, 19),
-                            statement_date=D(2026, 11, 21)).deadline == D(2026, 12, 8)
+    assert dispute_deadline(
+        statement_type=StatementType.DAM, operating_day=D(2026, 11, 19), statement_date=D(2026, 11, 21)
+    ).deadline == D(2026, 12, 8)
 
 
 @pytest.mark.parametrize("statement_type", [StatementType.INITIAL, StatementType.FINAL])
@@ -64,16 +68,21 @@ def test_real_time_window_matches_the_calendar_rule():
     true_up = calendar.next_business_day(operating_day + datetime.timedelta(days=window.true_up_after_days))
     expected = calendar.add_business_days(true_up, -window.business_days)
     assert calendar.business_days_between(expected, true_up) == 20
-    assert dispute_deadline(statement_type=StatementType.INITIAL, operating_day=operating_day,
-                            statement_date=None).deadline == expected
+    assert (
+        dispute_deadline(
+            statement_type=StatementType.INITIAL, operating_day=operating_day, statement_date=None
+        ).deadline
+        == expected
+    )
 
 
 def test_editing_a_window_changes_the_deadline():
     dam = DisputeWindow.objects.get(statement_type=StatementType.DAM)
     dam.business_days = 5
     dam.save()
-    assert dispute_deadline(statement_type=StatementType.DAM, operating_day=D(2026, 11, 18),
-                            statement_date=D(2026, 11, 20)).deadline == D(2026, 12, 1)
+    assert dispute_deadline(
+        statement_type=StatementType.DAM, operating_day=D(2026, 11, 18), statement_date=D(2026, 11, 20)
+    ).deadline == D(2026, 12, 1)
 
     initial = DisputeWindow.objects.get(statement_type=StatementType.INITIAL)
     initial.business_days = 10
@@ -86,21 +95,24 @@ def test_editing_a_window_changes_the_deadline():
     dam.anchor = DisputeWindow.Anchor.BEFORE_TRUE_UP
     dam.business_days = 20
     dam.save()
-    assert dispute_deadline(statement_type=StatementType.DAM, operating_day=D(2026, 5, 30),
-                            statement_date=None).deadline == D(2026, 10, 29)
+    assert dispute_deadline(
+        statement_type=StatementType.DAM, operating_day=D(2026, 5, 30), statement_date=None
+    ).deadline == D(2026, 10, 29)
 
 
 def test_editing_a_holiday_changes_the_deadline():
     Holiday.objects.create(date=D(2026, 12, 1), name="Storm day")
-    assert dispute_deadline(statement_type=StatementType.DAM, operating_day=D(2026, 11, 18),
-                            statement_date=D(2026, 11, 20)).deadline == D(2026, 12, 9)
+    assert dispute_deadline(
+        statement_type=StatementType.DAM, operating_day=D(2026, 11, 18), statement_date=D(2026, 11, 20)
+    ).deadline == D(2026, 12, 9)
 
 
 def test_a_statement_type_without_a_window_is_refused():
     DisputeWindow.objects.filter(statement_type=StatementType.INVOICE).delete()
     with pytest.raises(DomainError, match="No dispute window is configured for Invoice"):
-        dispute_deadline(statement_type=StatementType.INVOICE, operating_day=D(2026, 11, 18),
-                         statement_date=D(2026, 11, 20))
+        dispute_deadline(
+            statement_type=StatementType.INVOICE, operating_day=D(2026, 11, 18), statement_date=D(2026, 11, 20)
+        )
 
 
 @pytest.mark.parametrize("statement_type", [StatementType.DAM, StatementType.INVOICE, StatementType.TRUE_UP])
@@ -161,7 +173,10 @@ def test_a_late_dispute_is_refused_for_a_participant_with_the_deadline(file_disp
 
 def test_staff_may_accept_a_late_dispute_with_a_reason(file_dispute, am_user, mp_user):
     case = file_dispute(
-        ct(2026, 12, 15, 10), actor=am_user, requester=mp_user, channel="email",
+        ct(2026, 12, 15, 10),
+        actor=am_user,
+        requester=mp_user,
+        channel="email",
         late_acceptance_reason="  Statement was re-issued on Dec 3.  ",
     )
     detail = case.dispute
@@ -198,14 +213,16 @@ def test_a_dam_dispute_without_a_statement_date_is_refused(file_dispute):
 
 def test_a_real_time_dispute_needs_no_statement_date(file_dispute):
     case = file_dispute(
-        ct(2026, 10, 29, 16), fields={"statement_type": StatementType.INITIAL, "statement_date": None,
-                                      "operating_day": D(2026, 5, 30)}
+        ct(2026, 10, 29, 16),
+        fields={"statement_type": StatementType.INITIAL, "statement_date": None, "operating_day": D(2026, 5, 30)},
     )
     assert case.dispute.filing_deadline == D(2026, 10, 29)
     assert not case.dispute.filed_late
     with pytest.raises(DomainError, match="Thursday, October 29, 2026"):
-        file_dispute(ct(2026, 10, 30, 8), fields={"statement_type": StatementType.FINAL, "statement_date": None,
-                                                  "operating_day": D(2026, 5, 30)})
+        file_dispute(
+            ct(2026, 10, 30, 8),
+            fields={"statement_type": StatementType.FINAL, "statement_date": None, "operating_day": D(2026, 5, 30)},
+        )
 
 
 def test_a_dispute_needs_its_fields(submit, settlements):

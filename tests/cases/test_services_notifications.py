@@ -72,24 +72,41 @@ def test_queueing_the_same_event_again_sends_nothing(submit, mp_user, mailoutbox
     with django_capture_on_commit_callbacks(execute=True):
         case = submit()
     with django_capture_on_commit_callbacks(execute=True):
-        notify(case=case, event="submitted", event_key="submitted", recipients=[(mp_user.email.upper(), mp_user, False)])
+        notify(
+            case=case, event="submitted", event_key="submitted", recipients=[(mp_user.email.upper(), mp_user, False)]
+        )
     assert len(mailoutbox) == 1
     assert CaseNotification.objects.filter(case=case).count() == 1
 
 
-def test_receipt_of_a_case_logged_by_staff_goes_to_the_contact(participant, mp_user, am_user, registration, mailoutbox,
-                                                                 django_capture_on_commit_callbacks):
+def test_receipt_of_a_case_logged_by_staff_goes_to_the_contact(
+    participant, mp_user, am_user, registration, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        case_submit(actor=am_user, kind=CaseKind.INQUIRY, category=registration, participant=participant,
-                    requester=mp_user, channel=Channel.PHONE, subject="Called in", description="x")
+        case_submit(
+            actor=am_user,
+            kind=CaseKind.INQUIRY,
+            category=registration,
+            participant=participant,
+            requester=mp_user,
+            channel=Channel.PHONE,
+            subject="Called in",
+            description="x",
+        )
     assert [m.to for m in mailoutbox] == [[mp_user.email]]
 
 
 def test_receipt_of_a_potential_mp_contact(registration, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case = case_submit(actor=None, kind=CaseKind.POTENTIAL_MP, category=registration, channel=Channel.WEB_FORM,
-                           subject="Becoming a REP", description="Where do we start?",
-                           contact={"name": "Pat Newco", "email": "Pat@Newco.example"})
+        case = case_submit(
+            actor=None,
+            kind=CaseKind.POTENTIAL_MP,
+            category=registration,
+            channel=Channel.WEB_FORM,
+            subject="Becoming a REP",
+            description="Where do we start?",
+            contact={"name": "Pat Newco", "email": "Pat@Newco.example"},
+        )
     [message] = mailoutbox
     assert message.to == ["pat@newco.example"]
     assert case.reference in message.subject
@@ -136,7 +153,9 @@ def test_an_internal_note_emails_nobody(inquiry, am_user, mailoutbox, django_cap
     assert not CaseNotification.objects.exclude(event_key="submitted").exists()
 
 
-def test_internal_notes_never_reach_any_email(inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks):
+def test_internal_notes_never_reach_any_email(
+    inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
+):
     secret = "INTERNAL-ONLY: credit team thinks this MP is a risk"
     with django_capture_on_commit_callbacks(execute=True):
         send_case_notifications(case_id=inquiry.pk, event_key="submitted")
@@ -153,8 +172,9 @@ def test_internal_notes_never_reach_any_email(inquiry, am_user, mp_user, mailout
     assert not CaseNotification.objects.filter(body__contains="INTERNAL-ONLY").exists()
 
 
-def test_a_participant_reply_emails_the_assignee(inquiry, am_user, mp_user, mailoutbox,
-                                                 django_capture_on_commit_callbacks):
+def test_a_participant_reply_emails_the_assignee(
+    inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case_reply(actor=mp_user, case=inquiry, body="Any news?")
     [message] = mailoutbox
@@ -163,8 +183,9 @@ def test_a_participant_reply_emails_the_assignee(inquiry, am_user, mp_user, mail
     assert workspace_link(inquiry) in message.body
 
 
-def test_a_reply_to_a_waiting_case_tells_the_assignee_it_moved(inquiry, am_user, mp_user, mailoutbox,
-                                                               django_capture_on_commit_callbacks):
+def test_a_reply_to_a_waiting_case_tells_the_assignee_it_moved(
+    inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
+):
     case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.WAITING)
     with django_capture_on_commit_callbacks(execute=True):
         case_reply(actor=mp_user, case=inquiry, body="Here it is.")
@@ -186,8 +207,9 @@ def test_reply_opt_out(inquiry, am_user, mp_user, mailoutbox, django_capture_on_
 # --- status changes -------------------------------------------------------------------------------------------
 
 
-def test_a_status_change_emails_the_requester(inquiry, am_user, mp_user, mailoutbox,
-                                              django_capture_on_commit_callbacks):
+def test_a_status_change_emails_the_requester(
+    inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.ACKNOWLEDGED)
     [message] = mailoutbox
@@ -197,11 +219,12 @@ def test_a_status_change_emails_the_requester(inquiry, am_user, mp_user, mailout
     assert portal_link(inquiry) in message.body
 
 
-def test_each_status_change_is_its_own_email(inquiry, am_user, mp_user, mailoutbox,
-                                             django_capture_on_commit_callbacks):
+def test_each_status_change_is_its_own_email(inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.IN_PROGRESS)
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Approved on 11/20.")
+        case_transition(
+            actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Approved on 11/20."
+        )
         case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.CLOSED)
     assert [m.subject.split("] ")[1] for m in mailoutbox] == [
         f"Now In Progress: {inquiry.subject}",
@@ -213,15 +236,21 @@ def test_each_status_change_is_its_own_email(inquiry, am_user, mp_user, mailoutb
 
 def test_a_dispute_outcome_is_in_the_email(dispute, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(actor=am_user, case=dispute, to_status=CaseStatus.RESOLVED, outcome=DisputeOutcome.DENIED,
-                        outcome_explanation="The charge matches the settlement data.")
+        case_transition(
+            actor=am_user,
+            case=dispute,
+            to_status=CaseStatus.RESOLVED,
+            outcome=DisputeOutcome.DENIED,
+            outcome_explanation="The charge matches the settlement data.",
+        )
     [message] = to(mailoutbox, mp_user.email)
     assert "Dispute outcome: Denied" in message.body
     assert "The charge matches the settlement data." in message.body
 
 
-def test_a_participant_withdrawal_emails_the_assignee(inquiry, am_user, mp_user, mailoutbox,
-                                                      django_capture_on_commit_callbacks):
+def test_a_participant_withdrawal_emails_the_assignee(
+    inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         case_transition(actor=mp_user, case=inquiry, to_status=CaseStatus.WITHDRAWN, reason="Solved")
     [message] = mailoutbox
@@ -296,8 +325,9 @@ def test_a_paused_case_is_not_flagged(monday_case, am_user, mailoutbox, django_c
 
 
 def test_finished_cases_are_not_scanned(monday_case, am_user, mailoutbox, django_capture_on_commit_callbacks):
-    case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.WITHDRAWN, reason="Dup",
-                    now=ct(2026, 4, 13, 9))
+    case_transition(
+        actor=am_user, case=monday_case, to_status=CaseStatus.WITHDRAWN, reason="Dup", now=ct(2026, 4, 13, 9)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert case_sla_scan(now=ct(2026, 4, 20, 12)) == {"changed": 0, "warned": 0}
     assert to(mailoutbox, am_user.email) == []
@@ -353,8 +383,15 @@ def test_the_scan_outside_a_test_transaction_warns_once(reference_data, particip
     """As the beat task runs it: autocommit, one transaction per changed case, emails on each commit."""
     category = CaseCategory.objects.get(code="registration")
     cases = [
-        case_submit(actor=mp_user, kind=CaseKind.INQUIRY, category=category, participant=participant,
-                    subject=f"Case {n}", description="x", now=ct(2026, 4, 13, 8))
+        case_submit(
+            actor=mp_user,
+            kind=CaseKind.INQUIRY,
+            category=category,
+            participant=participant,
+            subject=f"Case {n}",
+            description="x",
+            now=ct(2026, 4, 13, 8),
+        )
         for n in range(3)
     ]
     receipts = len(mailoutbox)

@@ -144,8 +144,13 @@ def test_an_improvement_action_marks_the_pattern_actioned(pattern, participant, 
 def test_an_action_cannot_use_another_mps_pattern(pattern, other_participant, am_user):
     with pytest.raises(DomainError, match="another Market Participant"):
         improvement_action_create(
-            actor=am_user, participant=other_participant, pattern=pattern, kind=ImprovementAction.Kind.PROCESS_CHANGE,
-            title="x", owner=am_user, due_date=datetime.date(2026, 12, 15),
+            actor=am_user,
+            participant=other_participant,
+            pattern=pattern,
+            kind=ImprovementAction.Kind.PROCESS_CHANGE,
+            title="x",
+            owner=am_user,
+            due_date=datetime.date(2026, 12, 15),
         )
     assert not ImprovementAction.objects.exists()
     pattern.refresh_from_db()
@@ -154,15 +159,25 @@ def test_an_action_cannot_use_another_mps_pattern(pattern, other_participant, am
 
 def test_an_action_is_validated(participant, am_user):
     with pytest.raises(DomainError):
-        improvement_action_create(actor=am_user, participant=participant, kind="party", title="x", owner=am_user,
-                                  due_date=datetime.date(2026, 12, 15))
+        improvement_action_create(
+            actor=am_user,
+            participant=participant,
+            kind="party",
+            title="x",
+            owner=am_user,
+            due_date=datetime.date(2026, 12, 15),
+        )
     assert not ImprovementAction.objects.exists()
 
 
 def test_an_action_without_a_pattern(participant, am_user):
     action = improvement_action_create(
-        actor=am_user, participant=participant, kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
-        title="Clarify the DAM dispute window", owner=am_user, due_date=datetime.date(2027, 1, 15),
+        actor=am_user,
+        participant=participant,
+        kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
+        title="Clarify the DAM dispute window",
+        owner=am_user,
+        due_date=datetime.date(2027, 1, 15),
     )
     assert action.pattern is None
 

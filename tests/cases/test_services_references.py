@@ -36,13 +36,20 @@ def test_each_kind_has_its_own_sequence(submit, settlements, am_user):
     when = ct(2026, 3, 10, 9)
     first_inquiry = submit(now=when)
     dispute = submit(
-        kind=CaseKind.DISPUTE, category=settlements, now=when,
+        kind=CaseKind.DISPUTE,
+        category=settlements,
+        now=when,
         dispute=dispute_fields(statement_date=when.date()),
     )
     request = submit(kind=CaseKind.SERVICE_REQUEST, actor=am_user, now=when)
     contact = case_submit(
-        actor=None, kind=CaseKind.POTENTIAL_MP, category=settlements, subject="How do we register?",
-        description="We plan to become a REP.", contact={"name": "Pat", "email": "pat@newco.example"}, now=when,
+        actor=None,
+        kind=CaseKind.POTENTIAL_MP,
+        category=settlements,
+        subject="How do we register?",
+        description="We plan to become a REP.",
+        contact={"name": "Pat", "email": "pat@newco.example"},
+        now=when,
     )
     second_inquiry = submit(now=when)
     assert [c.reference for c in (first_inquiry, dispute, request, contact, second_inquiry)] == [
@@ -66,7 +73,7 @@ def test_each_year_restarts_the_numbers(submit):
 def test_the_year_is_the_operators_local_year(submit):
     # 23:30 in Texas on New Year's Eve is already 2027 in UTC.
     late = ct(2026, 12, 31, 23, 30)
-    assert late.astimezone(datetime.timezone.utc).year == 2027
+    assert late.astimezone(datetime.UTC).year == 2027
     assert submit(now=late).reference == "INQ-2026-000001"
     assert submit(now=ct(2027, 1, 1, 0, 30)).reference == "INQ-2027-000001"
 
@@ -85,8 +92,12 @@ def test_a_refused_submission_uses_no_number(submit, settlements):
     submit(now=ct(2026, 5, 4, 9))
     with pytest.raises(DomainError):
         # A DAM dispute filed a year after its statement is late.
-        submit(kind=CaseKind.DISPUTE, category=settlements, now=ct(2026, 5, 4, 9),
-               dispute=dispute_fields(statement_date=ct(2025, 5, 1, 0).date()))
+        submit(
+            kind=CaseKind.DISPUTE,
+            category=settlements,
+            now=ct(2026, 5, 4, 9),
+            dispute=dispute_fields(statement_date=ct(2025, 5, 1, 0).date()),
+        )
     with pytest.raises(DomainError):
         submit(participant=None)
     assert submit(now=ct(2026, 5, 4, 10)).reference == "INQ-2026-000002"
@@ -136,8 +147,13 @@ def test_concurrent_submissions_get_distinct_contiguous_references(reference_dat
     def submit_some(index):
         for n in range(PER_THREAD):
             case = case_submit(
-                actor=user, kind=CaseKind.INQUIRY, category=category, participant=participant,
-                subject=f"Thread {index} case {n}", description="Concurrent submission", now=ct(2026, 11, 23, 10),
+                actor=user,
+                kind=CaseKind.INQUIRY,
+                category=category,
+                participant=participant,
+                subject=f"Thread {index} case {n}",
+                description="Concurrent submission",
+                now=ct(2026, 11, 23, 10),
             )
             with lock:
                 references.append(case.reference)
@@ -166,8 +182,13 @@ def test_concurrent_cases_of_different_kinds_all_succeed_and_share_one_pattern(r
         for category in categories:
             case_submit(
                 actor=user if kinds[index] == CaseKind.INQUIRY else staff,
-                kind=kinds[index], category=category, participant=participant, requester=user,
-                subject=f"{category.name} {index}", description="Concurrent submission", now=ct(2026, 11, 23, 10),
+                kind=kinds[index],
+                category=category,
+                participant=participant,
+                requester=user,
+                subject=f"{category.name} {index}",
+                description="Concurrent submission",
+                now=ct(2026, 11, 23, 10),
             )
 
     _run_in_threads(submit_some, len(kinds))

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Case, CaseKind, DisputeDetail, CaseMessage, CaseStatus, Channel, NextAction
+from accounts.models import Case, CaseKind, CaseMessage, CaseStatus, Channel, DisputeDetail, NextAction
 from accounts.roles import StaffGroup
 from accounts.services import (
     case_assign,
@@ -18,7 +18,13 @@ from accounts.services import (
     case_transition,
 )
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.factories import (
+    AccountManagerFactory,
+    AssignmentFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    StaffFactory,
+)
 
 from .conftest import dispute_fields
 
@@ -56,8 +62,14 @@ def test_the_case_follows_a_reassigned_book(submit, participant):
 def test_an_mp_without_an_account_manager_goes_to_the_service_desk(registration, service_desk):
     orphan = ParticipantFactory()
     user = MembershipFactory(participant=orphan).user
-    case = case_submit(actor=user, kind=CaseKind.INQUIRY, category=registration, participant=orphan,
-                       subject="Hello", description="Anyone there?")
+    case = case_submit(
+        actor=user,
+        kind=CaseKind.INQUIRY,
+        category=registration,
+        participant=orphan,
+        subject="Hello",
+        description="Anyone there?",
+    )
     assert case.assignee is None
     assert case.queue == service_desk
     assert events(case, "case.submitted")[0].changes["assignee"] == [None, StaffGroup.SERVICE_DESK]
@@ -93,8 +105,14 @@ def test_a_potential_mp_contact_goes_to_the_service_desk(with_participant, parti
 
 def test_a_potential_mp_contact_needs_an_email(registration):
     with pytest.raises(DomainError):
-        case_submit(actor=None, kind=CaseKind.POTENTIAL_MP, category=registration, subject="Hi",
-                    description="Call me", contact={"name": "Pat"})
+        case_submit(
+            actor=None,
+            kind=CaseKind.POTENTIAL_MP,
+            category=registration,
+            subject="Hi",
+            description="Call me",
+            contact={"name": "Pat"},
+        )
     assert not Case.objects.exists()
 
 
@@ -106,8 +124,14 @@ def test_other_kinds_need_a_participant(registration, mp_user):
 
 def test_staff_log_a_phone_call_for_a_contact(participant, mp_user, am_user, registration):
     case = case_submit(
-        actor=am_user, kind=CaseKind.INQUIRY, category=registration, participant=participant, requester=mp_user,
-        channel=Channel.PHONE, subject="Called about Form B", description="Wants to know the review status.",
+        actor=am_user,
+        kind=CaseKind.INQUIRY,
+        category=registration,
+        participant=participant,
+        requester=mp_user,
+        channel=Channel.PHONE,
+        subject="Called about Form B",
+        description="Wants to know the review status.",
     )
     assert case.channel == Channel.PHONE
     assert case.submitted_by == mp_user  # the contact, not the AM who typed it
@@ -238,8 +262,14 @@ def test_merge_closes_the_duplicate_and_notes_it_on_the_target(submit, am_user):
 
 def test_merge_only_within_one_market_participant(submit, am_user, other_participant, other_mp_user, registration):
     mine = submit()
-    theirs = case_submit(actor=other_mp_user, kind=CaseKind.INQUIRY, category=registration,
-                         participant=other_participant, subject="Ours", description="x")
+    theirs = case_submit(
+        actor=other_mp_user,
+        kind=CaseKind.INQUIRY,
+        category=registration,
+        participant=other_participant,
+        subject="Ours",
+        description="x",
+    )
     with pytest.raises(DomainError, match="same Market Participant"):
         case_merge(actor=am_user, source=theirs, target=mine)
     theirs.refresh_from_db()

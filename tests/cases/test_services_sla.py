@@ -62,7 +62,7 @@ def test_add_business_seconds(plain, start, seconds, expected):
 
 
 def test_add_business_seconds_accepts_utc(plain):
-    utc_start = datetime.datetime(2026, 4, 13, 13, 0, tzinfo=datetime.timezone.utc)  # 08:00 CDT
+    utc_start = datetime.datetime(2026, 4, 13, 13, 0, tzinfo=datetime.UTC)  # 08:00 CDT
     assert add_business_seconds(plain, utc_start, HOUR) == ct(2026, 4, 13, 9)
 
 
@@ -96,8 +96,16 @@ def test_business_seconds_between_skips_holidays(plain, thanksgiving):
     assert business_seconds_between(thanksgiving, ct(2026, 11, 25, 16), ct(2026, 11, 30, 9)) == 2 * HOUR
 
 
-@pytest.mark.parametrize("start", [ct(2026, 4, 13, 7), ct(2026, 4, 13, 12, 34, 56), ct(2026, 4, 17, 16, 59),
-                                   ct(2026, 4, 18, 12), ct(2026, 11, 24, 17, 30)])
+@pytest.mark.parametrize(
+    "start",
+    [
+        ct(2026, 4, 13, 7),
+        ct(2026, 4, 13, 12, 34, 56),
+        ct(2026, 4, 17, 16, 59),
+        ct(2026, 4, 18, 12),
+        ct(2026, 11, 24, 17, 30),
+    ],
+)
 @pytest.mark.parametrize("seconds", [1, 59 * 60, 9 * HOUR, 40 * HOUR + 17])
 def test_between_is_the_inverse_of_add(thanksgiving, start, seconds):
     due = add_business_seconds(thanksgiving, start, seconds)
@@ -105,7 +113,6 @@ def test_between_is_the_inverse_of_add(thanksgiving, start, seconds):
 
 
 # --- due moments of submitted cases ------------------------------------------------------------------------
-
 
 
 @pytest.fixture
@@ -230,8 +237,9 @@ def test_pauses_add_up_and_skip_the_weekend(monday_case, am_user):
 @pytest.mark.django_db
 def test_resolving_while_waiting_closes_the_pause(monday_case, am_user):
     case = case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.WAITING, now=ct(2026, 4, 13, 10))
-    case = case_transition(actor=am_user, case=case, to_status=CaseStatus.RESOLVED, resolution_summary="Done",
-                           now=ct(2026, 4, 13, 12))
+    case = case_transition(
+        actor=am_user, case=case, to_status=CaseStatus.RESOLVED, resolution_summary="Done", now=ct(2026, 4, 13, 12)
+    )
     case.refresh_from_db()
     assert case.paused_at is None
     assert case.paused_business_seconds == 2 * HOUR
@@ -241,10 +249,16 @@ def test_resolving_while_waiting_closes_the_pause(monday_case, am_user):
 @pytest.mark.django_db
 def test_reopening_does_not_count_the_time_it_was_resolved(monday_case, am_user, mp_user):
     calendar = BusinessCalendar()
-    case = case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.RESOLVED, resolution_summary="Done",
-                           now=ct(2026, 4, 13, 12))
-    case = case_transition(actor=mp_user, case=case, to_status=CaseStatus.IN_PROGRESS, reason="Not done",
-                           now=ct(2026, 4, 15, 12))
+    case = case_transition(
+        actor=am_user,
+        case=monday_case,
+        to_status=CaseStatus.RESOLVED,
+        resolution_summary="Done",
+        now=ct(2026, 4, 13, 12),
+    )
+    case = case_transition(
+        actor=mp_user, case=case, to_status=CaseStatus.IN_PROGRESS, reason="Not done", now=ct(2026, 4, 15, 12)
+    )
     case.refresh_from_db()
     # Resolved Mon 12:00 to Wed 12:00 = 5 + 9 + 4 = 18 business hours, not counted.
     assert case.paused_business_seconds == 18 * HOUR
@@ -314,8 +328,13 @@ def test_a_late_first_response_stays_breached(early_case):
 
 @pytest.mark.django_db
 def test_a_resolved_case_is_judged_at_its_resolution(early_case, am_user):
-    case = case_transition(actor=am_user, case=early_case, to_status=CaseStatus.RESOLVED, resolution_summary="Done",
-                           now=ct(2026, 4, 13, 15))
+    case = case_transition(
+        actor=am_user,
+        case=early_case,
+        to_status=CaseStatus.RESOLVED,
+        resolution_summary="Done",
+        now=ct(2026, 4, 13, 15),
+    )
     calendar = BusinessCalendar()
     assert case.sla_state == SlaState.ON_TRACK  # 7 of 9 h used, but nothing is at risk once resolved
     assert sla.evaluate(case, calendar, now=ct(2026, 6, 1, 12), at_risk_percent=75) == SlaState.ON_TRACK

@@ -217,8 +217,9 @@ def test_resolve_keeps_an_earlier_first_response(inquiry, am_user):
 
 
 def test_close_sets_closed_at(inquiry, am_user):
-    case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Done.",
-                    now=ct(2026, 11, 23, 12))
+    case_transition(
+        actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Done.", now=ct(2026, 11, 23, 12)
+    )
     case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.CLOSED, now=ct(2026, 11, 30, 12))
     inquiry.refresh_from_db()
     assert inquiry.closed_at == ct(2026, 11, 30, 12)
@@ -227,8 +228,9 @@ def test_close_sets_closed_at(inquiry, am_user):
 
 
 def test_withdrawing_a_dispute_records_the_withdrawn_outcome(dispute, mp_user):
-    case_transition(actor=mp_user, case=dispute, to_status=CaseStatus.WITHDRAWN, reason="Paid after all.",
-                    now=ct(2026, 11, 24, 8))
+    case_transition(
+        actor=mp_user, case=dispute, to_status=CaseStatus.WITHDRAWN, reason="Paid after all.", now=ct(2026, 11, 24, 8)
+    )
     dispute.refresh_from_db()
     assert dispute.status == CaseStatus.WITHDRAWN
     assert dispute.closed_at == ct(2026, 11, 24, 8)
@@ -280,7 +282,10 @@ def test_reopen_after_the_window_is_refused_with_the_date(actor_name, request, i
 
     with pytest.raises(DomainError) as refused:
         case_transition(
-            actor=actor, case=inquiry, to_status=CaseStatus.IN_PROGRESS, reason="Please look again",
+            actor=actor,
+            case=inquiry,
+            to_status=CaseStatus.IN_PROGRESS,
+            reason="Please look again",
             now=ct(2026, 11, 7, 10, 1),
         )
     message = str(refused.value)
@@ -289,8 +294,13 @@ def test_reopen_after_the_window_is_refused_with_the_date(actor_name, request, i
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.RESOLVED
     # Inside the (edited) window it works.
-    case_transition(actor=actor, case=inquiry, to_status=CaseStatus.IN_PROGRESS, reason="Please look again",
-                    now=ct(2026, 11, 7, 9, 59))
+    case_transition(
+        actor=actor,
+        case=inquiry,
+        to_status=CaseStatus.IN_PROGRESS,
+        reason="Please look again",
+        now=ct(2026, 11, 7, 9, 59),
+    )
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.IN_PROGRESS
 
@@ -298,8 +308,9 @@ def test_reopen_after_the_window_is_refused_with_the_date(actor_name, request, i
 def test_reopen_needs_a_reason(inquiry, am_user, mp_user):
     _resolve(inquiry, am_user, ct(2026, 11, 2, 10))
     with pytest.raises(DomainError, match="why"):
-        case_transition(actor=mp_user, case=inquiry, to_status=CaseStatus.IN_PROGRESS, reason="  ",
-                        now=ct(2026, 11, 3, 10))
+        case_transition(
+            actor=mp_user, case=inquiry, to_status=CaseStatus.IN_PROGRESS, reason="  ", now=ct(2026, 11, 3, 10)
+        )
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.RESOLVED
 

@@ -80,8 +80,12 @@ def open_case(participant, mp_user, am_user, registration):
 
 def _case(participant, requester, category, subject="Question", **overrides):
     values = dict(
-        actor=requester, kind=CaseKind.INQUIRY, category=category, participant=participant,
-        subject=subject, description="Details of the question.",
+        actor=requester,
+        kind=CaseKind.INQUIRY,
+        category=category,
+        participant=participant,
+        subject=subject,
+        description="Details of the question.",
     )
     values.update(overrides)
     return case_submit(**values)
@@ -114,9 +118,7 @@ def _staff_urls(case, attachment, pattern):
 
 @pytest.fixture
 def access_objects(participant, mp_user, registration):
-    cases = [
-        _case(participant, mp_user, registration, attachments=[_checked("evidence.pdf", PDF)]) for _ in range(3)
-    ]
+    cases = [_case(participant, mp_user, registration, attachments=[_checked("evidence.pdf", PDF)]) for _ in range(3)]
     attachment = CaseAttachment.objects.get(case=cases[0])
     pattern = IssuePattern.objects.get(participant=participant, category=registration)
     return cases[0], attachment, pattern
@@ -162,15 +164,24 @@ def queue_cases(participant, other_participant, mp_user, other_mp_user, am_user,
     colleague = StaffFactory(full_name="Casey Colleague", groups=[StaffGroup.ACCOUNT_MANAGER])
     mine = _case(participant, mp_user, categories["registration"], subject="Registration form question")
     dispute = _case(
-        participant, mp_user, categories["settlements"], subject="DAM charge doubled",
-        kind=CaseKind.DISPUTE, dispute=dispute_fields(), priority=Priority.URGENT,
+        participant,
+        mp_user,
+        categories["settlements"],
+        subject="DAM charge doubled",
+        kind=CaseKind.DISPUTE,
+        dispute=dispute_fields(),
+        priority=Priority.URGENT,
     )
     theirs = _case(other_participant, other_mp_user, categories["training"], subject="Training seats")
     theirs.assignee = colleague
     theirs.save(update_fields=["assignee"])
     desk = case_submit(
-        actor=None, kind=CaseKind.POTENTIAL_MP, category=categories["other"], subject="Becoming a REP",
-        description="Where do we start?", channel=Channel.WEB_FORM,
+        actor=None,
+        kind=CaseKind.POTENTIAL_MP,
+        category=categories["other"],
+        subject="Becoming a REP",
+        description="Where do we start?",
+        channel=Channel.WEB_FORM,
         contact={"name": "Pat Newco", "email": "pat@newco.example", "company": "Newco Power"},
     )
     resolved = _case(participant, mp_user, categories["qualification"], subject="Flight 0226 dates")
@@ -181,7 +192,12 @@ def queue_cases(participant, other_participant, mp_user, other_mp_user, am_user,
     Case.objects.filter(pk=mine.pk).update(sla_state=SlaState.AT_RISK)
     Case.objects.filter(pk=theirs.pk).update(sla_state=SlaState.BREACHED)
     return {
-        "mine": mine, "dispute": dispute, "theirs": theirs, "desk": desk, "resolved": resolved, "closed": closed,
+        "mine": mine,
+        "dispute": dispute,
+        "theirs": theirs,
+        "desk": desk,
+        "resolved": resolved,
+        "closed": closed,
         "colleague": colleague,
     }
 
@@ -241,10 +257,18 @@ def test_filters_and_search(staff_client, queue_cases, params, expected):
     assert _refs(_queue(staff_client, **params)) == {queue_cases[key].reference for key in expected}
 
 
-def test_filter_by_category_participant_assignee_and_reference(staff_client, queue_cases, categories, other_participant):
-    assert _refs(_queue(staff_client, view="open", category=categories["training"].pk)) == {queue_cases["theirs"].reference}
-    assert _refs(_queue(staff_client, view="all", participant=other_participant.pk)) == {queue_cases["theirs"].reference}
-    assert _refs(_queue(staff_client, view="open", assignee=queue_cases["colleague"].pk)) == {queue_cases["theirs"].reference}
+def test_filter_by_category_participant_assignee_and_reference(
+    staff_client, queue_cases, categories, other_participant
+):
+    assert _refs(_queue(staff_client, view="open", category=categories["training"].pk)) == {
+        queue_cases["theirs"].reference
+    }
+    assert _refs(_queue(staff_client, view="all", participant=other_participant.pk)) == {
+        queue_cases["theirs"].reference
+    }
+    assert _refs(_queue(staff_client, view="open", assignee=queue_cases["colleague"].pk)) == {
+        queue_cases["theirs"].reference
+    }
     reference = queue_cases["dispute"].reference
     assert _refs(_queue(staff_client, view="all", q=reference.lower())) == {reference}
     assert _refs(_queue(staff_client, view="all", q=other_participant.short_name)) == {queue_cases["theirs"].reference}
@@ -282,8 +306,13 @@ def test_column_headers_toggle_the_sort_and_keep_the_filters(staff_client, queue
 
 def test_bad_filter_values_do_not_break_the_queue(staff_client, queue_cases):
     for params in (
-        {"participant": "abc"}, {"sort": "evil; DROP TABLE"}, {"page": "999"}, {"status": "nonsense"},
-        {"view": "whatever"}, {"assignee": "-1"}, {"category": "999999"},
+        {"participant": "abc"},
+        {"sort": "evil; DROP TABLE"},
+        {"page": "999"},
+        {"status": "nonsense"},
+        {"view": "whatever"},
+        {"assignee": "-1"},
+        {"category": "999999"},
     ):
         response = staff_client.get(reverse("workspace:cases"), params)
         assert response.status_code == 200, params
@@ -346,8 +375,13 @@ def test_bulk_assign_reports_what_was_done(staff_client, queue_cases, sme):
     chosen = [queue_cases["mine"], queue_cases["desk"]]
     response = staff_client.post(
         reverse("workspace:cases-bulk"),
-        {"action": "assign", "assignee": sme.pk, "cases": [c.pk for c in chosen], "reason": "Settlement expertise",
-         "querystring": "view=open&kind=inquiry"},
+        {
+            "action": "assign",
+            "assignee": sme.pk,
+            "cases": [c.pk for c in chosen],
+            "reason": "Settlement expertise",
+            "querystring": "view=open&kind=inquiry",
+        },
         follow=True,
     )
     assert response.redirect_chain[-1][0] == reverse("workspace:cases") + "?view=open&kind=inquiry"
@@ -437,7 +471,9 @@ def test_log_a_phone_inquiry_on_behalf_of_a_contact(
 
 
 def test_the_requester_must_be_a_contact_of_that_mp(staff_client, participant, other_mp_user, registration):
-    response = staff_client.post(reverse("workspace:case-new"), _new_case_data(participant, other_mp_user, registration))
+    response = staff_client.post(
+        reverse("workspace:case-new"), _new_case_data(participant, other_mp_user, registration)
+    )
     assert response.status_code == 400
     assert "is not an active contact of" in _text(response)
     assert not Case.objects.exists()
@@ -451,11 +487,17 @@ def test_the_requester_must_be_a_contact_of_that_mp(staff_client, participant, o
         (lambda: SimpleUploadedFile("empty.pdf", b""), "is empty"),
     ],
 )
-def test_a_bad_upload_is_refused_and_everything_typed_is_kept(staff_client, participant, mp_user, registration, upload, error):
+def test_a_bad_upload_is_refused_and_everything_typed_is_kept(
+    staff_client, participant, mp_user, registration, upload, error
+):
     CaseSettings.objects.filter(pk=1).update(max_attachment_mb=1)
     data = _new_case_data(
-        participant, mp_user, registration,
-        subject="Typed subject survives", description="Typed description survives", priority=Priority.HIGH,
+        participant,
+        mp_user,
+        registration,
+        subject="Typed subject survives",
+        description="Typed description survives",
+        priority=Priority.HIGH,
         attachments=[SimpleUploadedFile("ok.pdf", PDF), upload()],
     )
     response = staff_client.post(reverse("workspace:case-new"), data)
@@ -473,10 +515,17 @@ def test_a_bad_upload_is_refused_and_everything_typed_is_kept(staff_client, part
 def test_log_a_dispute_with_its_fields(staff_client, participant, mp_user, settlements):
     fields = dispute_fields()
     data = _new_case_data(
-        participant, mp_user, settlements, kind=CaseKind.DISPUTE, channel=Channel.EMAIL,
-        operating_day=fields["operating_day"].isoformat(), statement_type=fields["statement_type"],
-        statement_date=fields["statement_date"].isoformat(), charge_type=fields["charge_type"],
-        disputed_amount="1250.75", statement_reference=fields["statement_reference"],
+        participant,
+        mp_user,
+        settlements,
+        kind=CaseKind.DISPUTE,
+        channel=Channel.EMAIL,
+        operating_day=fields["operating_day"].isoformat(),
+        statement_type=fields["statement_type"],
+        statement_date=fields["statement_date"].isoformat(),
+        charge_type=fields["charge_type"],
+        disputed_amount="1250.75",
+        statement_reference=fields["statement_reference"],
     )
     response = staff_client.post(reverse("workspace:case-new"), data)
     assert response.status_code == 302
@@ -494,12 +543,22 @@ def test_a_dispute_needs_its_fields(staff_client, participant, mp_user, settleme
     assert not Case.objects.exists()
 
 
-def test_a_late_dispute_is_refused_with_the_deadline_unless_accepted_late(staff_client, participant, mp_user, settlements):
+def test_a_late_dispute_is_refused_with_the_deadline_unless_accepted_late(
+    staff_client, participant, mp_user, settlements
+):
     old = timezone.localdate() - datetime.timedelta(days=90)
     data = _new_case_data(
-        participant, mp_user, settlements, kind=CaseKind.DISPUTE, subject="Old invoice",
-        operating_day=(old - datetime.timedelta(days=2)).isoformat(), statement_type=StatementType.INVOICE,
-        statement_date=old.isoformat(), charge_type="Admin fee", disputed_amount="99.00", statement_reference="INV-1",
+        participant,
+        mp_user,
+        settlements,
+        kind=CaseKind.DISPUTE,
+        subject="Old invoice",
+        operating_day=(old - datetime.timedelta(days=2)).isoformat(),
+        statement_type=StatementType.INVOICE,
+        statement_date=old.isoformat(),
+        charge_type="Admin fee",
+        disputed_amount="99.00",
+        statement_reference="INV-1",
     )
     response = staff_client.post(reverse("workspace:case-new"), data)
     assert response.status_code == 400
@@ -525,8 +584,18 @@ def _page(client, case):
 
 def test_the_case_page_shows_the_case(staff_client, open_case, participant, mp_user):
     text = _text(_page(staff_client, open_case))
-    for expected in (open_case.reference, open_case.subject, open_case.description, participant.legal_name,
-                     mp_user.email, "Phone", "Client Services", "On track", "Acknowledge", "Resolve…"):
+    for expected in (
+        open_case.reference,
+        open_case.subject,
+        open_case.description,
+        participant.legal_name,
+        mp_user.email,
+        "Phone",
+        "Client Services",
+        "On track",
+        "Acknowledge",
+        "Resolve…",
+    ):
         assert expected in text, expected
     assert participant.get_absolute_url() in text
     assert "Submitted" in text  # the timeline
@@ -592,7 +661,12 @@ def test_reply_and_wait_pauses_the_sla_clock(staff_client, open_case):
 
 
 def test_a_reply_with_an_attachment_can_be_downloaded(staff_client, open_case):
-    _post(staff_client, open_case, "reply", {"body": "See attached.", "attachments": [SimpleUploadedFile("answer.pdf", PDF)]})
+    _post(
+        staff_client,
+        open_case,
+        "reply",
+        {"body": "See attached.", "attachments": [SimpleUploadedFile("answer.pdf", PDF)]},
+    )
     attachment = CaseAttachment.objects.get(case=open_case)
     assert attachment.message is not None
     page = _page(staff_client, open_case).content.decode()
@@ -607,7 +681,9 @@ def test_a_reply_with_an_attachment_can_be_downloaded(staff_client, open_case):
 
 def test_a_bad_reply_keeps_the_text(staff_client, open_case):
     response = _post(
-        staff_client, open_case, "reply",
+        staff_client,
+        open_case,
+        "reply",
         {"body": "Keep me", "attachments": [SimpleUploadedFile("x.pdf", NOT_A_PDF)]},
     )
     assert response.status_code == 400
@@ -635,7 +711,9 @@ def test_transition_buttons_follow_the_workflow(staff_client, open_case):
 
 
 def test_transition_through_the_page(staff_client, open_case):
-    response = _post(staff_client, open_case, "transition", {"to_status": "acknowledged", "reason": "Looking"}, follow=True)
+    response = _post(
+        staff_client, open_case, "transition", {"to_status": "acknowledged", "reason": "Looking"}, follow=True
+    )
     assert any("is now Acknowledged" in m for m in _messages(response))
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.ACKNOWLEDGED
@@ -658,7 +736,9 @@ def test_a_refused_transition_is_a_clear_message(staff_client, open_case):
 def test_resolving_needs_a_summary_and_reopening_a_reason(staff_client, open_case):
     response = _post(staff_client, open_case, "transition", {"to_status": "resolved", "resolution_summary": ""})
     assert response.status_code == 400 and "Summarize the resolution" in _text(response)
-    response = _post(staff_client, open_case, "transition", {"to_status": "resolved", "resolution_summary": "Approved."})
+    response = _post(
+        staff_client, open_case, "transition", {"to_status": "resolved", "resolution_summary": "Approved."}
+    )
     assert response.status_code == 302
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.RESOLVED and open_case.resolution_summary == "Approved."
@@ -677,9 +757,15 @@ def test_resolving_a_dispute_asks_for_the_outcome(staff_client, dispute):
     assert response.status_code == 400
     assert "Choose the dispute outcome" in _text(response)
     response = _post(
-        staff_client, dispute, "transition",
-        {"to_status": "resolved", "outcome": DisputeOutcome.GRANTED_WITH_EXCEPTIONS,
-         "outcome_explanation": "Recalculated; the admin fee stands.", "granted_amount": "1000.00"},
+        staff_client,
+        dispute,
+        "transition",
+        {
+            "to_status": "resolved",
+            "outcome": DisputeOutcome.GRANTED_WITH_EXCEPTIONS,
+            "outcome_explanation": "Recalculated; the admin fee stands.",
+            "granted_amount": "1000.00",
+        },
     )
     assert response.status_code == 302
     dispute.refresh_from_db()
@@ -701,7 +787,10 @@ def test_escalate_through_the_page(staff_client, open_case, sme, service_desk):
     response = _post(staff_client, open_case, "escalate", {"reason": "Needs a ruling"})
     assert response.status_code == 400 and "Choose a person or a group" in _text(response)
     response = _post(
-        staff_client, open_case, "escalate", {"to_user": sme.pk, "to_group": service_desk.pk, "reason": "Needs a ruling"},
+        staff_client,
+        open_case,
+        "escalate",
+        {"to_user": sme.pk, "to_group": service_desk.pk, "reason": "Needs a ruling"},
         follow=True,
     )
     open_case.refresh_from_db()
@@ -712,14 +801,19 @@ def test_escalate_through_the_page(staff_client, open_case, sme, service_desk):
 
 def test_update_priority_and_category_through_the_page(staff_client, open_case, settlements):
     response = _post(
-        staff_client, open_case, "update",
+        staff_client,
+        open_case,
+        "update",
         {"priority": open_case.priority, "category": open_case.category_id, "reason": "x"},
     )
     assert response.status_code == 400 and "Nothing changed" in _text(response)
     old_due = open_case.resolution_due_at
     response = _post(
-        staff_client, open_case, "update",
-        {"priority": Priority.URGENT, "category": settlements.pk, "reason": "Money at stake"}, follow=True,
+        staff_client,
+        open_case,
+        "update",
+        {"priority": Priority.URGENT, "category": settlements.pk, "reason": "Money at stake"},
+        follow=True,
     )
     open_case.refresh_from_db()
     assert open_case.priority == Priority.URGENT and open_case.category == settlements
@@ -727,14 +821,18 @@ def test_update_priority_and_category_through_the_page(staff_client, open_case, 
     assert "Updated" in _text(response) and "Money at stake" in _text(response)
 
 
-def test_merge_through_the_page(staff_client, open_case, participant, mp_user, registration, other_participant, other_mp_user):
+def test_merge_through_the_page(
+    staff_client, open_case, participant, mp_user, registration, other_participant, other_mp_user
+):
     duplicate = _case(participant, mp_user, registration, subject="Same question again")
     foreign = _case(other_participant, other_mp_user, registration, subject="Other MP")
     response = _post(staff_client, duplicate, "merge", {"target": "INQ-1999-999999"})
     assert response.status_code == 400 and "No case has the reference" in _text(response)
     response = _post(staff_client, duplicate, "merge", {"target": foreign.reference})
     assert response.status_code == 400 and "same Market Participant" in _text(response)
-    response = _post(staff_client, duplicate, "merge", {"target": open_case.reference.lower(), "reason": "Duplicate"}, follow=True)
+    response = _post(
+        staff_client, duplicate, "merge", {"target": open_case.reference.lower(), "reason": "Duplicate"}, follow=True
+    )
     duplicate.refresh_from_db()
     assert duplicate.status == CaseStatus.CLOSED and duplicate.merged_into == open_case
     assert response.redirect_chain[-1][0] == open_case.get_absolute_url()
@@ -773,7 +871,9 @@ def _page_queries(client, case):
     return len(ctx.captured_queries)
 
 
-def test_the_case_page_costs_a_bounded_number_of_queries(staff_client, open_case, am_user, mp_user, participant, registration):
+def test_the_case_page_costs_a_bounded_number_of_queries(
+    staff_client, open_case, am_user, mp_user, participant, registration
+):
     def add_activity():
         case_reply(actor=am_user, case=open_case, body="Reply", attachments=[_checked("a.pdf", PDF)])
         case_reply(actor=am_user, case=open_case, body="Note", internal=True)
@@ -827,7 +927,9 @@ def test_the_pattern_page_shows_cases_and_the_trend(staff_client, pattern, parti
 def test_the_trend_is_counted_in_sql(staff_client, pattern):
     with CaptureQueriesContext(connection) as ctx:
         staff_client.get(reverse("workspace:pattern-detail", args=[pattern.pk]))
-    trend_queries = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and "GROUP BY" in q["sql"].upper()]
+    trend_queries = [
+        q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper() and "GROUP BY" in q["sql"].upper()
+    ]
     assert trend_queries
 
 
@@ -838,8 +940,15 @@ def test_record_an_improvement_action(staff_client, pattern, sme):
     assert "cannot be in the past" in _text(response)
     due = timezone.localdate() + datetime.timedelta(days=14)
     response = staff_client.post(
-        url, {"kind": "training", "title": "Registration workshop", "description": "Form B walkthrough",
-              "owner": sme.pk, "due_date": due.isoformat()}, follow=True,
+        url,
+        {
+            "kind": "training",
+            "title": "Registration workshop",
+            "description": "Form B walkthrough",
+            "owner": sme.pk,
+            "due_date": due.isoformat(),
+        },
+        follow=True,
     )
     action = ImprovementAction.objects.get()
     assert action.pattern == pattern and action.owner == sme and action.due_date == due
@@ -864,7 +973,7 @@ def test_dismiss_a_pattern_needs_a_reason(staff_client, pattern):
 
 def test_workspace_home_loads_the_case_card_and_lists_pattern_alerts(staff_client, queue_cases, pattern):
     home = staff_client.get(reverse("workspace:home")).content.decode()
-    assert f'{reverse("workspace:cases")}?card=home' in home
+    assert f"{reverse('workspace:cases')}?card=home" in home
     assert reverse("workspace:pattern-detail", args=[pattern.pk]) in home
     card = staff_client.get(reverse("workspace:cases"), {"card": "home"})
     assert card.context["counts"]["mine"] == 5  # 2 from queue_cases + 3 from the pattern

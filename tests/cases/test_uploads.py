@@ -27,7 +27,12 @@ def png_bytes() -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00")) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00"))
+        + chunk(b"IEND", b"")
+    )
 
 
 def zip_bytes() -> bytes:
@@ -47,8 +52,11 @@ def upload(name: str, content: bytes, content_type: str = "application/octet-str
     [
         ("statement.pdf", PDF, "application/pdf"),
         ("screenshot.png", png_bytes(), "image/png"),
-        ("charges.csv", "operating_day,charge,amount\n2026-11-18,DA Energy Imbalance,1250.75\nAcmé Énergie,x,1\n".encode(),
-         "text/plain"),
+        (
+            "charges.csv",
+            "operating_day,charge,amount\n2026-11-18,DA Energy Imbalance,1250.75\nAcmé Énergie,x,1\n".encode(),
+            "text/plain",
+        ),
         ("notes.txt", b"plain ascii notes\r\n", "text/plain"),
         ("scan", PDF, "application/pdf"),  # no extension at all: still a PDF by content
         ("photo.pdf", png_bytes(), "image/png"),  # misnamed but harmless: stored with its real type

@@ -101,7 +101,11 @@ def test_membership_events_belong_to_the_participant(lead):
     user = UserFactory(full_name="Dana Contact")
 
     membership = services.membership_add(
-        actor=lead, participant=participant, user=user, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, reason="AR form"
+        actor=lead,
+        participant=participant,
+        user=user,
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        reason="AR form",
     )
     services.membership_end(actor=lead, membership=membership, reason="Left the company")
 

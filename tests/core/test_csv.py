@@ -35,5 +35,7 @@ def test_csv_response_streams_the_header_and_neutralised_rows():
     assert response["Cache-Control"] == "private, no-store"
     body = b"".join(response.streaming_content).decode()
     assert list(csv.reader(io.StringIO(body))) == [
-        ["email", "amount"], ["'=1+2@evil.example", "-5"], ["a@example.org", "-1.5"],
+        ["email", "amount"],
+        ["'=1+2@evil.example", "-5"],
+        ["a@example.org", "-1.5"],
     ]

@@ -12,6 +12,7 @@ from ercot_services.core.tasks import send_outbound_email
 
 pytestmark = pytest.mark.django_db
 
+
 def _queue(key="test:event:1", **overrides):
     values = {
         "key": key,

@@ -33,8 +33,12 @@ def test_a_lost_case_email_is_sent_by_the_sweep_once(mailoutbox, participant, mp
     from accounts.models import CaseCategory
 
     case_submit(
-        actor=mp_user, kind=CaseKind.INQUIRY, category=CaseCategory.objects.get(code="other"),
-        subject="Lost receipt", description="The task never ran.", participant=participant,
+        actor=mp_user,
+        kind=CaseKind.INQUIRY,
+        category=CaseCategory.objects.get(code="other"),
+        subject="Lost receipt",
+        description="The task never ran.",
+        participant=participant,
     )
     rows = CaseNotification.objects.filter(status=CaseNotification.Status.PENDING)
     assert rows.count() == 1

@@ -18,7 +18,15 @@ BASE_DIR = Path(settings.BASE_DIR)
 
 # Variables the settings read: none of them leaks from the calling shell into the subprocess.
 _SETTINGS_PREFIXES = (
-    "DJANGO_", "CELERY_", "DATABASE_", "EMAIL_", "ERCOT_", "AXES_", "SITE_URL", "PRIVATE_MEDIA_ROOT", "CACHE_URL"
+    "DJANGO_",
+    "CELERY_",
+    "DATABASE_",
+    "EMAIL_",
+    "ERCOT_",
+    "AXES_",
+    "SITE_URL",
+    "PRIVATE_MEDIA_ROOT",
+    "CACHE_URL",
 )
 
 _PROBE = """
@@ -115,9 +123,7 @@ def test_database_url_and_broker_url_switch_to_postgresql_and_redis(tmp_path):
 
 
 def test_email_url_picks_the_email_backend(tmp_path):
-    config = _probe(
-        "ercot_services.settings.local", ERCOT_VAR_DIR=str(tmp_path / "var"), EMAIL_URL="consolemail://"
-    )
+    config = _probe("ercot_services.settings.local", ERCOT_VAR_DIR=str(tmp_path / "var"), EMAIL_URL="consolemail://")
     assert config["email_backend"] == "django.core.mail.backends.console.EmailBackend"
 
 

@@ -59,7 +59,9 @@ def test_web_command_serves_healthz_under_gunicorn_with_production_settings(tmp_
         f"127.0.0.1:{port}" if arg == "0.0.0.0:8000" else arg for arg in command[1:]
     ]
     command[command.index("--workers") + 1] = "1"
-    server = subprocess.Popen(command, cwd=ROOT, env=_production_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=_production_env(tmp_path), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         deadline = time.monotonic() + 20
         while True:

@@ -91,10 +91,16 @@ def test_each_mp_row_carries_its_health_signals(client, am_user, participant, mp
     make_case(participant, sla_state=SlaState.AT_RISK)
     make_case(participant, status=CaseStatus.CLOSED, sla_state=SlaState.BREACHED)
     Application.objects.create(
-        reference="REG-2099-00001", participant=participant, kind=ApplicationKind.REVISION, status=ApplicationStatus.UNDER_REVIEW
+        reference="REG-2099-00001",
+        participant=participant,
+        kind=ApplicationKind.REVISION,
+        status=ApplicationStatus.UNDER_REVIEW,
     )
     Application.objects.create(
-        reference="REG-2099-00002", participant=participant, kind=ApplicationKind.REVISION, status=ApplicationStatus.APPROVED
+        reference="REG-2099-00002",
+        participant=participant,
+        kind=ApplicationKind.REVISION,
+        status=ApplicationStatus.APPROVED,
     )
     make_item(participant, am_user, due_in_days=-2)
     make_item(participant, mp_user, due_in_days=-1)
@@ -253,7 +259,9 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_book(
     assert len(response.context["rows"]) == 25  # paginated
 
 
-def test_the_overdue_figure_opens_the_overdue_items_of_the_book(client, am_user, account_manager, participant, someone_elses_mp):
+def test_the_overdue_figure_opens_the_overdue_items_of_the_book(
+    client, am_user, account_manager, participant, someone_elses_mp
+):
     mine = make_item(participant, am_user, due_in_days=-3, title="Overdue in my book")
     other_owner = someone_elses_mp.am_assignments.get().account_manager.user
     make_item(someone_elses_mp, other_owner, due_in_days=-3, title="Overdue elsewhere")
@@ -272,12 +280,18 @@ def test_the_overdue_figure_opens_the_overdue_items_of_the_book(client, am_user,
 def test_the_meetings_figure_opens_the_same_meetings(client, am_user, participant):
     now = timezone.now()
     soon = Meeting.objects.create(
-        participant=participant, title="Soon", organizer=am_user,
-        starts_at=now + datetime.timedelta(days=2), ends_at=now + datetime.timedelta(days=2, hours=1),
+        participant=participant,
+        title="Soon",
+        organizer=am_user,
+        starts_at=now + datetime.timedelta(days=2),
+        ends_at=now + datetime.timedelta(days=2, hours=1),
     )
     Meeting.objects.create(
-        participant=participant, title="Later", organizer=am_user,
-        starts_at=now + datetime.timedelta(days=10), ends_at=now + datetime.timedelta(days=10, hours=1),
+        participant=participant,
+        title="Later",
+        organizer=am_user,
+        starts_at=now + datetime.timedelta(days=10),
+        ends_at=now + datetime.timedelta(days=10, hours=1),
     )
     client.force_login(am_user)
     home = client.get(reverse("workspace:home"))

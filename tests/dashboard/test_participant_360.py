@@ -73,7 +73,9 @@ def _fill(participant, am_user, *, n: int, start: int = 0):
             ends_at=timezone.now() + datetime.timedelta(days=i + 1, hours=1),
             organizer=am_user,
         )
-        PerformanceFeedback.objects.create(participant=participant, channel="phone", rating=2 + i % 4, comments=f"Comment {i}")
+        PerformanceFeedback.objects.create(
+            participant=participant, channel="phone", rating=2 + i % 4, comments=f"Comment {i}"
+        )
         MembershipFactory(participant=participant, contact_role=ContactRole.CREDIT, rank=ContactRank.SECONDARY)
         make_action_notice(100 + i)
 
@@ -87,7 +89,9 @@ def test_the_page_shows_every_area_of_the_mp(client, account_manager, participan
     plan = AccountPlan.objects.create(participant=participant, summary="Growing into the Houston market.")
     PlanObjective.objects.create(plan=plan, title="Move to ERCOT-hosted FTP", kind=PlanObjective.Kind.ISSUE)
     ConnectivitySpec.objects.create(participant=participant, endpoint_url="https://edi.example.com/as2")
-    credit = DistributionList.objects.create(name="NOTICE_TEST_CREDIT", contact_roles=[ContactRole.AUTHORIZED_REPRESENTATIVE])
+    credit = DistributionList.objects.create(
+        name="NOTICE_TEST_CREDIT", contact_roles=[ContactRole.AUTHORIZED_REPRESENTATIVE]
+    )
     ContactListOptOut.objects.create(distribution_list=credit, email=ar.email)
 
     client.force_login(am_user)

@@ -44,10 +44,14 @@ def flight(start=datetime.date(2026, 10, 1)):
     )
 
 
-def enrollment(flight, participant, created_at, *, change_kind="new_entity", tested_on=None, completed=None, letter_on=None):
+def enrollment(
+    flight, participant, created_at, *, change_kind="new_entity", tested_on=None, completed=None, letter_on=None
+):
     from qualification.models import Enrollment, FlightResult, QualificationLetter
 
-    row = Enrollment.objects.create(flight=flight, participant=participant, participant_kind="new", change_kind=change_kind)
+    row = Enrollment.objects.create(
+        flight=flight, participant=participant, participant_kind="new", change_kind=change_kind
+    )
     Enrollment.objects.filter(pk=row.pk).update(created_at=created_at)
     if tested_on:
         FlightResult.objects.create(enrollment=row, completed=completed, tested_on=tested_on)
@@ -94,7 +98,10 @@ def october_disputes(kit, mp1, mp2, mp1_user, mp2_user):
     kit.resolve(denied, ct(2026, 10, 7, 9), outcome=DisputeOutcome.DENIED, outcome_explanation="Charge is right.")
     withdrawn = kit.dispute(mp1, mp1_user, ct(2026, 10, 5, 11), "300.00")
     case_transition(
-        actor=withdrawn.assignee, case=withdrawn, to_status=CaseStatus.WITHDRAWN, reason="MP withdrew",
+        actor=withdrawn.assignee,
+        case=withdrawn,
+        to_status=CaseStatus.WITHDRAWN,
+        reason="MP withdrew",
         now=ct(2026, 10, 8, 9),
     )
     kit.dispute(mp2, mp2_user, ct(2026, 10, 12, 9), "250.00")

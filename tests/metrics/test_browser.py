@@ -15,7 +15,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHARTS = ["chart-weekly", "chart-backlog", "chart-disputes", "chart-feedback", "chart-deliveries"]
 
 
-def test_lead_sees_drawn_charts_and_can_filter_by_manager(page, lead, am1, october_cases, kit, mp1, mp2, mp1_user, mp2_user):
+def test_lead_sees_drawn_charts_and_can_filter_by_manager(
+    page, lead, am1, october_cases, kit, mp1, mp2, mp1_user, mp2_user
+):
     builders.october_disputes(kit, mp1, mp2, mp1_user, mp2_user)
     builders.feedback(mp1, 5, "meeting", ct(2026, 10, 5, 10))
     builders.feedback(mp2, 3, "portal", ct(2026, 10, 6, 10))
@@ -23,9 +25,11 @@ def test_lead_sees_drawn_charts_and_can_filter_by_manager(page, lead, am1, octob
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
     )
 
     sign_in(page, lead.email, PASSWORD)

@@ -82,7 +82,11 @@ def test_backfill_migration_recomputes_existing_rows(october_cases):
         october_cases["C"].pk: 6 * H,
         october_cases["D"].pk: None,
     }
-    first = dict(Case.objects.filter(pk__in=[october_cases[k].pk for k in "ABCD"]).values_list("pk", "first_response_business_seconds"))
+    first = dict(
+        Case.objects.filter(pk__in=[october_cases[k].pk for k in "ABCD"]).values_list(
+            "pk", "first_response_business_seconds"
+        )
+    )
     assert first == {
         october_cases["A"].pk: 1 * H,
         october_cases["B"].pk: 9 * H,

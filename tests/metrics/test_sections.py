@@ -100,7 +100,11 @@ def test_registration_throughput_and_cycle_time(mp1, mp2, am1):
     builders.application(mp2, "revision", "approved", ct(2026, 10, 25, 9), ct(2026, 11, 2, 9))
     rows, total = registration_rows(october())
     by_kind = {row["kind"]: row for row in rows}
-    assert (by_kind["initial"]["submitted"], by_kind["initial"]["approved"], by_kind["initial"]["rejected"]) == (1, 1, 1)
+    assert (by_kind["initial"]["submitted"], by_kind["initial"]["approved"], by_kind["initial"]["rejected"]) == (
+        1,
+        1,
+        1,
+    )
     assert by_kind["initial"]["median_days"] == pytest.approx(20)
     assert (by_kind["revision"]["submitted"], by_kind["revision"]["approved"]) == (3, 1)
     assert by_kind["revision"]["median_days"] == pytest.approx(2)
@@ -115,7 +119,11 @@ def test_registration_throughput_and_cycle_time(mp1, mp2, am1):
 def test_qualification_throughput_and_cycle_time(mp1, mp2, am2):
     testing = builders.flight()
     builders.enrollment(
-        testing, mp1, ct(2026, 10, 2, 9), tested_on=datetime.date(2026, 10, 20), completed=True,
+        testing,
+        mp1,
+        ct(2026, 10, 2, 9),
+        tested_on=datetime.date(2026, 10, 20),
+        completed=True,
         letter_on=datetime.date(2026, 10, 22),
     )
     builders.enrollment(testing, mp2, ct(2026, 9, 25, 9), tested_on=datetime.date(2026, 10, 10), completed=False)
@@ -123,17 +131,23 @@ def test_qualification_throughput_and_cycle_time(mp1, mp2, am2):
         testing, mp2, ct(2026, 10, 1, 0, 30), change_kind="new_territory", letter_on=datetime.date(2026, 10, 31)
     )
     # Recorded on Nov 2 for a letter issued Oct 15: counted as a letter, left out of the cycle time.
-    builders.enrollment(
-        testing, mp1, ct(2026, 11, 2, 9), change_kind="banking", letter_on=datetime.date(2026, 10, 15)
-    )
+    builders.enrollment(testing, mp1, ct(2026, 11, 2, 9), change_kind="banking", letter_on=datetime.date(2026, 10, 15))
     stats = qualification_stats(october())
     assert {k: stats[k] for k in ("enrolled", "passed", "failed", "letters")} == {
-        "enrolled": 2, "passed": 1, "failed": 1, "letters": 3
+        "enrolled": 2,
+        "passed": 1,
+        "failed": 1,
+        "letters": 3,
     }
     # Enrollment → letter: 20 and 30 calendar days.
     assert stats["median_days"] == pytest.approx(25)
     scoped = qualification_stats(october(am2))
-    assert (scoped["enrolled"], scoped["failed"], scoped["letters"], scoped["median_days"]) == (1, 1, 1, pytest.approx(30))
+    assert (scoped["enrolled"], scoped["failed"], scoped["letters"], scoped["median_days"]) == (
+        1,
+        1,
+        1,
+        pytest.approx(30),
+    )
 
 
 def test_notice_volume_and_delivery_success(db):
@@ -168,7 +182,11 @@ def test_notice_volume_and_delivery_success(db):
     ]
     stats = delivery_stats(october())
     assert {k: stats[k] for k in ("sent", "delivered", "bounced", "failed", "pending")} == {
-        "sent": 4, "delivered": 3, "bounced": 1, "failed": 1, "pending": 1
+        "sent": 4,
+        "delivered": 3,
+        "bounced": 1,
+        "failed": 1,
+        "pending": 1,
     }
     assert stats["success"] == pytest.approx(60)
     table = metrics_table(october(), "deliveries")

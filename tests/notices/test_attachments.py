@@ -24,7 +24,8 @@ def test_a_draft_attachment_is_public_only_after_publication_and_linked_from_the
     assert attachment.original_name == "TPE summary.pdf" and attachment.content_type == "application/pdf"
 
     bad = client.post(
-        reverse("workspace:notice-attach", args=[notice.pk]), {"file": SimpleUploadedFile("fake.pdf", b"MZ\x90\x00" * 40)}
+        reverse("workspace:notice-attach", args=[notice.pk]),
+        {"file": SimpleUploadedFile("fake.pdf", b"MZ\x90\x00" * 40)},
     )
     assert bad.status_code == 400 and "not an accepted file type" in bad.content.decode()
     assert NoticeAttachment.objects.filter(notice=notice).count() == 1
@@ -45,7 +46,9 @@ def test_files_of_unpublished_notices_are_not_public(client, publisher, draft_fa
     from notices.services import notice_attach
 
     notice = draft_factory()
-    attachment = notice_attach(actor=publisher, notice=notice, upload=check_upload(SimpleUploadedFile("a.pdf", PDF), max_bytes=10**6))
+    attachment = notice_attach(
+        actor=publisher, notice=notice, upload=check_upload(SimpleUploadedFile("a.pdf", PDF), max_bytes=10**6)
+    )
     assert client.get(f"/notices/{notice.pk}/attachments/{attachment.pk}/").status_code == 404
     staff_url = reverse("workspace:notice-attachment", args=[notice.pk, attachment.pk])
     assert client.get(staff_url).status_code == 302  # sign in first

@@ -55,11 +55,16 @@ def test_a_dsn_suppresses_the_hard_bounce_only(client, settings):
 
 def test_json_events_and_bad_input(client, settings):
     settings.NOTICE_BOUNCE_TOKEN = "s3cret"
-    events = [{"email": "Spam@Bank.example", "type": "complaint"}, {"email": "later@bank.example", "type": "soft_bounce"}]
+    events = [
+        {"email": "Spam@Bank.example", "type": "complaint"},
+        {"email": "later@bank.example", "type": "soft_bounce"},
+    ]
     response = client.post(
         "/notices/bounces/", json.dumps(events), content_type="application/json", HTTP_AUTHORIZATION="Bearer s3cret"
     )
     assert response.status_code == 200
     assert Suppression.objects.get().email == "spam@bank.example"
-    bad = client.post("/notices/bounces/", b"{not json", content_type="application/json", HTTP_AUTHORIZATION="Bearer s3cret")
+    bad = client.post(
+        "/notices/bounces/", b"{not json", content_type="application/json", HTTP_AUTHORIZATION="Bearer s3cret"
+    )
     assert bad.status_code == 400

@@ -29,7 +29,9 @@ def test_each_recipient_receives_the_notice_exactly_once(
     counts = Counter(rcpt for e in envelopes for rcpt in e.rcpt_tos)
     assert counts == Counter(emails)
     deadline = time.monotonic() + 10
-    while NoticeDelivery.objects.filter(notice=notice, status="sent").count() < RECIPIENTS and time.monotonic() < deadline:
+    while (
+        NoticeDelivery.objects.filter(notice=notice, status="sent").count() < RECIPIENTS and time.monotonic() < deadline
+    ):
         time.sleep(0.1)
     assert NoticeDelivery.objects.filter(notice=notice, status="sent").count() == RECIPIENTS
     message_ids = {m["Message-ID"] for m in smtp_sink.messages()}

@@ -43,9 +43,15 @@ def login(client, user):
 @pytest.fixture
 def notices(publish):
     return {
-        "everyone": publish(short_description="For everyone", action_required="Confirm your contacts.", now=ct(2026, 4, 1, 9)),
-        "rep": publish(short_description="For REPs", audience_codes=["REP"], action_required="Update your REP data.",
-                       now=ct(2026, 4, 2, 9)),
+        "everyone": publish(
+            short_description="For everyone", action_required="Confirm your contacts.", now=ct(2026, 4, 1, 9)
+        ),
+        "rep": publish(
+            short_description="For REPs",
+            audience_codes=["REP"],
+            action_required="Update your REP data.",
+            now=ct(2026, 4, 2, 9),
+        ),
         "qse": publish(short_description="For QSEs", audience_codes=["QSE"], now=ct(2026, 4, 3, 9)),
     }
 
@@ -140,8 +146,12 @@ def test_subscriptions_page_explains_role_lists_and_opts_out_and_in(client, rep_
     assert not ContactListOptOut.objects.filter(distribution_list=dl).exists()
     assert rep_user.email.lower() in recipients_for(draft)
     # A list the user does not belong to by role: 404.
-    assert client.post(reverse("portal:notice-subscriptions"), {"list": lists["NOTICE_RETAIL"].pk, "action": "opt-out"}).status_code == 404
-
+    assert (
+        client.post(
+            reverse("portal:notice-subscriptions"), {"list": lists["NOTICE_RETAIL"].pk, "action": "opt-out"}
+        ).status_code
+        == 404
+    )
 
 
 def test_a_cancelled_thread_needs_no_acknowledgement(client, rep_user, publisher, publish, notices):
@@ -151,6 +161,6 @@ def test_a_cancelled_thread_needs_no_acknowledgement(client, rep_user, publisher
     response = login(client, rep_user).get(reverse("portal:notices"))
     assert response.context["unacknowledged"] == 1  # only "everyone" is left
     html = response.content.decode()
-    block = html[html.index(f'id="notice-{notices["rep"].notice_id}"'):]
+    block = html[html.index(f'id="notice-{notices["rep"].notice_id}"') :]
     block = block[: block.index("</li>")]
     assert "No action needed" in block and "Acknowledge for" not in block

@@ -25,13 +25,27 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 def archive(publish, types, credit):
     """A credit notice with action required, an operations notice (W), a retail one (R), and a cancelled thread."""
     ops, retail = types["Operations"], types["Retail"]
-    a = publish(notice_type=credit, short_description="Collateral changes for counter-parties",
-                long_description="The **collateral** calculation changes. See also M-042424-01.",
-                action_required="Post additional collateral by May 1.", now=ct(2026, 4, 1, 9))
-    b = publish(notice_type=ops, scope="W", short_description="Market information system outage",
-                long_description="Planned maintenance of the MIS.", now=ct(2026, 4, 10, 9))
-    c = publish(notice_type=retail, scope="R", short_description="Retail transaction timeline",
-                long_description="Retail transactions are delayed.", now=ct(2026, 4, 20, 9))
+    a = publish(
+        notice_type=credit,
+        short_description="Collateral changes for counter-parties",
+        long_description="The **collateral** calculation changes. See also M-042424-01.",
+        action_required="Post additional collateral by May 1.",
+        now=ct(2026, 4, 1, 9),
+    )
+    b = publish(
+        notice_type=ops,
+        scope="W",
+        short_description="Market information system outage",
+        long_description="Planned maintenance of the MIS.",
+        now=ct(2026, 4, 10, 9),
+    )
+    c = publish(
+        notice_type=retail,
+        scope="R",
+        short_description="Retail transaction timeline",
+        long_description="Retail transactions are delayed.",
+        now=ct(2026, 4, 20, 9),
+    )
     return {"credit": a, "ops": b, "retail": c}
 
 
@@ -73,8 +87,14 @@ def test_archive_search_falls_back_or_uses_full_text(client, archive):
 
 @pytest.mark.postgres
 def test_full_text_search_ranks_title_matches_first(publish, credit):
-    body_only = publish(short_description="Quarterly update", long_description="Mentions resettlement once.", now=ct(2026, 5, 2, 9))
-    title = publish(short_description="Resettlement of resettlement days", long_description="Resettlement details.", now=ct(2026, 5, 1, 9))
+    body_only = publish(
+        short_description="Quarterly update", long_description="Mentions resettlement once.", now=ct(2026, 5, 2, 9)
+    )
+    title = publish(
+        short_description="Resettlement of resettlement days",
+        long_description="Resettlement details.",
+        now=ct(2026, 5, 1, 9),
+    )
     found = list(selectors.archive_notices(selectors.ArchiveFilters(q="resettlements")))
     assert [n.pk for n in found] == [title.pk, body_only.pk]  # stemming + rank beat recency
     assert found[0].rank >= found[1].rank
@@ -114,8 +134,16 @@ def test_detail_renders_template_order_and_links_ids(client, archive):
     response = client.get(archive["credit"].get_absolute_url())
     html = response.content.decode()
     assert response.status_code == 200
-    order = ["NOTICE DATE", "NOTICE TYPE", "SHORT DESCRIPTION", "INTENDED AUDIENCE", "DAY(S) AFFECTED",
-             "LONG DESCRIPTION", "ACTION REQUIRED", "CONTACT"]
+    order = [
+        "NOTICE DATE",
+        "NOTICE TYPE",
+        "SHORT DESCRIPTION",
+        "INTENDED AUDIENCE",
+        "DAY(S) AFFECTED",
+        "LONG DESCRIPTION",
+        "ACTION REQUIRED",
+        "CONTACT",
+    ]
     positions = [html.index(label) for label in order]
     assert positions == sorted(positions)
     assert '<a href="/notices/M-042424-01/">M-042424-01</a>' in html
@@ -139,7 +167,7 @@ def test_detail_thread_navigation_and_cancellation_banner(client, publisher, pub
     cancel = publish(notice_follow_up(actor=publisher, previous=update, kind="cancellation"), now=ct(2026, 4, 3, 9))
     html = client.get(original.get_absolute_url()).content.decode()
     assert 'id="cancelled-banner"' in html and cancel.notice_id in html
-    nav = html[html.index('id="thread-nav"'):]
+    nav = html[html.index('id="thread-nav"') :]
     assert nav.index(original.notice_id) < nav.index(update.notice_id) < nav.index(cancel.notice_id)
     cancel_page = client.get(cancel.get_absolute_url()).content.decode()
     assert "Please disregard" in cancel_page or "please disregard" in cancel_page
@@ -178,12 +206,19 @@ def test_atom_feed_is_valid_xml_per_type(client, archive, types):
 def test_lists_page_and_subscribe_says_check_email(client, lists, mailoutbox):
     response = client.get(reverse("notices:lists"))
     assert b"NOTICE_CREDIT" in response.content and b"Financial/Credit" in response.content
-    response = client.post(reverse("notices:lists"), {"email": "Reader@Example.org", "distribution_list": "NOTICE_CREDIT"})
+    response = client.post(
+        reverse("notices:lists"), {"email": "Reader@Example.org", "distribution_list": "NOTICE_CREDIT"}
+    )
     assert response.status_code == 200
     assert b"Check your email" in response.content
     sub = Subscription.objects.get(email="reader@example.org")
     assert sub.status == Subscription.Status.PENDING
-    assert client.post(reverse("notices:lists"), {"email": "not-an-email", "distribution_list": "NOTICE_CREDIT"}).status_code == 400
+    assert (
+        client.post(
+            reverse("notices:lists"), {"email": "not-an-email", "distribution_list": "NOTICE_CREDIT"}
+        ).status_code
+        == 400
+    )
 
 
 def test_twenty_anonymous_posts_for_one_address_send_one_confirmation_email(
@@ -193,7 +228,9 @@ def test_twenty_anonymous_posts_for_one_address_send_one_confirmation_email(
     with django_capture_on_commit_callbacks(execute=True):
         responses = [client.post(reverse("notices:lists"), data) for _ in range(20)]
     assert len(mailoutbox) == 1 and mailoutbox[0].to == ["victim@example.org"]
-    assert {r.status_code for r in responses[:3]} == {200} and all(b"Check your email" in r.content for r in responses[:3])
+    assert {r.status_code for r in responses[:3]} == {200} and all(
+        b"Check your email" in r.content for r in responses[:3]
+    )
     limited = responses[-1]
     assert limited.status_code == 429
     html = limited.content.decode()
@@ -203,13 +240,20 @@ def test_twenty_anonymous_posts_for_one_address_send_one_confirmation_email(
 def test_the_subscribe_form_is_rate_limited_per_client(client, lists, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         statuses = [
-            client.post(reverse("notices:lists"), {"email": f"r{i}@example.org", "distribution_list": "NOTICE_CREDIT"}).status_code
+            client.post(
+                reverse("notices:lists"), {"email": f"r{i}@example.org", "distribution_list": "NOTICE_CREDIT"}
+            ).status_code
             for i in range(12)
         ]
     assert statuses == [200] * 10 + [429] * 2
     assert len(mailoutbox) == 10
     other_client = Client(REMOTE_ADDR="10.9.8.7")
-    assert other_client.post(reverse("notices:lists"), {"email": "s@example.org", "distribution_list": "NOTICE_CREDIT"}).status_code == 200
+    assert (
+        other_client.post(
+            reverse("notices:lists"), {"email": "s@example.org", "distribution_list": "NOTICE_CREDIT"}
+        ).status_code
+        == 200
+    )
 
 
 def test_the_subscribe_answer_does_not_say_whether_an_address_is_already_subscribed(
@@ -285,7 +329,9 @@ def test_preferences_unsubscribe_and_resubscribe_without_signing_in(client, list
     assert "Credit contact of" in html
     role_field = f"role_{lists['NOTICE_CREDIT'].pk}"
     client.post(contact_path, {})
-    assert ContactListOptOut.objects.filter(distribution_list=lists["NOTICE_CREDIT"], email=credit_contact.email.lower()).exists()
+    assert ContactListOptOut.objects.filter(
+        distribution_list=lists["NOTICE_CREDIT"], email=credit_contact.email.lower()
+    ).exists()
     client.post(contact_path, {role_field: "on"})
     assert not ContactListOptOut.objects.filter(distribution_list=lists["NOTICE_CREDIT"]).exists()
 
@@ -310,8 +356,14 @@ def test_one_click_unsubscribe_post_without_session_or_csrf(publish, lists, cred
     nxt = notice_create(actor=first.author, notice_type=credit, short_description="Next", long_description="Next one")
     assert "reader@example.org" not in recipients_for(nxt)
     # An unknown token is a 404, still without CSRF.
-    assert anonymous.post(reverse("notices:unsubscribe", args=["nope"]), data="List-Unsubscribe=One-Click",
-                          content_type="application/x-www-form-urlencoded").status_code == 404
+    assert (
+        anonymous.post(
+            reverse("notices:unsubscribe", args=["nope"]),
+            data="List-Unsubscribe=One-Click",
+            content_type="application/x-www-form-urlencoded",
+        ).status_code
+        == 404
+    )
 
 
 def test_unsubscribe_get_shows_a_button_and_form_post_confirms(client, publish, lists):
@@ -328,7 +380,9 @@ def test_unsubscribe_pages_name_every_list_the_address_leaves(client, publish, l
     subscribe(lists["NOTICE_GENERAL"], "reader@example.org")
     subscribe(lists["NOTICE_OPERATIONS"], "reader@example.org")
     notice = publish(lists=[lists["NOTICE_GENERAL"]], now=ct(2026, 4, 1, 9))
-    url = reverse("notices:unsubscribe", args=[NoticeDelivery.objects.get(notice=notice, email="reader@example.org").token])
+    url = reverse(
+        "notices:unsubscribe", args=[NoticeDelivery.objects.get(notice=notice, email="reader@example.org").token]
+    )
     for response in (client.get(url), client.post(url)):
         html = response.content.decode()
         assert "NOTICE_CREDIT" in html and "NOTICE_GENERAL" in html and "NOTICE_OPERATIONS" not in html
@@ -362,6 +416,6 @@ def test_every_notice_email_links_to_the_recipients_preferences_page(client, pub
     [link] = [word for word in message.body.split() if "/notices/lists/preferences/" in word]
     html = message.alternatives[0][0]
     assert link in html
-    response = client.get(link[link.index("/notices/"):])
+    response = client.get(link[link.index("/notices/") :])
     assert response.status_code == 200
     assert credit_contact.email in response.content.decode()

@@ -97,7 +97,9 @@ def test_not_a_dsn_is_refused(db):
     assert not Suppression.objects.exists()
 
 
-def test_hard_bounce_stops_pending_deliveries_and_later_notices(publish, public_list, django_capture_on_commit_callbacks):
+def test_hard_bounce_stops_pending_deliveries_and_later_notices(
+    publish, public_list, django_capture_on_commit_callbacks
+):
     subscribe(public_list, "gone.user@example.com", "fine@example.com")
     with django_capture_on_commit_callbacks(execute=False):
         notice = publish(lists=[public_list])
@@ -112,7 +114,8 @@ def test_normalized_events(db):
     assert ingest_bounce_event({"email": "angry@example.com", "type": "complaint"}).suppressed == ["angry@example.com"]
     assert ingest_bounce_event({"email": "soft@example.com", "type": "soft_bounce"}).ignored == ["soft@example.com"]
     assert dict(Suppression.objects.values_list("email", "reason")) == {
-        "hard@example.com": "hard_bounce", "angry@example.com": "complaint",
+        "hard@example.com": "hard_bounce",
+        "angry@example.com": "complaint",
     }
     with pytest.raises(ValueError):
         ingest_bounce_event({"email": "x@example.com", "type": "mystery"})
@@ -137,5 +140,7 @@ def test_command_reads_files_and_stdin(db, tmp_path, monkeypatch):
     call_command("ingest_bounces", stdout=out)
     assert "suppressed piped@example.com" in out.getvalue()
     assert set(Suppression.objects.values_list("email", flat=True)) == {
-        "gone.user@example.com", "c@example.com", "piped@example.com",
+        "gone.user@example.com",
+        "c@example.com",
+        "piped@example.com",
     }

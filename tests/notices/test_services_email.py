@@ -15,8 +15,15 @@ from notices.services import notice_follow_up
 from .conftest import subscribe
 
 ORDER = [
-    "NOTICE DATE:", "NOTICE TYPE:", "SHORT DESCRIPTION:", "INTENDED AUDIENCE:", "DAY(S) AFFECTED:",
-    "LONG DESCRIPTION:", "ACTION REQUIRED:", "ADDITIONAL INFORMATION:", "CONTACT:",
+    "NOTICE DATE:",
+    "NOTICE TYPE:",
+    "SHORT DESCRIPTION:",
+    "INTENDED AUDIENCE:",
+    "DAY(S) AFFECTED:",
+    "LONG DESCRIPTION:",
+    "ACTION REQUIRED:",
+    "ADDITIONAL INFORMATION:",
+    "CONTACT:",
 ]
 
 
@@ -24,8 +31,11 @@ ORDER = [
 def notice(publish, public_list):
     subscribe(public_list, "reader@example.com")
     return publish(
-        lists=[public_list], days_affected="April 23, 2024", action_required="Review the ACL Summary.",
-        additional_information="See the MIS.", long_description="Changed; see **W-A042224-01**.",
+        lists=[public_list],
+        days_affected="April 23, 2024",
+        action_required="Review the ACL Summary.",
+        additional_information="See the MIS.",
+        long_description="Changed; see **W-A042224-01**.",
         audience_codes=["QSE"],
     )
 
@@ -131,12 +141,15 @@ def test_rfc8058_one_click_post_unsubscribes_at_once(publish, public_list, djang
     assert response.status_code == 200  # no redirect
     assert Subscription.objects.get(email="leaver@example.com").status == Subscription.Status.UNSUBSCRIBED
     following = publish(lists=[public_list])
-    assert list(NoticeDelivery.objects.filter(notice=following).values_list("email", flat=True)) == ["stayer@example.com"]
+    assert list(NoticeDelivery.objects.filter(notice=following).values_list("email", flat=True)) == [
+        "stayer@example.com"
+    ]
 
 
 def _one_click(delivery):
     return Client(enforce_csrf_checks=True).post(
-        f"/notices/lists/unsubscribe/{delivery.token}/", data="List-Unsubscribe=One-Click",
+        f"/notices/lists/unsubscribe/{delivery.token}/",
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
 
@@ -157,7 +170,11 @@ def test_one_click_leaves_every_list_through_which_the_thread_reached_the_addres
     update = publish(notice_follow_up(actor=publisher, previous=original, kind=Notice.Kind.UPDATE))
     assert not NoticeDelivery.objects.filter(notice=update, email__in=[reader, credit_contact.email.lower()]).exists()
     statuses = dict(Subscription.objects.filter(email=reader).values_list("distribution_list__name", "status"))
-    assert statuses == {"NOTICE_TEST": "unsubscribed", "NOTICE_CREDIT": "unsubscribed", "NOTICE_OPERATIONS": "confirmed"}
+    assert statuses == {
+        "NOTICE_TEST": "unsubscribed",
+        "NOTICE_CREDIT": "unsubscribed",
+        "NOTICE_OPERATIONS": "confirmed",
+    }
 
 
 def test_one_click_for_an_mp_contact_records_an_opt_out(publish, credit_contact, django_capture_on_commit_callbacks):
@@ -165,7 +182,8 @@ def test_one_click_for_an_mp_contact_records_an_opt_out(publish, credit_contact,
         first = publish()
     token = NoticeDelivery.objects.get(notice=first).token
     response = Client(enforce_csrf_checks=True).post(
-        f"/notices/lists/unsubscribe/{token}/", data="List-Unsubscribe=One-Click",
+        f"/notices/lists/unsubscribe/{token}/",
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
@@ -174,7 +192,8 @@ def test_one_click_for_an_mp_contact_records_an_opt_out(publish, credit_contact,
 
 def test_unknown_token_is_refused(db):
     response = Client(enforce_csrf_checks=True).post(
-        "/notices/lists/unsubscribe/nope/", data="List-Unsubscribe=One-Click",
+        "/notices/lists/unsubscribe/nope/",
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 404

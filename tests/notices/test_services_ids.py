@@ -69,13 +69,23 @@ def test_update_continues_the_thread_and_cancellation_follows(publish, publisher
 
 def test_thread_letters_go_past_z():
     assert [thread_letter(n) for n in (1, 2, 26, 27, 28, 52, 53, 702, 703)] == [
-        "A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA",
+        "A",
+        "B",
+        "Z",
+        "AA",
+        "AB",
+        "AZ",
+        "BA",
+        "ZZ",
+        "AAA",
     ]
 
 
 def test_27th_thread_of_a_day_is_aa(publish):
     for letter_number in range(1, 27):
-        NoticeThread.objects.create(scope="M", opened_on=datetime.date(2024, 4, 24), letter=thread_letter(letter_number))
+        NoticeThread.objects.create(
+            scope="M", opened_on=datetime.date(2024, 4, 24), letter=thread_letter(letter_number)
+        )
     assert publish(now=DAY).notice_id == "M-AA042424-01"
 
 
@@ -84,10 +94,18 @@ def imported(credit, publisher):
     """An old notice, imported with its ID as it was (no thread letter)."""
     thread = NoticeThread.objects.create(scope="M", opened_on=datetime.date(2024, 4, 24), letter="", last_number=1)
     return Notice.objects.create(
-        notice_id="M-042424-01", thread=thread, number=1, imported=True, status=NoticeStatus.PUBLISHED,
-        notice_date=datetime.date(2024, 4, 24), published_at=DAY, notice_type=credit, scope="M",
+        notice_id="M-042424-01",
+        thread=thread,
+        number=1,
+        imported=True,
+        status=NoticeStatus.PUBLISHED,
+        notice_date=datetime.date(2024, 4, 24),
+        published_at=DAY,
+        notice_type=credit,
+        scope="M",
         short_description="Total potential exposure (TPE) calculations affected by ERS resettlements",
-        long_description="See W-A042224-01.", author=publisher,
+        long_description="See W-A042224-01.",
+        author=publisher,
     )
 
 

@@ -22,7 +22,12 @@ def ctx(db):
     StaffFactory(email="publisher2@ercot.example", groups=["Notice Publisher"])
     for roles in (["REP", "LSE"], ["REP", "LSE"], ["QSE"], ["QSE", "RE"], ["TDSP"]):
         mp = ParticipantFactory(role_codes=roles)
-        for role in (ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.CREDIT, ContactRole.SETTLEMENT, ContactRole.TECHNICAL):
+        for role in (
+            ContactRole.AUTHORIZED_REPRESENTATIVE,
+            ContactRole.CREDIT,
+            ContactRole.SETTLEMENT,
+            ContactRole.TECHNICAL,
+        ):
             MembershipFactory(participant=mp, contact_role=role)
     return SimpleNamespace(section_rng=lambda name: random.Random(f"2026:{name}"), created=Counter())
 
@@ -58,8 +63,16 @@ def test_seed_notices(ctx, django_capture_on_commit_callbacks):
     assert Subscription.objects.filter(status="confirmed").values("email").distinct().count() >= 250
     assert Acknowledgement.objects.exists()
 
-    counts = (Notice.objects.count(), NoticeDelivery.objects.count(), Subscription.objects.count(),
-              Acknowledgement.objects.count())
+    counts = (
+        Notice.objects.count(),
+        NoticeDelivery.objects.count(),
+        Subscription.objects.count(),
+        Acknowledgement.objects.count(),
+    )
     seed_notices(ctx)  # idempotent
-    assert counts == (Notice.objects.count(), NoticeDelivery.objects.count(), Subscription.objects.count(),
-                      Acknowledgement.objects.count())
+    assert counts == (
+        Notice.objects.count(),
+        NoticeDelivery.objects.count(),
+        Subscription.objects.count(),
+        Acknowledgement.objects.count(),
+    )

@@ -33,7 +33,9 @@ def test_request_sends_a_confirmation_link(public_list, django_capture_on_commit
     assert _subscribe_token(subscription).split(":")[0] == str(subscription.pk)
 
 
-def test_twenty_requests_for_one_address_and_list_send_one_confirmation(public_list, django_capture_on_commit_callbacks):
+def test_twenty_requests_for_one_address_and_list_send_one_confirmation(
+    public_list, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         for _ in range(20):
             subscription_request(email="victim@example.com", distribution_list=public_list)
@@ -56,7 +58,10 @@ def test_a_request_an_hour_later_resends_the_same_link(public_list, django_captu
 def test_a_request_after_the_link_expired_sends_a_new_link(public_list, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         subscription_request(email="late@example.com", distribution_list=public_list)
-    with _later(48 * HOUR + 60), mock.patch("notices.services.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=49)):
+    with (
+        _later(48 * HOUR + 60),
+        mock.patch("notices.services.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=49)),
+    ):
         with django_capture_on_commit_callbacks(execute=True):
             subscription = subscription_request(email="late@example.com", distribution_list=public_list)
         assert subscription_confirm(token=subscription.confirmation_token).status == Subscription.Status.CONFIRMED
@@ -97,7 +102,9 @@ def test_pending_subscriptions_receive_nothing(publish, public_list):
     subscription_request(email="pending@example.com", distribution_list=public_list)
     subscribe(public_list, "confirmed@example.com")
     notice = publish(lists=[public_list])
-    assert list(NoticeDelivery.objects.filter(notice=notice).values_list("email", flat=True)) == ["confirmed@example.com"]
+    assert list(NoticeDelivery.objects.filter(notice=notice).values_list("email", flat=True)) == [
+        "confirmed@example.com"
+    ]
 
 
 def test_private_lists_refuse_public_subscription(lists):
@@ -108,7 +115,9 @@ def test_private_lists_refuse_public_subscription(lists):
         subscription_request(email="x@example.com", distribution_list=lst)
 
 
-def test_suppression_after_publication_is_honoured_by_the_chunk(publish, public_list, django_capture_on_commit_callbacks):
+def test_suppression_after_publication_is_honoured_by_the_chunk(
+    publish, public_list, django_capture_on_commit_callbacks
+):
     subscribe(public_list, "a@example.com", "b@example.com", "c@example.com")
     with django_capture_on_commit_callbacks(execute=False):  # the fan-out has not run yet
         notice = publish(lists=[public_list])

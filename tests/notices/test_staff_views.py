@@ -35,7 +35,9 @@ SEED_LONG = (
     "Therefore, per Section ERCOT has removed the affected Operating Day from the UTA/EAL calculations. This change "
     "took effect on reports published today, April 24, 2024."
 )
-SEED_ACTION = "Counter-Parties should review their revised ACL Summary and TPE Summary reports published in the ERCOT MIS."
+SEED_ACTION = (
+    "Counter-Parties should review their revised ACL Summary and TPE Summary reports published in the ERCOT MIS."
+)
 NOTICE_ID = re.compile(r"^M-A\d{6}-(\d{2})$")
 
 
@@ -71,8 +73,12 @@ def credit_contacts(db, participant, other_participant):
 
 def _draft(actor, notice_type, **extra):
     fields = dict(
-        actor=actor, notice_type=notice_type, short_description="TPE calculations affected by ERS resettlements",
-        long_description=SEED_LONG, days_affected="April 23, 2024", action_required=SEED_ACTION,
+        actor=actor,
+        notice_type=notice_type,
+        short_description="TPE calculations affected by ERS resettlements",
+        long_description=SEED_LONG,
+        days_affected="April 23, 2024",
+        action_required=SEED_ACTION,
     )
     fields.update(extra)
     return services.notice_create(**fields)
@@ -296,7 +302,10 @@ def _published_with_deliveries(publisher, publisher2, credit_type, statuses):
     NoticeDelivery.objects.filter(notice=notice).delete()
     NoticeDelivery.objects.bulk_create(
         NoticeDelivery(
-            notice=notice, email=f"r{i}@example.org", distribution_list=dl, status=status,
+            notice=notice,
+            email=f"r{i}@example.org",
+            distribution_list=dl,
+            status=status,
             last_error="550 5.1.1 User unknown" if status == NoticeDelivery.Status.FAILED else "",
         )
         for i, status in enumerate(statuses)
@@ -306,7 +315,9 @@ def _published_with_deliveries(publisher, publisher2, credit_type, statuses):
 
 def test_progress_fragment_counts_and_stops_polling_when_done(client, publisher, publisher2, credit_type):
     S = NoticeDelivery.Status
-    notice = _published_with_deliveries(publisher, publisher2, credit_type, [S.SENT] * 3 + [S.FAILED] + [S.PENDING] * 2 + [S.CLAIMED])
+    notice = _published_with_deliveries(
+        publisher, publisher2, credit_type, [S.SENT] * 3 + [S.FAILED] + [S.PENDING] * 2 + [S.CLAIMED]
+    )
     client.force_login(publisher)
     url = reverse("workspace:notice-progress", args=[notice.pk])
     html = client.get(url).content.decode()
@@ -353,14 +364,22 @@ def test_delivery_report_csv_neutralises_an_address_a_spreadsheet_would_run(clie
 
 
 def test_acknowledgements_list_who_acknowledged_and_who_has_not(
-    client, publisher, publisher2, credit_type, account_manager, participant, other_participant,
+    client,
+    publisher,
+    publisher2,
+    credit_type,
+    account_manager,
+    participant,
+    other_participant,
     django_capture_on_commit_callbacks,
 ):
     # participant holds REP/LSE, other_participant holds QSE; a third MP of another AM also holds QSE.
     elsewhere = ParticipantFactory(role_codes=["QSE"])
     AssignmentFactory(participant=elsewhere)
     ParticipantFactory(role_codes=["TDSP"])  # not in the audience
-    notice = _published(publisher, publisher2, credit_type, django_capture_on_commit_callbacks, audience_codes=["QSE", "REP"])
+    notice = _published(
+        publisher, publisher2, credit_type, django_capture_on_commit_callbacks, audience_codes=["QSE", "REP"]
+    )
     contact = MembershipFactory(participant=participant).user
     services.notice_acknowledge(actor=contact, notice=notice, participant=participant)
 
@@ -407,7 +426,10 @@ def test_report_queries_do_not_grow_with_deliveries(client, publisher, publisher
     client.force_login(publisher)
     counts = []
     for notice in (small, large):
-        for url in (reverse("workspace:notice-report", args=[notice.pk]), reverse("workspace:notice-progress", args=[notice.pk])):
+        for url in (
+            reverse("workspace:notice-report", args=[notice.pk]),
+            reverse("workspace:notice-progress", args=[notice.pk]),
+        ):
             with CaptureQueriesContext(connection) as queries:
                 assert client.get(url).status_code == 200
             counts.append(len(queries))
@@ -417,14 +439,24 @@ def test_report_queries_do_not_grow_with_deliveries(client, publisher, publisher
 # --- admin ---------------------------------------------------------------------------------------------
 
 
-def test_admin_pages_open(client, publisher, publisher2, credit_type, credit_contacts, django_capture_on_commit_callbacks):
+def test_admin_pages_open(
+    client, publisher, publisher2, credit_type, credit_contacts, django_capture_on_commit_callbacks
+):
     from django.contrib.auth import get_user_model
 
     notice = _published(publisher, publisher2, credit_type, django_capture_on_commit_callbacks)
     admin = get_user_model().objects.create_superuser(email="root@ercot.example", password="x-long-pass-2026")
     client.force_login(admin)
-    for model in ("noticetype", "distributionlist", "subscription", "contactlistoptout", "suppression", "notice",
-                  "noticedelivery", "acknowledgement"):
+    for model in (
+        "noticetype",
+        "distributionlist",
+        "subscription",
+        "contactlistoptout",
+        "suppression",
+        "notice",
+        "noticedelivery",
+        "acknowledgement",
+    ):
         assert client.get(reverse(f"admin:notices_{model}_changelist")).status_code == 200, model
     page = client.get(reverse("admin:notices_notice_change", args=[notice.pk]))
     assert page.status_code == 200 and notice.notice_id in page.content.decode()

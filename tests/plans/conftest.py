@@ -32,16 +32,20 @@ def am(account_manager):
 @pytest.fixture
 def contact(participant):
     return MembershipFactory(
-        participant=participant, contact_role=ContactRole.SETTLEMENT,
-        user__full_name="Casey Contact", user__email="casey@bluebonnet.example",
+        participant=participant,
+        contact_role=ContactRole.SETTLEMENT,
+        user__full_name="Casey Contact",
+        user__email="casey@bluebonnet.example",
     ).user
 
 
 @pytest.fixture
 def second_contact(participant):
     return MembershipFactory(
-        participant=participant, contact_role=ContactRole.TECHNICAL,
-        user__full_name="Dana Delgado", user__email="dana@bluebonnet.example",
+        participant=participant,
+        contact_role=ContactRole.TECHNICAL,
+        user__full_name="Dana Delgado",
+        user__email="dana@bluebonnet.example",
     ).user
 
 

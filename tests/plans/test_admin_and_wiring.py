@@ -29,13 +29,21 @@ def superuser(db):
     return UserFactory(is_staff=True, is_superuser=True)
 
 
-def test_every_plan_admin_page_renders_and_service_owned_rows_are_read_only(client, superuser, am, participant, contact):
+def test_every_plan_admin_page_renders_and_service_owned_rows_are_read_only(
+    client, superuser, am, participant, contact
+):
     plan_update(actor=am, participant=participant, summary="Growing.", next_review_date=None)
     objective = objective_create(actor=am, participant=participant, kind="issue", title="Disputes")
-    item = action_item_create(actor=am, participant=participant, title="Call", owner=contact, due_date=datetime.date(2026, 1, 2))
+    item = action_item_create(
+        actor=am, participant=participant, title="Call", owner=contact, due_date=datetime.date(2026, 1, 2)
+    )
     action_item_send_reminders(today=datetime.date(2026, 1, 5))
     meeting = meeting_schedule(
-        actor=am, participant=participant, title="Review", starts_at=ct(2026, 12, 8, 10), ends_at=ct(2026, 12, 8, 11),
+        actor=am,
+        participant=participant,
+        title="Review",
+        starts_at=ct(2026, 12, 8, 10),
+        ends_at=ct(2026, 12, 8, 11),
         attendees=[contact],
     )
     feedback = feedback_record(actor=am, participant=participant, channel="phone", rating=2)
@@ -56,9 +64,22 @@ def test_am_and_lead_manage_plans_other_staff_only_look(db):
     sync_staff_groups()
     for name in (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD):
         perms = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
-        for model in ("accountplan", "planobjective", "actionitem", "meeting", "meetingattendee", "performancefeedback", "improvementaction"):
+        for model in (
+            "accountplan",
+            "planobjective",
+            "actionitem",
+            "meeting",
+            "meetingattendee",
+            "performancefeedback",
+            "improvementaction",
+        ):
             assert {f"view_{model}", f"add_{model}", f"change_{model}"} <= perms, (name, model)
-    for name in (StaffGroup.RETAIL_OPERATIONS, StaffGroup.SERVICE_DESK, StaffGroup.FLIGHT_ADMINISTRATOR, StaffGroup.NOTICE_PUBLISHER):
+    for name in (
+        StaffGroup.RETAIL_OPERATIONS,
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.FLIGHT_ADMINISTRATOR,
+        StaffGroup.NOTICE_PUBLISHER,
+    ):
         perms = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
         assert {"view_actionitem", "view_meeting", "view_performancefeedback"} <= perms
         assert "change_actionitem" not in perms and "add_meeting" not in perms

@@ -75,7 +75,7 @@ def test_each_attendee_gets_the_invitation_once_and_the_update_with_a_higher_seq
     updates = smtp_sink.wait_for(2 * len(expected))
     assert len(updates) == 2 * len(expected)
     time.sleep(1)
-    later = [_calendar_event(envelope) for envelope in smtp_sink.envelopes[len(expected):]]
+    later = [_calendar_event(envelope) for envelope in smtp_sink.envelopes[len(expected) :]]
     assert len(later) == len(expected)
     uids = {uid for _, uid, _ in later}
     assert uids == {_calendar_event(smtp_sink.envelopes[0])[1]}

@@ -13,13 +13,21 @@ pytestmark = pytest.mark.django_db
 ICS = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:CANCEL\r\nBEGIN:VEVENT\r\nUID:x@example\r\nSUMMARY:Caf\xc3\xa9 review\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 
 
-def test_a_calendar_row_is_sent_with_an_alternative_and_an_ics_attachment(django_capture_on_commit_callbacks, mailoutbox):
+def test_a_calendar_row_is_sent_with_an_alternative_and_an_ics_attachment(
+    django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         row = email_queue(
-            key="plans:test:1", to=["ar@example.com"], subject="Cancelled", body="Cancelled.", calendar=ICS,
+            key="plans:test:1",
+            to=["ar@example.com"],
+            subject="Cancelled",
+            body="Cancelled.",
+            calendar=ICS,
             calendar_method="cancel",
         )
-        again = email_queue(key="plans:test:1", to=["ar@example.com"], subject="Cancelled", body="Cancelled.", calendar=ICS)
+        again = email_queue(
+            key="plans:test:1", to=["ar@example.com"], subject="Cancelled", body="Cancelled.", calendar=ICS
+        )
 
     assert again.pk == row.pk
     row.refresh_from_db()
@@ -42,6 +50,8 @@ def test_a_calendar_row_is_sent_with_an_alternative_and_an_ics_attachment(django
 
 def test_a_plain_row_has_no_calendar(django_capture_on_commit_callbacks, mailoutbox):
     with django_capture_on_commit_callbacks(execute=True):
-        row = email_queue(key="plans:test:2", to=["ar@example.com"], subject="Hello", body="Body", calendar_method="REQUEST")
+        row = email_queue(
+            key="plans:test:2", to=["ar@example.com"], subject="Hello", body="Body", calendar_method="REQUEST"
+        )
     assert (row.calendar, row.calendar_method) == ("", "")
     assert mailoutbox[0].alternatives == [] and mailoutbox[0].attachments == []

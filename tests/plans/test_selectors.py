@@ -37,32 +37,47 @@ def _fill(am, participant, contact, n):
     objective = objective_create(actor=am, participant=participant, kind="objective", title="Go live in Flight 0327")
     for i in range(n):
         item = action_item_create(
-            actor=am, participant=participant, title=f"Item {i}", owner=contact if i % 2 else am,
-            due_date=D(2026, 12, 1) + datetime.timedelta(days=i), objective=objective,
+            actor=am,
+            participant=participant,
+            title=f"Item {i}",
+            owner=contact if i % 2 else am,
+            due_date=D(2026, 12, 1) + datetime.timedelta(days=i),
+            objective=objective,
         )
         if i % 3 == 0:
             action_item_transition(actor=am, item=item, to=ActionItemStatus.DONE)
         meeting = meeting_schedule(
-            actor=am, participant=participant, title=f"Meeting {i}", starts_at=ct(2026, 1, 5 + i, 10),
-            ends_at=ct(2026, 1, 5 + i, 11), attendees=[contact], extra_emails=[f"guest{i}@example.com"],
+            actor=am,
+            participant=participant,
+            title=f"Meeting {i}",
+            starts_at=ct(2026, 1, 5 + i, 10),
+            ends_at=ct(2026, 1, 5 + i, 11),
+            attendees=[contact],
+            extra_emails=[f"guest{i}@example.com"],
         )
         meeting_record_minutes(actor=am, meeting=meeting, minutes="Notes", share=bool(i % 2))
         meeting_schedule(
-            actor=am, participant=participant, title=f"Upcoming {i}", starts_at=ct(2030, 1, 5 + i, 10),
-            ends_at=ct(2030, 1, 5 + i, 11), attendees=[contact],
+            actor=am,
+            participant=participant,
+            title=f"Upcoming {i}",
+            starts_at=ct(2030, 1, 5 + i, 10),
+            ends_at=ct(2030, 1, 5 + i, 11),
+            attendees=[contact],
         )
         feedback_record(actor=am, participant=participant, channel="phone", rating=1 + i % 5)
 
 
 @pytest.mark.parametrize("n", [1, 8])
-def test_the_plan_page_costs_the_same_queries_whatever_the_rows(am, participant, contact, n, django_assert_max_num_queries):
+def test_the_plan_page_costs_the_same_queries_whatever_the_rows(
+    am, participant, contact, n, django_assert_max_num_queries
+):
     _fill(am, participant, contact, n)
     with django_assert_max_num_queries(12):
         data = plan_for_participant(participant)
         for meeting in data["upcoming_meetings"] + data["past_meetings"]:
-            [attendee.email for attendee in meeting.attendees.all()]
+            _ = [attendee.email for attendee in meeting.attendees.all()]
         for item in data["open_items"] + data["closed_items"]:
-            (item.owner.full_name, item.objective and item.objective.title)
+            _ = (item.owner.full_name, item.objective and item.objective.title)
     assert len(data["upcoming_meetings"]) == n
     assert data["feedback_summary"]["count"] == n
     assert data["objectives"][0].item_count == n
@@ -74,12 +89,20 @@ def test_portal_sees_its_side_of_its_own_mp_and_minutes_only_once_shared(
     theirs = action_item_create(actor=am, participant=participant, title="Sign", owner=contact, due_date=D(2026, 12, 1))
     action_item_create(actor=am, participant=participant, title="Internal", owner=am, due_date=D(2026, 12, 1))
     held = meeting_schedule(
-        actor=am, participant=participant, title="Held", starts_at=ct(2026, 1, 5, 10), ends_at=ct(2026, 1, 5, 11),
+        actor=am,
+        participant=participant,
+        title="Held",
+        starts_at=ct(2026, 1, 5, 10),
+        ends_at=ct(2026, 1, 5, 11),
         attendees=[contact],
     )
     meeting_record_minutes(actor=am, meeting=held, minutes="Private draft")
     gone = meeting_schedule(
-        actor=am, participant=participant, title="Gone", starts_at=ct(2026, 1, 6, 10), ends_at=ct(2026, 1, 6, 11),
+        actor=am,
+        participant=participant,
+        title="Gone",
+        starts_at=ct(2026, 1, 6, 10),
+        ends_at=ct(2026, 1, 6, 11),
     )
     meeting_cancel(actor=am, meeting=gone, reason="No longer needed")
 

@@ -15,8 +15,9 @@ from accounts.services import (
 from accounts.tasks import send_action_item_reminders
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
-from .conftest import make_case
 from tests.factories import MembershipFactory
+
+from .conftest import make_case
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,9 @@ def test_a_portal_user_completes_only_its_own_mps_participant_side_items(
     mailoutbox.clear()
     # Any active contact of the MP may complete its side's items, not only the owner.
     with django_capture_on_commit_callbacks(execute=True):
-        done = action_item_transition(actor=second_contact, item=theirs, to=ActionItemStatus.DONE, note="Sent by courier")
+        done = action_item_transition(
+            actor=second_contact, item=theirs, to=ActionItemStatus.DONE, note="Sent by courier"
+        )
     assert done.status == ActionItemStatus.DONE and done.completed_by == second_contact
     assert [m.to for m in mailoutbox] == [[am.email]]
     assert "Sent by courier" in mailoutbox[0].body

@@ -33,7 +33,9 @@ FollowUp = PerformanceFeedback.FollowUp
     ],
 )
 def test_follow_up_is_open_for_ratings_of_three_or_less_or_any_comment(am, participant, rating, comments, expected):
-    feedback = feedback_record(actor=am, participant=participant, channel=FeedbackChannel.PHONE, rating=rating, comments=comments)
+    feedback = feedback_record(
+        actor=am, participant=participant, channel=FeedbackChannel.PHONE, rating=rating, comments=comments
+    )
     assert feedback.follow_up_status == expected
     assert feedback.recorded_by == am and feedback.submitted_by is None
 
@@ -74,22 +76,36 @@ def test_following_up_needs_a_description_and_records_who_and_when(am, participa
     feedback = feedback_record(actor=am, participant=participant, channel="survey", rating=2)
     with pytest.raises(DomainError, match="Describe the follow-up"):
         feedback_follow_up(actor=am, feedback=feedback, follow_up=" ", status=FollowUp.DONE)
-    feedback = feedback_follow_up(actor=am, feedback=feedback, follow_up="Called the AR; training booked.", status=FollowUp.DONE)
+    feedback = feedback_follow_up(
+        actor=am, feedback=feedback, follow_up="Called the AR; training booked.", status=FollowUp.DONE
+    )
     assert feedback.followed_up_by == am and feedback.followed_up_at is not None
     assert AuditEvent.objects.filter(verb="feedback.followed_up").count() == 1
 
 
 def test_an_improvement_from_low_feedback_moves_through_its_statuses(am, participant, other_participant):
-    feedback = feedback_record(actor=am, participant=participant, channel="survey", rating=1, comments="Confusing letters.")
+    feedback = feedback_record(
+        actor=am, participant=participant, channel="survey", rating=1, comments="Confusing letters."
+    )
     foreign = feedback_record(actor=am, participant=other_participant, channel="survey", rating=1)
     with pytest.raises(DomainError, match="feedback belongs to another"):
         improvement_action_create(
-            actor=am, participant=participant, kind="training", title="x", owner=am, due_date=datetime.date(2027, 1, 15),
+            actor=am,
+            participant=participant,
+            kind="training",
+            title="x",
+            owner=am,
+            due_date=datetime.date(2027, 1, 15),
             feedback=foreign,
         )
     action = improvement_action_create(
-        actor=am, participant=participant, kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
-        title="Plain-language qualification letters", owner=am, due_date=datetime.date(2027, 1, 15), feedback=feedback,
+        actor=am,
+        participant=participant,
+        kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
+        title="Plain-language qualification letters",
+        owner=am,
+        due_date=datetime.date(2027, 1, 15),
+        feedback=feedback,
     )
     assert action.feedback == feedback
     action = improvement_action_set_status(actor=am, action=action, status=ImprovementAction.Status.IN_PROGRESS)
@@ -102,7 +118,10 @@ def test_an_improvement_from_low_feedback_moves_through_its_statuses(am, partici
 def test_the_plan_and_its_objectives(am, participant, contact):
     plan = plan_update(actor=am, participant=participant, summary="Growing retail book.", next_review_date=None)
     assert plan.updated_by == am
-    assert plan_update(actor=am, participant=participant, summary="Growing retail book.", next_review_date=None).pk == plan.pk
+    assert (
+        plan_update(actor=am, participant=participant, summary="Growing retail book.", next_review_date=None).pk
+        == plan.pk
+    )
     assert AuditEvent.objects.filter(verb="plan.updated").count() == 1
     with pytest.raises(DomainError, match="Only Client Services staff"):
         plan_update(actor=contact, participant=participant, summary="Ours now", next_review_date=None)
@@ -110,8 +129,12 @@ def test_the_plan_and_its_objectives(am, participant, contact):
     objective = objective_create(actor=am, participant=participant, kind="issue", title="Repeated usage disputes")
     assert objective.plan == plan
     objective = objective_update(
-        actor=am, objective=objective, title="Repeated usage disputes with TDSP", description="",
-        target_date=datetime.date(2027, 3, 31), kind="issue",
+        actor=am,
+        objective=objective,
+        title="Repeated usage disputes with TDSP",
+        description="",
+        target_date=datetime.date(2027, 3, 31),
+        kind="issue",
     )
     objective = objective_set_status(actor=am, objective=objective, status=PlanObjective.Status.ACHIEVED)
     with pytest.raises(DomainError, match="cannot become Dropped"):

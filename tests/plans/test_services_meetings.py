@@ -42,7 +42,9 @@ def _attendees(event) -> list[str]:
 def _invitation_parts(message):
     """The text/calendar alternative and the invite.ics attachment of a sent message."""
     alternatives = [content for content, mimetype in message.alternatives if mimetype.startswith("text/calendar")]
-    attachments = [part for part in message.attachments if getattr(part, "get_filename", lambda: None)() == "invite.ics"]
+    attachments = [
+        part for part in message.attachments if getattr(part, "get_filename", lambda: None)() == "invite.ics"
+    ]
     return alternatives, attachments
 
 
@@ -79,9 +81,9 @@ def test_the_ics_is_a_request_with_a_stable_uid_utc_times_and_every_attendee(sch
     assert "ERCOT" in str(calendar["prodid"])
     assert str(event["uid"]) == f"{meeting.uid}@{site_host()}"
     assert event["sequence"] == 0
-    assert event.decoded("dtstart") == START.astimezone(datetime.timezone.utc)
+    assert event.decoded("dtstart") == START.astimezone(datetime.UTC)
     assert event.decoded("dtstart").utcoffset() == datetime.timedelta(0)
-    assert event.decoded("dtend") == END.astimezone(datetime.timezone.utc)
+    assert event.decoded("dtend") == END.astimezone(datetime.UTC)
     assert b"DTSTART:20261208T160000Z" in meeting_ics(meeting)
     assert str(event["summary"]) == "Quarterly account review"
     assert "Flight 0327 readiness" in str(event["description"])
@@ -115,7 +117,9 @@ def test_scheduling_emails_each_attendee_one_invitation_with_the_calendar_attach
     assert "Room 204" in message.body
     alternatives, attachments = _invitation_parts(message)
     assert len(alternatives) == 1 and len(attachments) == 1
-    assert next(mt for _, mt in message.alternatives if mt.startswith("text/calendar")) == "text/calendar; method=REQUEST"
+    assert (
+        next(mt for _, mt in message.alternatives if mt.startswith("text/calendar")) == "text/calendar; method=REQUEST"
+    )
     raw = message.message().as_string()
     assert 'text/calendar; method="REQUEST"; charset="utf-8"' in raw
     assert 'filename="invite.ics"' in raw
@@ -140,9 +144,15 @@ def test_an_update_resends_with_the_same_uid_and_a_higher_sequence_and_cancels_r
 
     with django_capture_on_commit_callbacks(execute=True):
         meeting = meeting_update(
-            actor=am, meeting=meeting, title="Quarterly account review", starts_at=START + datetime.timedelta(hours=1),
-            ends_at=END + datetime.timedelta(hours=1), agenda=meeting.agenda, location=meeting.location,
-            dial_in=meeting.dial_in, attendees=[contact, second_contact],
+            actor=am,
+            meeting=meeting,
+            title="Quarterly account review",
+            starts_at=START + datetime.timedelta(hours=1),
+            ends_at=END + datetime.timedelta(hours=1),
+            agenda=meeting.agenda,
+            location=meeting.location,
+            dial_in=meeting.dial_in,
+            attendees=[contact, second_contact],
         )
 
     assert meeting.sequence == 1
@@ -155,7 +165,7 @@ def test_an_update_resends_with_the_same_uid_and_a_higher_sequence_and_cancels_r
     _, event = _parse(_invitation_parts(requests[0])[0][0])
     assert str(event["uid"]) == first_uid
     assert event["sequence"] == 1
-    assert event.decoded("dtstart") == (START + datetime.timedelta(hours=1)).astimezone(datetime.timezone.utc)
+    assert event.decoded("dtstart") == (START + datetime.timedelta(hours=1)).astimezone(datetime.UTC)
     assert _attendees(event) == sorted([am.email, contact.email, second_contact.email])
 
     calendar, removed_event = _parse(_invitation_parts(cancels[0])[0][0])
@@ -174,8 +184,15 @@ def test_an_update_nobody_sees_sends_nothing_and_keeps_the_sequence(
     mailoutbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         meeting = meeting_update(
-            actor=am, meeting=meeting, title=meeting.title, starts_at=START, ends_at=END, agenda=meeting.agenda,
-            location=meeting.location, dial_in=meeting.dial_in, attendees=[colleague, contact],
+            actor=am,
+            meeting=meeting,
+            title=meeting.title,
+            starts_at=START,
+            ends_at=END,
+            agenda=meeting.agenda,
+            location=meeting.location,
+            dial_in=meeting.dial_in,
+            attendees=[colleague, contact],
         )
     assert meeting.sequence == 0
     assert mailoutbox == []
@@ -208,7 +225,14 @@ def test_cancelling_sends_cancel_to_everyone_with_a_higher_sequence(
         meeting_cancel(actor=am, meeting=meeting, reason="again")
     with pytest.raises(DomainError, match="can no longer be changed"):
         meeting_update(
-            actor=am, meeting=meeting, title="x", starts_at=START, ends_at=END, agenda="", location="", dial_in="",
+            actor=am,
+            meeting=meeting,
+            title="x",
+            starts_at=START,
+            ends_at=END,
+            agenda="",
+            location="",
+            dial_in="",
             attendees=[],
         )
 
@@ -271,15 +295,31 @@ def test_outbox_rows_are_keyed_by_meeting_sequence_method_and_attendee(
     with django_capture_on_commit_callbacks(execute=True):
         meeting = schedule()
         meeting = meeting_update(
-            actor=am, meeting=meeting, title="Quarterly account review (moved)", starts_at=START, ends_at=END,
-            agenda=meeting.agenda, location=meeting.location, dial_in=meeting.dial_in, attendees=[contact],
+            actor=am,
+            meeting=meeting,
+            title="Quarterly account review (moved)",
+            starts_at=START,
+            ends_at=END,
+            agenda=meeting.agenda,
+            location=meeting.location,
+            dial_in=meeting.dial_in,
+            attendees=[contact],
         )
         meeting = meeting_cancel(actor=am, meeting=meeting, reason="Moved to January")
 
     rows = OutboundEmail.objects.filter(key__startswith=f"plans:meeting:{meeting.pk}:")
     assert sorted(rows.values_list("key", "calendar_method", "status")) == sorted(
-        [(f"plans:meeting:{meeting.pk}:0:REQUEST:{address}", "REQUEST", "sent") for address in (am.email, contact.email, colleague.email)]
-        + [(f"plans:meeting:{meeting.pk}:1:REQUEST:{address}", "REQUEST", "sent") for address in (am.email, contact.email)]
+        [
+            (f"plans:meeting:{meeting.pk}:0:REQUEST:{address}", "REQUEST", "sent")
+            for address in (am.email, contact.email, colleague.email)
+        ]
+        + [
+            (f"plans:meeting:{meeting.pk}:1:REQUEST:{address}", "REQUEST", "sent")
+            for address in (am.email, contact.email)
+        ]
         + [(f"plans:meeting:{meeting.pk}:1:CANCEL:{colleague.email}", "CANCEL", "sent")]
-        + [(f"plans:meeting:{meeting.pk}:2:CANCEL:{address}", "CANCEL", "sent") for address in (am.email, contact.email)]
+        + [
+            (f"plans:meeting:{meeting.pk}:2:CANCEL:{address}", "CANCEL", "sent")
+            for address in (am.email, contact.email)
+        ]
     )

@@ -12,8 +12,19 @@ from accounts.models import ActionItem, ActionSide, ContactRank, ContactRole, Me
 from tests.factories import MembershipFactory
 
 
-def make_meeting(participant, organizer, *, title="Quarterly account review", starts_in=datetime.timedelta(days=7),
-                 hours=1, status=MeetingStatus.SCHEDULED, minutes="", shared=False, attendees=(), **extra):
+def make_meeting(
+    participant,
+    organizer,
+    *,
+    title="Quarterly account review",
+    starts_in=datetime.timedelta(days=7),
+    hours=1,
+    status=MeetingStatus.SCHEDULED,
+    minutes="",
+    shared=False,
+    attendees=(),
+    **extra,
+):
     starts_at = (timezone.now() + starts_in).replace(second=0, microsecond=0)
     meeting = Meeting.objects.create(
         participant=participant,
@@ -26,13 +37,19 @@ def make_meeting(participant, organizer, *, title="Quarterly account review", st
         minutes_shared_at=timezone.now() if shared else None,
         **extra,
     )
-    MeetingAttendee.objects.create(meeting=meeting, user=organizer, email=organizer.email, name=organizer.full_name, is_staff=True)
+    MeetingAttendee.objects.create(
+        meeting=meeting, user=organizer, email=organizer.email, name=organizer.full_name, is_staff=True
+    )
     for user in attendees:
-        MeetingAttendee.objects.create(meeting=meeting, user=user, email=user.email, name=user.full_name, is_staff=user.is_staff)
+        MeetingAttendee.objects.create(
+            meeting=meeting, user=user, email=user.email, name=user.full_name, is_staff=user.is_staff
+        )
     return meeting
 
 
-def make_item(participant, owner, *, title="Send the updated contact list", due_in=5, status="open", side=None, **extra):
+def make_item(
+    participant, owner, *, title="Send the updated contact list", due_in=5, status="open", side=None, **extra
+):
     return ActionItem.objects.create(
         participant=participant,
         title=title,

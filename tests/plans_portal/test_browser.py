@@ -23,22 +23,47 @@ def test_plan_pages_in_the_browser(page, participant, account_manager):
     mp = make_contact(participant=participant, user__full_name="Riley Representative")
     colleague = make_contact(participant=participant, user__full_name="Casey Colleague")
     upcoming = make_meeting(
-        participant, am, title="Quarterly account review", starts_in=datetime.timedelta(days=6, hours=2),
-        location="ERCOT Met Center, Taylor, TX", dial_in="https://meet.example.com/ercot-qar",
+        participant,
+        am,
+        title="Quarterly account review",
+        starts_in=datetime.timedelta(days=6, hours=2),
+        location="ERCOT Met Center, Taylor, TX",
+        dial_in="https://meet.example.com/ercot-qar",
         agenda="1. Credit exposure and collateral\n2. Flight 0226 testing readiness\n3. Open action items",
         attendees=[mp, colleague],
     )
-    make_meeting(participant, am, title="Registration kick-off", starts_in=-datetime.timedelta(days=40),
-                 status=MeetingStatus.HELD, shared=True,
-                 minutes="Discussed the registration checklist.\nAgreed: the AR uploads the SFA by the 15th.")
-    held = make_meeting(participant, am, title="Settlement walkthrough", starts_in=-datetime.timedelta(days=4),
-                        status=MeetingStatus.HELD, minutes="Unshared draft about internal credit notes")
-    overdue = make_item(participant, mp, title="Return the signed SFA", due_in=-3,
-                        description="Legal needs the wet-ink signature page.")
+    make_meeting(
+        participant,
+        am,
+        title="Registration kick-off",
+        starts_in=-datetime.timedelta(days=40),
+        status=MeetingStatus.HELD,
+        shared=True,
+        minutes="Discussed the registration checklist.\nAgreed: the AR uploads the SFA by the 15th.",
+    )
+    held = make_meeting(
+        participant,
+        am,
+        title="Settlement walkthrough",
+        starts_in=-datetime.timedelta(days=4),
+        status=MeetingStatus.HELD,
+        minutes="Unshared draft about internal credit notes",
+    )
+    overdue = make_item(
+        participant, mp, title="Return the signed SFA", due_in=-3, description="Legal needs the wet-ink signature page."
+    )
     make_item(participant, colleague, title="Confirm the QSE acknowledgement (Form H)", due_in=0, meeting=held)
     make_item(participant, mp, title="Send the updated meter list", due_in=12, status=ActionItemStatus.IN_PROGRESS)
-    make_item(participant, mp, title="Upload the PUCT certificate", due_in=-30, status=ActionItemStatus.DONE,
-              completed_at=timezone.now() - datetime.timedelta(days=25), completed_by=mp, completion_note="Uploaded to REG-2026-00031")
+    make_item(
+        participant,
+        mp,
+        title="Upload the PUCT certificate",
+        due_in=-30,
+        status=ActionItemStatus.DONE,
+        completed_at=timezone.now() - datetime.timedelta(days=25),
+        completed_by=mp,
+        completion_note="Uploaded to REG-2026-00031",
+    )
     make_item(participant, am, title="AM internal: prepare the exposure numbers", due_in=2)
 
     sign_in(page, mp.email, PASSWORD)
@@ -77,7 +102,9 @@ def test_plan_pages_in_the_browser(page, participant, account_manager):
     page.get_by_label("Comments (optional)").fill("The walkthrough was useful; more examples next time.")
     page.get_by_role("button", name="Send feedback").click()
     expect(page.get_by_text("Choose a rating from 1 (very poor) to 5 (excellent).")).to_be_visible()
-    expect(page.get_by_label("Comments (optional)")).to_have_value("The walkthrough was useful; more examples next time.")
+    expect(page.get_by_label("Comments (optional)")).to_have_value(
+        "The walkthrough was useful; more examples next time."
+    )
     snap(page, "plans-portal-feedback-error")
     page.get_by_text("Good", exact=True).click()
     page.get_by_role("button", name="Send feedback").click()

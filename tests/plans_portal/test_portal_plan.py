@@ -110,7 +110,9 @@ def test_a_session_pointing_at_another_mp_is_ignored(portal, mp_user, participan
     assert own.status == ActionItemStatus.OPEN
 
 
-def test_a_member_of_two_mps_acts_only_for_the_one_chosen(portal, mp_user, participant, other_participant, other_mp_user):
+def test_a_member_of_two_mps_acts_only_for_the_one_chosen(
+    portal, mp_user, participant, other_participant, other_mp_user
+):
     make_contact(participant=other_participant, user=mp_user)
     foreign = make_item(other_participant, other_mp_user, title="B's task")
 
@@ -135,17 +137,43 @@ def test_complete_is_post_only(portal, participant, mp_user):
 def test_plan_page_shows_meetings_items_and_the_account_manager(portal, participant, mp_user, am_user, account_manager):
     colleague = make_contact(participant=participant, user__full_name="Casey Colleague")
     make_meeting(
-        participant, am_user, title="Credit exposure check-in", location="ERCOT Met Center, Taylor",
-        dial_in="https://meet.example.com/ercot-123", agenda="1. Collateral\n2. Next steps", attendees=[mp_user],
+        participant,
+        am_user,
+        title="Credit exposure check-in",
+        location="ERCOT Met Center, Taylor",
+        dial_in="https://meet.example.com/ercot-123",
+        agenda="1. Collateral\n2. Next steps",
+        attendees=[mp_user],
     )
-    make_meeting(participant, am_user, title="Kick-off", starts_in=-datetime.timedelta(days=30),
-                 status=MeetingStatus.HELD, minutes=SHARED_MINUTES, shared=True)
-    make_meeting(participant, am_user, title="Follow-up call", starts_in=-datetime.timedelta(days=3),
-                 status=MeetingStatus.HELD, minutes=SECRET_MINUTES)
+    make_meeting(
+        participant,
+        am_user,
+        title="Kick-off",
+        starts_in=-datetime.timedelta(days=30),
+        status=MeetingStatus.HELD,
+        minutes=SHARED_MINUTES,
+        shared=True,
+    )
+    make_meeting(
+        participant,
+        am_user,
+        title="Follow-up call",
+        starts_in=-datetime.timedelta(days=3),
+        status=MeetingStatus.HELD,
+        minutes=SECRET_MINUTES,
+    )
     make_item(participant, mp_user, title="Overdue: return the signed SFA", due_in=-4)
     make_item(participant, colleague, title="Update the QSE acknowledgement", due_in=10)
-    make_item(participant, mp_user, title="Send the meter list", due_in=-20, status=ActionItemStatus.DONE,
-              completed_at=timezone.now(), completed_by=mp_user, completion_note="Sent by email")
+    make_item(
+        participant,
+        mp_user,
+        title="Send the meter list",
+        due_in=-20,
+        status=ActionItemStatus.DONE,
+        completed_at=timezone.now(),
+        completed_by=mp_user,
+        completion_note="Sent by email",
+    )
 
     response = portal.get(reverse("portal:plan"))
     assert response.status_code == 200
@@ -176,8 +204,13 @@ def test_plan_page_empty_states(portal):
 
 
 def test_a_cancelled_upcoming_meeting_says_so_without_a_calendar_button(portal, participant, am_user):
-    meeting = make_meeting(participant, am_user, title="Site visit", status=MeetingStatus.CANCELLED,
-                           cancellation_reason="The AM is out sick; we will propose a new date.")
+    meeting = make_meeting(
+        participant,
+        am_user,
+        title="Site visit",
+        status=MeetingStatus.CANCELLED,
+        cancellation_reason="The AM is out sick; we will propose a new date.",
+    )
     page = portal.get(reverse("portal:plan")).content.decode()
     assert "Site visit" in page and "we will propose a new date" in page
     assert reverse("portal:meeting-ics", args=[meeting.pk]) not in page
@@ -187,8 +220,15 @@ def test_a_cancelled_upcoming_meeting_says_so_without_a_calendar_button(portal, 
 
 
 def test_meeting_detail_hides_unshared_minutes_and_shows_shared_ones(portal, participant, am_user, mp_user):
-    meeting = make_meeting(participant, am_user, title="Onboarding review", starts_in=-datetime.timedelta(days=2),
-                           status=MeetingStatus.HELD, minutes=SECRET_MINUTES, attendees=[mp_user])
+    meeting = make_meeting(
+        participant,
+        am_user,
+        title="Onboarding review",
+        starts_in=-datetime.timedelta(days=2),
+        status=MeetingStatus.HELD,
+        minutes=SECRET_MINUTES,
+        attendees=[mp_user],
+    )
     make_item(participant, mp_user, title="Confirm the banking details", meeting=meeting)
     make_item(participant, am_user, title="AM internal prep from the meeting", meeting=meeting)
     url = reverse("portal:meeting-detail", args=[meeting.pk])
@@ -275,11 +315,18 @@ def _feedback_token(client):
     return client.get(reverse("portal:feedback")).context["form"]["token"].value()
 
 
-def test_feedback_is_recorded_once_and_listed_with_the_follow_up(portal, participant, mp_user, am_user, account_manager):
-    meeting = make_meeting(participant, am_user, title="Kick-off", starts_in=-datetime.timedelta(days=5),
-                           status=MeetingStatus.HELD)
-    data = {"rating": "2", "comments": "Answers on settlement disputes take too long.", "meeting": meeting.pk,
-            "token": _feedback_token(portal)}
+def test_feedback_is_recorded_once_and_listed_with_the_follow_up(
+    portal, participant, mp_user, am_user, account_manager
+):
+    meeting = make_meeting(
+        participant, am_user, title="Kick-off", starts_in=-datetime.timedelta(days=5), status=MeetingStatus.HELD
+    )
+    data = {
+        "rating": "2",
+        "comments": "Answers on settlement disputes take too long.",
+        "meeting": meeting.pk,
+        "token": _feedback_token(portal),
+    }
 
     response = portal.post(reverse("portal:feedback"), data)
     assert response.status_code == 302 and response["Location"].startswith(reverse("portal:feedback"))
@@ -296,8 +343,10 @@ def test_feedback_is_recorded_once_and_listed_with_the_follow_up(portal, partici
     assert "Answers on settlement disputes take too long." in page and "Your Account Manager will follow up." in page
 
     PerformanceFeedback.objects.filter(pk=feedback.pk).update(
-        follow_up_status=PerformanceFeedback.FollowUp.DONE, follow_up="We added a weekly dispute status call.",
-        followed_up_by=am_user, followed_up_at=timezone.now(),
+        follow_up_status=PerformanceFeedback.FollowUp.DONE,
+        follow_up="We added a weekly dispute status call.",
+        followed_up_by=am_user,
+        followed_up_at=timezone.now(),
     )
     page = portal.get(reverse("portal:feedback")).content.decode()
     assert "We added a weekly dispute status call." in page
@@ -311,7 +360,9 @@ def test_a_new_form_rendering_is_a_new_submission(portal, participant):
 
 def test_feedback_errors_keep_what_was_typed(portal, participant):
     token = _feedback_token(portal)
-    response = portal.post(reverse("portal:feedback"), {"comments": "The portal is hard to find things in.", "token": token})
+    response = portal.post(
+        reverse("portal:feedback"), {"comments": "The portal is hard to find things in.", "token": token}
+    )
     assert response.status_code == 400
     page = response.content.decode()
     assert "Choose a rating from 1 (very poor) to 5 (excellent)." in page
@@ -326,10 +377,17 @@ def test_feedback_errors_keep_what_was_typed(portal, participant):
 
 
 def test_feedback_offers_only_this_mps_held_meetings(portal, participant, other_participant, am_user):
-    held = make_meeting(participant, am_user, title="Held review", starts_in=-datetime.timedelta(days=3), status=MeetingStatus.HELD)
+    held = make_meeting(
+        participant, am_user, title="Held review", starts_in=-datetime.timedelta(days=3), status=MeetingStatus.HELD
+    )
     make_meeting(participant, am_user, title="Upcoming review")
-    foreign = make_meeting(other_participant, am_user, title="Other MP review", starts_in=-datetime.timedelta(days=3),
-                           status=MeetingStatus.HELD)
+    foreign = make_meeting(
+        other_participant,
+        am_user,
+        title="Other MP review",
+        starts_in=-datetime.timedelta(days=3),
+        status=MeetingStatus.HELD,
+    )
 
     response = portal.get(reverse("portal:feedback") + f"?meeting={held.pk}")
     choices = list(response.context["form"].fields["meeting"].queryset)
@@ -342,11 +400,20 @@ def test_feedback_offers_only_this_mps_held_meetings(portal, participant, other_
 
 
 def test_feedback_lists_only_this_mps_feedback(portal, participant, other_participant, other_mp_user):
-    PerformanceFeedback.objects.create(participant=other_participant, channel=FeedbackChannel.PORTAL, rating=1,
-                                       comments="Other MP complaint", submitted_by=other_mp_user)
-    PerformanceFeedback.objects.create(participant=participant, channel=FeedbackChannel.PHONE, rating=5,
-                                       comments="Told the AM on the phone: great help with the flight.",
-                                       recorded_by=StaffFactory())
+    PerformanceFeedback.objects.create(
+        participant=other_participant,
+        channel=FeedbackChannel.PORTAL,
+        rating=1,
+        comments="Other MP complaint",
+        submitted_by=other_mp_user,
+    )
+    PerformanceFeedback.objects.create(
+        participant=participant,
+        channel=FeedbackChannel.PHONE,
+        rating=5,
+        comments="Told the AM on the phone: great help with the flight.",
+        recorded_by=StaffFactory(),
+    )
     page = portal.get(reverse("portal:feedback")).content.decode()
     assert "Other MP complaint" not in page
     assert "great help with the flight" in page and "By phone" in page
@@ -355,7 +422,9 @@ def test_feedback_lists_only_this_mps_feedback(portal, participant, other_partic
 # --- the portal home card ---------------------------------------------------------------------------------------
 
 
-def test_home_card_shows_the_next_meeting_and_open_items(portal, participant, mp_user, am_user, other_participant, other_mp_user):
+def test_home_card_shows_the_next_meeting_and_open_items(
+    portal, participant, mp_user, am_user, other_participant, other_mp_user
+):
     meeting = make_meeting(participant, am_user, title="Quarterly review", starts_in=datetime.timedelta(days=2))
     make_meeting(participant, am_user, title="Later review", starts_in=datetime.timedelta(days=20))
     make_item(participant, mp_user, due_in=-1)
@@ -383,15 +452,37 @@ def _queries(client, url):
 def _grow(participant, mp_user, am_user, n):
     colleague = make_contact(participant=participant)
     for i in range(n):
-        past = make_meeting(participant, am_user, title=f"Past {i}", starts_in=-datetime.timedelta(days=10 + i),
-                            status=MeetingStatus.HELD, minutes=f"Minutes {i}", shared=i % 2 == 0, attendees=[mp_user])
-        make_meeting(participant, am_user, title=f"Upcoming {i}", starts_in=datetime.timedelta(days=1 + i), attendees=[mp_user])
+        past = make_meeting(
+            participant,
+            am_user,
+            title=f"Past {i}",
+            starts_in=-datetime.timedelta(days=10 + i),
+            status=MeetingStatus.HELD,
+            minutes=f"Minutes {i}",
+            shared=i % 2 == 0,
+            attendees=[mp_user],
+        )
+        make_meeting(
+            participant, am_user, title=f"Upcoming {i}", starts_in=datetime.timedelta(days=1 + i), attendees=[mp_user]
+        )
         make_item(participant, mp_user if i % 2 else colleague, title=f"Open {i}", due_in=i - n // 2, meeting=past)
-        make_item(participant, mp_user, title=f"Done {i}", status=ActionItemStatus.DONE,
-                  completed_at=timezone.now(), completed_by=mp_user)
+        make_item(
+            participant,
+            mp_user,
+            title=f"Done {i}",
+            status=ActionItemStatus.DONE,
+            completed_at=timezone.now(),
+            completed_by=mp_user,
+        )
         make_item(participant, am_user, title=f"Staff {i}")
-        PerformanceFeedback.objects.create(participant=participant, channel=FeedbackChannel.PORTAL, rating=1 + i % 5,
-                                           submitted_by=mp_user, meeting=past, comments=f"Comment {i}")
+        PerformanceFeedback.objects.create(
+            participant=participant,
+            channel=FeedbackChannel.PORTAL,
+            rating=1 + i % 5,
+            submitted_by=mp_user,
+            meeting=past,
+            comments=f"Comment {i}",
+        )
 
 
 @pytest.mark.parametrize(("name", "ceiling"), [("portal:plan", 13), ("portal:feedback", 10), ("portal:home", 18)])

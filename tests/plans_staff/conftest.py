@@ -195,7 +195,8 @@ def grow(participant, owner, contact_user, n: int) -> None:
     now = timezone.now()
     today = timezone.localdate()
     objectives = PlanObjective.objects.bulk_create(
-        PlanObjective(plan=participant.plan, title=f"Objective {i}", kind=PlanObjective.Kind.OBJECTIVE) for i in range(n)
+        PlanObjective(plan=participant.plan, title=f"Objective {i}", kind=PlanObjective.Kind.OBJECTIVE)
+        for i in range(n)
     )
     meetings = Meeting.objects.bulk_create(
         Meeting(
@@ -210,8 +211,14 @@ def grow(participant, owner, contact_user, n: int) -> None:
         for i in range(n)
     )
     MeetingAttendee.objects.bulk_create(
-        [MeetingAttendee(meeting=m, user=owner, email=owner.email, name=owner.full_name, is_staff=True) for m in meetings]
-        + [MeetingAttendee(meeting=m, user=contact_user, email=contact_user.email, name=contact_user.full_name) for m in meetings]
+        [
+            MeetingAttendee(meeting=m, user=owner, email=owner.email, name=owner.full_name, is_staff=True)
+            for m in meetings
+        ]
+        + [
+            MeetingAttendee(meeting=m, user=contact_user, email=contact_user.email, name=contact_user.full_name)
+            for m in meetings
+        ]
     )
     statuses = list(ActionItemStatus)
     ActionItem.objects.bulk_create(

@@ -136,7 +136,12 @@ def test_objectives_are_added_edited_and_closed(am_client, participant, plan_dat
 
     response = am_client.post(
         reverse("workspace:objective-edit", args=[objective.pk]),
-        {"kind": "issue", "title": "Late ESI ID enrollments (Oncor)", "description": "Since May", "target_date": _future(20)},
+        {
+            "kind": "issue",
+            "title": "Late ESI ID enrollments (Oncor)",
+            "description": "Since May",
+            "target_date": _future(20),
+        },
     )
     assert response.status_code == 302
     objective.refresh_from_db()
@@ -145,7 +150,9 @@ def test_objectives_are_added_edited_and_closed(am_client, participant, plan_dat
     am_client.post(reverse("workspace:objective-status", args=[objective.pk]), {"status": "achieved"})
     objective.refresh_from_db()
     assert objective.status == PlanObjective.Status.ACHIEVED
-    response = am_client.post(reverse("workspace:objective-status", args=[objective.pk]), {"status": "achieved"}, follow=True)
+    response = am_client.post(
+        reverse("workspace:objective-status", args=[objective.pk]), {"status": "achieved"}, follow=True
+    )
     assert any("was not changed" in m for m in _messages(response))
 
 
@@ -279,7 +286,8 @@ def test_action_item_cancel_needs_a_reason_and_bad_moves_are_form_errors(am_clie
 def test_an_offsite_next_is_ignored(am_client, plan_data):
     item = plan_data["open_item"]
     response = am_client.post(
-        reverse("workspace:action-item-transition", args=[item.pk]), {"to": "in_progress", "next": "https://evil.example/"}
+        reverse("workspace:action-item-transition", args=[item.pk]),
+        {"to": "in_progress", "next": "https://evil.example/"},
     )
     assert response.status_code == 302 and "evil" not in response["Location"]
 
@@ -449,7 +457,9 @@ def test_meetings_list_filters(am_client, participant, plan_data, viewer):
     url = reverse("workspace:meetings")
     assert [m.title for m in am_client.get(url).context["page_obj"]] == ["Quarterly account review"]
     assert [m.title for m in am_client.get(url + "?when=past").context["page_obj"]] == ["Kick-off call"]
-    assert am_client.get(url + f"?when=all&participant={participant.pk}&mine=1").context["page_obj"].paginator.count == 2
+    assert (
+        am_client.get(url + f"?when=all&participant={participant.pk}&mine=1").context["page_obj"].paginator.count == 2
+    )
     am_client.force_login(viewer)
     assert am_client.get(url + "?when=all&mine=1").context["page_obj"].paginator.count == 0
 
@@ -596,10 +606,19 @@ def test_staff_without_permission_can_look_but_not_write(client, participant, pl
     text = _text(response)
     for button in ("Add action item", "Schedule meeting", "Record feedback", "Add improvement", "Save the plan"):
         assert button not in text
-    meeting, item, feedback, improvement = plan_data["meeting"], plan_data["open_item"], plan_data["feedback"], plan_data["improvement"]
+    meeting, item, feedback, improvement = (
+        plan_data["meeting"],
+        plan_data["open_item"],
+        plan_data["feedback"],
+        plan_data["improvement"],
+    )
     writes = [
         ("get", reverse("workspace:action-item-new", args=[participant.pk]), {}),
-        ("post", reverse("workspace:action-item-new", args=[participant.pk]), {"title": "x", "owner": am_user.pk, "due_date": _future()}),
+        (
+            "post",
+            reverse("workspace:action-item-new", args=[participant.pk]),
+            {"title": "x", "owner": am_user.pk, "due_date": _future()},
+        ),
         ("post", reverse("workspace:action-item-transition", args=[item.pk]), {"to": "done"}),
         ("post", reverse("workspace:action-item-edit", args=[item.pk]), {}),
         ("post", reverse("workspace:plan-edit", args=[participant.pk]), {"summary": "x"}),
@@ -662,7 +681,9 @@ def test_a_deactivated_contact_is_no_longer_offered_as_owner(am_client, particip
     assert gone.email not in _text(response)
 
 
-def test_items_link_to_the_registration_application_and_the_enrollment(am_client, participant, other_participant, am_user):
+def test_items_link_to_the_registration_application_and_the_enrollment(
+    am_client, participant, other_participant, am_user
+):
     from qualification.models import ChangeKind, Enrollment, Flight, ParticipantKind
     from registration.models import Application, ApplicationKind, ApplicationStatus
 
@@ -674,10 +695,16 @@ def test_items_link_to_the_registration_application_and_the_enrollment(am_client
         registration_deadline=start - datetime.timedelta(days=15),
     )
     application = Application.objects.create(
-        reference="REG-2026-000777", participant=participant, kind=ApplicationKind.REVISION, status=ApplicationStatus.SUBMITTED
+        reference="REG-2026-000777",
+        participant=participant,
+        kind=ApplicationKind.REVISION,
+        status=ApplicationStatus.SUBMITTED,
     )
     enrollment = Enrollment.objects.create(
-        flight=flight, participant=participant, participant_kind=ParticipantKind.CURRENT, change_kind=ChangeKind.values[0]
+        flight=flight,
+        participant=participant,
+        participant_kind=ParticipantKind.CURRENT,
+        change_kind=ChangeKind.values[0],
     )
     foreign = Application.objects.create(
         reference="REG-2026-000778", participant=other_participant, kind=ApplicationKind.REVISION
@@ -686,7 +713,9 @@ def test_items_link_to_the_registration_application_and_the_enrollment(am_client
     page = _text(am_client.get(url))
     assert "REG-2026-000777" in page and f"Flight {flight.name}" in page and "REG-2026-000778" not in page
 
-    response = am_client.post(url, {"title": "Foreign", "owner": am_user.pk, "due_date": _future(), "application": foreign.pk})
+    response = am_client.post(
+        url, {"title": "Foreign", "owner": am_user.pk, "due_date": _future(), "application": foreign.pk}
+    )
     assert response.status_code == 400 and "application" in response.context["form"].errors
 
     response = am_client.post(

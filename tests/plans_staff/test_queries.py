@@ -41,7 +41,9 @@ def _count(client, url) -> int:
 
 
 @pytest.mark.parametrize("page", list(MAX_QUERIES))
-def test_pages_do_not_grow_with_the_data(am_client, participant, am_user, mp_user, plan_data, page, django_assert_max_num_queries):
+def test_pages_do_not_grow_with_the_data(
+    am_client, participant, am_user, mp_user, plan_data, page, django_assert_max_num_queries
+):
     plan_get_or_create(participant)
     participant.refresh_from_db()
     url = _urls(participant)[page]

@@ -59,8 +59,11 @@ def add_contacts(participant, domain: str, *, ar: str, bar: str, usa: str | None
         if name:
             local = name.lower().replace(" ", ".")
             people[key] = MembershipFactory(
-                participant=participant, contact_role=role, rank=rank,
-                user__full_name=name, user__email=f"{local}@{domain}",
+                participant=participant,
+                contact_role=role,
+                rank=rank,
+                user__full_name=name,
+                user__email=f"{local}@{domain}",
             ).user
     participant.people = people
     return participant
@@ -80,12 +83,16 @@ def qualification_reference_data(db):
 
 @pytest.fixture
 def flight_admin(qualification_reference_data):
-    return StaffFactory(full_name="Fiona Fleming", email="fiona.fleming@ercot.example", groups=[StaffGroup.FLIGHT_ADMINISTRATOR])
+    return StaffFactory(
+        full_name="Fiona Fleming", email="fiona.fleming@ercot.example", groups=[StaffGroup.FLIGHT_ADMINISTRATOR]
+    )
 
 
 @pytest.fixture
 def retail_ops(qualification_reference_data):
-    user = StaffFactory(full_name="Rita Ramirez", email="rita.ramirez@ercot.example", groups=[StaffGroup.RETAIL_OPERATIONS])
+    user = StaffFactory(
+        full_name="Rita Ramirez", email="rita.ramirez@ercot.example", groups=[StaffGroup.RETAIL_OPERATIONS]
+    )
     user.job_title = "Manager, Retail Market Operations"
     user.save(update_fields=["job_title"])
     return user
@@ -110,7 +117,9 @@ def flight(flight_admin):
     registration 30 days before the start, applications 14 days before."""
     start = first_of_month(timezone.localdate(), 2)
     return flight_create(
-        actor=flight_admin, start_date=start, end_date=start + datetime.timedelta(days=27),
+        actor=flight_admin,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=27),
         application_deadline=start - datetime.timedelta(days=14),
         registration_deadline=start - datetime.timedelta(days=30),
     )
@@ -128,7 +137,9 @@ def functions(qualification_reference_data):
 @pytest.fixture
 def rep(qualification_reference_data):
     """A current REP (REP + LSE): AR, BAR and a technical contact (who receives no letter)."""
-    mp = ParticipantFactory(legal_name="Bluebonnet Retail Energy LLC", short_name="BLUEBONNET", role_codes=["REP", "LSE"])
+    mp = ParticipantFactory(
+        legal_name="Bluebonnet Retail Energy LLC", short_name="BLUEBONNET", role_codes=["REP", "LSE"]
+    )
     return add_contacts(mp, "bluebonnet.example", ar="Alicia Anderson", bar="Ben Baker", technical="Tina Tech")
 
 
@@ -162,7 +173,9 @@ def qse(qualification_reference_data):
 def new_lse(qualification_reference_data):
     """A new MP qualifying as REP + LSE: AR, BAR and a User Security Administrator; no registration facts."""
     mp = ParticipantFactory(
-        legal_name="Sundance Solar Retail LLC", short_name="SUNDANCE", role_codes=["REP", "LSE"],
+        legal_name="Sundance Solar Retail LLC",
+        short_name="SUNDANCE",
+        role_codes=["REP", "LSE"],
         status=ParticipantStatus.QUALIFYING,
     )
     return add_contacts(mp, "sundance.example", ar="Hannah Ortiz", bar="Henry Olsen", usa="Uma Usher")
@@ -177,7 +190,8 @@ class Facts:
 
     def sfa(self, participant, *, signed: bool = True, processed: bool = True):
         return sfa_record(
-            actor=self.actor, participant=participant,
+            actor=self.actor,
+            participant=participant,
             signed_on=timezone.localdate() - datetime.timedelta(days=40) if signed else None,
             processed_by_legal=processed,
         )
@@ -189,8 +203,12 @@ class Facts:
         else:
             issued, expires = today - datetime.timedelta(days=30), today + datetime.timedelta(days=700)
         return puct_record(
-            actor=self.actor, participant=participant, certificate_number="10234", issued_on=issued,
-            expires_on=expires, received=received,
+            actor=self.actor,
+            participant=participant,
+            certificate_number="10234",
+            issued_on=issued,
+            expires_on=expires,
+            received=received,
         )
 
     def qse_ack(self, participant, *, processed: bool = True, qualified: bool = True):
@@ -234,21 +252,33 @@ class Qualification:
         if kind is None:
             kind = ParticipantKind.NEW if change == ChangeKind.NEW_ENTITY else ParticipantKind.CURRENT
         return enrollment_create(
-            actor=self.flight_admin, flight=flight or self.flight, participant=participant, participant_kind=kind,
+            actor=self.flight_admin,
+            flight=flight or self.flight,
+            participant=participant,
+            participant_kind=kind,
             change_kind=change,
         )
 
     def complete(self, enrollment, partners, functions=None):
         return result_record(
-            actor=self.flight_admin, enrollment=enrollment, completed=True, trading_partners=partners,
+            actor=self.flight_admin,
+            enrollment=enrollment,
+            completed=True,
+            trading_partners=partners,
             business_functions=self.functions if functions is None else functions,
-            tested_on=timezone.localdate(), notes="All scripts passed.",
+            tested_on=timezone.localdate(),
+            notes="All scripts passed.",
         )
 
     def fail(self, enrollment, partners=()):
         return result_record(
-            actor=self.flight_admin, enrollment=enrollment, completed=False, trading_partners=partners,
-            business_functions=[], tested_on=timezone.localdate(), notes="Move-in scripts failed.",
+            actor=self.flight_admin,
+            enrollment=enrollment,
+            completed=False,
+            trading_partners=partners,
+            business_functions=[],
+            tested_on=timezone.localdate(),
+            notes="Move-in scripts failed.",
         )
 
     def hand_over(self, enrollment):
@@ -286,14 +316,17 @@ def approved_application(*, participant, ar, reviewer, kind, roles=(), changes=(
         document_upload,
     )
 
-    application = application_start(actor=ar, participant=participant, kind=kind, role_codes=roles, change_types=changes)
+    application = application_start(
+        actor=ar, participant=participant, kind=kind, role_codes=roles, change_types=changes
+    )
     if fields or territories is not None:
         application = application_update(actor=ar, application=application, territory_codes=territories, **fields)
     for line in application.requirements.select_related("requirement"):
         if line.requirement.needs_document:
             upload = check_upload(
                 SimpleUploadedFile(f"{line.requirement.code}.pdf", PDF, content_type="application/pdf"),
-                max_bytes=10 * 1024 * 1024, allowed=PDF_AND_IMAGES,
+                max_bytes=10 * 1024 * 1024,
+                allowed=PDF_AND_IMAGES,
             )
             document_upload(actor=ar, line=line, upload=upload)
     application_submit(actor=ar, application=application, attest=True)

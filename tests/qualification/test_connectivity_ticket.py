@@ -119,8 +119,15 @@ def test_the_ar_sees_a_pre_filled_ticket_once_the_specifications_are_updated(cli
 
     assert ticket_url(test_due) in page
     assert f"Schedule production connectivity testing for {ready_lse.short_name}" in page
-    for text in (ready_lse.legal_name, "New Market Participant qualified", SPEC["endpoint_url"], SPEC["contact_name"],
-                 "Market Application Support Services", FLIGHT_TESTING, MASS):
+    for text in (
+        ready_lse.legal_name,
+        "New Market Participant qualified",
+        SPEC["endpoint_url"],
+        SPEC["contact_name"],
+        "Market Application Support Services",
+        FLIGHT_TESTING,
+        MASS,
+    ):
         assert text in page, text
 
 
@@ -137,7 +144,10 @@ def test_the_ar_submits_the_ticket_copied_to_flight_testing_and_mass_in_the_mass
     case = test_due.service_request
     assert case is not None and case.connectivity_test == test_due
     assert (case.kind, case.participant, case.submitted_by, case.channel) == (
-        CaseKind.SERVICE_REQUEST, ready_lse, ar, Channel.PORTAL,
+        CaseKind.SERVICE_REQUEST,
+        ready_lse,
+        ar,
+        Channel.PORTAL,
     )
     assert case.queue.name == StaffGroup.MARKET_APPLICATION_SUPPORT
     assert case.assignee is None  # not the Account Manager
@@ -221,7 +231,11 @@ def test_staff_log_the_ticket_on_the_mps_behalf(client, test_due, ready_lse, ser
 def test_staff_must_name_the_ar_or_bar_they_log_it_for(test_due, ready_lse, service_desk_user):
     with pytest.raises(DomainError, match="Authorized Representative or Backup AR"):
         connectivity_ticket_submit(
-            actor=service_desk_user, test=test_due, subject="s", description="d", requester=ready_lse.people["usa"],
+            actor=service_desk_user,
+            test=test_due,
+            subject="s",
+            description="d",
+            requester=ready_lse.people["usa"],
             channel=Channel.EMAIL,
         )
     assert not Case.objects.exists()

@@ -26,6 +26,7 @@ from tests.mail import WAIT_SECONDS
 
 from .conftest import pdf_text
 
+
 def parse(envelope):
     return email.message_from_bytes(envelope.original_content, policy=email.policy.default)
 
@@ -88,9 +89,16 @@ def test_a_rep_letter_reaches_its_ar_bar_and_each_tdsp_partners_ar_bar_once(
     expected = ar_and_bar(rep, oncor, centerpoint)
     assert len(expected) == 6
     assert_delivered_once_each(
-        smtp_sink, letter, expected,
-        names=["Bluebonnet Retail Energy LLC", f"Flight {q.flight.name}", "Oncor Electric Delivery Company LLC",
-               "CenterPoint Energy Houston Electric LLC", *[f.name for f in q.functions]],
+        smtp_sink,
+        letter,
+        expected,
+        names=[
+            "Bluebonnet Retail Energy LLC",
+            f"Flight {q.flight.name}",
+            "Oncor Electric Delivery Company LLC",
+            "CenterPoint Energy Houston Electric LLC",
+            *[f.name for f in q.functions],
+        ],
     )
 
     # The same task again, through the broker and the worker: nothing more is sent.
@@ -112,7 +120,10 @@ def test_a_non_rep_letter_goes_to_its_ar_and_bar_only(
         letter = q.issue(enrollment)
 
     assert_delivered_once_each(
-        smtp_sink, letter, ar_and_bar(qse), names=["Gulf Coast Scheduling Services LLC", "Oncor Electric Delivery Company LLC"]
+        smtp_sink,
+        letter,
+        ar_and_bar(qse),
+        names=["Gulf Coast Scheduling Services LLC", "Oncor Electric Delivery Company LLC"],
     )
     assert len(any_letter(smtp_sink.envelopes)) == 2
     assert send_letter_deliveries.delay(letter_id=letter.pk).get(timeout=30) == 0
@@ -148,12 +159,17 @@ def test_blocked_criteria_banking_and_service_provider_changes_send_no_letter(
     # then a letter, had one been queued, would have arrived too.
     ar = rep.people["ar"]
     connectivity_spec_update(
-        actor=ar, participant=rep, endpoint_url="https://edi.bluebonnet.example/naesb",
-        certificate_fingerprint=":".join(["AB"] * 32), contact_name="Tina Tech",
+        actor=ar,
+        participant=rep,
+        endpoint_url="https://edi.bluebonnet.example/naesb",
+        certificate_fingerprint=":".join(["AB"] * 32),
+        contact_name="Tina Tech",
         contact_email="tina.tech@bluebonnet.example",
     )
     case = connectivity_ticket_submit(
-        actor=ar, test=ConnectivityTest.objects.get(enrollment=provider), subject="Schedule testing",
+        actor=ar,
+        test=ConnectivityTest.objects.get(enrollment=provider),
+        subject="Schedule testing",
         description="Please schedule it.",
     )
     receipts = smtp_sink.wait_for(3, where=lambda e: case.reference in (parse(e)["Subject"] or ""))

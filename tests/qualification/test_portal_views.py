@@ -124,7 +124,10 @@ def test_flights_results_and_plain_words(client, q, rep, oncor, centerpoint, rep
 
     flight = q.flight
     assert str(flight) in page
-    assert f"Letter {rep_letter.number} sent on {rep_letter.issued_on:%b} {rep_letter.issued_on.day}, {rep_letter.issued_on.year}" in page
+    assert (
+        f"Letter {rep_letter.number} sent on {rep_letter.issued_on:%b} {rep_letter.issued_on.day}, {rep_letter.issued_on.year}"
+        in page
+    )
     assert "Banking change recorded: no letter is issued" in page
     assert f"Enrolled in {flight} — testing starts {flight.start_date:%b} {flight.start_date.day}" in page
     assert "Current Market Participant" in page
@@ -255,7 +258,12 @@ def test_bad_connectivity_input_keeps_what_was_typed(client, lse_letter, ready_l
     page = response.content.decode()
     assert "Enter a full https:// URL" in page
     assert "SHA-256 fingerprint" in page and "64 hexadecimal digits" in page
-    for value in ("http://edi.sundance.example/naesb", "not-a-fingerprint-12", "Tina Tech the Second", "tina.tech@sundance.example"):
+    for value in (
+        "http://edi.sundance.example/naesb",
+        "not-a-fingerprint-12",
+        "Tina Tech the Second",
+        "tina.tech@sundance.example",
+    ):
         assert f'value="{value}"' in page, value
     spec = ConnectivitySpec.objects.get(participant=ready_lse)
     assert spec.status == ConnectivitySpec.Status.REQUESTED
@@ -304,12 +312,19 @@ def test_the_page_costs_the_same_queries_for_one_and_six_enrollments(client, q, 
     one_home = _queries(client, reverse("portal:home"))
 
     q.issue(q.ready(rep, [oncor], change=ChangeKind.NEW_FUNCTIONALITY))
-    enrollment_record_without_letter(actor=q.retail_ops, enrollment=q.ready(rep, [centerpoint], change=ChangeKind.BANKING))
-    enrollment_record_without_letter(actor=q.retail_ops, enrollment=q.ready(rep, [oncor], change=ChangeKind.SERVICE_PROVIDER))
+    enrollment_record_without_letter(
+        actor=q.retail_ops, enrollment=q.ready(rep, [centerpoint], change=ChangeKind.BANKING)
+    )
+    enrollment_record_without_letter(
+        actor=q.retail_ops, enrollment=q.ready(rep, [oncor], change=ChangeKind.SERVICE_PROVIDER)
+    )
     start = first_of_month(timezone.localdate(), 3)
     later = flight_create(
-        actor=flight_admin, start_date=start, end_date=start + datetime.timedelta(days=27),
-        application_deadline=start - datetime.timedelta(days=14), registration_deadline=start - datetime.timedelta(days=30),
+        actor=flight_admin,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=27),
+        application_deadline=start - datetime.timedelta(days=14),
+        registration_deadline=start - datetime.timedelta(days=30),
     )
     enrollment_start_testing(actor=flight_admin, enrollment=q.enroll(rep, flight=later))
     q.fail(q.enroll(rep, change=ChangeKind.NEW_FUNCTIONALITY, flight=later), [oncor])

@@ -32,8 +32,12 @@ def criterion(participant, key):
     "record, met, detail",
     [
         pytest.param(None, False, "No signed Standard Form Agreement is on file.", id="no-sfa"),
-        pytest.param({"signed": False, "processed": False}, False, "No signed Standard Form Agreement is on file.", id="unsigned"),
-        pytest.param({"signed": True, "processed": False}, False, "but not yet processed by Legal", id="signed-not-processed"),
+        pytest.param(
+            {"signed": False, "processed": False}, False, "No signed Standard Form Agreement is on file.", id="unsigned"
+        ),
+        pytest.param(
+            {"signed": True, "processed": False}, False, "but not yet processed by Legal", id="signed-not-processed"
+        ),
         pytest.param({"signed": True, "processed": True}, True, "processed by Legal", id="processed"),
     ],
 )
@@ -74,9 +78,24 @@ def test_the_puct_criterion(new_lse, facts, record, met, detail):
     "record, met, detail",
     [
         pytest.param(None, False, "No QSE Acknowledgement (Form H) is on file.", id="no-ack"),
-        pytest.param({"processed": False, "qualified": True}, False, "Names GCSS but is not yet processed by Legal.", id="not-processed"),
-        pytest.param({"processed": True, "qualified": False}, False, "GCSS is not qualified to serve load.", id="qse-not-qualified"),
-        pytest.param({"processed": True, "qualified": True}, True, "Processed; QSE GCSS is qualified to serve load.", id="complete"),
+        pytest.param(
+            {"processed": False, "qualified": True},
+            False,
+            "Names GCSS but is not yet processed by Legal.",
+            id="not-processed",
+        ),
+        pytest.param(
+            {"processed": True, "qualified": False},
+            False,
+            "GCSS is not qualified to serve load.",
+            id="qse-not-qualified",
+        ),
+        pytest.param(
+            {"processed": True, "qualified": True},
+            True,
+            "Processed; QSE GCSS is qualified to serve load.",
+            id="complete",
+        ),
     ],
 )
 def test_the_qse_acknowledgement_criterion(new_lse, facts, record, met, detail):
@@ -130,7 +149,9 @@ def test_no_letter_while_a_criterion_is_missing_and_the_refusal_names_it(q, new_
     assert enrollment.status == EnrollmentStatus.HANDED_OVER
 
     # Once the fact is put right, the letter is issued.
-    {"sfa": lambda: facts.sfa(new_lse), "puct": lambda: facts.puct(new_lse), "qse_ack": lambda: facts.qse_ack(new_lse)}[missing]()
+    {"sfa": lambda: facts.sfa(new_lse), "puct": lambda: facts.puct(new_lse), "qse_ack": lambda: facts.qse_ack(new_lse)}[
+        missing
+    ]()
     assert letter_blockers(enrollment) == []
     assert q.issue(enrollment).enrollment == enrollment
 
@@ -159,8 +180,12 @@ def test_the_criteria_do_not_apply_to_a_current_mp(q, rep, oncor):
 
 def test_the_criteria_apply_to_a_new_lse_only(q, qualification_reference_data, oncor):
     new_qse = add_contacts(
-        ParticipantFactory(legal_name="Llano Scheduling LLC", short_name="LLANO", role_codes=["QSE"], status="qualifying"),
-        "llano.example", ar="Lena Lopez", bar="Luis Lara",
+        ParticipantFactory(
+            legal_name="Llano Scheduling LLC", short_name="LLANO", role_codes=["QSE"], status="qualifying"
+        ),
+        "llano.example",
+        ar="Lena Lopez",
+        bar="Luis Lara",
     )
     enrollment = q.ready(new_qse, [oncor], change=ChangeKind.NEW_ENTITY)
     assert enrollment.participant_kind == ParticipantKind.NEW
@@ -174,7 +199,9 @@ def test_the_criteria_apply_to_a_new_lse_only(q, qualification_reference_data, o
 @pytest.fixture
 def new_rep(qualification_reference_data):
     """A new REP registered without the separate LSE role: it serves load all the same."""
-    mp = ParticipantFactory(legal_name="Pecan Street Power LLC", short_name="PECANST", role_codes=["REP"], status="qualifying")
+    mp = ParticipantFactory(
+        legal_name="Pecan Street Power LLC", short_name="PECANST", role_codes=["REP"], status="qualifying"
+    )
     return add_contacts(mp, "pecanst.example", ar="Paula Price", bar="Pete Park")
 
 

@@ -11,7 +11,12 @@ from django.utils import timezone
 from accounts.roles import StaffGroup
 from ercot_services.core.models import AuditEvent, DomainError
 from qualification.models import ChangeKind, Enrollment, EnrollmentStatus, Flight, ParticipantKind
-from qualification.services import CHANGE_FROM_REGISTRATION, enrollment_create, enrollment_from_application, flight_create
+from qualification.services import (
+    CHANGE_FROM_REGISTRATION,
+    enrollment_create,
+    enrollment_from_application,
+    flight_create,
+)
 from registration.models import ApplicationKind, ApplicationStatus, ChangeType
 from tests.factories import StaffFactory
 
@@ -24,8 +29,11 @@ D = datetime.date
 
 def make_flight(actor, start, *, app=14, reg=30, days=27):
     return flight_create(
-        actor=actor, start_date=start, end_date=start + datetime.timedelta(days=days),
-        application_deadline=start - datetime.timedelta(days=app), registration_deadline=start - datetime.timedelta(days=reg),
+        actor=actor,
+        start_date=start,
+        end_date=start + datetime.timedelta(days=days),
+        application_deadline=start - datetime.timedelta(days=app),
+        registration_deadline=start - datetime.timedelta(days=reg),
     )
 
 
@@ -66,16 +74,22 @@ def test_deadlines_must_fall_before_the_start_and_the_end_after_it(
 ):
     with pytest.raises(DomainError, match="Deadlines must fall on or before the start date"):
         flight_create(
-            actor=flight_admin, start_date=D(2026, 2, 1), end_date=end_date,
-            application_deadline=application_deadline, registration_deadline=registration_deadline,
+            actor=flight_admin,
+            start_date=D(2026, 2, 1),
+            end_date=end_date,
+            application_deadline=application_deadline,
+            registration_deadline=registration_deadline,
         )
     assert not Flight.objects.exists()
 
 
 def test_deadlines_on_the_start_date_are_accepted(flight_admin):
     flight = flight_create(
-        actor=flight_admin, start_date=D(2026, 3, 2), end_date=D(2026, 3, 2),
-        application_deadline=D(2026, 3, 2), registration_deadline=D(2026, 3, 2),
+        actor=flight_admin,
+        start_date=D(2026, 3, 2),
+        end_date=D(2026, 3, 2),
+        application_deadline=D(2026, 3, 2),
+        registration_deadline=D(2026, 3, 2),
     )
     assert flight.name == "0326"
 
@@ -83,10 +97,17 @@ def test_deadlines_on_the_start_date_are_accepted(flight_admin):
 # --- enrollment and deadlines -------------------------------------------------------------------
 
 
-def enroll(actor, flight, participant, *, today, kind=ParticipantKind.CURRENT, change=ChangeKind.NEW_TERRITORY, reason=""):
+def enroll(
+    actor, flight, participant, *, today, kind=ParticipantKind.CURRENT, change=ChangeKind.NEW_TERRITORY, reason=""
+):
     return enrollment_create(
-        actor=actor, flight=flight, participant=participant, participant_kind=kind, change_kind=change,
-        override_reason=reason, today=today,
+        actor=actor,
+        flight=flight,
+        participant=participant,
+        participant_kind=kind,
+        change_kind=change,
+        override_reason=reason,
+        today=today,
     )
 
 
@@ -95,7 +116,9 @@ def test_enrollment_until_the_application_deadline_works(flight, flight_admin, r
 
     assert enrollment.status == EnrollmentStatus.ENROLLED
     assert (enrollment.participant, enrollment.participant_kind, enrollment.change_kind) == (
-        rep, ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY,
+        rep,
+        ParticipantKind.CURRENT,
+        ChangeKind.NEW_TERRITORY,
     )
     assert enrollment.enrolled_by == retail_ops
     assert enrollment.late_override_reason == ""
@@ -165,7 +188,12 @@ def test_a_new_mp_after_the_registration_deadline_is_refused(flight, retail_ops,
 
 def test_a_new_mp_until_the_registration_deadline_enrolls(flight, retail_ops, new_lse):
     enrollment = enroll(
-        retail_ops, flight, new_lse, today=flight.registration_deadline, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY
+        retail_ops,
+        flight,
+        new_lse,
+        today=flight.registration_deadline,
+        kind=ParticipantKind.NEW,
+        change=ChangeKind.NEW_ENTITY,
     )
     assert enrollment.participant_kind == ParticipantKind.NEW
 
@@ -200,20 +228,28 @@ def prospect(qualification_reference_data):
 
     from .conftest import add_contacts
 
-    mp = ParticipantFactory(legal_name="Pecan Street Power LLC", short_name="PECAN", status=ParticipantStatus.PROSPECTIVE)
+    mp = ParticipantFactory(
+        legal_name="Pecan Street Power LLC", short_name="PECAN", status=ParticipantStatus.PROSPECTIVE
+    )
     return add_contacts(mp, "pecan.example", ar="Paula Price", bar="Pete Park")
 
 
 def test_an_approved_initial_registration_enrolls_a_new_mp(flight, retail_ops, prospect):
     application = approved_application(
-        participant=prospect, ar=prospect.people["ar"], reviewer=retail_ops, kind=ApplicationKind.INITIAL, roles=("REP", "LSE")
+        participant=prospect,
+        ar=prospect.people["ar"],
+        reviewer=retail_ops,
+        kind=ApplicationKind.INITIAL,
+        roles=("REP", "LSE"),
     )
     assert application.status == ApplicationStatus.APPROVED
 
     [enrollment] = enrollment_from_application(actor=retail_ops, application=application, flight=flight)
 
     assert (enrollment.participant, enrollment.participant_kind, enrollment.change_kind) == (
-        prospect, ParticipantKind.NEW, ChangeKind.NEW_ENTITY,
+        prospect,
+        ParticipantKind.NEW,
+        ChangeKind.NEW_ENTITY,
     )
     assert enrollment.application == application
     assert enrollment.flight == flight
@@ -222,8 +258,12 @@ def test_an_approved_initial_registration_enrolls_a_new_mp(flight, retail_ops, p
 
 def test_an_approved_revision_adding_a_territory_and_banking_enrolls_both_changes(flight, retail_ops, rep):
     application = approved_application(
-        participant=rep, ar=rep.people["ar"], reviewer=retail_ops, kind=ApplicationKind.REVISION,
-        changes=(ChangeType.ADD_TERRITORY, ChangeType.BANKING), territories=["TNMP"],
+        participant=rep,
+        ar=rep.people["ar"],
+        reviewer=retail_ops,
+        kind=ApplicationKind.REVISION,
+        changes=(ChangeType.ADD_TERRITORY, ChangeType.BANKING),
+        territories=["TNMP"],
         banking_note="New remittance bank.",
     )
 
@@ -258,8 +298,12 @@ def test_a_revision_not_approved_is_refused(flight, retail_ops, rep):
 
 def test_a_revision_that_needs_no_testing_is_refused(flight, retail_ops, rep):
     application = approved_application(
-        participant=rep, ar=rep.people["ar"], reviewer=retail_ops, kind=ApplicationKind.REVISION,
-        changes=(ChangeType.CONTACTS, ChangeType.NAME), new_legal_name="Bluebonnet Energy Retail LLC",
+        participant=rep,
+        ar=rep.people["ar"],
+        reviewer=retail_ops,
+        kind=ApplicationKind.REVISION,
+        changes=(ChangeType.CONTACTS, ChangeType.NAME),
+        new_legal_name="Bluebonnet Energy Retail LLC",
     )
     assert not application.requires_testing
 
@@ -271,17 +315,26 @@ def test_a_revision_that_needs_no_testing_is_refused(flight, retail_ops, rep):
 def test_enrollment_from_a_revision_is_all_or_nothing(flight, retail_ops, rep):
     """If one change cannot be enrolled (here: banking already is), none of the revision's changes are."""
     enrollment_create(
-        actor=retail_ops, flight=flight, participant=rep, participant_kind=ParticipantKind.CURRENT,
-        change_kind=ChangeKind.BANKING, today=timezone.localdate(),
+        actor=retail_ops,
+        flight=flight,
+        participant=rep,
+        participant_kind=ParticipantKind.CURRENT,
+        change_kind=ChangeKind.BANKING,
+        today=timezone.localdate(),
     )
     application = approved_application(
-        participant=rep, ar=rep.people["ar"], reviewer=retail_ops, kind=ApplicationKind.REVISION,
+        participant=rep,
+        ar=rep.people["ar"],
+        reviewer=retail_ops,
+        kind=ApplicationKind.REVISION,
         changes=(ChangeType.ADD_TERRITORY, ChangeType.BANKING),
     )
 
     with pytest.raises(DomainError, match="already enrolled"):
         enrollment_from_application(actor=retail_ops, application=application, flight=flight)
-    assert list(Enrollment.objects.filter(participant=rep).values_list("change_kind", flat=True)) == [ChangeKind.BANKING]
+    assert list(Enrollment.objects.filter(participant=rep).values_list("change_kind", flat=True)) == [
+        ChangeKind.BANKING
+    ]
 
 
 def test_enrollment_from_an_application_after_the_deadline_needs_the_administrators_reason(
@@ -290,7 +343,10 @@ def test_enrollment_from_an_application_after_the_deadline_needs_the_administrat
     # Starts today; both deadlines were yesterday.
     past = make_flight(flight_admin, timezone.localdate(), app=1, reg=1)
     application = approved_application(
-        participant=rep, ar=rep.people["ar"], reviewer=retail_ops, kind=ApplicationKind.REVISION,
+        participant=rep,
+        ar=rep.people["ar"],
+        reviewer=retail_ops,
+        kind=ApplicationKind.REVISION,
         changes=(ChangeType.NEW_FUNCTIONALITY,),
     )
 

@@ -65,7 +65,9 @@ def test_a_rep_letter_goes_to_its_ar_and_bar_with_copies_to_each_tdsp_partners_a
     by_email = {r["email"]: r for r in rows}
     assert by_email[rep.people["ar"].email]["capacity"] == "Authorized Representative of BLUEBONNET"
     assert by_email[rep.people["bar"].email]["capacity"] == "Backup Authorized Representative of BLUEBONNET"
-    assert by_email[oncor.people["bar"].email]["capacity"] == "Backup Authorized Representative of trading partner ONCOR"
+    assert (
+        by_email[oncor.people["bar"].email]["capacity"] == "Backup Authorized Representative of trading partner ONCOR"
+    )
     assert by_email[centerpoint.people["ar"].email]["name"] == "Carla Cruz"
     # The MP's own recipients come first.
     assert [r["kind"] for r in rows] == [TO, TO, COPY, COPY, COPY, COPY]
@@ -79,11 +81,15 @@ def test_a_rep_letter_goes_to_its_ar_and_bar_with_copies_to_each_tdsp_partners_a
 def test_no_one_receives_the_letter_twice(q, rep, oncor, centerpoint):
     # Olivia is Oncor's AR and also CenterPoint's Backup AR; Ben is the REP's BAR and also Oncor's (second) BAR.
     MembershipFactory(
-        participant=centerpoint, user=oncor.people["ar"], contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
+        participant=centerpoint,
+        user=oncor.people["ar"],
+        contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
         rank=ContactRank.SECONDARY,
     )
     MembershipFactory(
-        participant=oncor, user=rep.people["bar"], contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
+        participant=oncor,
+        user=rep.people["bar"],
+        contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
         rank=ContactRank.SECONDARY,
     )
     enrollment = q.ready(rep, [oncor, centerpoint])
@@ -122,9 +128,9 @@ def test_a_non_rep_letter_goes_to_its_own_ar_and_bar_only(q, qse, oncor, centerp
 
 
 def test_no_letter_without_an_authorized_representative(q, rep, oncor):
-    rep.memberships.filter(contact_role__in=[ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE]).update(
-        is_active=False
-    )
+    rep.memberships.filter(
+        contact_role__in=[ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE]
+    ).update(is_active=False)
     enrollment = q.ready(rep, [oncor])
     with pytest.raises(DomainError, match="has no active Authorized Representative"):
         q.issue(enrollment)
@@ -224,7 +230,9 @@ def test_a_new_year_starts_a_new_sequence(q, rep, qse, oncor):
     assert first.issued_on == first.effective_date == datetime.date(2031, 12, 31)
 
 
-def test_the_pdf_opens_and_names_the_mp_the_flight_the_partners_and_the_functions(q, rep, oncor, centerpoint, functions):
+def test_the_pdf_opens_and_names_the_mp_the_flight_the_partners_and_the_functions(
+    q, rep, oncor, centerpoint, functions
+):
     enrollment = q.ready(rep, [oncor, centerpoint])
     effective = timezone.localdate() + datetime.timedelta(days=10)
 
@@ -305,7 +313,10 @@ def test_the_certificate_goes_requested_issued_installed(new_mp_letter, new_lse,
     assert certificate.installed_at is None
     certificate = certificate_advance(actor=retail_ops, request=certificate, to_status=CertificateStatus.INSTALLED)
     assert certificate.status == CertificateStatus.INSTALLED and certificate.installed_at is not None
-    changes = [e.changes["status"] for e in AuditEvent.objects.for_object(certificate).filter(verb="certificate.status_changed").order_by("id")]
+    changes = [
+        e.changes["status"]
+        for e in AuditEvent.objects.for_object(certificate).filter(verb="certificate.status_changed").order_by("id")
+    ]
     assert changes == [["requested", "issued"], ["issued", "installed"]]
 
 
@@ -315,8 +326,14 @@ def test_the_certificate_goes_requested_issued_installed(new_mp_letter, new_lse,
         pytest.param([], CertificateStatus.INSTALLED, id="requested->installed"),
         pytest.param([], CertificateStatus.REQUESTED, id="requested->requested"),
         pytest.param([CertificateStatus.ISSUED], CertificateStatus.REQUESTED, id="issued->requested"),
-        pytest.param([CertificateStatus.ISSUED, CertificateStatus.INSTALLED], CertificateStatus.ISSUED, id="installed->issued"),
-        pytest.param([CertificateStatus.ISSUED, CertificateStatus.INSTALLED], CertificateStatus.REQUESTED, id="installed->requested"),
+        pytest.param(
+            [CertificateStatus.ISSUED, CertificateStatus.INSTALLED], CertificateStatus.ISSUED, id="installed->issued"
+        ),
+        pytest.param(
+            [CertificateStatus.ISSUED, CertificateStatus.INSTALLED],
+            CertificateStatus.REQUESTED,
+            id="installed->requested",
+        ),
     ],
 )
 def test_certificate_refusals(new_mp_letter, new_lse, retail_ops, path, refused):
@@ -326,14 +343,20 @@ def test_certificate_refusals(new_mp_letter, new_lse, retail_ops, path, refused)
 
     with pytest.raises(DomainError, match=f"cannot become {CertificateStatus(refused).label.lower()}"):
         certificate_advance(actor=retail_ops, request=certificate, to_status=refused)
-    assert CertificateRequest.objects.get(pk=certificate.pk).status == (path[-1] if path else CertificateStatus.REQUESTED)
+    assert CertificateRequest.objects.get(pk=certificate.pk).status == (
+        path[-1] if path else CertificateStatus.REQUESTED
+    )
 
 
 def test_the_mp_updates_its_connectivity_specifications(new_mp_letter, new_lse):
     ar = new_lse.people["ar"]
     spec = connectivity_spec_update(
-        actor=ar, participant=new_lse, endpoint_url="https://edi.sundance.example/naesb", certificate_fingerprint="AB:CD:EF",
-        contact_name="Hannah Ortiz", contact_email="hannah.ortiz@sundance.example",
+        actor=ar,
+        participant=new_lse,
+        endpoint_url="https://edi.sundance.example/naesb",
+        certificate_fingerprint="AB:CD:EF",
+        contact_name="Hannah Ortiz",
+        contact_email="hannah.ortiz@sundance.example",
     )
     assert spec.status == ConnectivitySpec.Status.SUBMITTED
     assert spec.updated_by == ar
@@ -384,7 +407,9 @@ def test_a_passed_test_of_an_active_mp_changes_nothing(q, rep, oncor, service_de
     assert not AuditEvent.objects.for_object(rep).filter(verb="participant.status_changed").exists()
 
 
-def test_only_retail_operations_issues_letters_and_only_flight_administrators_hand_over(q, rep, oncor, flight_admin, service_desk_user):
+def test_only_retail_operations_issues_letters_and_only_flight_administrators_hand_over(
+    q, rep, oncor, flight_admin, service_desk_user
+):
     from ercot_services.core.models import DomainError
     from qualification.services import letter_issue, result_hand_over
 

@@ -34,21 +34,29 @@ def reload(enrollment) -> Enrollment:
 # --- recording ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("group", [StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.SERVICE_DESK])
+@pytest.mark.parametrize(
+    "group", [StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.SERVICE_DESK]
+)
 def test_only_a_flight_administrator_records_results(q, rep, oncor, functions, group):
     enrollment = q.enroll(rep)
     actor = StaffFactory(groups=[group])
 
     with pytest.raises(DomainError, match="Only a Flight Administrator records testing results"):
         result_record(
-            actor=actor, enrollment=enrollment, completed=True, trading_partners=[oncor], business_functions=functions,
+            actor=actor,
+            enrollment=enrollment,
+            completed=True,
+            trading_partners=[oncor],
+            business_functions=functions,
             tested_on=timezone.localdate(),
         )
     assert not FlightResult.objects.exists()
     assert reload(enrollment).status == EnrollmentStatus.ENROLLED
 
 
-def test_a_completed_result_records_partners_functions_date_and_notes(q, flight_admin, rep, oncor, centerpoint, functions):
+def test_a_completed_result_records_partners_functions_date_and_notes(
+    q, flight_admin, rep, oncor, centerpoint, functions
+):
     enrollment = q.enroll(rep)
 
     result = q.complete(enrollment, [oncor, centerpoint])
@@ -113,7 +121,9 @@ def test_a_failed_result_sets_failed_and_can_be_recorded_again(q, rep, oncor, ce
 
 def test_results_cannot_change_after_the_hand_over(q, rep, oncor):
     enrollment = q.ready(rep, [oncor])
-    with pytest.raises(DomainError, match="Results can no longer change: the enrollment is ready for retail operations"):
+    with pytest.raises(
+        DomainError, match="Results can no longer change: the enrollment is ready for retail operations"
+    ):
         q.fail(enrollment, [oncor])
     assert FlightResult.objects.get(enrollment=enrollment).completed is True
 
@@ -224,7 +234,11 @@ def _allowed(frm, to) -> bool:
 @pytest.mark.parametrize("frm, to", _PAIRS, ids=[f"{f}->{t}" for f, t in _PAIRS])
 def test_enrollment_transitions_follow_the_map(q, rep, oncor, frm, to):
     # Banking where the question is "recorded without a letter"; a letter-producing change otherwise.
-    change = ChangeKind.BANKING if frm == S.RECORDED or (to == S.RECORDED and frm != S.LETTER_SENT) else ChangeKind.NEW_TERRITORY
+    change = (
+        ChangeKind.BANKING
+        if frm == S.RECORDED or (to == S.RECORDED and frm != S.LETTER_SENT)
+        else ChangeKind.NEW_TERRITORY
+    )
     enrollment = _reach(q, frm, rep, [oncor], change)
 
     if _allowed(frm, to):

@@ -25,7 +25,8 @@ PDF = "application/pdf"
 def letter_mail(outbox, letter=None):
     """The letter emails in the outbox (other mail, such as a case receipt, is left out)."""
     return [
-        m for m in outbox
+        m
+        for m in outbox
         if m.subject.startswith("ERCOT qualification letter") and (letter is None or letter.number in m.subject)
     ]
 
@@ -78,7 +79,10 @@ def test_each_recipient_receives_one_email_with_the_pdf(rep_letter, rep, oncor, 
 
 def test_copies_say_why_the_partner_receives_them(rep_letter, oncor, rep, mailoutbox):
     by_address = {m.to[0]: m for m in letter_mail(mailoutbox)}
-    assert "You receive a copy as Authorized Representative of trading partner ONCOR" in by_address[oncor.people["ar"].email].body
+    assert (
+        "You receive a copy as Authorized Representative of trading partner ONCOR"
+        in by_address[oncor.people["ar"].email].body
+    )
     assert "You receive a copy" not in by_address[rep.people["ar"].email].body
     assert "Hello Alicia Anderson" in by_address[rep.people["ar"].email].body
 

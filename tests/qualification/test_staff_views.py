@@ -68,24 +68,34 @@ def flight_admin(db):
 
 @pytest.fixture
 def retail_ops(db):
-    return StaffFactory(full_name="Tomas Herrera", groups=[StaffGroup.RETAIL_OPERATIONS], job_title="Retail Market Operations")
+    return StaffFactory(
+        full_name="Tomas Herrera", groups=[StaffGroup.RETAIL_OPERATIONS], job_title="Retail Market Operations"
+    )
 
 
 def make_mp(short_name, roles, account_manager, *, ar=True, bar=True, territories=()):
-    mp = ParticipantFactory(short_name=short_name, legal_name=f"{short_name.title()} Energy LLC", role_codes=list(roles))
+    mp = ParticipantFactory(
+        short_name=short_name, legal_name=f"{short_name.title()} Energy LLC", role_codes=list(roles)
+    )
     AssignmentFactory(participant=mp, account_manager=account_manager)
     if territories:
         mp.service_territories.set(territories)
     domain = f"{short_name.lower()}.example"
     if ar:
         MembershipFactory(
-            participant=mp, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY,
-            user__email=f"ar@{domain}", user__full_name=f"{short_name.title()} AR",
+            participant=mp,
+            contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+            rank=ContactRank.PRIMARY,
+            user__email=f"ar@{domain}",
+            user__full_name=f"{short_name.title()} AR",
         )
     if bar:
         MembershipFactory(
-            participant=mp, contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, rank=ContactRank.SECONDARY,
-            user__email=f"bar@{domain}", user__full_name=f"{short_name.title()} BAR",
+            participant=mp,
+            contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
+            rank=ContactRank.SECONDARY,
+            user__email=f"bar@{domain}",
+            user__full_name=f"{short_name.title()} BAR",
         )
     return mp
 
@@ -121,8 +131,11 @@ def qse(account_manager):
 @pytest.fixture
 def flight(flight_admin):
     return services.flight_create(
-        actor=flight_admin, start_date=TODAY + datetime.timedelta(days=30), end_date=TODAY + datetime.timedelta(days=60),
-        application_deadline=TODAY + datetime.timedelta(days=10), registration_deadline=TODAY + datetime.timedelta(days=10),
+        actor=flight_admin,
+        start_date=TODAY + datetime.timedelta(days=30),
+        end_date=TODAY + datetime.timedelta(days=60),
+        application_deadline=TODAY + datetime.timedelta(days=10),
+        registration_deadline=TODAY + datetime.timedelta(days=10),
     )
 
 
@@ -130,8 +143,11 @@ def flight(flight_admin):
 def closed_flight(flight_admin):
     """A flight whose application deadline passed yesterday (it starts in five days)."""
     return services.flight_create(
-        actor=flight_admin, start_date=TODAY + datetime.timedelta(days=5), end_date=TODAY + datetime.timedelta(days=40),
-        application_deadline=TODAY - datetime.timedelta(days=1), registration_deadline=TODAY - datetime.timedelta(days=1),
+        actor=flight_admin,
+        start_date=TODAY + datetime.timedelta(days=5),
+        end_date=TODAY + datetime.timedelta(days=40),
+        application_deadline=TODAY - datetime.timedelta(days=1),
+        registration_deadline=TODAY - datetime.timedelta(days=1),
     )
 
 
@@ -141,13 +157,19 @@ def functions(*codes):
 
 
 def enroll(flight, participant, actor, *, kind=ParticipantKind.CURRENT, change=ChangeKind.NEW_TERRITORY):
-    return services.enrollment_create(actor=actor, flight=flight, participant=participant, participant_kind=kind, change_kind=change)
+    return services.enrollment_create(
+        actor=actor, flight=flight, participant=participant, participant_kind=kind, change_kind=change
+    )
 
 
 def complete(enrollment, flight_admin, partners, *, hand_over=True):
     services.result_record(
-        actor=flight_admin, enrollment=enrollment, completed=True, trading_partners=partners,
-        business_functions=functions(), tested_on=TODAY,
+        actor=flight_admin,
+        enrollment=enrollment,
+        completed=True,
+        trading_partners=partners,
+        business_functions=functions(),
+        tested_on=TODAY,
     )
     if hand_over:
         services.result_hand_over(actor=flight_admin, enrollment=enrollment)
@@ -161,7 +183,9 @@ def facts(participant, actor, qse, *, sfa=True, puct=True, ack_processed=True, q
     )
     if puct:
         registration_services.puct_record(
-            actor=actor, participant=participant, certificate_number=f"PUCT-{participant.pk:05d}",
+            actor=actor,
+            participant=participant,
+            certificate_number=f"PUCT-{participant.pk:05d}",
             issued_on=TODAY - datetime.timedelta(days=30),
         )
     registration_services.qse_load_qualification_record(
@@ -203,7 +227,10 @@ def _all_urls(flight, enrollment, letter, delivery):
         "post": [
             reverse("workspace:flight-new"),
             reverse("workspace:enrollment-new"),
-            *[action(enrollment, name) for name in ("start-testing", "result", "hand-over", "issue-letter", "record-no-letter", "withdraw")],
+            *[
+                action(enrollment, name)
+                for name in ("start-testing", "result", "hand-over", "issue-letter", "record-no-letter", "withdraw")
+            ],
             reverse("workspace:delivery-resend", args=[delivery.pk]),
             reverse("workspace:certificate-advance", args=[1]),
             reverse("workspace:connectivity-record", args=[1]),
@@ -244,9 +271,11 @@ def test_unknown_action_is_404(client, flight_admin, flight, rep):
 def test_flight_create_is_for_flight_administrators(client, flight_admin, staff_user, retail_ops):
     start = TODAY.replace(day=1) + datetime.timedelta(days=400)
     data = {
-        "start_date": start.isoformat(), "end_date": (start + datetime.timedelta(days=30)).isoformat(),
+        "start_date": start.isoformat(),
+        "end_date": (start + datetime.timedelta(days=30)).isoformat(),
         "application_deadline": (start - datetime.timedelta(days=20)).isoformat(),
-        "registration_deadline": (start - datetime.timedelta(days=10)).isoformat(), "notes": "",
+        "registration_deadline": (start - datetime.timedelta(days=10)).isoformat(),
+        "notes": "",
     }
     for user in (staff_user, retail_ops):
         client.force_login(user)
@@ -267,7 +296,9 @@ def test_flight_create_is_for_flight_administrators(client, flight_admin, staff_
     assert f'value="{start.isoformat()}"' in response.content.decode()
 
 
-def test_flight_list_counts_enrollments_by_status(client, staff_user, flight, flight_admin, rep, tdsps, account_manager):
+def test_flight_list_counts_enrollments_by_status(
+    client, staff_user, flight, flight_admin, rep, tdsps, account_manager
+):
     complete(enroll(flight, rep, flight_admin), flight_admin, tdsps)
     enroll(flight, make_mp("ALPHA", ["REP"], account_manager), flight_admin)
     client.force_login(staff_user)
@@ -302,13 +333,21 @@ def _populate_board(flight, count, flight_admin, retail_ops, tdsps, account_mana
             services.letter_issue(actor=retail_ops, enrollment=enrollment)
 
 
-def test_board_groups_cards_by_status_with_bounded_queries(client, staff_user, flight, flight_admin, retail_ops, tdsps, account_manager):
+def test_board_groups_cards_by_status_with_bounded_queries(
+    client, staff_user, flight, flight_admin, retail_ops, tdsps, account_manager
+):
     _populate_board(flight, 3, flight_admin, retail_ops, tdsps, account_manager)
     client.force_login(staff_user)
     few, response = _board_queries(client, flight)
     columns = {c.status: c for c in response.context["columns"]}
     assert [c.label for c in response.context["columns"]] == [
-        "Enrolled", "Testing", "Failed", "Ready for Retail Operations", "Letter sent", "Recorded", "Withdrawn",
+        "Enrolled",
+        "Testing",
+        "Failed",
+        "Ready for Retail Operations",
+        "Letter sent",
+        "Recorded",
+        "Withdrawn",
     ]
     assert len(columns[EnrollmentStatus.ENROLLED].cards) == 1
     assert len(columns[EnrollmentStatus.TESTING].cards) == 1
@@ -344,8 +383,13 @@ def test_enrollment_after_the_deadline_is_refused_with_the_deadline(client, reta
     assert "override_reason" not in page.context["form"].fields  # only a Flight Administrator may override
     response = client.post(
         reverse("workspace:enrollment-new"),
-        {"flight": closed_flight.pk, "participant": rep.pk, "participant_kind": "current", "change_kind": "new_territory",
-         "override_reason": "Please"},
+        {
+            "flight": closed_flight.pk,
+            "participant": rep.pk,
+            "participant_kind": "current",
+            "change_kind": "new_territory",
+            "override_reason": "Please",
+        },
     )
     assert response.status_code == 400
     text = _text(response)
@@ -357,11 +401,20 @@ def test_enrollment_after_the_deadline_is_refused_with_the_deadline(client, reta
 
 def test_flight_administrator_enrolls_late_with_a_reason(client, flight_admin, closed_flight, rep):
     client.force_login(flight_admin)
-    data = {"flight": closed_flight.pk, "participant": rep.pk, "participant_kind": "current", "change_kind": "new_territory"}
+    data = {
+        "flight": closed_flight.pk,
+        "participant": rep.pk,
+        "participant_kind": "current",
+        "change_kind": "new_territory",
+    }
     response = client.post(reverse("workspace:enrollment-new"), data)
-    assert response.status_code == 400 and "A Flight Administrator can enroll late with a recorded reason" in _text(response)
+    assert response.status_code == 400 and "A Flight Administrator can enroll late with a recorded reason" in _text(
+        response
+    )
 
-    response = client.post(reverse("workspace:enrollment-new"), {**data, "override_reason": "TDSP asked to add them to this flight"})
+    response = client.post(
+        reverse("workspace:enrollment-new"), {**data, "override_reason": "TDSP asked to add them to this flight"}
+    )
     enrollment = Enrollment.objects.get()
     assert response.status_code == 302 and response["Location"] == enrollment.get_absolute_url()
     assert enrollment.late_override_reason == "TDSP asked to add them to this flight"
@@ -373,7 +426,9 @@ def test_flight_administrator_enrolls_late_with_a_reason(client, flight_admin, c
 def test_new_mp_is_enrolled_as_a_new_entity(client, flight_admin, flight, account_manager):
     lse = make_mp("NEWLSE", ["LSE", "REP"], account_manager)
     client.force_login(flight_admin)
-    response = client.post(reverse("workspace:enrollment-new"), {"flight": flight.pk, "participant": lse.pk, "participant_kind": "new"})
+    response = client.post(
+        reverse("workspace:enrollment-new"), {"flight": flight.pk, "participant": lse.pk, "participant_kind": "new"}
+    )
     assert response.status_code == 302
     enrollment = Enrollment.objects.get()
     assert (enrollment.participant_kind, enrollment.change_kind) == (ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
@@ -387,12 +442,17 @@ def _approved_revision(participant, ar, reviewer, changes):
     from registration.models import Application, ApplicationKind
 
     rs = registration_services
-    application = rs.application_start(actor=ar, participant=participant, kind=ApplicationKind.REVISION, change_types=changes)
+    application = rs.application_start(
+        actor=ar, participant=participant, kind=ApplicationKind.REVISION, change_types=changes
+    )
     for line in application.requirements.select_related("requirement"):
         if line.requirement.needs_document:
             upload = check_upload(
-                SimpleUploadedFile(f"{line.requirement.code}.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
-                max_bytes=10 * 1024 * 1024, allowed=PDF_AND_IMAGES,
+                SimpleUploadedFile(
+                    f"{line.requirement.code}.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+                ),
+                max_bytes=10 * 1024 * 1024,
+                allowed=PDF_AND_IMAGES,
             )
             rs.document_upload(actor=ar, line=line, upload=upload)
     rs.application_submit(actor=ar, application=application, attest=True)
@@ -443,8 +503,13 @@ def test_flight_administrator_records_the_result_through_the_page(client, flight
     chosen = functions()
     response = client.post(
         action(enrollment, "result"),
-        {"outcome": "completed", "trading_partners": [t.pk for t in tdsps], "business_functions": [f.pk for f in chosen],
-         "tested_on": TODAY.isoformat(), "notes": "All scripts passed"},
+        {
+            "outcome": "completed",
+            "trading_partners": [t.pk for t in tdsps],
+            "business_functions": [f.pk for f in chosen],
+            "tested_on": TODAY.isoformat(),
+            "notes": "All scripts passed",
+        },
     )
     assert response.status_code == 302
     enrollment.refresh_from_db()
@@ -461,7 +526,12 @@ def test_result_refusal_keeps_what_was_typed(client, flight_admin, flight, rep, 
     client.force_login(flight_admin)
     response = client.post(
         action(enrollment, "result"),
-        {"outcome": "completed", "trading_partners": [t.pk for t in tdsps], "tested_on": TODAY.isoformat(), "notes": "typed"},
+        {
+            "outcome": "completed",
+            "trading_partners": [t.pk for t in tdsps],
+            "tested_on": TODAY.isoformat(),
+            "notes": "typed",
+        },
     )
     assert response.status_code == 400
     assert "Name the business functions that were tested." in _text(response)
@@ -477,7 +547,9 @@ def test_failed_result(client, flight_admin, flight, rep):
     assert Enrollment.objects.get(pk=enrollment.pk).status == EnrollmentStatus.FAILED
 
 
-def test_only_the_flight_administrator_records_and_hands_over(client, retail_ops, staff_user, flight, flight_admin, rep, tdsps):
+def test_only_the_flight_administrator_records_and_hands_over(
+    client, retail_ops, staff_user, flight, flight_admin, rep, tdsps
+):
     enrollment = enroll(flight, rep, flight_admin)
     for user in (retail_ops, staff_user):
         client.force_login(user)
@@ -490,7 +562,9 @@ def test_only_the_flight_administrator_records_and_hands_over(client, retail_ops
     assert not hasattr(Enrollment.objects.get(pk=enrollment.pk), "result")
 
 
-def test_hand_over_through_the_page(client, flight_admin, flight, rep, tdsps, retail_ops, mailoutbox, django_capture_on_commit_callbacks):
+def test_hand_over_through_the_page(
+    client, flight_admin, flight, rep, tdsps, retail_ops, mailoutbox, django_capture_on_commit_callbacks
+):
     enrollment = complete(enroll(flight, rep, flight_admin), flight_admin, tdsps, hand_over=False)
     client.force_login(flight_admin)
     with django_capture_on_commit_callbacks(execute=True):
@@ -533,12 +607,20 @@ def test_issuing_a_letter_for_a_rep_emails_its_ars_and_copies_each_tdsps(
     assert response.status_code == 302
     letter = QualificationLetter.objects.get(enrollment=enrollment)
     assert letter.effective_date == effective and letter.generated_by == retail_ops
-    assert f"Letter {letter.number} generated and queued to 6 recipients." in _messages(client.get(response["Location"]))
+    assert f"Letter {letter.number} generated and queued to 6 recipients." in _messages(
+        client.get(response["Location"])
+    )
 
     deliveries = {d.email: d for d in letter.deliveries.all()}
-    assert {e for e, d in deliveries.items() if d.kind == LetterDelivery.Kind.TO} == {"ar@sunretail.example", "bar@sunretail.example"}
+    assert {e for e, d in deliveries.items() if d.kind == LetterDelivery.Kind.TO} == {
+        "ar@sunretail.example",
+        "bar@sunretail.example",
+    }
     assert {e for e, d in deliveries.items() if d.kind == LetterDelivery.Kind.COPY} == {
-        "ar@wiresco.example", "bar@wiresco.example", "ar@poleline.example", "bar@poleline.example",
+        "ar@wiresco.example",
+        "bar@wiresco.example",
+        "ar@poleline.example",
+        "bar@poleline.example",
     }
     assert all(d.status == LetterDelivery.Status.SENT and d.message_id for d in deliveries.values())
 
@@ -546,7 +628,7 @@ def test_issuing_a_letter_for_a_rep_emails_its_ars_and_copies_each_tdsps(
     assert sorted(address for m in mails for address in m.to) == sorted(deliveries)
     for mail in mails:
         assert len(mail.to) == 1
-        (filename, content, mimetype), = mail.attachments
+        ((filename, content, mimetype),) = mail.attachments
         assert filename == letter.filename and mimetype == "application/pdf" and content.startswith(b"%PDF")
 
     # The page now shows the letter, its deliveries and a resend per delivery; the letter action is gone.
@@ -575,7 +657,16 @@ def test_flight_administrator_cannot_issue_letters(client, flight_admin, flight,
 
 
 def test_blocked_new_lse_shows_the_missing_criterion_and_the_letter_is_refused(
-    client, retail_ops, lead, flight_admin, flight, tdsps, qse, account_manager, mailoutbox, django_capture_on_commit_callbacks
+    client,
+    retail_ops,
+    lead,
+    flight_admin,
+    flight,
+    tdsps,
+    qse,
+    account_manager,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
 ):
     lse = make_mp("FRESHPOWER", ["LSE", "REP"], account_manager)
     facts(lse, lead, qse, ack_processed=True, qse_qualified=False)
@@ -613,7 +704,9 @@ def test_blocked_new_lse_shows_the_missing_criterion_and_the_letter_is_refused(
     assert page.context["connectivity_tests"][0].ticket_due  # the MP's AR or BAR submits it
 
 
-def test_banking_change_shows_why_no_letter_and_is_recorded(client, retail_ops, flight_admin, flight, rep, tdsps, mailoutbox):
+def test_banking_change_shows_why_no_letter_and_is_recorded(
+    client, retail_ops, flight_admin, flight, rep, tdsps, mailoutbox
+):
     enrollment = complete(enroll(flight, rep, flight_admin, change=ChangeKind.BANKING), flight_admin, tdsps)
     client.force_login(retail_ops)
     page = client.get(enrollment.get_absolute_url())
@@ -648,14 +741,17 @@ def test_service_provider_change_opens_a_connectivity_test(client, retail_ops, f
     assert reverse("workspace:connectivity-ticket", args=[test.pk]) in page.content.decode()
 
     response = client.post(
-        reverse("workspace:connectivity-record", args=[test.pk]), {f"ct{test.pk}-outcome": "passed", f"ct{test.pk}-notes": "EDM OK"}
+        reverse("workspace:connectivity-record", args=[test.pk]),
+        {f"ct{test.pk}-outcome": "passed", f"ct{test.pk}-notes": "EDM OK"},
     )
     assert response.status_code == 302
     test.refresh_from_db()
     assert test.status == "passed" and test.notes == "EDM OK"
 
 
-def test_resend_sends_one_more_email_to_that_recipient_only(client, retail_ops, issued, mailoutbox, django_capture_on_commit_callbacks):
+def test_resend_sends_one_more_email_to_that_recipient_only(
+    client, retail_ops, issued, mailoutbox, django_capture_on_commit_callbacks
+):
     before = len(_letter_mails(mailoutbox))
     assert before == 6
     delivery = issued.deliveries.get(email="bar@wiresco.example")
@@ -698,7 +794,11 @@ def _populate_queue(flight, count, flight_admin, lead, qse, tdsps, account_manag
         elif kind in (1, 2):
             mp = make_mp(f"Q{i:02d}", ["LSE", "REP"], account_manager, bar=False)
             facts(mp, lead, qse, puct=kind == 2)
-            complete(enroll(flight, mp, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY), flight_admin, tdsps)
+            complete(
+                enroll(flight, mp, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY),
+                flight_admin,
+                tdsps,
+            )
         else:
             mp = make_mp(f"Q{i:02d}", ["REP"], account_manager, bar=False)
             complete(enroll(flight, mp, flight_admin, change=ChangeKind.BANKING), flight_admin, tdsps)
@@ -727,7 +827,9 @@ def test_queue_splits_ready_blocked_and_record_only_with_bounded_queries(
     assert len(many) == len(few), f"{len(many)} queries for 32 rows, {len(few)} for 4"
 
 
-def test_letter_report_counts_failures_filters_and_resends(client, retail_ops, issued, mailoutbox, django_capture_on_commit_callbacks):
+def test_letter_report_counts_failures_filters_and_resends(
+    client, retail_ops, issued, mailoutbox, django_capture_on_commit_callbacks
+):
     failed = issued.deliveries.get(email="ar@poleline.example")
     LetterDelivery.objects.filter(pk=failed.pk).update(
         status=LetterDelivery.Status.FAILED, last_error="550 mailbox unavailable", attempts=5
@@ -759,7 +861,9 @@ def test_resend_ignores_an_offsite_next(client, retail_ops, issued, django_captu
     client.force_login(retail_ops)
     delivery = issued.deliveries.first()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("workspace:delivery-resend", args=[delivery.pk]), {"next": "https://evil.example/"})
+        response = client.post(
+            reverse("workspace:delivery-resend", args=[delivery.pk]), {"next": "https://evil.example/"}
+        )
     assert response["Location"].startswith(issued.enrollment.get_absolute_url())
 
 
@@ -789,10 +893,14 @@ def test_csv_export_neutralises_a_name_a_spreadsheet_would_run_as_a_formula(clie
 # --- certificates -----------------------------------------------------------------------------------------------------------------
 
 
-def test_certificate_advances_through_the_page(client, retail_ops, flight_admin, lead, flight, tdsps, qse, account_manager, django_capture_on_commit_callbacks):
+def test_certificate_advances_through_the_page(
+    client, retail_ops, flight_admin, lead, flight, tdsps, qse, account_manager, django_capture_on_commit_callbacks
+):
     lse = make_mp("NEWCO", ["LSE", "REP"], account_manager)
     facts(lse, lead, qse)
-    enrollment = complete(enroll(flight, lse, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY), flight_admin, tdsps)
+    enrollment = complete(
+        enroll(flight, lse, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY), flight_admin, tdsps
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.letter_issue(actor=retail_ops, enrollment=enrollment)
     client.force_login(retail_ops)
@@ -812,9 +920,13 @@ def test_certificate_advances_through_the_page(client, retail_ops, flight_admin,
 # --- the admin --------------------------------------------------------------------------------------------------------------------
 
 
-def test_admin_resend_failed_deliveries_action(client, retail_ops, flight_admin, issued, mailoutbox, django_capture_on_commit_callbacks):
+def test_admin_resend_failed_deliveries_action(
+    client, retail_ops, flight_admin, issued, mailoutbox, django_capture_on_commit_callbacks
+):
     failed = issued.deliveries.get(email="ar@wiresco.example")
-    LetterDelivery.objects.filter(pk=failed.pk).update(status=LetterDelivery.Status.FAILED, last_error="timeout", attempts=5)
+    LetterDelivery.objects.filter(pk=failed.pk).update(
+        status=LetterDelivery.Status.FAILED, last_error="timeout", attempts=5
+    )
     url = reverse("admin:qualification_qualificationletter_changelist")
 
     client.force_login(flight_admin)  # may look, may not resend

@@ -49,7 +49,8 @@ def ct(*args) -> datetime.datetime:
 def pdf(name: str = "form.pdf", content: bytes = PDF):
     """A checked upload, as the portal form hands it to the service."""
     return check_upload(
-        SimpleUploadedFile(name, content, content_type="application/pdf"), max_bytes=10 * 1024 * 1024,
+        SimpleUploadedFile(name, content, content_type="application/pdf"),
+        max_bytes=10 * 1024 * 1024,
         allowed=PDF_AND_IMAGES,
     )
 
@@ -87,7 +88,9 @@ class Kit:
         return application
 
     def accept_all(self, application):
-        lines = ApplicationRequirement.objects.filter(application_id=application.pk).exclude(status=RequirementStatus.ACCEPTED)
+        lines = ApplicationRequirement.objects.filter(application_id=application.pk).exclude(
+            status=RequirementStatus.ACCEPTED
+        )
         for requirement_line in lines:
             latest = Document.objects.filter(line_id=requirement_line.pk).order_by("-version").first()
             if latest is not None:
@@ -151,8 +154,11 @@ def kit(reviewer):
 def ar(participant):
     """The active MP's (REP + LSE) Authorized Representative (primary)."""
     return MembershipFactory(
-        participant=participant, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY,
-        user__full_name="Alicia Anderson", user__email="alicia.anderson@bluebonnet.example",
+        participant=participant,
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        rank=ContactRank.PRIMARY,
+        user__full_name="Alicia Anderson",
+        user__email="alicia.anderson@bluebonnet.example",
     ).user
 
 
@@ -160,15 +166,20 @@ def ar(participant):
 def bar(participant):
     """The active MP's Backup Authorized Representative (secondary)."""
     return MembershipFactory(
-        participant=participant, contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, rank=ContactRank.SECONDARY,
-        user__full_name="Ben Baker", user__email="ben.baker@bluebonnet.example",
+        participant=participant,
+        contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
+        rank=ContactRank.SECONDARY,
+        user__full_name="Ben Baker",
+        user__email="ben.baker@bluebonnet.example",
     ).user
 
 
 @pytest.fixture
 def prospect(db, account_manager):
     """A potential MP with no roles yet (its AM assists with the registration)."""
-    mp = ParticipantFactory(legal_name="Sundance Solar Retail LLC", short_name="SUNDANCE", status=ParticipantStatus.PROSPECTIVE)
+    mp = ParticipantFactory(
+        legal_name="Sundance Solar Retail LLC", short_name="SUNDANCE", status=ParticipantStatus.PROSPECTIVE
+    )
     AssignmentFactory(participant=mp, account_manager=account_manager)
     return mp
 
@@ -176,7 +187,9 @@ def prospect(db, account_manager):
 @pytest.fixture
 def prospect_ar(prospect):
     return MembershipFactory(
-        participant=prospect, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, user__email="hannah.ortiz@sundance.example"
+        participant=prospect,
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        user__email="hannah.ortiz@sundance.example",
     ).user
 
 

@@ -49,5 +49,6 @@ def test_the_answers_move_to_the_qse_and_when_they_disagree_the_most_recent_wins
     assert "SABINE" in answers["GCSS"].reason and "disagreed" not in answers["BBES"].reason
     events = AuditEvent.objects.filter(verb=VERB).order_by("participant__short_name")
     assert [(e.participant.short_name, e.changes["qualified_to_serve_load"]) for e in events] == [
-        ("BBES", [None, True]), ("GCSS", [None, False]),
+        ("BBES", [None, True]),
+        ("GCSS", [None, False]),
     ]

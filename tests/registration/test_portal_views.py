@@ -81,16 +81,20 @@ def prospect(db, account_manager):
 @pytest.fixture
 def ar(prospect):
     return MembershipFactory(
-        participant=prospect, user=UserFactory(full_name="Derek Gonzalez"),
-        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY,
+        participant=prospect,
+        user=UserFactory(full_name="Derek Gonzalez"),
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        rank=ContactRank.PRIMARY,
     ).user
 
 
 @pytest.fixture
 def bar(prospect):
     return MembershipFactory(
-        participant=prospect, user=UserFactory(full_name="Bea Backup"),
-        contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, rank=ContactRank.SECONDARY,
+        participant=prospect,
+        user=UserFactory(full_name="Bea Backup"),
+        contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
+        rank=ContactRank.SECONDARY,
     ).user
 
 
@@ -111,7 +115,9 @@ def draft(prospect, ar, bar):
 def foreign(other_participant, other_mp_user):
     """Another MP's Notice of Change of Information, with one uploaded document."""
     application = application_start(
-        actor=other_mp_user, participant=other_participant, kind=ApplicationKind.REVISION,
+        actor=other_mp_user,
+        participant=other_participant,
+        kind=ApplicationKind.REVISION,
         change_types=[ChangeType.CONTACTS],
     )
     document = document_upload(actor=other_mp_user, line=line_of(application, "form-e"), upload=checked(pdf("e.pdf")))
@@ -279,7 +285,11 @@ def test_a_name_revision_needs_no_testing_and_details_of_unchosen_changes_are_dr
     client.force_login(mp_user)
     client.post(
         url("application-new", "revision"),
-        {"change_types": [ChangeType.NAME], "new_legal_name": "Bright Power LLC", "service_provider_name": "Ignored Inc"},
+        {
+            "change_types": [ChangeType.NAME],
+            "new_legal_name": "Bright Power LLC",
+            "service_provider_name": "Ignored Inc",
+        },
     )
     application = Application.objects.get(participant=participant)
     assert application.requires_testing is False
@@ -328,7 +338,7 @@ def test_uploads_create_versions_and_keep_the_old_ones(client, contact, draft):
     line.refresh_from_db()
     assert line.status == RequirementStatus.PROVIDED
     page = client.get(url("application-detail", draft.reference)).content.decode()
-    checklist = page[page.index('id="checklist"'):]
+    checklist = page[page.index('id="checklist"') :]
     assert checklist.index("sfa-signed.png") < checklist.index("sfa-draft.pdf")  # latest first
     for document in versions:
         response = client.get(url("application-document", document.pk))
@@ -358,7 +368,7 @@ def test_bad_uploads_are_refused_on_their_line(client, ar, draft, upload, messag
     assert "Nothing was saved" in page
     # The error sits on the line that was posted to.
     start = page.index(f'id="line-{line.pk}"')
-    assert message in page[start:page.index("</li>", start)]
+    assert message in page[start : page.index("</li>", start)]
     assert not Document.objects.exists()
     line.refresh_from_db()
     assert line.status == RequirementStatus.MISSING
@@ -444,7 +454,7 @@ def test_submitting_with_missing_documents_lists_them(client, ar, draft):
         "PUCT certification (number and certificate)",
         "QSE Acknowledgement (Form H) naming a QSE",
     ):
-        assert name in page[page.index("Still missing:"):]
+        assert name in page[page.index("Still missing:") :]
     assert "Still missing: LSE application (Form B)" not in page
     draft.refresh_from_db()
     assert draft.status == ApplicationStatus.DRAFT
@@ -484,7 +494,10 @@ def test_answering_an_information_request_resubmits(client, ar, draft, reviewer)
     listing = client.get(url("applications")).content.decode()
     assert "paused while information is requested" in listing
     line = line_of(draft, "sfa")
-    assert client.post(url("application-upload", draft.reference, line.pk), {"file": pdf("countersigned.pdf")}).status_code == 302
+    assert (
+        client.post(url("application-upload", draft.reference, line.pk), {"file": pdf("countersigned.pdf")}).status_code
+        == 302
+    )
     response = client.post(url("application-submit", draft.reference), {"attest": "on"})
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -518,8 +531,12 @@ def test_contact_changes_are_added_and_bad_ones_keep_what_was_typed(client, ar, 
     client.force_login(ar)
     target = url("application-contact-change", draft.reference)
     data = {
-        "action": "add", "contact_role": ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, "rank": ContactRank.SECONDARY,
-        "full_name": "Nora New", "email": "not-an-email", "phone": "512-555-0101",
+        "action": "add",
+        "contact_role": ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
+        "rank": ContactRank.SECONDARY,
+        "full_name": "Nora New",
+        "email": "not-an-email",
+        "phone": "512-555-0101",
     }
     response = client.post(target, data)
     assert response.status_code == 400
@@ -579,7 +596,9 @@ def test_the_detail_page_costs_the_same_with_2_or_12_lines(client, ar, prospect)
 
 def test_the_list_costs_the_same_with_2_or_12_applications(client, ar, prospect):
     def start():
-        return application_start(actor=ar, participant=prospect, kind=ApplicationKind.INITIAL, role_codes=["QSE", "REP"])
+        return application_start(
+            actor=ar, participant=prospect, kind=ApplicationKind.INITIAL, role_codes=["QSE", "REP"]
+        )
 
     for _ in range(2):
         start()

@@ -6,9 +6,9 @@ from accounts.models import ContactRank, ContactRole, Membership, ParticipantSta
 from ercot_services.core.models import AuditEvent
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
 from registration.services import application_approve, application_reject, application_update, contact_change_add
+from tests.factories import MembershipFactory
 
 from .conftest import ct
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,13 +72,29 @@ def test_a_registering_mp_stays_registering_when_it_files_again(kit, prospect, p
 def test_a_revision_changes_the_name_roles_territories_and_authorized_representative(kit, participant, ar, bar):
     participant.service_territories.set([])
     application = kit.start(
-        participant, ar, kind=ApplicationKind.REVISION, roles=["QSE"],
-        changes=[ChangeType.NAME, ChangeType.ADD_ROLE, ChangeType.REMOVE_ROLE, ChangeType.ADD_TERRITORY, ChangeType.AUTHORIZED_REPS],
-        remove_role_codes=["LSE"], territory_codes=["TNMP", "ONCOR"], new_legal_name="Bluebonnet Power & Light LLC",
+        participant,
+        ar,
+        kind=ApplicationKind.REVISION,
+        roles=["QSE"],
+        changes=[
+            ChangeType.NAME,
+            ChangeType.ADD_ROLE,
+            ChangeType.REMOVE_ROLE,
+            ChangeType.ADD_TERRITORY,
+            ChangeType.AUTHORIZED_REPS,
+        ],
+        remove_role_codes=["LSE"],
+        territory_codes=["TNMP", "ONCOR"],
+        new_legal_name="Bluebonnet Power & Light LLC",
     )
     contact_change_add(
-        actor=ar, application=application, action="add", contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
-        full_name="Nora Nolan", email="Nora.Nolan@Bluebonnet.example", phone="(512) 555-0142",
+        actor=ar,
+        application=application,
+        action="add",
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        full_name="Nora Nolan",
+        email="Nora.Nolan@Bluebonnet.example",
+        phone="(512) 555-0142",
     )
     old_name = participant.legal_name
 
@@ -94,9 +110,17 @@ def test_a_revision_changes_the_name_roles_territories_and_authorized_representa
     old = Membership.objects.get(user=ar, participant=participant)
     assert old.is_active is False
     new_user = User.objects.get(email="nora.nolan@bluebonnet.example")
-    assert (new_user.full_name, new_user.phone, new_user.has_usable_password()) == ("Nora Nolan", "(512) 555-0142", False)
+    assert (new_user.full_name, new_user.phone, new_user.has_usable_password()) == (
+        "Nora Nolan",
+        "(512) 555-0142",
+        False,
+    )
     new = Membership.objects.get(user=new_user, participant=participant)
-    assert (new.contact_role, new.rank, new.is_active) == (ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRank.PRIMARY, True)
+    assert (new.contact_role, new.rank, new.is_active) == (
+        ContactRole.AUTHORIZED_REPRESENTATIVE,
+        ContactRank.PRIMARY,
+        True,
+    )
     assert Membership.objects.get(user=bar, participant=participant).is_active  # the Backup AR is untouched
 
     why = f"{application.reference} approved"
@@ -115,15 +139,24 @@ def test_an_ar_change_to_a_known_user_reuses_the_account(kit, participant, ar, o
     known = MembershipFactory(participant=other_participant, contact_role=ContactRole.SETTLEMENT).user
     application = kit.start(participant, ar, kind=ApplicationKind.REVISION, changes=[ChangeType.AUTHORIZED_REPS])
     contact_change_add(
-        actor=ar, application=application, action="add", contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
-        full_name="Whatever Name", email=known.email.upper(),
+        actor=ar,
+        application=application,
+        action="add",
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        full_name="Whatever Name",
+        email=known.email.upper(),
     )
     users = User.objects.count()
 
     _approve(kit, application, ar)
 
     assert User.objects.count() == users
-    assert Membership.objects.active().get(participant=participant, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE).user == known
+    assert (
+        Membership.objects.active()
+        .get(participant=participant, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE)
+        .user
+        == known
+    )
     assert not Membership.objects.get(user=ar).is_active
 
 
@@ -131,12 +164,21 @@ def test_a_contact_removal_ends_the_membership(kit, participant, ar, bar):
     settlement = MembershipFactory(participant=participant, contact_role=ContactRole.SETTLEMENT).user
     application = kit.start(participant, ar, kind=ApplicationKind.REVISION, changes=[ChangeType.CONTACTS])
     contact_change_add(
-        actor=ar, application=application, action="remove", contact_role=ContactRole.SETTLEMENT,
-        full_name=settlement.full_name, email=settlement.email,
+        actor=ar,
+        application=application,
+        action="remove",
+        contact_role=ContactRole.SETTLEMENT,
+        full_name=settlement.full_name,
+        email=settlement.email,
     )
     contact_change_add(
-        actor=ar, application=application, action="add", contact_role=ContactRole.TECHNICAL,
-        rank=ContactRank.SECONDARY, full_name="Tess Tech", email="tess.tech@bluebonnet.example",
+        actor=ar,
+        application=application,
+        action="add",
+        contact_role=ContactRole.TECHNICAL,
+        rank=ContactRank.SECONDARY,
+        full_name="Tess Tech",
+        email="tess.tech@bluebonnet.example",
     )
 
     _approve(kit, application, ar)
@@ -177,7 +219,10 @@ def test_a_name_change_with_a_new_territory_requires_testing(kit, participant, a
     )
     assert application.requires_testing is False
     application_update(
-        actor=ar, application=application, change_types=[ChangeType.NAME, ChangeType.ADD_TERRITORY], territory_codes=["LPL"]
+        actor=ar,
+        application=application,
+        change_types=[ChangeType.NAME, ChangeType.ADD_TERRITORY],
+        territory_codes=["LPL"],
     )
 
     assert _approve(kit, application, ar).requires_testing is True
@@ -191,7 +236,11 @@ def test_an_initial_registration_never_requires_change_testing(kit, prospect, pr
 
 def test_a_rejected_revision_changes_nothing(kit, participant, ar):
     application = kit.start(
-        participant, ar, kind=ApplicationKind.REVISION, roles=["QSE"], changes=[ChangeType.NAME, ChangeType.ADD_ROLE],
+        participant,
+        ar,
+        kind=ApplicationKind.REVISION,
+        roles=["QSE"],
+        changes=[ChangeType.NAME, ChangeType.ADD_ROLE],
         new_legal_name="Never Applied LLC",
     )
     kit.provide_all(application, ar)
@@ -208,7 +257,9 @@ def test_a_rejected_revision_changes_nothing(kit, participant, ar):
 def test_a_dba_change_is_applied_on_approval(kit, participant, ar):
     from registration.models import ApplicationStatus
 
-    application = kit.build(participant, ar, ApplicationStatus.UNDER_REVIEW, kind="revision", roles=(), changes=("name",))
+    application = kit.build(
+        participant, ar, ApplicationStatus.UNDER_REVIEW, kind="revision", roles=(), changes=("name",)
+    )
     application.new_dba = "Bluebonnet Energy"
     application.save(update_fields=["new_dba"])
     kit.accept_all(application)

@@ -15,9 +15,9 @@ from registration.services import (
     application_withdraw,
     can_attest,
 )
+from tests.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import ct
-from tests.factories import MembershipFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -31,7 +31,8 @@ def test_ten_business_days_skip_weekends(kit, draft, ar):
 
 def test_thanksgiving_is_skipped(kit, draft, ar):
     assert set(Holiday.objects.filter(date__in=[D(2026, 11, 26), D(2026, 11, 27)]).values_list("name", flat=True)) == {
-        "Thanksgiving Day", "Day after Thanksgiving",
+        "Thanksgiving Day",
+        "Day after Thanksgiving",
     }
 
     application = kit.submit(draft, ar, now=ct(2026, 11, 20, 16))  # Friday before Thanksgiving

@@ -18,9 +18,9 @@ from registration.services import (
     application_withdraw,
 )
 from registration.tasks import send_review_reminders
+from tests.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import ct
-from tests.factories import MembershipFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,9 @@ D = datetime.date
 @pytest.fixture
 def draft(kit, participant, ar, bar):
     # A settlement contact exists but is never emailed about registration.
-    MembershipFactory(participant=participant, contact_role=ContactRole.SETTLEMENT, user__email="sam.settle@bluebonnet.example")
+    MembershipFactory(
+        participant=participant, contact_role=ContactRole.SETTLEMENT, user__email="sam.settle@bluebonnet.example"
+    )
     return kit.build(participant, ar, ApplicationStatus.DRAFT, kind=ApplicationKind.REVISION)
 
 
@@ -47,18 +49,24 @@ def _assert_one_email(mailoutbox, ar, bar, am_email):
     return message
 
 
-def test_submission_emails_the_ar_and_bar_with_the_am_in_copy(kit, draft, ar, bar, am_email, participant, django_capture_on_commit_callbacks, mailoutbox):
+def test_submission_emails_the_ar_and_bar_with_the_am_in_copy(
+    kit, draft, ar, bar, am_email, participant, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         kit.submit(draft, ar, now=ct(2026, 3, 2, 10))
 
     message = _assert_one_email(mailoutbox, ar, bar, am_email)
-    assert message.subject == f"[{draft.reference}] Notice of Change of Information submitted for {participant.legal_name}"
+    assert (
+        message.subject == f"[{draft.reference}] Notice of Change of Information submitted for {participant.legal_name}"
+    )
     assert "Monday, March 16, 2026" in message.body
     assert ar.full_name in message.body
     assert f"/portal/registration/{draft.reference}/" in message.body
 
 
-def test_an_information_request_emails_the_message(kit, draft, ar, bar, am_email, django_capture_on_commit_callbacks, mailoutbox):
+def test_an_information_request_emails_the_message(
+    kit, draft, ar, bar, am_email, django_capture_on_commit_callbacks, mailoutbox
+):
     kit.submit(draft, ar)
     kit.review(draft)
     mailoutbox.clear()
@@ -73,7 +81,9 @@ def test_an_information_request_emails_the_message(kit, draft, ar, bar, am_email
 
 
 @pytest.mark.parametrize("decision", ["approved", "rejected"])
-def test_the_decision_is_emailed_once(kit, participant, ar, bar, am_email, decision, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_decision_is_emailed_once(
+    kit, participant, ar, bar, am_email, decision, django_capture_on_commit_callbacks, mailoutbox
+):
     application = kit.build(participant, ar, ApplicationStatus.UNDER_REVIEW, kind=ApplicationKind.REVISION)
     mailoutbox.clear()
 
@@ -88,7 +98,9 @@ def test_the_decision_is_emailed_once(kit, participant, ar, bar, am_email, decis
     assert ("All documents in order." if decision == "approved" else "Form E is not signed.") in message.body
 
 
-def test_a_resubmission_sends_a_new_submitted_email(kit, draft, ar, bar, am_email, django_capture_on_commit_callbacks, mailoutbox):
+def test_a_resubmission_sends_a_new_submitted_email(
+    kit, draft, ar, bar, am_email, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         kit.submit(draft, ar, now=ct(2026, 3, 2, 10))
         kit.review(draft)
@@ -105,7 +117,9 @@ def test_a_resubmission_sends_a_new_submitted_email(kit, draft, ar, bar, am_emai
     assert OutboundEmail.objects.filter(key__startswith=f"registration:{draft.reference}:submitted").count() == 2
 
 
-def test_the_whole_review_sends_each_email_once_and_a_second_send_sends_nothing(kit, draft, ar, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_whole_review_sends_each_email_once_and_a_second_send_sends_nothing(
+    kit, draft, ar, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         kit.submit(draft, ar)
         kit.review(draft)
@@ -131,7 +145,9 @@ def test_withdrawing_sends_nothing(kit, draft, ar, django_capture_on_commit_call
     assert mailoutbox == []
 
 
-def test_ended_contacts_are_not_emailed_and_an_mp_without_am_has_no_copy(kit, ar, bar, django_capture_on_commit_callbacks, mailoutbox):
+def test_ended_contacts_are_not_emailed_and_an_mp_without_am_has_no_copy(
+    kit, ar, bar, django_capture_on_commit_callbacks, mailoutbox
+):
     lone = ParticipantFactory(role_codes=["QSE"])
     lone_ar = MembershipFactory(participant=lone).user
     former = MembershipFactory(participant=lone, contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE).user
@@ -148,7 +164,9 @@ def test_ended_contacts_are_not_emailed_and_an_mp_without_am_has_no_copy(kit, ar
 # --- reminders -------------------------------------------------------------------------------------
 
 
-def test_the_reviewer_is_reminded_once_when_two_business_days_remain(kit, draft, ar, reviewer, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_reviewer_is_reminded_once_when_two_business_days_remain(
+    kit, draft, ar, reviewer, django_capture_on_commit_callbacks, mailoutbox
+):
     kit.submit(draft, ar, now=ct(2026, 3, 2, 10))  # due Monday March 16
     kit.review(draft)
     mailoutbox.clear()
@@ -167,7 +185,9 @@ def test_the_reviewer_is_reminded_once_when_two_business_days_remain(kit, draft,
     assert draft.reminder_sent_on == D(2026, 3, 12)
 
 
-def test_before_review_the_reminder_goes_to_the_am(kit, draft, ar, am_email, django_capture_on_commit_callbacks, mailoutbox):
+def test_before_review_the_reminder_goes_to_the_am(
+    kit, draft, ar, am_email, django_capture_on_commit_callbacks, mailoutbox
+):
     kit.submit(draft, ar, now=ct(2026, 3, 2, 10))
     mailoutbox.clear()
 
@@ -190,14 +210,19 @@ def test_a_paused_application_is_not_reminded(kit, draft, ar, django_capture_on_
     assert mailoutbox == []
 
 
-@pytest.mark.parametrize("status", [ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT])
+@pytest.mark.parametrize(
+    "status",
+    [ApplicationStatus.APPROVED, ApplicationStatus.REJECTED, ApplicationStatus.WITHDRAWN, ApplicationStatus.DRAFT],
+)
 def test_closed_applications_are_not_reminded(kit, participant, ar, status):
     kit.build(participant, ar, status, kind=ApplicationKind.REVISION)
     far_future = timezone.localdate() + datetime.timedelta(days=400)
     assert application_send_reminders(today=far_future) == 0
 
 
-def test_after_a_resubmission_the_new_due_date_gets_its_own_reminder(kit, draft, ar, reviewer, django_capture_on_commit_callbacks, mailoutbox):
+def test_after_a_resubmission_the_new_due_date_gets_its_own_reminder(
+    kit, draft, ar, reviewer, django_capture_on_commit_callbacks, mailoutbox
+):
     kit.submit(draft, ar, now=ct(2026, 3, 2, 10))  # due March 16
     kit.review(draft)
     assert application_send_reminders(today=D(2026, 3, 12)) == 1

@@ -7,7 +7,6 @@ import pytest
 from ercot_services.core.models import AuditEvent, DomainError
 from registration.models import PuctCertification, QseAcknowledgement, SfaRecord
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
-
 from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +26,10 @@ def _events(participant, verb):
 def test_the_sfa_is_signed_then_processed_by_legal(participant, legal):
     signed = sfa_record(actor=legal, participant=participant, signed_on=D(2026, 2, 3), processed_by_legal=False)
     assert (signed.signed_on, signed.processed_by_legal, signed.processed_at, signed.processed_by) == (
-        D(2026, 2, 3), False, None, None,
+        D(2026, 2, 3),
+        False,
+        None,
+        None,
     )
 
     processed = sfa_record(actor=legal, participant=participant, signed_on=D(2026, 2, 3), processed_by_legal=True)
@@ -60,7 +62,11 @@ def test_unprocessing_the_sfa_clears_who_processed_it(participant, legal):
 
 def test_puct_certification_records_number_and_dates(participant, legal):
     record = puct_record(
-        actor=legal, participant=participant, certificate_number=" 10234 ", issued_on=D(2025, 6, 1), expires_on=D(2027, 5, 31)
+        actor=legal,
+        participant=participant,
+        certificate_number=" 10234 ",
+        issued_on=D(2025, 6, 1),
+        expires_on=D(2027, 5, 31),
     )
 
     assert record.certificate_number == "10234"
@@ -73,7 +79,11 @@ def test_puct_certification_records_number_and_dates(participant, legal):
 def test_a_certification_cannot_expire_before_it_was_issued(participant, legal):
     with pytest.raises(DomainError, match="cannot expire before it was issued"):
         puct_record(
-            actor=legal, participant=participant, certificate_number="10234", issued_on=D(2026, 6, 1), expires_on=D(2026, 5, 31)
+            actor=legal,
+            participant=participant,
+            certificate_number="10234",
+            issued_on=D(2026, 6, 1),
+            expires_on=D(2026, 5, 31),
         )
     assert not PuctCertification.objects.exists()
     assert not _events(participant, "registration.puct_recorded")
@@ -81,7 +91,11 @@ def test_a_certification_cannot_expire_before_it_was_issued(participant, legal):
 
 def test_is_valid_on(participant, legal):
     record = puct_record(
-        actor=legal, participant=participant, certificate_number="10234", issued_on=D(2025, 6, 1), expires_on=D(2026, 5, 31)
+        actor=legal,
+        participant=participant,
+        certificate_number="10234",
+        issued_on=D(2025, 6, 1),
+        expires_on=D(2026, 5, 31),
     )
 
     assert not record.is_valid_on(D(2025, 5, 31))

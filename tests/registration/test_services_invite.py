@@ -19,12 +19,11 @@ from accounts.models import (
     ParticipantStatus,
     User,
 )
-from accounts.services import case_submit
 from accounts.roles import StaffGroup
+from accounts.services import case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_start, potential_participant_invite
-
 from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,7 +45,11 @@ def contact_case(db):
         subject="How do we register as a REP?",
         description="Sundance Solar Retail would like to enter the ERCOT market.",
         channel=Channel.WEB_FORM,
-        contact={"name": "Hannah Ortiz", "email": "Hannah.Ortiz@SundanceSolar.example", "company": "Sundance Solar Retail"},
+        contact={
+            "name": "Hannah Ortiz",
+            "email": "Hannah.Ortiz@SundanceSolar.example",
+            "company": "Sundance Solar Retail",
+        },
     )
 
 
@@ -56,12 +59,16 @@ def _invite(desk, case, **overrides):
     return potential_participant_invite(**values)
 
 
-def test_the_invitation_creates_the_prospective_mp_and_its_ar(desk, contact_case, django_capture_on_commit_callbacks, mailoutbox):
+def test_the_invitation_creates_the_prospective_mp_and_its_ar(
+    desk, contact_case, django_capture_on_commit_callbacks, mailoutbox
+):
     with django_capture_on_commit_callbacks(execute=True):
         participant = _invite(desk, contact_case)
 
     assert (participant.legal_name, participant.short_name, participant.status) == (
-        "Sundance Solar Retail LLC", "SUNDANCE", ParticipantStatus.PROSPECTIVE,
+        "Sundance Solar Retail LLC",
+        "SUNDANCE",
+        ParticipantStatus.PROSPECTIVE,
     )
     user = User.objects.get(email="hannah.ortiz@sundancesolar.example")
     assert user.full_name == "Hannah Ortiz"
@@ -69,7 +76,10 @@ def test_the_invitation_creates_the_prospective_mp_and_its_ar(desk, contact_case
     assert not user.is_staff
     membership = Membership.objects.get(user=user)
     assert (membership.participant, membership.contact_role, membership.rank, membership.is_active) == (
-        participant, ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRank.PRIMARY, True,
+        participant,
+        ContactRole.AUTHORIZED_REPRESENTATIVE,
+        ContactRank.PRIMARY,
+        True,
     )
     assert AuditEvent.objects.filter(participant=participant, verb="participant.created", actor=desk).exists()
     assert AuditEvent.objects.filter(participant=participant, verb="membership.added").exists()
@@ -89,7 +99,9 @@ def test_the_invitation_creates_the_prospective_mp_and_its_ar(desk, contact_case
     assert contact_case.reference in invitation.body
 
 
-def test_the_invitation_link_sets_a_password(desk, contact_case, django_capture_on_commit_callbacks, mailoutbox, client):
+def test_the_invitation_link_sets_a_password(
+    desk, contact_case, django_capture_on_commit_callbacks, mailoutbox, client
+):
     with django_capture_on_commit_callbacks(execute=True):
         participant = _invite(desk, contact_case)
     [invitation] = [m for m in mailoutbox if m.subject == "Register with ERCOT: your account is ready"]
@@ -102,7 +114,7 @@ def test_the_invitation_link_sets_a_password(desk, contact_case, django_capture_
     assert set_password_url.endswith("/set-password/")
     done = client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
 
-    assert done.status_code == 302, done.context['form'].errors if done.context else done
+    assert done.status_code == 302, done.context["form"].errors if done.context else done
     assert done.url == reverse("password_reset_complete")
     user = User.objects.get(email="hannah.ortiz@sundancesolar.example")
     assert user.check_password(NEW_PASSWORD)
@@ -112,7 +124,9 @@ def test_the_invitation_link_sets_a_password(desk, contact_case, django_capture_
     # Signed in, the new AR can start the registration of the prospective MP.
     signed_in = client.post(reverse("login"), {"username": user.email, "password": NEW_PASSWORD}, follow=True)
     assert signed_in.redirect_chain[-1][0] == "/portal/"
-    application = application_start(actor=user, participant=participant, kind=ApplicationKind.INITIAL, role_codes=["REP", "LSE"])
+    application = application_start(
+        actor=user, participant=participant, kind=ApplicationKind.INITIAL, role_codes=["REP", "LSE"]
+    )
     assert application.status == ApplicationStatus.DRAFT
 
 
@@ -139,8 +153,12 @@ def test_only_staff_invite(contact_case, mp_user):
 
 def test_only_a_potential_mp_contact_is_invited_and_only_once(desk, contact_case, participant, mp_user):
     inquiry = case_submit(
-        actor=mp_user, kind=CaseKind.INQUIRY, category=CaseCategory.objects.get(code="registration"),
-        subject="Add a Backup AR", description="Please add one.", participant=participant,
+        actor=mp_user,
+        kind=CaseKind.INQUIRY,
+        category=CaseCategory.objects.get(code="registration"),
+        subject="Add a Backup AR",
+        description="Please add one.",
+        participant=participant,
     )
     with pytest.raises(DomainError, match="not a potential Market Participant's contact"):
         _invite(desk, inquiry, contact_email="someone@new.example")

@@ -96,7 +96,9 @@ def test_transitions_are_audited_with_old_and_new_status(kit, participant, ar):
 
     moves = [
         (e.verb, e.changes["status"])
-        for e in AuditEvent.objects.for_object(application).filter(changes__has_key="status").order_by("created_at", "id")
+        for e in AuditEvent.objects.for_object(application)
+        .filter(changes__has_key="status")
+        .order_by("created_at", "id")
     ]
     assert moves == [
         ("application.submitted", ["draft", "submitted"]),
@@ -166,7 +168,11 @@ def test_references_are_numbered_per_year(participant, ar):
     second = application_start(actor=ar, participant=participant, kind="revision", now=ct(2026, 1, 2, 9))
     third = application_start(actor=ar, participant=participant, kind="revision", now=ct(2026, 1, 2, 10))
 
-    assert [first.reference, second.reference, third.reference] == ["REG-2025-00001", "REG-2026-00001", "REG-2026-00002"]
+    assert [first.reference, second.reference, third.reference] == [
+        "REG-2025-00001",
+        "REG-2026-00001",
+        "REG-2026-00002",
+    ]
     assert first.created_at == ct(2025, 12, 31, 12)
 
 
@@ -204,10 +210,15 @@ def test_reject_needs_a_reason(kit, participant, ar):
     application_reject(actor=kit.reviewer, application=application, reason="  The SFA is not signed.  ")
     application.refresh_from_db()
     assert (application.status, application.decision_reason, application.decided_by) == (
-        S.REJECTED, "The SFA is not signed.", kit.reviewer,
+        S.REJECTED,
+        "The SFA is not signed.",
+        kit.reviewer,
     )
     assert application.decided_at is not None
-    assert AuditEvent.objects.for_object(application).get(verb="application.rejected").reason.strip() == "The SFA is not signed."
+    assert (
+        AuditEvent.objects.for_object(application).get(verb="application.rejected").reason.strip()
+        == "The SFA is not signed."
+    )
 
 
 def test_request_info_needs_a_message(kit, participant, ar):
@@ -238,7 +249,11 @@ def test_versions_increase_and_old_versions_are_kept(kit, participant, ar):
     form_e = line(application, "form-e")
 
     for index in range(3):
-        document_upload(actor=ar, line=form_e, upload=pdf(f"Form E v{index + 1}.pdf", content=b"%PDF-1.4\n%" + bytes([65 + index]) + b"\n%%EOF\n"))
+        document_upload(
+            actor=ar,
+            line=form_e,
+            upload=pdf(f"Form E v{index + 1}.pdf", content=b"%PDF-1.4\n%" + bytes([65 + index]) + b"\n%%EOF\n"),
+        )
 
     documents = list(form_e.documents.all())
     assert [d.version for d in documents] == [3, 2, 1]
@@ -310,8 +325,12 @@ def test_editing_is_refused_outside_draft_and_information_requested(kit, partici
         lambda: application_update(actor=ar, application=application, notes="One more thing"),
         lambda: document_upload(actor=ar, line=form_e, upload=pdf()),
         lambda: contact_change_add(
-            actor=ar, application=application, action="add", contact_role=ContactRole.TECHNICAL,
-            full_name="Tess Tech", email="tess@example.com",
+            actor=ar,
+            application=application,
+            action="add",
+            contact_role=ContactRole.TECHNICAL,
+            full_name="Tess Tech",
+            email="tess@example.com",
         ),
     ]
     for edit in edits:
@@ -331,8 +350,12 @@ def test_editing_is_allowed_while_drafting_or_answering(kit, participant, ar, st
     application_update(actor=ar, application=application, notes="Updated page 2")
     document_upload(actor=ar, line=line(application, "form-e"), upload=pdf())
     contact_change_add(
-        actor=ar, application=application, action="add", contact_role=ContactRole.TECHNICAL,
-        full_name="Tess Tech", email=" Tess@Example.com ",
+        actor=ar,
+        application=application,
+        action="add",
+        contact_role=ContactRole.TECHNICAL,
+        full_name="Tess Tech",
+        email=" Tess@Example.com ",
     )
 
     application.refresh_from_db()
@@ -348,5 +371,7 @@ def test_withdrawing_records_who_and_why(kit, participant, ar):
 
     application.refresh_from_db()
     assert (application.status, application.decided_by, application.decision_reason) == (
-        S.WITHDRAWN, ar, "We will file again next month",
+        S.WITHDRAWN,
+        ar,
+        "We will file again next month",
     )

@@ -74,7 +74,9 @@ def _verbs(obj) -> list[str]:
 
 
 def _pdf(name="form.pdf") -> CheckedUpload:
-    return CheckedUpload(file=ContentFile(PDF, name=name), content_type="application/pdf", size=len(PDF), safe_name=name)
+    return CheckedUpload(
+        file=ContentFile(PDF, name=name), content_type="application/pdf", size=len(PDF), safe_name=name
+    )
 
 
 def _upload_all(application, actor):
@@ -333,7 +335,11 @@ def test_review_page_query_count_does_not_grow_with_documents_and_history(
     _upload_all(big, ar2)
     big.refresh_from_db()
     services.contact_change_add(
-        actor=ar2, application=big, action="add", contact_role=ContactRole.TECHNICAL, full_name="Tech Person",
+        actor=ar2,
+        application=big,
+        action="add",
+        contact_role=ContactRole.TECHNICAL,
+        full_name="Tech Person",
         email="tech@example.com",
     )
     services.application_submit(actor=ar2, application=big, attest=True)
@@ -371,7 +377,9 @@ def test_start_review_through_the_page(lead_client, lead, submitted):
 
 def test_documents_cannot_be_reviewed_before_the_review_starts(lead_client, submitted):
     document = Document.objects.filter(line__application=submitted).first()
-    response = lead_client.post(reverse("workspace:application-document-review", args=[document.pk]), {"decision": "accept"})
+    response = lead_client.post(
+        reverse("workspace:application-document-review", args=[document.pk]), {"decision": "accept"}
+    )
     assert response.status_code == 400
     assert "Start the review" in _text(response)
     document.refresh_from_db()
@@ -431,7 +439,9 @@ def test_request_information_emails_ar_and_bar_with_the_am_in_copy_once_and_paus
     assert sorted(sent[0].to) == sorted([ar.email, bar.email])
     assert sent[0].cc == [account_manager.email]
     assert "page 4 is missing" in sent[0].body
-    assert OutboundEmail.objects.filter(key__startswith=f"registration:{submitted.reference}:info_requested").count() == 1
+    assert (
+        OutboundEmail.objects.filter(key__startswith=f"registration:{submitted.reference}:info_requested").count() == 1
+    )
 
     page = _text(lead_client.get(submitted.get_absolute_url()))
     assert "paused" in page and "page 4 is missing" in page
@@ -499,7 +509,10 @@ def test_approving_a_revision_applies_names_roles_ar_change_and_flags_testing(le
         kind=ApplicationKind.REVISION,
         roles=("QSE",),
         change_types=[
-            ChangeType.NAME, ChangeType.ADD_ROLE, ChangeType.REMOVE_ROLE, ChangeType.AUTHORIZED_REPS,
+            ChangeType.NAME,
+            ChangeType.ADD_ROLE,
+            ChangeType.REMOVE_ROLE,
+            ChangeType.AUTHORIZED_REPS,
             ChangeType.ADD_TERRITORY,
         ],
         remove_role_codes=["LSE"],
@@ -507,8 +520,11 @@ def test_approving_a_revision_applies_names_roles_ar_change_and_flags_testing(le
         new_legal_name="New Name Energy LLC",
         contact_changes=[
             {
-                "action": ContactChange.Action.ADD, "contact_role": ContactRole.AUTHORIZED_REPRESENTATIVE,
-                "rank": ContactRank.PRIMARY, "full_name": "New Representative", "email": "New.AR@example.com",
+                "action": ContactChange.Action.ADD,
+                "contact_role": ContactRole.AUTHORIZED_REPRESENTATIVE,
+                "rank": ContactRank.PRIMARY,
+                "full_name": "New Representative",
+                "email": "New.AR@example.com",
             }
         ],
     )
@@ -536,9 +552,12 @@ def test_approving_a_revision_applies_names_roles_ar_change_and_flags_testing(le
     assert not old_ar_membership.is_active
     new_user = User.objects.get(email="new.ar@example.com")
     assert new_user.full_name == "New Representative" and not new_user.has_usable_password()
-    assert Membership.objects.active().get(
-        participant=mp, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY
-    ).user == new_user
+    assert (
+        Membership.objects.active()
+        .get(participant=mp, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY)
+        .user
+        == new_user
+    )
     assert Membership.objects.filter(user=old_ar, participant=mp, is_active=True).count() == 0
 
 
@@ -595,14 +614,26 @@ def test_lead_records_sfa_puct_and_qse_acknowledgement(lead_client, lead, partic
     assert "registration.sfa_recorded" in _verbs(sfa)
 
     bad = lead_client.post(
-        url, {"form": "puct", "puct-certificate_number": "10123", "puct-issued_on": "2025-03-01", "puct-expires_on": "2024-01-01"}
+        url,
+        {
+            "form": "puct",
+            "puct-certificate_number": "10123",
+            "puct-issued_on": "2025-03-01",
+            "puct-expires_on": "2024-01-01",
+        },
     )
     assert bad.status_code == 400
     assert "cannot expire before" in _text(bad)
     assert 'value="10123"' in _text(bad)  # what was typed is kept
     response = lead_client.post(
         url,
-        {"form": "puct", "puct-certificate_number": "10123", "puct-issued_on": "2025-03-01", "puct-expires_on": "2027-03-01", "puct-received": "on"},
+        {
+            "form": "puct",
+            "puct-certificate_number": "10123",
+            "puct-issued_on": "2025-03-01",
+            "puct-expires_on": "2027-03-01",
+            "puct-received": "on",
+        },
     )
     assert response.status_code == 302
     puct = PuctCertification.objects.get(participant=participant)
@@ -634,7 +665,9 @@ def test_qse_acknowledgement_refuses_an_mp_that_is_not_a_qse(lead_client, partic
     assert self_qse.status_code == 400
 
 
-def test_retail_operations_may_record_facts_and_an_account_manager_only_reads_them(client, participant, account_manager):
+def test_retail_operations_may_record_facts_and_an_account_manager_only_reads_them(
+    client, participant, account_manager
+):
     retail = StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS])
     assert retail.has_perm("registration.change_sfarecord")
     url = reverse("workspace:participant-facts", args=[participant.pk])
@@ -685,9 +718,11 @@ def test_invite_creates_the_prospective_mp_and_its_ar_emails_a_password_link_and
     assert mp.status == ParticipantStatus.PROSPECTIVE
     user = User.objects.get(email="nina.solis@sundancesolar.example")
     assert not user.is_staff and not user.has_usable_password()
-    assert Membership.objects.active().filter(
-        user=user, participant=mp, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE
-    ).exists()
+    assert (
+        Membership.objects.active()
+        .filter(user=user, participant=mp, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE)
+        .exists()
+    )
     invitations = [m for m in mailoutbox if m.subject.startswith("Register with ERCOT")]
     assert len(invitations) == 1
     assert invitations[0].to == [user.email]
@@ -727,7 +762,11 @@ def test_invite_is_404_for_other_case_kinds_and_needs_the_add_mp_permission(
 ):
     category = CaseCategory.objects.first()
     inquiry = case_submit(
-        actor=mp_user, kind=CaseKind.INQUIRY, category=category, subject="A question", description="Hello",
+        actor=mp_user,
+        kind=CaseKind.INQUIRY,
+        category=category,
+        subject="A question",
+        description="Hello",
         participant=participant,
     )
     assert lead_client.get(reverse("workspace:case-invite", args=[inquiry.reference])).status_code == 404
@@ -753,7 +792,9 @@ def test_participant_page_shows_the_registration_card(lead_client, submitted, pr
 def test_admin_pages_for_registration_models_load(client, submitted, participant, qse_mp, lead):
     admin_user = StaffFactory(is_superuser=True)
     services.sfa_record(actor=lead, participant=participant, signed_on=None, processed_by_legal=True)
-    services.puct_record(actor=lead, participant=participant, certificate_number="1", issued_on=datetime.date(2025, 1, 1))
+    services.puct_record(
+        actor=lead, participant=participant, certificate_number="1", issued_on=datetime.date(2025, 1, 1)
+    )
     services.qse_acknowledgement_record(actor=lead, participant=participant, qse=qse_mp, processed_by_legal=True)
     services.qse_load_qualification_record(actor=lead, qse=qse_mp, qualified=True, reason="Qualified.")
     client.force_login(admin_user)
@@ -772,7 +813,12 @@ def test_admin_pages_for_registration_models_load(client, submitted, participant
         assert response.status_code == 200, name
     page = _text(client.get(reverse("admin:registration_application_change", args=[submitted.pk])))
     assert document.original_name in page and "checklist line" in page.lower()
-    assert client.get(reverse("admin:registration_application_changelist"), {"status": "submitted", "q": submitted.reference}).status_code == 200
+    assert (
+        client.get(
+            reverse("admin:registration_application_changelist"), {"status": "submitted", "q": submitted.reference}
+        ).status_code
+        == 200
+    )
 
 
 def test_every_staff_group_may_view_registration_records(db):
@@ -799,7 +845,7 @@ def test_qualified_to_serve_load_is_recorded_on_the_qse_and_read_by_every_lse_na
 
     qse_page = reverse("workspace:participant-facts", args=[qse_mp.pk])
     missing_reason = lead_client.post(qse_page, {"form": "qse_load", "load-qualified": "on", "load-reason": ""})
-    assert missing_reason.status_code == 400 and 'checked' in _text(missing_reason)
+    assert missing_reason.status_code == 400 and "checked" in _text(missing_reason)
     response = lead_client.post(
         qse_page, {"form": "qse_load", "load-qualified": "on", "load-reason": "QSE qualification tests passed."}
     )
@@ -815,4 +861,6 @@ def test_qualified_to_serve_load_is_recorded_on_the_qse_and_read_by_every_lse_na
     assert "QSE qualification tests passed." in history and "Suspended by Credit." in history
     assert lead.full_name in history
     for lse in (participant, other_lse):
-        assert "not qualified to serve load" in _text(lead_client.get(reverse("workspace:participant-facts", args=[lse.pk])))
+        assert "not qualified to serve load" in _text(
+            lead_client.get(reverse("workspace:participant-facts", args=[lse.pk]))
+        )

@@ -30,15 +30,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.email_address import canonical_email
+from accounts.management.seed_cases import seed_cases
+from accounts.management.seed_plans import seed_plans
 from accounts.models import (
-    ActionItem,
-    Case,
-    Meeting,
     AccountManager,
     AccountManagerAssignment,
+    ActionItem,
+    Case,
     ContactRank,
     ContactRole,
     MarketParticipant,
+    Meeting,
     Membership,
     ParticipantStatus,
     User,
@@ -52,15 +54,13 @@ from accounts.services import (
     participant_set_status,
     participant_update,
 )
-from accounts.management.seed_cases import seed_cases
-from accounts.management.seed_plans import seed_plans
-from registration.management.seed_registration import seed_registration
-from registration.models import Application
-from qualification.management.seed_qualification import seed_qualification
+from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
 from notices.models import Notice
-from ercot_services.core.models import AuditEvent
+from qualification.management.seed_qualification import seed_qualification
 from qualification.models import QualificationLetter
+from registration.management.seed_registration import seed_registration
+from registration.models import Application
 
 SEED = 2026
 DEFAULT_PASSWORD = "demo-pass-2026"
@@ -88,9 +88,19 @@ ACCOUNT_MANAGERS = [
 OTHER_STAFF = [
     ("lead@ercot.example", "Rebecca Holloway", "Manager, Client Services", StaffGroup.CLIENT_SERVICES_LEAD),
     ("retailops@ercot.example", "Tomas Herrera", "Retail Market Operations Analyst", StaffGroup.RETAIL_OPERATIONS),
-    ("flightadmin@ercot.example", "Angela Brooks", "Retail Market Testing Flight Administrator", StaffGroup.FLIGHT_ADMINISTRATOR),
+    (
+        "flightadmin@ercot.example",
+        "Angela Brooks",
+        "Retail Market Testing Flight Administrator",
+        StaffGroup.FLIGHT_ADMINISTRATOR,
+    ),
     ("servicedesk@ercot.example", "Marcus Lee", "Service Desk Analyst", StaffGroup.SERVICE_DESK),
-    ("mass.analyst@ercot.example", "Priya Shah", "Market Application Support Analyst", StaffGroup.MARKET_APPLICATION_SUPPORT),
+    (
+        "mass.analyst@ercot.example",
+        "Priya Shah",
+        "Market Application Support Analyst",
+        StaffGroup.MARKET_APPLICATION_SUPPORT,
+    ),
     ("publisher1@ercot.example", "Sandra Whitaker", "Market Communications Specialist", StaffGroup.NOTICE_PUBLISHER),
     ("publisher2@ercot.example", "Victor Ramos", "Market Communications Specialist", StaffGroup.NOTICE_PUBLISHER),
 ]
@@ -123,7 +133,13 @@ REPS = [
     ("ALAMO", "Alamo City Electric LLC", "alamocityelectric.example", "San Antonio", ParticipantStatus.ACTIVE),
     ("GULFSTREAM", "Gulfstream Retail Power LLC", "gulfstreampower.example", "Beaumont", ParticipantStatus.ACTIVE),
     ("PINEYWOODS", "Piney Woods Power LLC", "pineywoodspower.example", "Tyler", ParticipantStatus.ACTIVE),
-    ("REDRIVER", "Red River Retail Electric LLC", "redriverelectric.example", "Wichita Falls", ParticipantStatus.ACTIVE),
+    (
+        "REDRIVER",
+        "Red River Retail Electric LLC",
+        "redriverelectric.example",
+        "Wichita Falls",
+        ParticipantStatus.ACTIVE,
+    ),
     ("LONGHORN", "Longhorn Light & Power LLC", "longhornlp.example", "College Station", ParticipantStatus.ACTIVE),
     ("COASTALBEND", "Coastal Bend Energy LLC", "coastalbend.example", "Corpus Christi", ParticipantStatus.ACTIVE),
     ("PANHANDLE", "Panhandle Plains Power LLC", "panhandleplains.example", "Amarillo", ParticipantStatus.ACTIVE),
@@ -135,11 +151,39 @@ REPS = [
 WHOLESALE = [
     # The Bluebonnet affiliate shares its Authorized Representative with the REP (portal MP switcher).
     ("BBES", "Bluebonnet Energy Services LLC", "bluebonnetpower.example", "Austin", ["QSE"], ParticipantStatus.ACTIVE),
-    ("PERMIANGEN", "Permian Basin Generation LP", "permiangen.example", "Odessa", ["QSE", "RE"], ParticipantStatus.ACTIVE),
-    ("WTXWIND", "West Texas Wind Partners LLC", "westtexaswind.example", "Sweetwater", ["QSE", "RE"], ParticipantStatus.ACTIVE),
-    ("GCSS", "Gulf Coast Scheduling Services LLC", "gcscheduling.example", "Houston", ["QSE"], ParticipantStatus.ACTIVE),
+    (
+        "PERMIANGEN",
+        "Permian Basin Generation LP",
+        "permiangen.example",
+        "Odessa",
+        ["QSE", "RE"],
+        ParticipantStatus.ACTIVE,
+    ),
+    (
+        "WTXWIND",
+        "West Texas Wind Partners LLC",
+        "westtexaswind.example",
+        "Sweetwater",
+        ["QSE", "RE"],
+        ParticipantStatus.ACTIVE,
+    ),
+    (
+        "GCSS",
+        "Gulf Coast Scheduling Services LLC",
+        "gcscheduling.example",
+        "Houston",
+        ["QSE"],
+        ParticipantStatus.ACTIVE,
+    ),
     ("REDOAK", "Red Oak Capital Trading LLC", "redoakcapital.example", "Dallas", ["CRRAH"], ParticipantStatus.ACTIVE),
-    ("BLACKLAND", "Blackland Prairie Hedging LLC", "blacklandhedging.example", "Austin", ["CRRAH"], ParticipantStatus.ACTIVE),
+    (
+        "BLACKLAND",
+        "Blackland Prairie Hedging LLC",
+        "blacklandhedging.example",
+        "Austin",
+        ["CRRAH"],
+        ParticipantStatus.ACTIVE,
+    ),
 ]
 
 # Potential MPs that contacted Client Relations through the Service Desk: no AM yet.
@@ -151,32 +195,121 @@ PROSPECTS = [
 SHARED_AR = {"BBES": "BLUEBONNET"}  # MP -> MP whose Authorized Representative it shares
 
 FIRST_NAMES = [
-    "Alicia", "Ben", "Carla", "Derek", "Elena", "Frank", "Gabriela", "Hector", "Irene", "Jason",
-    "Karen", "Luis", "Megan", "Nathan", "Olivia", "Paul", "Rosa", "Samuel", "Tanya", "Victor",
-    "Wendy", "Adrian", "Brenda", "Carlos", "Diana", "Eric", "Fiona", "Grant", "Holly", "Ivan",
-    "Julia", "Kyle", "Lena", "Marco", "Nora", "Oscar", "Rachel", "Scott", "Teresa", "Wade",
+    "Alicia",
+    "Ben",
+    "Carla",
+    "Derek",
+    "Elena",
+    "Frank",
+    "Gabriela",
+    "Hector",
+    "Irene",
+    "Jason",
+    "Karen",
+    "Luis",
+    "Megan",
+    "Nathan",
+    "Olivia",
+    "Paul",
+    "Rosa",
+    "Samuel",
+    "Tanya",
+    "Victor",
+    "Wendy",
+    "Adrian",
+    "Brenda",
+    "Carlos",
+    "Diana",
+    "Eric",
+    "Fiona",
+    "Grant",
+    "Holly",
+    "Ivan",
+    "Julia",
+    "Kyle",
+    "Lena",
+    "Marco",
+    "Nora",
+    "Oscar",
+    "Rachel",
+    "Scott",
+    "Teresa",
+    "Wade",
 ]
 LAST_NAMES = [
-    "Anderson", "Baker", "Chavez", "Dawson", "Estrada", "Fowler", "Gonzalez", "Harper", "Ingram", "Jensen",
-    "Kowalski", "Lopez", "Morales", "Nichols", "Ortiz", "Patel", "Quintero", "Reyes", "Sullivan", "Thompson",
-    "Underwood", "Vasquez", "Walker", "Young", "Zamora", "Bishop", "Carter", "Delgado", "Ellis", "Flores",
-    "Guerrero", "Hoffman", "Iverson", "Kim", "Lambert", "Medina", "Nolan", "Pham", "Rios", "Sandoval",
+    "Anderson",
+    "Baker",
+    "Chavez",
+    "Dawson",
+    "Estrada",
+    "Fowler",
+    "Gonzalez",
+    "Harper",
+    "Ingram",
+    "Jensen",
+    "Kowalski",
+    "Lopez",
+    "Morales",
+    "Nichols",
+    "Ortiz",
+    "Patel",
+    "Quintero",
+    "Reyes",
+    "Sullivan",
+    "Thompson",
+    "Underwood",
+    "Vasquez",
+    "Walker",
+    "Young",
+    "Zamora",
+    "Bishop",
+    "Carter",
+    "Delgado",
+    "Ellis",
+    "Flores",
+    "Guerrero",
+    "Hoffman",
+    "Iverson",
+    "Kim",
+    "Lambert",
+    "Medina",
+    "Nolan",
+    "Pham",
+    "Rios",
+    "Sandoval",
 ]
 STREETS = ["Congress Ave", "Main St", "Commerce St", "Louisiana St", "Broadway", "Texas Ave", "University Blvd"]
 AREA_CODES = {
-    "Austin": "512", "Houston": "713", "Dallas": "214", "Fort Worth": "817", "San Antonio": "210",
-    "Corpus Christi": "361", "Lubbock": "806", "Amarillo": "806", "Midland": "432", "Odessa": "432",
+    "Austin": "512",
+    "Houston": "713",
+    "Dallas": "214",
+    "Fort Worth": "817",
+    "San Antonio": "210",
+    "Corpus Christi": "361",
+    "Lubbock": "806",
+    "Amarillo": "806",
+    "Midland": "432",
+    "Odessa": "432",
 }
 
 CONTACT_TITLES = {
-    ContactRole.AUTHORIZED_REPRESENTATIVE: ["Vice President, Regulatory Affairs", "Director of Market Operations", "Chief Operating Officer"],
+    ContactRole.AUTHORIZED_REPRESENTATIVE: [
+        "Vice President, Regulatory Affairs",
+        "Director of Market Operations",
+        "Chief Operating Officer",
+    ],
     ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE: ["Manager, Market Operations", "Regulatory Compliance Manager"],
     ContactRole.CREDIT: ["Credit Manager", "Treasury Analyst"],
     ContactRole.SETTLEMENT: ["Settlement Analyst", "Settlements Manager"],
     ContactRole.TECHNICAL: ["EDI Technical Lead", "Market Systems Engineer"],
     ContactRole.USER_SECURITY_ADMINISTRATOR: ["IT Security Administrator", "Systems Administrator"],
 }
-EXTRA_ROLES = [ContactRole.CREDIT, ContactRole.SETTLEMENT, ContactRole.TECHNICAL, ContactRole.USER_SECURITY_ADMINISTRATOR]
+EXTRA_ROLES = [
+    ContactRole.CREDIT,
+    ContactRole.SETTLEMENT,
+    ContactRole.TECHNICAL,
+    ContactRole.USER_SECURITY_ADMINISTRATOR,
+]
 
 REASSIGN_REASONS = [
     "Book rebalanced across the Client Services team",
@@ -313,23 +446,37 @@ def plan_market(rng: random.Random) -> list[ParticipantPlan]:
     plans: list[ParticipantPlan] = []
     for short, legal, domain, city in TDSPS:
         plans.append(
-            ParticipantPlan(short, legal, domain, city, ["TDSP"], ParticipantStatus.ACTIVE, [short],
-                            duns(), operator_id(), address(city))
+            ParticipantPlan(
+                short,
+                legal,
+                domain,
+                city,
+                ["TDSP"],
+                ParticipantStatus.ACTIVE,
+                [short],
+                duns(),
+                operator_id(),
+                address(city),
+            )
         )
     for short, legal, domain, city, status in REPS:
         territories = sorted(rng.sample(COMPETITIVE_TERRITORIES[:5], k=rng.choice([1, 2, 2, 3])))
         if rng.random() < 0.15:
             territories.append("LPL")
         plans.append(
-            ParticipantPlan(short, legal, domain, city, ["REP", "LSE"], status, territories,
-                            duns(), operator_id(), address(city))
+            ParticipantPlan(
+                short, legal, domain, city, ["REP", "LSE"], status, territories, duns(), operator_id(), address(city)
+            )
         )
     for short, legal, domain, city, roles, status in WHOLESALE:
-        plans.append(ParticipantPlan(short, legal, domain, city, roles, status, [], duns(), operator_id(), address(city)))
+        plans.append(
+            ParticipantPlan(short, legal, domain, city, roles, status, [], duns(), operator_id(), address(city))
+        )
     for short, legal, domain, city, roles in PROSPECTS:
         plans.append(
-            ParticipantPlan(short, legal, domain, city, roles, ParticipantStatus.PROSPECTIVE, [], duns(), None,
-                            address(city))
+            ParticipantPlan(
+                short, legal, domain, city, roles, ParticipantStatus.PROSPECTIVE, [], duns(), None, address(city)
+            )
         )
 
     # Contacts: an AR (primary) and a Backup AR (secondary) each, and for some MPs more.
@@ -338,8 +485,9 @@ def plan_market(rng: random.Random) -> list[ParticipantPlan]:
         shared = SHARED_AR.get(plan.short_name)
         if shared:
             ar = by_short[shared].contacts[0]
-            plan.contacts.append(ContactPlan(ar.email, ar.full_name, ar.job_title, ar.phone,
-                                             ContactRole.AUTHORIZED_REPRESENTATIVE))
+            plan.contacts.append(
+                ContactPlan(ar.email, ar.full_name, ar.job_title, ar.phone, ContactRole.AUTHORIZED_REPRESENTATIVE)
+            )
         else:
             plan.contacts.append(person(plan.domain, plan.city, ContactRole.AUTHORIZED_REPRESENTATIVE))
         plan.contacts.append(
@@ -386,7 +534,11 @@ def seed_staff(ctx: DemoContext) -> None:
     extensions = rng.sample(range(3000, 7000), k=len(ACCOUNT_MANAGERS))
     for (email, name), extension in zip(ACCOUNT_MANAGERS, extensions, strict=True):
         user = ctx.get_or_create_user(
-            email, name, job_title="Client Services Account Manager", is_staff=True, phone=f"{AM_PHONE} ext. {extension}"
+            email,
+            name,
+            job_title="Client Services Account Manager",
+            is_staff=True,
+            phone=f"{AM_PHONE} ext. {extension}",
         )
         user.groups.add(am_group)
         manager = AccountManager.objects.filter(user=user).first()
@@ -407,7 +559,9 @@ def seed_participants(ctx: DemoContext) -> None:
             prospective = plan.status == ParticipantStatus.PROSPECTIVE
             actor = ctx.service_desk if prospective else ctx.lead
             # Active MPs already are in the market; the others start as prospects and move on.
-            initial = ParticipantStatus.ACTIVE if plan.status == ParticipantStatus.ACTIVE else ParticipantStatus.PROSPECTIVE
+            initial = (
+                ParticipantStatus.ACTIVE if plan.status == ParticipantStatus.ACTIVE else ParticipantStatus.PROSPECTIVE
+            )
             participant = participant_create(
                 actor=actor,
                 legal_name=plan.legal_name,
@@ -418,9 +572,7 @@ def seed_participants(ctx: DemoContext) -> None:
                 territory_codes=plan.territories,
                 status=initial,
                 reason=(
-                    "Potential MP contacted Client Relations through the Service Desk"
-                    if prospective
-                    else DEMO_REASON
+                    "Potential MP contacted Client Relations through the Service Desk" if prospective else DEMO_REASON
                 ),
             )
             participant_update(
@@ -432,12 +584,16 @@ def seed_participants(ctx: DemoContext) -> None:
             )
             if plan.status in (ParticipantStatus.REGISTERING, ParticipantStatus.QUALIFYING):
                 participant_set_status(
-                    actor=ctx.lead, participant=participant, status=ParticipantStatus.REGISTERING,
+                    actor=ctx.lead,
+                    participant=participant,
+                    status=ParticipantStatus.REGISTERING,
                     reason="Registration application and SFA received",
                 )
             if plan.status == ParticipantStatus.QUALIFYING:
                 participant = participant_set_status(
-                    actor=ctx.lead, participant=participant, status=ParticipantStatus.QUALIFYING,
+                    actor=ctx.lead,
+                    participant=participant,
+                    status=ParticipantStatus.QUALIFYING,
                     reason="Registration approved; market testing (flight) to follow",
                 )
             ctx.created["participants"] += 1
@@ -607,9 +763,6 @@ class Command(BaseCommand):
             if index == 0:
                 write(line)
         if not ctx.reset_passwords and before["users"]:
-            write(
-                "  Users that existed before this run keep their password; "
-                "use --reset-passwords to set it again."
-            )
+            write("  Users that existed before this run keep their password; use --reset-passwords to set it again.")
         write("")
         write(f"Every demo user has the same password. Open {SITE_URL}")

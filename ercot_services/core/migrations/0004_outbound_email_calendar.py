@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0003_outbound_email'),
+        ("core", "0003_outbound_email"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='outboundemail',
-            name='calendar',
-            field=models.TextField(blank=True, help_text='An iCalendar (RFC 5545) invitation sent with the email, if any.'),
+            model_name="outboundemail",
+            name="calendar",
+            field=models.TextField(
+                blank=True, help_text="An iCalendar (RFC 5545) invitation sent with the email, if any."
+            ),
         ),
         migrations.AddField(
-            model_name='outboundemail',
-            name='calendar_method',
-            field=models.CharField(blank=True, help_text='Its METHOD: REQUEST or CANCEL.', max_length=10),
+            model_name="outboundemail",
+            name="calendar_method",
+            field=models.CharField(blank=True, help_text="Its METHOD: REQUEST or CANCEL.", max_length=10),
         ),
     ]

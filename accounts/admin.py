@@ -487,5 +487,5 @@ __all__ = [
     "UserAdmin",
 ]
 
-# Importing these modules registers the case and plan management admin.
-from . import admin_cases, admin_plans  # noqa: E402,F401
+# Importing this module registers the plan management admin.
+from . import admin_plans  # noqa: E402,F401

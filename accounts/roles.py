@@ -157,14 +157,14 @@ _ACTIONS: dict[str, tuple[str, ...]] = {
     # Cases: AMs, the Lead and the Service Desk (it triages unassigned and potential-MP contacts) work them;
     # everyone replies, since escalations are answered by SMEs of every group; disputes (money) by AMs and the Lead.
     # MASS works the connectivity testing tickets in its queue.
-    "accounts.work_case": (
+    "cases.work_case": (
         StaffGroup.ACCOUNT_MANAGER,
         StaffGroup.CLIENT_SERVICES_LEAD,
         StaffGroup.SERVICE_DESK,
         StaffGroup.MARKET_APPLICATION_SUPPORT,
     ),
-    "accounts.reply_case": StaffGroup.ALL,
-    "accounts.resolve_dispute": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD),
+    "cases.reply_case": StaffGroup.ALL,
+    "cases.resolve_dispute": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD),
     # Registration review decisions: Retail Operations and the Lead; inviting a potential MP from its contact:
     # the Service Desk, AMs and the Lead.
     "registration.decide_application": (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD),

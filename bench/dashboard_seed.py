@@ -415,7 +415,7 @@ def _participants(copier: Copier, rng: random.Random, sizes: Sizes, people: dict
 def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: dict, *, log, started) -> dict:
     from django.contrib.contenttypes.models import ContentType
 
-    from accounts.models import (
+    from cases.models import (
         KIND_PREFIX,
         Case,
         CaseCategory,
@@ -607,7 +607,8 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
 
 
 def _patterns(copier: Copier, rng: random.Random, people: dict, mps: dict, recent: dict) -> None:
-    from accounts.models import ImprovementAction, IssuePattern
+    from accounts.models import ImprovementAction
+    from cases.models import IssuePattern
 
     now = timezone.now()
     patterns, links, actions = [], [], []

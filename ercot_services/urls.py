@@ -4,7 +4,8 @@ from django.urls import include, path
 
 from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from accounts.urls import portal_patterns, workspace_patterns
-from accounts.views import contact, preferences
+from cases import urls as cases_urls
+from cases.views import preferences, public
 from ercot_services.core import views as core_views
 from notices import urls_portal as notices_urls_portal
 from notices import urls_staff as notices_urls_staff
@@ -17,12 +18,14 @@ admin.site.site_title = "Client Services admin"
 # Each app contributes pages to the two areas; the namespaces stay "portal" and "workspace".
 PORTAL = (
     portal_patterns[0]
+    + cases_urls.portal_patterns
     + registration_urls.portal_patterns
     + qualification_urls.portal_patterns
     + notices_urls_portal.portal_patterns
 )
 WORKSPACE = (
     workspace_patterns[0]
+    + cases_urls.workspace_patterns
     + registration_urls.workspace_patterns
     + qualification_urls.workspace_patterns
     + notices_urls_staff.workspace_patterns
@@ -44,8 +47,8 @@ urlpatterns = [
     ),
     path("accounts/preferences/", preferences.NotificationPreferencesView.as_view(), name="preferences"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("contact/", contact.ContactView.as_view(), name="contact"),
-    path("contact/thanks/", contact.ContactThanksView.as_view(), name="contact-thanks"),
+    path("contact/", public.ContactView.as_view(), name="contact"),
+    path("contact/thanks/", public.ContactThanksView.as_view(), name="contact-thanks"),
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),

@@ -11,7 +11,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import Channel, MarketParticipant, Membership, User
+from accounts.models import MarketParticipant, Membership, User
+from cases.models import Channel
 from registration.models import Application, ApplicationKind, ApplicationStatus
 
 from .forms_portal import ConnectivityTicketForm

@@ -302,7 +302,7 @@ class ConnectivityTest(TimeStampedModel):
         Enrollment, null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_tests"
     )
     service_request = models.OneToOneField(
-        "accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_test"
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="connectivity_test"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     reason = models.CharField(

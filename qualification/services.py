@@ -15,19 +15,11 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from accounts.models import (
-    Case,
-    CaseCategory,
-    CaseKind,
-    Channel,
-    ContactRole,
-    MarketParticipant,
-    Membership,
-    ParticipantStatus,
-    User,
-)
+from accounts.models import ContactRole, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
-from accounts.services import case_submit, participant_set_status
+from accounts.services import participant_set_status
+from cases.models import Case, CaseCategory, CaseKind, Channel
+from cases.services import case_submit
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue

@@ -10,7 +10,8 @@ import re
 
 from django import forms
 
-from accounts.models import Case, MarketParticipant
+from accounts.models import MarketParticipant
+from cases.models import Case
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -21,9 +21,6 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.email_address import canonical_email
 from accounts.models import (
     AUTHORIZING_ROLES,
-    Case,
-    CaseKind,
-    CaseStatus,
     ContactRank,
     ContactRole,
     MarketParticipant,
@@ -35,14 +32,14 @@ from accounts.models import (
 )
 from accounts.selectors import current_manager
 from accounts.services import (
-    case_reply,
-    case_transition,
     membership_add,
     membership_end,
     participant_create,
     participant_set_status,
     participant_update,
 )
+from cases.models import Case, CaseKind, CaseStatus
+from cases.services import case_reply, case_transition
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError

@@ -12,20 +12,20 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from cases.models import IssuePattern
+from cases.selectors.cases import staff_users
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from ..models import (
     ActionItemStatus,
     FeedbackChannel,
     ImprovementAction,
-    IssuePattern,
     MarketParticipant,
     Meeting,
     PerformanceFeedback,
     PlanObjective,
     User,
 )
-from ..selectors.cases import staff_users
 from ..selectors.plans import participant_contacts_and_staff_choices
 
 DATE_INPUT = {"type": "date"}

@@ -8,7 +8,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import accounts.models.cases
+import cases.models
 
 
 class Migration(migrations.Migration):
@@ -356,7 +356,7 @@ class Migration(migrations.Migration):
             name="CaseAttachment",
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                ("file", models.FileField(upload_to=accounts.models.cases.attachment_path)),
+                ("file", models.FileField(upload_to=cases.models.attachment_path)),
                 ("original_name", models.CharField(max_length=255)),
                 ("content_type", models.CharField(max_length=100)),
                 ("size", models.PositiveIntegerField()),

@@ -114,7 +114,7 @@ class ActionItem(TimeStampedModel):
     )
     completion_note = BoundedTextField(max_length=NOTE_TEXT, blank=True)
     case = models.ForeignKey(
-        "accounts.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
+        "cases.Case", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
     application = models.ForeignKey(
         "registration.Application", null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
@@ -287,3 +287,46 @@ class PerformanceFeedback(TimeStampedModel):
 
     def __str__(self):
         return f"{self.participant}: {self.rating}/5 ({self.get_channel_display()})"
+
+
+class ImprovementAction(TimeStampedModel):
+    """What the AM does about a pattern or an opportunity: training, a process change, a market communication."""
+
+    class Kind(models.TextChoices):
+        TRAINING = "training", "Training"
+        PROCESS_CHANGE = "process_change", "Process change"
+        MARKET_COMMUNICATION = "market_communication", "Market communication"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        CANCELLED = "cancelled", "Cancelled"
+
+    participant = models.ForeignKey(
+        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="improvement_actions"
+    )
+    pattern = models.ForeignKey(
+        "cases.IssuePattern", null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    feedback = models.ForeignKey(
+        "PerformanceFeedback",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvements",
+        help_text="The performance feedback that showed this opportunity, if any.",
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="improvement_actions")
+    due_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["due_date"]
+
+    def __str__(self):
+        return self.title

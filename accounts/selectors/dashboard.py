@@ -23,6 +23,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from cases.models import OPEN_STATUSES, Case, CaseMessage, IssuePattern, SlaState
 from ercot_services.core.permissions import in_group
 from notices.models import Acknowledgement, Notice, NoticeStatus
 from notices.selectors import published_notices, with_thread_cancelled
@@ -31,20 +32,15 @@ from registration.models import OPEN_APPLICATION_STATUSES, Application
 
 from ..models import (
     ACTION_ITEM_OPEN_STATUSES,
-    OPEN_STATUSES,
     AccountManager,
     AccountManagerAssignment,
     ActionItem,
-    Case,
-    CaseMessage,
-    IssuePattern,
     MarketParticipant,
     Meeting,
     MeetingAttendee,
     MeetingStatus,
     ParticipantStatus,
     PerformanceFeedback,
-    SlaState,
     User,
 )
 from ..roles import StaffGroup

@@ -56,17 +56,10 @@ from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import Case, CaseStatus, DisputeDetail, DisputeOutcome
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 
-from ..models import (
-    AccountManager,
-    AccountManagerAssignment,
-    Case,
-    CaseStatus,
-    DisputeDetail,
-    DisputeOutcome,
-    PerformanceFeedback,
-)
+from ..models import AccountManager, AccountManagerAssignment, PerformanceFeedback
 from ..models.plans import FeedbackChannel
 from .participants import book_participant_ids
 
@@ -245,7 +238,7 @@ def ratio(part, whole) -> float | None:
 
 
 def case_queue_url(*, assignee=None, statuses=("any",), kind: str = "", sla: str = "", sort: str = "") -> str:
-    """The staff case queue with these filters (see accounts.filters_cases.CaseFilter)."""
+    """The staff case queue with these filters (see cases.filters.CaseFilter)."""
     params: list[tuple[str, str]] = [("view", "all"), ("f", "1")]
     params += [("status", s) for s in statuses]
     if assignee == OTHERS:

@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.models import IssuePattern
 from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import DomainError
@@ -28,6 +29,7 @@ from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 from ercot_services.core.workflow import move_status
 
+from .. import policies
 from ..models import (
     ACTION_ITEM_OPEN_STATUSES,
     ACTION_ITEM_TRANSITIONS,
@@ -891,5 +893,52 @@ def improvement_action_set_status(*, actor: User, action: ImprovementAction, sta
     action.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor, verb="improvement_action.status_changed", target=action, changes={"status": (old, status)}
+    )
+    return action
+
+
+@transaction.atomic
+def improvement_action_create(
+    *,
+    actor: User,
+    participant: MarketParticipant,
+    kind: str,
+    title: str,
+    owner: User,
+    due_date: datetime.date,
+    description: str = "",
+    pattern: IssuePattern | None = None,
+    feedback=None,
+) -> ImprovementAction:
+    """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
+    policies.check_record_improvement(actor)
+    if pattern is not None and pattern.participant_id != participant.pk:
+        raise DomainError("That pattern belongs to another Market Participant.")
+    if feedback is not None and feedback.participant_id != participant.pk:
+        raise DomainError("That feedback belongs to another Market Participant.")
+    action = ImprovementAction(
+        participant=participant,
+        pattern=pattern,
+        feedback=feedback,
+        kind=kind,
+        title=title,
+        description=description,
+        owner=owner,
+        due_date=due_date,
+        created_by=actor,
+    )
+    try:
+        action.full_clean()
+    except ValidationError as error:
+        raise DomainError("; ".join(error.messages)) from error
+    action.save()
+    if pattern is not None and pattern.status == IssuePattern.Status.OPEN:
+        pattern.status = IssuePattern.Status.ACTIONED
+        pattern.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="improvement_action.created",
+        target=action,
+        changes={"kind": (None, kind), "owner": (None, str(owner)), "due_date": (None, due_date)},
     )
     return action

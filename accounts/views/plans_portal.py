@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from cases.views.portal import CurrentParticipantMixin
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
@@ -29,7 +30,6 @@ from ..selectors import current_manager
 from ..selectors.plans import portal_action_items, portal_meeting_get, portal_meetings
 from ..services import action_item_transition, feedback_record
 from ..services.calendar_invites import meeting_ics
-from .cases_portal import CurrentParticipantMixin
 
 PAST_MEETINGS_PAGE = 10
 CLOSED_ITEMS_PAGE = 10

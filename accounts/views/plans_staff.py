@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from cases.selectors.cases import has_book, staff_users
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 from qualification.models import Enrollment, Flight
@@ -64,7 +65,6 @@ from ..models import (
 )
 from ..selectors import current_manager
 from ..selectors import plans as plan_selectors
-from ..selectors.cases import has_book, staff_users
 from ..selectors.dashboard import next_seven_days
 from ..selectors.participants import book_participant_ids
 

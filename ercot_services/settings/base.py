@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "axes",
     "ercot_services.core",
     "accounts",
+    "cases",
     "registration",
     "qualification",
     "notices",

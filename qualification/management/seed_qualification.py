@@ -32,8 +32,10 @@ import datetime
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from accounts.models import CaseStatus, ContactRank, ContactRole, MarketParticipant, Membership
-from accounts.services import case_transition, membership_add
+from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership
+from accounts.services import membership_add
+from cases.models import CaseStatus
+from cases.services import case_transition
 from ercot_services.core.outbox import outbox_suppressed
 from registration.models import Application, ApplicationKind, ApplicationStatus, QseAcknowledgement, SfaRecord
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record

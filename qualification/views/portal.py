@@ -23,7 +23,7 @@ from django.views.generic import TemplateView
 
 from accounts.models import MarketParticipant, User
 from accounts.selectors import scope_to_user
-from accounts.views.cases_portal import CurrentParticipantMixin
+from cases.views.portal import CurrentParticipantMixin
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin

@@ -17,9 +17,10 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import CaseKind, MarketParticipant
+from accounts.models import MarketParticipant
 from accounts.selectors import current_manager
-from accounts.selectors.cases import case_get_for_staff
+from cases.models import CaseKind
+from cases.selectors.cases import case_get_for_staff
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError

@@ -17,17 +17,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.action_matrix import ACTION_MATRIX
-from accounts.models import CaseCategory, CaseKind, Channel, IssuePattern, PlanObjective
+from accounts.models import PlanObjective
 from accounts.roles import StaffGroup
 from accounts.services import (
     action_item_create,
-    case_assign,
-    case_submit,
     feedback_record,
     improvement_action_create,
     meeting_schedule,
     objective_create,
 )
+from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
+from cases.services import case_assign, case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from notices.forms_staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
@@ -478,8 +478,8 @@ def test_the_enrollment_page_shows_connectivity_recording_to_the_service_desk_an
 
 
 def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, client):
-    from accounts.models import CaseStatus, DisputeOutcome
-    from accounts.services import case_transition
+    from cases.models import CaseStatus, DisputeOutcome
+    from cases.services import case_transition
     from tests.cases.conftest import dispute_fields
 
     dispute = case_submit(

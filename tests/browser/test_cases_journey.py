@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Case, CaseStatus
+from cases.models import Case, CaseStatus
 from tests.factories import PASSWORD, MembershipFactory
 
 from .conftest import nav, sign_in, snap

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Case, CaseKind, MarketParticipant, ParticipantStatus
+from accounts.models import MarketParticipant, ParticipantStatus
+from cases.models import Case, CaseKind
 from registration.models import Application, ApplicationStatus
 from tests.factories import PASSWORD, StaffFactory
 

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import CaseCategory, CaseKind, StatementType
 from accounts.roles import StaffGroup
-from accounts.services import case_submit
+from cases.models import CaseCategory, CaseKind, StatementType
+from cases.services import case_submit
 from tests.factories import StaffFactory
 
 CT = ZoneInfo("America/Chicago")

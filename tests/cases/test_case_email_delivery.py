@@ -14,9 +14,9 @@ import time
 import pytest
 from django.db import transaction
 
-from accounts.models import CaseCategory, CaseKind, CaseNotification
-from accounts.services import case_submit
-from accounts.tasks import send_case_notifications
+from cases.models import CaseCategory, CaseKind, CaseNotification
+from cases.services import case_submit
+from cases.tasks import send_case_notifications
 from tests.mail import WAIT_SECONDS
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -6,8 +6,9 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from accounts.models import Case, CaseKind, CaseNotification, Channel, MarketRole
+from accounts.models import MarketRole
 from accounts.roles import StaffGroup
+from cases.models import Case, CaseKind, CaseNotification, Channel
 
 pytestmark = pytest.mark.django_db
 

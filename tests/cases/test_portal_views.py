@@ -12,7 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
+from accounts.models import ContactRole
+from cases.models import (
     Case,
     CaseAttachment,
     CaseCategory,
@@ -20,13 +21,12 @@ from accounts.models import (
     CaseMessage,
     CaseSettings,
     CaseStatus,
-    ContactRole,
     DisputeDetail,
     NextAction,
     NotificationPreference,
     StatementType,
 )
-from accounts.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, case_submit, case_transition
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.uploads import check_upload
 from tests.factories import MembershipFactory

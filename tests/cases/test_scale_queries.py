@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import Case
+from cases.models import Case
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import Case, CaseKind, CaseSequence, DisputeDetail, DisputeWindow, StatementType
-from accounts.services import dispute_deadline
+from cases.models import Case, CaseKind, CaseSequence, DisputeDetail, DisputeWindow, StatementType
+from cases.services import dispute_deadline
 from ercot_services.core.calendar import BusinessCalendar
 from ercot_services.core.models import AuditEvent, DomainError, Holiday
 

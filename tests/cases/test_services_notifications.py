@@ -7,7 +7,7 @@ from celery.exceptions import Retry
 from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 
-from accounts.models import (
+from cases.models import (
     Case,
     CaseCategory,
     CaseKind,
@@ -18,9 +18,9 @@ from accounts.models import (
     NotificationPreference,
     SlaState,
 )
-from accounts.services import case_reply, case_sla_scan, case_submit, case_transition
-from accounts.services.case_notifications import notify
-from accounts.tasks import send_case_notifications
+from cases.services import case_reply, case_sla_scan, case_submit, case_transition
+from cases.services.notifications import notify
+from cases.tasks import send_case_notifications
 
 from .conftest import ct
 
@@ -343,7 +343,7 @@ def test_at_risk_opt_out(monday_case, am_user, mailoutbox, django_capture_on_com
 
 
 def test_the_beat_task_runs_the_scan(monday_case):
-    from accounts.tasks import scan_case_slas
+    from cases.tasks import scan_case_slas
 
     result = scan_case_slas.delay().get()
     assert result == {"changed": 1, "warned": 1}  # opened in April 2026: breached by now

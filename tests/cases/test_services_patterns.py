@@ -6,8 +6,10 @@ import datetime
 
 import pytest
 
-from accounts.models import CaseSettings, ImprovementAction, IssuePattern
-from accounts.services import case_merge, improvement_action_create, pattern_dismiss
+from accounts.models import ImprovementAction
+from accounts.services import improvement_action_create
+from cases.models import CaseSettings, IssuePattern
+from cases.services import case_merge, pattern_dismiss
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.factories import MembershipFactory
 

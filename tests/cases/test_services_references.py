@@ -9,8 +9,8 @@ import threading
 import pytest
 from django.db import connection
 
-from accounts.models import Case, CaseCategory, CaseKind, CaseSequence, IssuePattern
-from accounts.services import case_submit
+from cases.models import Case, CaseCategory, CaseKind, CaseSequence, IssuePattern
+from cases.services import case_submit
 from ercot_services.core.models import DomainError
 from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
 

@@ -6,17 +6,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from accounts.models import Case, CaseKind, CaseMessage, CaseStatus, Channel, DisputeDetail, NextAction
 from accounts.roles import StaffGroup
-from accounts.services import (
-    case_assign,
-    case_clone,
-    case_escalate,
-    case_link,
-    case_merge,
-    case_submit,
-    case_transition,
-)
+from cases.models import Case, CaseKind, CaseMessage, CaseStatus, Channel, DisputeDetail, NextAction
+from cases.services import case_assign, case_clone, case_escalate, case_link, case_merge, case_submit, case_transition
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.factories import (
     AccountManagerFactory,

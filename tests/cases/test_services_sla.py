@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from accounts.models import Case, CaseSettings, CaseStatus, SlaState, SlaTarget
-from accounts.services import case_transition, case_update, sla
+from cases.models import Case, CaseSettings, CaseStatus, SlaState, SlaTarget
+from cases.services import case_transition, case_update, sla
 from ercot_services.core.calendar import BusinessCalendar, add_business_seconds, business_seconds_between
 from ercot_services.core.models import AuditEvent
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import (
+from cases.models import (
     CASE_TRANSITIONS,
     OPEN_STATUSES,
     Case,
@@ -18,7 +18,7 @@ from accounts.models import (
     DisputeOutcome,
     NextAction,
 )
-from accounts.services import case_bulk_assign, case_bulk_close, case_reply, case_transition
+from cases.services import case_bulk_assign, case_bulk_close, case_reply, case_transition
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.factories import StaffFactory
 

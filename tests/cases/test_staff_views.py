@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
+from accounts.models import ImprovementAction
+from accounts.roles import StaffGroup
+from cases.models import (
     Case,
     CaseAttachment,
     CaseKind,
@@ -21,15 +23,13 @@ from accounts.models import (
     CaseStatus,
     Channel,
     DisputeOutcome,
-    ImprovementAction,
     IssuePattern,
     NextAction,
     Priority,
     SlaState,
     StatementType,
 )
-from accounts.roles import StaffGroup
-from accounts.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, case_submit, case_transition
 from ercot_services.core.models import AuditEvent
 from tests.factories import StaffFactory
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import CaseAttachment
+from cases.models import CaseAttachment
 from ercot_services.core.uploads import DOCUMENT_TYPES, PDF_AND_IMAGES, check_upload, safe_filename
 
 MB = 1024 * 1024

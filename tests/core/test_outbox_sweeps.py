@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import CaseKind, CaseNotification
-from accounts.services import case_submit
-from accounts.tasks import sweep_case_notifications
+from cases.models import CaseKind, CaseNotification
+from cases.services import case_submit
+from cases.tasks import sweep_case_notifications
 from ercot_services.core.models import OutboundEmail
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.tasks import sweep_outbound_email
@@ -30,7 +30,7 @@ def test_a_lost_outbound_email_is_sent_by_the_sweep_once(mailoutbox):
 
 
 def test_a_lost_case_email_is_sent_by_the_sweep_once(mailoutbox, participant, mp_user):
-    from accounts.models import CaseCategory
+    from cases.models import CaseCategory
 
     case_submit(
         actor=mp_user,

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
-from accounts.models import Case, CaseCategory, CaseKind
+from cases.models import Case, CaseCategory, CaseKind
 from ercot_services.core.text_limits import MESSAGE_TEXT
 
 pytestmark = pytest.mark.django_db

@@ -9,18 +9,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
-    ActionItem,
-    ActionItemStatus,
-    ActionSide,
-    Case,
-    CaseCategory,
-    CaseMessage,
-    CaseStatus,
-    Meeting,
-    MeetingStatus,
-    SlaState,
-)
+from accounts.models import ActionItem, ActionItemStatus, ActionSide, Meeting, MeetingStatus
+from cases.models import Case, CaseCategory, CaseMessage, CaseStatus, SlaState
 from notices.models import Acknowledgement, Notice, NoticeStatus, NoticeType
 from registration.models import Application, ApplicationKind, ApplicationStatus
 from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory

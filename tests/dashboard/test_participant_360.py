@@ -10,15 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
-    AccountPlan,
-    ContactRank,
-    ContactRole,
-    Meeting,
-    PerformanceFeedback,
-    PlanObjective,
-    SlaState,
-)
+from accounts.models import AccountPlan, ContactRank, ContactRole, Meeting, PerformanceFeedback, PlanObjective
+from cases.models import SlaState
 from notices.models import ContactListOptOut, DistributionList
 from qualification.models import (
     CertificateRequest,

@@ -6,8 +6,9 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from accounts.models import CaseStatus, DisputeOutcome, PerformanceFeedback
-from accounts.services import case_transition
+from accounts.models import PerformanceFeedback
+from cases.models import CaseStatus, DisputeOutcome
+from cases.services import case_transition
 
 from .conftest import ct
 

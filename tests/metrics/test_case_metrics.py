@@ -7,7 +7,6 @@ import importlib
 
 import pytest
 
-from accounts.models import Case, CaseStatus
 from accounts.selectors.metrics import (
     OTHERS,
     MetricsFilter,
@@ -17,7 +16,8 @@ from accounts.selectors.metrics import (
     percentile_cont,
     uses_sql_percentiles,
 )
-from accounts.services import case_transition
+from cases.models import Case, CaseStatus
+from cases.services import case_transition
 from ercot_services.core.calendar import BusinessCalendar
 
 from .conftest import AFTER_OCTOBER, ct, october

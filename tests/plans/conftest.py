@@ -56,8 +56,8 @@ def colleague(db):
 
 def make_case(*, participant, submitted_by):
     """A submitted inquiry of ``participant`` (through the case service, as its contact)."""
-    from accounts.models import CaseCategory, CaseKind
-    from accounts.services import case_submit
+    from cases.models import CaseCategory, CaseKind
+    from cases.services import case_submit
 
     return case_submit(
         actor=submitted_by,

@@ -11,9 +11,6 @@ from accounts.models import (
     ActionItem,
     ActionItemStatus,
     ActionSide,
-    CaseCategory,
-    CaseKind,
-    Channel,
     ImprovementAction,
     Meeting,
     MeetingAttendee,
@@ -24,7 +21,6 @@ from accounts.models import (
 from accounts.services import (
     action_item_create,
     action_item_transition,
-    case_submit,
     feedback_record,
     improvement_action_create,
     meeting_record_minutes,
@@ -32,6 +28,8 @@ from accounts.services import (
     objective_create,
     plan_update,
 )
+from cases.models import CaseCategory, CaseKind, Channel
+from cases.services import case_submit
 from tests.factories import MembershipFactory, StaffFactory
 
 

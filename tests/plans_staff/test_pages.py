@@ -192,8 +192,8 @@ def test_action_item_is_created_with_an_mp_owner_and_links(am_client, participan
 def test_action_item_form_refuses_another_mps_contact_and_case_and_keeps_input(
     am_client, participant, other_participant, other_mp_user, am_user
 ):
-    from accounts.models import CaseCategory, CaseKind, Channel
-    from accounts.services import case_submit
+    from cases.models import CaseCategory, CaseKind, Channel
+    from cases.services import case_submit
 
     other_case = case_submit(
         actor=am_user,

@@ -13,8 +13,8 @@ from django.contrib.auth.models import Group
 from django.test import override_settings
 from django.urls import reverse
 
-from accounts.models import Case, CaseKind, Channel
 from accounts.roles import StaffGroup
+from cases.models import Case, CaseKind, Channel
 from ercot_services.core.models import AuditEvent, DomainError
 from qualification.models import ChangeKind, ConnectivitySpec, ConnectivityTest
 from qualification.services import (
@@ -256,7 +256,7 @@ def test_service_desk_staff_see_the_mass_queue_in_the_case_queue(client, test_du
 def test_the_copies_also_receive_the_service_desks_public_replies_but_never_internal_notes(
     test_due, ready_lse, service_desk_user, mailoutbox, django_capture_on_commit_callbacks
 ):
-    from accounts.services import case_reply
+    from cases.services import case_reply
 
     case = connectivity_ticket_submit(actor=ready_lse.people["ar"], test=test_due, subject="s", description="d")
     mailoutbox.clear()

@@ -9,7 +9,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from accounts.models import Case, ContactRank, ContactRole, ParticipantStatus
+from accounts.models import ContactRank, ContactRole, ParticipantStatus
+from cases.models import Case
 from ercot_services.core.models import AuditEvent, DomainError
 from qualification.models import (
     CertificateRequest,

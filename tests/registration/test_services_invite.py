@@ -5,22 +5,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from accounts.models import (
-    Case,
-    CaseCategory,
-    CaseKind,
-    CaseMessage,
-    CaseStatus,
-    Channel,
-    ContactRank,
-    ContactRole,
-    MarketParticipant,
-    Membership,
-    ParticipantStatus,
-    User,
-)
+from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
-from accounts.services import case_submit
+from cases.models import Case, CaseCategory, CaseKind, CaseMessage, CaseStatus, Channel
+from cases.services import case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_start, potential_participant_invite

@@ -16,21 +16,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
-    CaseCategory,
-    CaseKind,
-    CaseStatus,
-    Channel,
-    ContactRank,
-    ContactRole,
-    MarketParticipant,
-    MarketRole,
-    Membership,
-    ParticipantStatus,
-    User,
-)
+from accounts.models import ContactRank, ContactRole, MarketParticipant, MarketRole, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
-from accounts.services import case_submit
+from cases.models import CaseCategory, CaseKind, CaseStatus, Channel
+from cases.services import case_submit
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent, OutboundEmail
 from ercot_services.core.uploads import CheckedUpload

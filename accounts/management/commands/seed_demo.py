@@ -30,21 +30,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.email_address import canonical_email
-from accounts.management.seed_cases import seed_cases
 from accounts.management.seed_plans import seed_plans
-from accounts.models import (
-    AccountManager,
-    AccountManagerAssignment,
-    ActionItem,
-    Case,
-    ContactRank,
-    ContactRole,
-    MarketParticipant,
-    Meeting,
-    Membership,
-    ParticipantStatus,
-    User,
-)
 from accounts.roles import StaffGroup
 from accounts.services import (
     account_manager_assign,
@@ -54,6 +40,8 @@ from accounts.services import (
     participant_set_status,
     participant_update,
 )
+from cases.management.seed_cases import seed_cases
+from cases.models import Case
 from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
 from notices.models import Notice
@@ -61,6 +49,19 @@ from qualification.management.seed_qualification import seed_qualification
 from qualification.models import QualificationLetter
 from registration.management.seed_registration import seed_registration
 from registration.models import Application
+
+from ...models import (
+    AccountManager,
+    AccountManagerAssignment,
+    ActionItem,
+    ContactRank,
+    ContactRole,
+    MarketParticipant,
+    Meeting,
+    Membership,
+    ParticipantStatus,
+    User,
+)
 
 SEED = 2026
 DEFAULT_PASSWORD = "demo-pass-2026"

@@ -1,7 +1,7 @@
 """Cases: inquiries, disputes, service requests and potential-MP contacts, with SLAs.
 
 The workflow is the single map :data:`CASE_TRANSITIONS`; services in
-``accounts.services.cases`` are the only writers.
+``cases.services`` are the only writers.
 """
 
 from __future__ import annotations
@@ -123,6 +123,7 @@ class CaseSettings(models.Model):
     max_attachment_mb = models.PositiveIntegerField(default=10)
 
     class Meta:
+        db_table = "accounts_casesettings"
         verbose_name = verbose_name_plural = "case settings"
 
     def __str__(self):
@@ -147,6 +148,7 @@ class CaseCategory(models.Model):
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
+        db_table = "accounts_casecategory"
         ordering = ["sort_order", "name"]
         verbose_name_plural = "case categories"
 
@@ -163,6 +165,7 @@ class SlaTarget(models.Model):
     resolution_hours = models.DecimalField(max_digits=7, decimal_places=2)
 
     class Meta:
+        db_table = "accounts_slatarget"
         ordering = ["category", "priority"]
         constraints = [models.UniqueConstraint(fields=["category", "priority"], name="one_sla_target_per_priority")]
 
@@ -187,6 +190,7 @@ class CaseSequence(models.Model):
     last_value = models.PositiveIntegerField(default=0)
 
     class Meta:
+        db_table = "accounts_casesequence"
         constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_sequence_per_prefix_year")]
 
     def __str__(self):
@@ -266,6 +270,7 @@ class Case(TimeStampedModel):
     related = models.ManyToManyField("self", blank=True, symmetrical=True)
 
     class Meta:
+        db_table = "accounts_case"
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "sla_state"]),
@@ -339,6 +344,7 @@ class DisputeWindow(models.Model):
     note = models.CharField(max_length=255, blank=True)
 
     class Meta:
+        db_table = "accounts_disputewindow"
         ordering = ["statement_type"]
 
     def __str__(self):
@@ -367,6 +373,9 @@ class DisputeDetail(models.Model):
     outcome_explanation = BoundedTextField(max_length=MESSAGE_TEXT, blank=True)
     granted_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
 
+    class Meta:
+        db_table = "accounts_disputedetail"
+
     def __str__(self):
         return f"Dispute {self.case.reference}"
 
@@ -384,6 +393,7 @@ class CaseMessage(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "accounts_casemessage"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["case", "is_internal", "created_at"])]
 
@@ -414,6 +424,7 @@ class CaseAttachment(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        db_table = "accounts_caseattachment"
         ordering = ["created_at", "id"]
 
     def __str__(self):
@@ -427,6 +438,7 @@ class CannedResponse(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        db_table = "accounts_cannedresponse"
         ordering = ["title"]
 
     def __str__(self):
@@ -443,6 +455,9 @@ class NotificationPreference(models.Model):
     on_reply = models.BooleanField("a public reply on my cases", default=True)
     on_status_change = models.BooleanField("a status change on my cases", default=True)
     on_at_risk = models.BooleanField("a case assigned to me becomes at risk (staff)", default=True)
+
+    class Meta:
+        db_table = "accounts_notificationpreference"
 
     def __str__(self):
         return f"Preferences of {self.user}"
@@ -476,6 +491,7 @@ class CaseNotification(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "accounts_casenotification"
         ordering = ["created_at", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -507,6 +523,7 @@ class IssuePattern(TimeStampedModel):
     last_case_at = models.DateTimeField()
 
     class Meta:
+        db_table = "accounts_issuepattern"
         ordering = ["-last_case_at"]
         constraints = [
             models.UniqueConstraint(
@@ -516,44 +533,3 @@ class IssuePattern(TimeStampedModel):
 
     def __str__(self):
         return f"{self.participant}: {self.case_count} {self.category} cases in {self.window_days} days"
-
-
-class ImprovementAction(TimeStampedModel):
-    """What the AM does about a pattern or an opportunity: training, a process change, a market communication."""
-
-    class Kind(models.TextChoices):
-        TRAINING = "training", "Training"
-        PROCESS_CHANGE = "process_change", "Process change"
-        MARKET_COMMUNICATION = "market_communication", "Market communication"
-
-    class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        IN_PROGRESS = "in_progress", "In progress"
-        DONE = "done", "Done"
-        CANCELLED = "cancelled", "Cancelled"
-
-    participant = models.ForeignKey(
-        "accounts.MarketParticipant", on_delete=models.CASCADE, related_name="improvement_actions"
-    )
-    pattern = models.ForeignKey(IssuePattern, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
-    feedback = models.ForeignKey(
-        "accounts.PerformanceFeedback",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="improvements",
-        help_text="The performance feedback that showed this opportunity, if any.",
-    )
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    title = models.CharField(max_length=200)
-    description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="improvement_actions")
-    due_date = models.DateField()
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["due_date"]
-
-    def __str__(self):
-        return self.title

@@ -2,7 +2,7 @@
 
 Every list here selects its related rows up front so a page costs a fixed
 number of queries whatever the number of cases. These are staff reads (no
-tenant scoping); the portal's scoped reads live in ``selectors.portal_cases``.
+tenant scoping); the portal's scoped reads live in ``cases.selectors.portal``.
 """
 
 from __future__ import annotations
@@ -16,11 +16,12 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import AccountManagerAssignment, ImprovementAction, Membership, User
+from accounts.selectors.participants import book_participant_ids
 from ercot_services.core.models import AuditEvent
 
 from ..models import (
     OPEN_STATUSES,
-    AccountManagerAssignment,
     CannedResponse,
     Case,
     CaseAttachment,
@@ -28,14 +29,10 @@ from ..models import (
     CaseMessage,
     CaseStatus,
     DisputeDetail,
-    ImprovementAction,
     IssuePattern,
-    Membership,
     Priority,
     SlaState,
-    User,
 )
-from .participants import book_participant_ids
 
 # --- ranks used for sorting ---------------------------------------------------------------
 
@@ -61,7 +58,7 @@ def _rank(field: str, order: list[str]) -> SqlCase:
 
 # --- the staff queue --------------------------------------------------------------------------
 
-# Saved views of the queue: each is a preset of filter values (see accounts.filters_cases.CaseFilter).
+# Saved views of the queue: each is a preset of filter values (see cases.filters.CaseFilter).
 QUEUE_VIEWS: list[tuple[str, str]] = [
     ("mine", "My cases"),
     ("unassigned", "Unassigned"),

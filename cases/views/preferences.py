@@ -10,7 +10,7 @@ from django.views import View
 
 from ercot_services.core.audit import audit_record
 
-from ..forms.cases_portal import NotificationPreferenceForm
+from ..forms.portal import NotificationPreferenceForm
 from ..models import NotificationPreference
 
 

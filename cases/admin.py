@@ -8,6 +8,7 @@ read-only, with the audit history, so the workflow map cannot be bypassed.
 from django.contrib import admin, messages
 from django.db import transaction
 
+from accounts.models import ImprovementAction
 from ercot_services.core.admin import (
     AdminAuditMixin,
     AuditTimelineMixin,
@@ -26,7 +27,6 @@ from .models import (
     CaseSettings,
     DisputeDetail,
     DisputeWindow,
-    ImprovementAction,
     IssuePattern,
     NotificationPreference,
     SlaTarget,

@@ -13,11 +13,13 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts import policies as plan_policies
+from accounts.services.plans import improvement_action_create
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from .. import policies, services
-from ..forms.cases_staff import ImprovementActionForm, PatternDismissForm
+from ..forms.staff import ImprovementActionForm, PatternDismissForm
 from ..models import IssuePattern
 from ..selectors import cases as case_selectors
 
@@ -64,7 +66,7 @@ def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_f
         "timeline": AuditEvent.objects.for_object(pattern).select_related("actor"),
         "action_form": action_form or ImprovementActionForm(initial={"owner": request.user.pk}),
         "dismiss_form": dismiss_form or PatternDismissForm(),
-        "can_record_improvement": policies.can_record_improvement(request.user, pattern.participant),
+        "can_record_improvement": plan_policies.can_record_improvement(request.user, pattern.participant),
         "can_dismiss": policies.can_work_case(request.user, pattern),
     }
     return render(request, "workspace/patterns/detail.html", context, status=status)
@@ -73,7 +75,7 @@ def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_f
 class PatternDetailView(StaffRequiredMixin, View):
     """The pattern, its cases, the MP's trend; POST records an improvement action."""
 
-    action_permission_required = policies.RECORD_IMPROVEMENT
+    action_permission_required = plan_policies.RECORD_IMPROVEMENT
 
     def get(self, request, pk):
         return _pattern_page(request, case_selectors.pattern_get(pk))
@@ -84,7 +86,7 @@ class PatternDetailView(StaffRequiredMixin, View):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                action = services.improvement_action_create(
+                action = improvement_action_create(
                     actor=request.user,
                     participant=pattern.participant,
                     pattern=pattern,

@@ -14,7 +14,7 @@ from django.views import View
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
-from ..forms.cases_portal import ContactForm
+from ..forms.portal import ContactForm
 from ..models import CaseCategory, CaseKind, Channel
 from ..services.cases import case_submit
 

@@ -13,9 +13,11 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.http import QueryDict
 
-from .models import OPEN_STATUSES, CaseCategory, CaseKind, CaseStatus, MarketParticipant, SlaState, User
+from accounts.models import MarketParticipant, User
+from accounts.selectors.participants import book_participant_ids_for_manager
+
+from .models import OPEN_STATUSES, CaseCategory, CaseKind, CaseStatus, SlaState
 from .selectors.cases import DEFAULT_QUEUE_SORT, DEFAULT_QUEUE_VIEW, QUEUE_VIEW_PRESETS, QUEUE_VIEWS, staff_users
-from .selectors.participants import book_participant_ids_for_manager
 
 ANY = "any"
 OPEN = "open"

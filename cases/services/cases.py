@@ -18,6 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.models import MarketParticipant, User
+from accounts.roles import StaffGroup
+from accounts.services.participants import _current_manager_user
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
@@ -42,18 +45,13 @@ from ..models import (
     DisputeDetail,
     DisputeOutcome,
     DisputeWindow,
-    ImprovementAction,
     IssuePattern,
-    MarketParticipant,
     NextAction,
     SlaState,
     StatementType,
-    User,
 )
-from ..roles import StaffGroup
 from . import sla
-from .case_notifications import notify
-from .participants import _current_manager_user
+from .notifications import notify
 
 # --- references ------------------------------------------------------------------
 
@@ -773,53 +771,6 @@ def pattern_detect(
             changes={"cases": (None, len(recent))},
         )
     return pattern
-
-
-@transaction.atomic
-def improvement_action_create(
-    *,
-    actor: User,
-    participant: MarketParticipant,
-    kind: str,
-    title: str,
-    owner: User,
-    due_date: datetime.date,
-    description: str = "",
-    pattern: IssuePattern | None = None,
-    feedback=None,
-) -> ImprovementAction:
-    """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
-    policies.check_record_improvement(actor)
-    if pattern is not None and pattern.participant_id != participant.pk:
-        raise DomainError("That pattern belongs to another Market Participant.")
-    if feedback is not None and feedback.participant_id != participant.pk:
-        raise DomainError("That feedback belongs to another Market Participant.")
-    action = ImprovementAction(
-        participant=participant,
-        pattern=pattern,
-        feedback=feedback,
-        kind=kind,
-        title=title,
-        description=description,
-        owner=owner,
-        due_date=due_date,
-        created_by=actor,
-    )
-    try:
-        action.full_clean()
-    except ValidationError as error:
-        raise DomainError("; ".join(error.messages)) from error
-    action.save()
-    if pattern is not None and pattern.status == IssuePattern.Status.OPEN:
-        pattern.status = IssuePattern.Status.ACTIONED
-        pattern.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        verb="improvement_action.created",
-        target=action,
-        changes={"kind": (None, kind), "owner": (None, str(owner)), "due_date": (None, due_date)},
-    )
-    return action
 
 
 @transaction.atomic

@@ -1,10 +1,10 @@
 """Portal pages for cases: list, file an inquiry or a dispute, follow, reply, withdraw, reopen.
 
 Every case is looked up by reference inside ``scope_to_user`` (see
-``accounts.selectors.portal_cases``): a case, message or attachment of another
+``cases.selectors.portal``): a case, message or attachment of another
 Market Participant is a 404, never a 403, and knowing a reference grants
 nothing. Views stay thin: forms validate, services in
-``accounts.services.cases`` write, and a ``DomainError`` becomes a form error.
+``cases.services.cases`` write, and a ``DomainError`` becomes a form error.
 """
 
 from __future__ import annotations
@@ -17,12 +17,14 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.portal_session import current_participant
+from accounts.selectors import current_manager
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ..forms.cases_portal import (
+from ..forms.portal import (
     CHARGE_TYPE_SUGGESTIONS,
     DisputeDeadlineQueryForm,
     DisputeForm,
@@ -42,11 +44,9 @@ from ..models import (
     DisputeWindow,
     NextAction,
 )
-from ..portal_session import current_participant
-from ..selectors import current_manager
-from ..selectors import portal_cases as case_selectors
-from ..services.case_notifications import wants
+from ..selectors import portal as case_selectors
 from ..services.cases import case_reply, case_submit, case_transition, dispute_deadline
+from ..services.notifications import wants
 
 PAGE_SIZE = 25
 

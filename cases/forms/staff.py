@@ -1,7 +1,7 @@
 """Forms of the staff side of cases: log a case, act on a case page, bulk actions, patterns.
 
 Forms validate what a person typed; the business rules (transitions, dispute
-windows, same-MP merges, ...) stay in ``accounts.services.cases`` and come back
+windows, same-MP merges, ...) stay in ``cases.services.cases`` and come back
 as ``DomainError`` messages that the views attach to the form.
 """
 
@@ -13,22 +13,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import ImprovementAction, MarketParticipant, User
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
-from ..models import (
-    CaseCategory,
-    CaseKind,
-    CaseSettings,
-    CaseStatus,
-    Channel,
-    DisputeOutcome,
-    ImprovementAction,
-    MarketParticipant,
-    Priority,
-    StatementType,
-    User,
-)
+from ..models import CaseCategory, CaseKind, CaseSettings, CaseStatus, Channel, DisputeOutcome, Priority, StatementType
 from ..selectors.cases import case_lookup, is_active_contact, staff_groups, staff_users
 
 # --- attachments ---------------------------------------------------------------------------

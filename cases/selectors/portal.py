@@ -11,17 +11,10 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ..models import (
-    OPEN_STATUSES,
-    Case,
-    CaseAttachment,
-    CaseMessage,
-    CaseStatus,
-    MarketParticipant,
-    NextAction,
-    User,
-)
-from .participants import scope_to_user
+from accounts.models import MarketParticipant, User
+from accounts.selectors.participants import scope_to_user
+
+from ..models import OPEN_STATUSES, Case, CaseAttachment, CaseMessage, CaseStatus, NextAction
 
 FINISHED_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
 

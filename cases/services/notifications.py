@@ -11,9 +11,10 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from accounts.models import User
 from ercot_services.core.outbox import outbox_is_suppressed
 
-from ..models import Case, CaseNotification, NotificationPreference, User
+from ..models import Case, CaseNotification, NotificationPreference
 
 PREFERENCE_FIELD = {
     CaseNotification.Event.SUBMITTED: "on_submission",

@@ -14,7 +14,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import (
+from accounts.models import ImprovementAction, MarketParticipant, Membership, ParticipantStatus
+from accounts.selectors import current_manager
+from accounts.services import improvement_action_create
+from ercot_services.core.calendar import business_calendar
+from ercot_services.core.outbox import outbox_suppressed
+
+from ..models import (
     Case,
     CaseCategory,
     CaseKind,
@@ -22,17 +28,10 @@ from accounts.models import (
     CaseStatus,
     Channel,
     DisputeOutcome,
-    ImprovementAction,
     IssuePattern,
-    MarketParticipant,
-    Membership,
-    ParticipantStatus,
     StatementType,
 )
-from accounts.selectors import current_manager
-from accounts.services import case_reply, case_sla_scan, case_submit, case_transition, improvement_action_create
-from ercot_services.core.calendar import business_calendar
-from ercot_services.core.outbox import outbox_suppressed
+from ..services import case_reply, case_sla_scan, case_submit, case_transition
 
 INQUIRY_SUBJECTS = {
     "registration": [

@@ -1,7 +1,7 @@
 """Forms of the participant portal's cases, the public contact form and notification preferences.
 
 Forms only validate and clean; the views hand the cleaned data to the services
-in ``accounts.services.cases``. Uploaded files are checked here (size and type
+in ``cases.services.cases``. Uploaded files are checked here (size and type
 by content) and come out of ``cleaned_data["attachments"]`` as
 :class:`~ercot_services.core.uploads.CheckedUpload` objects.
 """
@@ -14,10 +14,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from accounts.models import MarketRole
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
-from ..models import CaseCategory, CaseSettings, DisputeWindow, MarketRole, NotificationPreference, StatementType
+from ..models import CaseCategory, CaseSettings, DisputeWindow, NotificationPreference, StatementType
 
 MAX_FILES = 10
 ACCEPTED_TYPES_TEXT = ", ".join(sorted(set(DOCUMENT_TYPES.values())))

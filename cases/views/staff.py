@@ -1,7 +1,7 @@
 """Workspace (staff) pages for cases: the queue, logging a case, the case page and its actions.
 
-Views stay thin: they read through ``accounts.selectors.cases``, write through
-``accounts.services.cases``, and turn a ``DomainError`` into a form error shown
+Views stay thin: they read through ``cases.selectors.cases``, write through
+``cases.services.cases``, and turn a ``DomainError`` into a form error shown
 on the page (status 400) with what was typed kept.
 """
 
@@ -22,8 +22,8 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from .. import policies, services
-from ..filters_cases import SORTS, CaseFilter
-from ..forms.cases_staff import (
+from ..filters import SORTS, CaseFilter
+from ..forms.staff import (
     TRANSITION_LABELS,
     AssignForm,
     BulkActionForm,

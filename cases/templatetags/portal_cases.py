@@ -2,7 +2,7 @@
 
 from django import template
 
-from ..selectors.portal_cases import portal_case_summary
+from ..selectors.portal import portal_case_summary
 
 register = template.Library()
 

@@ -1,0 +1,1 @@
+"""cases forms: the MP portal's (``portal``) and the staff workspace's (``staff``)."""

@@ -1,0 +1,1 @@
+"""cases selectors: staff queues and filters (``cases``), the portal's view of its MP's cases (``portal``)."""

@@ -1,0 +1,43 @@
+"""cases services: the case workflow (``cases``), case emails (``notifications``), SLA clocks (``sla``)."""
+
+from .cases import (
+    BulkResult,
+    DisputeDeadline,
+    case_assign,
+    case_bulk_assign,
+    case_bulk_close,
+    case_clone,
+    case_escalate,
+    case_link,
+    case_merge,
+    case_reopen_deadline,
+    case_reply,
+    case_sla_scan,
+    case_submit,
+    case_transition,
+    case_update,
+    dispute_deadline,
+    pattern_detect,
+    pattern_dismiss,
+)
+
+__all__ = [
+    "BulkResult",
+    "DisputeDeadline",
+    "case_assign",
+    "case_bulk_assign",
+    "case_bulk_close",
+    "case_clone",
+    "case_escalate",
+    "case_link",
+    "case_merge",
+    "case_reopen_deadline",
+    "case_reply",
+    "case_sla_scan",
+    "case_submit",
+    "case_transition",
+    "case_update",
+    "dispute_deadline",
+    "pattern_detect",
+    "pattern_dismiss",
+]

@@ -488,4 +488,4 @@ __all__ = [
 ]
 
 # Importing this module registers the plan management admin.
-from . import admin_plans  # noqa: E402,F401
+from plans import admin as admin_plans  # noqa: E402,F401

@@ -144,8 +144,8 @@ _PLAN_MODELS = (
     "performancefeedback",
     "improvementaction",
 )
-_VIEW_PLANS = [f"accounts.view_{model}" for model in _PLAN_MODELS] + ["accounts.view_actionitemreminder"]
-_MANAGE_PLANS = [f"accounts.{action}_{model}" for model in _PLAN_MODELS for action in ("add", "change")]
+_VIEW_PLANS = [f"plans.view_{model}" for model in _PLAN_MODELS] + ["plans.view_actionitemreminder"]
+_MANAGE_PLANS = [f"plans.{action}_{model}" for model in _PLAN_MODELS for action in ("add", "change")]
 for _group in StaffGroup.ALL:
     GROUP_PERMISSIONS[_group] = GROUP_PERMISSIONS[_group] + _VIEW_PLANS
 for _group in (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD):

@@ -607,8 +607,8 @@ def _cases(copier: Copier, rng: random.Random, sizes: Sizes, people: dict, mps: 
 
 
 def _patterns(copier: Copier, rng: random.Random, people: dict, mps: dict, recent: dict) -> None:
-    from accounts.models import ImprovementAction
     from cases.models import IssuePattern
+    from plans.models import ImprovementAction
 
     now = timezone.now()
     patterns, links, actions = [], [], []
@@ -877,7 +877,7 @@ def _registrations_and_flights(copier: Copier, rng: random.Random, people: dict,
 
 
 def _plans(copier: Copier, rng: random.Random, people: dict, mps: dict, recent: dict) -> None:
-    from accounts.models import (
+    from plans.models import (
         AccountPlan,
         ActionItem,
         ActionItemStatus,

@@ -8,7 +8,6 @@ read-only, with the audit history, so the workflow map cannot be bypassed.
 from django.contrib import admin, messages
 from django.db import transaction
 
-from accounts.models import ImprovementAction
 from ercot_services.core.admin import (
     AdminAuditMixin,
     AuditTimelineMixin,
@@ -136,15 +135,6 @@ class IssuePatternAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin
     list_display = ("participant", "category", "case_count", "window_days", "status", "last_case_at")
     list_filter = ("status", "category")
     list_select_related = ("participant", "category")
-
-
-@admin.register(ImprovementAction)
-class ImprovementActionAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
-    list_display = ("title", "participant", "kind", "owner", "due_date", "status")
-    list_filter = ("kind", "status")
-    list_select_related = ("participant", "owner")
-    search_fields = ("title", "participant__short_name")
-    raw_id_fields = ("participant", "pattern")
 
 
 @admin.register(NotificationPreference)

@@ -32,6 +32,4 @@ workspace_patterns = [
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
     path("patterns/", patterns.PatternListView.as_view(), name="patterns"),
-    path("patterns/<int:pk>/", patterns.PatternDetailView.as_view(), name="pattern-detail"),
-    path("patterns/<int:pk>/dismiss/", patterns.PatternDismissView.as_view(), name="pattern-dismiss"),
 ]

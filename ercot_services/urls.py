@@ -9,6 +9,7 @@ from cases.views import preferences, public
 from ercot_services.core import views as core_views
 from notices import urls_portal as notices_urls_portal
 from notices import urls_staff as notices_urls_staff
+from plans import urls as plans_urls
 from qualification import urls as qualification_urls
 from registration import urls as registration_urls
 
@@ -22,6 +23,7 @@ PORTAL = (
     + registration_urls.portal_patterns
     + qualification_urls.portal_patterns
     + notices_urls_portal.portal_patterns
+    + plans_urls.portal_patterns
 )
 WORKSPACE = (
     workspace_patterns[0]
@@ -29,6 +31,7 @@ WORKSPACE = (
     + registration_urls.workspace_patterns
     + qualification_urls.workspace_patterns
     + notices_urls_staff.workspace_patterns
+    + plans_urls.workspace_patterns
 )
 
 urlpatterns = [

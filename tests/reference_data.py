@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import importlib
 
-# Data migrations whose ``forwards(apps, schema_editor)`` is idempotent and works on the live registry.
+# Data migrations whose ``forwards(apps, schema_editor)`` is idempotent and works on the live registry (models that
+# moved to another app since are found by their table, see ``_LiveModelsByTable``).
 DATA_MIGRATIONS = [
     "ercot_services.core.migrations.0002_seed_holidays",
     "accounts.migrations.0004_case_reference_data",
@@ -17,6 +18,23 @@ DATA_MIGRATIONS = [
     "qualification.migrations.0002_business_functions",
     "notices.migrations.0002_reference_data",
 ]
+
+
+class _LiveModelsByTable:
+    """The live registry as a data migration sees it: a model that moved app keeps its table, so ``accounts``'s
+    ``CaseCategory`` is found as the model whose table is ``accounts_casecategory`` (now ``cases.CaseCategory``)."""
+
+    def __init__(self, apps):
+        self.apps = apps
+
+    def get_model(self, app_label, model_name=None):
+        if model_name is None:
+            app_label, model_name = app_label.split(".")
+        try:
+            return self.apps.get_model(app_label, model_name)
+        except LookupError:
+            table = f"{app_label}_{model_name.lower()}"
+            return next(model for model in self.apps.get_models() if model._meta.db_table == table)
 
 
 def reseed_reference_data() -> None:
@@ -34,4 +52,4 @@ def reseed_reference_data() -> None:
         ServiceTerritory.objects.update_or_create(code=code, defaults={"name": name})
     sync_staff_groups()
     for module in DATA_MIGRATIONS:
-        importlib.import_module(module).forwards(apps, None)
+        importlib.import_module(module).forwards(_LiveModelsByTable(apps), None)

@@ -1,4 +1,4 @@
-"""accounts models: participants and people (``participants``), plan management (``plans``)."""
+"""accounts models: participants and the people who act for them."""
 
 from .participants import (
     AUTHORIZING_ROLES,
@@ -14,40 +14,8 @@ from .participants import (
     User,
     UserManager,
 )
-from .plans import (
-    ACTION_ITEM_OPEN_STATUSES,
-    ACTION_ITEM_TRANSITIONS,
-    MEETING_TRANSITIONS,
-    AccountPlan,
-    ActionItem,
-    ActionItemReminder,
-    ActionItemStatus,
-    ActionSide,
-    FeedbackChannel,
-    ImprovementAction,
-    Meeting,
-    MeetingAttendee,
-    MeetingStatus,
-    PerformanceFeedback,
-    PlanObjective,
-)
 
 __all__ = [
-    "ACTION_ITEM_OPEN_STATUSES",
-    "ACTION_ITEM_TRANSITIONS",
-    "MEETING_TRANSITIONS",
-    "AccountPlan",
-    "ActionItem",
-    "ActionItemReminder",
-    "ActionItemStatus",
-    "ActionSide",
-    "FeedbackChannel",
-    "Meeting",
-    "MeetingAttendee",
-    "MeetingStatus",
-    "PerformanceFeedback",
-    "PlanObjective",
-    "ImprovementAction",
     "AUTHORIZING_ROLES",
     "AccountManager",
     "AccountManagerAssignment",

@@ -13,14 +13,6 @@ from .participants import (
     scope_to_user,
     with_current_manager,
 )
-from .plans import (
-    action_items_for_user,
-    participant_contacts_and_staff_choices,
-    plan_for_participant,
-    portal_action_items,
-    portal_meeting_get,
-    portal_meetings,
-)
 
 __all__ = [
     "participants_for_user",
@@ -34,10 +26,4 @@ __all__ = [
     "assignment_history",
     "memberships_for_user",
     "account_managers_with_book_size",
-    "plan_for_participant",
-    "action_items_for_user",
-    "portal_action_items",
-    "portal_meetings",
-    "portal_meeting_get",
-    "participant_contacts_and_staff_choices",
 ]

@@ -24,25 +24,23 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
 from cases.models import OPEN_STATUSES, Case, CaseMessage, IssuePattern, SlaState
+from ercot_services.core.calendar import start_of_day
 from ercot_services.core.permissions import in_group
 from notices.models import Acknowledgement, Notice, NoticeStatus
 from notices.selectors import published_notices, with_thread_cancelled
-from qualification.models import Enrollment, EnrollmentStatus
-from registration.models import OPEN_APPLICATION_STATUSES, Application
-
-from ..models import (
+from plans.models import (
     ACTION_ITEM_OPEN_STATUSES,
-    AccountManager,
-    AccountManagerAssignment,
     ActionItem,
-    MarketParticipant,
     Meeting,
     MeetingAttendee,
     MeetingStatus,
-    ParticipantStatus,
     PerformanceFeedback,
-    User,
 )
+from plans.selectors import next_seven_days
+from qualification.models import Enrollment, EnrollmentStatus
+from registration.models import OPEN_APPLICATION_STATUSES, Application
+
+from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus, User
 from ..roles import StaffGroup
 
 ALL = "all"
@@ -119,23 +117,13 @@ def dashboard_scope(user: User, requested: str | None) -> DashboardScope:
     return DashboardScope(manager=chosen or own, can_choose=True, managers=managers)
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
-    """Midnight of ``day`` in the operator's time zone: a bound the ``published_at`` index can use (``__date`` cannot)."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-
-
-def next_seven_days(today: datetime.date) -> Q:
-    """Meetings starting in the window of the "meetings in 7 days" figure: from today's midnight, for a week."""
-    return Q(starts_at__gte=_start_of(today), starts_at__lt=_start_of(today + datetime.timedelta(days=7)))
-
-
 def _unacknowledged_notices(today: datetime.date):
     """Recent ACTION REQUIRED notices meant for the outer MP (no audience, or one of its roles), not acknowledged."""
     through = Notice.audience.through
     return (
         with_thread_cancelled(
             published_notices()
-            .filter(published_at__gte=_start_of(today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)))
+            .filter(published_at__gte=start_of_day(today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)))
             .exclude(action_required="")
         )
         .filter(thread_cancelled=False)

@@ -58,9 +58,9 @@ from django.utils import timezone
 
 from cases.models import Case, CaseStatus, DisputeDetail, DisputeOutcome
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
+from plans.models import FeedbackChannel, PerformanceFeedback
 
-from ..models import AccountManager, AccountManagerAssignment, PerformanceFeedback
-from ..models.plans import FeedbackChannel
+from ..models import AccountManager, AccountManagerAssignment
 from .participants import book_participant_ids
 
 HOUR = 3600

@@ -1,6 +1,5 @@
 """accounts services, one module per area; import from here."""
 
-from .calendar_invites import meeting_ics, meeting_ics_uid
 from .participants import (
     account_manager_assign,
     account_manager_create,
@@ -11,49 +10,8 @@ from .participants import (
     participant_set_status,
     participant_update,
 )
-from .plans import (
-    action_item_create,
-    action_item_send_reminders,
-    action_item_transition,
-    action_item_update,
-    feedback_follow_up,
-    feedback_record,
-    improvement_action_create,
-    improvement_action_set_status,
-    meeting_cancel,
-    meeting_record_minutes,
-    meeting_schedule,
-    meeting_share_minutes,
-    meeting_update,
-    objective_create,
-    objective_set_status,
-    objective_update,
-    plan_get_or_create,
-    plan_update,
-)
 
 __all__ = [
-    "improvement_action_create",
-    "plan_get_or_create",
-    "plan_update",
-    "objective_create",
-    "objective_update",
-    "objective_set_status",
-    "action_item_create",
-    "action_item_update",
-    "action_item_transition",
-    "action_item_send_reminders",
-    "meeting_schedule",
-    "meeting_update",
-    "meeting_cancel",
-    "meeting_record_minutes",
-    "meeting_share_minutes",
-    "feedback_record",
-    "feedback_follow_up",
-    "improvement_action_create",
-    "improvement_action_set_status",
-    "meeting_ics",
-    "meeting_ics_uid",
     "participant_create",
     "participant_update",
     "participant_set_status",

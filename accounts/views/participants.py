@@ -9,6 +9,7 @@ from django.views.generic import TemplateView
 
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequiredMixin
+from plans.selectors import plan_for_participant
 
 from .. import selectors, services
 from ..filters import ParticipantFilter
@@ -17,7 +18,6 @@ from ..models import AccountManager, MarketParticipant
 from ..portal_session import choose_participant, current_participant
 from ..selectors import dashboard
 from ..selectors.overview import participant_overview
-from ..selectors.plans import plan_for_participant
 
 PAGE_SIZE = 25
 

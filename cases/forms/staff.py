@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import ImprovementAction, MarketParticipant, User
+from accounts.models import MarketParticipant, User
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
@@ -66,7 +66,8 @@ def _attachments_field(label="Attachments"):
     )
 
 
-def _staff_choice(**kwargs):
+def staff_user_choice(**kwargs):
+    """A choice of active staff, shown by name (cases and plans assign work to them)."""
     field = forms.ModelChoiceField(queryset=staff_users(), **kwargs)
     field.label_from_instance = lambda user: user.full_name or user.email
     return field
@@ -278,7 +279,7 @@ class TransitionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = _staff_choice(required=False, empty_label="Nobody (back to the queue)", label="Assign to")
+    assignee = staff_user_choice(required=False, empty_label="Nobody (back to the queue)", label="Assign to")
     reason = forms.CharField(required=False, max_length=255, label="Reason (optional)")
 
     def __init__(self, *args, **kwargs):
@@ -287,7 +288,7 @@ class AssignForm(forms.Form):
 
 
 class EscalateForm(forms.Form):
-    to_user = _staff_choice(required=False, empty_label="No one in particular", label="Escalate to a person")
+    to_user = staff_user_choice(required=False, empty_label="No one in particular", label="Escalate to a person")
     to_group = forms.ModelChoiceField(
         queryset=staff_groups(), required=False, empty_label="No group", label="…or to a group"
     )
@@ -372,7 +373,7 @@ class BulkActionForm(forms.Form):
 
     action = forms.ChoiceField(choices=[(ASSIGN, "Assign to…"), (CLOSE, "Close resolved cases")])
     cases = forms.TypedMultipleChoiceField(coerce=int, choices=(), label="Cases")
-    assignee = _staff_choice(required=False, empty_label="Choose a person…", label="Assign to")
+    assignee = staff_user_choice(required=False, empty_label="Choose a person…", label="Assign to")
     reason = forms.CharField(required=False, max_length=255)
     querystring = forms.CharField(required=False, max_length=2000)
 
@@ -393,24 +394,6 @@ class BulkActionForm(forms.Form):
 # --- issue patterns ------------------------------------------------------------------------------
 
 
-class ImprovementActionForm(forms.Form):
-    kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    owner = _staff_choice(empty_label="Choose the owner…")
-    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("auto_id", "id_action_%s")
-        super().__init__(*args, **kwargs)
-
-    def clean_due_date(self):
-        due = self.cleaned_data["due_date"]
-        if due < timezone.localdate():
-            raise ValidationError("The due date cannot be in the past.")
-        return due
-
-
 class PatternDismissForm(forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, label="Why does this pattern need no action?"
@@ -427,7 +410,6 @@ __all__ = [
     "CaseCreateForm",
     "CaseUpdateForm",
     "EscalateForm",
-    "ImprovementActionForm",
     "LinkForm",
     "MergeForm",
     "MultipleFileField",

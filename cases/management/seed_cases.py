@@ -14,9 +14,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from accounts.models import ImprovementAction, MarketParticipant, Membership, ParticipantStatus
-from accounts.selectors import current_manager
-from accounts.services import improvement_action_create
+from accounts.models import MarketParticipant, Membership, ParticipantStatus
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.outbox import outbox_suppressed
 
@@ -28,7 +26,6 @@ from ..models import (
     CaseStatus,
     Channel,
     DisputeOutcome,
-    IssuePattern,
     StatementType,
 )
 from ..services import case_reply, case_sla_scan, case_submit, case_transition
@@ -88,7 +85,7 @@ def _business_moment(rng: random.Random, calendar, day: datetime.date) -> dateti
     return datetime.datetime.combine(day, datetime.time(rng.randint(8, 15), rng.choice([0, 15, 30, 45])), tzinfo=tz)
 
 
-def seed_cases(ctx) -> None:
+def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
     participants = list(MarketParticipant.objects.exclude(status=ParticipantStatus.PROSPECTIVE).order_by("short_name"))
     if not participants or Case.objects.filter(participant__in=participants).exists():
         return
@@ -191,7 +188,8 @@ def seed_cases(ctx) -> None:
             )
             made += 1
         case_sla_scan(now=now)
-        _action_old_patterns(rng, now)
+        if act_on_old_patterns is not None:
+            act_on_old_patterns(rng, now)
         _date_last_updates()
     ctx.created["cases"] += made
 
@@ -212,33 +210,6 @@ def _date_last_updates() -> None:
     for case in Case.objects.only("pk"):
         if str(case.pk) in last:
             Case.objects.filter(pk=case.pk).update(updated_at=last[str(case.pk)])
-
-
-def _action_old_patterns(rng, now) -> None:
-    """Patterns older than a month have been dealt with: each gets an improvement action."""
-    kinds = [
-        ImprovementAction.Kind.TRAINING,
-        ImprovementAction.Kind.PROCESS_CHANGE,
-        ImprovementAction.Kind.MARKET_COMMUNICATION,
-    ]
-    old = IssuePattern.objects.filter(
-        status=IssuePattern.Status.OPEN, last_case_at__lt=now - datetime.timedelta(days=30)
-    ).select_related("participant", "category")
-    for pattern in old:
-        owner = current_manager(pattern.participant)
-        if owner is None:
-            continue
-        kind = rng.choice(kinds)
-        improvement_action_create(
-            actor=owner.user,
-            participant=pattern.participant,
-            pattern=pattern,
-            kind=kind,
-            title=f"{ImprovementAction.Kind(kind).label}: {pattern.category.name} for {pattern.participant.short_name}",
-            description=f"{pattern.case_count} {pattern.category.name} cases in {pattern.window_days} days.",
-            owner=owner.user,
-            due_date=(now + datetime.timedelta(days=rng.randint(-10, 30))).date(),
-        )
 
 
 def _progress(rng, case, opened, now, age_days, reopen_days) -> None:

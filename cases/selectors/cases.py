@@ -16,7 +16,7 @@ from django.db.models.functions import TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import AccountManagerAssignment, ImprovementAction, Membership, User
+from accounts.models import AccountManagerAssignment, Membership, User
 from accounts.selectors.participants import book_participant_ids
 from ercot_services.core.models import AuditEvent
 
@@ -243,14 +243,6 @@ def pattern_get(pk) -> IssuePattern:
 
 def pattern_cases(pattern: IssuePattern) -> QuerySet[Case]:
     return pattern.cases.select_related("participant", "category", "assignee").order_by("-created_at")
-
-
-def pattern_actions(pattern: IssuePattern) -> QuerySet[ImprovementAction]:
-    return pattern.actions.select_related("owner", "created_by").order_by("due_date")
-
-
-def participant_improvement_actions(participant) -> QuerySet[ImprovementAction]:
-    return participant.improvement_actions.select_related("owner", "pattern__category").order_by("due_date")
 
 
 def _month_starts(months: int, today: datetime.date) -> list[datetime.date]:

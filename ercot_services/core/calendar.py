@@ -144,3 +144,10 @@ def add_business_seconds(calendar: BusinessCalendar, start: datetime.datetime, s
                 remaining -= available
         day += ONE_DAY
         moment = datetime.datetime.combine(day, datetime.time.min, tzinfo=tz)
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    """Midnight of ``day`` in the operator's time zone: a bound an index on a timestamp can use (``__date`` cannot)."""
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))

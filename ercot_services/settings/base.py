@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "registration",
     "qualification",
     "notices",
+    "plans",
 ]
 
 MIDDLEWARE = [

@@ -17,15 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.action_matrix import ACTION_MATRIX
-from accounts.models import PlanObjective
 from accounts.roles import StaffGroup
-from accounts.services import (
-    action_item_create,
-    feedback_record,
-    improvement_action_create,
-    meeting_schedule,
-    objective_create,
-)
 from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
 from cases.services import case_assign, case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
@@ -36,6 +28,14 @@ from notices.services import (
     notice_create,
     notice_publish,
     notice_submit_for_review,
+)
+from plans.models import PlanObjective
+from plans.services import (
+    action_item_create,
+    feedback_record,
+    improvement_action_create,
+    meeting_schedule,
+    objective_create,
 )
 from qualification.models import (
     CertificateRequest,

@@ -6,11 +6,11 @@ import datetime
 
 import pytest
 
-from accounts.models import ImprovementAction
-from accounts.services import improvement_action_create
 from cases.models import CaseSettings, IssuePattern
 from cases.services import case_merge, pattern_dismiss
 from ercot_services.core.models import AuditEvent, DomainError
+from plans.models import ImprovementAction
+from plans.services import improvement_action_create
 from tests.factories import MembershipFactory
 
 from .conftest import ct

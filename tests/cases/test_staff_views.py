@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ImprovementAction
 from accounts.roles import StaffGroup
 from cases.models import (
     Case,
@@ -31,6 +30,7 @@ from cases.models import (
 )
 from cases.services import case_reply, case_submit, case_transition
 from ercot_services.core.models import AuditEvent
+from plans.models import ImprovementAction
 from tests.factories import StaffFactory
 
 from .conftest import dispute_fields

@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.models import User
 from cases.models import Case
 from ercot_services.core.models import AuditEvent
+from plans.models import ActionItem
 
 # The last migration of each app on main before the move, and the apps the move created.
 BEFORE_THE_MOVE = {
@@ -28,7 +29,7 @@ BEFORE_THE_MOVE = {
     "qualification": "0005_bounded_free_text",
     "notices": "0006_bounded_free_text",
 }
-NEW_APPS = ("cases",)
+NEW_APPS = ("cases", "plans")
 MOVED_TABLES = [
     "accounts_case",
     "accounts_casemessage",
@@ -45,6 +46,14 @@ MOVED_TABLES = [
     "accounts_issuepattern",
     "accounts_issuepattern_cases",
     "accounts_case_related",
+    "accounts_accountplan",
+    "accounts_planobjective",
+    "accounts_actionitem",
+    "accounts_actionitemreminder",
+    "accounts_meeting",
+    "accounts_meetingattendee",
+    "accounts_performancefeedback",
+    "accounts_improvementaction",
 ]
 
 
@@ -65,7 +74,8 @@ def _counts() -> dict[str, int]:
 
 
 def _fill(apps) -> dict:
-    """Participants, a case with messages, a dispute, an audit event on the case, a group holding the case permission."""
+    """Participants, cases with messages, a dispute, a pattern, action items, a meeting, feedback and an improvement;
+    audit events on a case and an action item; a group holding a case and a plan permission."""
     Participant = apps.get_model("accounts", "MarketParticipant")
     HistoricalUser = apps.get_model("accounts", "User")
     Category = apps.get_model("accounts", "CaseCategory")
@@ -73,6 +83,13 @@ def _fill(apps) -> dict:
     Message = apps.get_model("accounts", "CaseMessage")
     Dispute = apps.get_model("accounts", "DisputeDetail")
     Pattern = apps.get_model("accounts", "IssuePattern")
+    Plan = apps.get_model("accounts", "AccountPlan")
+    Objective = apps.get_model("accounts", "PlanObjective")
+    Item = apps.get_model("accounts", "ActionItem")
+    Meeting = apps.get_model("accounts", "Meeting")
+    Attendee = apps.get_model("accounts", "MeetingAttendee")
+    Feedback = apps.get_model("accounts", "PerformanceFeedback")
+    Improvement = apps.get_model("accounts", "ImprovementAction")
     Audit = apps.get_model("core", "AuditEvent")
     HistoricalContentType = apps.get_model("contenttypes", "ContentType")
     HistoricalGroup = apps.get_model("auth", "Group")
@@ -108,19 +125,64 @@ def _fill(apps) -> dict:
         participant=participant, category=category, window_days=30, case_count=2, last_case_at=timezone.now()
     )
     pattern.cases.add(inquiry, dispute)
-    case_type = HistoricalContentType.objects.get(app_label="accounts", model="case")
-    Audit.objects.create(
-        actor=am,
-        verb="case.submitted",
-        target_content_type=case_type,
-        target_object_id=str(inquiry.pk),
-        target_repr=inquiry.reference,
+    plan = Plan.objects.create(participant=participant, summary="Grow retail volume")
+    objective = Objective.objects.create(plan=plan, title="Fewer billing inquiries")
+    starts = timezone.now() + datetime.timedelta(days=3)
+    meeting = Meeting.objects.create(
         participant=participant,
+        title="Quarterly review",
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(hours=1),
+        organizer=am,
     )
+    Attendee.objects.create(meeting=meeting, user=am, email=am.email)
+    items = [
+        Item.objects.create(
+            participant=participant,
+            objective=objective,
+            meeting=meeting,
+            case=inquiry,
+            title=title,
+            owner=am,
+            due_date=datetime.date(2099, 2, 1),
+        )
+        for title in ("Send the invoice breakdown", "Train the billing team")
+    ]
+    feedback = Feedback.objects.create(
+        participant=participant, meeting=meeting, channel="meeting", rating=4, comments="Quick answers"
+    )
+    Improvement.objects.create(
+        participant=participant,
+        pattern=pattern,
+        feedback=feedback,
+        kind="training",
+        title="Billing training",
+        owner=am,
+        due_date=datetime.date(2099, 3, 1),
+    )
+    types = {
+        name: HistoricalContentType.objects.get(app_label="accounts", model=name) for name in ("case", "actionitem")
+    }
+    for verb, obj, name in (("case.submitted", inquiry, "case"), ("action_item.created", items[0], "actionitem")):
+        Audit.objects.create(
+            actor=am,
+            verb=verb,
+            target_content_type=types[name],
+            target_object_id=str(obj.pk),
+            target_repr=str(obj.pk),
+            participant=participant,
+        )
     group = HistoricalGroup.objects.create(name="Moved permissions")
-    group.permissions.add(Permission.objects.get(content_type__app_label="accounts", codename="work_case"))
+    for codename in ("work_case", "add_actionitem"):
+        group.permissions.add(Permission.objects.get(content_type__app_label="accounts", codename=codename))
     am.groups.add(group)
-    return {"case": inquiry.pk, "case_type": case_type.pk, "user": am.pk, "group": group.pk}
+    return {
+        "case": inquiry.pk,
+        "item": items[0].pk,
+        "types": {name: content_type.pk for name, content_type in types.items()},
+        "user": am.pk,
+        "group": group.pk,
+    }
 
 
 @pytest.mark.postgres
@@ -140,11 +202,19 @@ def test_an_existing_database_migrates_into_the_new_apps_without_losing_a_row_a_
     assert _counts() == counts_before
     assert counts_before["accounts_case"] == 2 and counts_before["accounts_casemessage"] == 2
     assert counts_before["accounts_issuepattern_cases"] == 2 and counts_before["accounts_disputedetail"] == 1
-    case_type = ContentType.objects.get_for_model(Case)
-    assert (case_type.pk, case_type.app_label) == (made["case_type"], "cases")
-    assert not ContentType.objects.filter(app_label="accounts", model="case").exists()
+    assert counts_before["accounts_actionitem"] == 2 and counts_before["accounts_meeting"] == 1
+    assert counts_before["accounts_improvementaction"] == 1 and counts_before["accounts_meetingattendee"] == 1
+    case_type, item_type = ContentType.objects.get_for_model(Case), ContentType.objects.get_for_model(ActionItem)
+    assert (case_type.pk, case_type.app_label) == (made["types"]["case"], "cases")
+    assert (item_type.pk, item_type.app_label) == (made["types"]["actionitem"], "plans")
+    assert not ContentType.objects.filter(app_label="accounts", model__in=["case", "actionitem"]).exists()
     event = AuditEvent.objects.get(target_content_type=case_type, target_object_id=str(made["case"]))
     assert isinstance(event.target, Case) and event.target.reference == "INQ-2099-00001"
+    event = AuditEvent.objects.get(target_content_type=item_type, target_object_id=str(made["item"]))
+    assert isinstance(event.target, ActionItem) and event.target.title == "Send the invoice breakdown"
+    assert event.target.case.reference == "INQ-2099-00001"
     group = Group.objects.get(pk=made["group"])
-    assert {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()} == {"cases.work_case"}
-    assert User.objects.get(pk=made["user"]).has_perm("cases.work_case")
+    held = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert held == {"cases.work_case", "plans.add_actionitem"}
+    user = User.objects.get(pk=made["user"])
+    assert user.has_perm("cases.work_case") and user.has_perm("plans.add_actionitem")

@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ActionItem, ActionItemStatus, ActionSide, Meeting, MeetingStatus
 from cases.models import Case, CaseCategory, CaseMessage, CaseStatus, SlaState
 from notices.models import Acknowledgement, Notice, NoticeStatus, NoticeType
+from plans.models import ActionItem, ActionItemStatus, ActionSide, Meeting, MeetingStatus
 from registration.models import Application, ApplicationKind, ApplicationStatus
 from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
 

@@ -10,9 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccountPlan, ContactRank, ContactRole, Meeting, PerformanceFeedback, PlanObjective
+from accounts.models import ContactRank, ContactRole
 from cases.models import SlaState
 from notices.models import ContactListOptOut, DistributionList
+from plans.models import AccountPlan, Meeting, PerformanceFeedback, PlanObjective
 from qualification.models import (
     CertificateRequest,
     ChangeKind,

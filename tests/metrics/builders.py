@@ -6,9 +6,9 @@ import datetime
 import itertools
 from decimal import Decimal
 
-from accounts.models import PerformanceFeedback
 from cases.models import CaseStatus, DisputeOutcome
 from cases.services import case_transition
+from plans.models import PerformanceFeedback
 
 from .conftest import ct
 

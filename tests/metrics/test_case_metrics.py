@@ -66,8 +66,11 @@ def test_reopening_clears_the_resolution_time_and_resolving_again_measures_again
 
 
 def test_backfill_migration_recomputes_existing_rows(october_cases):
-    from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
 
+    # The migration runs on the models as they were at that migration (Case was still in accounts).
+    apps = MigrationLoader(connection).project_state(("accounts", "0007_case_business_durations")).apps
     Case.objects.update(first_response_business_seconds=None, resolution_business_seconds=None)
     migration = importlib.import_module("accounts.migrations.0007_case_business_durations")
     migration.backfill(apps, None)

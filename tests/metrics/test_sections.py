@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.models import FeedbackChannel
 from accounts.selectors.metrics import (
     OTHERS,
     delivery_stats,
@@ -19,6 +18,7 @@ from accounts.selectors.metrics import (
     qualification_stats,
     registration_rows,
 )
+from plans.models import FeedbackChannel
 from tests.factories import ParticipantFactory
 
 from . import builders

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.models import FeedbackChannel
+from plans.models import FeedbackChannel
 from tests.factories import AccountManagerFactory, StaffFactory
 
 from . import builders

@@ -7,9 +7,9 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.models import ActionItem, ActionItemReminder, Meeting, PerformanceFeedback
 from accounts.roles import StaffGroup, sync_staff_groups
-from accounts.services import (
+from plans.models import ActionItem, ActionItemReminder, Meeting, PerformanceFeedback
+from plans.services import (
     action_item_create,
     action_item_send_reminders,
     feedback_record,
@@ -56,7 +56,7 @@ def test_every_plan_admin_page_renders_and_service_owned_rows_are_read_only(
     for model in (ActionItem, ActionItemReminder, Meeting, PerformanceFeedback):
         opts = model._meta
         assert client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == 403
-    page = client.get(reverse("admin:accounts_meeting_change", args=[meeting.pk])).content.decode()
+    page = client.get(reverse("admin:plans_meeting_change", args=[meeting.pk])).content.decode()
     assert "Audit history" in page and "meeting.scheduled" in page
 
 

@@ -14,9 +14,9 @@ import pytest
 from django.db import transaction
 from icalendar import Calendar
 
-from accounts.services import meeting_schedule, meeting_update
 from ercot_services.core.models import OutboundEmail
 from ercot_services.core.tasks import send_outbound_email
+from plans.services import meeting_schedule, meeting_update
 from tests.mail import WAIT_SECONDS
 
 from .conftest import ct

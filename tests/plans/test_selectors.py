@@ -5,8 +5,8 @@ import datetime
 import pytest
 from django.http import Http404
 
-from accounts.models import ActionItemStatus
-from accounts.selectors import (
+from plans.models import ActionItemStatus
+from plans.selectors import (
     action_items_for_user,
     participant_contacts_and_staff_choices,
     plan_for_participant,
@@ -14,7 +14,7 @@ from accounts.selectors import (
     portal_meeting_get,
     portal_meetings,
 )
-from accounts.services import (
+from plans.services import (
     action_item_create,
     action_item_transition,
     feedback_record,

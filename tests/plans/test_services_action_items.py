@@ -4,17 +4,17 @@ import datetime
 
 import pytest
 
-from accounts.models import ActionItem, ActionItemReminder, ActionItemStatus, ActionSide
-from accounts.services import (
+from ercot_services.core.calendar import business_calendar
+from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
+from plans.models import ActionItem, ActionItemReminder, ActionItemStatus, ActionSide
+from plans.services import (
     action_item_create,
     action_item_send_reminders,
     action_item_transition,
     action_item_update,
     objective_create,
 )
-from accounts.tasks import send_action_item_reminders
-from ercot_services.core.calendar import business_calendar
-from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
+from plans.tasks import send_action_item_reminders
 from tests.factories import MembershipFactory
 
 from .conftest import make_case

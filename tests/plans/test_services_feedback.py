@@ -4,8 +4,9 @@ import datetime
 
 import pytest
 
-from accounts.models import FeedbackChannel, ImprovementAction, PerformanceFeedback, PlanObjective
-from accounts.services import (
+from ercot_services.core.models import AuditEvent, DomainError
+from plans.models import FeedbackChannel, ImprovementAction, PerformanceFeedback, PlanObjective
+from plans.services import (
     feedback_follow_up,
     feedback_record,
     improvement_action_create,
@@ -15,7 +16,6 @@ from accounts.services import (
     objective_update,
     plan_update,
 )
-from ercot_services.core.models import AuditEvent, DomainError
 
 pytestmark = pytest.mark.django_db
 

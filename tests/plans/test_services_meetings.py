@@ -5,8 +5,11 @@ import datetime
 import pytest
 from icalendar import Calendar
 
-from accounts.models import MeetingAttendee, MeetingStatus
-from accounts.services import (
+from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
+from ercot_services.core.site import site_host
+from ercot_services.core.tasks import send_outbound_email
+from plans.models import MeetingAttendee, MeetingStatus
+from plans.services import (
     meeting_cancel,
     meeting_ics,
     meeting_record_minutes,
@@ -14,9 +17,6 @@ from accounts.services import (
     meeting_share_minutes,
     meeting_update,
 )
-from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
-from ercot_services.core.site import site_host
-from ercot_services.core.tasks import send_outbound_email
 from tests.factories import MembershipFactory
 
 from .conftest import ct

@@ -8,7 +8,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import ActionItem, ActionSide, ContactRank, ContactRole, Meeting, MeetingAttendee, MeetingStatus
+from accounts.models import ContactRank, ContactRole
+from plans.models import ActionItem, ActionSide, Meeting, MeetingAttendee, MeetingStatus
 from tests.factories import MembershipFactory
 
 

@@ -8,7 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import ActionItemStatus, MeetingStatus, PerformanceFeedback
+from plans.models import ActionItemStatus, MeetingStatus, PerformanceFeedback
 from tests.browser.conftest import sign_in, snap
 from tests.factories import PASSWORD
 

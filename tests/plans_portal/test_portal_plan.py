@@ -14,16 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
-    ActionItem,
-    ActionItemStatus,
-    ActionSide,
-    FeedbackChannel,
-    MeetingStatus,
-    PerformanceFeedback,
-)
 from accounts.portal_session import SESSION_KEY
 from ercot_services.core.models import AuditEvent, OutboundEmail
+from plans.models import ActionItem, ActionItemStatus, ActionSide, FeedbackChannel, MeetingStatus, PerformanceFeedback
 from tests.factories import StaffFactory, UserFactory
 
 from .conftest import make_contact, make_item, make_meeting

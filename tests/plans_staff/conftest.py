@@ -7,7 +7,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from accounts.models import (
+from cases.models import CaseCategory, CaseKind, Channel
+from cases.services import case_submit
+from plans.models import (
     ActionItem,
     ActionItemStatus,
     ActionSide,
@@ -18,7 +20,7 @@ from accounts.models import (
     PerformanceFeedback,
     PlanObjective,
 )
-from accounts.services import (
+from plans.services import (
     action_item_create,
     action_item_transition,
     feedback_record,
@@ -28,8 +30,6 @@ from accounts.services import (
     objective_create,
     plan_update,
 )
-from cases.models import CaseCategory, CaseKind, Channel
-from cases.services import case_submit
 from tests.factories import MembershipFactory, StaffFactory
 
 

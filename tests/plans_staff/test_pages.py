@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import (
+from plans.models import (
     ActionItem,
     ActionItemStatus,
     ActionSide,
@@ -20,7 +20,7 @@ from accounts.models import (
     PerformanceFeedback,
     PlanObjective,
 )
-from accounts.services import meeting_schedule
+from plans.services import meeting_schedule
 from tests.factories import AssignmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.services import plan_get_or_create
+from plans.services import plan_get_or_create
 
 from .conftest import grow
 

@@ -30,7 +30,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.email_address import canonical_email
-from accounts.management.seed_plans import seed_plans
 from accounts.roles import StaffGroup
 from accounts.services import (
     account_manager_assign,
@@ -45,6 +44,8 @@ from cases.models import Case
 from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
 from notices.models import Notice
+from plans.management.seed_plans import action_old_patterns, seed_plans
+from plans.models import ActionItem, Meeting
 from qualification.management.seed_qualification import seed_qualification
 from qualification.models import QualificationLetter
 from registration.management.seed_registration import seed_registration
@@ -53,11 +54,9 @@ from registration.models import Application
 from ...models import (
     AccountManager,
     AccountManagerAssignment,
-    ActionItem,
     ContactRank,
     ContactRole,
     MarketParticipant,
-    Meeting,
     Membership,
     ParticipantStatus,
     User,
@@ -731,7 +730,7 @@ class Command(BaseCommand):
             seed_participants(ctx)
             seed_assignments(ctx)
             seed_contacts(ctx)
-            seed_cases(ctx)
+            seed_cases(ctx, act_on_old_patterns=action_old_patterns)
             seed_registration(ctx)
             seed_qualification(ctx)
             seed_notices(ctx)

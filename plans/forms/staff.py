@@ -12,21 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
 
+from accounts.models import MarketParticipant, User
+from cases.forms.staff import staff_user_choice
 from cases.models import IssuePattern
 from cases.selectors.cases import staff_users
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
-from ..models import (
-    ActionItemStatus,
-    FeedbackChannel,
-    ImprovementAction,
-    MarketParticipant,
-    Meeting,
-    PerformanceFeedback,
-    PlanObjective,
-    User,
-)
-from ..selectors.plans import participant_contacts_and_staff_choices
+from ..models import ActionItemStatus, FeedbackChannel, ImprovementAction, Meeting, PerformanceFeedback, PlanObjective
+from ..selectors import participant_contacts_and_staff_choices
 
 DATE_INPUT = {"type": "date"}
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -466,3 +459,21 @@ IMPROVEMENT_NEXT_STATUSES = {
     ImprovementAction.Status.DONE: [(ImprovementAction.Status.IN_PROGRESS, "Reopen")],
     ImprovementAction.Status.CANCELLED: [(ImprovementAction.Status.PLANNED, "Reopen")],
 }
+
+
+class ImprovementActionForm(forms.Form):
+    kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
+    title = forms.CharField(max_length=200)
+    description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    owner = staff_user_choice(empty_label="Choose the owner…")
+    due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_action_%s")
+        super().__init__(*args, **kwargs)
+
+    def clean_due_date(self):
+        due = self.cleaned_data["due_date"]
+        if due < timezone.localdate():
+            raise ValidationError("The due date cannot be in the past.")
+        return due

@@ -10,6 +10,6 @@ def send_action_item_reminders(*, today: str | None = None) -> int:
     """Remind owners of action items due soon or overdue; each reminder goes out once (see the service)."""
     import datetime
 
-    from .services.plans import action_item_send_reminders
+    from .services import action_item_send_reminders
 
     return action_item_send_reminders(today=datetime.date.fromisoformat(today) if today else None)

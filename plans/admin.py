@@ -20,6 +20,7 @@ from .models import (
     AccountPlan,
     ActionItem,
     ActionItemReminder,
+    ImprovementAction,
     Meeting,
     MeetingAttendee,
     PerformanceFeedback,
@@ -138,3 +139,12 @@ class PerformanceFeedbackAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.Mod
     list_select_related = ("participant", "submitted_by", "recorded_by")
     search_fields = ("participant__short_name", "comments", "follow_up")
     date_hierarchy = "created_at"
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
+    list_display = ("title", "participant", "kind", "owner", "due_date", "status")
+    list_filter = ("kind", "status")
+    list_select_related = ("participant", "owner")
+    search_fields = ("title", "participant__short_name")
+    raw_id_fields = ("participant", "pattern")

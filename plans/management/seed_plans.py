@@ -17,20 +17,24 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import (
+from accounts.models import MarketParticipant, Membership, ParticipantStatus
+from accounts.selectors import current_manager, with_current_manager
+from cases.models import IssuePattern
+from ercot_services.core.calendar import business_calendar
+from ercot_services.core.outbox import outbox_suppressed
+from qualification.models import Enrollment
+from registration.models import Application
+
+from ..models import (
     AccountPlan,
     ActionItemStatus,
     FeedbackChannel,
     ImprovementAction,
-    MarketParticipant,
     Meeting,
-    Membership,
-    ParticipantStatus,
     PerformanceFeedback,
     PlanObjective,
 )
-from accounts.selectors import current_manager, with_current_manager
-from accounts.services import (
+from ..services import (
     action_item_create,
     action_item_transition,
     feedback_follow_up,
@@ -42,10 +46,6 @@ from accounts.services import (
     objective_set_status,
     plan_update,
 )
-from ercot_services.core.calendar import business_calendar
-from ercot_services.core.outbox import outbox_suppressed
-from qualification.models import Enrollment
-from registration.models import Application
 
 SUMMARIES = [
     "{name} is a {roles} growing its residential book in the {territory} territory. Focus this year: clean "
@@ -328,3 +328,34 @@ def _backdate(rng, participant, today) -> None:
             Meeting.objects.filter(Q(pk=meeting.pk) & Q(minutes_shared_at__isnull=False)).update(
                 minutes_shared_at=meeting.ends_at + datetime.timedelta(days=1)
             )
+
+
+def action_old_patterns(rng, now) -> None:
+    """Patterns older than a month have been dealt with: each gets an improvement action.
+
+    ``seed_cases`` calls it (given by ``seed_demo``) right after detecting the patterns, with the cases' random
+    generator, so the demo data stay what they were when cases and plans were one app.
+    """
+    kinds = [
+        ImprovementAction.Kind.TRAINING,
+        ImprovementAction.Kind.PROCESS_CHANGE,
+        ImprovementAction.Kind.MARKET_COMMUNICATION,
+    ]
+    old = IssuePattern.objects.filter(
+        status=IssuePattern.Status.OPEN, last_case_at__lt=now - datetime.timedelta(days=30)
+    ).select_related("participant", "category")
+    for pattern in old:
+        owner = current_manager(pattern.participant)
+        if owner is None:
+            continue
+        kind = rng.choice(kinds)
+        improvement_action_create(
+            actor=owner.user,
+            participant=pattern.participant,
+            pattern=pattern,
+            kind=kind,
+            title=f"{ImprovementAction.Kind(kind).label}: {pattern.category.name} for {pattern.participant.short_name}",
+            description=f"{pattern.case_count} {pattern.category.name} cases in {pattern.window_days} days.",
+            owner=owner.user,
+            due_date=(now + datetime.timedelta(days=rng.randint(-10, 30))).date(),
+        )

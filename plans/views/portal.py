@@ -20,14 +20,14 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.selectors import current_manager
 from cases.views.portal import CurrentParticipantMixin
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ..forms.plans_portal import RATING_LABELS, ActionItemCompleteForm, FeedbackForm
+from ..forms.portal import RATING_LABELS, ActionItemCompleteForm, FeedbackForm
 from ..models import ACTION_ITEM_OPEN_STATUSES, ActionItemStatus, FeedbackChannel, MeetingStatus, PerformanceFeedback
-from ..selectors import current_manager
-from ..selectors.plans import portal_action_items, portal_meeting_get, portal_meetings
+from ..selectors import portal_action_items, portal_meeting_get, portal_meetings
 from ..services import action_item_transition, feedback_record
 from ..services.calendar_invites import meeting_ics
 

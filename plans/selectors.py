@@ -6,26 +6,29 @@ through the ``shared_minutes`` annotation, which is empty until the minutes were
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, TextField, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from ..models import (
+from accounts.models import MarketParticipant, Membership, User
+from accounts.selectors.participants import participants_for_user
+from cases.models import IssuePattern
+from ercot_services.core.calendar import start_of_day
+
+from .models import (
     ACTION_ITEM_OPEN_STATUSES,
     AccountPlan,
     ActionItem,
     ActionSide,
     ImprovementAction,
-    MarketParticipant,
     Meeting,
     MeetingAttendee,
     MeetingStatus,
-    Membership,
     PerformanceFeedback,
     PlanObjective,
-    User,
 )
-from .participants import participants_for_user
 
 #: How many closed items, past meetings and feedback entries the plan page lists (the lists link to the rest).
 PLAN_PAGE_HISTORY = 20
@@ -167,3 +170,16 @@ def participant_contacts_and_staff_choices(participant: MarketParticipant) -> Qu
     return User.objects.filter(Q(is_staff=True) | Q(pk__in=contacts), is_active=True).order_by(
         "-is_staff", "full_name", "email"
     )
+
+
+def pattern_actions(pattern: IssuePattern) -> QuerySet[ImprovementAction]:
+    return pattern.actions.select_related("owner", "created_by").order_by("due_date")
+
+
+def participant_improvement_actions(participant) -> QuerySet[ImprovementAction]:
+    return participant.improvement_actions.select_related("owner", "pattern__category").order_by("due_date")
+
+
+def next_seven_days(today: datetime.date) -> Q:
+    """Meetings starting in the window of the "meetings in 7 days" figure: from today's midnight, for a week."""
+    return Q(starts_at__gte=start_of_day(today), starts_at__lt=start_of_day(today + datetime.timedelta(days=7)))

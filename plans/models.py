@@ -2,10 +2,10 @@
 
 Seed 000 ("Plan Management"): the AM identifies issues that need a concerted approach, plans and schedules
 actions, organizes meetings, documents the operator's performance feedback and targets opportunities to improve
-service. Improvement opportunities are :class:`accounts.models.ImprovementAction` rows (issue patterns feed them).
+service. Improvement opportunities are :class:`ImprovementAction` rows (issue patterns feed them).
 
 Status fields follow one transition map each (:data:`ACTION_ITEM_TRANSITIONS`, :data:`MEETING_TRANSITIONS`);
-services in ``accounts.services.plans`` are the only writers.
+services in ``plans.services`` are the only writers.
 """
 
 from __future__ import annotations
@@ -34,6 +34,9 @@ class AccountPlan(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    class Meta:
+        db_table = "accounts_accountplan"
+
     def __str__(self):
         return f"Account plan — {self.participant}"
 
@@ -58,6 +61,7 @@ class PlanObjective(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
 
     class Meta:
+        db_table = "accounts_planobjective"
         ordering = ["status", "target_date", "pk"]
 
     def __str__(self):
@@ -100,7 +104,7 @@ class ActionItem(TimeStampedModel):
         PlanObjective, null=True, blank=True, on_delete=models.SET_NULL, related_name="action_items"
     )
     meeting = models.ForeignKey(
-        "accounts.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_items"
+        "plans.Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="follow_up_items"
     )
     title = models.CharField(max_length=200)
     description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
@@ -127,6 +131,7 @@ class ActionItem(TimeStampedModel):
     )
 
     class Meta:
+        db_table = "accounts_actionitem"
         ordering = ["due_date", "pk"]
         indexes = [
             models.Index(fields=["participant", "status", "due_date"]),
@@ -158,6 +163,7 @@ class ActionItemReminder(models.Model):
     sent_at = models.DateTimeField()
 
     class Meta:
+        db_table = "accounts_actionitemreminder"
         constraints = [
             models.UniqueConstraint(fields=["item", "kind", "due_date"], name="one_reminder_per_item_kind_due_date")
         ]
@@ -204,6 +210,7 @@ class Meeting(TimeStampedModel):
     cancellation_reason = BoundedTextField(max_length=NOTE_TEXT, blank=True)
 
     class Meta:
+        db_table = "accounts_meeting"
         ordering = ["starts_at", "pk"]
         indexes = [
             models.Index(fields=["participant", "starts_at"]),
@@ -229,6 +236,7 @@ class MeetingAttendee(models.Model):
     is_staff = models.BooleanField(default=False)
 
     class Meta:
+        db_table = "accounts_meetingattendee"
         ordering = ["-is_staff", "name", "email"]
         constraints = [models.UniqueConstraint(fields=["meeting", "email"], name="one_attendance_per_meeting_email")]
 
@@ -281,6 +289,7 @@ class PerformanceFeedback(TimeStampedModel):
     followed_up_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        db_table = "accounts_performancefeedback"
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["participant", "created_at"]), models.Index(fields=["created_at"])]
         constraints = [models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5")]
@@ -326,6 +335,7 @@ class ImprovementAction(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
+        db_table = "accounts_improvementaction"
         ordering = ["due_date"]
 
     def __str__(self):

@@ -5,7 +5,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from ..models import ACTION_ITEM_OPEN_STATUSES, MeetingStatus
-from ..selectors.plans import portal_action_items, portal_meetings
+from ..selectors import portal_action_items, portal_meetings
 
 register = template.Library()
 

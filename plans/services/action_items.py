@@ -1,0 +1,288 @@
+"""Action items: plan, edit, move through their statuses, and the daily reminders (each goes out once)."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+
+from accounts.models import AccountManagerAssignment, MarketParticipant, User
+from accounts.services.participants import _current_manager_user
+from ercot_services.core.audit import apply_changes, audit_record
+from ercot_services.core.calendar import business_calendar
+from ercot_services.core.models import DomainError
+from ercot_services.core.outbox import email_queue
+from ercot_services.core.permissions import require_permission
+from ercot_services.core.workflow import move_status
+
+from ..models import (
+    ACTION_ITEM_OPEN_STATUSES,
+    ACTION_ITEM_TRANSITIONS,
+    ActionItem,
+    ActionItemReminder,
+    ActionItemStatus,
+    ActionSide,
+    Meeting,
+    PlanObjective,
+)
+from .common import (
+    _check_person,
+    _check_same_participant,
+    _clean,
+    _is_active_member,
+    _portal_plan_link,
+    _render,
+    _require_staff,
+    _staff_link_for_item,
+)
+
+#: "Due soon" reminders go out this many Business Days before the due date.
+ACTION_ITEM_REMINDER_BUSINESS_DAYS = 2
+
+
+#: Moves an MP contact may make on its own side's items; cancelling stays with Client Services.
+PORTAL_ACTION_ITEM_MOVES = frozenset({ActionItemStatus.IN_PROGRESS, ActionItemStatus.DONE, ActionItemStatus.OPEN})
+
+
+def _side_of(owner: User) -> str:
+    return ActionSide.OPERATOR if owner.is_staff else ActionSide.PARTICIPANT
+
+
+def _email_new_owner(item: ActionItem, actor: User, event_id: int) -> None:
+    if item.owner_id == actor.pk:
+        return
+    for_staff = item.owner.is_staff
+    email_queue(
+        key=f"plans:action-item:{item.pk}:assigned:{event_id}",
+        to=[item.owner.email],
+        subject=f"Action item for {item.participant.short_name}: {item.title} (due {item.due_date:%b %d, %Y})",
+        body=_render(
+            "action_item_assigned",
+            {
+                "item": item,
+                "actor": actor,
+                "recipient": item.owner,
+                "link": _staff_link_for_item(item) if for_staff else _portal_plan_link(),
+            },
+        ),
+    )
+
+
+@transaction.atomic
+def action_item_create(
+    *,
+    actor: User,
+    participant: MarketParticipant,
+    title: str,
+    owner: User,
+    due_date: datetime.date,
+    description: str = "",
+    objective: PlanObjective | None = None,
+    meeting: Meeting | None = None,
+    case=None,
+    application=None,
+    enrollment=None,
+) -> ActionItem:
+    """Plan an action with an owner (staff, or a contact of the MP) and a due date; the owner is emailed."""
+    _require_staff(actor, "plan action items", "plans.add_actionitem")
+    _check_person(owner, participant, "owner")
+    _check_same_participant(
+        participant, objective=objective, meeting=meeting, case=case, application=application, enrollment=enrollment
+    )
+    item = ActionItem(
+        participant=participant,
+        title=title.strip(),
+        description=description.strip(),
+        owner=owner,
+        side=_side_of(owner),
+        due_date=due_date,
+        objective=objective,
+        meeting=meeting,
+        case=case,
+        application=application,
+        enrollment=enrollment,
+        created_by=actor,
+    )
+    _clean(item)
+    item.save()
+    event = audit_record(
+        actor=actor,
+        verb="action_item.created",
+        target=item,
+        changes={"owner": (None, str(owner)), "side": (None, item.side), "due_date": (None, due_date)},
+    )
+    _email_new_owner(item, actor, event.pk)
+    return item
+
+
+@transaction.atomic
+def action_item_update(
+    *,
+    actor: User,
+    item: ActionItem,
+    title: str,
+    description: str,
+    owner: User,
+    due_date: datetime.date,
+    objective: PlanObjective | None = None,
+    case=None,
+    application=None,
+    enrollment=None,
+) -> ActionItem:
+    """Edit an item; a new owner is emailed, and a new due date arms its reminders again."""
+    _require_staff(actor, "edit action items", "plans.change_actionitem")
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant").get(pk=item.pk)
+    participant = item.participant
+    if owner.pk != item.owner_id:
+        _check_person(owner, participant, "owner")
+    _check_same_participant(participant, objective=objective, case=case, application=application, enrollment=enrollment)
+    changes = apply_changes(
+        item,
+        {
+            "title": title.strip(),
+            "description": description.strip(),
+            "owner": owner,
+            "side": _side_of(owner),
+            "due_date": due_date,
+            "objective": objective,
+            "case": case,
+            "application": application,
+            "enrollment": enrollment,
+        },
+    )
+    if not changes:
+        return item
+    _clean(item)
+    item.save()
+    event = audit_record(actor=actor, verb="action_item.updated", target=item, changes=changes)
+    if "owner" in changes:
+        _email_new_owner(item, actor, event.pk)
+    return item
+
+
+@transaction.atomic
+def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str = "") -> ActionItem:
+    """Move an item along :data:`ACTION_ITEM_TRANSITIONS`.
+
+    Done records who completed it, when, and the note; reopening clears them. An MP contact may only move
+    its own MP's participant-side items (start, complete, reopen); the AM is emailed when it completes one.
+    """
+    item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant", "owner").get(pk=item.pk)
+    if to not in ActionItemStatus.values:
+        raise DomainError("Choose a status for the action item.")
+    is_staff = actor.is_staff
+    if is_staff:
+        require_permission(
+            actor, "plans.change_actionitem", "Only Account Managers and the Client Services Lead move action items."
+        )
+    else:
+        if not _is_active_member(actor, item.participant) or item.side != ActionSide.PARTICIPANT:
+            raise DomainError("You can only update action items your company owns.")
+        if to not in PORTAL_ACTION_ITEM_MOVES:
+            raise DomainError("Ask your Account Manager to cancel this action item.")
+    if item.status == to:
+        raise DomainError(f"“{item.title}” is already {ActionItemStatus(to).label.lower()}.")
+    old = move_status(
+        item, to, transitions=ACTION_ITEM_TRANSITIONS, statuses=ActionItemStatus, subject=f"“{item.title}”"
+    )
+    changes = {"status": (old, to)}
+    now = timezone.now()
+    if to == ActionItemStatus.DONE:
+        item.completed_at, item.completed_by, item.completion_note = now, actor, note.strip()
+    elif old in (ActionItemStatus.DONE, ActionItemStatus.CANCELLED):
+        item.completed_at, item.completed_by, item.completion_note = None, None, ""
+    item.save()
+    event = audit_record(
+        actor=actor, verb="action_item.status_changed", target=item, changes=changes, reason=note.strip()
+    )
+
+    if to == ActionItemStatus.DONE and not is_staff:
+        manager = _current_manager_user(item.participant)
+        if manager is not None:
+            email_queue(
+                key=f"plans:action-item:{item.pk}:completed:{event.pk}",
+                to=[manager.email],
+                subject=f"{item.participant.short_name} completed: {item.title}",
+                body=_render(
+                    "action_item_completed",
+                    {"item": item, "actor": actor, "recipient": manager, "link": _staff_link_for_item(item)},
+                ),
+            )
+    return item
+
+
+def _current_managers(participant_ids: Iterable[int]) -> dict[int, User]:
+    assignments = (
+        AccountManagerAssignment.objects.current()
+        .filter(participant_id__in=set(participant_ids), account_manager__is_active=True)
+        .select_related("account_manager__user")
+    )
+    return {assignment.participant_id: assignment.account_manager.user for assignment in assignments}
+
+
+def action_item_send_reminders(*, today: datetime.date | None = None) -> int:
+    """Remind owners of open items due soon (within 2 Business Days) or overdue; returns how many were sent.
+
+    Each item is reminded once per kind and due date (:class:`ActionItemReminder` is written with the email),
+    so running the scan again sends nothing and a rescheduled item is reminded again. Participant-side
+    reminders copy the MP's AM.
+    """
+    today = today or timezone.localdate()
+    horizon = business_calendar().add_business_days(today, ACTION_ITEM_REMINDER_BUSINESS_DAYS)
+    candidates = list(
+        ActionItem.objects.filter(status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lte=horizon)
+        .annotate(
+            reminded=Exists(
+                ActionItemReminder.objects.filter(
+                    item=OuterRef("pk"), due_date=OuterRef("due_date"), kind=ActionItemReminder.Kind.OVERDUE
+                )
+            ),
+            reminded_soon=Exists(
+                ActionItemReminder.objects.filter(
+                    item=OuterRef("pk"), due_date=OuterRef("due_date"), kind=ActionItemReminder.Kind.DUE_SOON
+                )
+            ),
+        )
+        .select_related("participant", "owner")
+    )
+    managers = _current_managers(item.participant_id for item in candidates)
+    sent = 0
+    for item in candidates:
+        overdue = item.due_date < today
+        if (overdue and item.reminded) or (not overdue and item.reminded_soon):
+            continue
+        kind = ActionItemReminder.Kind.OVERDUE if overdue else ActionItemReminder.Kind.DUE_SOON
+        try:
+            with transaction.atomic():
+                ActionItemReminder.objects.create(item=item, kind=kind, due_date=item.due_date, sent_at=timezone.now())
+                manager = managers.get(item.participant_id)
+                copy = [manager.email] if manager and item.side == ActionSide.PARTICIPANT else []
+                when = "is overdue" if overdue else "is due soon"
+                email_queue(
+                    key=f"plans:action-item:{item.pk}:reminder:{kind}:{item.due_date:%Y-%m-%d}",
+                    to=[item.owner.email],
+                    cc=copy,
+                    subject=f"Action item {when}: {item.title} (due {item.due_date:%b %d, %Y})",
+                    body=_render(
+                        "action_item_reminder",
+                        {
+                            "item": item,
+                            "overdue": overdue,
+                            "recipient": item.owner,
+                            "link": _staff_link_for_item(item) if item.owner.is_staff else _portal_plan_link(),
+                        },
+                    ),
+                )
+                audit_record(
+                    actor=None,
+                    verb="action_item.reminded",
+                    target=item,
+                    changes={"reminder": (None, kind), "due_date": (None, item.due_date)},
+                )
+        except IntegrityError:
+            continue  # another scan wrote this reminder first: it sends the email
+        sent += 1
+    return sent

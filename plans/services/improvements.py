@@ -1,0 +1,95 @@
+"""Improvement opportunities: what the AM does about a pattern or a piece of feedback."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from accounts.models import MarketParticipant, User
+from cases.models import IssuePattern
+from ercot_services.core.audit import audit_record
+from ercot_services.core.models import DomainError
+from ercot_services.core.workflow import move_status
+
+from .. import policies
+from ..models import (
+    ImprovementAction,
+)
+from .common import (
+    _require_staff,
+)
+
+_Improvement = ImprovementAction.Status
+IMPROVEMENT_TRANSITIONS = {
+    _Improvement.PLANNED: frozenset({_Improvement.IN_PROGRESS, _Improvement.DONE, _Improvement.CANCELLED}),
+    _Improvement.IN_PROGRESS: frozenset({_Improvement.PLANNED, _Improvement.DONE, _Improvement.CANCELLED}),
+    _Improvement.DONE: frozenset({_Improvement.IN_PROGRESS}),
+    _Improvement.CANCELLED: frozenset({_Improvement.PLANNED}),
+}
+
+
+@transaction.atomic
+def improvement_action_set_status(*, actor: User, action: ImprovementAction, status: str) -> ImprovementAction:
+    _require_staff(actor, "change improvement actions", "plans.change_improvementaction")
+    action = ImprovementAction.objects.select_for_update(of=("self",)).select_related("participant").get(pk=action.pk)
+    old = move_status(
+        action,
+        status,
+        transitions=IMPROVEMENT_TRANSITIONS,
+        statuses=ImprovementAction.Status,
+        subject=f"“{action.title}”",
+    )
+    action.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, verb="improvement_action.status_changed", target=action, changes={"status": (old, status)}
+    )
+    return action
+
+
+@transaction.atomic
+def improvement_action_create(
+    *,
+    actor: User,
+    participant: MarketParticipant,
+    kind: str,
+    title: str,
+    owner: User,
+    due_date: datetime.date,
+    description: str = "",
+    pattern: IssuePattern | None = None,
+    feedback=None,
+) -> ImprovementAction:
+    """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
+    policies.check_record_improvement(actor)
+    if pattern is not None and pattern.participant_id != participant.pk:
+        raise DomainError("That pattern belongs to another Market Participant.")
+    if feedback is not None and feedback.participant_id != participant.pk:
+        raise DomainError("That feedback belongs to another Market Participant.")
+    action = ImprovementAction(
+        participant=participant,
+        pattern=pattern,
+        feedback=feedback,
+        kind=kind,
+        title=title,
+        description=description,
+        owner=owner,
+        due_date=due_date,
+        created_by=actor,
+    )
+    try:
+        action.full_clean()
+    except ValidationError as error:
+        raise DomainError("; ".join(error.messages)) from error
+    action.save()
+    if pattern is not None and pattern.status == IssuePattern.Status.OPEN:
+        pattern.status = IssuePattern.Status.ACTIONED
+        pattern.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        verb="improvement_action.created",
+        target=action,
+        changes={"kind": (None, kind), "owner": (None, str(owner)), "due_date": (None, due_date)},
+    )
+    return action

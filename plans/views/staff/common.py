@@ -1,0 +1,216 @@
+"""What the staff plan pages share: the form view that calls a service and shows its DomainError on the form, list pagination and filter bars, small lookups."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Value, When
+from django.forms import Form
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+
+from accounts.models import MarketParticipant, User
+from accounts.selectors.participants import book_participant_ids
+from ercot_services.core.models import DomainError
+from ercot_services.core.permissions import StaffRequiredMixin
+from qualification.models import Enrollment, Flight
+
+from ...forms.staff import (
+    IMPROVEMENT_NEXT_STATUSES,
+    TRANSITION_LABELS,
+)
+from ...models import (
+    ACTION_ITEM_OPEN_STATUSES,
+    ACTION_ITEM_TRANSITIONS,
+    ActionItem,
+    ActionItemStatus,
+    ImprovementAction,
+)
+
+PAGE_SIZE = 25
+ME, ALL = "me", "all"
+OPEN_IMPROVEMENT_STATUSES = (ImprovementAction.Status.PLANNED, ImprovementAction.Status.IN_PROGRESS)
+
+
+def _participant(pk) -> MarketParticipant:
+    return get_object_or_404(MarketParticipant, pk=pk)
+
+
+def _next_url(request, default: str) -> str:
+    """Where to go after a POST: a same-site ``next`` if given (lists post back to themselves), else ``default``."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if target and safe:
+        return target
+    return default
+
+
+def _plan_url(participant_id: int, anchor: str = "") -> str:
+    return reverse("workspace:participant-plan", args=[participant_id]) + (f"#{anchor}" if anchor else "")
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _who(user: User | None, me: User) -> str:
+    if user is None:
+        return "nobody"
+    return "you" if user.pk == me.pk else (user.full_name or user.email)
+
+
+def item_transitions(item: ActionItem) -> list[dict]:
+    """The buttons an action item offers in its current status, in a fixed order."""
+    allowed = ACTION_ITEM_TRANSITIONS.get(item.status, set())
+    order = [ActionItemStatus.IN_PROGRESS, ActionItemStatus.DONE, ActionItemStatus.OPEN, ActionItemStatus.CANCELLED]
+    return [{"to": status, "label": TRANSITION_LABELS[status]} for status in order if status in allowed]
+
+
+def _attach_flights(items: list[ActionItem]) -> None:
+    """Load the flights of the linked enrollments in one query (the item links show the flight name)."""
+    enrollments = [item.enrollment for item in items if item.enrollment_id and item.enrollment is not None]
+    missing = {e.flight_id for e in enrollments if not Enrollment.flight.is_cached(e)}
+    if missing:
+        flights = Flight.objects.in_bulk(missing)
+        for enrollment in enrollments:
+            if not Enrollment.flight.is_cached(enrollment):
+                enrollment.flight = flights[enrollment.flight_id]
+
+
+def _annotate_items(items, today: datetime.date):
+    """Attach what the templates need (overdue flag, buttons, flight names) to each action item."""
+    items = list(items)
+    _attach_flights(items)
+    for item in items:
+        item.overdue = item.status in ACTION_ITEM_OPEN_STATUSES and item.due_date < today
+        item.transitions = item_transitions(item)
+    return items
+
+
+def _annotate_improvements(actions, today: datetime.date):
+    actions = list(actions)
+    for action in actions:
+        action.overdue = action.status in OPEN_IMPROVEMENT_STATUSES and action.due_date < today
+        action.next_statuses = IMPROVEMENT_NEXT_STATUSES.get(action.status, [])
+    return actions
+
+
+def _open_first(open_statuses) -> SqlCase:
+    """0 for rows in one of ``open_statuses``, 1 for the rest: ORDER BY it to list open rows first."""
+    return SqlCase(When(status__in=open_statuses, then=Value(0)), default=Value(1), output_field=IntegerField())
+
+
+def _querystring(request, drop=("page",)) -> str:
+    query = request.GET.copy()
+    for key in drop:
+        query.pop(key, None)
+    return query.urlencode()
+
+
+def _choice_param(request, name: str, choices, default: str) -> str:
+    """The GET parameter ``name`` when it is one of the values of ``choices`` (value, label pairs), else ``default``."""
+    value = request.GET.get(name, default)
+    return value if value in dict(choices) else default
+
+
+def _in_book(request, queryset):
+    """``?manager=<AM user id>``: only the rows of MPs currently in that Account Manager's book (the dashboard's
+    figures link here). Returns the queryset and the AM's user (None when no book is asked for)."""
+    manager_id = _int_param(request, "manager")
+    manager = User.objects.filter(pk=manager_id, account_manager__isnull=False).first() if manager_id else None
+    if manager is None:
+        return queryset, None
+    return queryset.filter(participant_id__in=book_participant_ids(manager)), manager
+
+
+def _participant_options():
+    return list(MarketParticipant.objects.order_by("short_name").values_list("pk", "short_name"))
+
+
+def _paginate(request, rows):
+    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def render_list(request, template_name: str, page, **context) -> HttpResponse:
+    """Render a list page: ``page`` plus what every list's filter bar and pagination need (the MP choices, the
+    querystring the page links keep, and this URL, where a row's buttons come back to)."""
+    return render(
+        request,
+        template_name,
+        {
+            "page_obj": page,
+            "participant_options": _participant_options(),
+            "querystring": _querystring(request),
+            "here": request.get_full_path(),
+            **context,
+        },
+    )
+
+
+class ServiceFormView(StaffRequiredMixin, View):
+    """A page with one form whose POST calls one service: the create, edit, cancel and transition pages below.
+
+    They all behave alike, and must: GET shows the form (prefilled); POST validates it and calls the service. A
+    ``DomainError`` from the service (a rule the person can act on) becomes an error at the top of the form, and an
+    invalid form or a refused write shows the page again with status 400 and what was typed kept. On success the
+    person gets a message and a redirect. Holding that sequence here leaves each view with only what is its own:
+    ``get_object`` (the URL's ``pk``, a 404 if unknown), ``form_class`` / ``get_form_kwargs`` / ``get_initial``,
+    ``get_context`` for its template, and ``perform``, which calls the service and says what happened and where to go.
+    """
+
+    form_class: type[Form]
+    template_name = ""
+
+    def get_object(self, pk):
+        raise NotImplementedError
+
+    def get_form_kwargs(self, obj) -> dict:
+        return {}
+
+    def get_initial(self, obj) -> dict:
+        return {}
+
+    def get_form(self, obj, data=None) -> Form:
+        """The form bound to ``data`` on POST; on GET, unbound and prefilled from ``get_initial``."""
+        if data is None:
+            return self.form_class(initial=self.get_initial(obj), **self.get_form_kwargs(obj))
+        return self.form_class(data, **self.get_form_kwargs(obj))
+
+    def get_context(self, obj, form) -> dict:
+        return {}
+
+    def render_form(self, obj, form, status: int = 200) -> HttpResponse:
+        return render(self.request, self.template_name, {"form": form, **self.get_context(obj, form)}, status=status)
+
+    def perform(self, obj, data: dict) -> tuple[str, str]:
+        """Call the service with the form's cleaned ``data``; return the success message and the URL to go to."""
+        raise NotImplementedError
+
+    def form_invalid(self, obj, form) -> HttpResponse:
+        return self.render_form(obj, form, status=400)
+
+    def get(self, request, pk):
+        obj = self.get_object(pk)
+        return self.render_form(obj, self.get_form(obj))
+
+    def post(self, request, pk):
+        obj = self.get_object(pk)
+        form = self.get_form(obj, request.POST)
+        if form.is_valid():
+            try:
+                message, url = self.perform(obj, form.cleaned_data)
+            except DomainError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, message)
+                return redirect(url)
+        return self.form_invalid(obj, form)

@@ -1,0 +1,171 @@
+"""The MP's account plan page, the plan summary and its objectives."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views import View
+
+from accounts.models import MarketParticipant
+from accounts.selectors import current_manager
+from ercot_services.core.models import DomainError
+from ercot_services.core.permissions import StaffRequiredMixin
+
+from ... import selectors as plan_selectors
+from ... import services
+from ...forms.staff import (
+    OBJECTIVE_STATUS_LABELS,
+    ObjectiveForm,
+    ObjectiveStatusForm,
+    PlanForm,
+)
+from ...models import (
+    PlanObjective,
+)
+from .common import (
+    ServiceFormView,
+    _annotate_improvements,
+    _annotate_items,
+    _participant,
+    _plan_url,
+)
+
+
+def plan_page(request, participant: MarketParticipant, *, status: int = 200, open_section: str = "", **forms):
+    """Render the plan page; an action view passes its bound form (with errors) to show it in place."""
+    data = plan_selectors.plan_for_participant(participant)
+    plan = data["plan"]
+    today = timezone.localdate()
+    objectives = list(data["objectives"])
+    context = {
+        **data,
+        "participant": participant,
+        "plan": plan,
+        "account_manager": current_manager(participant),
+        "today": today,
+        "now": timezone.now(),
+        "objectives_open": [o for o in objectives if o.status == PlanObjective.Status.OPEN],
+        "objectives_closed": [o for o in objectives if o.status != PlanObjective.Status.OPEN],
+        "open_items": _annotate_items(data["open_items"], today),
+        "closed_items": _annotate_items(data["closed_items"], today),
+        "improvements": _annotate_improvements(data["improvements"], today),
+        "objective_status_labels": OBJECTIVE_STATUS_LABELS,
+        "plan_form": forms.get("plan_form")
+        or PlanForm(initial={"summary": plan.summary, "next_review_date": plan.next_review_date}),
+        "objective_form": forms.get("objective_form") or ObjectiveForm(),
+        "open_section": open_section,
+    }
+    return render(request, "workspace/plans/plan.html", context, status=status)
+
+
+class ParticipantPlanView(StaffRequiredMixin, View):
+    def get(self, request, pk):
+        return plan_page(request, _participant(pk))
+
+
+class PlanUpdateView(ServiceFormView):
+    """Save the plan summary; the form lives on the plan page, so an error shows it there."""
+
+    permission_required = "plans.change_accountplan"
+    form_class = PlanForm
+
+    def get_object(self, pk):
+        return _participant(pk)
+
+    def get(self, request, pk):
+        return redirect(_plan_url(_participant(pk).pk, "summary"))
+
+    def render_form(self, participant, form, status=200):
+        return plan_page(self.request, participant, status=status, open_section="summary", plan_form=form)
+
+    def perform(self, participant, data):
+        services.plan_update(
+            actor=self.request.user,
+            participant=participant,
+            summary=data["summary"],
+            next_review_date=data["next_review_date"],
+        )
+        return f"The account plan of {participant.short_name} was saved.", _plan_url(participant.pk, "summary")
+
+
+class ObjectiveCreateView(ServiceFormView):
+    """Add an objective or issue; the form lives on the plan page, so an error shows it there."""
+
+    permission_required = "plans.add_planobjective"
+    form_class = ObjectiveForm
+
+    def get_object(self, pk):
+        return _participant(pk)
+
+    def get(self, request, pk):
+        return redirect(_plan_url(_participant(pk).pk, "objectives"))
+
+    def render_form(self, participant, form, status=200):
+        return plan_page(self.request, participant, status=status, open_section="objectives", objective_form=form)
+
+    def perform(self, participant, data):
+        objective = services.objective_create(
+            actor=self.request.user,
+            participant=participant,
+            kind=data["kind"],
+            title=data["title"],
+            description=data["description"],
+            target_date=data["target_date"],
+        )
+        message = f"Added “{objective.title}” ({objective.get_kind_display().lower()})."
+        return message, _plan_url(participant.pk, f"objective-{objective.pk}")
+
+
+def _objective(pk) -> PlanObjective:
+    return get_object_or_404(PlanObjective.objects.select_related("plan__participant"), pk=pk)
+
+
+class ObjectiveEditView(ServiceFormView):
+    permission_required = "plans.change_planobjective"
+    template_name = "workspace/plans/objective_form.html"
+    form_class = ObjectiveForm
+
+    def get_object(self, pk):
+        return _objective(pk)
+
+    def get_initial(self, objective):
+        return {k: getattr(objective, k) for k in ("kind", "title", "description", "target_date")}
+
+    def get_context(self, objective, form):
+        return {"objective": objective, "participant": objective.plan.participant}
+
+    def perform(self, objective, data):
+        services.objective_update(
+            actor=self.request.user,
+            objective=objective,
+            title=data["title"],
+            description=data["description"],
+            target_date=data["target_date"],
+            kind=data["kind"],
+        )
+        return f"Saved “{data['title']}”.", _plan_url(objective.plan.participant_id, f"objective-{objective.pk}")
+
+
+class ObjectiveStatusView(StaffRequiredMixin, View):
+    permission_required = "plans.change_planobjective"
+
+    def get(self, request, pk):
+        objective = _objective(pk)
+        return redirect(_plan_url(objective.plan.participant_id, f"objective-{objective.pk}"))
+
+    def post(self, request, pk):
+        objective = _objective(pk)
+        form = ObjectiveStatusForm(request.POST)
+        target = _plan_url(objective.plan.participant_id, f"objective-{objective.pk}")
+        if not form.is_valid():
+            messages.error(request, f"“{request.POST.get('status', '')}” is not a status an objective can take.")
+            return redirect(target)
+        try:
+            services.objective_set_status(actor=request.user, objective=objective, status=form.cleaned_data["status"])
+        except DomainError as error:
+            messages.error(request, f"“{objective.title}” was not changed: {error}")
+        else:
+            label = PlanObjective.Status(form.cleaned_data["status"]).label.lower()
+            messages.success(request, f"“{objective.title}” is now {label}.")
+        return redirect(target)

@@ -486,6 +486,3 @@ __all__ = [
     "ServiceTerritoryAdmin",
     "UserAdmin",
 ]
-
-# Importing this module registers the plan management admin.
-from plans import admin as admin_plans  # noqa: E402,F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import metrics, participants
+from .views import participants
 
 portal_patterns = (
     [
@@ -13,9 +13,7 @@ portal_patterns = (
 
 workspace_patterns = (
     [
-        path("", participants.WorkspaceHomeView.as_view(), name="home"),
         path("participants/", participants.ParticipantListView.as_view(), name="participants"),
-        path("participants/<int:pk>/", participants.ParticipantDetailView.as_view(), name="participant-detail"),
         path(
             "participants/<int:pk>/reassign/",
             participants.ParticipantReassignView.as_view(),
@@ -23,8 +21,6 @@ workspace_patterns = (
         ),
         path("account-managers/", participants.AccountManagerListView.as_view(), name="account-managers"),
         path("account-managers/<int:pk>/reassign-book/", participants.BookReassignView.as_view(), name="book-reassign"),
-        path("metrics/", metrics.MetricsView.as_view(), name="metrics"),
-        path("metrics/<slug:table>.csv", metrics.MetricsCsvView.as_view(), name="metrics-csv"),
     ],
     "workspace",
 )

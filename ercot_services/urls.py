@@ -6,6 +6,7 @@ from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
 from accounts.urls import portal_patterns, workspace_patterns
 from cases import urls as cases_urls
 from cases.views import preferences, public
+from dashboards import urls as dashboards_urls
 from ercot_services.core import views as core_views
 from notices import urls_portal as notices_urls_portal
 from notices import urls_staff as notices_urls_staff
@@ -32,6 +33,7 @@ WORKSPACE = (
     + qualification_urls.workspace_patterns
     + notices_urls_staff.workspace_patterns
     + plans_urls.workspace_patterns
+    + dashboards_urls.workspace_patterns
 )
 
 urlpatterns = [

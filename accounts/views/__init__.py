@@ -3,22 +3,18 @@
 from .participants import (
     AccountManagerListView,
     BookReassignView,
-    ParticipantDetailView,
     ParticipantListView,
     ParticipantReassignView,
     PortalCompanyView,
     PortalHomeView,
     PortalSwitchView,
-    WorkspaceHomeView,
 )
 
 __all__ = [
     "PortalHomeView",
     "PortalCompanyView",
     "PortalSwitchView",
-    "WorkspaceHomeView",
     "ParticipantListView",
-    "ParticipantDetailView",
     "ParticipantReassignView",
     "AccountManagerListView",
     "BookReassignView",

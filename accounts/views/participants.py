@@ -3,28 +3,19 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from ercot_services.core.models import AuditEvent, DomainError
+from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin, StaffRequiredMixin
-from plans.selectors import plan_for_participant
 
 from .. import selectors, services
 from ..filters import ParticipantFilter
 from ..forms import BookReassignForm, ReassignForm
 from ..models import AccountManager, MarketParticipant
 from ..portal_session import choose_participant, current_participant
-from ..selectors import dashboard
-from ..selectors.overview import participant_overview
 
 PAGE_SIZE = 25
-
-
-def _audit_page(request, participant):
-    events = AuditEvent.objects.filter(participant=participant).select_related("actor")
-    return Paginator(events, 20).get_page(request.GET.get("history_page"))
 
 
 # --- Portal -----------------------------------------------------------------
@@ -73,49 +64,6 @@ class PortalSwitchView(ParticipantRequiredMixin, View):
 # --- Workspace --------------------------------------------------------------
 
 
-class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
-    """The AM's morning page: the book's health, then what is at risk, due, scheduled and new.
-
-    An AM sees their own book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``).
-    """
-
-    template_name = "workspace/home.html"
-
-    def get_context_data(self, **kwargs):
-        user = self.request.user
-        today = timezone.localdate()
-        scope = dashboard.dashboard_scope(user, self.request.GET.get("manager"))
-        sort = self.request.GET.get("sort")
-        if sort not in dashboard.BOOK_SORTS:
-            sort = dashboard.DEFAULT_BOOK_SORT
-        page = Paginator(dashboard.book_health_order(scope, sort=sort, today=today), PAGE_SIZE).get_page(
-            self.request.GET.get("page")
-        )
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        # The department's overview (MPs by status, books, MPs without an AM) for whoever looks beyond one book.
-        overview = scope.is_all or scope.can_choose
-        context = super().get_context_data(**kwargs)
-        context.update(
-            querystring=query.urlencode(),
-            scope=scope,
-            today=today,
-            sort=sort,
-            sorts=[(key, label) for key, (label, _) in dashboard.BOOK_SORTS.items()],
-            page_obj=page,
-            rows=dashboard.book_health_rows(list(page.object_list), today=today),
-            summary=dashboard.dashboard_summary(scope, user=user, today=today),
-            sla_watch=dashboard.sla_watch(scope),
-            pattern_alerts=dashboard.pattern_alerts(scope),
-            meetings=dashboard.upcoming_meetings(scope, user=user),
-            items_due=dashboard.action_items_due(user=user, today=today),
-            recent_notices=dashboard.recent_notices(),
-            lead=dashboard.lead_overview() if overview else None,
-            managers=selectors.account_managers_with_book_size().order_by("user__full_name") if overview else [],
-        )
-        return context
-
-
 class ParticipantListView(StaffRequiredMixin, TemplateView):
     template_name = "workspace/participant_list.html"
 
@@ -126,29 +74,6 @@ class ParticipantListView(StaffRequiredMixin, TemplateView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context.update(filter=filterset, page_obj=page, querystring=query.urlencode())
-        return context
-
-
-class ParticipantDetailView(StaffRequiredMixin, TemplateView):
-    """The 360° page: contacts and AR/BAR, AM history, cases, registration, qualification, notices, plan, audit."""
-
-    template_name = "workspace/participant_detail.html"
-
-    def get_context_data(self, **kwargs):
-        participant = get_object_or_404(
-            MarketParticipant.objects.prefetch_related("roles", "service_territories"), pk=self.kwargs["pk"]
-        )
-        context = super().get_context_data(**kwargs)
-        context.update(
-            participant=participant,
-            today=timezone.localdate(),
-            account_manager=selectors.current_manager(participant),
-            overview=participant_overview(participant),
-            plan=plan_for_participant(participant),
-            assignments=selectors.assignment_history(participant),
-            history=_audit_page(self.request, participant),
-            can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),
-        )
         return context
 
 

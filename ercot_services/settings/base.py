@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "qualification",
     "notices",
     "plans",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

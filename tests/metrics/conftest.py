@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from accounts.selectors.metrics import MetricsFilter
 from cases.models import CaseCategory, CaseKind, CaseStatus, Priority, SlaTarget, StatementType
 from cases.services import case_reply, case_submit, case_transition
+from ercot_services.core.metrics import MetricsFilter
 from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
 
 CT = ZoneInfo("America/Chicago")

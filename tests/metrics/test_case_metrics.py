@@ -7,18 +7,12 @@ import importlib
 
 import pytest
 
-from accounts.selectors.metrics import (
-    OTHERS,
-    MetricsFilter,
-    case_metrics,
-    earliest_day_within,
-    metrics_dashboard,
-    percentile_cont,
-    uses_sql_percentiles,
-)
 from cases.models import Case, CaseStatus
+from cases.selectors.metrics import OTHERS, case_metrics, earliest_day_within
 from cases.services import case_transition
+from dashboards.selectors.metrics import metrics_dashboard
 from ercot_services.core.calendar import BusinessCalendar
+from ercot_services.core.metrics import MetricsFilter, percentile_cont, uses_sql_percentiles
 
 from .conftest import AFTER_OCTOBER, ct, october
 

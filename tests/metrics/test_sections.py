@@ -7,18 +7,13 @@ from decimal import Decimal
 
 import pytest
 
-from accounts.selectors.metrics import (
-    OTHERS,
-    delivery_stats,
-    dispute_rows,
-    feedback_by_channel,
-    feedback_by_manager,
-    metrics_table,
-    notice_rows,
-    qualification_stats,
-    registration_rows,
-)
+from cases.selectors.metrics import OTHERS, dispute_rows
+from dashboards.selectors.metrics import metrics_table
+from notices.selectors.metrics import delivery_stats, notice_rows
 from plans.models import FeedbackChannel
+from plans.selectors.metrics import feedback_by_channel, feedback_by_manager
+from qualification.selectors.metrics import qualification_stats
+from registration.selectors.metrics import registration_rows
 from tests.factories import ParticipantFactory
 
 from . import builders
@@ -49,7 +44,7 @@ def test_disputes_by_outcome_and_scope(kit, mp1, mp2, mp1_user, mp2_user, am1, a
 
 def test_disputes_decided_outside_the_range_are_left_out(kit, mp1, mp2, mp1_user, mp2_user):
     builders.october_disputes(kit, mp1, mp2, mp1_user, mp2_user)
-    from accounts.selectors.metrics import MetricsFilter
+    from ercot_services.core.metrics import MetricsFilter
 
     from .conftest import AFTER_OCTOBER
 

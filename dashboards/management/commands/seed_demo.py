@@ -30,6 +30,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.email_address import canonical_email
+from accounts.models import (
+    AccountManager,
+    AccountManagerAssignment,
+    ContactRank,
+    ContactRole,
+    MarketParticipant,
+    Membership,
+    ParticipantStatus,
+    User,
+)
 from accounts.roles import StaffGroup
 from accounts.services import (
     account_manager_assign,
@@ -50,17 +60,6 @@ from qualification.management.seed_qualification import seed_qualification
 from qualification.models import QualificationLetter
 from registration.management.seed_registration import seed_registration
 from registration.models import Application
-
-from ...models import (
-    AccountManager,
-    AccountManagerAssignment,
-    ContactRank,
-    ContactRole,
-    MarketParticipant,
-    Membership,
-    ParticipantStatus,
-    User,
-)
 
 SEED = 2026
 DEFAULT_PASSWORD = "demo-pass-2026"

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from accounts.models import MarketParticipant, User
 from accounts.selectors import scope_to_user
 
-from .models import (
+from ..models import (
     OPEN_APPLICATION_STATUSES,
     Application,
     ApplicationRequirement,

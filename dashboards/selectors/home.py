@@ -23,6 +23,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
+from accounts.models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus, User
+from accounts.roles import StaffGroup
 from cases.models import OPEN_STATUSES, Case, CaseMessage, IssuePattern, SlaState
 from ercot_services.core.calendar import start_of_day
 from ercot_services.core.permissions import in_group
@@ -39,9 +41,6 @@ from plans.models import (
 from plans.selectors import next_seven_days
 from qualification.models import Enrollment, EnrollmentStatus
 from registration.models import OPEN_APPLICATION_STATUSES, Application
-
-from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus, User
-from ..roles import StaffGroup
 
 ALL = "all"
 UNACKNOWLEDGED_WINDOW_DAYS = 90

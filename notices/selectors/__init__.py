@@ -19,7 +19,7 @@ from django.urls import reverse
 from accounts.email_address import canonical_email
 from accounts.models import MarketParticipant, Membership, User
 
-from .models import (
+from ..models import (
     Acknowledgement,
     ContactListOptOut,
     DistributionList,

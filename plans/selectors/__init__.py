@@ -17,7 +17,7 @@ from accounts.selectors.participants import participants_for_user
 from cases.models import IssuePattern
 from ercot_services.core.calendar import start_of_day
 
-from .models import (
+from ..models import (
     ACTION_ITEM_OPEN_STATUSES,
     AccountPlan,
     ActionItem,

@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import MarketParticipant
 
-from . import services
-from .models import (
+from .. import services
+from ..models import (
     NO_LETTER_REASONS,
     CertificateRequest,
     ConnectivitySpec,

@@ -6,14 +6,13 @@ import dataclasses
 
 from django.db.models import Count, Q
 
+from accounts.models import MarketParticipant, Membership
+from accounts.selectors.participants import participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
 from notices.models import ContactListOptOut, DistributionList, Subscription
 from notices.selectors import inbox_notices
 from qualification.selectors import participant_qualification
 from registration.selectors import applications_for_participant
-
-from ..models import MarketParticipant, Membership
-from .participants import participant_contacts
 
 RECENT_CASES = 10
 RECENT_ACTION_NOTICES = 8

@@ -1,0 +1,12 @@
+"""Dashboard pages, mounted inside the workspace namespace by ercot_services/urls.py."""
+
+from django.urls import path
+
+from .views import staff
+
+workspace_patterns = [
+    path("", staff.WorkspaceHomeView.as_view(), name="home"),
+    path("participants/<int:pk>/", staff.ParticipantDetailView.as_view(), name="participant-detail"),
+    path("metrics/", staff.MetricsView.as_view(), name="metrics"),
+    path("metrics/<slug:table>.csv", staff.MetricsCsvView.as_view(), name="metrics-csv"),
+]

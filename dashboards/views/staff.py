@@ -1,0 +1,196 @@
+"""Staff dashboards: the AM home, the MP 360° page, and the Client Services metrics page with its per-table CSV
+exports (Account Managers and the Lead). Each reads selectors that the apps own; none writes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+from django.views.generic import TemplateView
+
+from accounts import selectors as account_selectors
+from accounts.models import AccountManager, MarketParticipant
+from accounts.roles import StaffGroup
+from ercot_services.core.csv import csv_response
+from ercot_services.core.metrics import MetricsFilter, default_range, uses_sql_percentiles
+from ercot_services.core.models import AuditEvent
+from ercot_services.core.permissions import StaffRequiredMixin
+from plans.selectors import plan_for_participant
+
+from ..selectors import home as dashboard
+from ..selectors import metrics as selectors
+from ..selectors.overview import participant_overview
+
+MAX_RANGE_DAYS = 3 * 366
+PAGE_SIZE = 25
+
+
+class MetricsFilterForm(forms.Form):
+    start = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    end = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    manager = forms.ChoiceField(label="Account Manager", widget=forms.Select(attrs={"class": "form-select"}))
+
+    def __init__(self, data, *, managers, **kwargs):
+        start, end = default_range()
+        initial = {"start": start, "end": end, "manager": "all"}
+        values = {key: data.get(key) or str(value) for key, value in initial.items()}
+        super().__init__(values, **kwargs)
+        self.fields["manager"].choices = [("all", "All Account Managers")] + [
+            (str(m.user_id), m.user.full_name) for m in managers
+        ]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if end < start:
+                raise forms.ValidationError("The end date is before the start date.")
+            if (end - start).days > MAX_RANGE_DAYS:
+                raise forms.ValidationError("Choose a range of at most three years.")
+        return data
+
+    def metrics_filter(self) -> MetricsFilter:
+        """The filter the form asks for; the default (last 90 days, everyone) when it is invalid."""
+        if self.is_valid():
+            manager = self.cleaned_data["manager"]
+            return MetricsFilter(
+                start=self.cleaned_data["start"],
+                end=self.cleaned_data["end"],
+                manager_id=int(manager) if manager != "all" else None,
+            )
+        start, end = default_range()
+        return MetricsFilter(start=start, end=end)
+
+
+def can_view_metrics(user) -> bool:
+    return (
+        user.is_superuser
+        or user.groups.filter(name__in=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD]).exists()
+    )
+
+
+class MetricsAccessMixin(StaffRequiredMixin):
+    """Staff only (StaffRequiredMixin), and of those only Account Managers and the Client Services Lead."""
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and user.is_staff and not can_view_metrics(user):
+            raise PermissionDenied("The metrics page is for Account Managers and the Client Services Lead.")
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _filter_from(request) -> tuple[MetricsFilterForm, MetricsFilter]:
+    managers = AccountManager.objects.select_related("user").order_by("user__full_name")
+    form = MetricsFilterForm(request.GET, managers=managers)
+    return form, form.metrics_filter()
+
+
+class MetricsView(MetricsAccessMixin, TemplateView):
+    template_name = "workspace/metrics/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form, metrics_filter = _filter_from(self.request)
+        dashboard = selectors.metrics_dashboard(metrics_filter)
+        manager = next((m for m in dashboard["managers"] if m.user_id == metrics_filter.manager_id), None)
+        context.update(
+            form=form,
+            filter=metrics_filter,
+            scope_name=manager.user.full_name if manager else "All Account Managers",
+            kpis=dashboard["kpis"],
+            charts=dashboard["charts"],
+            # Template lookups cannot contain "-": feedback-channels is tables.feedback_channels.
+            tables={key.replace("-", "_"): table for key, table in dashboard["tables"].items()},
+            sql_percentiles=uses_sql_percentiles(),
+        )
+        return context
+
+
+class MetricsCsvView(MetricsAccessMixin, View):
+    """Exactly one table of the page, with the page's filters."""
+
+    def get(self, request, table: str):
+        if table not in selectors.TABLES:
+            raise Http404("No such metrics table.")
+        _, metrics_filter = _filter_from(request)
+        header, *rows = selectors.metrics_table(metrics_filter, table).csv_rows()
+        scope = f"-am{metrics_filter.manager_id}" if metrics_filter.manager_id else ""
+        name = f"metrics-{table}{scope}-{metrics_filter.start:%Y-%m-%d}_to_{metrics_filter.end:%Y-%m-%d}.csv"
+        return csv_response(name, header, rows)
+
+
+def _audit_page(request, participant):
+    events = AuditEvent.objects.filter(participant=participant).select_related("actor")
+    return Paginator(events, 20).get_page(request.GET.get("history_page"))
+
+
+class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
+    """The AM's morning page: the book's health, then what is at risk, due, scheduled and new.
+
+    An AM sees their own book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``).
+    """
+
+    template_name = "workspace/home.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        scope = dashboard.dashboard_scope(user, self.request.GET.get("manager"))
+        sort = self.request.GET.get("sort")
+        if sort not in dashboard.BOOK_SORTS:
+            sort = dashboard.DEFAULT_BOOK_SORT
+        page = Paginator(dashboard.book_health_order(scope, sort=sort, today=today), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        # The department's overview (MPs by status, books, MPs without an AM) for whoever looks beyond one book.
+        overview = scope.is_all or scope.can_choose
+        context = super().get_context_data(**kwargs)
+        context.update(
+            querystring=query.urlencode(),
+            scope=scope,
+            today=today,
+            sort=sort,
+            sorts=[(key, label) for key, (label, _) in dashboard.BOOK_SORTS.items()],
+            page_obj=page,
+            rows=dashboard.book_health_rows(list(page.object_list), today=today),
+            summary=dashboard.dashboard_summary(scope, user=user, today=today),
+            sla_watch=dashboard.sla_watch(scope),
+            pattern_alerts=dashboard.pattern_alerts(scope),
+            meetings=dashboard.upcoming_meetings(scope, user=user),
+            items_due=dashboard.action_items_due(user=user, today=today),
+            recent_notices=dashboard.recent_notices(),
+            lead=dashboard.lead_overview() if overview else None,
+            managers=account_selectors.account_managers_with_book_size().order_by("user__full_name")
+            if overview
+            else [],
+        )
+        return context
+
+
+class ParticipantDetailView(StaffRequiredMixin, TemplateView):
+    """The 360° page: contacts and AR/BAR, AM history, cases, registration, qualification, notices, plan, audit."""
+
+    template_name = "workspace/participant_detail.html"
+
+    def get_context_data(self, **kwargs):
+        participant = get_object_or_404(
+            MarketParticipant.objects.prefetch_related("roles", "service_territories"), pk=self.kwargs["pk"]
+        )
+        context = super().get_context_data(**kwargs)
+        context.update(
+            participant=participant,
+            today=timezone.localdate(),
+            account_manager=account_selectors.current_manager(participant),
+            overview=participant_overview(participant),
+            plan=plan_for_participant(participant),
+            assignments=account_selectors.assignment_history(participant),
+            history=_audit_page(self.request, participant),
+            can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),
+        )
+        return context

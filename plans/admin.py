@@ -3,7 +3,7 @@
 The plan's text and its objectives' wording may be corrected here (every save is audited). Everything whose
 change must email someone or follow a transition map — action items and their reminders, meetings and their
 invitations, feedback and its follow-up, objective statuses — is read-only: it changes through
-``accounts.services.plans`` (the workspace) only.
+``plans.services`` (the workspace) only.
 """
 
 from django.contrib import admin

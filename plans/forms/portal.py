@@ -1,6 +1,6 @@
 """Forms of the portal's plan pages: completing an action item and giving performance feedback.
 
-Forms only validate; the views hand the cleaned data to ``accounts.services`` (``action_item_transition``,
+Forms only validate; the views hand the cleaned data to ``plans.services`` (``action_item_transition``,
 ``feedback_record``).
 """
 

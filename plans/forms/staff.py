@@ -2,7 +2,7 @@
 
 Forms check what a person typed and limit every picker to the Market Participant at hand (its contacts, its
 cases, registration applications and qualification enrollments). The business rules stay in
-``accounts.services.plans``; their ``DomainError`` messages come back as form errors in the views.
+``plans.services``; their ``DomainError`` messages come back as form errors in the views.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ some overdue, some about a case, a registration application or a qualification e
 meetings (held ones with shared minutes and follow-up items, upcoming ones scheduled), performance
 feedback with varied ratings, and an improvement opportunity where the feedback was low.
 
-Everything goes through :mod:`accounts.services.plans` with the outbox suppressed (no invitations or
+Everything goes through :mod:`plans.services` with the outbox suppressed (no invitations or
 reminders leave for demo history); afterwards creation times are moved into the past so lists and
 timelines read naturally. Idempotent: skipped when the demo MPs already have account plans.
 """

@@ -3,8 +3,8 @@
 The MP's upcoming and past meetings (with minutes once the AM has shared them), the action items on the
 MP's side, who the AM is, and the performance feedback the MP gives. Everything is looked up inside the MP
 chosen in this session (``accounts.portal_session.current_participant``) through the portal selectors of
-``accounts.selectors.plans``: a meeting or action item of another MP, or an operator-side item, is a 404.
-Services in ``accounts.services`` write; a ``DomainError`` becomes a message or a form error.
+``plans.selectors``: a meeting or action item of another MP, or an operator-side item, is a 404.
+Services in ``plans.services`` write; a ``DomainError`` becomes a message or a form error.
 """
 
 from __future__ import annotations

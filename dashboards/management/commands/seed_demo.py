@@ -7,7 +7,7 @@ planned up front from ``random.Random(2026)`` and only then applied, so the
 data is the same on every machine and on every run.
 
 Participants, AM profiles, AM assignments and memberships are created only
-through :mod:`accounts.services`, so each has its audit events. Users have no
+through the apps' services, so each has its audit events. Users have no
 service of their own and are created directly.
 
 Later issues add sections: write ``seed_<thing>(ctx)`` taking the

@@ -1,5 +1,9 @@
 """Client Services metrics: how quickly and how well the department serves its Market Participants.
 
+This module only combines: each app owns the selector of its figures (``cases.selectors.metrics``,
+``plans.selectors.metrics``, ``registration``, ``qualification`` and ``notices`` likewise), the filter and the
+percentiles are in ``ercot_services.core.metrics``; here they become the page's tables, KPI cards and chart data.
+
 Everything is aggregated in SQL, one grouped query per section, so the page
 costs the same number of queries whatever the number of cases, applications,
 notices or feedback rows.
@@ -26,7 +30,6 @@ interpolates the same way in Python.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -45,79 +48,13 @@ from cases.selectors.metrics import (
     case_queue_url,
     dispute_rows,
 )
-from ercot_services.core.metrics import HOUR, MetricsFilter, ratio
+from ercot_services.core.metrics import MetricsFilter, ratio
 from notices.selectors.metrics import delivery_stats, notice_rows
 from plans.selectors.metrics import FeedbackStats, feedback_by_channel, feedback_by_manager
 from qualification.selectors.metrics import qualification_stats
 from registration.selectors.metrics import registration_rows
 
-# --- cells and tables (rendered on the page and exported as CSV) ------------------------------------
-
-
-@dataclass
-class Cell:
-    value: object
-    display: str | None = None
-    url: str = ""
-    numeric: bool = False
-
-    def __str__(self):
-        return self.display if self.display is not None else ("" if self.value is None else str(self.value))
-
-
-@dataclass
-class Table:
-    key: str
-    title: str
-    columns: list[str]
-    rows: list[list[Cell]]
-    footer: list[Cell] | None = None
-    note: str = ""
-    empty: str = "Nothing in this range."
-    csv_columns: list[str] | None = None  # the header with units, when the page's header leaves them to the cells
-
-    def csv_rows(self):
-        yield self.csv_columns or self.columns
-        for row in self.rows + ([self.footer] if self.footer else []):
-            yield [_csv_value(cell.value) for cell in row]
-
-
-def _csv_value(value):
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.2f}"
-    return value
-
-
-def num(value, url: str = "") -> Cell:
-    return Cell(value=value, display=f"{value:,}" if isinstance(value, int) else None, url=url, numeric=True)
-
-
-def hours(seconds) -> Cell:
-    if seconds is None:
-        return Cell(value=None, display="—", numeric=True)
-    value = seconds / HOUR
-    return Cell(value=round(value, 2), display=f"{value:.1f} h", numeric=True)
-
-
-def days(value: float | None) -> Cell:
-    if value is None:
-        return Cell(value=None, display="—", numeric=True)
-    return Cell(value=round(value, 2), display=f"{value:.1f} d", numeric=True)
-
-
-def percent(part: int, whole: int, url: str = "") -> Cell:
-    if not whole:
-        return Cell(value=None, display="—", numeric=True)
-    value = 100 * part / whole
-    return Cell(value=round(value, 1), display=f"{value:.0f}% ({part}/{whole})", url=url, numeric=True)
-
-
-def money(value) -> Cell:
-    value = Decimal(value or 0).quantize(Decimal("0.01"))
-    return Cell(value=value, display=f"${value:,.2f}", numeric=True)
-
+from .metric_cells import Cell, Table, days, hours, money, num, percent
 
 # --- the page: shared data, tables, KPI cards, chart data ---------------------------------------------------------
 

@@ -24,6 +24,7 @@ the same Message-ID (each kind's builder derives it from the row).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import logging
@@ -33,7 +34,7 @@ from typing import Any, Protocol
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import EmailMessage, get_connection
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -178,13 +179,19 @@ def delivery_send(*, kind: OutboxKind, row: DeliveryRow, connection) -> tuple[st
         release = {"claimed_at": None} if kind.claim_timeout is not None else {}
         rows.update(status=status, attempts=attempts, last_error=str(error)[:1000], **release)
         if _connection_suspect(error):
-            connection.close()  # the next row opens a fresh one
+            _close(connection)  # the next row opens a fresh one
         return status, error
     sent = {"status": DeliveryStatus.SENT, "sent_at": timezone.now(), "attempts": attempts}
     if kind.records_message_id:
         sent["message_id"] = message.extra_headers.get("Message-ID", "")
     rows.update(**sent)
     return DeliveryStatus.SENT, None
+
+
+def _close(connection) -> None:
+    """Close quietly: a connection that already failed must not hide what happened to the rows."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
 
 
 def _send_one(kind: OutboxKind, row, connection, report: SendReport) -> None:
@@ -230,7 +237,7 @@ def outbox_send(*, kind: OutboxKind | str, rows: models.QuerySet, connection=Non
                     report.error = unavailable
                     break
     finally:
-        connection.close()
+        _close(connection)
     return report
 
 
@@ -244,21 +251,31 @@ def outbox_send_claimed(*, kind: OutboxKind | str, rows: Iterable, connection=No
     report = SendReport()
     rows = list(rows)
     connection = connection or get_connection()
+    done = 0
     try:
-        for index, row in enumerate(rows):
-            try:
-                _send_one(kind, row, connection, report)
-            except MailServerUnavailable as unavailable:
-                unsent = [r.pk for r in rows[index:]]
-                kind.model._default_manager.filter(pk__in=unsent, status=DeliveryStatus.CLAIMED).update(
-                    status=DeliveryStatus.PENDING, claimed_at=None
-                )
-                report.retry += len(unsent)
-                report.error = unavailable
-                break
+        for row in rows:
+            _send_one(kind, row, connection, report)
+            done += 1
+    except MailServerUnavailable as unavailable:
+        report.retry += _release(kind, rows[done:])
+        report.error = unavailable
+    except BaseException:
+        # A time limit or a worker shutdown: hand the rest back now rather than after the claim timeout (the row
+        # in flight, if it went out, goes again with the same Message-ID). Best effort: the claim timeout remains.
+        with contextlib.suppress(DatabaseError):
+            _release(kind, rows[done:])
+        raise
     finally:
-        connection.close()
+        _close(connection)
     return report
+
+
+def _release(kind: OutboxKind, rows: list) -> int:
+    """Put claimed rows back to pending, no attempt counted; returns how many there were."""
+    kind.model._default_manager.filter(pk__in=[row.pk for row in rows], status=DeliveryStatus.CLAIMED).update(
+        status=DeliveryStatus.PENDING, claimed_at=None
+    )
+    return len(rows)
 
 
 def retry_countdown(retries: int) -> int:

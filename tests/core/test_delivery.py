@@ -163,3 +163,25 @@ def test_the_sweep_queues_the_stranded_rows_of_every_registered_kind(monkeypatch
     assert outbox_sweep() == {"email": 1, "other": 1}
     assert queued == {"email": [old.pk], "other": [old.pk]}  # the recent row's own task may still be on the way
     assert outbox_sweep(kinds=["other"]) == {"other": 1}
+
+
+def test_every_kind_keeps_the_engine_s_status_values():
+    for kind in outbox_kinds():
+        values = set(dict(kind.model._meta.get_field("status").choices))
+        assert {"pending", "sent", "failed"} <= values, kind.name
+        if kind.claim_timeout is not None:
+            assert "claimed" in values, kind.name
+
+
+def test_a_send_email_task_queued_before_the_engine_is_sent_once_through_an_outbox_row(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    from ercot_services.core.tasks import send_email
+
+    with django_capture_on_commit_callbacks(execute=True):
+        send_email.apply(kwargs={"subject": "Reset", "body": "Link", "to": ["a@example.com"]}, task_id="task-1")
+        send_email.apply(kwargs={"subject": "Reset", "body": "Link", "to": ["a@example.com"]}, task_id="task-1")
+
+    row = OutboundEmail.objects.get()
+    assert (row.key, row.status) == ("send_email:task-1", "sent")
+    assert [m.to for m in mailoutbox] == [["a@example.com"]]

@@ -193,3 +193,25 @@ def test_the_sweep_queues_enough_chunks_for_every_stranded_row(notice, settings)
     with mock.patch.object(send_notice_chunk, "delay") as delay:
         assert reclaim_abandoned() == 2  # 6 rows, chunks of 4
     assert delay.call_count == 2
+
+
+def test_a_chunk_interrupted_midway_hands_its_unsent_rows_back_at_once(notice):
+    from notices import outbox
+
+    built = []
+
+    def build_then_stop(notice, delivery, connection=None):
+        if len(built) == 2:
+            raise SystemExit("worker shutting down")  # as a time limit or a warm shutdown would interrupt it
+        built.append(delivery.email)
+        return build_message(notice, delivery, connection)
+
+    with mock.patch.object(outbox, "build_message", side_effect=build_then_stop), pytest.raises(SystemExit):
+        send_notice_chunk(notice_id=notice.pk)
+
+    assert statuses(notice) == {"sent": 2, "pending": len(EMAILS) - 2}
+    assert set(NoticeDelivery.objects.filter(notice=notice, status="pending").values_list("claimed_at", flat=True)) == {
+        None
+    }
+    send_notice_chunk(notice_id=notice.pk)
+    assert received() == Counter(EMAILS)

@@ -1,16 +1,14 @@
 """Notice fan-out: chunked tasks claim delivery rows and send them over one SMTP connection per chunk.
 
 Nothing is lost if a worker dies: a claimed chunk whose worker vanished is
-reclaimed after ``NOTICE_CLAIM_TIMEOUT_SECONDS``; rows are marked sent one by
-one, so at most the message in flight is sent twice (with the same Message-ID).
+reclaimed after ``NOTICE_CLAIM_TIMEOUT_SECONDS``; the outbox engine (core.delivery)
+marks rows sent one by one, so at most the message in flight is sent twice (with
+the same Message-ID).
 """
 
 from __future__ import annotations
 
-import datetime
-import logging
 import math
-import smtplib
 
 from celery import shared_task
 from django.conf import settings
@@ -20,15 +18,16 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-logger = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
+from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_send_claimed, outbox_sweep, retry_countdown
+
+from .outbox import NOTICES, notice_claim_timeout
 
 
 def _claim(notice_pk: int, limit: int) -> list[int]:
     """Claim up to ``limit`` pending (or abandoned) rows of the notice; other workers skip locked rows."""
     from .models import NoticeDelivery
 
-    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTICE_CLAIM_TIMEOUT_SECONDS)
+    stale = timezone.now() - notice_claim_timeout()
     with transaction.atomic():
         ids = list(
             NoticeDelivery.objects.select_for_update(skip_locked=True, of=("self",))
@@ -45,13 +44,6 @@ def _claim(notice_pk: int, limit: int) -> list[int]:
     return ids
 
 
-def _is_permanent(error: Exception) -> bool:
-    if isinstance(error, smtplib.SMTPRecipientsRefused):
-        return all(code >= 500 for code, _ in error.recipients.values())
-    code = getattr(error, "smtp_code", None)
-    return code is not None and 500 <= code < 600
-
-
 @shared_task(name="notices.fan_out", acks_late=True)
 def fan_out_notice(*, notice_id: int) -> int:
     """Queue one chunk task per ``NOTICE_CHUNK_SIZE`` pending rows (never one task per recipient)."""
@@ -64,10 +56,10 @@ def fan_out_notice(*, notice_id: int) -> int:
     return chunks
 
 
-@shared_task(name="notices.send_chunk", bind=True, acks_late=True, max_retries=6)
+@shared_task(name="notices.send_chunk", bind=True, acks_late=True, max_retries=TASK_MAX_RETRIES)
 def send_notice_chunk(self, *, notice_id: int) -> dict:
-    """Claim a chunk and send it over one SMTP connection; transient failures go back to pending."""
-    from .emails import build_message
+    """Claim a chunk and send it over one SMTP connection through the outbox engine; transient failures go back
+    to pending and the chunk retries with backoff."""
     from .models import Notice, NoticeDelivery, Suppression
 
     ids = _claim(notice_id, settings.NOTICE_CHUNK_SIZE)
@@ -82,13 +74,13 @@ def send_notice_chunk(self, *, notice_id: int) -> dict:
         claimed.filter(email__in=list(suppressed)).update(
             status=NoticeDelivery.Status.FAILED, claimed_at=None, last_error="Suppressed before sending"
         )
-    deliveries = (
+    deliveries = list(
         NoticeDelivery.objects.filter(pk__in=ids, status=NoticeDelivery.Status.CLAIMED)
         .select_related("distribution_list")
         .order_by("pk")
     )
-    sent, failed, transient = 0, len(suppressed), 0
-    connection = get_connection()
+    for delivery in deliveries:
+        delivery.notice = notice  # one instance: the bodies are rendered once per chunk
     async_commit = db_connection.vendor == "postgresql"
     if async_commit:
         # Each row is marked sent in its own commit (so a killed worker resends at most the message in flight);
@@ -98,38 +90,15 @@ def send_notice_chunk(self, *, notice_id: int) -> dict:
         with db_connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
     try:
-        connection.open()
-        for delivery in deliveries:
-            try:
-                build_message(notice, delivery, connection=connection).send()
-            except (smtplib.SMTPException, OSError) as error:
-                permanent = _is_permanent(error) or delivery.attempts + 1 >= MAX_ATTEMPTS
-                NoticeDelivery.objects.filter(pk=delivery.pk).update(
-                    status=NoticeDelivery.Status.FAILED if permanent else NoticeDelivery.Status.PENDING,
-                    attempts=delivery.attempts + 1,
-                    last_error=str(error)[:1000],
-                    claimed_at=None,
-                )
-                if permanent:
-                    failed += 1
-                else:
-                    transient += 1
-                    if isinstance(error, (smtplib.SMTPServerDisconnected, OSError)):
-                        connection.close()
-                        connection.open()
-                continue
-            NoticeDelivery.objects.filter(pk=delivery.pk).update(
-                status=NoticeDelivery.Status.SENT, sent_at=timezone.now(), attempts=delivery.attempts + 1
-            )
-            sent += 1
+        report = outbox_send_claimed(kind=NOTICES, rows=deliveries, connection=get_connection())
     finally:
-        connection.close()
         if async_commit:
             with db_connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
-    if transient:
-        raise self.retry(countdown=min(60 * 2**self.request.retries, 1800))
-    return {"sent": sent, "failed": failed, "retry": transient}
+    report.failed += len(suppressed)
+    if report.retry:
+        raise self.retry(countdown=retry_countdown(self.request.retries))
+    return report.as_dict()
 
 
 @shared_task(name="notices.publish_scheduled")
@@ -141,18 +110,6 @@ def publish_scheduled() -> int:
 
 @shared_task(name="notices.reclaim_abandoned")
 def reclaim_abandoned() -> int:
-    """Queue chunks for notices whose rows are still pending or were claimed by a worker that died."""
-    from .models import NoticeDelivery
-
-    stale = timezone.now() - datetime.timedelta(seconds=settings.NOTICE_CLAIM_TIMEOUT_SECONDS)
-    notice_ids = list(
-        NoticeDelivery.objects.filter(
-            Q(status=NoticeDelivery.Status.CLAIMED, claimed_at__lt=stale)
-            | Q(status=NoticeDelivery.Status.PENDING, notice__published_at__lt=stale)
-        )
-        .values_list("notice_id", flat=True)
-        .distinct()
-    )
-    for notice_id in notice_ids:
-        send_notice_chunk.delay(notice_id=notice_id)
-    return len(notice_ids)
+    """The sweep of the notice deliveries only (the beat runs the one outbox sweep; kept for queued tasks):
+    chunks for rows still pending or claimed by a worker that died."""
+    return outbox_sweep(kinds=[NOTICES.name])[NOTICES.name]

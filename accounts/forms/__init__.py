@@ -1,6 +1,5 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
-from django.db import transaction
 from django.template import loader
 
 from ..email_address import canonical_email
@@ -24,13 +23,19 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
     def send_mail(
         self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
     ):
-        from ercot_services.core.tasks import send_email
+        """Queue the email in the outbox (sent after the request commits, like every email); one row per link.
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
-        html = loader.render_to_string(html_email_template_name, context) if html_email_template_name else None
-        transaction.on_commit(
-            lambda: send_email.delay(subject=subject, body=body, to=[to_email], html=html, from_email=from_email)
+        The row holds the reset link until the link expires (``PASSWORD_RESET_TIMEOUT``); it is not shown in the
+        admin. ``from_email`` is not kept: outbox emails go from ``DEFAULT_FROM_EMAIL``.
+        """
+        from ercot_services.core.outbox import email_queue
+
+        email_queue(
+            key=f"password_reset:{context['uid']}:{context['token']}",
+            to=[to_email],
+            subject="".join(loader.render_to_string(subject_template_name, context).splitlines()),
+            body=loader.render_to_string(email_template_name, context),
+            html=loader.render_to_string(html_email_template_name, context) if html_email_template_name else "",
         )
 
 

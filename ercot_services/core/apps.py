@@ -5,3 +5,10 @@ class CoreConfig(AppConfig):
     name = "ercot_services.core"
     label = "core"
     verbose_name = "Platform (audit and calendar)"
+
+    def ready(self):
+        from django.utils.module_loading import autodiscover_modules
+
+        # Each app declares its outbox kinds in an ``outbox`` module (core.delivery), as it declares admin classes
+        # in ``admin``: importing them here registers them without core importing any app.
+        autodiscover_modules("outbox")

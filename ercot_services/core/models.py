@@ -5,6 +5,8 @@ from django.core import validators
 from django.db import models
 from django.utils import timezone
 
+from .site import site_host
+
 
 class TimeStampedModel(models.Model):
     """Base model: when a row was created and last changed."""
@@ -133,6 +135,7 @@ class OutboundEmail(models.Model):
     cc = models.JSONField(default=list, blank=True)
     subject = models.CharField(max_length=255)
     body = models.TextField()
+    html = models.TextField(blank=True, help_text="An HTML alternative of the body, if any.")
     calendar = models.TextField(blank=True, help_text="An iCalendar (RFC 5545) invitation sent with the email, if any.")
     calendar_method = models.CharField(max_length=10, blank=True, help_text="Its METHOD: REQUEST or CANCEL.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -146,3 +149,8 @@ class OutboundEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {', '.join(self.to)} ({self.status})"
+
+    @property
+    def message_id(self) -> str:
+        """The same on every resend of this row (see ``core.delivery``)."""
+        return f"<outbox-{self.pk}@{site_host()}>"

@@ -1,12 +1,20 @@
-"""Queue a transactional email: one outbox row per event key, sent by a task after commit."""
+"""Queue a transactional email: one outbox row per event key, sent by a task after commit.
+
+``OutboundEmail`` is the delivery table of every email that has no domain table of its own (registration
+emails, invitations, reminders, password resets …); it is registered below as the ``email`` kind of the outbox
+engine (``core.delivery``), which sends and marks its rows like every other kind.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from email.mime.text import MIMEText
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
+from .delivery import OutboxKind, outbox_register
 from .models import OutboundEmail
 
 _suppressed = threading.local()
@@ -37,11 +45,13 @@ def email_queue(
     cc: list[str] | None = None,
     calendar: bytes | str | None = None,
     calendar_method: str = "",
+    html: str = "",
 ) -> OutboundEmail | None:
     """Write the outbox row (unless this key was queued before) and send it once the transaction commits.
 
     ``calendar`` is an iCalendar object (``METHOD`` given as ``calendar_method``, e.g. ``REQUEST`` or
-    ``CANCEL``) that the send task attaches the way calendar clients expect. Returns ``None`` (and writes
+    ``CANCEL``) that the send task attaches the way calendar clients expect; ``html`` an HTML alternative of
+    the body. Returns ``None`` (and writes
     nothing) when there is no recipient or inside :func:`outbox_suppressed`.
     """
     to = sorted({address.strip().lower() for address in to if address})
@@ -57,6 +67,7 @@ def email_queue(
             "cc": cc,
             "subject": subject[:255],
             "body": body,
+            "html": html or "",
             "calendar": calendar or "",
             "calendar_method": calendar_method.upper() if calendar else "",
         },
@@ -68,3 +79,42 @@ def email_queue(
         # error. The row stays pending, with the attempt counted, for the retry.
         transaction.on_commit(lambda: send_outbound_email.delay(email_id=email.pk), robust=True)
     return email
+
+
+def outbound_email_message(email: OutboundEmail) -> EmailMultiAlternatives:
+    """The message of one ``OutboundEmail`` row (the ``email`` kind's builder)."""
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body,
+        to=email.to,
+        cc=email.cc,
+        headers={"Message-ID": email.message_id, "Auto-Submitted": "auto-generated"},
+    )
+    if email.html:
+        message.attach_alternative(email.html, "text/html")
+    if email.calendar:
+        _attach_calendar(message, email.calendar, email.calendar_method or "REQUEST")
+    return message
+
+
+def _attach_calendar(message: EmailMultiAlternatives, calendar: str, method: str) -> None:
+    """Attach an invitation as calendar clients expect it: a ``text/calendar; method=...`` alternative of
+    the text body (Outlook, Gmail and Apple Mail show accept/decline from it) plus the same object as
+    ``invite.ics`` for clients that only look at attachments."""
+    message.attach_alternative(calendar, f"text/calendar; method={method}")  # Django adds charset=utf-8
+    part = MIMEText(calendar, "calendar", "utf-8")
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    message.attach(part)
+
+
+def _requeue(rows) -> int:
+    from .tasks import send_outbound_email
+
+    ids = list(rows.values_list("pk", flat=True))
+    for email_id in ids:
+        send_outbound_email.delay(email_id=email_id)
+    return len(ids)
+
+
+outbox_register(OutboxKind(name="email", model=OutboundEmail, build=outbound_email_message, requeue=_requeue))

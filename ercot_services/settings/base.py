@@ -231,12 +231,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.send_action_item_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Outbox sweeps: queue again emails whose task was lost (sending is idempotent).
-    "sweep-outbound-email": {"task": "ercot_services.core.tasks.sweep_outbound_email", "schedule": 300},
-    "sweep-case-notifications": {"task": "accounts.sweep_case_notifications", "schedule": 300},
-    "sweep-letter-deliveries": {"task": "qualification.sweep_letter_deliveries", "schedule": 300},
+    # The one outbox sweep: queue again the emails of every kind (case emails, letters, notice deliveries, the
+    # rest) whose task was lost or whose worker died (sending is idempotent; ercot_services/core/delivery.py).
+    "sweep-outboxes": {"task": "ercot_services.core.tasks.sweep_outboxes", "schedule": 300},
     "publish-scheduled-notices": {"task": "notices.publish_scheduled", "schedule": 60},
-    "reclaim-notice-deliveries": {"task": "notices.reclaim_abandoned", "schedule": 300},
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

@@ -1,4 +1,4 @@
-"""Password reset (through the Celery email task, after commit), password change, sign-out."""
+"""Password reset (through the outbox, after commit), password change, sign-out."""
 
 import re
 
@@ -6,6 +6,7 @@ import pytest
 from celery.signals import task_prerun
 from django.urls import reverse
 
+from ercot_services.core.models import OutboundEmail
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,10 +49,14 @@ def test_password_reset_email_goes_through_the_task_after_commit(
     assert response.status_code == 302
     assert response["Location"] == reverse("password_reset_done")
     assert len(callbacks) == 1
-    assert tasks_run == ["ercot_services.core.tasks.send_email"]
+    # Through the outbox engine, as every email: an outbox row written in the request, sent by its task.
+    assert tasks_run == ["ercot_services.core.tasks.send_outbound_email"]
+    row = OutboundEmail.objects.get(key__startswith="password_reset:")
+    assert (row.to, row.status, row.attempts) == ([user.email], OutboundEmail.Status.SENT, 1)
     assert len(mailoutbox) == 1
     message = mailoutbox[0]
     assert message.to == [user.email]
+    assert message.extra_headers["Message-ID"] == row.message_id
     assert "Riley Reset" in message.body
     assert RESET_LINK.search(message.body)
 

@@ -24,6 +24,7 @@ MACHINE_TEXT = {
     ("accounts", "casenotification", "body"),
     ("accounts", "casenotification", "last_error"),
     ("core", "outboundemail", "body"),
+    ("core", "outboundemail", "html"),
     ("core", "outboundemail", "calendar"),
     ("core", "outboundemail", "last_error"),
     ("core", "auditevent", "reason"),

@@ -162,3 +162,56 @@ def test_a_row_failing_transiently_too_often_becomes_failed(notice):
     with mock.patch("notices.tasks.get_connection", return_value=connection):
         send_notice_chunk(notice_id=notice.pk)
     assert statuses(notice) == {"failed": len(EMAILS)}
+
+
+class UnreachableConnection(FailingConnection):
+    """A mail server that refuses the connection itself."""
+
+    def open(self):
+        raise ConnectionRefusedError("connection refused")
+
+
+def test_an_unreachable_mail_server_releases_the_chunk_at_once_and_retries_without_charging_attempts(notice):
+    with (
+        mock.patch("notices.tasks.get_connection", return_value=UnreachableConnection(None)),
+        mock.patch.object(send_notice_chunk, "retry", side_effect=Retry("retry")) as retry,
+        pytest.raises(Retry),
+    ):
+        send_notice_chunk(notice_id=notice.pk)
+    retry.assert_called_once()
+    # Back to pending now, not after the claim timeout, and no attempt spent on a server that was not there.
+    rows = NoticeDelivery.objects.filter(notice=notice)
+    assert set(rows.values_list("status", "attempts", "claimed_at")) == {("pending", 0, None)}
+    assert send_notice_chunk(notice_id=notice.pk)["sent"] == len(EMAILS)
+    assert received() == Counter(EMAILS)
+
+
+def test_the_sweep_queues_enough_chunks_for_every_stranded_row(notice, settings):
+    settings.NOTICE_CHUNK_SIZE = 4
+    NoticeDelivery.objects.filter(notice=notice).update(claimed_at=None)
+    type(notice).objects.filter(pk=notice.pk).update(published_at=timezone.now() - datetime.timedelta(hours=1))
+    with mock.patch.object(send_notice_chunk, "delay") as delay:
+        assert reclaim_abandoned() == 2  # 6 rows, chunks of 4
+    assert delay.call_count == 2
+
+
+def test_a_chunk_interrupted_midway_hands_its_unsent_rows_back_at_once(notice):
+    from notices import outbox
+
+    built = []
+
+    def build_then_stop(notice, delivery, connection=None):
+        if len(built) == 2:
+            raise SystemExit("worker shutting down")  # as a time limit or a warm shutdown would interrupt it
+        built.append(delivery.email)
+        return build_message(notice, delivery, connection)
+
+    with mock.patch.object(outbox, "build_message", side_effect=build_then_stop), pytest.raises(SystemExit):
+        send_notice_chunk(notice_id=notice.pk)
+
+    assert statuses(notice) == {"sent": 2, "pending": len(EMAILS) - 2}
+    assert set(NoticeDelivery.objects.filter(notice=notice, status="pending").values_list("claimed_at", flat=True)) == {
+        None
+    }
+    send_notice_chunk(notice_id=notice.pk)
+    assert received() == Counter(EMAILS)

@@ -3,11 +3,13 @@ deterministic Message-IDs, nothing sent twice, resends, and SMTP failures that a
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from celery.exceptions import Retry
 from django.core.mail import EmailMessage
+from django.utils import timezone
 from pypdf import PdfReader
 
 from ercot_services.core.models import AuditEvent
@@ -255,3 +257,16 @@ def test_a_new_mps_letter_goes_to_its_ar_and_bar(q, ready_lse, oncor, mailoutbox
     # A REP: its TDSP partner is copied too.
     assert recipients(letter_mail(mailoutbox, letter)) == expected_addresses(ready_lse, oncor)
     assert all(m.attachments[0][2] == PDF for m in letter_mail(mailoutbox, letter))
+
+
+def test_a_letter_whose_task_was_lost_is_sent_by_the_sweep_once(issued_unsent, rep, oncor, centerpoint, mailoutbox):
+    from ercot_services.core.tasks import sweep_outboxes
+
+    letter = issued_unsent
+    assert sweep_outboxes()["letter"] == 0  # too recent: its own task may still be on the way
+    QualificationLetter.objects.filter(pk=letter.pk).update(created_at=timezone.now() - datetime.timedelta(hours=1))
+
+    assert sweep_outboxes()["letter"] == 1
+    assert sweep_outboxes()["letter"] == 0
+    assert recipients(letter_mail(mailoutbox)) == expected_addresses(rep, oncor, centerpoint)
+    assert set(LetterDelivery.objects.filter(letter=letter).values_list("status", "attempts")) == {("sent", 1)}

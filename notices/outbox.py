@@ -1,0 +1,52 @@
+"""Notice deliveries as a kind of the outbox engine (core.delivery).
+
+A notice fans out in chunks: a chunk task claims rows by status (``claimed`` + ``claimed_at``, see
+``notices.tasks._claim``) and the engine sends and marks each one; a claim older than
+``NOTICE_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died, and the sweep queues its rows again.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+from django.conf import settings
+from django.db.models import Count
+
+from ercot_services.core.delivery import OutboxKind, outbox_register
+
+from .emails import build_message
+from .models import NoticeDelivery
+
+
+def notice_claim_timeout() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.NOTICE_CLAIM_TIMEOUT_SECONDS)
+
+
+def _message(delivery: NoticeDelivery):
+    # A chunk sets ``delivery.notice`` to one shared instance, so the bodies are rendered once per chunk.
+    return build_message(delivery.notice, delivery)
+
+
+def _requeue(rows) -> int:
+    """Enough chunk tasks to cover every stranded row of each notice, in one pass."""
+    from .tasks import send_notice_chunk
+
+    queued = 0
+    for notice_id, count in rows.values_list("notice_id").annotate(count=Count("pk")).order_by("notice_id"):
+        for _ in range(math.ceil(count / settings.NOTICE_CHUNK_SIZE)):
+            send_notice_chunk.delay(notice_id=notice_id)
+            queued += 1
+    return queued
+
+
+NOTICES = outbox_register(
+    OutboxKind(
+        name="notice",
+        model=NoticeDelivery,
+        build=_message,
+        requeue=_requeue,
+        written_at="notice__published_at",
+        claim_timeout=notice_claim_timeout,
+    )
+)

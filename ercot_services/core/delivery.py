@@ -158,25 +158,33 @@ def delivery_send(*, kind: OutboxKind, row: DeliveryRow, connection) -> tuple[st
     """Build ``row``'s message, send it over ``connection`` (opened here if needed) and mark the row.
 
     The caller has claimed the row (a lock or a ``claimed`` status). Returns the row's new status and the error:
-    ``sent``; ``failed`` (a permanent error, or the last allowed attempt); ``pending`` (a transient error: try
-    again later). Raises :class:`MailServerUnavailable`, leaving the row untouched, if the connection cannot be
-    opened.
+    ``sent``; ``failed`` (a message that cannot be built, a permanent error, or the last allowed attempt);
+    ``pending`` (a transient error: try again later). Raises :class:`MailServerUnavailable`, leaving the row
+    untouched, if the connection cannot be opened.
     """
-    message = kind.build(row)
+    attempts = row.attempts + 1
+    rows = kind.model._default_manager.filter(pk=row.pk)
+    release = {"claimed_at": None} if kind.claim_timeout is not None else {}
+    try:
+        message = kind.build(row)
+    except Exception as error:
+        # A message that cannot be built (a template or data error) will not build on a retry either: the row fails
+        # with the reason, where the delivery reports show it, instead of being swept again every few minutes.
+        logger.exception("%s %s could not be built", kind.name, row.pk)
+        reason = f"The message could not be built: {error!r}"[:1000]
+        rows.update(status=DeliveryStatus.FAILED, attempts=attempts, last_error=reason, **release)
+        return DeliveryStatus.FAILED, error
     message.connection = connection
     try:
         connection.open()
     except (smtplib.SMTPException, OSError) as error:
         raise MailServerUnavailable(str(error)) from error
-    attempts = row.attempts + 1
-    rows = kind.model._default_manager.filter(pk=row.pk)
     try:
         message.send()
     except (smtplib.SMTPException, OSError) as error:
         give_up = is_permanent(error) or attempts >= MAX_ATTEMPTS
         status = DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING
         logger.warning("%s %s to %s: %s (%s)", kind.name, row.pk, ", ".join(message.recipients()), error, status)
-        release = {"claimed_at": None} if kind.claim_timeout is not None else {}
         rows.update(status=status, attempts=attempts, last_error=str(error)[:1000], **release)
         if _connection_suspect(error):
             _close(connection)  # the next row opens a fresh one

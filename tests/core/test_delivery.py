@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import smtplib
 from unittest import mock
@@ -91,6 +92,28 @@ def test_a_5xx_reply_fails_the_row_at_once_and_a_4xx_leaves_it_pending_for_a_ret
     assert statuses([permanent, transient, fine]) == [("failed", 1), ("pending", 1), ("sent", 1)]
     assert "451" in OutboundEmail.objects.get(pk=transient.pk).last_error
     assert [m.to for m in connection.sent] == [["fine@example.com"]]  # the failures held back no one
+
+
+def test_a_message_that_cannot_be_built_fails_its_row_with_the_reason_and_holds_back_no_one():
+    broken, fine = queue("broken@example.com", "fine@example.com")
+    email = delivery.outbox_kind("email")
+
+    def build_or_fail(row):
+        if row.pk == broken.pk:
+            raise KeyError("template variable 'case' is missing")
+        return email.build(row)
+
+    kind = dataclasses.replace(email, build=build_or_fail)
+    connection = Connection()
+
+    report = outbox_send(kind=kind, rows=OutboundEmail.objects.all(), connection=connection)
+    again = outbox_send(kind=kind, rows=OutboundEmail.objects.all(), connection=connection)
+
+    assert report.as_dict() == {"sent": 1, "failed": 1, "retry": 0}
+    assert again.as_dict() == {"sent": 0, "failed": 0, "retry": 0}
+    assert statuses([broken, fine]) == [("failed", 1), ("sent", 1)]
+    assert "could not be built" in OutboundEmail.objects.get(pk=broken.pk).last_error
+    assert [m.to for m in connection.sent] == [["fine@example.com"]]
 
 
 @pytest.mark.parametrize(

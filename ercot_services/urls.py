@@ -1,9 +1,7 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from accounts.forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from accounts.urls import portal_patterns, workspace_patterns
+from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
 from cases import urls as cases_urls
 from cases.views import preferences, public
 from dashboards import urls as dashboards_urls
@@ -40,18 +38,8 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("home/", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
-        name="login",
-    ),
-    path(
-        "accounts/password_reset/",
-        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
-        name="password_reset",
-    ),
     path("accounts/preferences/", preferences.NotificationPreferencesView.as_view(), name="preferences"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include(auth_patterns)),
     path("contact/", public.ContactView.as_view(), name="contact"),
     path("contact/thanks/", public.ContactThanksView.as_view(), name="contact-thanks"),
     path("portal/", include((PORTAL, "portal"))),

@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
 from accounts.portal_session import current_participant
 from accounts.selectors import participants_for_user
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
@@ -76,10 +78,7 @@ class AcknowledgeView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
                 request,
                 f"{participant.short_name} acknowledged {notice.notice_id} ({ack.user} on {timezone.localtime(ack.acknowledged_at):%b %d, %Y %H:%M}).",
             )
-        target = request.POST.get("next", "")
-        if not target.startswith("/portal/notices/"):
-            target = "portal:notices"
-        return redirect(target)
+        return redirect(safe_next_url(request, reverse("portal:notices"), under="/portal/notices/"))
 
 
 class SubscriptionsView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):

@@ -20,18 +20,21 @@ from django.views import View
 from .models import DomainError
 
 
-def safe_next_url(request, fallback: str = "") -> str:
+def safe_next_url(request, fallback: str = "", *, under: str = "") -> str:
     """The ``next`` of this request (POST first, then GET) when it stays on this site, else ``fallback``.
 
     Django's ``url_has_allowed_host_and_scheme`` refuses another host, a scheme-relative ``//host``, ``javascript:``
-    and the backslash tricks browsers read as a host; on HTTPS it also refuses a plain ``http://`` URL.
+    and the backslash tricks browsers read as a host; on HTTPS it also refuses a plain ``http://`` URL. ``under``
+    narrows it to paths of one area (``/portal/``): the portal never sends its users back into the workspace.
     """
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if not target or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
-        return target
-    return fallback
+        return fallback
+    if under and not (target.startswith(under) and "//" not in target and "\\" not in target):
+        return fallback
+    return target
 
 
 class ActionView(View):

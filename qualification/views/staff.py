@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -71,15 +71,6 @@ def can_enroll(user) -> bool:
 
 FLIGHT_ADMIN_ONLY = policies.FLIGHT_ADMIN_ONLY
 RETAIL_OPS_ONLY = "Only Retail Operations (or the Client Services Lead) issues letters and records changes without one."
-
-
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
 
 
 # --- flights ---------------------------------------------------------------------------------------------------
@@ -507,7 +498,7 @@ class DeliveryResendView(_RetailOperationsPostView):
 
     def post(self, request, pk):
         delivery = self._delivery(pk)
-        back = _safe_next(request, delivery.letter.enrollment.get_absolute_url() + "#letter")
+        back = safe_next_url(request, delivery.letter.enrollment.get_absolute_url() + "#letter")
         try:
             services.delivery_resend(actor=request.user, delivery=delivery)
         except DomainError as error:

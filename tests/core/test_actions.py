@@ -137,3 +137,18 @@ def test_on_https_a_plain_http_next_falls_back():
     request = RequestFactory().post("/x/", {"next": "http://testserver/portal/"}, secure=True)
 
     assert safe_next_url(request, "/fallback/") == "/fallback/"
+
+
+@pytest.mark.parametrize(
+    "target", ["/workspace/", "/portal//evil.example/", "https://evil.example/portal/", "/portal\\evil.example"]
+)
+def test_a_next_outside_the_area_it_must_stay_under_falls_back(target):
+    request = RequestFactory().post("/x/", {"next": target})
+
+    assert safe_next_url(request, "/portal/plan/", under="/portal/") == "/portal/plan/"
+
+
+def test_a_next_inside_the_area_is_kept():
+    request = RequestFactory().post("/x/", {"next": "/portal/plan/meetings/4/"})
+
+    assert safe_next_url(request, "/portal/plan/", under="/portal/") == "/portal/plan/meetings/4/"

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.portal_session import current_participant
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
@@ -60,17 +60,6 @@ STATUS_EXPLANATIONS = {
     CaseStatus.CLOSED: "Closed. It takes no more replies.",
     CaseStatus.WITHDRAWN: "Withdrawn. It takes no more replies.",
 }
-
-
-class CurrentParticipantMixin:
-    """Pages that work for the MP chosen in this session; a user without one goes back to the portal home."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.participant = current_participant(request)
-        if self.participant is None:
-            messages.warning(request, "Your account is not linked to a Market Participant yet.")
-            return redirect("portal:home")
-        return super().dispatch(request, *args, **kwargs)
 
 
 # --- list ---------------------------------------------------------------------------------------

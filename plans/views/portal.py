@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
-from cases.views.portal import CurrentParticipantMixin
 from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin

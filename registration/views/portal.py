@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import ParticipantStatus
-from accounts.portal_session import current_participant
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
@@ -115,17 +115,6 @@ def review_clock(application, *, calendar, today) -> dict:
         "late": late,
         "overdue_days": -left if late else 0,
     }
-
-
-class CurrentParticipantMixin:
-    """Pages that work for the MP chosen in this session; a user without one goes back to the portal home."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.participant = current_participant(request)
-        if self.participant is None:
-            messages.warning(request, "Your account is not linked to a Market Participant yet.")
-            return redirect("portal:home")
-        return super().dispatch(request, *args, **kwargs)
 
 
 def start_refusal(participant, kind: str) -> str | None:

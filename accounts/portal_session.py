@@ -1,4 +1,7 @@
-"""Which MP a portal user is working for in this session."""
+"""Which MP a portal user is working for in this session, and the mixin every portal page that works for it uses."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
 
 SESSION_KEY = "current_participant_id"
 _CACHE_ATTR = "_current_participant"
@@ -31,3 +34,22 @@ def current_participant(request):
 def choose_participant(request, participant) -> None:
     request.session[SESSION_KEY] = participant.pk
     setattr(request, _CACHE_ATTR, participant)
+
+
+class CurrentParticipantMixin:
+    """Portal pages that work for the MP chosen in this session: sets ``self.participant``.
+
+    Put it after ``ParticipantRequiredMixin`` (which turns away anonymous users and staff). A user with no active
+    membership has no MP to work for: they go back to the portal home, which says their account is not linked to a
+    Market Participant yet. Objects of another MP are a 404 through the tenant scope selectors
+    (``participants_for_user``, ``scope_to_user``) and the portal selectors, which take ``self.participant``.
+    """
+
+    participant = None
+
+    def dispatch(self, request, *args, **kwargs):
+        self.participant = current_participant(request)
+        if self.participant is None:
+            messages.warning(request, "Your account is not linked to a Market Participant yet.")
+            return redirect("portal:home")
+        return super().dispatch(request, *args, **kwargs)

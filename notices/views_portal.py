@@ -11,11 +11,13 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from accounts.portal_session import current_participant
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import participants_for_user
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
@@ -27,17 +29,7 @@ from .services import notice_acknowledge
 PAGE_SIZE = 25
 
 
-class _CurrentParticipantMixin:
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not request.user.is_staff:
-            self.participant = current_participant(request)
-            if self.participant is None:
-                messages.warning(request, "Your account is not linked to a Market Participant yet.")
-                return redirect("portal:home")
-        return super().dispatch(request, *args, **kwargs)
-
-
-class InboxView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
+class InboxView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
     def get(self, request):
         action_only = request.GET.get("action") == "1"
         notices = selectors.inbox_notices(self.participant, action_only=action_only)
@@ -54,7 +46,7 @@ class InboxView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
         )
 
 
-class AcknowledgeView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
+class AcknowledgeView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
     """POST only: the current MP (or the MP named in ``participant``, if the user is its contact) acknowledges."""
 
     def post(self, request, notice_id):
@@ -76,13 +68,10 @@ class AcknowledgeView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
                 request,
                 f"{participant.short_name} acknowledged {notice.notice_id} ({ack.user} on {timezone.localtime(ack.acknowledged_at):%b %d, %Y %H:%M}).",
             )
-        target = request.POST.get("next", "")
-        if not target.startswith("/portal/notices/"):
-            target = "portal:notices"
-        return redirect(target)
+        return redirect(safe_next_url(request, reverse("portal:notices"), under="/portal/notices/"))
 
 
-class SubscriptionsView(ParticipantRequiredMixin, _CurrentParticipantMixin, View):
+class SubscriptionsView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
     """The user's lists by contact role (opt out / back in) and their public subscriptions."""
 
     def get(self, request):

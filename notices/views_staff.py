@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import AccountManagerAssignment, MarketParticipant, ParticipantStatus
+from ercot_services.core.actions import ActionView
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -126,60 +127,57 @@ class NoticeListView(StaffRequiredMixin, View):
 # --- drafting -----------------------------------------------------------------------------------------
 
 
-class NoticeCreateView(PublisherRequiredMixin, View):
+class NoticeCreateView(PublisherRequiredMixin, ActionView):
     template_name = "workspace/notices/form.html"
+    form_class = NoticeDraftForm
+    success_message = "Draft saved. Check the preview below, then submit it for review."
 
-    def _render(self, request, form, status=200):
-        return render(request, self.template_name, {"form": form, "notice": None}, status=status)
+    def get_initial(self):
+        return {"contact": services.default_contact(), "scope": "M"}
 
-    def get(self, request):
-        return self._render(request, NoticeDraftForm(initial={"contact": services.default_contact(), "scope": "M"}))
+    def get_context(self, form):
+        return {"notice": None}
 
-    def post(self, request):
-        form = NoticeDraftForm(request.POST)
-        if form.is_valid():
-            try:
-                notice = services.notice_create(actor=request.user, **form.service_kwargs())
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Draft saved. Check the preview below, then submit it for review.")
-                return redirect(notice_url(notice))
-        return self._render(request, form, status=400)
+    def perform(self, form):
+        return services.notice_create(actor=self.request.user, **form.service_kwargs())
+
+    def get_success_url(self):
+        return notice_url(self.result)
 
 
-class NoticeEditView(PublisherRequiredMixin, View):
+class NoticeEditView(PublisherRequiredMixin, ActionView):
     template_name = "workspace/notices/form.html"
+    form_class = NoticeDraftForm
+    success_message = "Draft saved."
 
-    def _render(self, request, notice, form, status=200):
-        return render(request, self.template_name, {"form": form, "notice": notice}, status=status)
+    def get_object(self):
+        return _notice_or_404(self.kwargs["pk"])
 
     def get(self, request, pk):
-        notice = _notice_or_404(pk)
+        notice = self.object = self.get_object()
         if notice.status != NoticeStatus.DRAFT:
             messages.info(request, "Only a draft can be edited: return it to draft first.")
             return redirect(notice_url(notice))
-        return self._render(request, notice, NoticeDraftForm(initial=NoticeDraftForm.initial_for(notice)))
+        return self.render_form(self.get_form())
 
-    def post(self, request, pk):
-        notice = _notice_or_404(pk)
-        form = NoticeDraftForm(request.POST)
-        if form.is_valid():
-            kwargs = form.service_kwargs()
-            try:
-                services.notice_update(
-                    actor=request.user,
-                    notice=notice,
-                    audience_codes=kwargs.pop("audience_codes"),
-                    lists=kwargs.pop("lists"),
-                    **kwargs,
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, "Draft saved.")
-                return redirect(notice_url(notice))
-        return self._render(request, notice, form, status=400)
+    def get_initial(self):
+        return NoticeDraftForm.initial_for(self.object)
+
+    def get_context(self, form):
+        return {"notice": self.object}
+
+    def perform(self, form):
+        kwargs = form.service_kwargs()
+        services.notice_update(
+            actor=self.request.user,
+            notice=self.object,
+            audience_codes=kwargs.pop("audience_codes"),
+            lists=kwargs.pop("lists"),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        return notice_url(self.object)
 
 
 class NoticePreviewView(PublisherRequiredMixin, View):

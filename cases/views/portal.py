@@ -17,8 +17,9 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.portal_session import current_participant
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
+from ercot_services.core.actions import ActionView
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
@@ -60,17 +61,6 @@ STATUS_EXPLANATIONS = {
     CaseStatus.CLOSED: "Closed. It takes no more replies.",
     CaseStatus.WITHDRAWN: "Withdrawn. It takes no more replies.",
 }
-
-
-class CurrentParticipantMixin:
-    """Pages that work for the MP chosen in this session; a user without one goes back to the portal home."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.participant = current_participant(request)
-        if self.participant is None:
-            messages.warning(request, "Your account is not linked to a Market Participant yet.")
-            return redirect("portal:home")
-        return super().dispatch(request, *args, **kwargs)
 
 
 # --- list ---------------------------------------------------------------------------------------
@@ -118,52 +108,45 @@ def _receipt_note(user) -> str:
     return ""
 
 
-class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
+class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, ActionView):
     template_name = "portal/cases/inquiry_form.html"
+    form_class = InquiryForm
 
-    def _render(self, request, form, status=200):
-        return render(request, self.template_name, {"form": form, "participant": self.participant}, status=status)
+    def get_initial(self):
+        follow_up = self.request.GET.get("follow_up", "")
+        if not follow_up:
+            return {}
+        earlier = (
+            case_selectors.portal_cases_base(user=self.request.user, participant=self.participant)
+            .filter(reference=follow_up)
+            .select_related("category")
+            .first()
+        )
+        if earlier is None:
+            return {}
+        return {"subject": f"Follow-up to {earlier.reference}: {earlier.subject}"[:200], "category": earlier.category}
 
-    def get(self, request):
-        initial = {}
-        follow_up = request.GET.get("follow_up", "")
-        if follow_up:
-            earlier = (
-                case_selectors.portal_cases_base(user=request.user, participant=self.participant)
-                .filter(reference=follow_up)
-                .select_related("category")
-                .first()
-            )
-            if earlier is not None:
-                initial = {
-                    "subject": f"Follow-up to {earlier.reference}: {earlier.subject}"[:200],
-                    "category": earlier.category,
-                }
-        return self._render(request, InquiryForm(initial=initial))
+    def get_context(self, form):
+        return {"participant": self.participant}
 
-    def post(self, request):
-        form = InquiryForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = case_submit(
-                    actor=request.user,
-                    kind=CaseKind.INQUIRY,
-                    category=data["category"],
-                    subject=data["subject"],
-                    description=data["description"],
-                    participant=self.participant,
-                    channel=Channel.PORTAL,
-                    attachments=data["attachments"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request, f"Your inquiry was received as {case.reference}.{_receipt_note(request.user)}"
-                )
-                return redirect(case.get_portal_url())
-        return self._render(request, form, status=400)
+    def perform(self, form):
+        data = form.cleaned_data
+        return case_submit(
+            actor=self.request.user,
+            kind=CaseKind.INQUIRY,
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=self.participant,
+            channel=Channel.PORTAL,
+            attachments=data["attachments"],
+        )
+
+    def get_success_message(self, form):
+        return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"
+
+    def get_success_url(self):
+        return self.result.get_portal_url()
 
 
 def deadline_preview(*, operating_day, statement_type, statement_date) -> dict:
@@ -210,50 +193,42 @@ class DisputeDeadlineView(ParticipantRequiredMixin, View):
         return render(request, "portal/cases/_deadline.html", {"preview": _preview_from(request.GET)})
 
 
-class DisputeCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
+class DisputeCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, ActionView):
     template_name = "portal/cases/dispute_form.html"
+    form_class = DisputeForm
 
-    def _render(self, request, form, preview, status=200):
-        context = {
-            "form": form,
+    def get_context(self, form):
+        return {
             "participant": self.participant,
-            "preview": preview,
+            "preview": _preview_from(self.request.POST) if form.is_bound else {"state": "incomplete"},
             "windows": DisputeWindow.objects.all(),
             "charge_suggestions": CHARGE_TYPE_SUGGESTIONS,
             "needs_date": statement_types_needing_date(),
         }
-        return render(request, self.template_name, context, status=status)
 
-    def get(self, request):
-        return self._render(request, DisputeForm(), {"state": "incomplete"})
+    def perform(self, form):
+        data = form.cleaned_data
+        return case_submit(
+            actor=self.request.user,
+            kind=CaseKind.DISPUTE,
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=self.participant,
+            channel=Channel.PORTAL,
+            dispute=form.dispute_fields(),
+            attachments=data["attachments"],
+        )
 
-    def post(self, request):
-        form = DisputeForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = case_submit(
-                    actor=request.user,
-                    kind=CaseKind.DISPUTE,
-                    category=data["category"],
-                    subject=data["subject"],
-                    description=data["description"],
-                    participant=self.participant,
-                    channel=Channel.PORTAL,
-                    dispute=form.dispute_fields(),
-                    attachments=data["attachments"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                deadline = date_format(case.dispute.filing_deadline, "F j, Y")
-                messages.success(
-                    request,
-                    f"Your dispute was filed as {case.reference}, within its filing deadline of {deadline}."
-                    f"{_receipt_note(request.user)}",
-                )
-                return redirect(case.get_portal_url())
-        return self._render(request, form, _preview_from(request.POST), status=400)
+    def get_success_message(self, form):
+        deadline = date_format(self.result.dispute.filing_deadline, "F j, Y")
+        return (
+            f"Your dispute was filed as {self.result.reference}, within its filing deadline of {deadline}."
+            f"{_receipt_note(self.request.user)}"
+        )
+
+    def get_success_url(self):
+        return self.result.get_portal_url()
 
 
 # --- one case ---------------------------------------------------------------------------------------
@@ -294,78 +269,99 @@ class CaseDetailView(ParticipantRequiredMixin, View):
         return _case_page(request, case)
 
 
-class CaseReplyView(ParticipantRequiredMixin, View):
+class CaseActionView(ParticipantRequiredMixin, ActionView):
+    """A form of the case page (reply, withdraw, reopen): POST only; a refused or invalid one shows the case page."""
+
+    http_method_names = ["post", "options"]
+    form_key = ""
+
+    def get_object(self):
+        return case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
+
+    def render_form(self, form, status=200):
+        return _case_page(self.request, self.object, status=status, **{self.form_key: form})
+
+    def get_success_url(self):
+        return self.object.get_portal_url()
+
+
+class CaseReplyView(CaseActionView):
     """A public reply (never an internal note); on a case Waiting on you, it goes back to Client Services."""
 
-    def post(self, request, reference):
-        case = case_selectors.portal_case_get(user=request.user, reference=reference)
-        form = ReplyForm(request.POST, request.FILES)
-        if form.is_valid():
-            was_waiting = case.status == CaseStatus.WAITING
-            try:
-                case_reply(
-                    actor=request.user,
-                    case=case,
-                    body=form.cleaned_data["body"],
-                    internal=False,
-                    attachments=form.cleaned_data["attachments"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                note = " The case is back with Client Services." if was_waiting else ""
-                messages.success(request, f"Your reply on {case.reference} was sent.{note}")
-                return redirect(case.get_portal_url() + "#conversation")
-        return _case_page(request, case, reply_form=form, status=400)
+    form_class = ReplyForm
+    form_key = "reply_form"
+
+    def perform(self, form):
+        self.was_waiting = self.object.status == CaseStatus.WAITING
+        case_reply(
+            actor=self.request.user,
+            case=self.object,
+            body=form.cleaned_data["body"],
+            internal=False,
+            attachments=form.cleaned_data["attachments"],
+        )
+
+    def get_success_message(self, form):
+        note = " The case is back with Client Services." if self.was_waiting else ""
+        return f"Your reply on {self.object.reference} was sent.{note}"
+
+    def get_success_url(self):
+        return self.object.get_portal_url() + "#conversation"
 
 
-class CaseWithdrawView(ParticipantRequiredMixin, View):
+class CaseWithdrawView(CaseActionView):
     """Withdraw an open case, with an optional reason."""
 
-    def post(self, request, reference):
-        case = case_selectors.portal_case_get(user=request.user, reference=reference)
-        form = WithdrawForm(request.POST)
+    form_class = WithdrawForm
+    form_key = "withdraw_form"
+
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
         if not case.is_open:
             messages.error(
                 request, f"{case.reference} is {case.get_status_display().lower()}: only an open case can be withdrawn."
             )
             return redirect(case.get_portal_url())
-        if form.is_valid():
-            try:
-                case_transition(
-                    actor=request.user, case=case, to_status=CaseStatus.WITHDRAWN, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{case.reference} was withdrawn.")
-                return redirect(case.get_portal_url())
-        return _case_page(request, case, withdraw_form=form, status=400)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        case_transition(
+            actor=self.request.user,
+            case=self.object,
+            to_status=CaseStatus.WITHDRAWN,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_message(self, form):
+        return f"{self.object.reference} was withdrawn."
 
 
-class CaseReopenView(ParticipantRequiredMixin, View):
+class CaseReopenView(CaseActionView):
     """Reopen a resolved case within the reopen window; a reason is required."""
 
-    def post(self, request, reference):
-        case = case_selectors.portal_case_get(user=request.user, reference=reference)
-        form = ReopenForm(request.POST)
+    form_class = ReopenForm
+    form_key = "reopen_form"
+
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
         if case.status != CaseStatus.RESOLVED:
             messages.error(
                 request,
                 f"{case.reference} is {case.get_status_display().lower()}: only a resolved case can be reopened.",
             )
             return redirect(case.get_portal_url())
-        if form.is_valid():
-            try:
-                case_transition(
-                    actor=request.user, case=case, to_status=CaseStatus.IN_PROGRESS, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{case.reference} was reopened; Client Services will pick it up again.")
-                return redirect(case.get_portal_url())
-        return _case_page(request, case, reopen_form=form, status=400)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        case_transition(
+            actor=self.request.user,
+            case=self.object,
+            to_status=CaseStatus.IN_PROGRESS,
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_message(self, form):
+        return f"{self.object.reference} was reopened; Client Services will pick it up again."
 
 
 class AttachmentDownloadView(ParticipantRequiredMixin, View):

@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.views import View
 from django.views.generic import TemplateView
 
+from ercot_services.core.actions import ActionView
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
@@ -200,68 +201,56 @@ class CaseBulkView(StaffRequiredMixin, View):
 # --- logging a case on the MP's behalf ----------------------------------------------------------
 
 
-class CaseCreateView(StaffRequiredMixin, View):
+class CaseCreateView(StaffRequiredMixin, ActionView):
     """An AM logs an inquiry, dispute or service request received by phone, email or in a meeting."""
 
     action_permission_required = policies.WORK_CASE
     template_name = "workspace/cases/new.html"
+    form_class = CaseCreateForm
 
-    def _render(self, request, form, status=200):
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "requester_groups": case_selectors.requester_choices(),
-                "max_attachment_mb": form.fields["attachments"].max_bytes // (1024 * 1024),
-            },
-            status=status,
-        )
-
-    def get(self, request):
+    def get_initial(self):
         initial = {}
-        participant_id = request.GET.get("participant", "")
+        participant_id = self.request.GET.get("participant", "")
         if participant_id.isdigit():
             initial["participant"] = int(participant_id)
-        if request.GET.get("kind") in dict(CaseKind.choices):
-            initial["kind"] = request.GET["kind"]
-        return self._render(request, CaseCreateForm(initial=initial))
+        if self.request.GET.get("kind") in dict(CaseKind.choices):
+            initial["kind"] = self.request.GET["kind"]
+        return initial
 
-    def post(self, request):
-        form = CaseCreateForm(request.POST, request.FILES)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                case = services.case_submit(
-                    actor=request.user,
-                    kind=data["kind"],
-                    category=data["category"],
-                    subject=data["subject"],
-                    description=data["description"],
-                    participant=data["participant"],
-                    requester=data["requester"],
-                    channel=data["channel"],
-                    priority=data["priority"] or None,
-                    dispute=form.dispute_fields(),
-                    late_acceptance_reason=data["late_acceptance_reason"],
-                    attachments=data["attachments"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                owner = (
-                    case.assignee.full_name
-                    if case.assignee_id
-                    else (str(case.queue) if case.queue_id else "nobody yet")
-                )
-                messages.success(
-                    request,
-                    f"Logged {case.reference} for {case.participant.short_name} "
-                    f"({Channel(case.channel).label.lower()}); assigned to {owner}. "
-                    f"{case.requester_name} gets a receipt by email.",
-                )
-                return redirect(case.get_absolute_url())
-        return self._render(request, form, status=400)
+    def get_context(self, form):
+        return {
+            "requester_groups": case_selectors.requester_choices(),
+            "max_attachment_mb": form.fields["attachments"].max_bytes // (1024 * 1024),
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.case_submit(
+            actor=self.request.user,
+            kind=data["kind"],
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=data["participant"],
+            requester=data["requester"],
+            channel=data["channel"],
+            priority=data["priority"] or None,
+            dispute=form.dispute_fields(),
+            late_acceptance_reason=data["late_acceptance_reason"],
+            attachments=data["attachments"],
+        )
+
+    def get_success_message(self, form):
+        case = self.result
+        owner = case.assignee.full_name if case.assignee_id else (str(case.queue) if case.queue_id else "nobody yet")
+        return (
+            f"Logged {case.reference} for {case.participant.short_name} "
+            f"({Channel(case.channel).label.lower()}); assigned to {owner}. "
+            f"{case.requester_name} gets a receipt by email."
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
 # --- the case page ---------------------------------------------------------------------------------
@@ -331,36 +320,21 @@ class CaseDetailView(StaffRequiredMixin, View):
         return case_page(request, case_selectors.case_get_for_staff(reference))
 
 
-class _CaseActionView(StaffRequiredMixin, View):
+class _CaseActionView(StaffRequiredMixin, ActionView):
     """POST one form of the case page; success redirects with a message, an error re-renders the page (400)."""
 
     action_permission_required = policies.WORK_CASE
-    form_class = None
     form_name = ""  # the context name of the form on the case page
     section = ""  # the id of the page section holding the form (for the error summary link)
 
+    def get_object(self):
+        return case_selectors.case_get_for_staff(self.kwargs["reference"])
+
     def get(self, request, reference):
-        return redirect(case_selectors.case_get_for_staff(reference).get_absolute_url())
+        return redirect(self.get_object().get_absolute_url())
 
-    def get_form(self, request, case):
-        return self.form_class(request.POST, request.FILES)
-
-    def perform(self, request, case, form) -> tuple[str, str]:
-        """Call the service; return (success message, where to go)."""
-        raise NotImplementedError
-
-    def post(self, request, reference):
-        case = case_selectors.case_get_for_staff(reference)
-        form = self.get_form(request, case)
-        if form.is_valid():
-            try:
-                message, target = self.perform(request, case, form)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, message)
-                return redirect(target)
-        return case_page(request, case, status=400, error_section=self.section, **{self.form_name: form})
+    def render_form(self, form, status=200):
+        return case_page(self.request, self.object, status=status, error_section=self.section, **{self.form_name: form})
 
 
 class CaseReplyView(_CaseActionView):
@@ -369,7 +343,8 @@ class CaseReplyView(_CaseActionView):
     form_name = "reply_form"
     section = "reply"
 
-    def perform(self, request, case, form):
+    def perform(self, form):
+        request, case = self.request, self.object
         data = form.cleaned_data
         message = services.case_reply(
             actor=request.user,
@@ -386,46 +361,48 @@ class CaseReplyView(_CaseActionView):
             text = f"Reply sent{f' to {recipient}' if recipient else ''}."
             if data["wait_on_participant"]:
                 text += " The case is now Waiting on Participant; the SLA clock is paused."
-        return text, f"{case.get_absolute_url()}#message-{message.pk}"
+        self.success_message, self.success_url = text, f"{case.get_absolute_url()}#message-{message.pk}"
 
 
 class CaseTransitionView(_CaseActionView):
     section = "status"
 
-    def post(self, request, reference):
-        case = case_selectors.case_get_for_staff(reference)
-        to_status = request.POST.get("to_status", "")
+    def post(self, request, *args, **kwargs):
+        case = self.get_object()
         if (
-            to_status == CaseStatus.RESOLVED
+            request.POST.get("to_status", "") == CaseStatus.RESOLVED
             and case.kind == CaseKind.DISPUTE
             and not policies.can_resolve_dispute(request.user, case)
         ):
             raise PermissionDenied("Only Account Managers and the Client Services Lead resolve disputes.")
-        section = TransitionForm.section_for(case, to_status)
-        form = TransitionForm(request.POST, case=case, section=section)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.case_transition(
-                    actor=request.user,
-                    case=case,
-                    to_status=data["to_status"],
-                    reason=data["reason"],
-                    resolution_summary=data["resolution_summary"],
-                    outcome=data["outcome"],
-                    outcome_explanation=data["outcome_explanation"],
-                    granted_amount=data["granted_amount"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                new = CaseStatus(data["to_status"]).label
-                messages.success(request, f"{case.reference} is now {new}.")
-                return redirect(case.get_absolute_url())
-        elif "to_status" in form.errors:
+        return super().post(request, *args, **kwargs)
+
+    def get_form(self, data=None, files=None):
+        self.form_name = f"transition_{TransitionForm.section_for(self.object, self.request.POST.get('to_status', ''))}"
+        return TransitionForm(data, case=self.object, section=self.form_name.removeprefix("transition_"))
+
+    def perform(self, form):
+        data = form.cleaned_data
+        services.case_transition(
+            actor=self.request.user,
+            case=self.object,
+            to_status=data["to_status"],
+            reason=data["reason"],
+            resolution_summary=data["resolution_summary"],
+            outcome=data["outcome"],
+            outcome_explanation=data["outcome_explanation"],
+            granted_amount=data["granted_amount"],
+        )
+        self.success_message = f"{self.object.reference} is now {CaseStatus(data['to_status']).label}."
+        self.success_url = self.object.get_absolute_url()
+
+    def form_invalid(self, form):
+        if "to_status" in form.errors:
             form.errors.pop("to_status")
-            form.add_error(None, f"“{to_status or 'nothing'}” is not a status a case can move to.")
-        return case_page(request, case, status=400, error_section="status", **{f"transition_{section}": form})
+            form.add_error(
+                None, f"“{self.request.POST.get('to_status') or 'nothing'}” is not a status a case can move to."
+            )
+        return super().form_invalid(form)
 
 
 class CaseAssignView(_CaseActionView):
@@ -433,11 +410,12 @@ class CaseAssignView(_CaseActionView):
     form_name = "assign_form"
     section = "assign"
 
-    def perform(self, request, case, form):
+    def perform(self, form):
+        request, case = self.request, self.object
         assignee = form.cleaned_data["assignee"]
         services.case_assign(actor=request.user, case=case, assignee=assignee, reason=form.cleaned_data["reason"])
         who = "you" if assignee == request.user else (assignee.full_name if assignee else "nobody (back to the queue)")
-        return f"{case.reference} is assigned to {who}.", case.get_absolute_url()
+        self.success_message, self.success_url = f"{case.reference} is assigned to {who}.", case.get_absolute_url()
 
 
 class CaseEscalateView(_CaseActionView):
@@ -445,32 +423,36 @@ class CaseEscalateView(_CaseActionView):
     form_name = "escalate_form"
     section = "escalate"
 
-    def perform(self, request, case, form):
+    def perform(self, form):
+        request, case = self.request, self.object
         data = form.cleaned_data
         services.case_escalate(
             actor=request.user, case=case, reason=data["reason"], to_user=data["to_user"], to_group=data["to_group"]
         )
         whom = " and ".join(str(x) for x in (data["to_user"], data["to_group"]) if x)
-        return f"{case.reference} escalated to {whom}.", case.get_absolute_url()
+        self.success_message, self.success_url = f"{case.reference} escalated to {whom}.", case.get_absolute_url()
 
 
 class CaseUpdateView(_CaseActionView):
     form_name = "update_form"
     section = "details"
 
-    def get_form(self, request, case):
-        return CaseUpdateForm(request.POST, case=case)
+    form_class = CaseUpdateForm
 
-    def perform(self, request, case, form):
+    def get_form_kwargs(self):
+        return {"case": self.object}
+
+    def perform(self, form):
+        request, case = self.request, self.object
         data = form.cleaned_data
         updated = services.case_update(
             actor=request.user, case=case, priority=data["priority"], category=data["category"], reason=data["reason"]
         )
-        return (
+        self.success_message = (
             f"{case.reference}: priority {updated.get_priority_display()}, category {updated.category}. "
-            "SLA due times follow the new targets.",
-            case.get_absolute_url(),
+            "SLA due times follow the new targets."
         )
+        self.success_url = case.get_absolute_url()
 
 
 class CaseMergeView(_CaseActionView):
@@ -478,10 +460,14 @@ class CaseMergeView(_CaseActionView):
     form_name = "merge_form"
     section = "merge"
 
-    def perform(self, request, case, form):
+    def perform(self, form):
+        request, case = self.request, self.object
         target = form.cleaned_data["target"]
         services.case_merge(actor=request.user, source=case, target=target, reason=form.cleaned_data["reason"])
-        return f"{case.reference} was merged into {target.reference} and closed.", target.get_absolute_url()
+        self.success_message, self.success_url = (
+            f"{case.reference} was merged into {target.reference} and closed.",
+            target.get_absolute_url(),
+        )
 
 
 class CaseLinkView(_CaseActionView):
@@ -489,10 +475,14 @@ class CaseLinkView(_CaseActionView):
     form_name = "link_form"
     section = "link"
 
-    def perform(self, request, case, form):
+    def perform(self, form):
+        request, case = self.request, self.object
         other = form.cleaned_data["other"]
         services.case_link(actor=request.user, case=case, other=other)
-        return f"{case.reference} and {other.reference} are now linked.", f"{case.get_absolute_url()}#related"
+        self.success_message, self.success_url = (
+            f"{case.reference} and {other.reference} are now linked.",
+            f"{case.get_absolute_url()}#related",
+        )
 
 
 class CaseCloneView(StaffRequiredMixin, View):

@@ -20,8 +20,9 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
-from cases.views.portal import CurrentParticipantMixin
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
@@ -194,22 +195,14 @@ class ActionItemCompleteView(ParticipantRequiredMixin, CurrentParticipantMixin, 
                 "row_error": error,
                 "row_done": not error,
                 "participant": self.participant,
-                "next_url": _safe_next(request) or reverse("portal:plan"),
+                "next_url": safe_next_url(request, reverse("portal:plan"), under="/portal/"),
             }
             return render(request, "portal/plan/_action_item.html", context)
         if error:
             messages.error(request, f"“{item.title}” could not be marked complete: {error}")
         else:
             messages.success(request, f"“{item.title}” is marked complete. Your Account Manager has been told.")
-        return redirect(_safe_next(request) or reverse("portal:plan") + "#action-items")
-
-
-def _safe_next(request) -> str:
-    """Where to go back to after a plain (non-htmx) POST: only the plan page or a meeting page of the portal."""
-    target = request.POST.get("next", "")
-    if target.startswith("/portal/") and "//" not in target and "\\" not in target:
-        return target
-    return ""
+        return redirect(safe_next_url(request, reverse("portal:plan") + "#action-items", under="/portal/"))
 
 
 # --- performance feedback --------------------------------------------------------------------------------------

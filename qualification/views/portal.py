@@ -22,8 +22,8 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import MarketParticipant, User
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import scope_to_user
-from cases.views.portal import CurrentParticipantMixin
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin

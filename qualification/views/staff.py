@@ -17,10 +17,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
+from ercot_services.core.actions import ActionView, safe_next_url
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -73,15 +73,6 @@ FLIGHT_ADMIN_ONLY = policies.FLIGHT_ADMIN_ONLY
 RETAIL_OPS_ONLY = "Only Retail Operations (or the Client Services Lead) issues letters and records changes without one."
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return fallback
-
-
 # --- flights ---------------------------------------------------------------------------------------------------
 
 
@@ -104,35 +95,30 @@ class FlightListView(StaffRequiredMixin, TemplateView):
         return context
 
 
-class FlightCreateView(StaffRequiredMixin, View):
+class FlightCreateView(StaffRequiredMixin, ActionView):
     template_name = "workspace/qualification/flight_new.html"
+    form_class = FlightForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.is_staff and not policies.can_create_flight(request.user):
             raise PermissionDenied("Only a Flight Administrator creates flights.")
         return super().dispatch(request, *args, **kwargs)
 
-    def _render(self, request, form, status=200):
-        return render(request, self.template_name, {"form": form, "section": "flights"}, status=status)
+    def get_context(self, form):
+        return {"section": "flights"}
 
-    def get(self, request):
-        return self._render(request, FlightForm())
+    def perform(self, form):
+        return services.flight_create(actor=self.request.user, **form.cleaned_data)
 
-    def post(self, request):
-        form = FlightForm(request.POST)
-        if form.is_valid():
-            try:
-                flight = services.flight_create(actor=request.user, **form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"{flight} created: it starts {flight.start_date:%B %d, %Y}; enrollment closes "
-                    f"{flight.application_deadline:%B %d, %Y}.",
-                )
-                return redirect(flight.get_absolute_url())
-        return self._render(request, form, status=400)
+    def get_success_message(self, form):
+        flight = self.result
+        return (
+            f"{flight} created: it starts {flight.start_date:%B %d, %Y}; enrollment closes "
+            f"{flight.application_deadline:%B %d, %Y}."
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
 
 
 class FlightBoardView(StaffRequiredMixin, TemplateView):
@@ -160,85 +146,76 @@ class FlightBoardView(StaffRequiredMixin, TemplateView):
 # --- enrolling an MP --------------------------------------------------------------------------------------------
 
 
-class EnrollmentCreateView(StaffRequiredMixin, View):
+class EnrollmentCreateView(StaffRequiredMixin, ActionView):
     """Enroll an MP in a flight, by hand or from an approved registration; late only with a Flight
     Administrator's recorded reason (the service refuses otherwise and says which deadline passed)."""
 
     template_name = "workspace/qualification/enrollment_new.html"
+    form_class = EnrollmentForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.is_staff and not can_enroll(request.user):
             raise PermissionDenied("Enrolling MPs in flights is for the Flight Administrator and Retail Operations.")
         return super().dispatch(request, *args, **kwargs)
 
-    def _form(self, request, data=None, initial=None):
-        return EnrollmentForm(data, initial=initial, show_override=is_flight_administrator(request.user))
+    def get_form_kwargs(self):
+        return {"show_override": is_flight_administrator(self.request.user)}
 
-    def _render(self, request, form, status=200):
-        flight_id = form["flight"].value()
-        back_flight = Flight.objects.filter(pk=flight_id).first() if str(flight_id or "").isdigit() else None
-        return render(
-            request,
-            self.template_name,
-            {
-                "form": form,
-                "back_flight": back_flight,
-                "is_flight_administrator": is_flight_administrator(request.user),
-                "section": "flights",
-            },
-            status=status,
-        )
-
-    def get(self, request):
-        initial = {}
-        flight_name = request.GET.get("flight", "")
+    def get_initial(self):
+        initial, query = {}, self.request.GET
+        flight_name = query.get("flight", "")
         if flight_name:
             flight = Flight.objects.filter(name=flight_name).first()
             if flight is not None:
                 initial["flight"] = flight.pk
-        participant = request.GET.get("participant", "")
-        if participant.isdigit():
-            initial["participant"] = int(participant)
-        application = request.GET.get("application", "")
-        if application.isdigit():
-            initial["application"] = int(application)
-        return self._render(request, self._form(request, initial=initial))
+        for name in ("participant", "application"):
+            value = query.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
 
-    def post(self, request):
-        form = self._form(request, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if data["from_application"]:
-                    enrollments = services.enrollment_from_application(
-                        actor=request.user,
-                        application=data["application"],
-                        flight=data["flight"],
-                        override_reason=data.get("override_reason", ""),
-                    )
-                else:
-                    enrollments = [
-                        services.enrollment_create(
-                            actor=request.user,
-                            flight=data["flight"],
-                            participant=data["participant"],
-                            participant_kind=data["participant_kind"],
-                            change_kind=data["change_kind"],
-                            application=data["application"],
-                            override_reason=data.get("override_reason", ""),
-                        )
-                    ]
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                first = enrollments[0]
-                what = ", ".join(e.get_change_kind_display().lower() for e in enrollments)
-                text = f"{first.participant.short_name} is enrolled in {first.flight} ({what})."
-                if first.late_override_reason:
-                    text += " Enrolled after the deadline; your reason is recorded."
-                messages.success(request, text)
-                return redirect(first.flight.get_absolute_url() if len(enrollments) > 1 else first.get_absolute_url())
-        return self._render(request, form, status=400)
+    def get_context(self, form):
+        flight_id = form["flight"].value()
+        back_flight = Flight.objects.filter(pk=flight_id).first() if str(flight_id or "").isdigit() else None
+        return {
+            "back_flight": back_flight,
+            "is_flight_administrator": is_flight_administrator(self.request.user),
+            "section": "flights",
+        }
+
+    def perform(self, form):
+        data, user = form.cleaned_data, self.request.user
+        if data["from_application"]:
+            return services.enrollment_from_application(
+                actor=user,
+                application=data["application"],
+                flight=data["flight"],
+                override_reason=data.get("override_reason", ""),
+            )
+        return [
+            services.enrollment_create(
+                actor=user,
+                flight=data["flight"],
+                participant=data["participant"],
+                participant_kind=data["participant_kind"],
+                change_kind=data["change_kind"],
+                application=data["application"],
+                override_reason=data.get("override_reason", ""),
+            )
+        ]
+
+    def get_success_message(self, form):
+        enrollments = self.result
+        first = enrollments[0]
+        what = ", ".join(e.get_change_kind_display().lower() for e in enrollments)
+        text = f"{first.participant.short_name} is enrolled in {first.flight} ({what})."
+        if first.late_override_reason:
+            text += " Enrolled after the deadline; your reason is recorded."
+        return text
+
+    def get_success_url(self):
+        first = self.result[0]
+        return first.flight.get_absolute_url() if len(self.result) > 1 else first.get_absolute_url()
 
 
 # --- the enrollment page -------------------------------------------------------------------------------------------
@@ -507,7 +484,7 @@ class DeliveryResendView(_RetailOperationsPostView):
 
     def post(self, request, pk):
         delivery = self._delivery(pk)
-        back = _safe_next(request, delivery.letter.enrollment.get_absolute_url() + "#letter")
+        back = safe_next_url(request, delivery.letter.enrollment.get_absolute_url() + "#letter")
         try:
             services.delivery_resend(actor=request.user, delivery=delivery)
         except DomainError as error:

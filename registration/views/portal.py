@@ -19,8 +19,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import ParticipantStatus
-from accounts.portal_session import current_participant
+from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
+from ercot_services.core.actions import ActionView
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
@@ -115,17 +116,6 @@ def review_clock(application, *, calendar, today) -> dict:
         "late": late,
         "overdue_days": -left if late else 0,
     }
-
-
-class CurrentParticipantMixin:
-    """Pages that work for the MP chosen in this session; a user without one goes back to the portal home."""
-
-    def dispatch(self, request, *args, **kwargs):
-        self.participant = current_participant(request)
-        if self.participant is None:
-            messages.warning(request, "Your account is not linked to a Market Participant yet.")
-            return redirect("portal:home")
-        return super().dispatch(request, *args, **kwargs)
 
 
 def start_refusal(participant, kind: str) -> str | None:
@@ -383,43 +373,64 @@ class ApplicationDetailView(ParticipantRequiredMixin, View):
         return _detail_page(request, application)
 
 
-class DocumentUploadView(ParticipantRequiredMixin, View):
+class _ApplicationFormView(ParticipantRequiredMixin, ActionView):
+    """A form of the application page: POST only; a refused or invalid one shows the page again (400)."""
+
+    http_method_names = ["post", "options"]
+    form_key = ""
+
+    def get_object(self):
+        return selectors.application_get_for_user(self.request.user, self.kwargs["reference"])
+
+    def render_form(self, form, status=200):
+        return _detail_page(self.request, self.object, status=status, **{self.form_key: form})
+
+
+class DocumentUploadView(_ApplicationFormView):
     """A new version of one checklist line's document; earlier versions are kept."""
 
-    def post(self, request, reference, line_pk):
-        application = selectors.application_get_for_user(request.user, reference)
-        line = selectors.line_get(application, line_pk)
-        form = DocumentUploadForm(request.POST, request.FILES, auto_id=f"id_line{line.pk}_%s")
-        if form.is_valid():
-            try:
-                document = document_upload(actor=request.user, line=line, upload=form.cleaned_data["file"])
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"“{document.original_name}” was uploaded as version {document.version} of "
-                    f"{line.requirement.name}.",
-                )
-                return redirect(f"{application.get_portal_url()}#line-{line.pk}")
-        return _detail_page(request, application, upload_error_line=line.pk, upload_form=form, status=400)
+    form_class = DocumentUploadForm
+    form_key = "upload_form"
+
+    def get_object(self):
+        application = super().get_object()
+        self.line = selectors.line_get(application, self.kwargs["line_pk"])
+        return application
+
+    def get_form_kwargs(self):
+        return {"auto_id": f"id_line{self.line.pk}_%s"}
+
+    def render_form(self, form, status=200):
+        return _detail_page(self.request, self.object, upload_error_line=self.line.pk, upload_form=form, status=status)
+
+    def perform(self, form):
+        return document_upload(actor=self.request.user, line=self.line, upload=form.cleaned_data["file"])
+
+    def get_success_message(self, form):
+        document = self.result
+        return f"“{document.original_name}” was uploaded as version {document.version} of {self.line.requirement.name}."
+
+    def get_success_url(self):
+        return f"{self.object.get_portal_url()}#line-{self.line.pk}"
 
 
-class ContactChangeView(ParticipantRequiredMixin, View):
+class ContactChangeView(_ApplicationFormView):
     """Name an AR, Backup AR or contact to add or remove; applied to the company's contacts on approval."""
 
-    def post(self, request, reference):
-        application = selectors.application_get_for_user(request.user, reference)
-        form = ContactChangeForm(request.POST, auto_id="id_contact_%s")
-        if form.is_valid():
-            try:
-                change = contact_change_add(actor=request.user, application=application, **form.service_kwargs())
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"Added to {application.reference}: {change}.")
-                return redirect(f"{application.get_portal_url()}#contact-changes")
-        return _detail_page(request, application, contact_form=form, status=400)
+    form_class = ContactChangeForm
+    form_key = "contact_form"
+
+    def get_form_kwargs(self):
+        return {"auto_id": "id_contact_%s"}
+
+    def perform(self, form):
+        return contact_change_add(actor=self.request.user, application=self.object, **form.service_kwargs())
+
+    def get_success_message(self, form):
+        return f"Added to {self.object.reference}: {self.result}."
+
+    def get_success_url(self):
+        return f"{self.object.get_portal_url()}#contact-changes"
 
 
 class ApplicationSubmitView(ParticipantRequiredMixin, View):
@@ -446,21 +457,20 @@ class ApplicationSubmitView(ParticipantRequiredMixin, View):
         return redirect(application.get_portal_url())
 
 
-class ApplicationWithdrawView(ParticipantRequiredMixin, View):
-    def post(self, request, reference):
-        application = selectors.application_get_for_user(request.user, reference)
-        form = WithdrawForm(request.POST)
-        if form.is_valid():
-            try:
-                application = application_withdraw(
-                    actor=request.user, application=application, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, f"{application.reference} was withdrawn.")
-                return redirect(application.get_portal_url())
-        return _detail_page(request, application, withdraw_form=form, status=400)
+class ApplicationWithdrawView(_ApplicationFormView):
+    form_class = WithdrawForm
+    form_key = "withdraw_form"
+
+    def perform(self, form):
+        return application_withdraw(
+            actor=self.request.user, application=self.object, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_message(self, form):
+        return f"{self.result.reference} was withdrawn."
+
+    def get_success_url(self):
+        return self.result.get_portal_url()
 
 
 class DocumentDownloadView(ParticipantRequiredMixin, View):

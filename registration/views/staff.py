@@ -21,6 +21,7 @@ from accounts.models import MarketParticipant
 from accounts.selectors import current_manager
 from cases.models import CaseKind
 from cases.selectors.cases import case_get_for_staff
+from ercot_services.core.actions import ActionView
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -161,32 +162,26 @@ class ApplicationReviewView(StaffRequiredMixin, View):
         return review_page(request, _get_application(request, reference))
 
 
-class _ApplicationActionView(StaffRequiredMixin, View):
+class _ApplicationActionView(StaffRequiredMixin, ActionView):
     """POST one form of the review page; success redirects with a message, an error re-renders the page (400)."""
 
     action_permission_required = policies.DECIDE_APPLICATION
-    form_class = None
     form_name = ""
     section = ""
 
+    def get_object(self):
+        return _get_application(self.request, self.kwargs["reference"])
+
     def get(self, request, reference):
-        return redirect(_get_application(request, reference).get_absolute_url())
+        return redirect(self.get_object().get_absolute_url())
 
-    def perform(self, request, application, form) -> str:
-        raise NotImplementedError
+    def render_form(self, form, status=200):
+        return review_page(
+            self.request, self.object, status=status, error_section=self.section, **{self.form_name: form}
+        )
 
-    def post(self, request, reference):
-        application = _get_application(request, reference)
-        form = self.form_class(request.POST)
-        if form.is_valid():
-            try:
-                message = self.perform(request, application, form)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, message)
-                return redirect(application.get_absolute_url())
-        return review_page(request, application, status=400, error_section=self.section, **{self.form_name: form})
+    def get_success_url(self):
+        return self.object.get_absolute_url()
 
 
 class ApplicationStartReviewView(StaffRequiredMixin, View):
@@ -212,11 +207,12 @@ class ApplicationRequestInfoView(_ApplicationActionView):
     form_name = "request_info_form"
     section = "request-info"
 
-    def perform(self, request, application, form):
+    def perform(self, form):
+        request, application = self.request, self.object
         services.application_request_info(
             actor=request.user, application=application, message=form.cleaned_data["message"]
         )
-        return (
+        self.success_message = (
             f"Information requested on {application.reference}. The Authorized Representatives were emailed "
             "(copy to the Account Manager); the review clock is paused until they resubmit."
         )
@@ -227,14 +223,15 @@ class ApplicationApproveView(_ApplicationActionView):
     form_name = "approve_form"
     section = "approve"
 
-    def perform(self, request, application, form):
+    def perform(self, form):
+        request, application = self.request, self.object
         approved = services.application_approve(
             actor=request.user, application=application, reason=form.cleaned_data["note"]
         )
         text = f"{approved.reference} is approved and applied to {approved.participant.short_name}."
         if approved.requires_testing:
             text += " It requires market testing: qualification can enroll the MP in a flight."
-        return text
+        self.success_message = text
 
 
 class ApplicationRejectView(_ApplicationActionView):
@@ -242,9 +239,12 @@ class ApplicationRejectView(_ApplicationActionView):
     form_name = "reject_form"
     section = "reject"
 
-    def perform(self, request, application, form):
+    def perform(self, form):
+        request, application = self.request, self.object
         services.application_reject(actor=request.user, application=application, reason=form.cleaned_data["reason"])
-        return f"{application.reference} is rejected. The Authorized Representatives were emailed the reason."
+        self.success_message = (
+            f"{application.reference} is rejected. The Authorized Representatives were emailed the reason."
+        )
 
 
 class DocumentDownloadView(StaffRequiredMixin, View):
@@ -253,40 +253,45 @@ class DocumentDownloadView(StaffRequiredMixin, View):
         return private_file_response(document.file, filename=document.original_name, content_type=document.content_type)
 
 
-class DocumentReviewView(StaffRequiredMixin, View):
+class DocumentReviewView(StaffRequiredMixin, ActionView):
     """Accept or reject one document version (a rejection needs a reason)."""
 
     action_permission_required = policies.DECIDE_APPLICATION
+    form_class = DocumentReviewForm
+
+    def get_object(self):
+        return document_get_for_user(self.request.user, self.kwargs["pk"])
 
     def get(self, request, pk):
-        document = document_get_for_user(request.user, pk)
-        return redirect(document.line.application.get_absolute_url())
+        return redirect(self.get_object().line.application.get_absolute_url())
 
-    def post(self, request, pk):
-        document = document_get_for_user(request.user, pk)
-        application = _get_application(request, document.line.application.reference)
-        form = DocumentReviewForm(request.POST)
-        if form.is_valid():
-            accept = form.cleaned_data["decision"] == DocumentReviewForm.ACCEPT
-            try:
-                services.document_review(
-                    actor=request.user, document=document, accept=accept, reason=form.cleaned_data["reason"]
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                verb = "accepted" if accept else "rejected"
-                messages.success(
-                    request, f"{document.line.requirement.name}: {document.original_name} (v{document.version}) {verb}."
-                )
-                return redirect(f"{application.get_absolute_url()}#line-{document.line_id}")
+    def post(self, request, *args, **kwargs):
+        document = self.get_object()
+        self.application = _get_application(request, document.line.application.reference)
+        return super().post(request, *args, **kwargs)
+
+    def render_form(self, form, status=200):
+        document = self.object
         return review_page(
-            request,
-            application,
-            status=400,
+            self.request,
+            self.application,
+            status=status,
             error_section=f"line-{document.line_id}",
             document_error=(document.pk, form),
         )
+
+    def perform(self, form):
+        self.accept = form.cleaned_data["decision"] == DocumentReviewForm.ACCEPT
+        services.document_review(
+            actor=self.request.user, document=self.object, accept=self.accept, reason=form.cleaned_data["reason"]
+        )
+
+    def get_success_message(self, form):
+        document, verb = self.object, "accepted" if self.accept else "rejected"
+        return f"{document.line.requirement.name}: {document.original_name} (v{document.version}) {verb}."
+
+    def get_success_url(self):
+        return f"{self.object.line.application.get_absolute_url()}#line-{self.object.line_id}"
 
 
 # --- registration facts ----------------------------------------------------------------------------------
@@ -418,52 +423,48 @@ class RegistrationFactsView(StaffRequiredMixin, View):
 # --- inviting a potential MP ------------------------------------------------------------------------------
 
 
-class PotentialParticipantInviteView(StaffRequiredMixin, View):
+class PotentialParticipantInviteView(StaffRequiredMixin, ActionView):
     """From a potential-MP contact: create the prospective MP and its first AR, and email an invitation."""
 
     permission_required = policies.INVITE_POTENTIAL_PARTICIPANT
     template_name = "workspace/registration/invite.html"
+    form_class = InviteForm
 
-    def _case(self, reference):
-        case = case_get_for_staff(reference)
+    def get_object(self):
+        case = case_get_for_staff(self.kwargs["reference"])
         if case.kind != CaseKind.POTENTIAL_MP:
             raise Http404("Only a potential-MP contact can be turned into an invitation.")
         return case
 
-    def _render(self, request, case, form, status=200):
-        return render(request, self.template_name, {"case": case, "form": form}, status=status)
+    def get_initial(self):
+        return InviteForm.initial_for(self.object)
 
-    def get(self, request, reference):
-        case = self._case(reference)
-        return self._render(request, case, InviteForm(initial=InviteForm.initial_for(case)))
+    def get_context(self, form):
+        return {"case": self.object}
 
-    def post(self, request, reference):
-        case = self._case(reference)
-        form = InviteForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                if case.participant_id:
-                    raise DomainError(
-                        f"{case.reference} is already linked to {case.participant.short_name}: "
-                        "invite more people from that Market Participant's contacts instead."
-                    )
-                participant = services.potential_participant_invite(
-                    actor=request.user,
-                    case=case,
-                    legal_name=data["legal_name"].strip(),
-                    short_name=data["short_name"],
-                    contact_name=data["contact_name"].strip(),
-                    contact_email=data["contact_email"],
-                )
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(
-                    request,
-                    f"{participant.legal_name} ({participant.short_name}) was created as a prospective MP. "
-                    f"{data['contact_email']} is its Authorized Representative and was emailed an invitation "
-                    f"to set a password and start the registration. {case.reference} is resolved.",
-                )
-                return redirect(participant.get_absolute_url())
-        return self._render(request, case, form, status=400)
+    def perform(self, form):
+        case, data = self.object, form.cleaned_data
+        if case.participant_id:
+            raise DomainError(
+                f"{case.reference} is already linked to {case.participant.short_name}: "
+                "invite more people from that Market Participant's contacts instead."
+            )
+        return services.potential_participant_invite(
+            actor=self.request.user,
+            case=case,
+            legal_name=data["legal_name"].strip(),
+            short_name=data["short_name"],
+            contact_name=data["contact_name"].strip(),
+            contact_email=data["contact_email"],
+        )
+
+    def get_success_message(self, form):
+        participant, data = self.result, form.cleaned_data
+        return (
+            f"{participant.legal_name} ({participant.short_name}) was created as a prospective MP. "
+            f"{data['contact_email']} is its Authorized Representative and was emailed an invitation "
+            f"to set a password and start the registration. {self.object.reference} is resolved."
+        )
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()

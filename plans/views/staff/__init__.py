@@ -3,7 +3,7 @@ improvement opportunities (seed 000, "Plan Management"), one module per entity.
 
 Views stay thin: they read through ``plans.selectors`` (and a few bounded querysets of their own for the
 list pages), write through ``plans.services``, and turn a ``DomainError`` into a form error shown on the page
-(status 400) with what was typed kept. The form pages share that in ``common.ServiceFormView``; the list pages share
+(status 400) with what was typed kept. The form pages share that in ``ercot_services.core.actions.ActionView`` (``common.StaffActionView``); the list pages share
 their pagination and filter-bar context in ``common.render_list``. Reading needs staff; every write needs the
 add/change permission of the model it writes.
 """

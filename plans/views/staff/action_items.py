@@ -13,6 +13,7 @@ from django.views import View
 
 from accounts.models import User
 from cases.selectors.cases import staff_users
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from ... import selectors as plan_selectors
@@ -31,12 +32,11 @@ from ...models import (
 from .common import (
     ALL,
     ME,
-    ServiceFormView,
+    StaffActionView,
     _annotate_items,
     _choice_param,
     _in_book,
     _int_param,
-    _next_url,
     _open_first,
     _paginate,
     _participant,
@@ -64,20 +64,22 @@ def _item_fields(data: dict) -> dict:
     return {name: data[name] for name in ITEM_FIELDS}
 
 
-class ActionItemCreateView(ServiceFormView):
+class ActionItemCreateView(StaffActionView):
     """Add an action item to an MP's plan; ``?meeting=``, ``?objective=``, ``?case=`` ... prefill the form."""
 
     permission_required = "plans.add_actionitem"
     template_name = "workspace/plans/action_item_form.html"
     form_class = ActionItemForm
 
-    def get_object(self, pk):
-        return _participant(pk)
+    def get_object(self):
+        return _participant(self.kwargs["pk"])
 
-    def get_form_kwargs(self, participant):
+    def get_form_kwargs(self):
+        participant = self.object
         return {"participant": participant}
 
-    def get_initial(self, participant):
+    def get_initial(self):
+        participant = self.object
         initial = {"owner": self.request.user.pk}
         for name in ("meeting", "objective", "case", "application", "enrollment", "owner"):
             value = _int_param(self.request, name)
@@ -91,10 +93,12 @@ class ActionItemCreateView(ServiceFormView):
             initial.setdefault("objective", meeting.objective_id)
         return initial
 
-    def get_context(self, participant, form):
-        return {"participant": participant, "item": None, "next": _next_url(self.request, "")}
+    def get_context(self, form):
+        participant = self.object
+        return {"participant": participant, "item": None, "next": safe_next_url(self.request, "")}
 
-    def perform(self, participant, data):
+    def perform(self, form):
+        participant, data = self.object, form.cleaned_data
         user = self.request.user
         item = services.action_item_create(
             actor=user, participant=participant, meeting=data["meeting"], **_item_fields(data)
@@ -107,27 +111,29 @@ class ActionItemCreateView(ServiceFormView):
             if item.meeting_id
             else _plan_url(participant.pk, f"item-{item.pk}")
         )
-        return message, _next_url(self.request, default)
+        self.success_message, self.success_url = message, safe_next_url(self.request, default)
 
 
-class ActionItemEditView(ServiceFormView):
+class ActionItemEditView(StaffActionView):
     permission_required = "plans.change_actionitem"
     template_name = "workspace/plans/action_item_form.html"
     form_class = ActionItemForm
 
-    def get_object(self, pk):
-        return _item(pk)
+    def get_object(self):
+        return _item(self.kwargs["pk"])
 
-    def get_form_kwargs(self, item):
+    def get_form_kwargs(self):
+        item = self.object
         return {"participant": item.participant, "with_meeting": False}
 
-    def get_form(self, item, data=None):
+    def get_form(self, data=None, files=None):
         if data is None:
-            return super().get_form(item)
+            return super().get_form()
         # The saved due date stays acceptable when it has passed in the meantime (see ActionItemForm.clean_due_date).
-        return ActionItemForm(data, initial={"due_date": item.due_date}, **self.get_form_kwargs(item))
+        return ActionItemForm(data, initial={"due_date": self.object.due_date}, **self.get_form_kwargs())
 
-    def get_initial(self, item):
+    def get_initial(self):
+        item = self.object
         return {
             "title": item.title,
             "description": item.description,
@@ -139,15 +145,20 @@ class ActionItemEditView(ServiceFormView):
             "enrollment": item.enrollment_id,
         }
 
-    def get_context(self, item, form):
-        return {"participant": item.participant, "item": item, "next": _next_url(self.request, "")}
+    def get_context(self, form):
+        item = self.object
+        return {"participant": item.participant, "item": item, "next": safe_next_url(self.request, "")}
 
-    def perform(self, item, data):
+    def perform(self, form):
+        item, data = self.object, form.cleaned_data
         services.action_item_update(actor=self.request.user, item=item, **_item_fields(data))
-        return f"Saved “{data['title']}”.", _next_url(self.request, _plan_url(item.participant_id, f"item-{item.pk}"))
+        self.success_message, self.success_url = (
+            f"Saved “{data['title']}”.",
+            safe_next_url(self.request, _plan_url(item.participant_id, f"item-{item.pk}")),
+        )
 
 
-class ActionItemTransitionView(ServiceFormView):
+class ActionItemTransitionView(StaffActionView):
     """Start, complete (with a note), cancel or reopen an action item.
 
     GET shows a small confirmation form (used for "done with a note" and "cancel with a reason"); POST moves it.
@@ -157,39 +168,44 @@ class ActionItemTransitionView(ServiceFormView):
     template_name = "workspace/plans/action_item_transition.html"
     form_class = ActionItemTransitionForm
 
-    def get_object(self, pk):
-        return _item(pk)
+    def get_object(self):
+        return _item(self.kwargs["pk"])
 
     def get(self, request, pk):
-        item = _item(pk)
+        item = self.object = self.get_object()
         to = request.GET.get("to", "")
         if to not in ACTION_ITEM_TRANSITIONS.get(item.status, set()):
             status = item.get_status_display().lower()
             messages.error(request, f"“{item.title}” is {status}: it cannot move to “{to or 'nothing'}”.")
             return redirect(_plan_url(item.participant_id, f"item-{item.pk}"))
-        return self.render_form(item, ActionItemTransitionForm(initial={"to": to}))
+        return self.render_form(ActionItemTransitionForm(initial={"to": to}))
 
-    def get_context(self, item, form):
+    def get_context(self, form):
+        item = self.object
         item.transitions = item_transitions(item)
         return {
             "item": item,
             "participant": item.participant,
             "to_label": TRANSITION_LABELS.get(form["to"].value(), ""),
-            "next": _next_url(self.request, ""),
+            "next": safe_next_url(self.request, ""),
         }
 
-    def perform(self, item, data):
+    def perform(self, form):
+        item, data = self.object, form.cleaned_data
         services.action_item_transition(actor=self.request.user, item=item, to=data["to"], note=data["note"])
         message = f"“{item.title}” is now {ActionItemStatus(data['to']).label.lower()}."
-        return message, _next_url(self.request, _plan_url(item.participant_id, f"item-{item.pk}"))
+        self.success_message, self.success_url = (
+            message,
+            safe_next_url(self.request, _plan_url(item.participant_id, f"item-{item.pk}")),
+        )
 
-    def form_invalid(self, item, form):
+    def form_invalid(self, form):
         if "to" in form.errors:
             form.errors.pop("to")
             form.add_error(
                 None, f"“{self.request.POST.get('to') or 'nothing'}” is not a status an action item can move to."
             )
-        return super().form_invalid(item, form)
+        return super().form_invalid(form)
 
 
 DUE_CHOICES = [("all", "Any due date"), ("overdue", "Overdue"), ("week", "Due within 7 days")]

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Value, When
-from django.forms import Form
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views import View
 
 from accounts.models import MarketParticipant, User
 from accounts.selectors.participants import book_participant_ids
-from ercot_services.core.models import DomainError
+from ercot_services.core.actions import ActionView
 from ercot_services.core.permissions import StaffRequiredMixin
 from qualification.models import Enrollment, Flight
 
@@ -40,17 +36,6 @@ OPEN_IMPROVEMENT_STATUSES = (ImprovementAction.Status.PLANNED, ImprovementAction
 
 def _participant(pk) -> MarketParticipant:
     return get_object_or_404(MarketParticipant, pk=pk)
-
-
-def _next_url(request, default: str) -> str:
-    """Where to go after a POST: a same-site ``next`` if given (lists post back to themselves), else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    safe = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    if target and safe:
-        return target
-    return default
 
 
 def _plan_url(participant_id: int, anchor: str = "") -> str:
@@ -156,61 +141,5 @@ def render_list(request, template_name: str, page, **context) -> HttpResponse:
     )
 
 
-class ServiceFormView(StaffRequiredMixin, View):
-    """A page with one form whose POST calls one service: the create, edit, cancel and transition pages below.
-
-    They all behave alike, and must: GET shows the form (prefilled); POST validates it and calls the service. A
-    ``DomainError`` from the service (a rule the person can act on) becomes an error at the top of the form, and an
-    invalid form or a refused write shows the page again with status 400 and what was typed kept. On success the
-    person gets a message and a redirect. Holding that sequence here leaves each view with only what is its own:
-    ``get_object`` (the URL's ``pk``, a 404 if unknown), ``form_class`` / ``get_form_kwargs`` / ``get_initial``,
-    ``get_context`` for its template, and ``perform``, which calls the service and says what happened and where to go.
-    """
-
-    form_class: type[Form]
-    template_name = ""
-
-    def get_object(self, pk):
-        raise NotImplementedError
-
-    def get_form_kwargs(self, obj) -> dict:
-        return {}
-
-    def get_initial(self, obj) -> dict:
-        return {}
-
-    def get_form(self, obj, data=None) -> Form:
-        """The form bound to ``data`` on POST; on GET, unbound and prefilled from ``get_initial``."""
-        if data is None:
-            return self.form_class(initial=self.get_initial(obj), **self.get_form_kwargs(obj))
-        return self.form_class(data, **self.get_form_kwargs(obj))
-
-    def get_context(self, obj, form) -> dict:
-        return {}
-
-    def render_form(self, obj, form, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {"form": form, **self.get_context(obj, form)}, status=status)
-
-    def perform(self, obj, data: dict) -> tuple[str, str]:
-        """Call the service with the form's cleaned ``data``; return the success message and the URL to go to."""
-        raise NotImplementedError
-
-    def form_invalid(self, obj, form) -> HttpResponse:
-        return self.render_form(obj, form, status=400)
-
-    def get(self, request, pk):
-        obj = self.get_object(pk)
-        return self.render_form(obj, self.get_form(obj))
-
-    def post(self, request, pk):
-        obj = self.get_object(pk)
-        form = self.get_form(obj, request.POST)
-        if form.is_valid():
-            try:
-                message, url = self.perform(obj, form.cleaned_data)
-            except DomainError as error:
-                form.add_error(None, str(error))
-            else:
-                messages.success(request, message)
-                return redirect(url)
-        return self.form_invalid(obj, form)
+class StaffActionView(StaffRequiredMixin, ActionView):
+    """The staff plan pages' form views: ``ercot_services.core.actions.ActionView`` behind the staff check."""

@@ -10,6 +10,7 @@ from accounts.models import AccountManager, AccountManagerAssignment
 from accounts.selectors import current_manager
 from accounts.selectors.participants import book_participant_ids
 from cases.selectors.cases import has_book
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from ... import services
@@ -21,10 +22,9 @@ from ...models import (
     PerformanceFeedback,
 )
 from .common import (
-    ServiceFormView,
+    StaffActionView,
     _choice_param,
     _int_param,
-    _next_url,
     _paginate,
     _participant,
     _plan_url,
@@ -77,25 +77,28 @@ class FeedbackListView(StaffRequiredMixin, View):
         )
 
 
-class FeedbackCreateView(ServiceFormView):
+class FeedbackCreateView(StaffActionView):
     permission_required = "plans.add_performancefeedback"
     template_name = "workspace/plans/feedback_form.html"
     form_class = FeedbackForm
 
-    def get_object(self, pk):
-        return _participant(pk)
+    def get_object(self):
+        return _participant(self.kwargs["pk"])
 
-    def get_form_kwargs(self, participant):
+    def get_form_kwargs(self):
+        participant = self.object
         return {"participant": participant}
 
-    def get_initial(self, participant):
+    def get_initial(self):
         meeting_id = _int_param(self.request, "meeting")
         return {"meeting": meeting_id, "channel": "meeting"} if meeting_id else {}
 
-    def get_context(self, participant, form):
+    def get_context(self, form):
+        participant = self.object
         return {"participant": participant}
 
-    def perform(self, participant, data):
+    def perform(self, form):
+        participant, data = self.object, form.cleaned_data
         feedback = services.feedback_record(
             actor=self.request.user,
             participant=participant,
@@ -108,15 +111,16 @@ class FeedbackCreateView(ServiceFormView):
         message = f"Recorded {feedback.rating}/5 feedback from {participant.short_name}."
         if feedback.follow_up_status == PerformanceFeedback.FollowUp.OPEN:
             message += " It needs a follow-up: record what was done once it is handled."
-        return message, _plan_url(participant.pk, "feedback")
+        self.success_message, self.success_url = message, _plan_url(participant.pk, "feedback")
 
 
-class FeedbackFollowUpView(ServiceFormView):
+class FeedbackFollowUpView(StaffActionView):
     permission_required = "plans.change_performancefeedback"
     template_name = "workspace/plans/feedback_follow_up.html"
     form_class = FeedbackFollowUpForm
 
-    def get_object(self, pk):
+    def get_object(self):
+        pk = self.kwargs["pk"]
         return get_object_or_404(
             PerformanceFeedback.objects.select_related(
                 "participant", "submitted_by", "recorded_by", "meeting", "followed_up_by"
@@ -124,16 +128,19 @@ class FeedbackFollowUpView(ServiceFormView):
             pk=pk,
         )
 
-    def get_initial(self, feedback):
+    def get_initial(self):
+        feedback = self.object
         initial = {"follow_up": feedback.follow_up}
         if feedback.follow_up_status == PerformanceFeedback.FollowUp.NOT_NEEDED:
             initial["status"] = PerformanceFeedback.FollowUp.NOT_NEEDED
         return initial
 
-    def get_context(self, feedback, form):
-        return {"feedback": feedback, "participant": feedback.participant, "next": _next_url(self.request, "")}
+    def get_context(self, form):
+        feedback = self.object
+        return {"feedback": feedback, "participant": feedback.participant, "next": safe_next_url(self.request, "")}
 
-    def perform(self, feedback, data):
+    def perform(self, form):
+        feedback, data = self.object, form.cleaned_data
         services.feedback_follow_up(
             actor=self.request.user, feedback=feedback, follow_up=data["follow_up"], status=data["status"]
         )
@@ -141,4 +148,7 @@ class FeedbackFollowUpView(ServiceFormView):
         message = (
             f"Follow-up saved for the {feedback.rating}/5 feedback of {feedback.participant.short_name} ({label})."
         )
-        return message, _next_url(self.request, _plan_url(feedback.participant_id, f"feedback-{feedback.pk}"))
+        self.success_message, self.success_url = (
+            message,
+            safe_next_url(self.request, _plan_url(feedback.participant_id, f"feedback-{feedback.pk}")),
+        )

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.views import View
 
+from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
@@ -24,11 +25,10 @@ from .common import (
     ALL,
     ME,
     OPEN_IMPROVEMENT_STATUSES,
-    ServiceFormView,
+    StaffActionView,
     _annotate_improvements,
     _choice_param,
     _int_param,
-    _next_url,
     _open_first,
     _paginate,
     _participant,
@@ -81,20 +81,22 @@ class ImprovementListView(StaffRequiredMixin, View):
         )
 
 
-class ImprovementCreateView(ServiceFormView):
+class ImprovementCreateView(StaffActionView):
     """Record an improvement opportunity for an MP; ``?feedback=<id>`` or ``?pattern=<id>`` says where it came from."""
 
     permission_required = "plans.add_improvementaction"
     template_name = "workspace/plans/improvement_form.html"
     form_class = ImprovementForm
 
-    def get_object(self, pk):
-        return _participant(pk)
+    def get_object(self):
+        return _participant(self.kwargs["pk"])
 
-    def get_form_kwargs(self, participant):
+    def get_form_kwargs(self):
+        participant = self.object
         return {"participant": participant}
 
-    def get_initial(self, participant):
+    def get_initial(self):
+        participant = self.object
         initial = {"owner": self.request.user.pk, "due_date": timezone.localdate() + datetime.timedelta(days=30)}
         feedback_id, pattern_id = _int_param(self.request, "feedback"), _int_param(self.request, "pattern")
         if feedback_id:
@@ -112,8 +114,9 @@ class ImprovementCreateView(ServiceFormView):
             )
         return initial
 
-    def get_context(self, participant, form):
+    def get_context(self, form):
         """Where the improvement comes from (feedback or an issue pattern), shown above the form."""
+        participant = self.object
         source_feedback = source_pattern = None
         feedback_id, pattern_id = form["feedback"].value(), form["pattern"].value()
         if feedback_id and str(feedback_id).isdigit():
@@ -122,7 +125,8 @@ class ImprovementCreateView(ServiceFormView):
             source_pattern = participant.issue_patterns.select_related("category").filter(pk=pattern_id).first()
         return {"participant": participant, "source_feedback": source_feedback, "source_pattern": source_pattern}
 
-    def perform(self, participant, data):
+    def perform(self, form):
+        participant, data = self.object, form.cleaned_data
         action = services.improvement_action_create(
             actor=self.request.user,
             participant=participant,
@@ -138,7 +142,7 @@ class ImprovementCreateView(ServiceFormView):
             f"Recorded “{action.title}” ({action.get_kind_display().lower()}), owned by "
             f"{_who(action.owner, self.request.user)}, due {action.due_date:%b %d, %Y}."
         )
-        return message, _plan_url(participant.pk, "improvements")
+        self.success_message, self.success_url = message, _plan_url(participant.pk, "improvements")
 
 
 class ImprovementStatusView(StaffRequiredMixin, View):
@@ -150,7 +154,7 @@ class ImprovementStatusView(StaffRequiredMixin, View):
 
     def post(self, request, pk):
         action = get_object_or_404(ImprovementAction.objects.select_related("participant"), pk=pk)
-        target = _next_url(request, _plan_url(action.participant_id, "improvements"))
+        target = safe_next_url(request, _plan_url(action.participant_id, "improvements"))
         form = ImprovementStatusForm(request.POST)
         if not form.is_valid():
             messages.error(request, f"“{request.POST.get('status', '')}” is not a status an improvement can take.")

@@ -29,7 +29,7 @@ from ...models import (
 )
 from ...selectors import next_seven_days
 from .common import (
-    ServiceFormView,
+    StaffActionView,
     _annotate_items,
     _choice_param,
     _in_book,
@@ -132,18 +132,19 @@ def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
     return reverse("workspace:meeting-detail", args=[meeting.pk]) + (f"#{anchor}" if anchor else "")
 
 
-class MeetingCreateView(ServiceFormView):
+class MeetingCreateView(StaffActionView):
     permission_required = "plans.add_meeting"
     template_name = "workspace/plans/meeting_form.html"
     form_class = MeetingForm
 
-    def get_object(self, pk):
-        return _participant(pk)
+    def get_object(self):
+        return _participant(self.kwargs["pk"])
 
-    def get_form_kwargs(self, participant):
+    def get_form_kwargs(self):
+        participant = self.object
         return {"participant": participant, "organizer": self.request.user}
 
-    def get_initial(self, participant):
+    def get_initial(self):
         start = timezone.localtime().replace(minute=0, second=0, microsecond=0) + datetime.timedelta(days=7)
         start = start.replace(hour=10)
         initial = {"starts_at": start, "ends_at": start + datetime.timedelta(hours=1)}
@@ -152,17 +153,19 @@ class MeetingCreateView(ServiceFormView):
             initial["objective"] = objective_id
         return initial
 
-    def get_context(self, participant, form):
+    def get_context(self, form):
+        participant = self.object
         return {"participant": participant, "meeting": None}
 
-    def perform(self, participant, data):
+    def perform(self, form):
+        participant, data = self.object, form.cleaned_data
         meeting = services.meeting_schedule(actor=self.request.user, participant=participant, **_meeting_fields(data))
         count = meeting.attendees.count()
         message = (
             f"Scheduled “{meeting.title}” on {timezone.localtime(meeting.starts_at):%b %d, %Y at %H:%M}. "
             f"Calendar invitations went to {count} attendee{'s' if count != 1 else ''}."
         )
-        return message, _meeting_url(meeting)
+        self.success_message, self.success_url = message, _meeting_url(meeting)
 
 
 def meeting_page(request, meeting: Meeting, *, status: int = 200, **forms):
@@ -194,22 +197,22 @@ class MeetingDetailView(StaffRequiredMixin, View):
         return meeting_page(request, _meeting(pk))
 
 
-class ScheduledMeetingFormView(ServiceFormView):
+class ScheduledMeetingFormView(StaffActionView):
     """A form only a scheduled meeting offers (edit, cancel). For a held or cancelled meeting GET goes back to the
     meeting saying why; a POST is refused by the service, and that shows as a form error."""
 
     not_scheduled_text = ""
 
-    def get_object(self, pk):
-        return _meeting(pk)
+    def get_object(self):
+        return _meeting(self.kwargs["pk"])
 
     def get(self, request, pk):
-        meeting = _meeting(pk)
+        meeting = self.object = self.get_object()
         if meeting.status != MeetingStatus.SCHEDULED:
             status = meeting.get_status_display().lower()
             messages.error(request, f"This meeting is {status}: {self.not_scheduled_text}")
             return redirect(_meeting_url(meeting))
-        return self.render_form(meeting, self.get_form(meeting))
+        return self.render_form(self.get_form())
 
 
 class MeetingEditView(ScheduledMeetingFormView):
@@ -218,23 +221,27 @@ class MeetingEditView(ScheduledMeetingFormView):
     form_class = MeetingForm
     not_scheduled_text = "it can no longer be changed."
 
-    def get_form_kwargs(self, meeting):
+    def get_form_kwargs(self):
+        meeting = self.object
         return {"participant": meeting.participant, "organizer": meeting.organizer}
 
-    def get_initial(self, meeting):
+    def get_initial(self):
+        meeting = self.object
         return _meeting_initial(meeting)
 
-    def get_context(self, meeting, form):
+    def get_context(self, form):
+        meeting = self.object
         return {"participant": meeting.participant, "meeting": meeting}
 
-    def perform(self, meeting, data):
+    def perform(self, form):
+        meeting, data = self.object, form.cleaned_data
         sequence = meeting.sequence
         meeting = services.meeting_update(actor=self.request.user, meeting=meeting, **_meeting_fields(data))
         if meeting.sequence != sequence:
             message = f"Saved “{meeting.title}”. Attendees received invitation version {meeting.sequence + 1}."
         else:
             message = f"Saved “{meeting.title}”. Nothing attendees see changed, so no invitation was re-sent."
-        return message, _meeting_url(meeting)
+        self.success_message, self.success_url = message, _meeting_url(meeting)
 
 
 class MeetingCancelView(ScheduledMeetingFormView):
@@ -243,35 +250,45 @@ class MeetingCancelView(ScheduledMeetingFormView):
     form_class = MeetingCancelForm
     not_scheduled_text = "it cannot be cancelled."
 
-    def get_context(self, meeting, form):
+    def get_context(self, form):
+        meeting = self.object
         return {"meeting": meeting, "participant": meeting.participant, "attendee_count": meeting.attendees.count()}
 
-    def perform(self, meeting, data):
+    def perform(self, form):
+        meeting, data = self.object, form.cleaned_data
         services.meeting_cancel(actor=self.request.user, meeting=meeting, reason=data["reason"])
-        return f"“{meeting.title}” was cancelled; every attendee received the cancellation.", _meeting_url(meeting)
+        self.success_message, self.success_url = (
+            f"“{meeting.title}” was cancelled; every attendee received the cancellation.",
+            _meeting_url(meeting),
+        )
 
 
-class MeetingMinutesView(ServiceFormView):
+class MeetingMinutesView(StaffActionView):
     """Record (and optionally share) the minutes; the form lives on the meeting page, so an error shows it there."""
 
     permission_required = "plans.change_meeting"
     form_class = MinutesForm
 
-    def get_object(self, pk):
-        return _meeting(pk)
+    def get_object(self):
+        return _meeting(self.kwargs["pk"])
 
     def get(self, request, pk):
         return redirect(_meeting_url(_meeting(pk), "minutes"))
 
-    def render_form(self, meeting, form, status=200):
+    def render_form(self, form, status=200):
+        meeting = self.object
         return meeting_page(self.request, meeting, status=status, minutes_form=form)
 
-    def perform(self, meeting, data):
+    def perform(self, form):
+        meeting, data = self.object, form.cleaned_data
         meeting = services.meeting_record_minutes(
             actor=self.request.user, meeting=meeting, minutes=data["minutes"], share=data["share"]
         )
         shared = " and shared with the MP's attendees" if meeting.minutes_shared_at else ""
-        return f"Minutes saved{shared}. The meeting is marked as held.", _meeting_url(meeting, "minutes")
+        self.success_message, self.success_url = (
+            f"Minutes saved{shared}. The meeting is marked as held.",
+            _meeting_url(meeting, "minutes"),
+        )
 
 
 class MeetingShareMinutesView(StaffRequiredMixin, View):

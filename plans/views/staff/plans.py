@@ -24,7 +24,7 @@ from ...models import (
     PlanObjective,
 )
 from .common import (
-    ServiceFormView,
+    StaffActionView,
     _annotate_improvements,
     _annotate_items,
     _participant,
@@ -64,47 +64,54 @@ class ParticipantPlanView(StaffRequiredMixin, View):
         return plan_page(request, _participant(pk))
 
 
-class PlanUpdateView(ServiceFormView):
+class PlanUpdateView(StaffActionView):
     """Save the plan summary; the form lives on the plan page, so an error shows it there."""
 
     permission_required = "plans.change_accountplan"
     form_class = PlanForm
 
-    def get_object(self, pk):
-        return _participant(pk)
+    def get_object(self):
+        return _participant(self.kwargs["pk"])
 
     def get(self, request, pk):
         return redirect(_plan_url(_participant(pk).pk, "summary"))
 
-    def render_form(self, participant, form, status=200):
+    def render_form(self, form, status=200):
+        participant = self.object
         return plan_page(self.request, participant, status=status, open_section="summary", plan_form=form)
 
-    def perform(self, participant, data):
+    def perform(self, form):
+        participant, data = self.object, form.cleaned_data
         services.plan_update(
             actor=self.request.user,
             participant=participant,
             summary=data["summary"],
             next_review_date=data["next_review_date"],
         )
-        return f"The account plan of {participant.short_name} was saved.", _plan_url(participant.pk, "summary")
+        self.success_message, self.success_url = (
+            f"The account plan of {participant.short_name} was saved.",
+            _plan_url(participant.pk, "summary"),
+        )
 
 
-class ObjectiveCreateView(ServiceFormView):
+class ObjectiveCreateView(StaffActionView):
     """Add an objective or issue; the form lives on the plan page, so an error shows it there."""
 
     permission_required = "plans.add_planobjective"
     form_class = ObjectiveForm
 
-    def get_object(self, pk):
-        return _participant(pk)
+    def get_object(self):
+        return _participant(self.kwargs["pk"])
 
     def get(self, request, pk):
         return redirect(_plan_url(_participant(pk).pk, "objectives"))
 
-    def render_form(self, participant, form, status=200):
+    def render_form(self, form, status=200):
+        participant = self.object
         return plan_page(self.request, participant, status=status, open_section="objectives", objective_form=form)
 
-    def perform(self, participant, data):
+    def perform(self, form):
+        participant, data = self.object, form.cleaned_data
         objective = services.objective_create(
             actor=self.request.user,
             participant=participant,
@@ -114,28 +121,31 @@ class ObjectiveCreateView(ServiceFormView):
             target_date=data["target_date"],
         )
         message = f"Added “{objective.title}” ({objective.get_kind_display().lower()})."
-        return message, _plan_url(participant.pk, f"objective-{objective.pk}")
+        self.success_message, self.success_url = message, _plan_url(participant.pk, f"objective-{objective.pk}")
 
 
 def _objective(pk) -> PlanObjective:
     return get_object_or_404(PlanObjective.objects.select_related("plan__participant"), pk=pk)
 
 
-class ObjectiveEditView(ServiceFormView):
+class ObjectiveEditView(StaffActionView):
     permission_required = "plans.change_planobjective"
     template_name = "workspace/plans/objective_form.html"
     form_class = ObjectiveForm
 
-    def get_object(self, pk):
-        return _objective(pk)
+    def get_object(self):
+        return _objective(self.kwargs["pk"])
 
-    def get_initial(self, objective):
+    def get_initial(self):
+        objective = self.object
         return {k: getattr(objective, k) for k in ("kind", "title", "description", "target_date")}
 
-    def get_context(self, objective, form):
+    def get_context(self, form):
+        objective = self.object
         return {"objective": objective, "participant": objective.plan.participant}
 
-    def perform(self, objective, data):
+    def perform(self, form):
+        objective, data = self.object, form.cleaned_data
         services.objective_update(
             actor=self.request.user,
             objective=objective,
@@ -144,7 +154,10 @@ class ObjectiveEditView(ServiceFormView):
             target_date=data["target_date"],
             kind=data["kind"],
         )
-        return f"Saved “{data['title']}”.", _plan_url(objective.plan.participant_id, f"objective-{objective.pk}")
+        self.success_message, self.success_url = (
+            f"Saved “{data['title']}”.",
+            _plan_url(objective.plan.participant_id, f"objective-{objective.pk}"),
+        )
 
 
 class ObjectiveStatusView(StaffRequiredMixin, View):

@@ -69,6 +69,7 @@ from .models import (
     RequirementType,
     RoleRequirement,
     SfaRecord,
+    start_refusal,
 )
 
 ATTESTATION = (
@@ -204,18 +205,9 @@ def application_start(
 ) -> Application:
     now = now or timezone.now()
     _check_may_draft(actor, participant)
-    if kind == ApplicationKind.INITIAL and participant.status not in (
-        ParticipantStatus.PROSPECTIVE,
-        ParticipantStatus.REGISTERING,
-    ):
-        raise DomainError(f"{participant} is already registered: file a Notice of Change of Information instead.")
-    if kind == ApplicationKind.REVISION and participant.status in (
-        ParticipantStatus.PROSPECTIVE,
-        ParticipantStatus.TERMINATED,
-    ):
-        raise DomainError(
-            f"{participant} is {participant.get_status_display().lower()}: start an initial registration."
-        )
+    refusal = start_refusal(participant, kind)
+    if refusal:
+        raise DomainError(refusal)
     application = Application(
         participant=participant,
         kind=kind,

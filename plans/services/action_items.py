@@ -216,8 +216,8 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
 
 def _current_managers(participant_ids: Iterable[int]) -> dict[int, User]:
     assignments = (
-        AccountManagerAssignment.objects.current()
-        .filter(participant_id__in=set(participant_ids), account_manager__is_active=True)
+        AccountManagerAssignment.objects.with_active_manager()
+        .filter(participant_id__in=set(participant_ids))
         .select_related("account_manager__user")
     )
     return {assignment.participant_id: assignment.account_manager.user for assignment in assignments}

@@ -29,6 +29,7 @@ from ercot_services.core.uploads import CheckedUpload
 
 from .. import policies
 from ..error_codes import CaseErrorCode
+from ..events import CaseEvent
 from ..models import (
     CASE_TRANSITIONS,
     KIND_PREFIX,
@@ -276,7 +277,7 @@ def case_submit(
 
     audit_record(
         actor=actor,
-        verb="case.submitted",
+        verb=CaseEvent.CASE_SUBMITTED,
         target=case,
         changes={
             "status": (None, case.status),
@@ -336,7 +337,7 @@ def case_reply(
     _attach(case=case, uploads=attachments, actor=actor, message=message, internal=internal)
     audit_record(
         actor=actor,
-        verb="case.note_added" if internal else "case.replied",
+        verb=CaseEvent.CASE_NOTE_ADDED if internal else CaseEvent.CASE_REPLIED,
         target=case,
         at=now,
         changes={"attachments": (None, len(list(message.attachments.all())))} if message.attachments.exists() else {},
@@ -503,7 +504,9 @@ def case_transition(
     case.next_action_by = _next_action_for(to_status)
     case.sla_state = sla.evaluate(case, calendar, now=now, at_risk_percent=settings_row.at_risk_percent)
     case.save()
-    audit = audit_record(actor=actor, verb="case.status_changed", target=case, changes=changes, reason=reason, at=now)
+    audit = audit_record(
+        actor=actor, verb=CaseEvent.CASE_STATUS_CHANGED, target=case, changes=changes, reason=reason, at=now
+    )
 
     recipients = _requester_recipients(case) if is_staff else _assignee_recipients(case)
     notify(
@@ -540,7 +543,7 @@ def case_assign(*, actor: User, case: Case, assignee: User | None, reason: str =
     case.save(update_fields=["assignee", "updated_at"])
     audit_record(
         actor=actor,
-        verb="case.assigned",
+        verb=CaseEvent.CASE_ASSIGNED,
         target=case,
         changes={"assignee": (str(old or ""), str(assignee or ""))},
         reason=reason,
@@ -572,7 +575,7 @@ def case_escalate(
     }
     case.escalated_to, case.escalated_to_group, case.escalation_reason = to_user, to_group, reason.strip()
     case.save(update_fields=["escalated_to", "escalated_to_group", "escalation_reason", "updated_at"])
-    audit_record(actor=actor, verb="case.escalated", target=case, changes=changes, reason=reason)
+    audit_record(actor=actor, verb=CaseEvent.CASE_ESCALATED, target=case, changes=changes, reason=reason)
     return case
 
 
@@ -596,7 +599,7 @@ def case_update(
     sla.schedule(case, calendar)
     case.sla_state = sla.evaluate(case, calendar) if case.is_open else case.sla_state
     case.save()
-    audit_record(actor=actor, verb="case.updated", target=case, changes=changes, reason=reason)
+    audit_record(actor=actor, verb=CaseEvent.CASE_UPDATED, target=case, changes=changes, reason=reason)
     return case
 
 
@@ -641,12 +644,14 @@ def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> 
     )
     audit_record(
         actor=actor,
-        verb="case.merged",
+        verb=CaseEvent.CASE_MERGED,
         target=source,
         changes={"status": (old, CaseStatus.CLOSED), "merged_into": (None, target.reference)},
         reason=reason,
     )
-    audit_record(actor=actor, verb="case.merge_received", target=target, changes={"merged": (None, source.reference)})
+    audit_record(
+        actor=actor, verb=CaseEvent.CASE_MERGE_RECEIVED, target=target, changes={"merged": (None, source.reference)}
+    )
     return target
 
 
@@ -656,8 +661,8 @@ def case_link(*, actor: User, case: Case, other: Case) -> None:
     if case.pk == other.pk:
         raise DomainError("A case cannot be linked to itself.", code=CaseErrorCode.SAME_CASE)
     case.related.add(other)
-    audit_record(actor=actor, verb="case.linked", target=case, changes={"related": (None, other.reference)})
-    audit_record(actor=actor, verb="case.linked", target=other, changes={"related": (None, case.reference)})
+    audit_record(actor=actor, verb=CaseEvent.CASE_LINKED, target=case, changes={"related": (None, other.reference)})
+    audit_record(actor=actor, verb=CaseEvent.CASE_LINKED, target=other, changes={"related": (None, case.reference)})
 
 
 @transaction.atomic
@@ -686,7 +691,7 @@ def case_clone(*, actor: User, case: Case) -> Case:
     clone.cloned_from = case
     clone.save(update_fields=["cloned_from"])
     clone.related.add(case)
-    audit_record(actor=actor, verb="case.cloned", target=case, changes={"clone": (None, clone.reference)})
+    audit_record(actor=actor, verb=CaseEvent.CASE_CLONED, target=case, changes={"clone": (None, clone.reference)})
     return clone
 
 
@@ -762,7 +767,7 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
                 )
             locked.save(update_fields=fields)
             audit_record(
-                actor=None, verb="case.sla_changed", target=locked, changes={"sla_state": (old, state)}, at=now
+                actor=None, verb=CaseEvent.CASE_SLA_CHANGED, target=locked, changes={"sla_state": (old, state)}, at=now
             )
             changed += 1
     return {"changed": changed, "warned": warned}
@@ -804,7 +809,7 @@ def pattern_detect(
     if created:
         audit_record(
             actor=None,
-            verb="pattern.raised",
+            verb=CaseEvent.PATTERN_RAISED,
             target=pattern,
             participant=participant,
             changes={"cases": (None, len(recent))},
@@ -820,6 +825,10 @@ def pattern_dismiss(*, actor: User, pattern: IssuePattern, reason: str) -> Issue
     pattern.status = IssuePattern.Status.DISMISSED
     pattern.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="pattern.dismissed", target=pattern, changes={"status": ("open", "dismissed")}, reason=reason
+        actor=actor,
+        verb=CaseEvent.PATTERN_DISMISSED,
+        target=pattern,
+        changes={"status": ("open", "dismissed")},
+        reason=reason,
     )
     return pattern

@@ -51,6 +51,7 @@ from ercot_services.core.workflow import move_status
 
 from . import policies
 from .error_codes import RegistrationErrorCode
+from .events import RegistrationEvent
 from .models import (
     APPLICATION_TRANSITIONS,
     CHANGE_NOTICE,
@@ -222,7 +223,13 @@ def application_start(
     application_update(
         actor=actor, application=application, role_codes=role_codes, change_types=change_types, _audit=False
     )
-    audit_record(actor=actor, verb="application.started", target=application, changes={"kind": (None, kind)}, at=now)
+    audit_record(
+        actor=actor,
+        verb=RegistrationEvent.APPLICATION_STARTED,
+        target=application,
+        changes={"kind": (None, kind)},
+        at=now,
+    )
     return application
 
 
@@ -275,7 +282,7 @@ def application_update(
         application.territories_to_add.set(ServiceTerritory.objects.filter(code__in=list(territory_codes)))
     _sync_checklist(application)
     if _audit and changes:
-        audit_record(actor=actor, verb="application.updated", target=application, changes=changes)
+        audit_record(actor=actor, verb=RegistrationEvent.APPLICATION_UPDATED, target=application, changes=changes)
     return application
 
 
@@ -309,7 +316,7 @@ def contact_change_add(
     change.save()
     audit_record(
         actor=actor,
-        verb="application.contact_change_added",
+        verb=RegistrationEvent.APPLICATION_CONTACT_CHANGE_ADDED,
         target=application,
         changes={"contact": (None, str(change))},
     )
@@ -344,7 +351,7 @@ def document_upload(
     line.save(update_fields=["status", "review_reason"])
     audit_record(
         actor=actor,
-        verb="application.document_uploaded",
+        verb=RegistrationEvent.APPLICATION_DOCUMENT_UPLOADED,
         target=application,
         changes={"document": (None, f"{line.requirement.name}: {document.original_name} (v{version})")},
         at=now,
@@ -382,7 +389,7 @@ def document_review(*, actor: User, document: Document, accept: bool, reason: st
         line.save(update_fields=["status", "review_reason"])
     audit_record(
         actor=actor,
-        verb="application.document_reviewed",
+        verb=RegistrationEvent.APPLICATION_DOCUMENT_REVIEWED,
         target=application,
         changes={document.original_name: (RequirementStatus.PROVIDED, status)},
         reason=reason,
@@ -456,7 +463,11 @@ def application_submit(
     application.submitted_at = application.submitted_at or now
     application.save()
     audit = audit_record(
-        actor=actor, verb="application.submitted", target=application, changes={"status": (old, to_status)}, at=now
+        actor=actor,
+        verb=RegistrationEvent.APPLICATION_SUBMITTED,
+        target=application,
+        changes={"status": (old, to_status)},
+        at=now,
     )
     participant = application.participant
     if application.kind == ApplicationKind.INITIAL and participant.status == ParticipantStatus.PROSPECTIVE:
@@ -483,7 +494,7 @@ def application_start_review(*, actor: User, application: Application) -> Applic
     application.save()
     audit_record(
         actor=actor,
-        verb="application.review_started",
+        verb=RegistrationEvent.APPLICATION_REVIEW_STARTED,
         target=application,
         changes={"status": (old, application.status)},
     )
@@ -512,7 +523,7 @@ def application_request_info(
     application.save()
     audit = audit_record(
         actor=actor,
-        verb="application.information_requested",
+        verb=RegistrationEvent.APPLICATION_INFORMATION_REQUESTED,
         target=application,
         changes={"status": (old, application.status)},
         reason=message,
@@ -540,7 +551,7 @@ def application_reject(*, actor: User, application: Application, reason: str) ->
     application.save()
     audit_record(
         actor=actor,
-        verb="application.rejected",
+        verb=RegistrationEvent.APPLICATION_REJECTED,
         target=application,
         changes={"status": (old, application.status)},
         reason=reason,
@@ -565,7 +576,7 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     application.save()
     audit_record(
         actor=actor,
-        verb="application.withdrawn",
+        verb=RegistrationEvent.APPLICATION_WITHDRAWN,
         target=application,
         changes={"status": (old, application.status)},
         reason=reason,
@@ -599,7 +610,7 @@ def application_approve(*, actor: User, application: Application, reason: str = 
     application.save()
     audit_record(
         actor=actor,
-        verb="application.approved",
+        verb=RegistrationEvent.APPLICATION_APPROVED,
         target=application,
         changes={"status": (old, application.status)},
         reason=reason,
@@ -629,7 +640,7 @@ def _apply(*, actor: User, application: Application) -> None:
         after = sorted(participant.service_territories.values_list("code", flat=True))
         audit_record(
             actor=actor,
-            verb="participant.territories_added",
+            verb=RegistrationEvent.PARTICIPANT_TERRITORIES_ADDED,
             target=participant,
             changes={"territories": (before, after)},
             reason=why,
@@ -698,7 +709,11 @@ def sfa_record(
     record.save()
     if changes:
         audit_record(
-            actor=actor, verb="registration.sfa_recorded", target=record, participant=participant, changes=changes
+            actor=actor,
+            verb=RegistrationEvent.REGISTRATION_SFA_RECORDED,
+            target=record,
+            participant=participant,
+            changes=changes,
         )
     return record
 
@@ -734,7 +749,7 @@ def puct_record(
     record.save()
     audit_record(
         actor=actor,
-        verb="registration.puct_recorded",
+        verb=RegistrationEvent.REGISTRATION_PUCT_RECORDED,
         target=record,
         participant=participant,
         changes={"certification": (list(old), [record.certificate_number, issued_on, expires_on])},
@@ -772,7 +787,7 @@ def qse_acknowledgement_record(
     record.save()
     audit_record(
         actor=actor,
-        verb="registration.qse_acknowledgement_recorded",
+        verb=RegistrationEvent.REGISTRATION_QSE_ACKNOWLEDGEMENT_RECORDED,
         target=record,
         participant=participant,
         changes={"acknowledgement": (list(old), [str(qse), processed_by_legal])},
@@ -804,7 +819,7 @@ def qse_load_qualification_record(
     record.save()
     audit_record(
         actor=actor,
-        verb="registration.qse_load_qualification_recorded",
+        verb=RegistrationEvent.REGISTRATION_QSE_LOAD_QUALIFICATION_RECORDED,
         target=record,
         participant=qse,
         changes={"qualified_to_serve_load": (old, qualified)},

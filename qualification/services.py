@@ -30,6 +30,7 @@ from registration.models import Application, ApplicationKind, ApplicationStatus,
 
 from . import policies
 from .error_codes import QualificationErrorCode
+from .events import QualificationEvent
 from .models import (
     CERTIFICATE_TRANSITIONS,
     ENROLLMENT_TRANSITIONS,
@@ -82,7 +83,9 @@ def flight_create(
         registration_deadline=registration_deadline,
         notes=notes,
     )
-    audit_record(actor=actor, verb="flight.created", target=flight, changes={"start_date": (None, start_date)})
+    audit_record(
+        actor=actor, verb=QualificationEvent.FLIGHT_CREATED, target=flight, changes={"start_date": (None, start_date)}
+    )
     return flight
 
 
@@ -135,7 +138,7 @@ def enrollment_create(
     )
     audit_record(
         actor=actor,
-        verb="enrollment.created",
+        verb=QualificationEvent.ENROLLMENT_CREATED,
         target=enrollment,
         changes={"flight": (None, str(flight)), "change": (None, change_kind)},
         reason=override_reason if late_reasons else "",
@@ -195,7 +198,10 @@ def enrollment_start_testing(*, actor: User, enrollment: Enrollment) -> Enrollme
     old = _move(enrollment, EnrollmentStatus.TESTING)
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="enrollment.testing_started", target=enrollment, changes={"status": (old, enrollment.status)}
+        actor=actor,
+        verb=QualificationEvent.ENROLLMENT_TESTING_STARTED,
+        target=enrollment,
+        changes={"status": (old, enrollment.status)},
     )
     return enrollment
 
@@ -208,7 +214,7 @@ def enrollment_withdraw(*, actor: User, enrollment: Enrollment, reason: str) -> 
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="enrollment.withdrawn",
+        verb=QualificationEvent.ENROLLMENT_WITHDRAWN,
         target=enrollment,
         changes={"status": (old, enrollment.status)},
         reason=reason,
@@ -265,7 +271,7 @@ def result_record(
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="enrollment.result_recorded",
+        verb=QualificationEvent.ENROLLMENT_RESULT_RECORDED,
         target=enrollment,
         changes={
             "status": (old, enrollment.status),
@@ -295,7 +301,10 @@ def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     result.handed_over_at = timezone.now()
     result.save(update_fields=["handed_over_at"])
     audit_record(
-        actor=actor, verb="enrollment.handed_over", target=enrollment, changes={"status": (old, enrollment.status)}
+        actor=actor,
+        verb=QualificationEvent.ENROLLMENT_HANDED_OVER,
+        target=enrollment,
+        changes={"status": (old, enrollment.status)},
     )
     retail_ops = list(
         User.objects.filter(groups__name=StaffGroup.RETAIL_OPERATIONS, is_active=True).values_list("email", flat=True)
@@ -550,7 +559,7 @@ def letter_issue(
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="letter.issued",
+        verb=QualificationEvent.LETTER_ISSUED,
         target=enrollment,
         changes={
             "letter": (None, number),
@@ -583,7 +592,7 @@ def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> 
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="enrollment.recorded_without_letter",
+        verb=QualificationEvent.ENROLLMENT_RECORDED_WITHOUT_LETTER,
         target=enrollment,
         changes={"status": (old, enrollment.status)},
         reason=NO_LETTER_REASONS[enrollment.change_kind],
@@ -603,7 +612,7 @@ def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
     delivery.save(update_fields=["status", "last_error"])
     audit_record(
         actor=actor,
-        verb="letter.resend_requested",
+        verb=QualificationEvent.LETTER_RESEND_REQUESTED,
         target=delivery.letter.enrollment,
         changes={"recipient": (None, delivery.email)},
     )
@@ -632,7 +641,7 @@ def _request_connectivity(*, actor: User, enrollment: Enrollment, reason: str) -
     test = ConnectivityTest.objects.create(participant=participant, enrollment=enrollment, reason=reason)
     audit_record(
         actor=actor,
-        verb="connectivity.requested",
+        verb=QualificationEvent.CONNECTIVITY_REQUESTED,
         target=test,
         participant=participant,
         changes={"specifications": (None, spec.get_status_display())},
@@ -655,7 +664,7 @@ def production_onboarding_start(*, actor: User, enrollment: Enrollment) -> None:
     )
     audit_record(
         actor=actor,
-        verb="certificate.requested",
+        verb=QualificationEvent.CERTIFICATE_REQUESTED,
         target=certificate,
         participant=participant,
         changes={"security_administrator": (None, str(usa.user) if usa else "none on file")},
@@ -681,7 +690,7 @@ def certificate_advance(*, actor: User, request: CertificateRequest, to_status: 
     request.save()
     audit_record(
         actor=actor,
-        verb="certificate.status_changed",
+        verb=QualificationEvent.CERTIFICATE_STATUS_CHANGED,
         target=request,
         participant=request.participant,
         changes={"status": (old, to_status)},
@@ -708,7 +717,13 @@ def connectivity_spec_update(*, actor: User, participant: MarketParticipant, **f
     except ValidationError as error:
         raise DomainError.from_validation_error(error, code=QualificationErrorCode.INVALID) from error
     spec.save()
-    audit_record(actor=actor, verb="connectivity.spec_updated", target=spec, participant=participant, changes=changes)
+    audit_record(
+        actor=actor,
+        verb=QualificationEvent.CONNECTIVITY_SPEC_UPDATED,
+        target=spec,
+        participant=participant,
+        changes=changes,
+    )
     return spec
 
 
@@ -810,7 +825,7 @@ def connectivity_ticket_submit(
     test.save(update_fields=["service_request", "updated_at"])
     audit_record(
         actor=actor,
-        verb="connectivity.ticket_submitted",
+        verb=QualificationEvent.CONNECTIVITY_TICKET_SUBMITTED,
         target=test,
         participant=participant,
         changes={"service_request": (None, case.reference)},
@@ -842,7 +857,7 @@ def connectivity_test_record(
     test.save()
     audit_record(
         actor=actor,
-        verb="connectivity.tested",
+        verb=QualificationEvent.CONNECTIVITY_TESTED,
         target=test,
         participant=test.participant,
         changes={"status": (old, test.status)},

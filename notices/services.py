@@ -25,6 +25,7 @@ from ercot_services.core.workflow import move_status
 
 from . import policies
 from .error_codes import NoticeErrorCode
+from .events import NoticeEvent
 from .models import (
     NOTICE_TRANSITIONS,
     Acknowledgement,
@@ -113,7 +114,7 @@ def notice_create(
     notice.save()
     notice.audience.set(MarketRole.objects.filter(code__in=list(audience_codes)))
     notice.lists.set(list(lists))
-    audit_record(actor=actor, verb="notice.drafted", target=notice, changes={"kind": (None, kind)})
+    audit_record(actor=actor, verb=NoticeEvent.NOTICE_DRAFTED, target=notice, changes={"kind": (None, kind)})
     return notice
 
 
@@ -145,7 +146,7 @@ def notice_update(
     if lists is not None:
         notice.lists.set(list(lists))
     if changes:
-        audit_record(actor=actor, verb="notice.edited", target=notice, changes=changes)
+        audit_record(actor=actor, verb=NoticeEvent.NOTICE_EDITED, target=notice, changes=changes)
     return notice
 
 
@@ -165,7 +166,10 @@ def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> Noti
     attachment.file.save(upload.safe_name, upload.file, save=False)
     attachment.save()
     audit_record(
-        actor=actor, verb="notice.attachment_added", target=notice, changes={"attachment": (None, upload.safe_name)}
+        actor=actor,
+        verb=NoticeEvent.NOTICE_ATTACHMENT_ADDED,
+        target=notice,
+        changes={"attachment": (None, upload.safe_name)},
     )
     return attachment
 
@@ -180,7 +184,9 @@ def notice_detach(*, actor: User, attachment: NoticeAttachment) -> None:
         )
     name = attachment.original_name
     attachment.delete()
-    audit_record(actor=actor, verb="notice.attachment_removed", target=notice, changes={"attachment": (name, None)})
+    audit_record(
+        actor=actor, verb=NoticeEvent.NOTICE_ATTACHMENT_REMOVED, target=notice, changes={"attachment": (name, None)}
+    )
 
 
 @transaction.atomic
@@ -188,7 +194,9 @@ def notice_submit_for_review(*, actor: User, notice: Notice) -> Notice:
     policies.check_publish(actor, "Only a Notice Publisher can submit a notice for review.")
     old = _move(notice, NoticeStatus.IN_REVIEW)
     notice.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, verb="notice.submitted", target=notice, changes={"status": (old, notice.status)})
+    audit_record(
+        actor=actor, verb=NoticeEvent.NOTICE_SUBMITTED, target=notice, changes={"status": (old, notice.status)}
+    )
     return notice
 
 
@@ -201,7 +209,11 @@ def notice_return_to_draft(*, actor: User, notice: Notice, reason: str) -> Notic
     notice.approver, notice.approved_at, notice.scheduled_for = None, None, None
     notice.save()
     audit_record(
-        actor=actor, verb="notice.returned", target=notice, changes={"status": (old, notice.status)}, reason=reason
+        actor=actor,
+        verb=NoticeEvent.NOTICE_RETURNED,
+        target=notice,
+        changes={"status": (old, notice.status)},
+        reason=reason,
     )
     return notice
 
@@ -218,7 +230,7 @@ def notice_approve(*, actor: User, notice: Notice) -> Notice:
     old = _move(notice, NoticeStatus.APPROVED)
     notice.approver, notice.approved_at = actor, timezone.now()
     notice.save()
-    audit_record(actor=actor, verb="notice.approved", target=notice, changes={"status": (old, notice.status)})
+    audit_record(actor=actor, verb=NoticeEvent.NOTICE_APPROVED, target=notice, changes={"status": (old, notice.status)})
     return notice
 
 
@@ -234,7 +246,7 @@ def notice_schedule(*, actor: User, notice: Notice, when: datetime.datetime) -> 
     notice.save()
     audit_record(
         actor=actor,
-        verb="notice.scheduled",
+        verb=NoticeEvent.NOTICE_SCHEDULED,
         target=notice,
         changes={"status": (old, notice.status), "scheduled_for": (None, when)},
     )
@@ -354,7 +366,7 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
     count = _write_deliveries(notice)
     audit_record(
         actor=actor,
-        verb="notice.published",
+        verb=NoticeEvent.NOTICE_PUBLISHED,
         target=notice,
         changes={"status": (old, notice.status), "notice_id": (None, notice.notice_id), "recipients": (None, count)},
         at=now,
@@ -530,7 +542,7 @@ def unsubscribe_by_token(*, token: str) -> Unsubscribed:
     if lists:
         audit_record(
             actor=None,
-            verb="notice.unsubscribed",
+            verb=NoticeEvent.NOTICE_UNSUBSCRIBED,
             target=delivery,
             changes={"lists": (None, [dl.name for dl in lists])},
         )
@@ -565,7 +577,7 @@ def notice_acknowledge(*, actor: User, notice: Notice, participant: MarketPartic
     if created:
         audit_record(
             actor=actor,
-            verb="notice.acknowledged",
+            verb=NoticeEvent.NOTICE_ACKNOWLEDGED,
             target=notice,
             participant=participant,
             changes={"acknowledged_by": (None, str(actor))},

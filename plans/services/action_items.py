@@ -18,6 +18,7 @@ from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 from ercot_services.core.workflow import move_status
 
+from ..events import PlanEvent
 from ..models import (
     ACTION_ITEM_OPEN_STATUSES,
     ACTION_ITEM_TRANSITIONS,
@@ -110,7 +111,7 @@ def action_item_create(
     item.save()
     event = audit_record(
         actor=actor,
-        verb="action_item.created",
+        verb=PlanEvent.ACTION_ITEM_CREATED,
         target=item,
         changes={"owner": (None, str(owner)), "side": (None, item.side), "due_date": (None, due_date)},
     )
@@ -157,7 +158,7 @@ def action_item_update(
         return item
     _clean(item)
     item.save()
-    event = audit_record(actor=actor, verb="action_item.updated", target=item, changes=changes)
+    event = audit_record(actor=actor, verb=PlanEvent.ACTION_ITEM_UPDATED, target=item, changes=changes)
     if "owner" in changes:
         _email_new_owner(item, actor, event.pk)
     return item
@@ -196,7 +197,7 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
         item.completed_at, item.completed_by, item.completion_note = None, None, ""
     item.save()
     event = audit_record(
-        actor=actor, verb="action_item.status_changed", target=item, changes=changes, reason=note.strip()
+        actor=actor, verb=PlanEvent.ACTION_ITEM_STATUS_CHANGED, target=item, changes=changes, reason=note.strip()
     )
 
     if to == ActionItemStatus.DONE and not is_staff:
@@ -278,7 +279,7 @@ def action_item_send_reminders(*, today: datetime.date | None = None) -> int:
                 )
                 audit_record(
                     actor=None,
-                    verb="action_item.reminded",
+                    verb=PlanEvent.ACTION_ITEM_REMINDED,
                     target=item,
                     changes={"reminder": (None, kind), "due_date": (None, item.due_date)},
                 )

@@ -12,6 +12,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 
+from ..events import PlanEvent
 from ..models import (
     FeedbackChannel,
     Meeting,
@@ -84,7 +85,7 @@ def feedback_record(
     feedback.save()
     audit_record(
         actor=actor,
-        verb="feedback.recorded",
+        verb=PlanEvent.FEEDBACK_RECORDED,
         target=feedback,
         changes={
             "rating": (None, rating),
@@ -132,5 +133,5 @@ def feedback_follow_up(
         feedback.followed_up_by, feedback.followed_up_at = None, None
     _clean(feedback)
     feedback.save()
-    audit_record(actor=actor, verb="feedback.followed_up", target=feedback, changes=changes)
+    audit_record(actor=actor, verb=PlanEvent.FEEDBACK_FOLLOWED_UP, target=feedback, changes=changes)
     return feedback

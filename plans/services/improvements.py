@@ -14,6 +14,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.workflow import move_status
 
 from .. import policies
+from ..events import PlanEvent
 from ..models import (
     ImprovementAction,
 )
@@ -43,7 +44,7 @@ def improvement_action_set_status(*, actor: User, action: ImprovementAction, sta
     )
     action.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="improvement_action.status_changed", target=action, changes={"status": (old, status)}
+        actor=actor, verb=PlanEvent.IMPROVEMENT_ACTION_STATUS_CHANGED, target=action, changes={"status": (old, status)}
     )
     return action
 
@@ -88,7 +89,7 @@ def improvement_action_create(
         pattern.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="improvement_action.created",
+        verb=PlanEvent.IMPROVEMENT_ACTION_CREATED,
         target=action,
         changes={"kind": (None, kind), "owner": (None, str(owner)), "due_date": (None, due_date)},
     )

@@ -20,6 +20,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.workflow import move_status
 
+from ..events import PlanEvent
 from ..models import (
     MEETING_TRANSITIONS,
     Meeting,
@@ -145,7 +146,7 @@ def meeting_schedule(
     MeetingAttendee.objects.bulk_create(wanted.values())
     audit_record(
         actor=actor,
-        verb="meeting.scheduled",
+        verb=PlanEvent.MEETING_SCHEDULED,
         target=meeting,
         changes={
             "starts_at": (None, starts_at),
@@ -219,7 +220,7 @@ def meeting_update(
         attendee.meeting = meeting
         _clean(attendee, exclude=["meeting"])
     MeetingAttendee.objects.bulk_create(added)
-    audit_record(actor=actor, verb="meeting.updated", target=meeting, changes=changes)
+    audit_record(actor=actor, verb=PlanEvent.MEETING_UPDATED, target=meeting, changes=changes)
     if visible:
         _send_invitations(meeting, "REQUEST", list(meeting.attendees.all()))
         _send_invitations(meeting, "CANCEL", removed)
@@ -245,7 +246,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     meeting.save()
     audit_record(
         actor=actor,
-        verb="meeting.cancelled",
+        verb=PlanEvent.MEETING_CANCELLED,
         target=meeting,
         changes={"status": (old, meeting.status), "sequence": (meeting.sequence - 1, meeting.sequence)},
         reason=meeting.cancellation_reason,
@@ -272,7 +273,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share
         meeting.minutes = minutes.strip()
     if changes:
         meeting.save()
-        audit_record(actor=actor, verb="meeting.minutes_recorded", target=meeting, changes=changes)
+        audit_record(actor=actor, verb=PlanEvent.MEETING_MINUTES_RECORDED, target=meeting, changes=changes)
     if share:
         meeting = meeting_share_minutes(actor=actor, meeting=meeting)
     return meeting
@@ -290,7 +291,7 @@ def meeting_share_minutes(*, actor: User, meeting: Meeting) -> Meeting:
     meeting.save(update_fields=["minutes_shared_at", "updated_at"])
     audit_record(
         actor=actor,
-        verb="meeting.minutes_shared",
+        verb=PlanEvent.MEETING_MINUTES_SHARED,
         target=meeting,
         changes={"minutes_shared_at": (old, meeting.minutes_shared_at)},
     )

@@ -16,6 +16,7 @@ from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.models import DomainError
 
 from .. import policies
+from ..events import AccountEvent
 from ..models import (
     AccountManager,
     AccountManagerAssignment,
@@ -66,7 +67,7 @@ def participant_create(
     participant.service_territories.set(territories)
     audit_record(
         actor=actor,
-        verb="participant.created",
+        verb=AccountEvent.PARTICIPANT_CREATED,
         target=participant,
         changes={
             "legal_name": (None, legal_name),
@@ -105,7 +106,9 @@ def participant_update(
         if before != after:
             changes["roles"] = (before, after)
     if changes:
-        audit_record(actor=actor, verb="participant.updated", target=participant, changes=changes, reason=reason)
+        audit_record(
+            actor=actor, verb=AccountEvent.PARTICIPANT_UPDATED, target=participant, changes=changes, reason=reason
+        )
     return participant
 
 
@@ -129,7 +132,7 @@ def participant_set_status(
     participant.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="participant.status_changed",
+        verb=AccountEvent.PARTICIPANT_STATUS_CHANGED,
         target=participant,
         changes={"status": (old, status)},
         reason=reason,
@@ -172,7 +175,7 @@ def account_manager_assign(
     assignment.save()
     audit_record(
         actor=actor,
-        verb="participant.account_manager_assigned",
+        verb=AccountEvent.PARTICIPANT_ACCOUNT_MANAGER_ASSIGNED,
         target=participant,
         changes={"account_manager": (previous_name, str(account_manager))},
         reason=reason,
@@ -212,7 +215,7 @@ def account_manager_reassign_book(
         from_manager.save(update_fields=["is_active", "updated_at"])
         audit_record(
             actor=actor,
-            verb="account_manager.deactivated",
+            verb=AccountEvent.ACCOUNT_MANAGER_DEACTIVATED,
             target=from_manager,
             changes={"is_active": (True, False)},
             reason=reason,
@@ -235,7 +238,9 @@ def account_manager_create(
     )
     manager.full_clean()
     manager.save()
-    audit_record(actor=actor, verb="account_manager.created", target=manager, changes={"user": (None, str(user))})
+    audit_record(
+        actor=actor, verb=AccountEvent.ACCOUNT_MANAGER_CREATED, target=manager, changes={"user": (None, str(user))}
+    )
     return manager
 
 
@@ -262,7 +267,7 @@ def membership_add(
     membership.save()
     audit_record(
         actor=actor,
-        verb="membership.added",
+        verb=AccountEvent.MEMBERSHIP_ADDED,
         target=membership,
         participant=participant,
         changes={"contact": (None, f"{user} — {membership.get_contact_role_display()} ({rank})")},
@@ -279,7 +284,7 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     membership.save(update_fields=["is_active", "updated_at"])
     audit_record(
         actor=actor,
-        verb="membership.ended",
+        verb=AccountEvent.MEMBERSHIP_ENDED,
         target=membership,
         participant=membership.participant,
         changes={"is_active": (True, False)},

@@ -16,6 +16,7 @@ from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.models import DomainError
 
 from .. import policies
+from ..error_codes import AccountErrorCode
 from ..events import AccountEvent
 from ..models import (
     AccountManager,
@@ -35,7 +36,7 @@ def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
     roles = list(MarketRole.objects.filter(code__in=codes))
     missing = set(codes) - {role.code for role in roles}
     if missing:
-        raise DomainError(f"Unknown market role(s): {', '.join(sorted(missing))}.")
+        raise DomainError(f"Unknown market role(s): {', '.join(sorted(missing))}.", code=AccountErrorCode.UNKNOWN_ROLE)
     return roles
 
 
@@ -93,7 +94,10 @@ def participant_update(
     Status has its own service, :func:`participant_set_status`, because it follows a transition map.
     """
     if "status" in fields:
-        raise DomainError("Change the status with participant_set_status, which checks the lifecycle.")
+        raise DomainError(
+            "Change the status with participant_set_status, which checks the lifecycle.",
+            code=AccountErrorCode.STATUS_NOT_EDITABLE_HERE,
+        )
     changes = apply_changes(participant, fields)
     if changes:
         participant.full_clean()
@@ -125,7 +129,8 @@ def participant_set_status(
         )
         raise DomainError(
             f"{participant} is {participant.get_status_display()}: it cannot become "
-            f"{ParticipantStatus(status).label}. Allowed next: {allowed or 'none'}."
+            f"{ParticipantStatus(status).label}. Allowed next: {allowed or 'none'}.",
+            code=AccountErrorCode.INVALID_TRANSITION,
         )
     old = participant.status
     participant.status = status
@@ -158,10 +163,15 @@ def account_manager_assign(
         policies.check_reassign_account_manager(actor)
     MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
     if not account_manager.is_active:
-        raise DomainError(f"{account_manager} is no longer an active Account Manager.")
+        raise DomainError(
+            f"{account_manager} is no longer an active Account Manager.", code=AccountErrorCode.INACTIVE_ACCOUNT_MANAGER
+        )
     current = AccountManagerAssignment.objects.current().filter(participant=participant).first()
     if current and current.account_manager_id == account_manager.pk:
-        raise DomainError(f"{account_manager} is already the Account Manager of {participant}.")
+        raise DomainError(
+            f"{account_manager} is already the Account Manager of {participant}.",
+            code=AccountErrorCode.ALREADY_ASSIGNED,
+        )
     now = timezone.now()
     previous_name = None
     if current:
@@ -200,9 +210,11 @@ def account_manager_reassign_book(
     if actor is not None:
         policies.check_reassign_account_manager(actor)
     if from_manager.pk == to_manager.pk:
-        raise DomainError("Choose a different Account Manager to receive the book.")
+        raise DomainError(
+            "Choose a different Account Manager to receive the book.", code=AccountErrorCode.SAME_ACCOUNT_MANAGER
+        )
     if not reason.strip():
-        raise DomainError("Give a reason for moving the whole book.")
+        raise DomainError("Give a reason for moving the whole book.", code=AccountErrorCode.REASON_REQUIRED)
     participant_ids = list(
         AccountManagerAssignment.objects.current()
         .filter(account_manager=from_manager)
@@ -228,7 +240,7 @@ def account_manager_create(
     *, actor: User | None, user: User, phone: str, email: str = "", extension: str = "", title: str = ""
 ) -> AccountManager:
     if not user.is_staff:
-        raise DomainError("Only operator staff can be Account Managers.")
+        raise DomainError("Only operator staff can be Account Managers.", code=AccountErrorCode.NOT_STAFF)
     manager = AccountManager(
         user=user,
         phone=phone,
@@ -255,10 +267,15 @@ def membership_add(
     reason: str = "",
 ) -> Membership:
     if user.is_staff:
-        raise DomainError("Operator staff cannot be contacts of a Market Participant.")
+        raise DomainError(
+            "Operator staff cannot be contacts of a Market Participant.", code=AccountErrorCode.STAFF_AS_CONTACT
+        )
     membership = Membership.objects.filter(user=user, participant=participant, contact_role=contact_role).first()
     if membership and membership.is_active:
-        raise DomainError(f"{user} is already {membership.get_contact_role_display()} of {participant}.")
+        raise DomainError(
+            f"{user} is already {membership.get_contact_role_display()} of {participant}.",
+            code=AccountErrorCode.ALREADY_A_CONTACT,
+        )
     if membership is None:
         membership = Membership(user=user, participant=participant, contact_role=contact_role)
     membership.rank = rank

@@ -18,6 +18,7 @@ from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 from ercot_services.core.workflow import move_status
 
+from ..error_codes import PlanErrorCode
 from ..events import PlanEvent
 from ..models import (
     ACTION_ITEM_OPEN_STATUSES,
@@ -173,7 +174,7 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
     """
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant", "owner").get(pk=item.pk)
     if to not in ActionItemStatus.values:
-        raise DomainError("Choose a status for the action item.")
+        raise DomainError("Choose a status for the action item.", code=PlanErrorCode.STATUS_REQUIRED)
     is_staff = actor.is_staff
     if is_staff:
         require_permission(
@@ -181,11 +182,17 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
         )
     else:
         if not _is_active_member(actor, item.participant) or item.side != ActionSide.PARTICIPANT:
-            raise DomainError("You can only update action items your company owns.")
+            raise DomainError(
+                "You can only update action items your company owns.", code=PlanErrorCode.PERMISSION_DENIED
+            )
         if to not in PORTAL_ACTION_ITEM_MOVES:
-            raise DomainError("Ask your Account Manager to cancel this action item.")
+            raise DomainError(
+                "Ask your Account Manager to cancel this action item.", code=PlanErrorCode.PERMISSION_DENIED
+            )
     if item.status == to:
-        raise DomainError(f"“{item.title}” is already {ActionItemStatus(to).label.lower()}.")
+        raise DomainError(
+            f"“{item.title}” is already {ActionItemStatus(to).label.lower()}.", code=PlanErrorCode.ALREADY_IN_STATUS
+        )
     old = move_status(
         item, to, transitions=ACTION_ITEM_TRANSITIONS, statuses=ActionItemStatus, subject=f"“{item.title}”"
     )

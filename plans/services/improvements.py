@@ -14,6 +14,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.workflow import move_status
 
 from .. import policies
+from ..error_codes import PlanErrorCode
 from ..events import PlanEvent
 from ..models import (
     ImprovementAction,
@@ -65,9 +66,9 @@ def improvement_action_create(
     """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
     policies.check_record_improvement(actor)
     if pattern is not None and pattern.participant_id != participant.pk:
-        raise DomainError("That pattern belongs to another Market Participant.")
+        raise DomainError("That pattern belongs to another Market Participant.", code=PlanErrorCode.OTHER_PARTICIPANT)
     if feedback is not None and feedback.participant_id != participant.pk:
-        raise DomainError("That feedback belongs to another Market Participant.")
+        raise DomainError("That feedback belongs to another Market Participant.", code=PlanErrorCode.OTHER_PARTICIPANT)
     action = ImprovementAction(
         participant=participant,
         pattern=pattern,
@@ -82,7 +83,7 @@ def improvement_action_create(
     try:
         action.full_clean()
     except ValidationError as error:
-        raise DomainError("; ".join(error.messages)) from error
+        raise DomainError.from_validation_error(error, code=PlanErrorCode.INVALID) from error
     action.save()
     if pattern is not None and pattern.status == IssuePattern.Status.OPEN:
         pattern.status = IssuePattern.Status.ACTIONED

@@ -20,6 +20,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.workflow import move_status
 
+from ..error_codes import PlanErrorCode
 from ..events import PlanEvent
 from ..models import (
     MEETING_TRANSITIONS,
@@ -61,7 +62,7 @@ def _wanted_attendees(
         try:
             validate_email(address)
         except ValidationError as error:
-            raise DomainError(f"“{raw}” is not an email address.") from error
+            raise DomainError(f"“{raw}” is not an email address.", code=PlanErrorCode.INVALID_EMAIL) from error
         wanted.setdefault(address, MeetingAttendee(user=None, email=address, name="", is_staff=False))
     return wanted
 
@@ -104,7 +105,7 @@ def _send_invitations(meeting: Meeting, method: str, attendees: list[MeetingAtte
 
 def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
     if ends_at <= starts_at:
-        raise DomainError("The meeting must end after it starts.")
+        raise DomainError("The meeting must end after it starts.", code=PlanErrorCode.INVALID_TIMES)
 
 
 @transaction.atomic
@@ -182,7 +183,10 @@ def meeting_update(
     _require_staff(actor, "change meetings", "plans.change_meeting")
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise DomainError(f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed.")
+        raise DomainError(
+            f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed.",
+            code=PlanErrorCode.MEETING_CLOSED,
+        )
     _check_times(starts_at, ends_at)
     _check_same_participant(meeting.participant, objective=objective)
     wanted = _wanted_attendees(
@@ -232,7 +236,9 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a scheduled meeting: SEQUENCE one up and a METHOD:CANCEL to every attendee."""
     _require_staff(actor, "cancel meetings", "plans.change_meeting")
     if not reason.strip():
-        raise DomainError("Say why the meeting is cancelled: the attendees receive it.")
+        raise DomainError(
+            "Say why the meeting is cancelled: the attendees receive it.", code=PlanErrorCode.DESCRIPTION_REQUIRED
+        )
     meeting = _lock_meeting(meeting)
     old = move_status(
         meeting,
@@ -260,7 +266,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share
     """Record (or correct) the minutes; a scheduled meeting becomes held. ``share`` also shares them."""
     _require_staff(actor, "record meeting minutes", "plans.change_meeting")
     if not minutes.strip():
-        raise DomainError("Write the minutes before saving them.")
+        raise DomainError("Write the minutes before saving them.", code=PlanErrorCode.MINUTES_REQUIRED)
     meeting = _lock_meeting(meeting)
     changes = {}
     if meeting.status != MeetingStatus.HELD:
@@ -285,7 +291,7 @@ def meeting_share_minutes(*, actor: User, meeting: Meeting) -> Meeting:
     _require_staff(actor, "share meeting minutes", "plans.change_meeting")
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.HELD or not meeting.minutes.strip():
-        raise DomainError("Record the minutes of the meeting before sharing them.")
+        raise DomainError("Record the minutes of the meeting before sharing them.", code=PlanErrorCode.MINUTES_REQUIRED)
     old = meeting.minutes_shared_at
     meeting.minutes_shared_at = timezone.now()
     meeting.save(update_fields=["minutes_shared_at", "updated_at"])

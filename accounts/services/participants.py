@@ -312,8 +312,8 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
 
 def _current_manager_user(participant: MarketParticipant) -> User | None:
     assignment = (
-        AccountManagerAssignment.objects.current()
-        .filter(participant=participant, account_manager__is_active=True)
+        AccountManagerAssignment.objects.with_active_manager()
+        .filter(participant=participant)
         .select_related("account_manager__user")
         .first()
     )

@@ -27,6 +27,7 @@ from ercot_services.core.models import AuditEvent, DomainError
 
 from . import selectors
 from .email_address import canonical_email
+from .events import AccountEvent
 from .models import (
     AccountManager,
     AccountManagerAssignment,
@@ -197,7 +198,7 @@ class UserAdmin(AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
             if user is not None:
                 audit_record(
                     actor=request.user,
-                    verb="user.password_changed_in_admin",
+                    verb=AccountEvent.USER_PASSWORD_CHANGED_IN_ADMIN,
                     target=user,
                     changes={"password": ("(hidden)", "(changed)")},
                     reason="Password set in the admin",
@@ -438,7 +439,9 @@ class AccountManagerAssignmentAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admi
         return obj.is_current
 
     def get_audit_events(self, obj):
-        return AuditEvent.objects.filter(participant_id=obj.participant_id, verb="participant.account_manager_assigned")
+        return AuditEvent.objects.filter(
+            participant_id=obj.participant_id, verb=AccountEvent.PARTICIPANT_ACCOUNT_MANAGER_ASSIGNED
+        )
 
 
 # --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,6 +24,8 @@ from ercot_services.core.uploads import CheckedUpload
 from ercot_services.core.workflow import move_status
 
 from . import policies
+from .error_codes import NoticeErrorCode
+from .events import NoticeEvent
 from .models import (
     NOTICE_TRANSITIONS,
     Acknowledgement,
@@ -104,11 +107,14 @@ def notice_create(
         previous=previous,
         kind=kind,
     )
-    notice.full_clean(exclude=["thread", "number"])
+    try:
+        notice.full_clean(exclude=["thread", "number"])
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=NoticeErrorCode.INVALID) from error
     notice.save()
     notice.audience.set(MarketRole.objects.filter(code__in=list(audience_codes)))
     notice.lists.set(list(lists))
-    audit_record(actor=actor, verb="notice.drafted", target=notice, changes={"kind": (None, kind)})
+    audit_record(actor=actor, verb=NoticeEvent.NOTICE_DRAFTED, target=notice, changes={"kind": (None, kind)})
     return notice
 
 
@@ -123,21 +129,24 @@ def notice_update(
 ) -> Notice:
     policies.check_publish(actor, "Only Notice Publishers edit market notices.")
     if notice.status not in (NoticeStatus.DRAFT,):
-        raise DomainError("Only a draft can be edited: return it to draft first.")
+        raise DomainError("Only a draft can be edited: return it to draft first.", code=NoticeErrorCode.NOT_A_DRAFT)
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.")
+        raise DomainError(f"Cannot change {', '.join(sorted(unknown))}.", code=NoticeErrorCode.UNKNOWN_FIELD)
     changes = {name: (getattr(notice, name), value) for name, value in fields.items() if getattr(notice, name) != value}
     for name, value in fields.items():
         setattr(notice, name, value)
-    notice.full_clean(exclude=["thread", "number"])
+    try:
+        notice.full_clean(exclude=["thread", "number"])
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=NoticeErrorCode.INVALID) from error
     notice.save()
     if audience_codes is not None:
         notice.audience.set(MarketRole.objects.filter(code__in=list(audience_codes)))
     if lists is not None:
         notice.lists.set(list(lists))
     if changes:
-        audit_record(actor=actor, verb="notice.edited", target=notice, changes=changes)
+        audit_record(actor=actor, verb=NoticeEvent.NOTICE_EDITED, target=notice, changes=changes)
     return notice
 
 
@@ -146,7 +155,7 @@ def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> Noti
     """Add a file to a draft; it is published with the notice and linked from the archive and emails."""
     policies.check_publish(actor, "Only Notice Publishers add attachments.")
     if notice.status != NoticeStatus.DRAFT:
-        raise DomainError("Attachments can only be added to a draft.")
+        raise DomainError("Attachments can only be added to a draft.", code=NoticeErrorCode.NOT_A_DRAFT)
     attachment = NoticeAttachment(
         notice=notice,
         original_name=upload.safe_name,
@@ -157,7 +166,10 @@ def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> Noti
     attachment.file.save(upload.safe_name, upload.file, save=False)
     attachment.save()
     audit_record(
-        actor=actor, verb="notice.attachment_added", target=notice, changes={"attachment": (None, upload.safe_name)}
+        actor=actor,
+        verb=NoticeEvent.NOTICE_ATTACHMENT_ADDED,
+        target=notice,
+        changes={"attachment": (None, upload.safe_name)},
     )
     return attachment
 
@@ -166,10 +178,15 @@ def notice_attach(*, actor: User, notice: Notice, upload: CheckedUpload) -> Noti
 def notice_detach(*, actor: User, attachment: NoticeAttachment) -> None:
     notice = attachment.notice
     if not is_publisher(actor) or notice.status != NoticeStatus.DRAFT:
-        raise DomainError("Attachments can only be removed from a draft, by a Notice Publisher.")
+        raise DomainError(
+            "Attachments can only be removed from a draft, by a Notice Publisher.",
+            code=NoticeErrorCode.PERMISSION_DENIED,
+        )
     name = attachment.original_name
     attachment.delete()
-    audit_record(actor=actor, verb="notice.attachment_removed", target=notice, changes={"attachment": (name, None)})
+    audit_record(
+        actor=actor, verb=NoticeEvent.NOTICE_ATTACHMENT_REMOVED, target=notice, changes={"attachment": (name, None)}
+    )
 
 
 @transaction.atomic
@@ -177,7 +194,9 @@ def notice_submit_for_review(*, actor: User, notice: Notice) -> Notice:
     policies.check_publish(actor, "Only a Notice Publisher can submit a notice for review.")
     old = _move(notice, NoticeStatus.IN_REVIEW)
     notice.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, verb="notice.submitted", target=notice, changes={"status": (old, notice.status)})
+    audit_record(
+        actor=actor, verb=NoticeEvent.NOTICE_SUBMITTED, target=notice, changes={"status": (old, notice.status)}
+    )
     return notice
 
 
@@ -185,12 +204,16 @@ def notice_submit_for_review(*, actor: User, notice: Notice) -> Notice:
 def notice_return_to_draft(*, actor: User, notice: Notice, reason: str) -> Notice:
     policies.check_publish(actor, "Only a Notice Publisher can return a notice to draft.")
     if not reason.strip():
-        raise DomainError("Say what needs to change.")
+        raise DomainError("Say what needs to change.", code=NoticeErrorCode.REASON_REQUIRED)
     old = _move(notice, NoticeStatus.DRAFT)
     notice.approver, notice.approved_at, notice.scheduled_for = None, None, None
     notice.save()
     audit_record(
-        actor=actor, verb="notice.returned", target=notice, changes={"status": (old, notice.status)}, reason=reason
+        actor=actor,
+        verb=NoticeEvent.NOTICE_RETURNED,
+        target=notice,
+        changes={"status": (old, notice.status)},
+        reason=reason,
     )
     return notice
 
@@ -200,11 +223,14 @@ def notice_approve(*, actor: User, notice: Notice) -> Notice:
     """Four eyes: a Notice Publisher other than the author approves."""
     policies.check_publish(actor, "Only a Notice Publisher can approve a notice.")
     if notice.author_id == actor.pk:
-        raise DomainError("A notice must be approved by a different Notice Publisher than its author.")
+        raise DomainError(
+            "A notice must be approved by a different Notice Publisher than its author.",
+            code=NoticeErrorCode.SAME_APPROVER,
+        )
     old = _move(notice, NoticeStatus.APPROVED)
     notice.approver, notice.approved_at = actor, timezone.now()
     notice.save()
-    audit_record(actor=actor, verb="notice.approved", target=notice, changes={"status": (old, notice.status)})
+    audit_record(actor=actor, verb=NoticeEvent.NOTICE_APPROVED, target=notice, changes={"status": (old, notice.status)})
     return notice
 
 
@@ -214,13 +240,13 @@ def notice_schedule(*, actor: User, notice: Notice, when: datetime.datetime) -> 
     # The beat check later publishes with no actor, so scheduling is where the publisher check must happen.
     policies.check_publish(actor, "Only a Notice Publisher can schedule a notice.")
     if when <= timezone.now():
-        raise DomainError("Choose a time in the future, or publish now.")
+        raise DomainError("Choose a time in the future, or publish now.", code=NoticeErrorCode.INVALID_SCHEDULE)
     old = _move(notice, NoticeStatus.SCHEDULED)
     notice.scheduled_for = when
     notice.save()
     audit_record(
         actor=actor,
-        verb="notice.scheduled",
+        verb=NoticeEvent.NOTICE_SCHEDULED,
         target=notice,
         changes={"status": (old, notice.status), "scheduled_for": (None, when)},
     )
@@ -252,7 +278,7 @@ def _open_thread(scope: str, day: datetime.date) -> NoticeThread:
                 return NoticeThread.objects.create(scope=scope, opened_on=day, letter=thread_letter(taken + 1))
         except IntegrityError:
             continue
-    raise DomainError("Could not open a notice thread; try publishing again.")
+    raise DomainError("Could not open a notice thread; try publishing again.", code=NoticeErrorCode.THREAD_UNAVAILABLE)
 
 
 def _assign_id(notice: Notice, day: datetime.date) -> None:
@@ -330,7 +356,7 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
         and notice.scheduled_for > now
         and actor is None
     ):
-        raise DomainError("It is not time to publish this scheduled notice yet.")
+        raise DomainError("It is not time to publish this scheduled notice yet.", code=NoticeErrorCode.INVALID_SCHEDULE)
     old = _move(notice, NoticeStatus.PUBLISHED)
     day = timezone.localdate(now)
     _assign_id(notice, day)
@@ -340,7 +366,7 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
     count = _write_deliveries(notice)
     audit_record(
         actor=actor,
-        verb="notice.published",
+        verb=NoticeEvent.NOTICE_PUBLISHED,
         target=notice,
         changes={"status": (old, notice.status), "notice_id": (None, notice.notice_id), "recipients": (None, count)},
         at=now,
@@ -367,11 +393,11 @@ def notice_follow_up(*, actor: User, previous: Notice, kind: str) -> Notice:
     """Draft an update (next number on the thread) or a cancellation of a published notice."""
     policies.check_publish(actor, "Only Notice Publishers draft updates and cancellations.")
     if not previous.is_published:
-        raise DomainError("Only a published notice can be updated or cancelled.")
+        raise DomainError("Only a published notice can be updated or cancelled.", code=NoticeErrorCode.NOT_PUBLISHED)
     if kind not in (Notice.Kind.UPDATE, Notice.Kind.CANCELLATION):
-        raise DomainError("Choose an update or a cancellation.")
+        raise DomainError("Choose an update or a cancellation.", code=NoticeErrorCode.FOLLOW_UP_REQUIRED)
     if previous.thread.notices.filter(kind=Notice.Kind.CANCELLATION, status=NoticeStatus.PUBLISHED).exists():
-        raise DomainError(f"The thread of {previous.notice_id} was cancelled.")
+        raise DomainError(f"The thread of {previous.notice_id} was cancelled.", code=NoticeErrorCode.THREAD_CANCELLED)
     long_description = previous.long_description
     short = previous.short_description
     if kind == Notice.Kind.CANCELLATION:
@@ -434,7 +460,9 @@ def subscription_request(*, email: str, distribution_list: DistributionList) -> 
     address already subscribed is sent nothing. The caller's answer is the same in every case.
     """
     if not distribution_list.is_public:
-        raise DomainError(f"{distribution_list} is not open to public subscription.")
+        raise DomainError(
+            f"{distribution_list} is not open to public subscription.", code=NoticeErrorCode.LIST_NOT_PUBLIC
+        )
     email = email.strip().lower()
     subscription, _ = Subscription.objects.select_for_update().get_or_create(
         distribution_list=distribution_list, email=email
@@ -472,9 +500,12 @@ def subscription_confirm(*, token: str) -> Subscription:
     try:
         pk = signing.TimestampSigner(salt=_SUBSCRIBE_SALT).unsign(token, max_age=CONFIRMATION_MAX_AGE)
     except signing.SignatureExpired as error:
-        raise DomainError("This confirmation link has expired (links last 48 hours). Subscribe again.") from error
+        raise DomainError(
+            "This confirmation link has expired (links last 48 hours). Subscribe again.",
+            code=NoticeErrorCode.EXPIRED_LINK,
+        ) from error
     except signing.BadSignature as error:
-        raise DomainError("This confirmation link is not valid.") from error
+        raise DomainError("This confirmation link is not valid.", code=NoticeErrorCode.INVALID_LINK) from error
     subscription = Subscription.objects.select_for_update().get(pk=int(pk))
     if subscription.status != Subscription.Status.CONFIRMED:
         subscription.status = Subscription.Status.CONFIRMED
@@ -498,7 +529,7 @@ def unsubscribe_by_token(*, token: str) -> Unsubscribed:
     """
     delivery = NoticeDelivery.objects.select_related("distribution_list", "notice").filter(token=token).first()
     if delivery is None:
-        raise DomainError("This unsubscribe link is not valid.")
+        raise DomainError("This unsubscribe link is not valid.", code=NoticeErrorCode.INVALID_LINK)
     lists = lists_left_by_unsubscribe(delivery)
     by_role = {item.distribution_list.pk for item in role_lists_for_email(delivery.email)}
     now = timezone.now()
@@ -511,7 +542,7 @@ def unsubscribe_by_token(*, token: str) -> Unsubscribed:
     if lists:
         audit_record(
             actor=None,
-            verb="notice.unsubscribed",
+            verb=NoticeEvent.NOTICE_UNSUBSCRIBED,
             target=delivery,
             changes={"lists": (None, [dl.name for dl in lists])},
         )
@@ -535,16 +566,18 @@ def suppression_add(*, email: str, reason: str, detail: str = "") -> Suppression
 @transaction.atomic
 def notice_acknowledge(*, actor: User, notice: Notice, participant: MarketParticipant) -> Acknowledgement:
     if not notice.is_published or not notice.action_required:
-        raise DomainError("Only published notices with ACTION REQUIRED are acknowledged.")
+        raise DomainError(
+            "Only published notices with ACTION REQUIRED are acknowledged.", code=NoticeErrorCode.NOT_ACKNOWLEDGEABLE
+        )
     if not Membership.objects.active().filter(user=actor, participant=participant).exists():
-        raise DomainError(f"You are not a contact of {participant}.")
+        raise DomainError(f"You are not a contact of {participant}.", code=NoticeErrorCode.PERMISSION_DENIED)
     acknowledgement, created = Acknowledgement.objects.get_or_create(
         notice=notice, participant=participant, defaults={"user": actor}
     )
     if created:
         audit_record(
             actor=actor,
-            verb="notice.acknowledged",
+            verb=NoticeEvent.NOTICE_ACKNOWLEDGED,
             target=notice,
             participant=participant,
             changes={"acknowledged_by": (None, str(actor))},

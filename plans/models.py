@@ -92,6 +92,25 @@ class ActionSide(models.TextChoices):
     PARTICIPANT = "participant", "Market Participant"
 
 
+def overdue_action_items_q(today) -> models.Q:
+    """Overdue: still open and due before today (an item due today is not overdue yet).
+
+    The condition as a ``Q`` so aggregates (``Count(..., filter=...)``) use the same rule as
+    ``ActionItem.objects.overdue(today)``.
+    """
+    return models.Q(status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lt=today)
+
+
+class ActionItemQuerySet(models.QuerySet):
+    """The rules that pick action items: open, and overdue."""
+
+    def open(self):
+        return self.filter(status__in=ACTION_ITEM_OPEN_STATUSES)
+
+    def overdue(self, today):
+        return self.filter(overdue_action_items_q(today))
+
+
 class ActionItem(TimeStampedModel):
     """A planned action with an owner (staff or MP contact), a due date and a status.
 
@@ -130,6 +149,8 @@ class ActionItem(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    objects = ActionItemQuerySet.as_manager()
+
     class Meta:
         db_table = "accounts_actionitem"
         ordering = ["due_date", "pk"]
@@ -145,6 +166,10 @@ class ActionItem(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status in ACTION_ITEM_OPEN_STATUSES
+
+    def is_overdue(self, today) -> bool:
+        """The one-row form of ``ActionItem.objects.overdue(today)``."""
+        return self.is_open and self.due_date < today
 
 
 class ActionItemReminder(models.Model):

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -28,6 +29,8 @@ from ercot_services.core.workflow import move_status
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
 
 from . import policies
+from .error_codes import QualificationErrorCode
+from .events import QualificationEvent
 from .models import (
     CERTIFICATE_TRANSITIONS,
     ENROLLMENT_TRANSITIONS,
@@ -64,10 +67,15 @@ def flight_create(
 ) -> Flight:
     policies.check_create_flight(actor)
     if not (application_deadline <= start_date and registration_deadline <= start_date and start_date <= end_date):
-        raise DomainError("Deadlines must fall on or before the start date, and the flight must end after it starts.")
+        raise DomainError(
+            "Deadlines must fall on or before the start date, and the flight must end after it starts.",
+            code=QualificationErrorCode.INVALID_FLIGHT_DATES,
+        )
     name = f"{start_date:%m%y}"
     if Flight.objects.filter(name=name).exists():
-        raise DomainError(f"Flight {name} already exists: one flight starts per month.")
+        raise DomainError(
+            f"Flight {name} already exists: one flight starts per month.", code=QualificationErrorCode.DUPLICATE_FLIGHT
+        )
     flight = Flight.objects.create(
         start_date=start_date,
         end_date=end_date,
@@ -75,7 +83,9 @@ def flight_create(
         registration_deadline=registration_deadline,
         notes=notes,
     )
-    audit_record(actor=actor, verb="flight.created", target=flight, changes={"start_date": (None, start_date)})
+    audit_record(
+        actor=actor, verb=QualificationEvent.FLIGHT_CREATED, target=flight, changes={"start_date": (None, start_date)}
+    )
     return flight
 
 
@@ -109,10 +119,14 @@ def enrollment_create(
         if not (policies.can_run_testing(actor) and override_reason.strip()):
             raise DomainError(
                 "Enrollment is closed: " + " and ".join(late_reasons) + ". A Flight Administrator can enroll late "
-                "with a recorded reason."
+                "with a recorded reason.",
+                code=QualificationErrorCode.ENROLLMENT_CLOSED,
             )
     if Enrollment.objects.filter(flight=flight, participant=participant, change_kind=change_kind).exists():
-        raise DomainError(f"{participant} is already enrolled in {flight} for {ChangeKind(change_kind).label.lower()}.")
+        raise DomainError(
+            f"{participant} is already enrolled in {flight} for {ChangeKind(change_kind).label.lower()}.",
+            code=QualificationErrorCode.ALREADY_ENROLLED,
+        )
     enrollment = Enrollment.objects.create(
         flight=flight,
         participant=participant,
@@ -124,7 +138,7 @@ def enrollment_create(
     )
     audit_record(
         actor=actor,
-        verb="enrollment.created",
+        verb=QualificationEvent.ENROLLMENT_CREATED,
         target=enrollment,
         changes={"flight": (None, str(flight)), "change": (None, change_kind)},
         reason=override_reason if late_reasons else "",
@@ -147,7 +161,9 @@ def enrollment_from_application(
 ) -> list[Enrollment]:
     """Enroll from an approved initial registration (a new MP) or a revision that requires testing."""
     if application.status != ApplicationStatus.APPROVED:
-        raise DomainError(f"{application.reference} is not approved yet.")
+        raise DomainError(
+            f"{application.reference} is not approved yet.", code=QualificationErrorCode.APPLICATION_NOT_APPROVED
+        )
     if application.kind == ApplicationKind.INITIAL:
         kinds = [(ParticipantKind.NEW, ChangeKind.NEW_ENTITY)]
     else:
@@ -157,7 +173,10 @@ def enrollment_from_application(
             if value in CHANGE_FROM_REGISTRATION
         ]
         if not kinds:
-            raise DomainError(f"{application.reference} changes nothing that needs market testing.")
+            raise DomainError(
+                f"{application.reference} changes nothing that needs market testing.",
+                code=QualificationErrorCode.NOTHING_TO_TEST,
+            )
     return [
         enrollment_create(
             actor=actor,
@@ -179,7 +198,10 @@ def enrollment_start_testing(*, actor: User, enrollment: Enrollment) -> Enrollme
     old = _move(enrollment, EnrollmentStatus.TESTING)
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="enrollment.testing_started", target=enrollment, changes={"status": (old, enrollment.status)}
+        actor=actor,
+        verb=QualificationEvent.ENROLLMENT_TESTING_STARTED,
+        target=enrollment,
+        changes={"status": (old, enrollment.status)},
     )
     return enrollment
 
@@ -192,7 +214,7 @@ def enrollment_withdraw(*, actor: User, enrollment: Enrollment, reason: str) -> 
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="enrollment.withdrawn",
+        verb=QualificationEvent.ENROLLMENT_WITHDRAWN,
         target=enrollment,
         changes={"status": (old, enrollment.status)},
         reason=reason,
@@ -220,15 +242,24 @@ def result_record(
     if enrollment.status == EnrollmentStatus.ENROLLED:
         _move(enrollment, EnrollmentStatus.TESTING)
     if enrollment.status not in (EnrollmentStatus.TESTING, EnrollmentStatus.FAILED):
-        raise DomainError(f"Results can no longer change: the enrollment is {enrollment.get_status_display().lower()}.")
+        raise DomainError(
+            f"Results can no longer change: the enrollment is {enrollment.get_status_display().lower()}.",
+            code=QualificationErrorCode.RESULTS_LOCKED,
+        )
     partners = list(trading_partners)
     if any(p.pk == enrollment.participant_id for p in partners):
-        raise DomainError("An MP cannot be its own trading partner.")
+        raise DomainError(
+            "An MP cannot be its own trading partner.", code=QualificationErrorCode.INVALID_TRADING_PARTNER
+        )
     if completed and not partners:
-        raise DomainError("Name the trading partners the MP tested with.")
+        raise DomainError(
+            "Name the trading partners the MP tested with.", code=QualificationErrorCode.INVALID_TRADING_PARTNER
+        )
     functions = list(business_functions)
     if completed and not functions:
-        raise DomainError("Name the business functions that were tested.")
+        raise DomainError(
+            "Name the business functions that were tested.", code=QualificationErrorCode.FUNCTIONS_REQUIRED
+        )
     result, _ = FlightResult.objects.update_or_create(
         enrollment=enrollment,
         defaults={"completed": completed, "tested_on": tested_on, "notes": notes, "recorded_by": actor},
@@ -240,7 +271,7 @@ def result_record(
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="enrollment.result_recorded",
+        verb=QualificationEvent.ENROLLMENT_RESULT_RECORDED,
         target=enrollment,
         changes={
             "status": (old, enrollment.status),
@@ -261,13 +292,19 @@ def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
     )
     result = getattr(enrollment, "result", None)
     if result is None or not result.completed:
-        raise DomainError("Record a completed testing result before handing over to Retail Operations.")
+        raise DomainError(
+            "Record a completed testing result before handing over to Retail Operations.",
+            code=QualificationErrorCode.TESTING_INCOMPLETE,
+        )
     old = _move(enrollment, EnrollmentStatus.HANDED_OVER)
     enrollment.save(update_fields=["status", "updated_at"])
     result.handed_over_at = timezone.now()
     result.save(update_fields=["handed_over_at"])
     audit_record(
-        actor=actor, verb="enrollment.handed_over", target=enrollment, changes={"status": (old, enrollment.status)}
+        actor=actor,
+        verb=QualificationEvent.ENROLLMENT_HANDED_OVER,
+        target=enrollment,
+        changes={"status": (old, enrollment.status)},
     )
     retail_ops = list(
         User.objects.filter(groups__name=StaffGroup.RETAIL_OPERATIONS, is_active=True).values_list("email", flat=True)
@@ -486,10 +523,15 @@ def letter_issue(
     )
     blockers = letter_blockers(enrollment)
     if blockers:
-        raise DomainError("No letter can be generated: " + " ".join(blockers))
+        raise DomainError(
+            "No letter can be generated: " + " ".join(blockers), code=QualificationErrorCode.LETTER_BLOCKED
+        )
     recipients = letter_recipients(enrollment)
     if not any(r["kind"] == LetterDelivery.Kind.TO for r in recipients):
-        raise DomainError(f"{enrollment.participant} has no active Authorized Representative to send the letter to.")
+        raise DomainError(
+            f"{enrollment.participant} has no active Authorized Representative to send the letter to.",
+            code=QualificationErrorCode.LETTER_BLOCKED,
+        )
     today = today or timezone.localdate()
     effective_date = effective_date or today
     result = enrollment.result
@@ -517,7 +559,7 @@ def letter_issue(
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="letter.issued",
+        verb=QualificationEvent.LETTER_ISSUED,
         target=enrollment,
         changes={
             "letter": (None, number),
@@ -542,12 +584,15 @@ def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> 
     policies.check_issue_letter(actor)
     enrollment = Enrollment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrollment.pk)
     if enrollment.produces_letter:
-        raise DomainError("This change produces a qualification letter: issue the letter instead.")
+        raise DomainError(
+            "This change produces a qualification letter: issue the letter instead.",
+            code=QualificationErrorCode.LETTER_REQUIRED,
+        )
     old = _move(enrollment, EnrollmentStatus.RECORDED)
     enrollment.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="enrollment.recorded_without_letter",
+        verb=QualificationEvent.ENROLLMENT_RECORDED_WITHOUT_LETTER,
         target=enrollment,
         changes={"status": (old, enrollment.status)},
         reason=NO_LETTER_REASONS[enrollment.change_kind],
@@ -567,7 +612,7 @@ def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
     delivery.save(update_fields=["status", "last_error"])
     audit_record(
         actor=actor,
-        verb="letter.resend_requested",
+        verb=QualificationEvent.LETTER_RESEND_REQUESTED,
         target=delivery.letter.enrollment,
         changes={"recipient": (None, delivery.email)},
     )
@@ -596,7 +641,7 @@ def _request_connectivity(*, actor: User, enrollment: Enrollment, reason: str) -
     test = ConnectivityTest.objects.create(participant=participant, enrollment=enrollment, reason=reason)
     audit_record(
         actor=actor,
-        verb="connectivity.requested",
+        verb=QualificationEvent.CONNECTIVITY_REQUESTED,
         target=test,
         participant=participant,
         changes={"specifications": (None, spec.get_status_display())},
@@ -619,7 +664,7 @@ def production_onboarding_start(*, actor: User, enrollment: Enrollment) -> None:
     )
     audit_record(
         actor=actor,
-        verb="certificate.requested",
+        verb=QualificationEvent.CERTIFICATE_REQUESTED,
         target=certificate,
         participant=participant,
         changes={"security_administrator": (None, str(usa.user) if usa else "none on file")},
@@ -633,7 +678,8 @@ def certificate_advance(*, actor: User, request: CertificateRequest, to_status: 
     request = CertificateRequest.objects.select_for_update().get(pk=request.pk)
     if to_status not in CERTIFICATE_TRANSITIONS[request.status]:
         raise DomainError(
-            f"The certificate is {request.get_status_display().lower()}: it cannot become {CertificateStatus(to_status).label.lower()}."
+            f"The certificate is {request.get_status_display().lower()}: it cannot become {CertificateStatus(to_status).label.lower()}.",
+            code=QualificationErrorCode.INVALID_TRANSITION,
         )
     old = request.status
     request.status = to_status
@@ -644,7 +690,7 @@ def certificate_advance(*, actor: User, request: CertificateRequest, to_status: 
     request.save()
     audit_record(
         actor=actor,
-        verb="certificate.status_changed",
+        verb=QualificationEvent.CERTIFICATE_STATUS_CHANGED,
         target=request,
         participant=request.participant,
         changes={"status": (old, to_status)},
@@ -657,16 +703,27 @@ def connectivity_spec_update(*, actor: User, participant: MarketParticipant, **f
     allowed = {"endpoint_url", "protocol", "certificate_fingerprint", "contact_name", "contact_email", "contact_phone"}
     unknown = set(fields) - allowed
     if unknown:
-        raise DomainError(f"Cannot change {', '.join(sorted(unknown))} here.")
+        raise DomainError(
+            f"Cannot change {', '.join(sorted(unknown))} here.", code=QualificationErrorCode.UNKNOWN_FIELD
+        )
     spec, _ = ConnectivitySpec.objects.get_or_create(participant=participant)
     changes = {name: (getattr(spec, name), value) for name, value in fields.items() if getattr(spec, name) != value}
     for name, value in fields.items():
         setattr(spec, name, value)
     spec.status = ConnectivitySpec.Status.SUBMITTED
     spec.updated_by = actor
-    spec.full_clean()
+    try:
+        spec.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=QualificationErrorCode.INVALID) from error
     spec.save()
-    audit_record(actor=actor, verb="connectivity.spec_updated", target=spec, participant=participant, changes=changes)
+    audit_record(
+        actor=actor,
+        verb=QualificationEvent.CONNECTIVITY_SPEC_UPDATED,
+        target=spec,
+        participant=participant,
+        changes=changes,
+    )
     return spec
 
 
@@ -733,16 +790,23 @@ def connectivity_ticket_submit(
         requester = actor
     if requester is None or not policies.is_authorized_representative(requester, participant):
         raise DomainError(
-            f"The ticket is submitted by an Authorized Representative or Backup AR of {participant.short_name}."
+            f"The ticket is submitted by an Authorized Representative or Backup AR of {participant.short_name}.",
+            code=QualificationErrorCode.PERMISSION_DENIED,
         )
     if test.service_request_id:
-        raise DomainError(f"The ticket for this test is already open: {test.service_request.reference}.")
+        raise DomainError(
+            f"The ticket for this test is already open: {test.service_request.reference}.",
+            code=QualificationErrorCode.TICKET_ALREADY_OPEN,
+        )
     if test.status == ConnectivityTest.Status.PASSED:
-        raise DomainError("This production connectivity test already passed.")
+        raise DomainError(
+            "This production connectivity test already passed.", code=QualificationErrorCode.ALREADY_PASSED
+        )
     spec = ConnectivitySpec.objects.filter(participant=participant).first()
     if spec is None or spec.status != ConnectivitySpec.Status.SUBMITTED:
         raise DomainError(
-            "Update the production connectivity specifications first: the ticket asks the Service Desk to test them."
+            "Update the production connectivity specifications first: the ticket asks the Service Desk to test them.",
+            code=QualificationErrorCode.SPECIFICATIONS_REQUIRED,
         )
     category = CaseCategory.objects.filter(code="connectivity-certificates").first() or CaseCategory.objects.first()
     case = case_submit(
@@ -761,7 +825,7 @@ def connectivity_ticket_submit(
     test.save(update_fields=["service_request", "updated_at"])
     audit_record(
         actor=actor,
-        verb="connectivity.ticket_submitted",
+        verb=QualificationEvent.CONNECTIVITY_TICKET_SUBMITTED,
         target=test,
         participant=participant,
         changes={"service_request": (None, case.reference)},
@@ -783,7 +847,7 @@ def connectivity_test_record(
     policies.check_record_connectivity(actor)
     test = ConnectivityTest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=test.pk)
     if test.status in (ConnectivityTest.Status.PASSED,):
-        raise DomainError("This connectivity test already passed.")
+        raise DomainError("This connectivity test already passed.", code=QualificationErrorCode.ALREADY_PASSED)
     old = test.status
     test.status = ConnectivityTest.Status.PASSED if passed else ConnectivityTest.Status.FAILED
     test.notes = notes
@@ -793,7 +857,7 @@ def connectivity_test_record(
     test.save()
     audit_record(
         actor=actor,
-        verb="connectivity.tested",
+        verb=QualificationEvent.CONNECTIVITY_TESTED,
         target=test,
         participant=test.participant,
         changes={"status": (old, test.status)},

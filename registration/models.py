@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ContactRank, ContactRole
+from accounts.models import ContactRank, ContactRole, ParticipantStatus
 from ercot_services.core.models import BoundedTextField, TimeStampedModel
 from ercot_services.core.text_limits import NOTE_TEXT
 
@@ -57,6 +57,28 @@ CHANGE_NOTICE = "form-e"
 class ApplicationKind(models.TextChoices):
     INITIAL = "initial", "Initial registration"
     REVISION = "revision", "Notice of Change of Information"
+
+
+# Participant statuses that may start an initial registration / file a Notice of Change of Information.
+INITIAL_STATUSES = (ParticipantStatus.PROSPECTIVE, ParticipantStatus.REGISTERING)
+REVISION_STATUSES = (ParticipantStatus.QUALIFYING, ParticipantStatus.ACTIVE, ParticipantStatus.SUSPENDED)
+
+
+def start_refusal(participant, kind: str) -> str | None:
+    """Why ``participant`` cannot start an application of ``kind`` now (``None`` if it can).
+
+    The one rule behind both the portal's "start" buttons and ``application_start``.
+    """
+    if kind == ApplicationKind.INITIAL and participant.status not in INITIAL_STATUSES:
+        return f"{participant.legal_name} is already registered: file a Notice of Change of Information instead."
+    if kind == ApplicationKind.REVISION and participant.status not in REVISION_STATUSES:
+        if participant.status in INITIAL_STATUSES:
+            return (
+                f"{participant.legal_name} is not registered yet: complete the initial registration first "
+                "(start an initial registration if none is under way)."
+            )
+        return f"{participant.legal_name} is {participant.get_status_display().lower()}: contact Client Services."
+    return None
 
 
 class ChangeType(models.TextChoices):

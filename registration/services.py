@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -49,6 +50,8 @@ from ercot_services.core.uploads import CheckedUpload
 from ercot_services.core.workflow import move_status
 
 from . import policies
+from .error_codes import RegistrationErrorCode
+from .events import RegistrationEvent
 from .models import (
     APPLICATION_TRANSITIONS,
     CHANGE_NOTICE,
@@ -69,6 +72,7 @@ from .models import (
     RequirementType,
     RoleRequirement,
     SfaRecord,
+    start_refusal,
 )
 
 ATTESTATION = (
@@ -181,14 +185,15 @@ def _check_may_draft(actor: User, participant: MarketParticipant) -> None:
     if actor.is_staff:
         return
     if not Membership.objects.active().filter(user=actor, participant=participant).exists():
-        raise DomainError(f"You are not a contact of {participant}.")
+        raise DomainError(f"You are not a contact of {participant}.", code=RegistrationErrorCode.PERMISSION_DENIED)
 
 
 def _check_editable(application: Application) -> None:
     if not application.is_editable:
         raise DomainError(
             f"{application.reference} is {application.get_status_display().lower()}: it can only be changed "
-            "while a draft or while information is requested."
+            "while a draft or while information is requested.",
+            code=RegistrationErrorCode.NOT_EDITABLE,
         )
 
 
@@ -204,18 +209,9 @@ def application_start(
 ) -> Application:
     now = now or timezone.now()
     _check_may_draft(actor, participant)
-    if kind == ApplicationKind.INITIAL and participant.status not in (
-        ParticipantStatus.PROSPECTIVE,
-        ParticipantStatus.REGISTERING,
-    ):
-        raise DomainError(f"{participant} is already registered: file a Notice of Change of Information instead.")
-    if kind == ApplicationKind.REVISION and participant.status in (
-        ParticipantStatus.PROSPECTIVE,
-        ParticipantStatus.TERMINATED,
-    ):
-        raise DomainError(
-            f"{participant} is {participant.get_status_display().lower()}: start an initial registration."
-        )
+    refusal = start_refusal(participant, kind)
+    if refusal:
+        raise DomainError(refusal, code=RegistrationErrorCode.START_NOT_ALLOWED)
     application = Application(
         participant=participant,
         kind=kind,
@@ -227,7 +223,13 @@ def application_start(
     application_update(
         actor=actor, application=application, role_codes=role_codes, change_types=change_types, _audit=False
     )
-    audit_record(actor=actor, verb="application.started", target=application, changes={"kind": (None, kind)}, at=now)
+    audit_record(
+        actor=actor,
+        verb=RegistrationEvent.APPLICATION_STARTED,
+        target=application,
+        changes={"kind": (None, kind)},
+        at=now,
+    )
     return application
 
 
@@ -251,13 +253,15 @@ def application_update(
         values = sorted(set(change_types))
         unknown = set(values) - set(ChangeType.values)
         if unknown:
-            raise DomainError(f"Unknown change type(s): {', '.join(sorted(unknown))}.")
+            raise DomainError(
+                f"Unknown change type(s): {', '.join(sorted(unknown))}.", code=RegistrationErrorCode.UNKNOWN_CHANGE_TYPE
+            )
         if values != sorted(application.change_types):
             changes["change_types"] = (application.change_types, values)
             application.change_types = values
     for name, value in fields.items():
         if name not in {"new_legal_name", "new_dba", "banking_note", "service_provider_name", "notes"}:
-            raise DomainError(f"{name} cannot be changed here.")
+            raise DomainError(f"{name} cannot be changed here.", code=RegistrationErrorCode.UNKNOWN_CHANGE_TYPE)
         if getattr(application, name) != value:
             changes[name] = (getattr(application, name), value)
             setattr(application, name, value)
@@ -278,7 +282,7 @@ def application_update(
         application.territories_to_add.set(ServiceTerritory.objects.filter(code__in=list(territory_codes)))
     _sync_checklist(application)
     if _audit and changes:
-        audit_record(actor=actor, verb="application.updated", target=application, changes=changes)
+        audit_record(actor=actor, verb=RegistrationEvent.APPLICATION_UPDATED, target=application, changes=changes)
     return application
 
 
@@ -305,11 +309,14 @@ def contact_change_add(
         email=canonical_email(email),
         phone=phone.strip(),
     )
-    change.full_clean()
+    try:
+        change.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=RegistrationErrorCode.INVALID) from error
     change.save()
     audit_record(
         actor=actor,
-        verb="application.contact_change_added",
+        verb=RegistrationEvent.APPLICATION_CONTACT_CHANGE_ADDED,
         target=application,
         changes={"contact": (None, str(change))},
     )
@@ -344,7 +351,7 @@ def document_upload(
     line.save(update_fields=["status", "review_reason"])
     audit_record(
         actor=actor,
-        verb="application.document_uploaded",
+        verb=RegistrationEvent.APPLICATION_DOCUMENT_UPLOADED,
         target=application,
         changes={"document": (None, f"{line.requirement.name}: {document.original_name} (v{version})")},
         at=now,
@@ -355,15 +362,20 @@ def document_upload(
 @transaction.atomic
 def document_review(*, actor: User, document: Document, accept: bool, reason: str = "") -> Document:
     if not actor.is_staff:
-        raise DomainError("Only Client Services staff review documents.")
+        raise DomainError("Only Client Services staff review documents.", code=RegistrationErrorCode.PERMISSION_DENIED)
     policies.check_decide_application(actor)
     line = document.line
     # Re-read (and lock) the application: the caller's copy may be stale.
     application = Application.objects.select_for_update().get(pk=line.application_id)
     if application.status != ApplicationStatus.UNDER_REVIEW:
-        raise DomainError("Start the review before accepting or rejecting documents.")
+        raise DomainError(
+            "Start the review before accepting or rejecting documents.", code=RegistrationErrorCode.REVIEW_NOT_STARTED
+        )
     if not accept and not reason.strip():
-        raise DomainError("Give the reason for rejecting the document: the participant will see it.")
+        raise DomainError(
+            "Give the reason for rejecting the document: the participant will see it.",
+            code=RegistrationErrorCode.REASON_REQUIRED,
+        )
     status = RequirementStatus.ACCEPTED if accept else RequirementStatus.REJECTED
     document.review_status = status
     document.review_reason = reason.strip()
@@ -377,7 +389,7 @@ def document_review(*, actor: User, document: Document, accept: bool, reason: st
         line.save(update_fields=["status", "review_reason"])
     audit_record(
         actor=actor,
-        verb="application.document_reviewed",
+        verb=RegistrationEvent.APPLICATION_DOCUMENT_REVIEWED,
         target=application,
         changes={document.original_name: (RequirementStatus.PROVIDED, status)},
         reason=reason,
@@ -410,10 +422,11 @@ def application_submit(
     if not can_attest(actor, application.participant):
         raise DomainError(
             "Only an Authorized Representative or Backup Authorized Representative of "
-            f"{application.participant} can attest and submit. Ask yours to submit this application."
+            f"{application.participant} can attest and submit. Ask yours to submit this application.",
+            code=RegistrationErrorCode.PERMISSION_DENIED,
         )
     if not attest:
-        raise DomainError("Confirm the attestation to submit.")
+        raise DomainError("Confirm the attestation to submit.", code=RegistrationErrorCode.ATTESTATION_REQUIRED)
     to_status = (
         ApplicationStatus.RESUBMITTED
         if application.status == ApplicationStatus.INFO_REQUESTED
@@ -422,11 +435,17 @@ def application_submit(
     old = _move(application, to_status)
     missing = missing_lines(application)
     if missing:
-        raise DomainError("Still missing: " + "; ".join(line.requirement.name for line in missing) + ".")
+        raise DomainError(
+            "Still missing: " + "; ".join(line.requirement.name for line in missing) + ".",
+            code=RegistrationErrorCode.REQUIREMENTS_MISSING,
+        )
     if application.kind == ApplicationKind.INITIAL and not application.roles.exists():
-        raise DomainError("Choose at least one market role to apply for.")
+        raise DomainError("Choose at least one market role to apply for.", code=RegistrationErrorCode.ROLE_REQUIRED)
     if application.kind == ApplicationKind.REVISION and not application.change_types:
-        raise DomainError("Choose what changes in this Notice of Change of Information.")
+        raise DomainError(
+            "Choose what changes in this Notice of Change of Information.",
+            code=RegistrationErrorCode.CHANGE_TYPE_REQUIRED,
+        )
     calendar = business_calendar()
     today = timezone.localdate(now)
     if old == ApplicationStatus.DRAFT:
@@ -444,7 +463,11 @@ def application_submit(
     application.submitted_at = application.submitted_at or now
     application.save()
     audit = audit_record(
-        actor=actor, verb="application.submitted", target=application, changes={"status": (old, to_status)}, at=now
+        actor=actor,
+        verb=RegistrationEvent.APPLICATION_SUBMITTED,
+        target=application,
+        changes={"status": (old, to_status)},
+        at=now,
     )
     participant = application.participant
     if application.kind == ApplicationKind.INITIAL and participant.status == ParticipantStatus.PROSPECTIVE:
@@ -461,7 +484,9 @@ def application_submit(
 @transaction.atomic
 def application_start_review(*, actor: User, application: Application) -> Application:
     if not actor.is_staff:
-        raise DomainError("Only Client Services staff review applications.")
+        raise DomainError(
+            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
+        )
     policies.check_decide_application(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     old = _move(application, ApplicationStatus.UNDER_REVIEW)
@@ -469,7 +494,7 @@ def application_start_review(*, actor: User, application: Application) -> Applic
     application.save()
     audit_record(
         actor=actor,
-        verb="application.review_started",
+        verb=RegistrationEvent.APPLICATION_REVIEW_STARTED,
         target=application,
         changes={"status": (old, application.status)},
     )
@@ -481,10 +506,15 @@ def application_request_info(
     *, actor: User, application: Application, message: str, now: datetime.datetime | None = None
 ) -> Application:
     if not actor.is_staff:
-        raise DomainError("Only Client Services staff review applications.")
+        raise DomainError(
+            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
+        )
     policies.check_decide_application(actor)
     if not message.strip():
-        raise DomainError("Say what information is needed: the Authorized Representatives receive it.")
+        raise DomainError(
+            "Say what information is needed: the Authorized Representatives receive it.",
+            code=RegistrationErrorCode.REASON_REQUIRED,
+        )
     application = Application.objects.select_for_update().get(pk=application.pk)
     now = now or timezone.now()
     old = _move(application, ApplicationStatus.INFO_REQUESTED)
@@ -493,7 +523,7 @@ def application_request_info(
     application.save()
     audit = audit_record(
         actor=actor,
-        verb="application.information_requested",
+        verb=RegistrationEvent.APPLICATION_INFORMATION_REQUESTED,
         target=application,
         changes={"status": (old, application.status)},
         reason=message,
@@ -506,17 +536,22 @@ def application_request_info(
 @transaction.atomic
 def application_reject(*, actor: User, application: Application, reason: str) -> Application:
     if not actor.is_staff:
-        raise DomainError("Only Client Services staff review applications.")
+        raise DomainError(
+            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
+        )
     policies.check_decide_application(actor)
     if not reason.strip():
-        raise DomainError("Give the reason for rejecting: the Authorized Representatives receive it.")
+        raise DomainError(
+            "Give the reason for rejecting: the Authorized Representatives receive it.",
+            code=RegistrationErrorCode.REASON_REQUIRED,
+        )
     application = Application.objects.select_for_update().get(pk=application.pk)
     old = _move(application, ApplicationStatus.REJECTED)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
     audit_record(
         actor=actor,
-        verb="application.rejected",
+        verb=RegistrationEvent.APPLICATION_REJECTED,
         target=application,
         changes={"status": (old, application.status)},
         reason=reason,
@@ -532,13 +567,16 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
         not actor.is_staff
         and not Membership.objects.active().filter(user=actor, participant=application.participant).exists()
     ):
-        raise DomainError("Only the participant's users or staff can withdraw this application.")
+        raise DomainError(
+            "Only the participant's users or staff can withdraw this application.",
+            code=RegistrationErrorCode.PERMISSION_DENIED,
+        )
     old = _move(application, ApplicationStatus.WITHDRAWN)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
     audit_record(
         actor=actor,
-        verb="application.withdrawn",
+        verb=RegistrationEvent.APPLICATION_WITHDRAWN,
         target=application,
         changes={"status": (old, application.status)},
         reason=reason,
@@ -550,7 +588,9 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
 def application_approve(*, actor: User, application: Application, reason: str = "") -> Application:
     """Approve and apply: roles, names, territories, AR/BAR and contacts, and the MP's status."""
     if not actor.is_staff:
-        raise DomainError("Only Client Services staff review applications.")
+        raise DomainError(
+            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
+        )
     policies.check_decide_application(actor)
     application = (
         Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
@@ -562,12 +602,15 @@ def application_approve(*, actor: User, application: Application, reason: str = 
         if line.requirement.needs_document and line.status != RequirementStatus.ACCEPTED
     ]
     if not_accepted:
-        raise DomainError("Accept every document before approving. Not yet accepted: " + "; ".join(not_accepted) + ".")
+        raise DomainError(
+            "Accept every document before approving. Not yet accepted: " + "; ".join(not_accepted) + ".",
+            code=RegistrationErrorCode.DOCUMENTS_NOT_ACCEPTED,
+        )
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
     audit_record(
         actor=actor,
-        verb="application.approved",
+        verb=RegistrationEvent.APPLICATION_APPROVED,
         target=application,
         changes={"status": (old, application.status)},
         reason=reason,
@@ -597,7 +640,7 @@ def _apply(*, actor: User, application: Application) -> None:
         after = sorted(participant.service_territories.values_list("code", flat=True))
         audit_record(
             actor=actor,
-            verb="participant.territories_added",
+            verb=RegistrationEvent.PARTICIPANT_TERRITORIES_ADDED,
             target=participant,
             changes={"territories": (before, after)},
             reason=why,
@@ -666,7 +709,11 @@ def sfa_record(
     record.save()
     if changes:
         audit_record(
-            actor=actor, verb="registration.sfa_recorded", target=record, participant=participant, changes=changes
+            actor=actor,
+            verb=RegistrationEvent.REGISTRATION_SFA_RECORDED,
+            target=record,
+            participant=participant,
+            changes=changes,
         )
     return record
 
@@ -683,7 +730,10 @@ def puct_record(
 ) -> PuctCertification:
     policies.check_record_facts(actor)
     if expires_on and expires_on < issued_on:
-        raise DomainError("The PUCT certification cannot expire before it was issued.")
+        raise DomainError(
+            "The PUCT certification cannot expire before it was issued.",
+            code=RegistrationErrorCode.INVALID_CERTIFICATION,
+        )
     record = PuctCertification.objects.filter(participant=participant).first() or PuctCertification(
         participant=participant
     )
@@ -692,11 +742,14 @@ def puct_record(
     record.received_at = record.received_at or (timezone.now() if received else None)
     if not received:
         record.received_at = None
-    record.full_clean()
+    try:
+        record.full_clean()
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=RegistrationErrorCode.INVALID) from error
     record.save()
     audit_record(
         actor=actor,
-        verb="registration.puct_recorded",
+        verb=RegistrationEvent.REGISTRATION_PUCT_RECORDED,
         target=record,
         participant=participant,
         changes={"certification": (list(old), [record.certificate_number, issued_on, expires_on])},
@@ -716,9 +769,12 @@ def qse_acknowledgement_record(
     QSE's own fact (:func:`qse_load_qualification_record`)."""
     policies.check_record_facts(actor)
     if qse.pk == participant.pk:
-        raise DomainError("The QSE Acknowledgement must name another Market Participant as QSE.")
+        raise DomainError(
+            "The QSE Acknowledgement must name another Market Participant as QSE.",
+            code=RegistrationErrorCode.INVALID_QSE,
+        )
     if not qse.has_role("QSE"):
-        raise DomainError(f"{qse} is not a registered QSE.")
+        raise DomainError(f"{qse} is not a registered QSE.", code=RegistrationErrorCode.INVALID_QSE)
     record = QseAcknowledgement.objects.filter(participant=participant).first() or QseAcknowledgement(
         participant=participant, qse=qse
     )
@@ -731,7 +787,7 @@ def qse_acknowledgement_record(
     record.save()
     audit_record(
         actor=actor,
-        verb="registration.qse_acknowledgement_recorded",
+        verb=RegistrationEvent.REGISTRATION_QSE_ACKNOWLEDGEMENT_RECORDED,
         target=record,
         participant=participant,
         changes={"acknowledgement": (list(old), [str(qse), processed_by_legal])},
@@ -747,9 +803,11 @@ def qse_load_qualification_record(
     QSE, read by the criteria of every LSE naming it; each change is an audit event on the QSE, with the reason."""
     policies.check_record_facts(actor)
     if not qse.has_role("QSE"):
-        raise DomainError(f"{qse} is not a registered QSE.")
+        raise DomainError(f"{qse} is not a registered QSE.", code=RegistrationErrorCode.INVALID_QSE)
     if not reason.strip():
-        raise DomainError("Say why: the reason is kept in the QSE's history.")
+        raise DomainError(
+            "Say why: the reason is kept in the QSE's history.", code=RegistrationErrorCode.REASON_REQUIRED
+        )
     record = QseLoadQualification.objects.select_for_update().filter(qse=qse).first()
     old = record.qualified if record is not None else None
     if record is None:
@@ -761,7 +819,7 @@ def qse_load_qualification_record(
     record.save()
     audit_record(
         actor=actor,
-        verb="registration.qse_load_qualification_recorded",
+        verb=RegistrationEvent.REGISTRATION_QSE_LOAD_QUALIFICATION_RECORDED,
         target=record,
         participant=qse,
         changes={"qualified_to_serve_load": (old, qualified)},
@@ -779,18 +837,24 @@ def potential_participant_invite(
 ) -> MarketParticipant:
     """From a Service Desk contact: create the prospective MP and its first AR, and email an invitation."""
     if not actor.is_staff:
-        raise DomainError("Only staff can invite a potential Market Participant.")
+        raise DomainError(
+            "Only staff can invite a potential Market Participant.", code=RegistrationErrorCode.PERMISSION_DENIED
+        )
     policies.check_invite_potential_participant(actor)
     if case.kind != CaseKind.POTENTIAL_MP or case.participant_id is not None:
         raise DomainError(
-            f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite."
+            f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite.",
+            code=RegistrationErrorCode.NOTHING_TO_INVITE,
         )
     email = canonical_email(contact_email or case.contact_email)
     name = (contact_name or case.contact_name).strip()
     if not email:
-        raise DomainError("The contact has no email address to invite.")
+        raise DomainError("The contact has no email address to invite.", code=RegistrationErrorCode.NOTHING_TO_INVITE)
     if MarketParticipant.objects.filter(short_name__iexact=short_name).exists():
-        raise DomainError(f"A Market Participant with short name {short_name} already exists.")
+        raise DomainError(
+            f"A Market Participant with short name {short_name} already exists.",
+            code=RegistrationErrorCode.DUPLICATE_PARTICIPANT,
+        )
     participant = participant_create(
         actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}"
     )
@@ -800,7 +864,7 @@ def potential_participant_invite(
         user.set_unusable_password()
         user.save(update_fields=["password"])
     if user.is_staff:
-        raise DomainError("That email belongs to operator staff.")
+        raise DomainError("That email belongs to operator staff.", code=RegistrationErrorCode.STAFF_EMAIL)
     membership_add(
         actor=actor,
         participant=participant,

@@ -239,7 +239,15 @@ class AccountManager(TimeStampedModel):
 
 class AssignmentQuerySet(models.QuerySet):
     def current(self):
+        """Assignments in force (not ended): the MP is in that AM's book."""
         return self.filter(ended_at__isnull=True)
+
+    def with_active_manager(self):
+        """Current assignments whose AM is active: the one rule for "the MP's current AM".
+
+        An inactive AM whose assignment was not ended yet is never shown or used as anyone's current AM.
+        """
+        return self.current().filter(account_manager__is_active=True)
 
 
 class AccountManagerAssignment(models.Model):

@@ -19,9 +19,9 @@ from ercot_services.core.metrics import (
 def current_am_user_subquery():
     """Subquery: the user id of the current AM of the row's ``participant_id``."""
     return Subquery(
-        AccountManagerAssignment.objects.filter(participant=OuterRef("participant_id"), ended_at__isnull=True).values(
-            "account_manager__user_id"
-        )[:1]
+        AccountManagerAssignment.objects.with_active_manager()
+        .filter(participant=OuterRef("participant_id"))
+        .values("account_manager__user_id")[:1]
     )
 
 

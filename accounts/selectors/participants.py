@@ -42,7 +42,7 @@ def scope_to_user(queryset: QuerySet, user: User, path: str = "participant") -> 
 def _current_assignment_prefetch() -> Prefetch:
     return Prefetch(
         "am_assignments",
-        queryset=AccountManagerAssignment.objects.current().select_related("account_manager__user"),
+        queryset=AccountManagerAssignment.objects.with_active_manager().select_related("account_manager__user"),
         to_attr="current_assignments",
     )
 
@@ -53,11 +53,11 @@ def with_current_manager(queryset: QuerySet[MarketParticipant]) -> QuerySet[Mark
 
 
 def current_manager(participant: MarketParticipant) -> AccountManager | None:
-    """The MP's current AM, using the prefetch from :func:`with_current_manager` when present."""
+    """The MP's current (active) AM, using the prefetch from :func:`with_current_manager` when present."""
     assignments = getattr(participant, "current_assignments", None)
     if assignments is None:
         assignments = list(
-            AccountManagerAssignment.objects.current()
+            AccountManagerAssignment.objects.with_active_manager()
             .filter(participant=participant)
             .select_related("account_manager__user")
         )

@@ -16,6 +16,8 @@ from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.models import DomainError
 
 from .. import policies
+from ..error_codes import AccountErrorCode
+from ..events import AccountEvent
 from ..models import (
     AccountManager,
     AccountManagerAssignment,
@@ -34,7 +36,7 @@ def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
     roles = list(MarketRole.objects.filter(code__in=codes))
     missing = set(codes) - {role.code for role in roles}
     if missing:
-        raise DomainError(f"Unknown market role(s): {', '.join(sorted(missing))}.")
+        raise DomainError(f"Unknown market role(s): {', '.join(sorted(missing))}.", code=AccountErrorCode.UNKNOWN_ROLE)
     return roles
 
 
@@ -66,7 +68,7 @@ def participant_create(
     participant.service_territories.set(territories)
     audit_record(
         actor=actor,
-        verb="participant.created",
+        verb=AccountEvent.PARTICIPANT_CREATED,
         target=participant,
         changes={
             "legal_name": (None, legal_name),
@@ -92,7 +94,10 @@ def participant_update(
     Status has its own service, :func:`participant_set_status`, because it follows a transition map.
     """
     if "status" in fields:
-        raise DomainError("Change the status with participant_set_status, which checks the lifecycle.")
+        raise DomainError(
+            "Change the status with participant_set_status, which checks the lifecycle.",
+            code=AccountErrorCode.STATUS_NOT_EDITABLE_HERE,
+        )
     changes = apply_changes(participant, fields)
     if changes:
         participant.full_clean()
@@ -105,7 +110,9 @@ def participant_update(
         if before != after:
             changes["roles"] = (before, after)
     if changes:
-        audit_record(actor=actor, verb="participant.updated", target=participant, changes=changes, reason=reason)
+        audit_record(
+            actor=actor, verb=AccountEvent.PARTICIPANT_UPDATED, target=participant, changes=changes, reason=reason
+        )
     return participant
 
 
@@ -122,14 +129,15 @@ def participant_set_status(
         )
         raise DomainError(
             f"{participant} is {participant.get_status_display()}: it cannot become "
-            f"{ParticipantStatus(status).label}. Allowed next: {allowed or 'none'}."
+            f"{ParticipantStatus(status).label}. Allowed next: {allowed or 'none'}.",
+            code=AccountErrorCode.INVALID_TRANSITION,
         )
     old = participant.status
     participant.status = status
     participant.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="participant.status_changed",
+        verb=AccountEvent.PARTICIPANT_STATUS_CHANGED,
         target=participant,
         changes={"status": (old, status)},
         reason=reason,
@@ -155,10 +163,15 @@ def account_manager_assign(
         policies.check_reassign_account_manager(actor)
     MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
     if not account_manager.is_active:
-        raise DomainError(f"{account_manager} is no longer an active Account Manager.")
+        raise DomainError(
+            f"{account_manager} is no longer an active Account Manager.", code=AccountErrorCode.INACTIVE_ACCOUNT_MANAGER
+        )
     current = AccountManagerAssignment.objects.current().filter(participant=participant).first()
     if current and current.account_manager_id == account_manager.pk:
-        raise DomainError(f"{account_manager} is already the Account Manager of {participant}.")
+        raise DomainError(
+            f"{account_manager} is already the Account Manager of {participant}.",
+            code=AccountErrorCode.ALREADY_ASSIGNED,
+        )
     now = timezone.now()
     previous_name = None
     if current:
@@ -172,7 +185,7 @@ def account_manager_assign(
     assignment.save()
     audit_record(
         actor=actor,
-        verb="participant.account_manager_assigned",
+        verb=AccountEvent.PARTICIPANT_ACCOUNT_MANAGER_ASSIGNED,
         target=participant,
         changes={"account_manager": (previous_name, str(account_manager))},
         reason=reason,
@@ -197,9 +210,11 @@ def account_manager_reassign_book(
     if actor is not None:
         policies.check_reassign_account_manager(actor)
     if from_manager.pk == to_manager.pk:
-        raise DomainError("Choose a different Account Manager to receive the book.")
+        raise DomainError(
+            "Choose a different Account Manager to receive the book.", code=AccountErrorCode.SAME_ACCOUNT_MANAGER
+        )
     if not reason.strip():
-        raise DomainError("Give a reason for moving the whole book.")
+        raise DomainError("Give a reason for moving the whole book.", code=AccountErrorCode.REASON_REQUIRED)
     participant_ids = list(
         AccountManagerAssignment.objects.current()
         .filter(account_manager=from_manager)
@@ -212,7 +227,7 @@ def account_manager_reassign_book(
         from_manager.save(update_fields=["is_active", "updated_at"])
         audit_record(
             actor=actor,
-            verb="account_manager.deactivated",
+            verb=AccountEvent.ACCOUNT_MANAGER_DEACTIVATED,
             target=from_manager,
             changes={"is_active": (True, False)},
             reason=reason,
@@ -225,7 +240,7 @@ def account_manager_create(
     *, actor: User | None, user: User, phone: str, email: str = "", extension: str = "", title: str = ""
 ) -> AccountManager:
     if not user.is_staff:
-        raise DomainError("Only operator staff can be Account Managers.")
+        raise DomainError("Only operator staff can be Account Managers.", code=AccountErrorCode.NOT_STAFF)
     manager = AccountManager(
         user=user,
         phone=phone,
@@ -235,7 +250,9 @@ def account_manager_create(
     )
     manager.full_clean()
     manager.save()
-    audit_record(actor=actor, verb="account_manager.created", target=manager, changes={"user": (None, str(user))})
+    audit_record(
+        actor=actor, verb=AccountEvent.ACCOUNT_MANAGER_CREATED, target=manager, changes={"user": (None, str(user))}
+    )
     return manager
 
 
@@ -250,10 +267,15 @@ def membership_add(
     reason: str = "",
 ) -> Membership:
     if user.is_staff:
-        raise DomainError("Operator staff cannot be contacts of a Market Participant.")
+        raise DomainError(
+            "Operator staff cannot be contacts of a Market Participant.", code=AccountErrorCode.STAFF_AS_CONTACT
+        )
     membership = Membership.objects.filter(user=user, participant=participant, contact_role=contact_role).first()
     if membership and membership.is_active:
-        raise DomainError(f"{user} is already {membership.get_contact_role_display()} of {participant}.")
+        raise DomainError(
+            f"{user} is already {membership.get_contact_role_display()} of {participant}.",
+            code=AccountErrorCode.ALREADY_A_CONTACT,
+        )
     if membership is None:
         membership = Membership(user=user, participant=participant, contact_role=contact_role)
     membership.rank = rank
@@ -262,7 +284,7 @@ def membership_add(
     membership.save()
     audit_record(
         actor=actor,
-        verb="membership.added",
+        verb=AccountEvent.MEMBERSHIP_ADDED,
         target=membership,
         participant=participant,
         changes={"contact": (None, f"{user} — {membership.get_contact_role_display()} ({rank})")},
@@ -279,7 +301,7 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
     membership.save(update_fields=["is_active", "updated_at"])
     audit_record(
         actor=actor,
-        verb="membership.ended",
+        verb=AccountEvent.MEMBERSHIP_ENDED,
         target=membership,
         participant=membership.participant,
         changes={"is_active": (True, False)},
@@ -290,8 +312,8 @@ def membership_end(*, actor: User | None, membership: Membership, reason: str = 
 
 def _current_manager_user(participant: MarketParticipant) -> User | None:
     assignment = (
-        AccountManagerAssignment.objects.current()
-        .filter(participant=participant, account_manager__is_active=True)
+        AccountManagerAssignment.objects.with_active_manager()
+        .filter(participant=participant)
         .select_related("account_manager__user")
         .first()
     )

@@ -28,6 +28,8 @@ from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.uploads import CheckedUpload
 
 from .. import policies
+from ..error_codes import CaseErrorCode
+from ..events import CaseEvent
 from ..models import (
     CASE_TRANSITIONS,
     KIND_PREFIX,
@@ -88,7 +90,10 @@ def dispute_deadline(
     """The last Business Day to file, from the administrator-editable window of this statement type."""
     window = DisputeWindow.objects.filter(statement_type=statement_type).first()
     if window is None:
-        raise DomainError(f"No dispute window is configured for {StatementType(statement_type).label} statements.")
+        raise DomainError(
+            f"No dispute window is configured for {StatementType(statement_type).label} statements.",
+            code=CaseErrorCode.NO_DISPUTE_WINDOW,
+        )
     calendar = calendar or business_calendar()
     if window.anchor == DisputeWindow.Anchor.BEFORE_TRUE_UP:
         true_up = calendar.next_business_day(operating_day + datetime.timedelta(days=window.true_up_after_days))
@@ -104,7 +109,10 @@ def dispute_deadline(
                 if statement_type == StatementType.INVOICE
                 else f"{StatementType(statement_type).label} statement"
             )
-            raise DomainError(f"Give the date of the {document}: the filing window counts from it.")
+            raise DomainError(
+                f"Give the date of the {document}: the filing window counts from it.",
+                code=CaseErrorCode.DOCUMENT_DATE_REQUIRED,
+            )
         deadline = calendar.add_business_days(statement_date, window.business_days)
         explanation = f"{window.business_days} Business Days after the statement dated {statement_date:%b %d, %Y}"
     return DisputeDeadline(deadline=deadline, window=window, explanation=explanation)
@@ -180,11 +188,14 @@ def case_submit(
     calendar = business_calendar()
     is_staff = bool(actor and actor.is_authenticated and actor.is_staff)
     if kind != CaseKind.POTENTIAL_MP and participant is None:
-        raise DomainError("Choose the Market Participant this case is for.")
+        raise DomainError("Choose the Market Participant this case is for.", code=CaseErrorCode.PARTICIPANT_REQUIRED)
     if requester is None and actor is not None and actor.is_authenticated and not actor.is_staff:
         requester = actor
     if channel in (Channel.PHONE, Channel.EMAIL, Channel.MEETING) and not is_staff:
-        raise DomainError("Only Client Services staff can log a case received by phone, email or in a meeting.")
+        raise DomainError(
+            "Only Client Services staff can log a case received by phone, email or in a meeting.",
+            code=CaseErrorCode.PERMISSION_DENIED,
+        )
     if is_staff and kind != CaseKind.SERVICE_REQUEST:
         # Logging an inquiry or dispute on the MP's behalf is case work. A service request is a ticket to the
         # Service Desk that other services open after their own check (qualification's connectivity ticket).
@@ -218,7 +229,10 @@ def case_submit(
     dispute_detail = None
     if kind == CaseKind.DISPUTE:
         if not dispute:
-            raise DomainError("A dispute needs its Operating Day, statement, charge type and amount.")
+            raise DomainError(
+                "A dispute needs its Operating Day, statement, charge type and amount.",
+                code=CaseErrorCode.DISPUTE_DETAILS_REQUIRED,
+            )
         due = dispute_deadline(
             statement_type=dispute["statement_type"],
             operating_day=dispute["operating_day"],
@@ -229,7 +243,8 @@ def case_submit(
         if late and not (is_staff and late_acceptance_reason.strip()):
             raise DomainError(
                 f"The filing deadline for this dispute was {due.deadline:%A, %B %d, %Y} ({due.explanation}). "
-                "It can no longer be filed here; contact your Account Manager if you believe it should be accepted late."
+                "It can no longer be filed here; contact your Account Manager if you believe it should be accepted late.",
+                code=CaseErrorCode.FILING_DEADLINE_PASSED,
             )
         dispute_detail = DisputeDetail(
             operating_day=dispute["operating_day"],
@@ -249,20 +264,20 @@ def case_submit(
     try:
         case.full_clean()
     except ValidationError as error:
-        raise DomainError("; ".join(error.messages)) from error
+        raise DomainError.from_validation_error(error, code=CaseErrorCode.INVALID) from error
     case.save()
     if dispute_detail is not None:
         dispute_detail.case = case
         try:
             dispute_detail.full_clean()
         except ValidationError as error:
-            raise DomainError("; ".join(error.messages)) from error
+            raise DomainError.from_validation_error(error, code=CaseErrorCode.INVALID) from error
         dispute_detail.save()
     _attach(case=case, uploads=attachments, actor=actor)
 
     audit_record(
         actor=actor,
-        verb="case.submitted",
+        verb=CaseEvent.CASE_SUBMITTED,
         target=case,
         changes={
             "status": (None, case.status),
@@ -307,11 +322,14 @@ def case_reply(
         policies.check_reply_case(actor)
     case = Case.objects.select_for_update(of=("self",)).select_related("submitted_by", "assignee").get(pk=case.pk)
     if not body.strip():
-        raise DomainError("Write a message before sending.")
+        raise DomainError("Write a message before sending.", code=CaseErrorCode.MESSAGE_REQUIRED)
     if internal and not actor.is_staff:
-        raise DomainError("Only staff can add internal notes.")
+        raise DomainError("Only staff can add internal notes.", code=CaseErrorCode.PERMISSION_DENIED)
     if case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
-        raise DomainError(f"{case.reference} is {case.get_status_display().lower()}: it takes no more replies.")
+        raise DomainError(
+            f"{case.reference} is {case.get_status_display().lower()}: it takes no more replies.",
+            code=CaseErrorCode.CASE_CLOSED,
+        )
     now = now or timezone.now()
     message = CaseMessage.objects.create(
         case=case, author=actor, author_name=actor.full_name, body=body.strip(), is_internal=internal, created_at=now
@@ -319,7 +337,7 @@ def case_reply(
     _attach(case=case, uploads=attachments, actor=actor, message=message, internal=internal)
     audit_record(
         actor=actor,
-        verb="case.note_added" if internal else "case.replied",
+        verb=CaseEvent.CASE_NOTE_ADDED if internal else CaseEvent.CASE_REPLIED,
         target=case,
         at=now,
         changes={"attachments": (None, len(list(message.attachments.all())))} if message.attachments.exists() else {},
@@ -394,12 +412,15 @@ def case_transition(
     )
     old = case.status
     if old == to_status:
-        raise DomainError(f"{case.reference} is already {case.get_status_display()}.")
+        raise DomainError(
+            f"{case.reference} is already {case.get_status_display()}.", code=CaseErrorCode.ALREADY_IN_STATUS
+        )
     if not case.can_move_to(to_status):
         allowed = ", ".join(CaseStatus(s).label for s in sorted(CASE_TRANSITIONS[old])) or "none (final)"
         raise DomainError(
             f"{case.reference} is {case.get_status_display()}: it cannot move to "
-            f"{CaseStatus(to_status).label}. Allowed next: {allowed}."
+            f"{CaseStatus(to_status).label}. Allowed next: {allowed}.",
+            code=CaseErrorCode.INVALID_TRANSITION,
         )
     is_staff = actor.is_staff
     if is_staff and to_status == CaseStatus.RESOLVED and case.kind == CaseKind.DISPUTE:
@@ -407,9 +428,9 @@ def case_transition(
     # Participants withdraw, reopen, and resume a case Waiting on Participant by answering (case_reply).
     participant_moves = {CaseStatus.WITHDRAWN, CaseStatus.IN_PROGRESS}
     if not is_staff and to_status not in participant_moves:
-        raise DomainError("Only Client Services can make that change.")
+        raise DomainError("Only Client Services can make that change.", code=CaseErrorCode.PERMISSION_DENIED)
     if not is_staff and to_status == CaseStatus.IN_PROGRESS and old not in (CaseStatus.RESOLVED, CaseStatus.WAITING):
-        raise DomainError("Only Client Services can make that change.")
+        raise DomainError("Only Client Services can make that change.", code=CaseErrorCode.PERMISSION_DENIED)
 
     calendar = business_calendar()
     settings_row = CaseSettings.load()
@@ -420,10 +441,11 @@ def case_transition(
         if deadline and now > deadline:
             raise DomainError(
                 f"{case.reference} was resolved on {timezone.localtime(case.resolved_at):%b %d, %Y}; it could be "
-                f"reopened until {timezone.localtime(deadline):%b %d, %Y}. Open a new case and mention {case.reference}."
+                f"reopened until {timezone.localtime(deadline):%b %d, %Y}. Open a new case and mention {case.reference}.",
+                code=CaseErrorCode.REOPEN_WINDOW_PASSED,
             )
         if not reason.strip():
-            raise DomainError("Say why the case is being reopened.")
+            raise DomainError("Say why the case is being reopened.", code=CaseErrorCode.REASON_REQUIRED)
         # The resolution clock restarts from where it stopped.
         case.paused_at = case.resolved_at
         case.resolved_at = None
@@ -441,9 +463,15 @@ def case_transition(
     if to_status == CaseStatus.RESOLVED:
         if case.kind == CaseKind.DISPUTE:
             if outcome not in DisputeOutcome.values:
-                raise DomainError("Choose the dispute outcome: Granted, Granted with Exceptions, Denied or Withdrawn.")
+                raise DomainError(
+                    "Choose the dispute outcome: Granted, Granted with Exceptions, Denied or Withdrawn.",
+                    code=CaseErrorCode.OUTCOME_REQUIRED,
+                )
             if not outcome_explanation.strip():
-                raise DomainError("Explain the dispute outcome: the participant receives this explanation.")
+                raise DomainError(
+                    "Explain the dispute outcome: the participant receives this explanation.",
+                    code=CaseErrorCode.EXPLANATION_REQUIRED,
+                )
             dispute = case.dispute
             dispute.outcome = outcome
             dispute.outcome_explanation = outcome_explanation.strip()
@@ -451,7 +479,9 @@ def case_transition(
             dispute.save(update_fields=["outcome", "outcome_explanation", "granted_amount"])
             changes["outcome"] = ("", outcome)
         elif not resolution_summary.strip():
-            raise DomainError("Summarize the resolution: the participant receives it.")
+            raise DomainError(
+                "Summarize the resolution: the participant receives it.", code=CaseErrorCode.EXPLANATION_REQUIRED
+            )
         if case.paused_at:
             sla.resume(case, calendar, now)
         case.resolved_at = now
@@ -474,7 +504,9 @@ def case_transition(
     case.next_action_by = _next_action_for(to_status)
     case.sla_state = sla.evaluate(case, calendar, now=now, at_risk_percent=settings_row.at_risk_percent)
     case.save()
-    audit = audit_record(actor=actor, verb="case.status_changed", target=case, changes=changes, reason=reason, at=now)
+    audit = audit_record(
+        actor=actor, verb=CaseEvent.CASE_STATUS_CHANGED, target=case, changes=changes, reason=reason, at=now
+    )
 
     recipients = _requester_recipients(case) if is_staff else _assignee_recipients(case)
     notify(
@@ -503,7 +535,7 @@ def case_assign(*, actor: User, case: Case, assignee: User | None, reason: str =
     policies.check_work_case(actor)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if assignee is not None and not assignee.is_staff:
-        raise DomainError("Cases can only be assigned to Client Services staff.")
+        raise DomainError("Cases can only be assigned to Client Services staff.", code=CaseErrorCode.INVALID_ASSIGNEE)
     if case.assignee_id == (assignee.pk if assignee else None):
         return case
     old = case.assignee
@@ -511,7 +543,7 @@ def case_assign(*, actor: User, case: Case, assignee: User | None, reason: str =
     case.save(update_fields=["assignee", "updated_at"])
     audit_record(
         actor=actor,
-        verb="case.assigned",
+        verb=CaseEvent.CASE_ASSIGNED,
         target=case,
         changes={"assignee": (str(old or ""), str(assignee or ""))},
         reason=reason,
@@ -525,22 +557,25 @@ def case_escalate(
 ) -> Case:
     """Bring in a subject-matter expert or a group; the case stays with its assignee."""
     if not actor.is_staff:
-        raise DomainError("Only staff can escalate a case.")
+        raise DomainError("Only staff can escalate a case.", code=CaseErrorCode.PERMISSION_DENIED)
     policies.check_work_case(actor)
     if not reason.strip():
-        raise DomainError("Give a reason for the escalation.")
+        raise DomainError("Give a reason for the escalation.", code=CaseErrorCode.REASON_REQUIRED)
     if to_user is None and to_group is None:
-        raise DomainError("Choose a person or a group to escalate to.")
+        raise DomainError("Choose a person or a group to escalate to.", code=CaseErrorCode.ESCALATION_TARGET_REQUIRED)
     case = Case.objects.select_for_update().get(pk=case.pk)
     if not case.is_open:
-        raise DomainError(f"{case.reference} is {case.get_status_display().lower()}: reopen it before escalating.")
+        raise DomainError(
+            f"{case.reference} is {case.get_status_display().lower()}: reopen it before escalating.",
+            code=CaseErrorCode.CASE_CLOSED,
+        )
     changes = {
         "escalated_to": (str(case.escalated_to or ""), str(to_user or "")),
         "escalated_to_group": (str(case.escalated_to_group or ""), str(to_group or "")),
     }
     case.escalated_to, case.escalated_to_group, case.escalation_reason = to_user, to_group, reason.strip()
     case.save(update_fields=["escalated_to", "escalated_to_group", "escalation_reason", "updated_at"])
-    audit_record(actor=actor, verb="case.escalated", target=case, changes=changes, reason=reason)
+    audit_record(actor=actor, verb=CaseEvent.CASE_ESCALATED, target=case, changes=changes, reason=reason)
     return case
 
 
@@ -564,7 +599,7 @@ def case_update(
     sla.schedule(case, calendar)
     case.sla_state = sla.evaluate(case, calendar) if case.is_open else case.sla_state
     case.save()
-    audit_record(actor=actor, verb="case.updated", target=case, changes=changes, reason=reason)
+    audit_record(actor=actor, verb=CaseEvent.CASE_UPDATED, target=case, changes=changes, reason=reason)
     return case
 
 
@@ -576,13 +611,20 @@ def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> 
     """Close ``source`` as a duplicate of ``target``; its conversation stays readable and links across."""
     policies.check_work_case(actor)
     if source.pk == target.pk:
-        raise DomainError("A case cannot be merged into itself.")
+        raise DomainError("A case cannot be merged into itself.", code=CaseErrorCode.SAME_CASE)
     if source.participant_id != target.participant_id:
-        raise DomainError("Only cases of the same Market Participant can be merged.")
+        raise DomainError(
+            "Only cases of the same Market Participant can be merged.", code=CaseErrorCode.DIFFERENT_PARTICIPANT
+        )
     if not target.is_open and target.status != CaseStatus.RESOLVED:
-        raise DomainError(f"{target.reference} is {target.get_status_display().lower()}: merge into an open case.")
+        raise DomainError(
+            f"{target.reference} is {target.get_status_display().lower()}: merge into an open case.",
+            code=CaseErrorCode.CASE_CLOSED,
+        )
     if source.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
-        raise DomainError(f"{source.reference} is already {source.get_status_display().lower()}.")
+        raise DomainError(
+            f"{source.reference} is already {source.get_status_display().lower()}.", code=CaseErrorCode.CASE_CLOSED
+        )
     source = Case.objects.select_for_update().get(pk=source.pk)
     now = timezone.now()
     old = source.status
@@ -602,12 +644,14 @@ def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> 
     )
     audit_record(
         actor=actor,
-        verb="case.merged",
+        verb=CaseEvent.CASE_MERGED,
         target=source,
         changes={"status": (old, CaseStatus.CLOSED), "merged_into": (None, target.reference)},
         reason=reason,
     )
-    audit_record(actor=actor, verb="case.merge_received", target=target, changes={"merged": (None, source.reference)})
+    audit_record(
+        actor=actor, verb=CaseEvent.CASE_MERGE_RECEIVED, target=target, changes={"merged": (None, source.reference)}
+    )
     return target
 
 
@@ -615,10 +659,10 @@ def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> 
 def case_link(*, actor: User, case: Case, other: Case) -> None:
     policies.check_work_case(actor)
     if case.pk == other.pk:
-        raise DomainError("A case cannot be linked to itself.")
+        raise DomainError("A case cannot be linked to itself.", code=CaseErrorCode.SAME_CASE)
     case.related.add(other)
-    audit_record(actor=actor, verb="case.linked", target=case, changes={"related": (None, other.reference)})
-    audit_record(actor=actor, verb="case.linked", target=other, changes={"related": (None, case.reference)})
+    audit_record(actor=actor, verb=CaseEvent.CASE_LINKED, target=case, changes={"related": (None, other.reference)})
+    audit_record(actor=actor, verb=CaseEvent.CASE_LINKED, target=other, changes={"related": (None, case.reference)})
 
 
 @transaction.atomic
@@ -647,7 +691,7 @@ def case_clone(*, actor: User, case: Case) -> Case:
     clone.cloned_from = case
     clone.save(update_fields=["cloned_from"])
     clone.related.add(case)
-    audit_record(actor=actor, verb="case.cloned", target=case, changes={"clone": (None, clone.reference)})
+    audit_record(actor=actor, verb=CaseEvent.CASE_CLONED, target=case, changes={"clone": (None, clone.reference)})
     return clone
 
 
@@ -723,7 +767,7 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
                 )
             locked.save(update_fields=fields)
             audit_record(
-                actor=None, verb="case.sla_changed", target=locked, changes={"sla_state": (old, state)}, at=now
+                actor=None, verb=CaseEvent.CASE_SLA_CHANGED, target=locked, changes={"sla_state": (old, state)}, at=now
             )
             changed += 1
     return {"changed": changed, "warned": warned}
@@ -765,7 +809,7 @@ def pattern_detect(
     if created:
         audit_record(
             actor=None,
-            verb="pattern.raised",
+            verb=CaseEvent.PATTERN_RAISED,
             target=pattern,
             participant=participant,
             changes={"cases": (None, len(recent))},
@@ -777,10 +821,14 @@ def pattern_detect(
 def pattern_dismiss(*, actor: User, pattern: IssuePattern, reason: str) -> IssuePattern:
     policies.check_work_case(actor)
     if not reason.strip():
-        raise DomainError("Say why this pattern needs no action.")
+        raise DomainError("Say why this pattern needs no action.", code=CaseErrorCode.REASON_REQUIRED)
     pattern.status = IssuePattern.Status.DISMISSED
     pattern.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="pattern.dismissed", target=pattern, changes={"status": ("open", "dismissed")}, reason=reason
+        actor=actor,
+        verb=CaseEvent.PATTERN_DISMISSED,
+        target=pattern,
+        changes={"status": ("open", "dismissed")},
+        reason=reason,
     )
     return pattern

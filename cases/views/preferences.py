@@ -10,6 +10,7 @@ from django.views import View
 
 from ercot_services.core.audit import audit_record
 
+from ..events import CaseEvent
 from ..forms.portal import NotificationPreferenceForm
 from ..models import NotificationPreference
 
@@ -22,7 +23,9 @@ def _save_preferences(*, user, values: dict) -> NotificationPreference:
         changes = {name: (getattr(before, name), new) for name, new in values.items() if getattr(before, name) != new}
         preference, _created = NotificationPreference.objects.update_or_create(user=user, defaults=values)
         if changes or existing is None:
-            audit_record(actor=user, verb="notification_preferences.updated", target=preference, changes=changes)
+            audit_record(
+                actor=user, verb=CaseEvent.NOTIFICATION_PREFERENCES_UPDATED, target=preference, changes=changes
+            )
     return preference
 
 

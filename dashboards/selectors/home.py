@@ -37,6 +37,7 @@ from plans.models import (
     MeetingAttendee,
     MeetingStatus,
     PerformanceFeedback,
+    overdue_action_items_q,
 )
 from plans.selectors import next_seven_days
 from qualification.models import Enrollment, EnrollmentStatus
@@ -143,11 +144,7 @@ def _with_sort_keys(participants: QuerySet[MarketParticipant], today: datetime.d
     return participants.annotate(
         open_cases=_count(open_cases),
         breached_cases=_count(open_cases.filter(sla_state=SlaState.BREACHED)),
-        overdue_items=_count(
-            ActionItem.objects.filter(
-                participant=OuterRef("pk"), status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lt=today
-            )
-        ),
+        overdue_items=_count(ActionItem.objects.overdue(today).filter(participant=OuterRef("pk"))),
     )
 
 
@@ -236,7 +233,7 @@ def dashboard_summary(scope: DashboardScope, *, user: User, today: datetime.date
     ).count()
     summary.update(
         ActionItem.objects.filter(participant_id__in=participant_ids, status__in=ACTION_ITEM_OPEN_STATUSES).aggregate(
-            overdue_items=Count("pk", filter=Q(due_date__lt=today)),
+            overdue_items=Count("pk", filter=overdue_action_items_q(today)),
             my_items_due=Count("pk", filter=Q(owner=user, due_date__lte=today + datetime.timedelta(days=7))),
         )
     )
@@ -285,14 +282,16 @@ def upcoming_meetings(scope: DashboardScope, *, user: User, days: int = 14, limi
 
 
 def action_items_due(*, user: User, today: datetime.date, days: int = 7, limit: int = 8) -> list[ActionItem]:
-    """The user's own open action items that are overdue or due within ``days`` days."""
-    return list(
-        ActionItem.objects.filter(
-            owner=user, status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lte=today + datetime.timedelta(days=days)
-        )
+    """The user's own open action items that are overdue or due within ``days`` days, each marked ``overdue``."""
+    items = list(
+        ActionItem.objects.open()
+        .filter(owner=user, due_date__lte=today + datetime.timedelta(days=days))
         .select_related("participant")
         .order_by("due_date", "pk")[:limit]
     )
+    for item in items:
+        item.overdue = item.is_overdue(today)
+    return items
 
 
 def recent_notices(*, limit: int = 5) -> list[Notice]:

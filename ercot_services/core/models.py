@@ -39,7 +39,23 @@ class BoundedTextField(models.TextField):
 
 
 class DomainError(Exception):
-    """A business rule refused an action; the message is written for the person who tried it."""
+    """A business rule refused an action; the message is written for the person who tried it.
+
+    ``code`` (a member of the app's ``error_codes`` enum) says which rule refused, for callers and tests that
+    must not depend on the wording; ``str(error)`` stays the message. ``fields`` keeps the field errors of a
+    wrapped model validation (``{field: [messages]}``) so a form can show them where they belong.
+    """
+
+    def __init__(self, message="", *, code=None, fields: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.code = code
+        self.fields = fields or {}
+
+    @classmethod
+    def from_validation_error(cls, error, *, code):
+        """Wrap a ``full_clean()`` failure: the joined messages, the code and the per-field errors."""
+        fields = error.message_dict if hasattr(error, "error_dict") else {}
+        return cls("; ".join(error.messages), code=code, fields=fields)
 
 
 class AuditEventQuerySet(models.QuerySet):

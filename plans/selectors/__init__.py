@@ -104,7 +104,7 @@ def plan_for_participant(participant: MarketParticipant) -> dict:
         "plan": plan,
         "objectives": objectives,
         "open_items": open_items,
-        "overdue_count": sum(1 for item in open_items if item.due_date < today),
+        "overdue_count": sum(1 for item in open_items if item.is_overdue(today)),
         "closed_items": closed_items,
         "upcoming_meetings": upcoming_meetings,
         "past_meetings": past_meetings,

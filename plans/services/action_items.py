@@ -18,6 +18,8 @@ from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 from ercot_services.core.workflow import move_status
 
+from ..error_codes import PlanErrorCode
+from ..events import PlanEvent
 from ..models import (
     ACTION_ITEM_OPEN_STATUSES,
     ACTION_ITEM_TRANSITIONS,
@@ -110,7 +112,7 @@ def action_item_create(
     item.save()
     event = audit_record(
         actor=actor,
-        verb="action_item.created",
+        verb=PlanEvent.ACTION_ITEM_CREATED,
         target=item,
         changes={"owner": (None, str(owner)), "side": (None, item.side), "due_date": (None, due_date)},
     )
@@ -157,7 +159,7 @@ def action_item_update(
         return item
     _clean(item)
     item.save()
-    event = audit_record(actor=actor, verb="action_item.updated", target=item, changes=changes)
+    event = audit_record(actor=actor, verb=PlanEvent.ACTION_ITEM_UPDATED, target=item, changes=changes)
     if "owner" in changes:
         _email_new_owner(item, actor, event.pk)
     return item
@@ -172,7 +174,7 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
     """
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant", "owner").get(pk=item.pk)
     if to not in ActionItemStatus.values:
-        raise DomainError("Choose a status for the action item.")
+        raise DomainError("Choose a status for the action item.", code=PlanErrorCode.STATUS_REQUIRED)
     is_staff = actor.is_staff
     if is_staff:
         require_permission(
@@ -180,11 +182,17 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
         )
     else:
         if not _is_active_member(actor, item.participant) or item.side != ActionSide.PARTICIPANT:
-            raise DomainError("You can only update action items your company owns.")
+            raise DomainError(
+                "You can only update action items your company owns.", code=PlanErrorCode.PERMISSION_DENIED
+            )
         if to not in PORTAL_ACTION_ITEM_MOVES:
-            raise DomainError("Ask your Account Manager to cancel this action item.")
+            raise DomainError(
+                "Ask your Account Manager to cancel this action item.", code=PlanErrorCode.PERMISSION_DENIED
+            )
     if item.status == to:
-        raise DomainError(f"“{item.title}” is already {ActionItemStatus(to).label.lower()}.")
+        raise DomainError(
+            f"“{item.title}” is already {ActionItemStatus(to).label.lower()}.", code=PlanErrorCode.ALREADY_IN_STATUS
+        )
     old = move_status(
         item, to, transitions=ACTION_ITEM_TRANSITIONS, statuses=ActionItemStatus, subject=f"“{item.title}”"
     )
@@ -196,7 +204,7 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
         item.completed_at, item.completed_by, item.completion_note = None, None, ""
     item.save()
     event = audit_record(
-        actor=actor, verb="action_item.status_changed", target=item, changes=changes, reason=note.strip()
+        actor=actor, verb=PlanEvent.ACTION_ITEM_STATUS_CHANGED, target=item, changes=changes, reason=note.strip()
     )
 
     if to == ActionItemStatus.DONE and not is_staff:
@@ -216,8 +224,8 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
 
 def _current_managers(participant_ids: Iterable[int]) -> dict[int, User]:
     assignments = (
-        AccountManagerAssignment.objects.current()
-        .filter(participant_id__in=set(participant_ids), account_manager__is_active=True)
+        AccountManagerAssignment.objects.with_active_manager()
+        .filter(participant_id__in=set(participant_ids))
         .select_related("account_manager__user")
     )
     return {assignment.participant_id: assignment.account_manager.user for assignment in assignments}
@@ -278,7 +286,7 @@ def action_item_send_reminders(*, today: datetime.date | None = None) -> int:
                 )
                 audit_record(
                     actor=None,
-                    verb="action_item.reminded",
+                    verb=PlanEvent.ACTION_ITEM_REMINDED,
                     target=item,
                     changes={"reminder": (None, kind), "due_date": (None, item.due_date)},
                 )

@@ -13,6 +13,7 @@ from accounts.models import MarketParticipant, Membership, User
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import require_permission
 
+from ..error_codes import PlanErrorCode
 from ..models import (
     ActionItem,
     Meeting,
@@ -24,13 +25,13 @@ def _clean(instance, exclude: Iterable[str] = ()) -> None:
     try:
         instance.full_clean(exclude=list(exclude))
     except ValidationError as error:
-        raise DomainError("; ".join(error.messages)) from error
+        raise DomainError.from_validation_error(error, code=PlanErrorCode.INVALID) from error
 
 
 def _require_staff(actor: User, doing: str, permission: str) -> None:
     """Staff only, and of them the groups holding ``permission`` (Account Managers and the Lead, accounts.roles)."""
     if actor is None or not actor.is_authenticated or not actor.is_staff:
-        raise DomainError(f"Only Client Services staff can {doing}.")
+        raise DomainError(f"Only Client Services staff can {doing}.", code=PlanErrorCode.PERMISSION_DENIED)
     require_permission(actor, permission, f"Only Account Managers and the Client Services Lead {doing}.")
 
 
@@ -41,12 +42,15 @@ def _is_active_member(user: User, participant: MarketParticipant) -> bool:
 def _check_person(user: User, participant: MarketParticipant, role: str) -> None:
     """``user`` must be active staff or an active contact of ``participant``."""
     if not user.is_active:
-        raise DomainError(f"{user} can no longer sign in: choose someone else as {role}.")
+        raise DomainError(
+            f"{user} can no longer sign in: choose someone else as {role}.", code=PlanErrorCode.INVALID_PERSON
+        )
     if user.is_staff or _is_active_member(user, participant):
         return
     raise DomainError(
         f"{user} is neither Client Services staff nor an active contact of {participant.short_name}: "
-        f"choose someone else as {role}."
+        f"choose someone else as {role}.",
+        code=PlanErrorCode.INVALID_PERSON,
     )
 
 
@@ -63,7 +67,10 @@ def _check_same_participant(participant: MarketParticipant, **links) -> None:
             continue
         owner_id = obj.plan.participant_id if isinstance(obj, PlanObjective) else obj.participant_id
         if owner_id != participant.pk:
-            raise DomainError(f"That {labels[name]} ({obj}) belongs to another Market Participant.")
+            raise DomainError(
+                f"That {labels[name]} ({obj}) belongs to another Market Participant.",
+                code=PlanErrorCode.OTHER_PARTICIPANT,
+            )
 
 
 def _url(name: str, *args) -> str:

@@ -12,6 +12,8 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 
+from ..error_codes import PlanErrorCode
+from ..events import PlanEvent
 from ..models import (
     FeedbackChannel,
     Meeting,
@@ -58,18 +60,26 @@ def feedback_record(
         )
         recorded_by = actor
         if channel == FeedbackChannel.PORTAL:
-            raise DomainError("Feedback in the portal is given by the Market Participant; choose how you received it.")
+            raise DomainError(
+                "Feedback in the portal is given by the Market Participant; choose how you received it.",
+                code=PlanErrorCode.CHANNEL_REQUIRED,
+            )
         if submitted_by is not None and not _is_active_member(submitted_by, participant):
-            raise DomainError(f"{submitted_by} is not an active contact of {participant.short_name}.")
+            raise DomainError(
+                f"{submitted_by} is not an active contact of {participant.short_name}.",
+                code=PlanErrorCode.INVALID_PERSON,
+            )
     else:
         if not _is_active_member(actor, participant):
-            raise DomainError("You can only give feedback for a company you represent.")
+            raise DomainError(
+                "You can only give feedback for a company you represent.", code=PlanErrorCode.PERMISSION_DENIED
+            )
         recorded_by, submitted_by, channel = None, actor, FeedbackChannel.PORTAL
     _check_same_participant(participant, meeting=meeting)
     try:
         rating = int(rating)
     except (TypeError, ValueError) as error:
-        raise DomainError("Give a rating from 1 to 5.") from error
+        raise DomainError("Give a rating from 1 to 5.", code=PlanErrorCode.INVALID_RATING) from error
     feedback = PerformanceFeedback(
         participant=participant,
         channel=channel,
@@ -84,7 +94,7 @@ def feedback_record(
     feedback.save()
     audit_record(
         actor=actor,
-        verb="feedback.recorded",
+        verb=PlanEvent.FEEDBACK_RECORDED,
         target=feedback,
         changes={
             "rating": (None, rating),
@@ -120,9 +130,9 @@ def feedback_follow_up(
         PerformanceFeedback.objects.select_for_update(of=("self",)).select_related("participant").get(pk=feedback.pk)
     )
     if status not in PerformanceFeedback.FollowUp.values:
-        raise DomainError("Choose a follow-up status.")
+        raise DomainError("Choose a follow-up status.", code=PlanErrorCode.STATUS_REQUIRED)
     if status == PerformanceFeedback.FollowUp.DONE and not follow_up.strip():
-        raise DomainError("Describe the follow-up before marking it done.")
+        raise DomainError("Describe the follow-up before marking it done.", code=PlanErrorCode.DESCRIPTION_REQUIRED)
     changes = apply_changes(feedback, {"follow_up": follow_up.strip(), "follow_up_status": status})
     if not changes:
         return feedback
@@ -132,5 +142,5 @@ def feedback_follow_up(
         feedback.followed_up_by, feedback.followed_up_at = None, None
     _clean(feedback)
     feedback.save()
-    audit_record(actor=actor, verb="feedback.followed_up", target=feedback, changes=changes)
+    audit_record(actor=actor, verb=PlanEvent.FEEDBACK_FOLLOWED_UP, target=feedback, changes=changes)
     return feedback

@@ -14,6 +14,8 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.workflow import move_status
 
 from .. import policies
+from ..error_codes import PlanErrorCode
+from ..events import PlanEvent
 from ..models import (
     ImprovementAction,
 )
@@ -43,7 +45,7 @@ def improvement_action_set_status(*, actor: User, action: ImprovementAction, sta
     )
     action.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb="improvement_action.status_changed", target=action, changes={"status": (old, status)}
+        actor=actor, verb=PlanEvent.IMPROVEMENT_ACTION_STATUS_CHANGED, target=action, changes={"status": (old, status)}
     )
     return action
 
@@ -64,9 +66,9 @@ def improvement_action_create(
     """Plan an improvement; ``pattern`` or ``feedback`` (a PerformanceFeedback) is what showed the opportunity."""
     policies.check_record_improvement(actor)
     if pattern is not None and pattern.participant_id != participant.pk:
-        raise DomainError("That pattern belongs to another Market Participant.")
+        raise DomainError("That pattern belongs to another Market Participant.", code=PlanErrorCode.OTHER_PARTICIPANT)
     if feedback is not None and feedback.participant_id != participant.pk:
-        raise DomainError("That feedback belongs to another Market Participant.")
+        raise DomainError("That feedback belongs to another Market Participant.", code=PlanErrorCode.OTHER_PARTICIPANT)
     action = ImprovementAction(
         participant=participant,
         pattern=pattern,
@@ -81,14 +83,14 @@ def improvement_action_create(
     try:
         action.full_clean()
     except ValidationError as error:
-        raise DomainError("; ".join(error.messages)) from error
+        raise DomainError.from_validation_error(error, code=PlanErrorCode.INVALID) from error
     action.save()
     if pattern is not None and pattern.status == IssuePattern.Status.OPEN:
         pattern.status = IssuePattern.Status.ACTIONED
         pattern.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="improvement_action.created",
+        verb=PlanEvent.IMPROVEMENT_ACTION_CREATED,
         target=action,
         changes={"kind": (None, kind), "owner": (None, str(owner)), "due_date": (None, due_date)},
     )

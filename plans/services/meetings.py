@@ -20,6 +20,8 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.workflow import move_status
 
+from ..error_codes import PlanErrorCode
+from ..events import PlanEvent
 from ..models import (
     MEETING_TRANSITIONS,
     Meeting,
@@ -60,7 +62,7 @@ def _wanted_attendees(
         try:
             validate_email(address)
         except ValidationError as error:
-            raise DomainError(f"“{raw}” is not an email address.") from error
+            raise DomainError(f"“{raw}” is not an email address.", code=PlanErrorCode.INVALID_EMAIL) from error
         wanted.setdefault(address, MeetingAttendee(user=None, email=address, name="", is_staff=False))
     return wanted
 
@@ -103,7 +105,7 @@ def _send_invitations(meeting: Meeting, method: str, attendees: list[MeetingAtte
 
 def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> None:
     if ends_at <= starts_at:
-        raise DomainError("The meeting must end after it starts.")
+        raise DomainError("The meeting must end after it starts.", code=PlanErrorCode.INVALID_TIMES)
 
 
 @transaction.atomic
@@ -145,7 +147,7 @@ def meeting_schedule(
     MeetingAttendee.objects.bulk_create(wanted.values())
     audit_record(
         actor=actor,
-        verb="meeting.scheduled",
+        verb=PlanEvent.MEETING_SCHEDULED,
         target=meeting,
         changes={
             "starts_at": (None, starts_at),
@@ -181,7 +183,10 @@ def meeting_update(
     _require_staff(actor, "change meetings", "plans.change_meeting")
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
-        raise DomainError(f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed.")
+        raise DomainError(
+            f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed.",
+            code=PlanErrorCode.MEETING_CLOSED,
+        )
     _check_times(starts_at, ends_at)
     _check_same_participant(meeting.participant, objective=objective)
     wanted = _wanted_attendees(
@@ -219,7 +224,7 @@ def meeting_update(
         attendee.meeting = meeting
         _clean(attendee, exclude=["meeting"])
     MeetingAttendee.objects.bulk_create(added)
-    audit_record(actor=actor, verb="meeting.updated", target=meeting, changes=changes)
+    audit_record(actor=actor, verb=PlanEvent.MEETING_UPDATED, target=meeting, changes=changes)
     if visible:
         _send_invitations(meeting, "REQUEST", list(meeting.attendees.all()))
         _send_invitations(meeting, "CANCEL", removed)
@@ -231,7 +236,9 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     """Cancel a scheduled meeting: SEQUENCE one up and a METHOD:CANCEL to every attendee."""
     _require_staff(actor, "cancel meetings", "plans.change_meeting")
     if not reason.strip():
-        raise DomainError("Say why the meeting is cancelled: the attendees receive it.")
+        raise DomainError(
+            "Say why the meeting is cancelled: the attendees receive it.", code=PlanErrorCode.DESCRIPTION_REQUIRED
+        )
     meeting = _lock_meeting(meeting)
     old = move_status(
         meeting,
@@ -245,7 +252,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     meeting.save()
     audit_record(
         actor=actor,
-        verb="meeting.cancelled",
+        verb=PlanEvent.MEETING_CANCELLED,
         target=meeting,
         changes={"status": (old, meeting.status), "sequence": (meeting.sequence - 1, meeting.sequence)},
         reason=meeting.cancellation_reason,
@@ -259,7 +266,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share
     """Record (or correct) the minutes; a scheduled meeting becomes held. ``share`` also shares them."""
     _require_staff(actor, "record meeting minutes", "plans.change_meeting")
     if not minutes.strip():
-        raise DomainError("Write the minutes before saving them.")
+        raise DomainError("Write the minutes before saving them.", code=PlanErrorCode.MINUTES_REQUIRED)
     meeting = _lock_meeting(meeting)
     changes = {}
     if meeting.status != MeetingStatus.HELD:
@@ -272,7 +279,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share
         meeting.minutes = minutes.strip()
     if changes:
         meeting.save()
-        audit_record(actor=actor, verb="meeting.minutes_recorded", target=meeting, changes=changes)
+        audit_record(actor=actor, verb=PlanEvent.MEETING_MINUTES_RECORDED, target=meeting, changes=changes)
     if share:
         meeting = meeting_share_minutes(actor=actor, meeting=meeting)
     return meeting
@@ -284,13 +291,13 @@ def meeting_share_minutes(*, actor: User, meeting: Meeting) -> Meeting:
     _require_staff(actor, "share meeting minutes", "plans.change_meeting")
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.HELD or not meeting.minutes.strip():
-        raise DomainError("Record the minutes of the meeting before sharing them.")
+        raise DomainError("Record the minutes of the meeting before sharing them.", code=PlanErrorCode.MINUTES_REQUIRED)
     old = meeting.minutes_shared_at
     meeting.minutes_shared_at = timezone.now()
     meeting.save(update_fields=["minutes_shared_at", "updated_at"])
     audit_record(
         actor=actor,
-        verb="meeting.minutes_shared",
+        verb=PlanEvent.MEETING_MINUTES_SHARED,
         target=meeting,
         changes={"minutes_shared_at": (old, meeting.minutes_shared_at)},
     )

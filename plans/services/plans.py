@@ -10,6 +10,7 @@ from accounts.models import MarketParticipant, User
 from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.workflow import move_status
 
+from ..events import PlanEvent
 from ..models import (
     AccountPlan,
     PlanObjective,
@@ -45,7 +46,7 @@ def plan_update(
     plan.updated_by = actor
     _clean(plan)
     plan.save()
-    audit_record(actor=actor, verb="plan.updated", target=plan, changes=changes, participant=participant)
+    audit_record(actor=actor, verb=PlanEvent.PLAN_UPDATED, target=plan, changes=changes, participant=participant)
     return plan
 
 
@@ -71,7 +72,7 @@ def objective_create(
     objective.save()
     audit_record(
         actor=actor,
-        verb="objective.created",
+        verb=PlanEvent.OBJECTIVE_CREATED,
         target=objective,
         participant=participant,
         changes={"kind": (None, kind), "title": (None, objective.title), "target_date": (None, target_date)},
@@ -100,7 +101,11 @@ def objective_update(
     _clean(objective)
     objective.save()
     audit_record(
-        actor=actor, verb="objective.updated", target=objective, changes=changes, participant=objective.plan.participant
+        actor=actor,
+        verb=PlanEvent.OBJECTIVE_UPDATED,
+        target=objective,
+        changes=changes,
+        participant=objective.plan.participant,
     )
     return objective
 
@@ -119,7 +124,7 @@ def objective_set_status(*, actor: User, objective: PlanObjective, status: str) 
     objective.save(update_fields=["status", "updated_at"])
     audit_record(
         actor=actor,
-        verb="objective.status_changed",
+        verb=PlanEvent.OBJECTIVE_STATUS_CHANGED,
         target=objective,
         changes={"status": (old, status)},
         participant=objective.plan.participant,

@@ -1,10 +1,10 @@
 """``{% portal_plan_card %}``: the "Working with your Account Manager" card of the portal home page (two queries)."""
 
 from django import template
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
-from ..models import ACTION_ITEM_OPEN_STATUSES, MeetingStatus
+from ..models import ACTION_ITEM_OPEN_STATUSES, MeetingStatus, overdue_action_items_q
 from ..selectors import portal_action_items, portal_meetings
 
 register = template.Library()
@@ -27,5 +27,7 @@ def portal_plan_card(context):
     )
     today = timezone.localdate()
     open_items = portal_action_items(user=user, participant=participant).filter(status__in=ACTION_ITEM_OPEN_STATUSES)
-    counts = open_items.order_by().aggregate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+    counts = open_items.order_by().aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=overdue_action_items_q(today))
+    )
     return {"show": True, "next_meeting": next_meeting, "counts": counts, "now": now}

@@ -43,9 +43,8 @@ FEEDBACK_TOKEN_SECONDS = 24 * 60 * 60
 def _item_rows(items, today):
     """Mark each item for the template: overdue or due today (open items only)."""
     for item in items:
-        open_ = item.status in ACTION_ITEM_OPEN_STATUSES
-        item.is_overdue = open_ and item.due_date < today
-        item.is_due_today = open_ and item.due_date == today
+        item.overdue = item.is_overdue(today)
+        item.is_due_today = item.is_open and item.due_date == today
     return items
 
 
@@ -107,7 +106,7 @@ class PlanView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateView):
             upcoming_meetings=upcoming,
             past_page=past_page,
             open_items=open_items,
-            overdue_count=sum(1 for item in open_items if item.is_overdue),
+            overdue_count=sum(1 for item in open_items if item.overdue),
             closed_page=closed_page,
             complete_form=ActionItemCompleteForm(),
             now=now,

@@ -2,9 +2,8 @@
 
 from django import template
 
-from registration.models import ApplicationKind
+from registration.models import INITIAL_STATUSES, ApplicationKind, start_refusal
 from registration.selectors import application_summary
-from registration.views.portal import INITIAL_STATUSES, REVISION_STATUSES
 
 register = template.Library()
 
@@ -23,5 +22,5 @@ def registration_home_card(context):
         "participant": participant,
         "can_start_initial": unregistered and not has_initial,
         "unregistered": unregistered,
-        "can_start_revision": participant.status in REVISION_STATUSES,
+        "can_start_revision": start_refusal(participant, ApplicationKind.REVISION) is None,
     }

@@ -18,7 +18,6 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.models import ParticipantStatus
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
 from ercot_services.core.actions import ActionView
@@ -37,12 +36,14 @@ from ..forms import (
     application_form_class,
 )
 from ..models import (
+    INITIAL_STATUSES,
     REVIEW_BUSINESS_DAYS,
     TESTING_CHANGES,
     ApplicationKind,
     ApplicationStatus,
     ChangeType,
     RequirementStatus,
+    start_refusal,
 )
 from ..services import (
     ATTESTATION,
@@ -57,10 +58,6 @@ from ..services import (
     document_upload,
     required_requirement_ids,
 )
-
-# Participant statuses that may start an initial registration / file a Notice of Change of Information.
-INITIAL_STATUSES = (ParticipantStatus.PROSPECTIVE, ParticipantStatus.REGISTERING)
-REVISION_STATUSES = (ParticipantStatus.QUALIFYING, ParticipantStatus.ACTIVE, ParticipantStatus.SUSPENDED)
 
 # What each status means for the participant, and what to do next, in plain words.
 NEXT_STEPS = {
@@ -118,17 +115,6 @@ def review_clock(application, *, calendar, today) -> dict:
     }
 
 
-def start_refusal(participant, kind: str) -> str | None:
-    """Why ``participant`` cannot start an application of ``kind`` now (``None`` if it can)."""
-    if kind == ApplicationKind.INITIAL and participant.status not in INITIAL_STATUSES:
-        return f"{participant.legal_name} is already registered: file a Notice of Change of Information instead."
-    if kind == ApplicationKind.REVISION and participant.status not in REVISION_STATUSES:
-        if participant.status in INITIAL_STATUSES:
-            return f"{participant.legal_name} is not registered yet: complete the initial registration first."
-        return f"{participant.legal_name} is {participant.get_status_display().lower()}: contact Client Services."
-    return None
-
-
 # --- list -------------------------------------------------------------------------------------------
 
 
@@ -155,7 +141,7 @@ class ApplicationListView(ParticipantRequiredMixin, CurrentParticipantMixin, Tem
             applications=applications,
             active_initial=active_initial,
             can_start_initial=participant.status in INITIAL_STATUSES and active_initial is None,
-            can_start_revision=participant.status in REVISION_STATUSES,
+            can_start_revision=start_refusal(participant, ApplicationKind.REVISION) is None,
             review_days=REVIEW_BUSINESS_DAYS,
         )
         return context

@@ -243,7 +243,7 @@ class ActionItemListView(StaffRequiredMixin, View):
         elif status != "all":
             items = items.filter(status=status)
         if due == "overdue":
-            items = items.filter(status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lt=today)
+            items = items.overdue(today)
         elif due == "week":
             items = items.filter(due_date__range=(today, today + datetime.timedelta(days=7)))
         items = items.annotate(open_rank=_open_first(ACTION_ITEM_OPEN_STATUSES)).order_by("open_rank", "due_date", "pk")

@@ -22,7 +22,6 @@ from ...forms.staff import (
     TRANSITION_LABELS,
 )
 from ...models import (
-    ACTION_ITEM_OPEN_STATUSES,
     ACTION_ITEM_TRANSITIONS,
     ActionItem,
     ActionItemStatus,
@@ -76,7 +75,7 @@ def _annotate_items(items, today: datetime.date):
     items = list(items)
     _attach_flights(items)
     for item in items:
-        item.overdue = item.status in ACTION_ITEM_OPEN_STATUSES and item.due_date < today
+        item.overdue = item.is_overdue(today)
         item.transitions = item_transitions(item)
     return items
 

@@ -37,7 +37,7 @@ FOLLOW_UP_CHOICES = [("all", "Any follow-up state")] + list(PerformanceFeedback.
 def _current_assignments() -> Prefetch:
     return Prefetch(
         "participant__am_assignments",
-        queryset=AccountManagerAssignment.objects.current().select_related("account_manager__user"),
+        queryset=AccountManagerAssignment.objects.with_active_manager().select_related("account_manager__user"),
         to_attr="current_assignments",
     )
 

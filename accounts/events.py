@@ -1,0 +1,18 @@
+"""The audit verbs accounts writes (``AuditEvent.verb``): one enum, the stored values unchanged."""
+
+from django.db import models
+
+
+class AccountEvent(models.TextChoices):
+    ACCOUNT_MANAGER_CREATED = "account_manager.created", "Account manager created"
+    ACCOUNT_MANAGER_DEACTIVATED = "account_manager.deactivated", "Account manager deactivated"
+    MEMBERSHIP_ADDED = "membership.added", "Membership added"
+    MEMBERSHIP_ENDED = "membership.ended", "Membership ended"
+    PARTICIPANT_ACCOUNT_MANAGER_ASSIGNED = (
+        "participant.account_manager_assigned",
+        "Participant account manager assigned",
+    )
+    PARTICIPANT_CREATED = "participant.created", "Participant created"
+    PARTICIPANT_STATUS_CHANGED = "participant.status_changed", "Participant status changed"
+    PARTICIPANT_UPDATED = "participant.updated", "Participant updated"
+    USER_PASSWORD_CHANGED_IN_ADMIN = "user.password_changed_in_admin", "User password changed in admin"

@@ -1,0 +1,17 @@
+"""The audit verbs notices writes (``AuditEvent.verb``): one enum, the stored values unchanged."""
+
+from django.db import models
+
+
+class NoticeEvent(models.TextChoices):
+    NOTICE_ACKNOWLEDGED = "notice.acknowledged", "Notice acknowledged"
+    NOTICE_APPROVED = "notice.approved", "Notice approved"
+    NOTICE_ATTACHMENT_ADDED = "notice.attachment_added", "Notice attachment added"
+    NOTICE_ATTACHMENT_REMOVED = "notice.attachment_removed", "Notice attachment removed"
+    NOTICE_DRAFTED = "notice.drafted", "Notice drafted"
+    NOTICE_EDITED = "notice.edited", "Notice edited"
+    NOTICE_PUBLISHED = "notice.published", "Notice published"
+    NOTICE_RETURNED = "notice.returned", "Notice returned"
+    NOTICE_SCHEDULED = "notice.scheduled", "Notice scheduled"
+    NOTICE_SUBMITTED = "notice.submitted", "Notice submitted"
+    NOTICE_UNSUBSCRIBED = "notice.unsubscribed", "Notice unsubscribed"

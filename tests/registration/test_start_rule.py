@@ -1,0 +1,41 @@
+"""Who may start a Notice of Change of Information is one rule: the portal offers it exactly when the service accepts."""
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from accounts.models import MarketParticipant, ParticipantStatus
+from ercot_services.core.models import DomainError
+from registration.models import ApplicationKind
+from registration.services import application_start
+
+pytestmark = pytest.mark.django_db
+
+
+def _service_accepts(*, actor, participant, kind) -> bool:
+    try:
+        with transaction.atomic():
+            application_start(actor=actor, participant=participant, kind=kind)
+            transaction.set_rollback(True)
+    except DomainError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("status", ParticipantStatus.values)
+def test_the_portal_offers_a_revision_exactly_when_the_service_accepts_one(client, participant, ar, status):
+    MarketParticipant.objects.filter(pk=participant.pk).update(status=status)
+    participant.refresh_from_db()
+    client.force_login(ar)
+
+    offered = client.get(reverse("portal:applications")).context["can_start_revision"]
+
+    assert offered == _service_accepts(actor=ar, participant=participant, kind=ApplicationKind.REVISION)
+
+
+def test_a_registering_mp_may_not_file_a_revision_before_its_initial_registration_is_done(participant, ar):
+    MarketParticipant.objects.filter(pk=participant.pk).update(status=ParticipantStatus.REGISTERING)
+    participant.refresh_from_db()
+
+    with pytest.raises(DomainError, match="complete the initial registration first"):
+        application_start(actor=ar, participant=participant, kind=ApplicationKind.REVISION)

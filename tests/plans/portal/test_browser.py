@@ -101,7 +101,11 @@ def test_plan_pages_in_the_browser(page, participant, account_manager):
     page.get_by_role("link", name="Feedback on this meeting").click()
     page.get_by_label("Comments (optional)").fill("The walkthrough was useful; more examples next time.")
     page.get_by_role("button", name="Send feedback").click()
-    expect(page.get_by_text("Choose a rating from 1 (very poor) to 5 (excellent).")).to_be_visible()
+    # The error summary links to the field, and the field says it too.
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Choose a rating from 1 (very poor) to 5 (excellent).")).to_be_visible()
+    expect(page.get_by_text("Choose a rating from 1 (very poor) to 5 (excellent).")).to_have_count(2)
     expect(page.get_by_label("Comments (optional)")).to_have_value(
         "The walkthrough was useful; more examples next time."
     )

@@ -88,9 +88,10 @@ def check_advance_certificate(actor) -> None:
     require_permission(actor, ADVANCE_CERTIFICATE, RETAIL_OPS_ONLY)
 
 
+CONNECTIVITY_RECORDERS_ONLY = (
+    "Only Retail Operations, the Client Services Lead, the Service Desk or MASS record production connectivity tests."
+)
+
+
 def check_record_connectivity(actor) -> None:
-    require_permission(
-        actor,
-        RECORD_CONNECTIVITY,
-        "Only Retail Operations, the Client Services Lead, the Service Desk or MASS record production connectivity tests.",
-    )
+    require_permission(actor, RECORD_CONNECTIVITY, CONNECTIVITY_RECORDERS_ONLY)

@@ -533,7 +533,7 @@ class CertificateAdvanceView(_RetailOperationsPostView):
 
 class ConnectivityRecordView(_RetailOperationsPostView):
     action_permission_required = policies.RECORD_CONNECTIVITY
-    refusal = "Only Retail Operations, the Client Services Lead, the Service Desk or MASS record production connectivity tests."
+    refusal = policies.CONNECTIVITY_RECORDERS_ONLY
 
     def _test(self, pk):
         return get_object_or_404(ConnectivityTest.objects.select_related("participant", "enrollment"), pk=pk)

@@ -15,7 +15,17 @@ from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ..email_address import canonical_email
 
 
-class UserManager(BaseUserManager):
+class UserQuerySet(models.QuerySet):
+    def active_contacts(self, participant=None):
+        """The one rule for "an active contact of this MP": a participant user (not staff) whose account is
+        active and who holds an active membership there (at any MP when ``participant`` is None)."""
+        memberships = Membership.objects.active()
+        if participant is not None:
+            memberships = memberships.filter(participant=participant)
+        return self.filter(is_staff=False, is_active=True, pk__in=memberships.values("user_id"))
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):

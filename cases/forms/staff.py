@@ -18,7 +18,7 @@ from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
 from ..models import CaseCategory, CaseKind, CaseSettings, CaseStatus, Channel, DisputeOutcome, Priority, StatementType
-from ..selectors.cases import case_lookup, is_active_contact, staff_groups, staff_users
+from ..selectors.cases import case_lookup, staff_groups, staff_users
 
 # --- attachments ---------------------------------------------------------------------------
 
@@ -100,7 +100,7 @@ class CaseCreateForm(forms.Form):
         empty_label="Choose an MP…",
     )
     requester = forms.ModelChoiceField(
-        queryset=User.objects.filter(is_staff=False, memberships__is_active=True).distinct(),
+        queryset=User.objects.active_contacts(),
         label="Requester",
         empty_label="Choose the MP's contact…",
         help_text="The MP contact who asked. They receive the receipt and the replies.",
@@ -159,7 +159,7 @@ class CaseCreateForm(forms.Form):
     def clean(self):
         data = super().clean()
         participant, requester = data.get("participant"), data.get("requester")
-        if participant and requester and not is_active_contact(requester, participant):
+        if participant and requester and not User.objects.active_contacts(participant).filter(pk=requester.pk).exists():
             self.add_error(
                 "requester",
                 f"{requester.full_name} is not an active contact of {participant.short_name}. Choose one of its contacts.",

@@ -211,10 +211,6 @@ def requester_choices(participant_ids=None) -> list[tuple[int, str, str, list[tu
     return list(groups.values())
 
 
-def is_active_contact(user: User, participant) -> bool:
-    return Membership.objects.active().filter(user=user, participant=participant).exists()
-
-
 # --- issue patterns --------------------------------------------------------------------------
 
 

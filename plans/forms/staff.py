@@ -356,11 +356,7 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
-        contacts = (
-            User.objects.filter(memberships__participant=participant, memberships__is_active=True, is_staff=False)
-            .distinct()
-            .order_by("full_name", "email")
-        )
+        contacts = User.objects.active_contacts(participant).order_by("full_name", "email")
         self.fields["submitted_by"].queryset = contacts
         self.fields["submitted_by"].label_from_instance = person_label
         meetings = participant.meetings.order_by("-starts_at")

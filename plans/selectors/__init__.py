@@ -12,7 +12,7 @@ from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, TextFie
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import MarketParticipant, Membership, User
+from accounts.models import MarketParticipant, User
 from accounts.selectors.participants import participants_for_user
 from cases.models import IssuePattern
 from ercot_services.core.calendar import start_of_day
@@ -166,8 +166,8 @@ def portal_meeting_get(*, user: User, participant: MarketParticipant, pk) -> Mee
 
 def participant_contacts_and_staff_choices(participant: MarketParticipant) -> QuerySet[User]:
     """People who may own an item or attend a meeting: active staff and the MP's active contacts."""
-    contacts = Membership.objects.active().filter(participant=participant).values("user_id")
-    return User.objects.filter(Q(is_staff=True) | Q(pk__in=contacts), is_active=True).order_by(
+    contacts = User.objects.active_contacts(participant).values("pk")
+    return User.objects.filter(Q(is_staff=True, is_active=True) | Q(pk__in=contacts)).order_by(
         "-is_staff", "full_name", "email"
     )
 

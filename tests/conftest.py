@@ -13,7 +13,13 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings
 
-from .factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from .accounts.factories import (
+    AccountManagerFactory,
+    AssignmentFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    StaffFactory,
+)
 
 REQUIRE_SERVICES = os.environ.get("ERCOT_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from accounts import selectors, services
 from accounts.models import AccountManagerAssignment, ContactRank, ContactRole, Membership
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.factories import (
+from tests.accounts.factories import (
     AccountManagerFactory,
     AssignmentFactory,
     MembershipFactory,

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from accounts.models import ContactRole
 from notices.models import DistributionList, Notice, NoticeDelivery, Subscription
 from notices.services import recipients_for
-from tests.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
 
 from .conftest import nav, sign_in, snap
 

@@ -29,7 +29,7 @@ from cases.models import (
 from cases.services import case_reply, case_submit, case_transition
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.uploads import check_upload
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,10 @@ from django.db import connection
 from cases.models import Case, CaseCategory, CaseKind, CaseSequence, IssuePattern
 from cases.services import case_submit
 from ercot_services.core.models import DomainError
-from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.accounts.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.cases.factories import dispute_fields
 
-from .conftest import ct, dispute_fields
+from .conftest import ct
 
 REFERENCE = re.compile(r"^(INQ|DSP|SRQ|PMP)-(\d{4})-(\d{6})$")
 

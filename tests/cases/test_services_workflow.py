@@ -20,7 +20,7 @@ from cases.models import (
 )
 from cases.services import case_bulk_assign, case_bulk_close, case_reply, case_transition
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 
 from .conftest import ct
 

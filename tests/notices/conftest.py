@@ -10,7 +10,7 @@ import pytest
 from accounts.models import ContactRole
 from notices.models import DistributionList, NoticeType, Subscription
 from notices.services import notice_approve, notice_create, notice_publish, notice_submit_for_review
-from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
 CT = ZoneInfo("America/Chicago")
 

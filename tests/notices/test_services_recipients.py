@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from accounts.models import ContactRole
 from notices.models import ContactListOptOut, NoticeDelivery, Subscription, Suppression
 from notices.services import _write_deliveries, recipients_for
-from tests.factories import MembershipFactory, ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import subscribe
 

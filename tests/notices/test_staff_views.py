@@ -24,7 +24,7 @@ from notices.models import (
     NoticeType,
     Subscription,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

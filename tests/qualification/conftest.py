@@ -34,7 +34,7 @@ from qualification.services import (
     result_record,
 )
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
-from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

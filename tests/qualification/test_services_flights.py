@@ -18,7 +18,7 @@ from qualification.services import (
     flight_create,
 )
 from registration.models import ApplicationKind, ApplicationStatus, ChangeType
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 
 from .conftest import approved_application
 
@@ -224,7 +224,7 @@ def test_duplicate_enrollment_is_refused(flight, retail_ops, rep):
 @pytest.fixture
 def prospect(qualification_reference_data):
     from accounts.models import ParticipantStatus
-    from tests.factories import ParticipantFactory
+    from tests.accounts.factories import ParticipantFactory
 
     from .conftest import add_contacts
 

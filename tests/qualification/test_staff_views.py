@@ -33,7 +33,7 @@ from qualification.models import (
     QualificationLetter,
 )
 from registration import services as registration_services
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -35,7 +35,7 @@ from registration.services import (
     document_review,
     document_upload,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
 
 CT = ZoneInfo("America/Chicago")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

@@ -30,7 +30,7 @@ from registration.services import (
     application_withdraw,
     document_upload,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

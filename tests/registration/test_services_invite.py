@@ -12,7 +12,7 @@ from cases.services import case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_start, potential_participant_invite
-from tests.factories import ParticipantFactory, StaffFactory
+from tests.accounts.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -36,7 +36,7 @@ from registration.models import (
     RequirementStatus,
     SfaRecord,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

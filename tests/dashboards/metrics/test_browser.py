@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.accounts.factories import PASSWORD
 from tests.browser.conftest import sign_in, snap
-from tests.factories import PASSWORD
 
 from . import builders
 from .conftest import ct

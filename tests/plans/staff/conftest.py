@@ -30,7 +30,7 @@ from plans.services import (
     objective_create,
     plan_update,
 )
-from tests.factories import MembershipFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, StaffFactory
 
 
 @pytest.fixture

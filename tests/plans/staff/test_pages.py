@@ -21,7 +21,7 @@ from plans.models import (
     PlanObjective,
 )
 from plans.services import meeting_schedule
-from tests.factories import AssignmentFactory, MembershipFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

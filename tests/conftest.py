@@ -74,6 +74,27 @@ def _required_services(request):
         _missing(f"Chromium not found at {CHROMIUM}")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the rows the data migrations seed.
+
+    ``make test`` builds it through the migrations, which seed them (this finds them and does nothing);
+    ``make test-fast`` passes ``--no-migrations`` (tables straight from the models, seconds faster per worker),
+    so the same rows are written here once per session (per xdist worker) instead.
+    """
+    from .reference_data import reseed_reference_data
+
+    with django_db_blocker.unblock():
+        reseed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _migration_files(request):
+    """A test marked ``migrations`` reads the migration files, even under ``--no-migrations`` (which hides them)."""
+    if request.node.get_closest_marker("migrations"):
+        request.getfixturevalue("settings").MIGRATION_MODULES = {}
+
+
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests get the data migrations' rows back (see tests/reference_data.py)."""

@@ -15,7 +15,6 @@ from django.conf import settings
 
 from .accounts.factories import (
     AccountManagerFactory,
-    AssignmentFactory,
     MembershipFactory,
     ParticipantFactory,
     StaffFactory,
@@ -131,16 +130,12 @@ def account_manager(db):
 
 @pytest.fixture
 def participant(db, account_manager):
-    mp = ParticipantFactory(role_codes=["REP", "LSE"])
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
+    return ParticipantFactory(role_codes=["REP", "LSE"], account_manager=account_manager)
 
 
 @pytest.fixture
 def other_participant(db, account_manager):
-    mp = ParticipantFactory(role_codes=["QSE"])
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
+    return ParticipantFactory(role_codes=["QSE"], account_manager=account_manager)
 
 
 @pytest.fixture

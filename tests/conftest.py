@@ -24,11 +24,12 @@ REQUIRE_SERVICES = os.environ.get("ERCOT_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-SLOW_MARKERS = ("browser", "redis")
+SLOW_MARKERS = ("browser", "redis", "subprocess")
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test that drives Chromium, a real worker or a transactional database is ``slow``: ``make test-fast`` skips it."""
+    """A test that drives Chromium, a real worker, another Python process or a transactional database is ``slow``:
+    ``make test-fast`` skips it."""
     for item in items:
         db = item.get_closest_marker("django_db")
         transactional = (

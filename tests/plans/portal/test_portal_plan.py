@@ -18,7 +18,7 @@ from accounts.portal_session import SESSION_KEY
 from ercot_services.core.models import AuditEvent, OutboundEmail
 from plans.models import ActionItem, ActionItemStatus, ActionSide, FeedbackChannel, MeetingStatus, PerformanceFeedback
 from tests.accounts.factories import MembershipFactory, StaffFactory, UserFactory
-from tests.plans.factories import ActionItemFactory, MeetingFactory
+from tests.plans.factories import ActionItemFactory, FeedbackFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -408,14 +408,14 @@ def test_feedback_offers_only_this_mps_held_meetings(portal, participant, other_
 
 
 def test_feedback_lists_only_this_mps_feedback(portal, participant, other_participant, other_mp_user):
-    PerformanceFeedback.objects.create(
+    FeedbackFactory(
         participant=other_participant,
         channel=FeedbackChannel.PORTAL,
         rating=1,
         comments="Other MP complaint",
         submitted_by=other_mp_user,
     )
-    PerformanceFeedback.objects.create(
+    FeedbackFactory(
         participant=participant,
         channel=FeedbackChannel.PHONE,
         rating=5,
@@ -497,7 +497,7 @@ def _grow(participant, mp_user, am_user, n):
             completed_by=mp_user,
         )
         ActionItemFactory(participant=participant, owner=am_user, title=f"Staff {i}")
-        PerformanceFeedback.objects.create(
+        FeedbackFactory(
             participant=participant,
             channel=FeedbackChannel.PORTAL,
             rating=1 + i % 5,

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from tests.accounts.factories import PASSWORD
-from tests.browser.conftest import sign_in, snap
+
+from .conftest import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

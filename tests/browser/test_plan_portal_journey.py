@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from plans.models import ActionItemStatus, MeetingStatus, PerformanceFeedback
 from tests.accounts.factories import PASSWORD, MembershipFactory
-from tests.browser.conftest import sign_in, snap
 from tests.plans.factories import ActionItemFactory, MeetingFactory
+
+from .conftest import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -2,17 +2,19 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template import loader
 
+from ercot_services.core.forms import LayoutMixin
+
 from ..email_address import canonical_email
 from ..models import AccountManager, MarketParticipant, User
 
 
-class EmailAuthenticationForm(auth_forms.AuthenticationForm):
+class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
 
-class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+class QueuedPasswordResetForm(LayoutMixin, auth_forms.PasswordResetForm):
     """Password reset whose email goes out through a Celery task after the request commits."""
 
     def get_users(self, email):
@@ -39,7 +41,15 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
         )
 
 
-class ReassignForm(forms.Form):
+class PasswordChangeForm(LayoutMixin, auth_forms.PasswordChangeForm):
+    """Django's form, drawn by the layout helper as every form is."""
+
+
+class SetPasswordForm(LayoutMixin, auth_forms.SetPasswordForm):
+    """Django's form, drawn by the layout helper as every form is."""
+
+
+class ReassignForm(LayoutMixin, forms.Form):
     account_manager = forms.ModelChoiceField(
         queryset=AccountManager.objects.filter(is_active=True).select_related("user"),
         label="New Account Manager",
@@ -51,7 +61,7 @@ class ReassignForm(forms.Form):
     )
 
 
-class BookReassignForm(forms.Form):
+class BookReassignForm(LayoutMixin, forms.Form):
     to_manager = forms.ModelChoiceField(
         queryset=AccountManager.objects.filter(is_active=True).select_related("user"),
         label="Move every MP to",

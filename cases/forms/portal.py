@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MarketRole
+from ercot_services.core.forms import LayoutMixin, Section
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
@@ -103,7 +105,7 @@ def _active_categories():
 # --- inquiry -----------------------------------------------------------------------------------
 
 
-class InquiryForm(AttachmentsMixin, forms.Form):
+class InquiryForm(LayoutMixin, AttachmentsMixin, forms.Form):
     category = forms.ModelChoiceField(
         queryset=CaseCategory.objects.none(),
         empty_label="Choose a category",
@@ -156,7 +158,7 @@ class DisputeDeadlineQueryForm(forms.Form):
     statement_date = forms.DateField(required=False)
 
 
-class DisputeForm(AttachmentsMixin, forms.Form):
+class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
     operating_day = forms.DateField(
         label="Operating Day",
         widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
@@ -232,6 +234,36 @@ class DisputeForm(AttachmentsMixin, forms.Form):
         self.fields["attachments"].label = "Evidence"
         self.needs_date = statement_types_needing_date()
 
+    def get_layout(self) -> Layout:
+        return Layout(
+            Section(
+                "The statement",
+                Row(
+                    Column("operating_day", css_class="col-md-6"),
+                    Column("statement_type", css_class="col-md-6"),
+                    Column("statement_date", css_class="col-md-6", css_id="statement-date-group"),
+                    Column("statement_reference", css_class="col-md-6"),
+                    css_class="g-3",
+                ),
+                HTML('{% include "portal/cases/_deadline_box.html" %}'),
+                css_class="mb-3",
+            ),
+            Section(
+                "The charge",
+                Row(
+                    Column(
+                        "charge_type",
+                        HTML('{% include "portal/cases/_charge_suggestions.html" %}'),
+                        css_class="col-md-7",
+                    ),
+                    Column("disputed_amount", css_class="col-md-5"),
+                    css_class="g-3",
+                ),
+                css_class="mb-3",
+            ),
+            Section("Your explanation", "category", "subject", "description", "attachments", css_class="mb-3"),
+        )
+
     def clean_operating_day(self):
         day = self.cleaned_data["operating_day"]
         if day > timezone.localdate():
@@ -283,11 +315,14 @@ class DisputeForm(AttachmentsMixin, forms.Form):
 # --- conversation ----------------------------------------------------------------------------------
 
 
-class ReplyForm(AttachmentsMixin, forms.Form):
+class ReplyForm(LayoutMixin, AttachmentsMixin, forms.Form):
     body = forms.CharField(max_length=MESSAGE_TEXT, label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
 
+    def get_layout(self) -> Layout:
+        return Layout("body", "attachments")
 
-class WithdrawForm(forms.Form):
+
+class WithdrawForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         label="Reason (optional)",
         required=False,
@@ -297,7 +332,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you reopening it?",
         max_length=2000,
@@ -313,7 +348,7 @@ class ReopenForm(forms.Form):
 CONTACT_MESSAGE_TEXT = MESSAGE_TEXT - 1_000
 
 
-class ContactForm(forms.Form):
+class ContactForm(LayoutMixin, forms.Form):
     name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     company = forms.CharField(
         label="Company", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
@@ -333,7 +368,7 @@ class ContactForm(forms.Form):
         label="Market roles you are interested in (optional)",
         queryset=MarketRole.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     subject = forms.CharField(max_length=200)
     message = forms.CharField(
@@ -349,6 +384,17 @@ class ContactForm(forms.Form):
         self.fields["market_roles"].queryset = MarketRole.objects.order_by("code")
         self.fields["market_roles"].label_from_instance = lambda role: f"{role.name} ({role.code})"
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            Row(
+                *(Column(name, css_class="col-md-6") for name in ("name", "company", "email", "phone")), css_class="g-3"
+            ),
+            Field("market_roles", wrapper_class="check-columns"),
+            "subject",
+            "message",
+            Div("website", css_class="honeypot", aria_hidden="true"),
+        )
 
     def is_spam(self) -> bool:
         return bool((self.data.get(self.add_prefix("website")) or "").strip())
@@ -373,7 +419,7 @@ PREFERENCE_LABELS = {
 }
 
 
-class NotificationPreferenceForm(forms.ModelForm):
+class NotificationPreferenceForm(LayoutMixin, forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["on_submission", "on_reply", "on_status_change", "on_at_risk"]
@@ -385,3 +431,6 @@ class NotificationPreferenceForm(forms.ModelForm):
             self.fields[name].help_text = help_text
         if not user.is_staff:
             del self.fields["on_at_risk"]
+
+    def get_layout(self) -> Layout:
+        return Layout(Section("Email me when…", *self.fields, legend_class="h6"))

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms.layout import HTML, Column, Div, Field, Layout, Row
+from crispy_forms.layout import Column, Div, Field, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MarketRole
-from ercot_services.core.forms import LayoutMixin, Section
+from ercot_services.core.forms import LayoutMixin, Partial, Section
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
@@ -245,17 +245,13 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
                     Column("statement_reference", css_class="col-md-6"),
                     css_class="g-3",
                 ),
-                HTML('{% include "portal/cases/_deadline_box.html" %}'),
+                Partial("portal/cases/_deadline_box.html"),
                 css_class="mb-3",
             ),
             Section(
                 "The charge",
                 Row(
-                    Column(
-                        "charge_type",
-                        HTML('{% include "portal/cases/_charge_suggestions.html" %}'),
-                        css_class="col-md-7",
-                    ),
+                    Column("charge_type", Partial("portal/cases/_charge_suggestions.html"), css_class="col-md-7"),
                     Column("disputed_amount", css_class="col-md-5"),
                     css_class="g-3",
                 ),

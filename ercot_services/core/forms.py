@@ -18,8 +18,12 @@ leaves crispy's own non-field error box out.
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout
+from crispy_forms.layout import Fieldset, Layout, LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
+from django.template import Template
+from django.template.loader import render_to_string
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
 
 class FieldsHelper(FormHelper):
@@ -51,3 +55,31 @@ class Section(Fieldset):
     def __init__(self, legend, *fields, legend_class: str = "h5", **kwargs):
         super().__init__(legend, *fields, **kwargs)
         self.legend_class = legend_class
+
+
+class Partial(LayoutObject):
+    """Markup of a template placed among the fields, rendered with the page's context and the form as ``form``.
+
+    For what a widget cannot draw: the requester picker grouped by MP, the attendee checkboxes grouped by side, the
+    rating buttons. Text without logic goes in crispy's ``HTML`` instead.
+    """
+
+    def __init__(self, template_name: str):
+        self.template_name = template_name
+        self.fields = []
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return render_to_string(self.template_name, {**context.flatten(), "form": form})
+
+
+class ShownIf(LayoutObject):
+    """Fields drawn only when a condition of the page holds, in ``{% if %}`` syntax (``"not meeting.minutes_shared_at"``)."""
+
+    def __init__(self, condition: str, *fields):
+        self.condition = Template(f"{{% if {condition} %}}shown{{% endif %}}")
+        self.fields = list(fields)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        if not self.condition.render(context):
+            return SafeString("")
+        return self.get_rendered_fields(form, context, template_pack, **kwargs)

@@ -7,6 +7,7 @@ cases, registration applications and qualification enrollments). The business ru
 
 from __future__ import annotations
 
+from crispy_forms.layout import HTML, Column, Div, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -16,6 +17,7 @@ from accounts.models import MarketParticipant, User
 from cases.forms.staff import staff_user_choice
 from cases.models import IssuePattern
 from cases.selectors.cases import staff_users
+from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from ..models import ActionItemStatus, FeedbackChannel, ImprovementAction, Meeting, PerformanceFeedback, PlanObjective
@@ -77,7 +79,9 @@ def _enrollment_label(enrollment) -> str:
     )
 
 
-class _AutoIdMixin:
+class _AutoIdMixin(LayoutMixin):
+    """The base of the plan forms: ids prefixed with ``auto_id_prefix`` (several share a page), drawn by a layout."""
+
     auto_id_prefix = ""
 
     def __init__(self, *args, **kwargs):
@@ -109,6 +113,17 @@ class ObjectiveForm(_AutoIdMixin, forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     target_date = _date_field(required=False, label="Target date")
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            Row(
+                Column("kind", css_class="col-md-5"),
+                Column("title", css_class="col-md-7"),
+                Column("description", css_class="col-md-8"),
+                Column("target_date", css_class="col-md-4"),
+                css_class="g-3",
+            )
+        )
 
 
 OBJECTIVE_STATUS_LABELS = {
@@ -173,6 +188,27 @@ class ActionItemForm(_AutoIdMixin, forms.Form):
             field.queryset = queryset
             field.choices = _recent_choices(queryset, self[name].value(), label)
 
+    def get_layout(self) -> Layout:
+        links = ["objective", "meeting", "case", "application", "enrollment"]
+        return Layout(
+            Section(
+                "The action",
+                Row(
+                    Column("title", css_class="col-12"),
+                    Column("description", css_class="col-12"),
+                    Column("owner", css_class="col-md-8"),
+                    Column("due_date", css_class="col-md-4"),
+                    css_class="g-3",
+                ),
+                css_class="mb-2",
+            ),
+            Section(
+                'What it relates to <span class="text-muted small fw-normal">(optional)</span>',
+                Row(*(Column(name, css_class="col-md-6") for name in links if name in self.fields), css_class="g-3"),
+                css_class="mb-3",
+            ),
+        )
+
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due and due < timezone.localdate() and not self.initial.get("due_date") == due:
@@ -199,6 +235,15 @@ class ActionItemTransitionForm(_AutoIdMixin, forms.Form):
         label="Note",
         help_text="What was done (kept with the item and shown to the MP for its own items).",
     )
+
+    def get_layout(self) -> Layout:
+        layout = Layout("to")
+        if self["to"].value() == ActionItemStatus.CANCELLED:
+            layout.append(
+                HTML('<p class="mb-2">Say why the item is no longer needed; the note stays with the item.</p>')
+            )
+        layout.append("note")
+        return layout
 
     def clean(self):
         data = super().clean()
@@ -271,6 +316,31 @@ class MeetingForm(_AutoIdMixin, forms.Form):
             "status", "title"
         )
 
+    def get_layout(self) -> Layout:
+        return Layout(
+            Section(
+                "The meeting",
+                Row(
+                    Column("title", css_class="col-md-7"),
+                    Column("objective", css_class="col-md-5"),
+                    Column("starts_at", css_class="col-md-6"),
+                    Column("ends_at", css_class="col-md-6"),
+                    Column("location", css_class="col-md-6"),
+                    Column("dial_in", css_class="col-md-6"),
+                    Column("agenda", css_class="col-12"),
+                    css_class="g-3",
+                ),
+                css_class="mb-2",
+            ),
+            Section(
+                "Attendees",
+                Partial("workspace/plans/_attendees.html"),
+                Div("extra_emails", css_class="mt-3"),
+                css_class="mb-3",
+                aria_describedby="attendees-help",
+            ),
+        )
+
     def attendee_groups(self) -> list[dict]:
         """Checkbox groups for the template: the MP's contacts, then staff."""
         chosen = {str(v) for v in (self["attendees"].value() or [])}
@@ -315,6 +385,9 @@ class MinutesForm(_AutoIdMixin, forms.Form):
         label="Share with the MP",
         help_text="The MP's attendees are emailed a link and the minutes show in the MP's portal.",
     )
+
+    def get_layout(self) -> Layout:
+        return Layout("minutes", ShownIf("not meeting.minutes_shared_at", "share"))
 
 
 # --- performance feedback -------------------------------------------------------------------------
@@ -366,6 +439,16 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
             self["meeting"].value(),
             lambda m: f"{m.title} · {timezone.localtime(m.starts_at):%b %d, %Y}",
             limit=50,
+        )
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            Row(
+                Column("channel", css_class="col-md-4"),
+                Column("submitted_by", css_class="col-md-8"),
+                *(Column(name, css_class="col-12") for name in ("meeting", "rating", "comments")),
+                css_class="g-3",
+            )
         )
 
     def clean(self):
@@ -430,6 +513,16 @@ class ImprovementForm(_AutoIdMixin, forms.Form):
         self.fields["feedback"].queryset = participant.feedback.all()
         self.fields["pattern"].queryset = participant.issue_patterns.all()
 
+    def get_layout(self) -> Layout:
+        return Layout(
+            "feedback",
+            "pattern",
+            "kind",
+            "title",
+            "description",
+            Row(Column("owner", css_class="col-md-8"), Column("due_date", css_class="col-md-4"), css_class="g-3"),
+        )
+
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due and due < timezone.localdate():
@@ -457,7 +550,7 @@ IMPROVEMENT_NEXT_STATUSES = {
 }
 
 
-class ImprovementActionForm(forms.Form):
+class ImprovementActionForm(LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -31,6 +31,7 @@ class FieldsHelper(FormHelper):
 
     form_tag = False
     disable_csrf = True
+    error_text_inline = False  # each field error a paragraph under the field, as crispy's |as_crispy_field draws it
     template = "includes/crispy_fields.html"
 
 

@@ -6,6 +6,8 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
+from ercot_services.core.forms import LayoutMixin
+
 from .models import ContactListOptOut, DistributionList, NoticeType, Scope, Subscription, Suppression
 from .selectors import ArchiveFilters
 
@@ -67,16 +69,13 @@ class ArchiveFilterForm(forms.Form):
         )
 
 
-class SubscribeForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"})
-    )
+class SubscribeForm(LayoutMixin, forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     distribution_list = forms.ModelChoiceField(
         queryset=DistributionList.objects.filter(is_public=True),
         to_field_name="name",
         label="List",
         empty_label="Choose a list",
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

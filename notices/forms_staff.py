@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import FieldWithButtons, InlineCheckboxes, InlineRadios, StrictButton
+from crispy_forms.layout import Layout
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MarketRole
+from ercot_services.core.forms import LayoutMixin
 from ercot_services.core.text_limits import LONG_TEXT, NOTE_TEXT
 
 from .models import DistributionList, NoticeStatus, NoticeType, Scope
@@ -25,7 +28,7 @@ FIELD_ORDER = [
 ]
 
 
-class NoticeDraftForm(forms.Form):
+class NoticeDraftForm(LayoutMixin, forms.Form):
     notice_type = forms.ModelChoiceField(NoticeType.objects.all(), label="Notice type", empty_label="Choose a type…")
     scope = forms.ChoiceField(choices=Scope.choices, initial=Scope.MARKET, widget=forms.RadioSelect)
     audience = forms.ModelMultipleChoiceField(
@@ -70,15 +73,6 @@ class NoticeDraftForm(forms.Form):
             f"{dl.name} — {dl.description}" if dl.description else dl.name
         )
         self.fields["audience"].label_from_instance = lambda role: f"{role.code} ({role.name})"
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
         self.fields["long_description"].widget.attrs.update(
             {
                 "hx-post": reverse("workspace:notice-preview"),
@@ -86,6 +80,11 @@ class NoticeDraftForm(forms.Form):
                 "hx-target": "#preview",
             }
         )
+
+    def get_layout(self) -> Layout:
+        """The notice template's order; the scope and audience choices side by side."""
+        inline = {"scope": InlineRadios, "audience": InlineCheckboxes}
+        return Layout(*(inline[name](name) if name in inline else name for name in FIELD_ORDER))
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -118,21 +117,30 @@ class NoticeDraftForm(forms.Form):
         }
 
 
-class ReturnToDraftForm(forms.Form):
+class ReturnToDraftForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         max_length=NOTE_TEXT,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         label="What needs to change",
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(LayoutMixin, forms.Form):
     when = forms.DateTimeField(
         label="Publish at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         help_text="Local time (Central).",
     )
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            FieldWithButtons(
+                "when",
+                StrictButton("Schedule", type="submit", css_class="btn-outline-primary"),
+                input_size="input-group-sm",
+            )
+        )
 
     def clean_when(self):
         when = self.cleaned_data["when"]

@@ -7,12 +7,15 @@ criteria gate, which changes produce a letter) live in ``qualification.services`
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.layout import HTML, Column, Layout, Row
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, Membership, User
 from cases.models import Channel
+from ercot_services.core.forms import LayoutMixin
 from registration.models import Application, ApplicationKind, ApplicationStatus
 
 from .forms_portal import ConnectivityTicketForm
@@ -40,7 +43,7 @@ class ParticipantMultipleChoiceField(forms.ModelMultipleChoiceField):
 # --- flights -------------------------------------------------------------------------------------------------
 
 
-class FlightForm(forms.Form):
+class FlightForm(LayoutMixin, forms.Form):
     start_date = forms.DateField(
         widget=DATE_WIDGET, help_text="The flight is named MMYY after it (Flight 0226 starts in February 2026)."
     )
@@ -50,6 +53,10 @@ class FlightForm(forms.Form):
         widget=DATE_WIDGET, help_text="Last day for a new MP's registration; on or before the start."
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def get_layout(self) -> Layout:
+        dates = ("start_date", "end_date", "application_deadline", "registration_deadline")
+        return Layout(Row(*(Column(name, css_class="col-md-6") for name in dates)), "notes")
 
 
 # --- enrollment ------------------------------------------------------------------------------------------------
@@ -75,7 +82,7 @@ def enrollable_applications():
     )
 
 
-class EnrollmentForm(forms.Form):
+class EnrollmentForm(LayoutMixin, forms.Form):
     flight = forms.ModelChoiceField(queryset=Flight.objects.none(), empty_label="Choose a flight")
     application = ApplicationChoiceField(
         label="From an approved registration (optional)",
@@ -118,6 +125,21 @@ class EnrollmentForm(forms.Form):
         if not show_override:
             del self.fields["override_reason"]
 
+    def get_layout(self) -> Layout:
+        return Layout(
+            "flight",
+            "application",
+            HTML('<p class="small text-muted text-center my-1">— or enroll by hand —</p>'),
+            "participant",
+            Row(Column("participant_kind", css_class="col-md-6"), Column("change_kind", css_class="col-md-6")),
+            "override_reason"
+            if "override_reason" in self.fields
+            else HTML(
+                '<p class="small text-muted"><i class="bi bi-info-circle" aria-hidden="true"></i> After a deadline, '
+                "ask a Flight Administrator: only they can enroll late, with a reason.</p>"
+            ),
+        )
+
     def clean(self):
         data = super().clean()
         application, participant = data.get("application"), data.get("participant")
@@ -144,14 +166,14 @@ class EnrollmentForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LayoutMixin, forms.Form):
     reason = forms.CharField(label="Reason for withdrawing", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # --- results -----------------------------------------------------------------------------------------------------
 
 
-class ResultForm(forms.Form):
+class ResultForm(LayoutMixin, forms.Form):
     COMPLETED = "completed"
     FAILED = "failed"
 
@@ -176,6 +198,13 @@ class ResultForm(forms.Form):
     )
     tested_on = forms.DateField(label="Tested on", widget=DATE_WIDGET)
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            "outcome",
+            Row(Column("trading_partners", css_class="col-md-7"), Column("business_functions", css_class="col-md-5")),
+            Row(Column("tested_on", css_class="col-md-4"), Column("notes", css_class="col-md-8")),
+        )
 
     def __init__(self, *args, enrollment: Enrollment, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,17 +251,34 @@ class ResultForm(forms.Form):
 # --- letters, certificates, connectivity ---------------------------------------------------------------------------
 
 
-class IssueLetterForm(forms.Form):
+class IssueLetterForm(LayoutMixin, forms.Form):
     effective_date = forms.DateField(
         label="Effective date (optional)", required=False, widget=DATE_WIDGET, help_text="Today when left empty."
     )
+
+    def get_layout(self) -> Layout:
+        """The date with the button beside it (the page's only action on the letter)."""
+        return Layout(
+            Row(
+                Column("effective_date", css_class="col-sm-5"),
+                Column(
+                    StrictButton(
+                        '<i class="bi bi-envelope-check" aria-hidden="true"></i> Generate and send letter',
+                        type="submit",
+                        css_class="btn-success",
+                    ),
+                    css_class="col-sm-7 mb-3",
+                ),
+                css_class="g-2 align-items-end",
+            )
+        )
 
 
 class CertificateAdvanceForm(forms.Form):
     to_status = forms.ChoiceField(choices=CertificateStatus.choices)
 
 
-class ConnectivityRecordForm(forms.Form):
+class ConnectivityRecordForm(LayoutMixin, forms.Form):
     PASSED = "passed"
     FAILED = "failed"
 
@@ -240,6 +286,20 @@ class ConnectivityRecordForm(forms.Form):
         choices=[(PASSED, "Passed"), (FAILED, "Failed")], widget=forms.RadioSelect, label="Production connectivity test"
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def get_layout(self) -> Layout:
+        """The outcome and a note with the button beside them, in one line of the test's row."""
+        return Layout(
+            Row(
+                Column("outcome", css_class="col-md-4"),
+                Column("notes", css_class="col-md-5"),
+                Column(
+                    StrictButton("Record the test", type="submit", css_class="btn-sm btn-primary"),
+                    css_class="col-md-3 mb-3",
+                ),
+                css_class="g-2 align-items-end",
+            )
+        )
 
 
 class ConnectivityTicketOnBehalfForm(ConnectivityTicketForm):

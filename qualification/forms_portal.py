@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.validators import URLValidator
+
+from ercot_services.core.forms import LayoutMixin, Section
 
 PROTOCOL_DEFAULT = "NAESB EDM"
 
@@ -33,7 +36,7 @@ def normalise_fingerprint(value: str) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
 
 
-class ConnectivitySpecForm(forms.Form):
+class ConnectivitySpecForm(LayoutMixin, forms.Form):
     endpoint_url = forms.CharField(
         label="Production endpoint URL",
         max_length=255,
@@ -71,6 +74,20 @@ class ConnectivitySpecForm(forms.Form):
         help_text="Optional. The Service Desk calls this number to schedule the connectivity test.",
     )
 
+    def get_layout(self) -> Layout:
+        return Layout(
+            "endpoint_url",
+            "protocol",
+            "certificate_fingerprint",
+            Section(
+                "Technical contact for connectivity testing",
+                "contact_name",
+                Row(Column("contact_email", css_class="col-md-7"), Column("contact_phone", css_class="col-md-5")),
+                legend_class="h6",
+                css_class="mb-3",
+            ),
+        )
+
     def clean_endpoint_url(self):
         return self.cleaned_data["endpoint_url"].strip()
 
@@ -87,7 +104,7 @@ class ConnectivitySpecForm(forms.Form):
         return phone
 
 
-class ConnectivityTicketForm(forms.Form):
+class ConnectivityTicketForm(LayoutMixin, forms.Form):
     """The production connectivity testing ticket, pre-filled by ``services.connectivity_ticket_draft``."""
 
     subject = forms.CharField(label="Subject", max_length=200)

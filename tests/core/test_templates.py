@@ -1,12 +1,76 @@
 """House rules for templates."""
 
+import re
 from pathlib import Path
 
+from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.template import Context, Template
+
+from ercot_services.core.forms import LayoutMixin
+
+TEMPLATES = Path(settings.BASE_DIR) / "templates"
+
+
+def _templates():
+    return sorted(TEMPLATES.rglob("*.html"))
+
+
+def _name(path: Path) -> str:
+    return str(path.relative_to(TEMPLATES))
 
 
 def test_no_template_carries_an_inline_style_block():
     """Styles live in static/css (one cacheable file, and a Content Security Policy without 'unsafe-inline')."""
-    templates = Path(settings.BASE_DIR) / "templates"
-    offenders = [str(path.relative_to(templates)) for path in templates.rglob("*.html") if "<style" in path.read_text()]
+    offenders = [_name(path) for path in _templates() if "<style" in path.read_text()]
     assert offenders == []
+
+
+# Fields placed one by one (|as_crispy_field), or a form drawn without its helper (|crispy, |as_crispy_form).
+HAND_PLACED_FIELDS = re.compile(r"\|\s*(as_crispy_field|crispy|as_crispy_form)\b")
+
+
+def test_forms_are_drawn_by_the_layout_of_their_form_helper_not_placed_by_hand():
+    """``{% crispy form %}`` draws the fields where the form's ``get_layout()`` puts them (ercot_services/core/forms.py).
+
+    What a widget cannot draw (the requester grouped by MP, the attendees by side, the rating buttons, the change types
+    with their help) is a partial the layout places with ``Partial``; nothing is left to place by hand.
+    """
+    offenders = [
+        f"{_name(path)}: {match.group(0)}"
+        for path in _templates()
+        for match in HAND_PLACED_FIELDS.finditer(path.read_text())
+    ]
+    assert offenders == []
+
+
+def test_every_form_drawn_by_its_layout_shows_the_error_summary():
+    """The layout leaves a form's non-field errors out: the template includes the one summary that shows them."""
+    missing = []
+    for path in _templates():
+        text = path.read_text()
+        for name in re.findall(r"{%\s*crispy\s+([\w.]+)", text):
+            summary = r'{%\s*include "includes/form_errors.html"' + (
+                r"(?! with form=)" if name == "form" else rf" with form={re.escape(name)}\b"
+            )
+            if not re.search(summary, text):
+                missing.append(f"{_name(path)}: {name}")
+    assert missing == []
+
+
+class _NameForm(LayoutMixin, forms.Form):
+    name = forms.CharField(help_text="As on the contract.")
+
+    def clean(self):
+        raise ValidationError("Something about the whole form.")
+
+
+def test_a_layout_form_draws_its_fields_inside_the_templates_form_tag_without_its_non_field_errors():
+    form = _NameForm(data={})
+    html = Template("{% load crispy_forms_tags %}{% crispy form %}").render(Context({"form": form}))
+
+    assert "<form" not in html and "csrfmiddlewaretoken" not in html  # the template writes both
+    assert 'id="id_name"' in html and 'id="id_name_helptext"' in html
+    assert '<p id="error_1_id_name"><strong>This field is required.</strong></p>' in html
+    assert "Something about the whole form." not in html  # shown once, in includes/form_errors.html

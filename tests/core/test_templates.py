@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
 
+from ercot_services.core.badges import BADGES, TONES
 from ercot_services.core.forms import LayoutMixin
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
@@ -26,6 +27,49 @@ def test_no_template_carries_an_inline_style_block():
     offenders = [_name(path) for path in _templates() if "<style" in path.read_text()]
     assert offenders == []
 
+
+# --- shared partials ---------------------------------------------------------------------------------------------
+
+
+def _offenders(pattern: re.Pattern, allowed=frozenset()) -> list[str]:
+    return [
+        f"{_name(path)}: {match.group(0)}"
+        for path in _templates()
+        if _name(path) not in allowed
+        for match in pattern.finditer(path.read_text())
+    ]
+
+
+# Counts (queue tabs, status filters) and the review clock are numbers, not statuses: their colour is their own.
+COLOURED_COUNTS = {"workspace/cases/queue.html", "portal/cases/list.html", "workspace/registration/_clock.html"}
+
+
+def test_a_status_pill_takes_its_colour_from_the_one_badge_table():
+    """A badge whose colour the template decides is a status pill: includes/status_badge.html draws it."""
+    assert _offenders(re.compile(r'class="badge[^"]*{%|text-bg-{{'), allowed=COLOURED_COUNTS) == []
+
+
+def test_every_status_pill_names_a_kind_of_the_badge_table():
+    kinds = {
+        kind for path in _templates() for kind in re.findall(r'status_badge\.html" with kind="(\w+)"', path.read_text())
+    }
+    assert kinds and kinds <= set(BADGES), kinds - set(BADGES)
+    for kind, badges in BADGES.items():
+        assert "*" in badges, kind
+        assert {badge.tone for badge in badges.values()} <= set(TONES), kind
+
+
+def test_an_empty_table_says_so_with_the_one_empty_row():
+    """``{% empty_row colspan=… %}`` (includes/empty_row.html), never a hand-written ``<tr><td colspan>``."""
+    assert _offenders(re.compile(r"{%\s*empty\s*%}\s*<tr")) == []
+
+
+def test_page_links_are_drawn_by_the_one_pagination_partial():
+    """List pages end with includes/list_footer.html; sections of a page include includes/pagination.html."""
+    assert _offenders(re.compile(r'class="pagination'), allowed={"includes/pagination.html"}) == []
+
+
+# --- forms -----------------------------------------------------------------------------------------------------------
 
 # Fields placed one by one (|as_crispy_field), or a form drawn without its helper (|crispy, |as_crispy_form).
 HAND_PLACED_FIELDS = re.compile(r"\|\s*(as_crispy_field|crispy|as_crispy_form)\b")

@@ -1,8 +1,8 @@
 """How every form is drawn: a crispy-forms ``FormHelper`` layout, inside a ``<form>`` tag the template writes.
 
 A form mixes in ``LayoutMixin`` and, when its fields need more than one column, returns a ``Layout`` from
-``get_layout()`` (``Row``, ``Column``, ``Section``, ``HTML`` …; the default is every field in order). Its template
-then reads the same way everywhere::
+``get_layout()`` (crispy's ``Row``, ``Column``, ``HTML`` …, and ``Section``, ``Partial`` and ``ShownIf`` below; the
+default is every field in order). Its template then reads the same way everywhere::
 
     {% include "includes/form_errors.html" %}
     <form method="post" action="…" novalidate>{% csrf_token %}
@@ -10,8 +10,8 @@ then reads the same way everywhere::
       <button class="btn btn-primary" type="submit">…</button>
     </form>
 
-The template keeps the ``<form>`` tag (its action, CSRF token and htmx attributes depend on the page) and the buttons;
-the error summary (``includes/form_errors.html``) is the one place non-field errors show, so the helper's template
+The template keeps the ``<form>`` tag (its action, CSRF token and htmx attributes depend on the page) and the buttons
+(a button that sits in a row of fields is a ``StrictButton`` of the layout); the error summary (``includes/form_errors.html``) is the one place non-field errors show, so the helper's template
 leaves crispy's own non-field error box out.
 """
 
@@ -62,7 +62,7 @@ class Partial(LayoutObject):
     """Markup of a template placed among the fields, rendered with the page's context and the form as ``form``.
 
     For what a widget cannot draw: the requester picker grouped by MP, the attendee checkboxes grouped by side, the
-    rating buttons. Text without logic goes in crispy's ``HTML`` instead.
+    rating buttons, the change types with their help. Text without logic goes in crispy's ``HTML`` instead.
     """
 
     def __init__(self, template_name: str):

@@ -250,6 +250,10 @@ LOGGING = {
     "loggers": {"axes": {"level": "WARNING"}},
 }
 
+# /healthz says "degraded" (still 200) once the oldest pending email has waited longer than this: past the sweep's
+# 10 minutes plus one beat interval, a pending row is no longer just queued behind others.
+HEALTH_MAX_PENDING_AGE_SECONDS = env.int("HEALTH_MAX_PENDING_AGE_SECONDS", default=900)
+
 SILENCED_SYSTEM_CHECKS = [
     # Lockout is keyed on the username on purpose: keying on the address would
     # lock out every user of a participant company behind one corporate NAT.

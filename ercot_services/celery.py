@@ -20,3 +20,23 @@ def use_django_logging(**kwargs):
     from django.conf import settings
 
     logging.config.dictConfig(settings.LOGGING)
+
+
+@signals.worker_init.connect
+def serve_worker_metrics(**kwargs):
+    """The worker's task counters on ``WORKER_METRICS_PORT`` (0: none), for Prometheus (core.prometheus)."""
+    from django.conf import settings
+
+    if settings.WORKER_METRICS_PORT:
+        from ercot_services.core.prometheus import empty_multiprocess_dir, start_worker_exporter
+
+        empty_multiprocess_dir()
+        start_worker_exporter(settings.WORKER_METRICS_PORT, settings.WORKER_METRICS_ADDRESS)
+
+
+@signals.worker_process_shutdown.connect
+def forget_worker_process(pid=None, **kwargs):
+    from ercot_services.core.prometheus import mark_process_dead
+
+    if pid:
+        mark_process_dead(pid)

@@ -284,6 +284,8 @@ PROMETHEUS_EXPORT_MIGRATIONS = False
 # /healthz says "degraded" (still 200) once the oldest pending email has waited longer than this: past the sweep's
 # 10 minutes plus one beat interval, a pending row is no longer just queued behind others.
 HEALTH_MAX_PENDING_AGE_SECONDS = env.int("HEALTH_MAX_PENDING_AGE_SECONDS", default=900)
+# manage.py backup makes one folder per run here (README "Backup and restore").
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 
 SILENCED_SYSTEM_CHECKS = [
     # Lockout is keyed on the username on purpose: keying on the address would

@@ -5,7 +5,7 @@
 - **The outbox** is read from the database when ``/metrics`` is scraped, never counted in memory, so every web
   process answers the same: ``ercot_outbox_deliveries{kind,state}`` and
   ``ercot_outbox_oldest_pending_age_seconds{kind}`` (0 when nothing is pending), one aggregate query per kind
-  (``core.backlog``).
+  (``core.backlog``); ``ercot_outbox_up`` is 0 when the tables could not be read (the rest of the scrape still works).
 - **Celery task outcomes**, ``ercot_celery_task_failures_total{task}`` and ``ercot_celery_task_retries_total{task}``,
   are counted by the ``task_failure`` and ``task_retry`` signals in the process that ran the task: the worker's, which
   serves them on its own port (:func:`start_worker_exporter`, ``WORKER_METRICS_PORT``), or the web process's own when
@@ -29,6 +29,7 @@ from pathlib import Path
 import prometheus_client
 from celery import signals
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -73,10 +74,21 @@ class OutboxCollector:
             "Seconds the oldest pending delivery row of each outbox kind has waited (0 when none is pending).",
             labels=["kind"],
         )
-        for backlog in outbox_backlog():
+        up = GaugeMetricFamily("ercot_outbox_up", "1 when the outbox tables could be read at this scrape, else 0.")
+        try:
+            backlogs = outbox_backlog()
+        except DatabaseError:
+            # The request metrics are still worth a scrape: only the outbox series are left out.
+            logger.exception("The outbox could not be read for /metrics")
+            up.add_metric([], 0)
+            yield up
+            return
+        for backlog in backlogs:
             for state, count in backlog.counts.items():
                 depth.add_metric([backlog.kind, state], count)
             age.add_metric([backlog.kind], backlog.oldest_pending_age(now))
+        up.add_metric([], 1)
+        yield up
         yield depth
         yield age
 

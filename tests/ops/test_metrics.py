@@ -70,6 +70,7 @@ def test_outbox_gauges_count_rows_per_kind_and_state(client, metrics_on):
 
     samples = scrape(client)
 
+    assert samples[("ercot_outbox_up", ())] == 1
     assert depth(samples, "email", "pending") == 2
     assert depth(samples, "email", "claimed") == 0
     assert depth(samples, "email", "sent") == 1
@@ -157,3 +158,21 @@ def test_task_failures_and_retries_are_counted_in_the_process_that_ran_them(clie
     assert grew("ercot_celery_task_failures_total", "tests.ops.fails_always") == 1
     assert grew("ercot_celery_task_retries_total", "tests.ops.retries_once") == 1
     assert grew("ercot_celery_task_failures_total", "tests.ops.retries_once") == 0
+
+
+def test_an_unreadable_outbox_leaves_the_rest_of_the_scrape(client, metrics_on, monkeypatch):
+    from django.db import OperationalError
+
+    from ercot_services.core import prometheus
+
+    def broken():
+        raise OperationalError("the database went away")
+
+    client.get(reverse("healthz"))
+    monkeypatch.setattr(prometheus, "outbox_backlog", broken)
+
+    samples = scrape(client)
+
+    assert samples[("ercot_outbox_up", ())] == 0
+    assert not any(name.startswith("ercot_outbox_deliveries") for name, _ in samples)
+    assert any(name.startswith("django_http_requests_latency") for name, _ in samples)

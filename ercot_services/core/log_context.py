@@ -33,10 +33,6 @@ _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("reques
 access_logger = logging.getLogger("ercot_services.request")
 
 
-def current_request_id() -> str | None:
-    return _request_id.get()
-
-
 def request_id_from(header: str | None) -> str:
     """The incoming id when it is acceptable, otherwise a new one (32 hex digits)."""
     if header and _ACCEPTABLE_REQUEST_ID.fullmatch(header):

@@ -1,7 +1,7 @@
 """Forms of the staff side of cases: log a case, act on a case page, bulk actions, patterns.
 
 Forms validate what a person typed; the business rules (transitions, dispute
-windows, same-MP merges, ...) stay in ``cases.services.cases`` and come back
+windows, same-MP merges, ...) stay in ``cases.services`` and come back
 as ``DomainError`` messages that the views attach to the form.
 """
 

@@ -4,7 +4,7 @@ Every case is looked up by reference inside ``scope_to_user`` (see
 ``cases.selectors.portal``): a case, message or attachment of another
 Market Participant is a 404, never a 403, and knowing a reference grants
 nothing. Views stay thin: forms validate, services in
-``cases.services.cases`` write, and a ``DomainError`` becomes a form error.
+``cases.services`` write, and a ``DomainError`` becomes a form error.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ from ..models import (
     NextAction,
 )
 from ..selectors import portal as case_selectors
-from ..services.cases import case_reply, case_submit, case_transition, dispute_deadline
+from ..services import case_reply, case_submit, case_transition, dispute_deadline
 from ..services.notifications import wants
 
 PAGE_SIZE = 25

@@ -16,7 +16,7 @@ from ercot_services.core.ratelimit import client_ip, rate_limited
 
 from ..forms.portal import ContactForm
 from ..models import CaseCategory, CaseKind, Channel
-from ..services.cases import case_submit
+from ..services import case_submit
 
 SESSION_KEY = "contact_thanks"
 RATE_LIMIT = 5

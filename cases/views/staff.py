@@ -1,7 +1,7 @@
 """Workspace (staff) pages for cases: the queue, logging a case, the case page and its actions.
 
 Views stay thin: they read through ``cases.selectors.cases``, write through
-``cases.services.cases``, and turn a ``DomainError`` into a form error shown
+``cases.services``, and turn a ``DomainError`` into a form error shown
 on the page (status 400) with what was typed kept.
 """
 

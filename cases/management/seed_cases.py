@@ -28,7 +28,19 @@ from ..models import (
     DisputeOutcome,
     StatementType,
 )
-from ..services import case_reply, case_sla_scan, case_submit, case_transition
+from ..services import (
+    ContactRequestInput,
+    DisputeInput,
+    InquiryInput,
+    ServiceRequestInput,
+    case_reply,
+    case_sla_scan,
+    case_transition,
+    contact_request_submit,
+    dispute_submit,
+    inquiry_submit,
+    service_request_submit,
+)
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -130,18 +142,22 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
                         "statement_reference": f"{statement_type.upper()}-{operating_day:%Y%m%d}-{rng.randint(100, 999)}",
                     }
                     subject = f"{StatementType(statement_type).label} dispute, Operating Day {operating_day:%b %d, %Y}"
-                case = case_submit(
-                    actor=requester,
-                    kind=kind,
-                    category=category,
-                    subject=subject,
-                    description=f"{subject}. Details provided by {requester.full_name} of {participant.legal_name}.",
-                    participant=participant,
-                    requester=requester,
-                    channel=Channel.PORTAL,
-                    dispute=dispute,
-                    now=opened,
-                )
+                common = {
+                    "category": category,
+                    "subject": subject,
+                    "description": f"{subject}. Details provided by {requester.full_name} of {participant.legal_name}.",
+                    "participant": participant,
+                    "requester": requester,
+                    "channel": Channel.PORTAL,
+                }
+                if kind == CaseKind.DISPUTE:
+                    case = dispute_submit(actor=requester, dispute=DisputeInput(**common, **dispute), now=opened)
+                elif kind == CaseKind.SERVICE_REQUEST:
+                    case = service_request_submit(
+                        actor=requester, service_request=ServiceRequestInput(**common), now=opened
+                    )
+                else:
+                    case = inquiry_submit(actor=requester, inquiry=InquiryInput(**common), now=opened)
                 made += 1
                 _progress(rng, case, opened, now, age_days, reopen_days)
 
@@ -150,13 +166,14 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         if rep is not None:
             for offset in (12, 9, 5, 2):
                 opened = _business_moment(rng, calendar, today - datetime.timedelta(days=offset))
-                case_submit(
+                inquiry_submit(
                     actor=contacts[rep.pk][0],
-                    kind=CaseKind.INQUIRY,
-                    category=categories["settlements"],
-                    subject=f"Missing usage on True-Up statement (ESI IDs batch {offset})",
-                    description="The True-Up statement is missing usage for several ESI IDs again.",
-                    participant=rep,
+                    inquiry=InquiryInput(
+                        category=categories["settlements"],
+                        subject=f"Missing usage on True-Up statement (ESI IDs batch {offset})",
+                        description="The True-Up statement is missing usage for several ESI IDs again.",
+                        participant=rep,
+                    ),
                     now=min(opened, now - datetime.timedelta(hours=1)),
                 )
                 made += 1
@@ -176,16 +193,16 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
             ),
             ("Amelia Ross", "Frontier Power Marketing", "amelia.ross@frontierpm.example", "QSE qualification timeline"),
         ]:
-            case_submit(
-                actor=None,
-                kind=CaseKind.POTENTIAL_MP,
+            contact = ContactRequestInput(
                 category=categories["registration"],
                 subject=subject,
                 description=f"{name} of {company} would like to enter the ERCOT market. {subject}",
                 channel=Channel.WEB_FORM,
-                contact={"name": name, "email": email, "company": company},
-                now=now - datetime.timedelta(days=rng.randint(1, 6)),
+                name=name,
+                email=email,
+                company=company,
             )
+            contact_request_submit(actor=None, contact=contact, now=now - datetime.timedelta(days=rng.randint(1, 6)))
             made += 1
         case_sla_scan(now=now)
         if act_on_old_patterns is not None:

@@ -9,11 +9,26 @@ from .merging import case_clone, case_link, case_merge
 from .patterns import pattern_detect, pattern_dismiss
 from .replies import case_reply
 from .sla import case_sla_scan
-from .submission import case_submit
+from .submission import (
+    CaseInput,
+    ContactRequestInput,
+    DisputeInput,
+    InquiryInput,
+    ServiceRequestInput,
+    contact_request_submit,
+    dispute_submit,
+    inquiry_submit,
+    service_request_submit,
+)
 from .workflow import case_reopen_deadline, case_transition
 
 __all__ = [
     "BulkResult",
+    "CaseInput",
+    "ContactRequestInput",
+    "DisputeInput",
+    "InquiryInput",
+    "ServiceRequestInput",
     "DisputeDeadline",
     "case_assign",
     "case_bulk_assign",
@@ -25,10 +40,13 @@ __all__ = [
     "case_reopen_deadline",
     "case_reply",
     "case_sla_scan",
-    "case_submit",
     "case_transition",
     "case_update",
+    "contact_request_submit",
     "dispute_deadline",
+    "dispute_submit",
+    "inquiry_submit",
     "pattern_detect",
     "pattern_dismiss",
+    "service_request_submit",
 ]

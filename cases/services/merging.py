@@ -20,7 +20,14 @@ from ..models import (
     Channel,
     NextAction,
 )
-from .submission import case_submit
+from .submission import (
+    ContactRequestInput,
+    InquiryInput,
+    ServiceRequestInput,
+    contact_request_submit,
+    inquiry_submit,
+    service_request_submit,
+)
 
 
 @transaction.atomic
@@ -86,25 +93,28 @@ def case_link(*, actor: User, case: Case, other: Case) -> None:
 def case_clone(*, actor: User, case: Case) -> Case:
     """A new case with the same participant, requester, category and text (for example to split a topic)."""
     policies.check_work_case(actor)
-    clone = case_submit(
-        actor=actor,
-        kind=CaseKind.INQUIRY if case.kind == CaseKind.DISPUTE else case.kind,
-        category=case.category,
-        subject=f"{case.subject} (follow-up to {case.reference})"[:200],
-        description=case.description,
-        participant=case.participant,
-        requester=case.submitted_by,
-        channel=case.channel if case.channel != Channel.PORTAL or not actor.is_staff else Channel.EMAIL,
-        priority=case.priority,
-        contact={
-            "name": case.contact_name,
-            "email": case.contact_email,
-            "company": case.contact_company,
-            "phone": case.contact_phone,
-        }
-        if case.kind == CaseKind.POTENTIAL_MP
-        else None,
-    )
+    common = {
+        "category": case.category,
+        "subject": f"{case.subject} (follow-up to {case.reference})"[:200],
+        "description": case.description,
+        "participant": case.participant,
+        "requester": case.submitted_by,
+        "channel": case.channel if case.channel != Channel.PORTAL or not actor.is_staff else Channel.EMAIL,
+        "priority": case.priority,
+    }
+    if case.kind == CaseKind.POTENTIAL_MP:
+        contact = ContactRequestInput(
+            **common,
+            name=case.contact_name,
+            email=case.contact_email,
+            company=case.contact_company,
+            phone=case.contact_phone,
+        )
+        clone = contact_request_submit(actor=actor, contact=contact)
+    elif case.kind == CaseKind.SERVICE_REQUEST:
+        clone = service_request_submit(actor=actor, service_request=ServiceRequestInput(**common))
+    else:  # a dispute's follow-up is an inquiry: the disputed amount is settled on the original
+        clone = inquiry_submit(actor=actor, inquiry=InquiryInput(**common))
     clone.cloned_from = case
     clone.save(update_fields=["cloned_from"])
     clone.related.add(case)

@@ -46,7 +46,15 @@ from ..models import (
     NextAction,
 )
 from ..selectors import portal as case_selectors
-from ..services import case_reply, case_submit, case_transition, dispute_deadline
+from ..services import (
+    DisputeInput,
+    InquiryInput,
+    case_reply,
+    case_transition,
+    dispute_deadline,
+    dispute_submit,
+    inquiry_submit,
+)
 from ..services.notifications import wants
 
 PAGE_SIZE = 25
@@ -131,9 +139,7 @@ class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, Actio
 
     def perform(self, form):
         data = form.cleaned_data
-        return case_submit(
-            actor=self.request.user,
-            kind=CaseKind.INQUIRY,
+        inquiry = InquiryInput(
             category=data["category"],
             subject=data["subject"],
             description=data["description"],
@@ -141,6 +147,7 @@ class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, Actio
             channel=Channel.PORTAL,
             attachments=data["attachments"],
         )
+        return inquiry_submit(actor=self.request.user, inquiry=inquiry)
 
     def get_success_message(self, form):
         return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"
@@ -208,17 +215,16 @@ class DisputeCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, Actio
 
     def perform(self, form):
         data = form.cleaned_data
-        return case_submit(
-            actor=self.request.user,
-            kind=CaseKind.DISPUTE,
+        dispute = DisputeInput(
             category=data["category"],
             subject=data["subject"],
             description=data["description"],
             participant=self.participant,
             channel=Channel.PORTAL,
-            dispute=form.dispute_fields(),
             attachments=data["attachments"],
+            **form.dispute_fields(),
         )
+        return dispute_submit(actor=self.request.user, dispute=dispute)
 
     def get_success_message(self, form):
         deadline = date_format(self.result.dispute.filing_deadline, "F j, Y")

@@ -224,21 +224,25 @@ class CaseCreateView(StaffRequiredMixin, ActionView):
         }
 
     def perform(self, form):
-        data = form.cleaned_data
-        return services.case_submit(
-            actor=self.request.user,
-            kind=data["kind"],
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=data["participant"],
-            requester=data["requester"],
-            channel=data["channel"],
-            priority=data["priority"] or None,
-            dispute=form.dispute_fields(),
-            late_acceptance_reason=data["late_acceptance_reason"],
-            attachments=data["attachments"],
-        )
+        data, actor = form.cleaned_data, self.request.user
+        common = {
+            "category": data["category"],
+            "subject": data["subject"],
+            "description": data["description"],
+            "participant": data["participant"],
+            "requester": data["requester"],
+            "channel": data["channel"],
+            "priority": data["priority"] or None,
+            "attachments": data["attachments"],
+        }
+        if data["kind"] == CaseKind.DISPUTE:
+            dispute = services.DisputeInput(
+                **common, **form.dispute_fields(), late_acceptance_reason=data["late_acceptance_reason"]
+            )
+            return services.dispute_submit(actor=actor, dispute=dispute)
+        if data["kind"] == CaseKind.SERVICE_REQUEST:
+            return services.service_request_submit(actor=actor, service_request=services.ServiceRequestInput(**common))
+        return services.inquiry_submit(actor=actor, inquiry=services.InquiryInput(**common))
 
     def get_success_message(self, form):
         case = self.result

@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.action_matrix import ACTION_MATRIX
 from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
-from cases.services import case_assign, case_submit
+from cases.services import case_assign
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from notices.forms_staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
@@ -56,6 +56,7 @@ from registration.services import (
     application_submit,
     document_upload,
 )
+from tests.case_inputs import submit_case
 from tests.factories import (
     AccountManagerFactory,
     AssignmentFactory,
@@ -117,7 +118,7 @@ class World:
 
     @cached_property
     def case(self):
-        return case_submit(
+        return submit_case(
             actor=self.admin,
             kind=CaseKind.INQUIRY,
             category=self.category,
@@ -130,7 +131,7 @@ class World:
 
     @cached_property
     def other_case(self):
-        return case_submit(
+        return submit_case(
             actor=self.admin,
             kind=CaseKind.INQUIRY,
             category=self.category,
@@ -143,7 +144,7 @@ class World:
 
     @cached_property
     def potential_case(self):
-        return case_submit(
+        return submit_case(
             actor=None,
             kind=CaseKind.POTENTIAL_MP,
             category=CaseCategory.objects.get(code="other"),
@@ -482,7 +483,7 @@ def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, clie
     from cases.services import case_transition
     from tests.cases.conftest import dispute_fields
 
-    dispute = case_submit(
+    dispute = submit_case(
         actor=world.contact,
         kind=CaseKind.DISPUTE,
         category=world.category,

@@ -26,9 +26,10 @@ from cases.models import (
     NotificationPreference,
     StatementType,
 )
-from cases.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, case_transition
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.uploads import check_upload
+from tests.case_inputs import submit_case
 from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +64,7 @@ def portal(client, mp_user):
 
 @pytest.fixture
 def open_case(mp_user, participant, category_by_code):
-    return case_submit(
+    return submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=category_by_code["settlements"],
@@ -77,7 +78,7 @@ def open_case(mp_user, participant, category_by_code):
 @pytest.fixture
 def foreign_case(other_mp_user, other_participant, category_by_code, account_manager):
     """Another MP's case, with a public reply, an internal note and an internal attachment."""
-    case = case_submit(
+    case = submit_case(
         actor=other_mp_user,
         kind=CaseKind.INQUIRY,
         category=category_by_code["other"],
@@ -213,7 +214,7 @@ def test_empty_list_offers_to_file_an_inquiry_or_a_dispute(portal):
 
 def test_only_mine_toggle(portal, open_case, participant, category_by_code):
     colleague = MembershipFactory(participant=participant, contact_role=ContactRole.SETTLEMENT).user
-    colleagues_case = case_submit(
+    colleagues_case = submit_case(
         actor=colleague,
         kind=CaseKind.INQUIRY,
         category=category_by_code["training"],
@@ -229,7 +230,7 @@ def test_only_mine_toggle(portal, open_case, participant, category_by_code):
 
 
 def test_status_filter_and_search(portal, open_case, participant, mp_user, category_by_code, account_manager):
-    waiting = case_submit(
+    waiting = submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=category_by_code["other"],
@@ -251,7 +252,7 @@ def test_status_filter_and_search(portal, open_case, participant, mp_user, categ
 def test_list_keeps_a_bounded_number_of_queries(portal, mp_user, participant, category_by_code):
     def add_cases(n):
         for i in range(n):
-            case_submit(
+            submit_case(
                 actor=mp_user,
                 kind=CaseKind.INQUIRY,
                 category=category_by_code["other"],
@@ -627,7 +628,7 @@ def test_reopen_of_an_open_case_is_refused(portal, open_case):
 
 def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code, account_manager):
     today = timezone.localdate()
-    case = case_submit(
+    case = submit_case(
         actor=mp_user,
         kind=CaseKind.DISPUTE,
         category=category_by_code["settlements"],

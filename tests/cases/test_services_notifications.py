@@ -18,9 +18,10 @@ from cases.models import (
     NotificationPreference,
     SlaState,
 )
-from cases.services import case_reply, case_sla_scan, case_submit, case_transition
+from cases.services import case_reply, case_sla_scan, case_transition
 from cases.services.notifications import notify
 from cases.tasks import send_case_notifications
+from tests.case_inputs import submit_case
 
 from .conftest import ct
 
@@ -83,7 +84,7 @@ def test_receipt_of_a_case_logged_by_staff_goes_to_the_contact(
     participant, mp_user, am_user, registration, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case_submit(
+        submit_case(
             actor=am_user,
             kind=CaseKind.INQUIRY,
             category=registration,
@@ -98,7 +99,7 @@ def test_receipt_of_a_case_logged_by_staff_goes_to_the_contact(
 
 def test_receipt_of_a_potential_mp_contact(registration, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case = case_submit(
+        case = submit_case(
             actor=None,
             kind=CaseKind.POTENTIAL_MP,
             category=registration,
@@ -383,7 +384,7 @@ def test_the_scan_outside_a_test_transaction_warns_once(reference_data, particip
     """As the beat task runs it: autocommit, one transaction per changed case, emails on each commit."""
     category = CaseCategory.objects.get(code="registration")
     cases = [
-        case_submit(
+        submit_case(
             actor=mp_user,
             kind=CaseKind.INQUIRY,
             category=category,

@@ -28,9 +28,10 @@ from cases.models import (
     SlaState,
     StatementType,
 )
-from cases.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, case_transition
 from ercot_services.core.models import AuditEvent
 from plans.models import ImprovementAction
+from tests.case_inputs import submit_case
 from tests.factories import StaffFactory
 
 from .conftest import dispute_fields
@@ -66,7 +67,7 @@ def staff_client(client, am_user):
 @pytest.fixture
 def open_case(participant, mp_user, am_user, registration):
     """A phone inquiry the AM logged for the MP's contact (status New, assigned to the AM)."""
-    return case_submit(
+    return submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=registration,
@@ -88,7 +89,7 @@ def _case(participant, requester, category, subject="Question", **overrides):
         description="Details of the question.",
     )
     values.update(overrides)
-    return case_submit(**values)
+    return submit_case(**values)
 
 
 # --- access ------------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def queue_cases(participant, other_participant, mp_user, other_mp_user, am_user,
     theirs = _case(other_participant, other_mp_user, categories["training"], subject="Training seats")
     theirs.assignee = colleague
     theirs.save(update_fields=["assignee"])
-    desk = case_submit(
+    desk = submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=categories["other"],
@@ -336,7 +337,7 @@ def test_the_queue_paginates_by_25(staff_client, participant, mp_user, registrat
 def _make_cases(n, participants, requesters, categories):
     codes = list(categories)
     for index in range(n):
-        case_submit(
+        submit_case(
             actor=requesters[index % len(requesters)],
             kind=CaseKind.DISPUTE if index % 5 == 0 else CaseKind.INQUIRY,
             category=categories[codes[index % len(codes)]],

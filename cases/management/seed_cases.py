@@ -23,7 +23,6 @@ from ..models import (
     CaseCategory,
     CaseKind,
     CaseSettings,
-    CaseStatus,
     Channel,
     DisputeOutcome,
     StatementType,
@@ -33,10 +32,14 @@ from ..services import (
     DisputeInput,
     InquiryInput,
     ServiceRequestInput,
+    case_acknowledge,
+    case_close,
     case_reply,
+    case_resolve,
     case_sla_scan,
-    case_transition,
+    case_start_work,
     contact_request_submit,
+    dispute_resolve,
     dispute_submit,
     inquiry_submit,
     service_request_submit,
@@ -242,7 +245,7 @@ def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
     if age_days <= 5 and roll < 0.45:
         return  # still New
     first_touch = rng.uniform(0.3, 2.5) if rng.random() < 0.85 else rng.uniform(4, 30)
-    case_transition(actor=staff, case=case, to_status=CaseStatus.ACKNOWLEDGED, now=at(first_touch))
+    case_acknowledge(actor=staff, case=case, now=at(first_touch))
     if age_days <= 12 and roll < 0.6:
         return
     case_reply(
@@ -251,7 +254,7 @@ def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
         body="Thanks, we are looking into this with the subject-matter experts.",
         now=at(first_touch + 0.2),
     )
-    case_transition(actor=staff, case=case, to_status=CaseStatus.IN_PROGRESS, now=at(first_touch + 0.5))
+    case_start_work(actor=staff, case=case, now=at(first_touch + 0.5))
     if roll < 0.15:
         case_reply(
             actor=staff,
@@ -273,22 +276,20 @@ def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
             DisputeOutcome.GRANTED: disputed,
             DisputeOutcome.GRANTED_WITH_EXCEPTIONS: (disputed * Decimal("0.6")).quantize(Decimal("0.01")),
         }.get(outcome)
-        case_transition(
+        dispute_resolve(
             actor=staff,
             case=case,
-            to_status=CaseStatus.RESOLVED,
             outcome=outcome,
             granted_amount=granted,
             now=resolved_at,
             outcome_explanation="Reviewed against settlement data and the Protocols; see the resettlement notice.",
         )
     else:
-        case_transition(
+        case_resolve(
             actor=staff,
             case=case,
-            to_status=CaseStatus.RESOLVED,
             now=resolved_at,
             resolution_summary="Answered with the relevant Protocol section and a corrected extract.",
         )
     if (now - resolved_at).days > reopen_days and rng.random() < 0.8:
-        case_transition(actor=staff, case=case, to_status=CaseStatus.CLOSED, now=at(rng.uniform(80, 200)))
+        case_close(actor=staff, case=case, now=at(rng.uniform(80, 200)))

@@ -11,10 +11,9 @@ from ercot_services.core.models import DomainError
 from .. import policies
 from ..models import (
     Case,
-    CaseStatus,
 )
 from .assignment import case_assign
-from .workflow import case_transition
+from .workflow import case_close
 
 
 @dataclass
@@ -41,7 +40,7 @@ def case_bulk_close(*, actor: User, cases: Iterable[Case], reason: str = "") -> 
     result = BulkResult(done=[], refused={})
     for case in cases:
         try:
-            case_transition(actor=actor, case=case, to_status=CaseStatus.CLOSED, reason=reason)
+            case_close(actor=actor, case=case, reason=reason)
             result.done.append(case.reference)
         except DomainError as error:
             result.refused[case.reference] = str(error)

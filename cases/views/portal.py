@@ -49,8 +49,9 @@ from ..selectors import portal as case_selectors
 from ..services import (
     DisputeInput,
     InquiryInput,
+    case_reopen,
     case_reply,
-    case_transition,
+    case_withdraw,
     dispute_deadline,
     dispute_submit,
     inquiry_submit,
@@ -331,12 +332,7 @@ class CaseWithdrawView(CaseActionView):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        case_transition(
-            actor=self.request.user,
-            case=self.object,
-            to_status=CaseStatus.WITHDRAWN,
-            reason=form.cleaned_data["reason"],
-        )
+        case_withdraw(actor=self.request.user, case=self.object, reason=form.cleaned_data["reason"])
 
     def get_success_message(self, form):
         return f"{self.object.reference} was withdrawn."
@@ -359,12 +355,7 @@ class CaseReopenView(CaseActionView):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        case_transition(
-            actor=self.request.user,
-            case=self.object,
-            to_status=CaseStatus.IN_PROGRESS,
-            reason=form.cleaned_data["reason"],
-        )
+        case_reopen(actor=self.request.user, case=self.object, reason=form.cleaned_data["reason"])
 
     def get_success_message(self, form):
         return f"{self.object.reference} was reopened; Client Services will pick it up again."

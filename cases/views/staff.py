@@ -41,6 +41,7 @@ from ..selectors import cases as case_selectors
 from ..selectors.cases import QUEUE_VIEWS, STATUS_ORDER
 
 PAGE_SIZE = 25
+DISPUTE_RESOLUTION_FIELDS = ("outcome", "outcome_explanation", "granted_amount", "resolution_summary")
 
 # Queue columns: (label, ?sort= key or None). The first sort direction of a column is the useful one.
 QUEUE_COLUMNS = [
@@ -387,16 +388,13 @@ class CaseTransitionView(_CaseActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.case_transition(
-            actor=self.request.user,
-            case=self.object,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            resolution_summary=data["resolution_summary"],
-            outcome=data["outcome"],
-            outcome_explanation=data["outcome_explanation"],
-            granted_amount=data["granted_amount"],
-        )
+        service = services.transition_service(self.object, data["to_status"])
+        arguments = {"actor": self.request.user, "case": self.object, "reason": data["reason"]}
+        if service is services.dispute_resolve:
+            arguments.update({name: data[name] for name in DISPUTE_RESOLUTION_FIELDS})
+        elif service is services.case_resolve:
+            arguments["resolution_summary"] = data["resolution_summary"]
+        service(**arguments)
         self.success_message = f"{self.object.reference} is now {CaseStatus(data['to_status']).label}."
         self.success_url = self.object.get_absolute_url()
 

@@ -480,7 +480,7 @@ def test_the_enrollment_page_shows_connectivity_recording_to_the_service_desk_an
 
 def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, client):
     from cases.models import CaseStatus, DisputeOutcome
-    from cases.services import case_transition
+    from cases.services import case_start_work, dispute_resolve
     from tests.cases.conftest import dispute_fields
 
     dispute = submit_case(
@@ -493,19 +493,13 @@ def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, clie
         dispute=dispute_fields(),
     )
     service_desk = _member_of(StaffGroup.SERVICE_DESK)
-    case_transition(actor=service_desk, case=dispute, to_status=CaseStatus.IN_PROGRESS)
+    case_start_work(actor=service_desk, case=dispute)
     resolve = {"to_status": CaseStatus.RESOLVED, "outcome": DisputeOutcome.DENIED, "outcome_explanation": "Correct."}
 
     client.force_login(service_desk)
     assert client.post(reverse("workspace:case-transition", args=[dispute.reference]), resolve).status_code == 403
     with pytest.raises(DomainError, match="resolve disputes"):
-        case_transition(
-            actor=service_desk,
-            case=dispute,
-            to_status=CaseStatus.RESOLVED,
-            outcome=DisputeOutcome.DENIED,
-            outcome_explanation="Correct.",
-        )
+        dispute_resolve(actor=service_desk, case=dispute, outcome=DisputeOutcome.DENIED, outcome_explanation="Correct.")
     client.force_login(world.manager.user)
     assert client.post(reverse("workspace:case-transition", args=[dispute.reference]), resolve).status_code == 302
     dispute.refresh_from_db()

@@ -26,7 +26,7 @@ from cases.models import (
     NotificationPreference,
     StatementType,
 )
-from cases.services import case_reply, case_transition
+from cases.services import case_reply, case_resolve, case_wait_on_participant, dispute_resolve
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.uploads import check_upload
 from tests.case_inputs import submit_case
@@ -238,7 +238,7 @@ def test_status_filter_and_search(portal, open_case, participant, mp_user, categ
         description="Which ESI IDs are affected?",
         participant=participant,
     )
-    case_transition(actor=account_manager.user, case=waiting, to_status=CaseStatus.WAITING)
+    case_wait_on_participant(actor=account_manager.user, case=waiting)
     html = portal.get(reverse("portal:cases"), {"status": "waiting"}).content.decode()
     assert waiting.reference in html and open_case.reference not in html
     assert "Waiting on you" in html
@@ -571,9 +571,7 @@ def test_withdraw_an_open_case(portal, open_case):
 
 
 def test_withdraw_is_only_for_open_cases(portal, open_case, account_manager):
-    case_transition(
-        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Sent."
-    )
+    case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Sent.")
     response = portal.post(reverse("portal:case-withdraw", args=[open_case.reference]), follow=True)
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.RESOLVED
@@ -581,12 +579,7 @@ def test_withdraw_is_only_for_open_cases(portal, open_case, account_manager):
 
 
 def test_reopen_within_the_window(portal, open_case, account_manager):
-    case_transition(
-        actor=account_manager.user,
-        case=open_case,
-        to_status=CaseStatus.RESOLVED,
-        resolution_summary="Statement re-sent.",
-    )
+    case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Statement re-sent.")
     html = portal.get(open_case.get_portal_url()).content.decode()
     assert "Statement re-sent." in html
     assert "You can reopen it until" in html
@@ -604,9 +597,7 @@ def test_reopen_within_the_window(portal, open_case, account_manager):
 
 
 def test_reopen_outside_the_window_is_refused(portal, open_case, account_manager):
-    case_transition(
-        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Done."
-    )
+    case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Done.")
     Case.objects.filter(pk=open_case.pk).update(resolved_at=timezone.now() - datetime.timedelta(days=30))
     html = portal.get(open_case.get_portal_url()).content.decode()
     assert "The reopen window ended" in html
@@ -644,10 +635,9 @@ def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code
             "statement_reference": "S-1",
         },
     )
-    case_transition(
+    dispute_resolve(
         actor=account_manager.user,
         case=case,
-        to_status=CaseStatus.RESOLVED,
         outcome="granted_with_exceptions",
         outcome_explanation="Hours 1-12 corrected; hour 13 was right.",
         granted_amount=Decimal("300.00"),
@@ -662,7 +652,7 @@ def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code
 
 
 def test_portal_home_shows_the_cases_card(portal, open_case, account_manager):
-    case_transition(actor=account_manager.user, case=open_case, to_status=CaseStatus.WAITING)
+    case_wait_on_participant(actor=account_manager.user, case=open_case)
     html = portal.get(reverse("portal:home")).content.decode()
     assert "Your cases" in html
     assert "waiting on you" in html

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import StaffGroup
 from cases.models import Case, CaseKind, CaseMessage, CaseStatus, Channel, DisputeDetail, NextAction
-from cases.services import case_assign, case_clone, case_escalate, case_link, case_merge, case_transition
+from cases.services import case_assign, case_clone, case_escalate, case_link, case_merge, case_withdraw
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.case_inputs import submit_case
 from tests.factories import (
@@ -219,7 +219,7 @@ def test_participants_cannot_escalate(inquiry, mp_user, sme):
 
 
 def test_a_finished_case_cannot_be_escalated(inquiry, am_user, sme):
-    case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.WITHDRAWN, reason="Dup")
+    case_withdraw(actor=am_user, case=inquiry, reason="Dup")
     with pytest.raises(DomainError, match="reopen"):
         case_escalate(actor=am_user, case=inquiry, reason="x", to_user=sme)
 
@@ -275,7 +275,7 @@ def test_merge_refusals(submit, am_user):
     a, b = submit(), submit()
     with pytest.raises(DomainError, match="itself"):
         case_merge(actor=am_user, source=a, target=a)
-    case_transition(actor=am_user, case=b, to_status=CaseStatus.WITHDRAWN, reason="dup")
+    case_withdraw(actor=am_user, case=b, reason="dup")
     b.refresh_from_db()
     with pytest.raises(DomainError, match="merge into an open case"):
         case_merge(actor=am_user, source=a, target=b)

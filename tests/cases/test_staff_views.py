@@ -28,7 +28,7 @@ from cases.models import (
     SlaState,
     StatementType,
 )
-from cases.services import case_reply, case_transition
+from cases.services import case_close, case_reply, case_resolve
 from ercot_services.core.models import AuditEvent
 from plans.models import ImprovementAction
 from tests.case_inputs import submit_case
@@ -186,10 +186,10 @@ def queue_cases(participant, other_participant, mp_user, other_mp_user, am_user,
         contact={"name": "Pat Newco", "email": "pat@newco.example", "company": "Newco Power"},
     )
     resolved = _case(participant, mp_user, categories["qualification"], subject="Flight 0226 dates")
-    case_transition(actor=am_user, case=resolved, to_status=CaseStatus.RESOLVED, resolution_summary="Answered.")
+    case_resolve(actor=am_user, case=resolved, resolution_summary="Answered.")
     closed = _case(participant, mp_user, categories["market-rules"], subject="Protocol section 9")
-    case_transition(actor=am_user, case=closed, to_status=CaseStatus.RESOLVED, resolution_summary="Answered.")
-    case_transition(actor=am_user, case=closed, to_status=CaseStatus.CLOSED)
+    case_resolve(actor=am_user, case=closed, resolution_summary="Answered.")
+    case_close(actor=am_user, case=closed)
     Case.objects.filter(pk=mine.pk).update(sla_state=SlaState.AT_RISK)
     Case.objects.filter(pk=theirs.pk).update(sla_state=SlaState.BREACHED)
     return {

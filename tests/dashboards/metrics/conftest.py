@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.models import CaseCategory, CaseKind, CaseStatus, Priority, SlaTarget, StatementType
-from cases.services import case_reply, case_transition
+from cases.services import case_reply, transition_service
 from ercot_services.core.metrics import MetricsFilter
 from tests.case_inputs import submit_case
 from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
@@ -107,7 +107,8 @@ class CaseKit:
     def resolve(self, case, at, **extra):
         values = {"resolution_summary": "Answered."}
         values.update(extra)
-        return case_transition(actor=case.assignee, case=case, to_status=CaseStatus.RESOLVED, now=at, **values)
+        service = transition_service(case, CaseStatus.RESOLVED)  # a dispute is resolved with its outcome
+        return service(actor=case.assignee, case=case, now=at, **values)
 
     def dispute(self, participant, requester, at, amount: str):
         return self.open(

@@ -13,10 +13,7 @@ from ercot_services.core.models import DomainError
 from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
-from ..models import (
-    Case,
-    CaseCategory,
-)
+from ..models import Case, CaseCategory
 from . import sla
 
 

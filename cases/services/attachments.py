@@ -7,10 +7,7 @@ from collections.abc import Iterable
 from accounts.models import User
 from ercot_services.core.uploads import CheckedUpload
 
-from ..models import (
-    Case,
-    CaseAttachment,
-)
+from ..models import Case, CaseAttachment
 
 
 def attach_uploads(*, case: Case, uploads: Iterable[CheckedUpload], actor: User | None, message=None, internal=False):

@@ -9,9 +9,7 @@ from accounts.models import User
 from ercot_services.core.models import DomainError
 
 from .. import policies
-from ..models import (
-    Case,
-)
+from ..models import Case
 from .assignment import case_assign
 from .workflow import case_close
 

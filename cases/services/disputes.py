@@ -9,10 +9,7 @@ from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
 
 from ..error_codes import CaseErrorCode
-from ..models import (
-    DisputeWindow,
-    StatementType,
-)
+from ..models import DisputeWindow, StatementType
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,7 @@ from ercot_services.core.models import DomainError
 from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
-from ..models import (
-    Case,
-    CaseKind,
-    CaseMessage,
-    CaseStatus,
-    Channel,
-    NextAction,
-)
+from ..models import Case, CaseKind, CaseMessage, CaseStatus, Channel, NextAction
 from .submission import (
     ContactRequestInput,
     InquiryInput,

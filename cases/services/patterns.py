@@ -14,12 +14,7 @@ from ercot_services.core.models import DomainError
 from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
-from ..models import (
-    Case,
-    CaseCategory,
-    CaseSettings,
-    IssuePattern,
-)
+from ..models import Case, CaseCategory, CaseSettings, IssuePattern
 
 
 @transaction.atomic

@@ -17,12 +17,7 @@ from ercot_services.core.uploads import CheckedUpload
 from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
-from ..models import (
-    Case,
-    CaseMessage,
-    CaseNotification,
-    CaseStatus,
-)
+from ..models import Case, CaseMessage, CaseNotification, CaseStatus
 from . import sla
 from .attachments import attach_uploads
 from .notifications import assignee_recipients, notify, requester_recipients

@@ -1,12 +1,14 @@
 """cases services, one module per concern: ``submission`` (opening a case), ``workflow`` (status changes),
 ``replies``, ``assignment`` (assign, escalate, update), ``merging`` (merge, link, clone), ``bulk``, ``disputes``
-(filing windows), ``sla`` (clocks and the scan), ``patterns``, ``notifications`` (case emails) and ``attachments``."""
+(filing windows), ``sla`` (clocks and the scan), ``patterns``, ``notifications`` (case emails),
+``preferences`` (which of them a person receives) and ``attachments``."""
 
 from .assignment import case_assign, case_escalate, case_update
 from .bulk import BulkResult, case_bulk_assign, case_bulk_close
 from .disputes import DisputeDeadline, dispute_deadline
 from .merging import case_clone, case_link, case_merge
 from .patterns import pattern_detect, pattern_dismiss
+from .preferences import notification_preferences_update
 from .replies import case_reply
 from .sla import case_sla_scan
 from .submission import (
@@ -64,6 +66,7 @@ __all__ = [
     "dispute_resolve",
     "dispute_submit",
     "inquiry_submit",
+    "notification_preferences_update",
     "pattern_detect",
     "pattern_dismiss",
     "service_request_submit",

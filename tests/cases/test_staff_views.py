@@ -29,7 +29,7 @@ from cases.models import (
     StatementType,
 )
 from cases.services import case_close, case_reply, case_resolve
-from ercot_services.core.models import AuditEvent
+from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import ImprovementAction
 from tests.case_inputs import submit_case
 from tests.factories import StaffFactory
@@ -659,6 +659,27 @@ def test_reply_and_wait_pauses_the_sla_clock(staff_client, open_case):
     assert open_case.next_action_by == NextAction.PARTICIPANT
     assert open_case.paused_at is not None
     assert "Paused – waiting on participant" in _text(_page(staff_client, open_case))
+
+
+def test_the_waiting_on_participant_box_is_only_offered_to_those_who_work_the_case(staff_client, client, open_case):
+    box = 'name="wait_on_participant"'
+    assert box in _page(staff_client, open_case).content.decode()
+    # Retail Operations replies to an escalation but does not work cases: no box it would be refused for ticking.
+    client.force_login(StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS]))
+    page = _page(client, open_case).content.decode()
+    assert box not in page and 'name="body"' in page
+    response = _post(client, open_case, "reply", {"body": "The switch date is Monday."})
+    assert response.status_code == 302
+    open_case.refresh_from_db()
+    assert open_case.status == CaseStatus.NEW and CaseMessage.objects.filter(case=open_case).count() == 1
+
+
+def test_a_reply_only_group_is_still_refused_waiting_on_the_participant(open_case):
+    replier = StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS])
+    with pytest.raises(DomainError, match="work cases"):
+        case_reply(actor=replier, case=open_case, body="Please send the Form H.", wait_on_participant=True)
+    open_case.refresh_from_db()
+    assert open_case.status == CaseStatus.NEW and not CaseMessage.objects.filter(case=open_case).exists()
 
 
 def test_a_reply_with_an_attachment_can_be_downloaded(staff_client, open_case):

@@ -143,7 +143,7 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "transition_quick": transition_forms["quick"],
         "transition_resolve": transition_forms["resolve"],
         "transition_reopen": transition_forms["reopen"],
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(may_wait=policies.can_work_case(request.user, case)),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": case.assignee_id}),
         "escalate_form": forms.get("escalate_form")
         or EscalateForm(initial={"to_user": case.escalated_to_id, "to_group": case.escalated_to_group_id}),
@@ -185,6 +185,9 @@ class CaseReplyView(_CaseActionView):
     form_name = "reply_form"
     section = "reply"
 
+    def get_form_kwargs(self):
+        return {"may_wait": policies.can_work_case(self.request.user, self.object)}
+
     def perform(self, form):
         request, case = self.request, self.object
         data = form.cleaned_data
@@ -194,14 +197,14 @@ class CaseReplyView(_CaseActionView):
             body=data["body"],
             internal=data["internal"],
             attachments=data["attachments"],
-            wait_on_participant=data["wait_on_participant"],
+            wait_on_participant=data.get("wait_on_participant", False),
         )
         if message.is_internal:
             text = "Internal note added. It is visible to staff only and was not emailed."
         else:
             recipient = case.requester_email
             text = f"Reply sent{f' to {recipient}' if recipient else ''}."
-            if data["wait_on_participant"]:
+            if data.get("wait_on_participant"):
                 text += " The case is now Waiting on Participant; the SLA clock is paused."
         self.success_message, self.success_url = text, f"{case.get_absolute_url()}#message-{message.pk}"
 

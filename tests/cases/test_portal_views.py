@@ -617,6 +617,23 @@ def test_reopen_of_an_open_case_is_refused(portal, open_case):
     assert open_case.status == CaseStatus.NEW
 
 
+def _case_lookups(captured, case) -> int:
+    """How many times the view read the case by its reference (through the portal scope)."""
+    return sum(1 for query in captured if query["sql"].startswith("SELECT") and case.reference in query["sql"])
+
+
+@pytest.mark.parametrize("resolved", [False, True], ids=["open", "resolved"])
+def test_withdraw_and_reopen_read_the_case_once(portal, open_case, account_manager, resolved):
+    if resolved:
+        case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Sent.")
+    for action in ("case-withdraw", "case-reopen"):
+        with CaptureQueriesContext(connection) as queries:
+            response = portal.post(reverse(f"portal:{action}", args=[open_case.reference]), {"reason": "A reason"})
+        assert response.status_code == 302
+        assert _case_lookups(queries.captured_queries, open_case) == 1, action
+        open_case.refresh_from_db()
+
+
 def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code, account_manager):
     today = timezone.localdate()
     case = submit_case(

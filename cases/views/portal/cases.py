@@ -122,7 +122,10 @@ class CaseActionView(ParticipantRequiredMixin, ActionView):
     form_key = ""
 
     def get_object(self):
-        return case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
+        # Withdraw and reopen check the case before ActionView.post asks for it again: it is read once per request.
+        if self.object is None:
+            self.object = case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
+        return self.object
 
     def render_form(self, form, status=200):
         return _case_page(self.request, self.object, status=status, **{self.form_key: form})

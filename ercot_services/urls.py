@@ -3,7 +3,8 @@ from django.urls import include, path
 
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
 from cases import urls as cases_urls
-from cases.views import preferences, public
+from cases.views import public
+from cases.views.portal import preferences
 from dashboards import urls as dashboards_urls
 from ercot_services.core import prometheus
 from ercot_services.core import views as core_views

@@ -19,8 +19,8 @@ from django.utils import timezone
 from accounts.models import ContactRole, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
 from accounts.services import participant_set_status
-from cases.models import Case, CaseCategory, CaseKind, Channel
-from cases.services import case_submit
+from cases.models import Case, CaseCategory, Channel
+from cases.services import ServiceRequestInput, service_request_submit
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
@@ -809,9 +809,7 @@ def connectivity_ticket_submit(
             code=QualificationErrorCode.SPECIFICATIONS_REQUIRED,
         )
     category = CaseCategory.objects.filter(code="connectivity-certificates").first() or CaseCategory.objects.first()
-    case = case_submit(
-        actor=actor,
-        kind=CaseKind.SERVICE_REQUEST,
+    ticket = ServiceRequestInput(
         category=category,
         subject=subject,
         description=description,
@@ -821,6 +819,7 @@ def connectivity_ticket_submit(
         queue=mass_queue(),
         cc=connectivity_ticket_copies(),
     )
+    case = service_request_submit(actor=actor, service_request=ticket)
     test.service_request = case
     test.save(update_fields=["service_request", "updated_at"])
     audit_record(

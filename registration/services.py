@@ -40,7 +40,7 @@ from accounts.services import (
     participant_update,
 )
 from cases.models import Case, CaseKind, CaseStatus
-from cases.services import case_reply, case_transition
+from cases.services import case_reply, case_resolve
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.models import DomainError
@@ -902,12 +902,7 @@ def potential_participant_invite(
         body=f"We created an account for {participant.legal_name} and emailed {user.email} an invitation to start the registration.",
     )
     if case.status != CaseStatus.RESOLVED and case.can_move_to(CaseStatus.RESOLVED):
-        case_transition(
-            actor=actor,
-            case=case,
-            to_status=CaseStatus.RESOLVED,
-            resolution_summary="Invited to register in the portal.",
-        )
+        case_resolve(actor=actor, case=case, resolution_summary="Invited to register in the portal.")
     return participant
 
 

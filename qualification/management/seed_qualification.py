@@ -34,8 +34,7 @@ from django.utils import timezone
 
 from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership
 from accounts.services import membership_add
-from cases.models import CaseStatus
-from cases.services import case_transition
+from cases.services import case_resolve
 from ercot_services.core.outbox import outbox_suppressed
 from registration.models import Application, ApplicationKind, ApplicationStatus, QseAcknowledgement, SfaRecord
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
@@ -429,9 +428,8 @@ def _complete_onboarding(ctx, participant, *, on: datetime.date) -> None:
     )
     ConnectivityTest.objects.filter(pk=test.pk).update(completed_at=_moment(on - 2 * DAY, 11))
     if test.service_request_id:
-        case_transition(
+        case_resolve(
             actor=ctx.service_desk,
             case=test.service_request,
-            to_status=CaseStatus.RESOLVED,
             resolution_summary="Production connectivity testing passed.",
         )

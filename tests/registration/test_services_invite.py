@@ -8,10 +8,10 @@ from django.urls import reverse
 from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
 from cases.models import Case, CaseCategory, CaseKind, CaseMessage, CaseStatus, Channel
-from cases.services import case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_start, potential_participant_invite
+from tests.case_inputs import submit_case
 from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def desk(db):
 
 @pytest.fixture
 def contact_case(db):
-    return case_submit(
+    return submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=CaseCategory.objects.get(code="registration"),
@@ -140,7 +140,7 @@ def test_only_staff_invite(contact_case, mp_user):
 
 
 def test_only_a_potential_mp_contact_is_invited_and_only_once(desk, contact_case, participant, mp_user):
-    inquiry = case_submit(
+    inquiry = submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.get(code="registration"),

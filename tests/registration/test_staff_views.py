@@ -19,7 +19,6 @@ from django.utils import timezone
 from accounts.models import ContactRank, ContactRole, MarketParticipant, MarketRole, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, CaseStatus, Channel
-from cases.services import case_submit
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent, OutboundEmail
 from ercot_services.core.uploads import CheckedUpload
@@ -36,6 +35,7 @@ from registration.models import (
     RequirementStatus,
     SfaRecord,
 )
+from tests.case_inputs import submit_case
 from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
@@ -159,7 +159,7 @@ def _urls(application, document, participant, case):
 @pytest.fixture
 def potential_case(db):
     category = CaseCategory.objects.filter(code="registration").first() or CaseCategory.objects.first()
-    return case_submit(
+    return submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=category,
@@ -750,7 +750,7 @@ def test_invite_is_404_for_other_case_kinds_and_needs_the_add_mp_permission(
     client, lead_client, potential_case, participant, mp_user
 ):
     category = CaseCategory.objects.first()
-    inquiry = case_submit(
+    inquiry = submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=category,

@@ -1,7 +1,7 @@
 """The issue pattern page: its cases, the MP's trend, and the improvement action the AM records from it.
 
 It lives with plan management because recording an improvement is a plan action; dismissing the pattern calls
-the cases service. The list of patterns is in ``cases.views.patterns``.
+the cases service. The list of patterns is in ``cases.views.staff.patterns``.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseCategory, CaseKind, Channel
-from cases.services import case_submit
 from plans.models import (
     ActionItem,
     ActionItemStatus,
@@ -30,6 +29,7 @@ from plans.services import (
     objective_create,
     plan_update,
 )
+from tests.case_inputs import submit_case
 from tests.factories import MembershipFactory, StaffFactory
 
 
@@ -88,7 +88,7 @@ def plan_data(participant, am_user, mp_user, contact):
         description="Three disputes in six weeks about missing 867 usage transactions.",
     )
     category = CaseCategory.objects.filter(is_active=True).order_by("sort_order").first()
-    case = case_submit(
+    case = submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=category,

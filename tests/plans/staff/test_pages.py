@@ -193,9 +193,9 @@ def test_action_item_form_refuses_another_mps_contact_and_case_and_keeps_input(
     am_client, participant, other_participant, other_mp_user, am_user
 ):
     from cases.models import CaseCategory, CaseKind, Channel
-    from cases.services import case_submit
+    from tests.case_inputs import submit_case
 
-    other_case = case_submit(
+    other_case = submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.filter(is_active=True).first(),

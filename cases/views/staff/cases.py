@@ -1,7 +1,7 @@
-"""Workspace (staff) pages for cases: the queue, logging a case, the case page and its actions.
+"""Workspace (staff) pages of one case: logging a case on the MP's behalf, the case page and its actions.
 
 Views stay thin: they read through ``cases.selectors.cases``, write through
-``cases.services.cases``, and turn a ``DomainError`` into a form error shown
+``cases.services``, and turn a ``DomainError`` into a form error shown
 on the page (status 400) with what was typed kept.
 """
 
@@ -9,25 +9,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.views import View
-from django.views.generic import TemplateView
 
 from ercot_services.core.actions import ActionView
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import policies, services
-from ..filters import SORTS, CaseFilter
-from ..forms.staff import (
+from ... import policies, services
+from ...forms.staff import (
     TRANSITION_LABELS,
     AssignForm,
-    BulkActionForm,
     CaseCreateForm,
     CaseUpdateForm,
     EscalateForm,
@@ -36,166 +29,11 @@ from ..forms.staff import (
     ReplyForm,
     TransitionForm,
 )
-from ..models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
-from ..selectors import cases as case_selectors
-from ..selectors.cases import QUEUE_VIEWS, STATUS_ORDER
+from ...models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
+from ...selectors import cases as case_selectors
+from ...selectors.cases import STATUS_ORDER
 
-PAGE_SIZE = 25
-
-# Queue columns: (label, ?sort= key or None). The first sort direction of a column is the useful one.
-QUEUE_COLUMNS = [
-    ("Reference", "reference"),
-    ("Subject", None),
-    ("MP", None),
-    ("Kind / category", None),
-    ("Priority", "priority"),
-    ("Status", "status"),
-    ("Next action", None),
-    ("Assignee", None),
-    ("SLA / due", "resolution_due_at"),
-    ("Opened", "-created"),
-]
-
-
-def _flip(sort_key: str) -> str:
-    return sort_key[1:] if sort_key.startswith("-") else f"-{sort_key}"
-
-
-# --- the queue -----------------------------------------------------------------------------------
-
-
-class CaseQueueView(StaffRequiredMixin, TemplateView):
-    """The queue: saved views as tabs, filters, search, sortable columns, pagination and bulk actions."""
-
-    template_name = "workspace/cases/queue.html"
-
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("card") == "home":
-            # The workspace home loads this small card (htmx) so the home page's own queries stay as they are.
-            return render(
-                request, "workspace/cases/_home_card.html", {"counts": case_selectors.case_queue_counts(request.user)}
-            )
-        return super().get(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        request = self.request
-        context = super().get_context_data(**kwargs)
-        staff = list(case_selectors.staff_users())
-        filterset = CaseFilter(
-            request.GET,
-            queryset=case_selectors.staff_case_queue(),
-            user=request.user,
-            view=request.GET.get("view"),
-            staff=staff,
-        )
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-        query = request.GET.copy()
-        query.pop("page", None)
-        current_sort = filterset.current_sort
-        columns = []
-        for label, sort_key in QUEUE_COLUMNS:
-            column = {"label": label, "sortable": sort_key is not None}
-            if sort_key:
-                if current_sort == sort_key:
-                    target, column["aria_sort"] = (
-                        _flip(sort_key),
-                        "ascending" if not sort_key.startswith("-") else "descending",
-                    )
-                elif current_sort == _flip(sort_key):
-                    target, column["aria_sort"] = (
-                        sort_key,
-                        "descending" if not sort_key.startswith("-") else "ascending",
-                    )
-                else:
-                    target = sort_key
-                sort_query = query.copy()
-                sort_query["sort"] = target
-                column["url"] = "?" + sort_query.urlencode()
-                column["sort_label"] = SORTS[target][0]
-            columns.append(column)
-
-        counts = case_selectors.case_queue_counts(request.user)
-        tabs = []
-        for key, label in QUEUE_VIEWS:
-            tab_query = QueryDict(mutable=True)
-            tab_query["view"] = key
-            if request.GET.get("q"):
-                tab_query["q"] = request.GET["q"]
-            tabs.append({"key": key, "label": label, "url": "?" + tab_query.urlencode(), "count": counts.get(key)})
-
-        context.update(
-            filter=filterset,
-            page_obj=page,
-            querystring=query.urlencode(),
-            full_querystring=request.GET.urlencode(),
-            columns=columns,
-            tabs=tabs,
-            active_view=filterset.active_view,
-            view=filterset.view,
-            staff=staff,
-            bulk_form=BulkActionForm(),
-            counts=counts,
-        )
-        return context
-
-
-class CaseBulkView(StaffRequiredMixin, View):
-    """Assign or close the ticked cases; report what was done and what was refused, and why."""
-
-    action_permission_required = policies.WORK_CASE
-
-    def get(self, request):
-        return redirect("workspace:cases")
-
-    def post(self, request):
-        form = BulkActionForm(request.POST)
-        querystring = request.POST.get("querystring", "")
-        back = reverse("workspace:cases") + (f"?{QueryDict(querystring).urlencode()}" if querystring else "")
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return HttpResponseRedirect(back)
-        cases = list(
-            Case.objects.filter(pk__in=form.cleaned_data["cases"]).select_related("assignee").order_by("reference")
-        )
-        if not cases:
-            messages.error(request, "None of the ticked cases exist any more.")
-            return HttpResponseRedirect(back)
-        if form.cleaned_data["action"] == BulkActionForm.ASSIGN:
-            assignee = form.cleaned_data["assignee"]
-            result = services.case_bulk_assign(
-                actor=request.user, cases=cases, assignee=assignee, reason=form.cleaned_data["reason"]
-            )
-            done_text = f"Assigned to {assignee.full_name or assignee.email}"
-        else:
-            result = services.case_bulk_close(actor=request.user, cases=cases, reason=form.cleaned_data["reason"])
-            done_text = "Closed"
-        if result.done:
-            messages.success(
-                request,
-                f"{done_text}: {', '.join(result.done)} ({len(result.done)} case{'s' if len(result.done) != 1 else ''}).",
-            )
-        if result.refused:
-            items = format_html_join(
-                "",
-                "<li><strong>{}</strong>{}</li>",
-                (
-                    (reference, reason[len(reference) :] if reason.startswith(reference) else f": {reason}")
-                    for reference, reason in sorted(result.refused.items())
-                ),
-            )
-            messages.warning(
-                request,
-                format_html(
-                    '{} case{} refused:<ul class="mb-0">{}</ul>',
-                    len(result.refused),
-                    "s were" if len(result.refused) != 1 else " was",
-                    items,
-                ),
-            )
-        return HttpResponseRedirect(back)
+DISPUTE_RESOLUTION_FIELDS = ("outcome", "outcome_explanation", "granted_amount", "resolution_summary")
 
 
 # --- logging a case on the MP's behalf ----------------------------------------------------------
@@ -224,21 +62,25 @@ class CaseCreateView(StaffRequiredMixin, ActionView):
         }
 
     def perform(self, form):
-        data = form.cleaned_data
-        return services.case_submit(
-            actor=self.request.user,
-            kind=data["kind"],
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=data["participant"],
-            requester=data["requester"],
-            channel=data["channel"],
-            priority=data["priority"] or None,
-            dispute=form.dispute_fields(),
-            late_acceptance_reason=data["late_acceptance_reason"],
-            attachments=data["attachments"],
-        )
+        data, actor = form.cleaned_data, self.request.user
+        common = {
+            "category": data["category"],
+            "subject": data["subject"],
+            "description": data["description"],
+            "participant": data["participant"],
+            "requester": data["requester"],
+            "channel": data["channel"],
+            "priority": data["priority"] or None,
+            "attachments": data["attachments"],
+        }
+        if data["kind"] == CaseKind.DISPUTE:
+            dispute = services.DisputeInput(
+                **common, **form.dispute_fields(), late_acceptance_reason=data["late_acceptance_reason"]
+            )
+            return services.dispute_submit(actor=actor, dispute=dispute)
+        if data["kind"] == CaseKind.SERVICE_REQUEST:
+            return services.service_request_submit(actor=actor, service_request=services.ServiceRequestInput(**common))
+        return services.inquiry_submit(actor=actor, inquiry=services.InquiryInput(**common))
 
     def get_success_message(self, form):
         case = self.result
@@ -301,7 +143,7 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "transition_quick": transition_forms["quick"],
         "transition_resolve": transition_forms["resolve"],
         "transition_reopen": transition_forms["reopen"],
-        "reply_form": forms.get("reply_form") or ReplyForm(),
+        "reply_form": forms.get("reply_form") or ReplyForm(may_wait=policies.can_work_case(request.user, case)),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": case.assignee_id}),
         "escalate_form": forms.get("escalate_form")
         or EscalateForm(initial={"to_user": case.escalated_to_id, "to_group": case.escalated_to_group_id}),
@@ -343,6 +185,9 @@ class CaseReplyView(_CaseActionView):
     form_name = "reply_form"
     section = "reply"
 
+    def get_form_kwargs(self):
+        return {"may_wait": policies.can_work_case(self.request.user, self.object)}
+
     def perform(self, form):
         request, case = self.request, self.object
         data = form.cleaned_data
@@ -352,14 +197,14 @@ class CaseReplyView(_CaseActionView):
             body=data["body"],
             internal=data["internal"],
             attachments=data["attachments"],
-            wait_on_participant=data["wait_on_participant"],
+            wait_on_participant=data.get("wait_on_participant", False),
         )
         if message.is_internal:
             text = "Internal note added. It is visible to staff only and was not emailed."
         else:
             recipient = case.requester_email
             text = f"Reply sent{f' to {recipient}' if recipient else ''}."
-            if data["wait_on_participant"]:
+            if data.get("wait_on_participant"):
                 text += " The case is now Waiting on Participant; the SLA clock is paused."
         self.success_message, self.success_url = text, f"{case.get_absolute_url()}#message-{message.pk}"
 
@@ -383,16 +228,13 @@ class CaseTransitionView(_CaseActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.case_transition(
-            actor=self.request.user,
-            case=self.object,
-            to_status=data["to_status"],
-            reason=data["reason"],
-            resolution_summary=data["resolution_summary"],
-            outcome=data["outcome"],
-            outcome_explanation=data["outcome_explanation"],
-            granted_amount=data["granted_amount"],
-        )
+        service = services.transition_service(self.object, data["to_status"])
+        arguments = {"actor": self.request.user, "case": self.object, "reason": data["reason"]}
+        if service is services.dispute_resolve:
+            arguments.update({name: data[name] for name in DISPUTE_RESOLUTION_FIELDS})
+        elif service is services.case_resolve:
+            arguments["resolution_summary"] = data["resolution_summary"]
+        service(**arguments)
         self.success_message = f"{self.object.reference} is now {CaseStatus(data['to_status']).label}."
         self.success_url = self.object.get_absolute_url()
 
@@ -508,20 +350,3 @@ class AttachmentDownloadView(StaffRequiredMixin, View):
         return private_file_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
-
-
-__all__ = [
-    "AttachmentDownloadView",
-    "CaseAssignView",
-    "CaseBulkView",
-    "CaseCloneView",
-    "CaseCreateView",
-    "CaseDetailView",
-    "CaseEscalateView",
-    "CaseLinkView",
-    "CaseMergeView",
-    "CaseQueueView",
-    "CaseReplyView",
-    "CaseTransitionView",
-    "CaseUpdateView",
-]

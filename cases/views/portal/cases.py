@@ -1,10 +1,10 @@
-"""Portal pages for cases: list, file an inquiry or a dispute, follow, reply, withdraw, reopen.
+"""Portal pages of cases: the list, one case, and its reply, withdraw and reopen forms.
 
 Every case is looked up by reference inside ``scope_to_user`` (see
 ``cases.selectors.portal``): a case, message or attachment of another
 Market Participant is a 404, never a 403, and knowing a reference grants
 nothing. Views stay thin: forms validate, services in
-``cases.services.cases`` write, and a ``DomainError`` becomes a form error.
+``cases.services`` write, and a ``DomainError`` becomes a form error.
 """
 
 from __future__ import annotations
@@ -13,41 +13,19 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
 from ercot_services.core.actions import ActionView
-from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
-from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ..forms.portal import (
-    CHARGE_TYPE_SUGGESTIONS,
-    DisputeDeadlineQueryForm,
-    DisputeForm,
-    InquiryForm,
-    ReopenForm,
-    ReplyForm,
-    WithdrawForm,
-    statement_types_needing_date,
-)
-from ..models import (
-    CaseKind,
-    CaseNotification,
-    CaseSettings,
-    CaseStatus,
-    Channel,
-    DisputeDetail,
-    DisputeWindow,
-    NextAction,
-)
-from ..selectors import portal as case_selectors
-from ..services.cases import case_reply, case_submit, case_transition, dispute_deadline
-from ..services.notifications import wants
+from ...forms.portal import ReopenForm, ReplyForm, WithdrawForm
+from ...models import CaseKind, CaseSettings, CaseStatus, DisputeDetail, NextAction
+from ...selectors import portal as case_selectors
+from ...services import case_reopen, case_reply, case_withdraw
 
 PAGE_SIZE = 25
 
@@ -99,138 +77,6 @@ class CaseListView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateVi
         return context
 
 
-# --- filing ---------------------------------------------------------------------------------------
-
-
-def _receipt_note(user) -> str:
-    if wants(user, CaseNotification.Event.SUBMITTED):
-        return f" A receipt is on its way to {user.email}."
-    return ""
-
-
-class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, ActionView):
-    template_name = "portal/cases/inquiry_form.html"
-    form_class = InquiryForm
-
-    def get_initial(self):
-        follow_up = self.request.GET.get("follow_up", "")
-        if not follow_up:
-            return {}
-        earlier = (
-            case_selectors.portal_cases_base(user=self.request.user, participant=self.participant)
-            .filter(reference=follow_up)
-            .select_related("category")
-            .first()
-        )
-        if earlier is None:
-            return {}
-        return {"subject": f"Follow-up to {earlier.reference}: {earlier.subject}"[:200], "category": earlier.category}
-
-    def get_context(self, form):
-        return {"participant": self.participant}
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return case_submit(
-            actor=self.request.user,
-            kind=CaseKind.INQUIRY,
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-        )
-
-    def get_success_message(self, form):
-        return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"
-
-    def get_success_url(self):
-        return self.result.get_portal_url()
-
-
-def deadline_preview(*, operating_day, statement_type, statement_date) -> dict:
-    """What the filing-deadline box says for these inputs (never raises)."""
-    if not operating_day or not statement_type:
-        return {"state": "incomplete"}
-    today = timezone.localdate()
-    if operating_day > today:
-        return {"state": "error", "message": "The Operating Day cannot be in the future."}
-    calendar = business_calendar()
-    try:
-        due = dispute_deadline(
-            statement_type=statement_type, operating_day=operating_day, statement_date=statement_date, calendar=calendar
-        )
-    except DomainError as error:
-        return {"state": "error", "message": str(error)}
-    late = today > due.deadline
-    return {
-        "state": "late" if late else "ok",
-        "deadline": due.deadline,
-        "explanation": due.explanation,
-        "days_left": 0 if late else calendar.business_days_between(today, due.deadline),
-        "note": due.window.note,
-    }
-
-
-def _preview_from(data) -> dict:
-    query = DisputeDeadlineQueryForm(data)
-    query.is_valid()
-    cleaned = query.cleaned_data
-    if query.errors.get("operating_day") or query.errors.get("statement_date"):
-        return {"state": "error", "message": "Enter dates as YYYY-MM-DD."}
-    return deadline_preview(
-        operating_day=cleaned.get("operating_day"),
-        statement_type=cleaned.get("statement_type") or "",
-        statement_date=cleaned.get("statement_date"),
-    )
-
-
-class DisputeDeadlineView(ParticipantRequiredMixin, View):
-    """The filing-deadline box of the dispute form, as an HTML fragment (loaded with htmx)."""
-
-    def get(self, request):
-        return render(request, "portal/cases/_deadline.html", {"preview": _preview_from(request.GET)})
-
-
-class DisputeCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, ActionView):
-    template_name = "portal/cases/dispute_form.html"
-    form_class = DisputeForm
-
-    def get_context(self, form):
-        return {
-            "participant": self.participant,
-            "preview": _preview_from(self.request.POST) if form.is_bound else {"state": "incomplete"},
-            "windows": DisputeWindow.objects.all(),
-            "charge_suggestions": CHARGE_TYPE_SUGGESTIONS,
-            "needs_date": statement_types_needing_date(),
-        }
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return case_submit(
-            actor=self.request.user,
-            kind=CaseKind.DISPUTE,
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            dispute=form.dispute_fields(),
-            attachments=data["attachments"],
-        )
-
-    def get_success_message(self, form):
-        deadline = date_format(self.result.dispute.filing_deadline, "F j, Y")
-        return (
-            f"Your dispute was filed as {self.result.reference}, within its filing deadline of {deadline}."
-            f"{_receipt_note(self.request.user)}"
-        )
-
-    def get_success_url(self):
-        return self.result.get_portal_url()
-
-
 # --- one case ---------------------------------------------------------------------------------------
 
 
@@ -276,7 +122,10 @@ class CaseActionView(ParticipantRequiredMixin, ActionView):
     form_key = ""
 
     def get_object(self):
-        return case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
+        # Withdraw and reopen check the case before ActionView.post asks for it again: it is read once per request.
+        if self.object is None:
+            self.object = case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
+        return self.object
 
     def render_form(self, form, status=200):
         return _case_page(self.request, self.object, status=status, **{self.form_key: form})
@@ -325,12 +174,7 @@ class CaseWithdrawView(CaseActionView):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        case_transition(
-            actor=self.request.user,
-            case=self.object,
-            to_status=CaseStatus.WITHDRAWN,
-            reason=form.cleaned_data["reason"],
-        )
+        case_withdraw(actor=self.request.user, case=self.object, reason=form.cleaned_data["reason"])
 
     def get_success_message(self, form):
         return f"{self.object.reference} was withdrawn."
@@ -353,12 +197,7 @@ class CaseReopenView(CaseActionView):
         return super().post(request, *args, **kwargs)
 
     def perform(self, form):
-        case_transition(
-            actor=self.request.user,
-            case=self.object,
-            to_status=CaseStatus.IN_PROGRESS,
-            reason=form.cleaned_data["reason"],
-        )
+        case_reopen(actor=self.request.user, case=self.object, reason=form.cleaned_data["reason"])
 
     def get_success_message(self, form):
         return f"{self.object.reference} was reopened; Client Services will pick it up again."

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from ..selectors import cases as case_selectors
+from ...selectors import cases as case_selectors
 
 PAGE_SIZE = 25
 SCOPES = [("mine", "My book"), ("all", "All MPs")]

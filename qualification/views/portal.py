@@ -29,7 +29,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
 from .. import policies
-from ..forms_portal import PROTOCOL_DEFAULT, ConnectivitySpecForm, ConnectivityTicketForm
+from ..forms.portal import PROTOCOL_DEFAULT, ConnectivitySpecForm, ConnectivityTicketForm
 from ..models import (
     NO_LETTER_REASONS,
     CertificateRequest,

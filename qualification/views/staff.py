@@ -27,7 +27,7 @@ from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from .. import policies, selectors, services
-from ..forms import (
+from ..forms.staff import (
     CertificateAdvanceForm,
     ConnectivityRecordForm,
     ConnectivityTicketOnBehalfForm,

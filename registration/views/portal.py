@@ -27,7 +27,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
 from .. import selectors
-from ..forms import (
+from ..forms.portal import (
     MAX_DOCUMENT_BYTES,
     ContactChangeForm,
     DocumentUploadForm,

@@ -29,7 +29,7 @@ from ercot_services.core.permissions import StaffRequiredMixin
 
 from .. import policies, services
 from ..filters import ApplicationFilter, staff_application_queue
-from ..forms_staff import (
+from ..forms.staff import (
     FACT_FORMS,
     ApproveForm,
     DocumentReviewForm,

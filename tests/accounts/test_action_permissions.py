@@ -21,7 +21,7 @@ from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
 from cases.services import case_assign, case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
-from notices.forms_staff import ACTIONS as NOTICE_ACTIONS
+from notices.forms.staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
 from notices.services import (
     notice_approve,

@@ -25,10 +25,10 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from . import services
-from .forms_staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
-from .models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
-from .rendering import render_markdown
+from .. import services
+from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
+from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
+from ..rendering import render_markdown
 
 PAGE_SIZE = 25
 REPORT_PAGE_SIZE = 50

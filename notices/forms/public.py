@@ -6,8 +6,8 @@ from django import forms
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ContactListOptOut, DistributionList, NoticeType, Scope, Subscription, Suppression
-from .selectors import ArchiveFilters
+from ..models import ContactListOptOut, DistributionList, NoticeType, Scope, Subscription, Suppression
+from ..selectors import ArchiveFilters
 
 
 class ArchiveFilterForm(forms.Form):

@@ -21,10 +21,10 @@ from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from . import selectors
-from .forms import set_role_list_opt_out
-from .models import DistributionList
-from .services import notice_acknowledge
+from .. import selectors
+from ..forms.public import set_role_list_opt_out
+from ..models import DistributionList
+from ..services import notice_acknowledge
 
 PAGE_SIZE = 25
 

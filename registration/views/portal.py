@@ -45,19 +45,21 @@ from ..models import (
     RequirementStatus,
     start_refusal,
 )
-from ..services import (
-    ATTESTATION,
+from ..services.applications import (
     application_start,
     application_submit,
     application_update,
     application_withdraw,
+    contact_change_add,
+)
+from ..services.common import (
+    ATTESTATION,
     authorized_representatives,
     business_days_left,
     can_attest,
-    contact_change_add,
-    document_upload,
     required_requirement_ids,
 )
+from ..services.documents import document_upload
 
 # What each status means for the participant, and what to do next, in plain words.
 NEXT_STEPS = {

@@ -18,7 +18,7 @@ from ..models import (
     EnrollmentStatus,
     QualificationLetter,
 )
-from ..services import criteria_applies, criteria_evaluate
+from ..services.criteria import criteria_applies, criteria_evaluate
 from ..views.portal import enrollment_headline
 
 register = template.Library()

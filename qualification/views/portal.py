@@ -45,14 +45,13 @@ from ..models import (
     ParticipantKind,
     QualificationLetter,
 )
-from ..services import (
-    Criterion,
+from ..services.connectivity import (
     connectivity_spec_update,
     connectivity_ticket_copies,
     connectivity_ticket_draft,
     connectivity_ticket_submit,
-    criteria_evaluate,
 )
+from ..services.criteria import Criterion, criteria_evaluate
 
 # What to do next when a criterion is missing, picked by the wording of its detail.
 _NEXT_STEPS = {

@@ -26,7 +26,7 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import policies, selectors, services
+from .. import policies, selectors
 from ..forms.staff import (
     CertificateAdvanceForm,
     ConnectivityRecordForm,
@@ -51,6 +51,17 @@ from ..models import (
     ParticipantKind,
     QualificationLetter,
 )
+from ..services.connectivity import connectivity_test_record, connectivity_ticket_draft, connectivity_ticket_submit
+from ..services.enrollments import (
+    enrollment_create,
+    enrollment_from_application,
+    enrollment_start_testing,
+    enrollment_withdraw,
+)
+from ..services.flights import flight_create
+from ..services.letters import delivery_resend, enrollment_record_without_letter, letter_issue, letter_recipients
+from ..services.onboarding import certificate_advance
+from ..services.results import result_hand_over, result_record
 
 # --- who may do what ----------------------------------------------------------------------------------------
 
@@ -108,7 +119,7 @@ class FlightCreateView(StaffRequiredMixin, ActionView):
         return {"section": "flights"}
 
     def perform(self, form):
-        return services.flight_create(actor=self.request.user, **form.cleaned_data)
+        return flight_create(actor=self.request.user, **form.cleaned_data)
 
     def get_success_message(self, form):
         flight = self.result
@@ -186,14 +197,14 @@ class EnrollmentCreateView(StaffRequiredMixin, ActionView):
     def perform(self, form):
         data, user = form.cleaned_data, self.request.user
         if data["from_application"]:
-            return services.enrollment_from_application(
+            return enrollment_from_application(
                 actor=user,
                 application=data["application"],
                 flight=data["flight"],
                 override_reason=data.get("override_reason", ""),
             )
         return [
-            services.enrollment_create(
+            enrollment_create(
                 actor=user,
                 flight=data["flight"],
                 participant=data["participant"],
@@ -238,7 +249,7 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
     )
     recipients = []
     if enrollment.produces_letter and letter is None and result is not None and result.completed:
-        recipients = services.letter_recipients(enrollment)
+        recipients = letter_recipients(enrollment)
     result_editable = enrollment.status in (
         EnrollmentStatus.ENROLLED,
         EnrollmentStatus.TESTING,
@@ -262,7 +273,7 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         # No ticket yet: the MP's AR or BAR submits it from the portal; staff may log it on their behalf.
         test.ticket_due = test.service_request_id is None and test.can_record
         if test.ticket_due:
-            subject, description = services.connectivity_ticket_draft(test, spec)
+            subject, description = connectivity_ticket_draft(test, spec)
             test.ticket_form = ticket_forms.get(test.pk) or ConnectivityTicketOnBehalfForm(
                 test=test, initial={"subject": subject, "description": description}
             )
@@ -356,7 +367,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
 
     def start_testing(self, request, enrollment):
         try:
-            services.enrollment_start_testing(actor=request.user, enrollment=enrollment)
+            enrollment_start_testing(actor=request.user, enrollment=enrollment)
         except DomainError as error:
             return self._refused(request, enrollment, "testing", error)
         return self._done(
@@ -369,7 +380,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
             data = form.cleaned_data
             completed = data["outcome"] == ResultForm.COMPLETED
             try:
-                services.result_record(
+                result_record(
                     actor=request.user,
                     enrollment=enrollment,
                     completed=completed,
@@ -393,7 +404,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
 
     def hand_over(self, request, enrollment):
         try:
-            services.result_hand_over(actor=request.user, enrollment=enrollment)
+            result_hand_over(actor=request.user, enrollment=enrollment)
         except DomainError as error:
             return self._refused(request, enrollment, "testing", error)
         return self._done(
@@ -406,9 +417,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
         form = WithdrawForm(request.POST)
         if form.is_valid():
             try:
-                services.enrollment_withdraw(
-                    actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"]
-                )
+                enrollment_withdraw(actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"])
             except DomainError as error:
                 form.add_error(None, str(error))
             else:
@@ -421,7 +430,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
         form = IssueLetterForm(request.POST)
         if form.is_valid():
             try:
-                letter = services.letter_issue(
+                letter = letter_issue(
                     actor=request.user, enrollment=enrollment, effective_date=form.cleaned_data["effective_date"]
                 )
             except DomainError as error:
@@ -439,7 +448,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
 
     def record_no_letter(self, request, enrollment):
         try:
-            services.enrollment_record_without_letter(actor=request.user, enrollment=enrollment)
+            enrollment_record_without_letter(actor=request.user, enrollment=enrollment)
         except DomainError as error:
             return self._refused(request, enrollment, "letter", error)
         text = f"Recorded without a letter: {NO_LETTER_REASONS.get(enrollment.change_kind, '')}"
@@ -486,7 +495,7 @@ class DeliveryResendView(_RetailOperationsPostView):
         delivery = self._delivery(pk)
         back = safe_next_url(request, delivery.letter.enrollment.get_absolute_url() + "#letter")
         try:
-            services.delivery_resend(actor=request.user, delivery=delivery)
+            delivery_resend(actor=request.user, delivery=delivery)
         except DomainError as error:
             messages.error(request, f"Could not resend to {delivery.email}: {error}")
         else:
@@ -518,7 +527,7 @@ class CertificateAdvanceView(_RetailOperationsPostView):
             messages.error(request, "Choose the status the certificate moves to (issued or installed).")
             return redirect(self._back(certificate))
         try:
-            certificate = services.certificate_advance(
+            certificate = certificate_advance(
                 actor=request.user, request=certificate, to_status=form.cleaned_data["to_status"]
             )
         except DomainError as error:
@@ -552,7 +561,7 @@ class ConnectivityRecordView(_RetailOperationsPostView):
         if form.is_valid():
             passed = form.cleaned_data["outcome"] == ConnectivityRecordForm.PASSED
             try:
-                test = services.connectivity_test_record(
+                test = connectivity_test_record(
                     actor=request.user, test=test, passed=passed, notes=form.cleaned_data["notes"]
                 )
             except DomainError as error:
@@ -584,7 +593,7 @@ class ConnectivityTicketView(ConnectivityRecordView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case = services.connectivity_ticket_submit(
+                case = connectivity_ticket_submit(
                     actor=request.user,
                     test=test,
                     subject=data["subject"],

@@ -24,7 +24,7 @@ from ercot_services.core.permissions import ParticipantRequiredMixin
 from .. import selectors
 from ..forms.public import set_role_list_opt_out
 from ..models import DistributionList
-from ..services import notice_acknowledge
+from ..services.acknowledgements import notice_acknowledge
 
 PAGE_SIZE = 25
 

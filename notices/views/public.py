@@ -18,7 +18,7 @@ from .. import selectors
 from ..forms.public import ArchiveFilterForm, PreferencesForm, SubscribeForm
 from ..models import NoticeDelivery, Suppression
 from ..rendering import render_markdown
-from ..services import (
+from ..services.subscriptions import (
     CONFIRMATION_RESEND_INTERVAL,
     subscription_confirm,
     subscription_request,

@@ -271,7 +271,7 @@ def test_the_subscribe_answer_does_not_say_whether_an_address_is_already_subscri
 
 
 def _confirm_token(subscription, at: float) -> str:
-    from notices.services import _subscribe_token
+    from notices.services.subscriptions import _subscribe_token
 
     with mock.patch("django.core.signing.time.time", return_value=at):
         return _subscribe_token(subscription)

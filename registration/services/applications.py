@@ -175,15 +175,8 @@ def contact_change_add(
     return change
 
 
-@transaction.atomic
-def application_submit(
-    *, actor: User, application: Application, attest: bool, now: datetime.datetime | None = None
-) -> Application:
-    """The AR or Backup AR attests and submits (or resubmits after an information request)."""
-    application = (
-        Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
-    )
-    now = now or timezone.now()
+def _check_may_submit(actor: User, application: Application, *, attest: bool) -> None:
+    """Only the MP's AR or Backup AR submits, and only with the attestation confirmed."""
     if not can_attest(actor, application.participant):
         raise DomainError(
             "Only an Authorized Representative or Backup Authorized Representative of "
@@ -192,12 +185,10 @@ def application_submit(
         )
     if not attest:
         raise DomainError("Confirm the attestation to submit.", code=RegistrationErrorCode.ATTESTATION_REQUIRED)
-    to_status = (
-        ApplicationStatus.RESUBMITTED
-        if application.status == ApplicationStatus.INFO_REQUESTED
-        else ApplicationStatus.SUBMITTED
-    )
-    old = _move(application, to_status)
+
+
+def _check_complete(application: Application) -> None:
+    """Every required document provided, and what the application asks for chosen."""
     missing = missing_lines(application)
     if missing:
         raise DomainError(
@@ -211,9 +202,12 @@ def application_submit(
             "Choose what changes in this Notice of Change of Information.",
             code=RegistrationErrorCode.CHANGE_TYPE_REQUIRED,
         )
+
+
+def _run_review_clock(application: Application, *, old_status: str, today: datetime.date) -> None:
+    """Start the 10-Business-Day clock on the first submission; on a resubmission, add the days it was paused."""
     calendar = business_calendar()
-    today = timezone.localdate(now)
-    if old == ApplicationStatus.DRAFT:
+    if old_status == ApplicationStatus.DRAFT:
         application.clock_started_on = today
     elif application.paused_on is not None:
         application.paused_business_days += calendar.business_days_between(application.paused_on, today)
@@ -222,6 +216,26 @@ def application_submit(
     if due_on != application.due_on:
         application.reminder_sent_on = None  # the reviewer is reminded again before the new due date
     application.due_on = due_on
+
+
+@transaction.atomic
+def application_submit(
+    *, actor: User, application: Application, attest: bool, now: datetime.datetime | None = None
+) -> Application:
+    """The AR or Backup AR attests and submits (or resubmits after an information request)."""
+    application = (
+        Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)
+    )
+    now = now or timezone.now()
+    _check_may_submit(actor, application, attest=attest)
+    to_status = (
+        ApplicationStatus.RESUBMITTED
+        if application.status == ApplicationStatus.INFO_REQUESTED
+        else ApplicationStatus.SUBMITTED
+    )
+    old = _move(application, to_status)
+    _check_complete(application)
+    _run_review_clock(application, old_status=old, today=timezone.localdate(now))
     application.attested_by = actor
     application.attested_at = now
     application.attestation_text = ATTESTATION.format(participant=application.participant.legal_name)

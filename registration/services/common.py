@@ -8,6 +8,7 @@ import datetime
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from accounts.email_address import canonical_email
 from accounts.models import AUTHORIZING_ROLES, MarketParticipant, Membership, User
 from accounts.selectors import current_manager
 from ercot_services.core.calendar import BusinessCalendar
@@ -118,6 +119,16 @@ def _notify(application: Application, event: str, extra: dict | None = None) -> 
         subject=f"[{application.reference}] {subject}",
         body=body,
     )
+
+
+def _contact_user(*, email: str, full_name: str, phone: str = "") -> User:
+    """The user with this address, or a new one without a usable password (they set it from the emailed link)."""
+    user = User.objects.filter(email=canonical_email(email)).first()
+    if user is None:
+        user = User.objects.create_user(email=email, full_name=full_name, phone=phone)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
 # --- clock -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.email_address import canonical_email
-from accounts.models import ContactRank, Membership, ParticipantStatus, User
+from accounts.models import ContactRank, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.services import membership_add, membership_end, participant_set_status, participant_update
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
@@ -17,7 +17,7 @@ from .. import policies
 from ..error_codes import RegistrationErrorCode
 from ..events import RegistrationEvent
 from ..models import Application, ApplicationKind, ApplicationStatus, ContactChange, RequirementStatus
-from .common import _move, _notify
+from .common import _contact_user, _move, _notify
 
 
 @transaction.atomic
@@ -136,8 +136,22 @@ def application_approve(*, actor: User, application: Application, reason: str = 
 
 
 def _apply(*, actor: User, application: Application) -> None:
+    """Apply an approved application to its MP: roles and names, territories, contacts, then the MP's status."""
     participant = application.participant
     why = f"{application.reference} approved"
+    _apply_roles_and_names(actor=actor, application=application, why=why)
+    _apply_territories(actor=actor, application=application, why=why)
+    for change in application.contact_changes.all():
+        if change.action == ContactChange.Action.REMOVE:
+            _apply_contact_removal(actor=actor, participant=participant, change=change, why=why)
+        else:
+            _apply_contact_addition(actor=actor, participant=participant, change=change, why=why)
+    if application.kind == ApplicationKind.INITIAL and participant.status == ParticipantStatus.REGISTERING:
+        participant_set_status(actor=actor, participant=participant, status=ParticipantStatus.QUALIFYING, reason=why)
+
+
+def _apply_roles_and_names(*, actor: User, application: Application, why: str) -> None:
+    participant = application.participant
     current_roles = set(participant.roles.values_list("code", flat=True))
     added = set(application.roles.values_list("code", flat=True))
     removed = set(application.roles_to_remove.values_list("code", flat=True))
@@ -148,56 +162,59 @@ def _apply(*, actor: User, application: Application) -> None:
         fields["dba_name"] = application.new_dba
     new_roles = sorted((current_roles | added) - removed)
     participant_update(actor=actor, participant=participant, reason=why, role_codes=new_roles, **fields)
+
+
+def _apply_territories(*, actor: User, application: Application, why: str) -> None:
+    participant = application.participant
     territories = list(application.territories_to_add.all())
-    if territories:
-        before = sorted(participant.service_territories.values_list("code", flat=True))
-        participant.service_territories.add(*territories)
-        after = sorted(participant.service_territories.values_list("code", flat=True))
-        audit_record(
-            actor=actor,
-            verb=RegistrationEvent.PARTICIPANT_TERRITORIES_ADDED,
-            target=participant,
-            changes={"territories": (before, after)},
-            reason=why,
+    if not territories:
+        return
+    before = sorted(participant.service_territories.values_list("code", flat=True))
+    participant.service_territories.add(*territories)
+    after = sorted(participant.service_territories.values_list("code", flat=True))
+    audit_record(
+        actor=actor,
+        verb=RegistrationEvent.PARTICIPANT_TERRITORIES_ADDED,
+        target=participant,
+        changes={"territories": (before, after)},
+        reason=why,
+    )
+
+
+def _apply_contact_removal(*, actor: User, participant: MarketParticipant, change: ContactChange, why: str) -> None:
+    user = User.objects.filter(email=canonical_email(change.email)).first()
+    if user is None:
+        return
+    membership = (
+        Membership.objects.active().filter(participant=participant, user=user, contact_role=change.contact_role).first()
+    )
+    if membership:
+        membership_end(actor=actor, membership=membership, reason=why)
+
+
+def _apply_contact_addition(*, actor: User, participant: MarketParticipant, change: ContactChange, why: str) -> None:
+    """Add the contact in its role (a new primary replaces the previous one), creating its user if needed."""
+    user = _contact_user(email=change.email, full_name=change.full_name, phone=change.phone)
+    if change.rank == ContactRank.PRIMARY:
+        previous = (
+            Membership.objects.active()
+            .filter(participant=participant, contact_role=change.contact_role, rank=ContactRank.PRIMARY)
+            .exclude(user=user)
+            .first()
         )
-    for change in application.contact_changes.all():
-        user = User.objects.filter(email=canonical_email(change.email)).first()
-        if change.action == ContactChange.Action.REMOVE:
-            membership = (
-                Membership.objects.active()
-                .filter(participant=participant, user=user, contact_role=change.contact_role)
-                .first()
-                if user
-                else None
-            )
-            if membership:
-                membership_end(actor=actor, membership=membership, reason=why)
-            continue
-        if user is None:
-            user = User.objects.create_user(email=change.email, full_name=change.full_name, phone=change.phone)
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        if change.rank == ContactRank.PRIMARY:
-            previous = (
-                Membership.objects.active()
-                .filter(participant=participant, contact_role=change.contact_role, rank=ContactRank.PRIMARY)
-                .exclude(user=user)
-                .first()
-            )
-            if previous:
-                membership_end(actor=actor, membership=previous, reason=why)
-        if (
-            not Membership.objects.active()
-            .filter(user=user, participant=participant, contact_role=change.contact_role)
-            .exists()
-        ):
-            membership_add(
-                actor=actor,
-                participant=participant,
-                user=user,
-                contact_role=change.contact_role,
-                rank=change.rank,
-                reason=why,
-            )
-    if application.kind == ApplicationKind.INITIAL and participant.status == ParticipantStatus.REGISTERING:
-        participant_set_status(actor=actor, participant=participant, status=ParticipantStatus.QUALIFYING, reason=why)
+        if previous:
+            membership_end(actor=actor, membership=previous, reason=why)
+    if (
+        Membership.objects.active()
+        .filter(user=user, participant=participant, contact_role=change.contact_role)
+        .exists()
+    ):
+        return
+    membership_add(
+        actor=actor,
+        participant=participant,
+        user=user,
+        contact_role=change.contact_role,
+        rank=change.rank,
+        reason=why,
+    )

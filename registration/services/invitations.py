@@ -15,18 +15,16 @@ from accounts.models import ContactRole, MarketParticipant, User
 from accounts.services import membership_add, participant_create
 from cases.models import Case, CaseKind, CaseStatus
 from cases.services import case_reply, case_transition
+from cases.services.potential_participants import case_link_participant
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 
 from .. import policies
 from ..error_codes import RegistrationErrorCode
+from .common import _contact_user
 
 
-@transaction.atomic
-def potential_participant_invite(
-    *, actor: User, case: Case, legal_name: str, short_name: str, contact_name: str = "", contact_email: str = ""
-) -> MarketParticipant:
-    """From a Service Desk contact: create the prospective MP and its first AR, and email an invitation."""
+def _check_may_invite(*, actor: User, case: Case, short_name: str, email: str) -> None:
     if not actor.is_staff:
         raise DomainError(
             "Only staff can invite a potential Market Participant.", code=RegistrationErrorCode.PERMISSION_DENIED
@@ -37,8 +35,6 @@ def potential_participant_invite(
             f"{case.reference} is not a potential Market Participant's contact: there is nobody to invite.",
             code=RegistrationErrorCode.NOTHING_TO_INVITE,
         )
-    email = canonical_email(contact_email or case.contact_email)
-    name = (contact_name or case.contact_name).strip()
     if not email:
         raise DomainError("The contact has no email address to invite.", code=RegistrationErrorCode.NOTHING_TO_INVITE)
     if MarketParticipant.objects.filter(short_name__iexact=short_name).exists():
@@ -46,24 +42,10 @@ def potential_participant_invite(
             f"A Market Participant with short name {short_name} already exists.",
             code=RegistrationErrorCode.DUPLICATE_PARTICIPANT,
         )
-    participant = participant_create(
-        actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}"
-    )
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, full_name=name or email)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    if user.is_staff:
-        raise DomainError("That email belongs to operator staff.", code=RegistrationErrorCode.STAFF_EMAIL)
-    membership_add(
-        actor=actor,
-        participant=participant,
-        user=user,
-        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
-        reason=f"Invited from {case.reference}",
-    )
-    Case.objects.filter(pk=case.pk).update(participant=participant)
+
+
+def _email_invitation(*, user: User, participant: MarketParticipant, case: Case) -> None:
+    """A link to set a password (the reset-password confirmation), through the outbox."""
     link = settings.SITE_URL + reverse(
         "password_reset_confirm",
         kwargs={
@@ -87,6 +69,11 @@ def potential_participant_invite(
         subject="Register with ERCOT: your account is ready",
         body=body,
     )
+
+
+def _answer_contact(*, actor: User, case: Case, participant: MarketParticipant, user: User) -> None:
+    """The contact now belongs to the new MP, is answered, and is resolved (through the cases services)."""
+    case_link_participant(actor=actor, case=case, participant=participant, reason=f"Invited from {case.reference}")
     case_reply(
         actor=actor,
         case=case,
@@ -99,4 +86,29 @@ def potential_participant_invite(
             to_status=CaseStatus.RESOLVED,
             resolution_summary="Invited to register in the portal.",
         )
+
+
+@transaction.atomic
+def potential_participant_invite(
+    *, actor: User, case: Case, legal_name: str, short_name: str, contact_name: str = "", contact_email: str = ""
+) -> MarketParticipant:
+    """From a Service Desk contact: create the prospective MP and its first AR, and email an invitation."""
+    email = canonical_email(contact_email or case.contact_email)
+    name = (contact_name or case.contact_name).strip()
+    _check_may_invite(actor=actor, case=case, short_name=short_name, email=email)
+    participant = participant_create(
+        actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}"
+    )
+    user = _contact_user(email=email, full_name=name or email)
+    if user.is_staff:
+        raise DomainError("That email belongs to operator staff.", code=RegistrationErrorCode.STAFF_EMAIL)
+    membership_add(
+        actor=actor,
+        participant=participant,
+        user=user,
+        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
+        reason=f"Invited from {case.reference}",
+    )
+    _email_invitation(user=user, participant=participant, case=case)
+    _answer_contact(actor=actor, case=case, participant=participant, user=user)
     return participant

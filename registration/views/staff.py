@@ -271,16 +271,13 @@ class DocumentReviewView(StaffRequiredMixin, ActionView):
     def get(self, request, pk):
         return redirect(self.get_object().line.application.get_absolute_url())
 
-    def post(self, request, *args, **kwargs):
-        document = self.get_object()
-        self.application = _get_application(request, document.line.application.reference)
-        return super().post(request, *args, **kwargs)
-
     def render_form(self, form, status=200):
+        # The document was found in the user's scope (``get_object``, once per request); a refused review
+        # shows its application's page again.
         document = self.object
         return review_page(
             self.request,
-            self.application,
+            _get_application(self.request, document.line.application.reference),
             status=status,
             error_section=f"line-{document.line_id}",
             document_error=(document.pk, form),

@@ -36,13 +36,13 @@ from ..forms.portal import (
     application_form_class,
 )
 from ..models import (
-    INITIAL_STATUSES,
     REVIEW_BUSINESS_DAYS,
     TESTING_CHANGES,
     ApplicationKind,
     ApplicationStatus,
     ChangeType,
     RequirementStatus,
+    start_offered,
     start_refusal,
 )
 from ..services.applications import (
@@ -142,8 +142,10 @@ class ApplicationListView(ParticipantRequiredMixin, CurrentParticipantMixin, Tem
             participant=participant,
             applications=applications,
             active_initial=active_initial,
-            can_start_initial=participant.status in INITIAL_STATUSES and active_initial is None,
-            can_start_revision=start_refusal(participant, ApplicationKind.REVISION) is None,
+            can_start_initial=start_offered(
+                participant, ApplicationKind.INITIAL, initial_under_way=active_initial is not None
+            ),
+            can_start_revision=start_offered(participant, ApplicationKind.REVISION),
             review_days=REVIEW_BUSINESS_DAYS,
         )
         return context

@@ -115,26 +115,14 @@ def mass_queue() -> Group:
     return Group.objects.get_or_create(name=StaffGroup.MARKET_APPLICATION_SUPPORT)[0]
 
 
-@transaction.atomic
-def connectivity_ticket_submit(
-    *,
-    actor: User,
-    test: ConnectivityTest,
-    subject: str,
-    description: str,
-    requester: User | None = None,
-    channel: str = Channel.PORTAL,
-) -> Case:
-    """Submit the Service Desk ticket that schedules production connectivity testing (seed 004).
+def _ticket_requester(*, actor: User, test: ConnectivityTest, requester: User | None) -> User:
+    """Who asks for the ticket: the actor (the MP's AR or BAR), or the AR or BAR staff name when logging it for them.
 
-    The MP's AR or BAR submits it from the portal; staff who follow connectivity may log it on the MP's behalf,
-    naming the AR or BAR who asked (``requester``) and how (``channel``). The ticket copies Flight Testing and
-    MASS and goes to the Market Application Support Services queue, not to the MP's Account Manager.
+    Refuses when that person is not the MP's AR or BAR, or when the test needs no ticket (one is open, it passed,
+    or the specifications are not updated yet).
     """
-    test = ConnectivityTest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=test.pk)
     participant = test.participant
-    on_behalf = actor.is_staff
-    if on_behalf:
+    if actor.is_staff:
         policies.check_record_connectivity(actor)
     else:
         requester = actor
@@ -158,6 +146,28 @@ def connectivity_ticket_submit(
             "Update the production connectivity specifications first: the ticket asks the Service Desk to test them.",
             code=QualificationErrorCode.SPECIFICATIONS_REQUIRED,
         )
+    return requester
+
+
+@transaction.atomic
+def connectivity_ticket_submit(
+    *,
+    actor: User,
+    test: ConnectivityTest,
+    subject: str,
+    description: str,
+    requester: User | None = None,
+    channel: str = Channel.PORTAL,
+) -> Case:
+    """Submit the Service Desk ticket that schedules production connectivity testing (seed 004).
+
+    The MP's AR or BAR submits it from the portal; staff who follow connectivity may log it on the MP's behalf,
+    naming the AR or BAR who asked (``requester``) and how (``channel``). The ticket copies Flight Testing and
+    MASS and goes to the Market Application Support Services queue, not to the MP's Account Manager.
+    """
+    test = ConnectivityTest.objects.select_for_update(of=("self",)).select_related("participant").get(pk=test.pk)
+    participant = test.participant
+    requester = _ticket_requester(actor=actor, test=test, requester=requester)
     category = CaseCategory.objects.filter(code="connectivity-certificates").first() or CaseCategory.objects.first()
     case = case_submit(
         actor=actor,
@@ -179,7 +189,7 @@ def connectivity_ticket_submit(
         target=test,
         participant=participant,
         changes={"service_request": (None, case.reference)},
-        reason=f"Logged by {actor.full_name} on behalf of {requester.full_name}" if on_behalf else "",
+        reason=f"Logged by {actor.full_name} on behalf of {requester.full_name}" if actor.is_staff else "",
     )
     return case
 

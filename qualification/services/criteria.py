@@ -42,6 +42,53 @@ def criteria_facts(participant: MarketParticipant) -> tuple:
     )
 
 
+SFA_LABEL = "Signed SFA processed by Legal"
+PUCT_LABEL = "PUCT certification received and valid"
+QSE_ACK_LABEL = "QSE Acknowledgement processed, with a QSE qualified to serve load"
+
+
+def _sfa_criterion(sfa) -> Criterion:
+    def criterion(met: bool, detail: str) -> Criterion:
+        return Criterion("sfa", SFA_LABEL, met, detail, "Registration: SFA")
+
+    if sfa is None or not sfa.signed_on:
+        return criterion(False, "No signed Standard Form Agreement is on file.")
+    if not sfa.processed_by_legal:
+        return criterion(False, f"Signed {sfa.signed_on:%b %d, %Y} but not yet processed by Legal.")
+    return criterion(
+        True, f"Signed {sfa.signed_on:%b %d, %Y}; processed by Legal {timezone.localtime(sfa.processed_at):%b %d, %Y}."
+    )
+
+
+def _puct_criterion(puct, today: datetime.date) -> Criterion:
+    def criterion(met: bool, detail: str) -> Criterion:
+        return Criterion("puct", PUCT_LABEL, met, detail, "Registration: PUCT certification")
+
+    if puct is None or puct.received_at is None:
+        return criterion(False, "No PUCT certification has been received.")
+    if not puct.is_valid_on(today):
+        return criterion(
+            False,
+            f"Certificate {puct.certificate_number} is not valid today (issued {puct.issued_on:%b %d, %Y}, expires {puct.expires_on:%b %d, %Y})."
+            if puct.expires_on
+            else f"Certificate {puct.certificate_number} is not valid yet.",
+        )
+    return criterion(True, f"Certificate {puct.certificate_number}, issued {puct.issued_on:%b %d, %Y}.")
+
+
+def _qse_ack_criterion(ack) -> Criterion:
+    def criterion(met: bool, detail: str) -> Criterion:
+        return Criterion("qse_ack", QSE_ACK_LABEL, met, detail, "Registration: Form H")
+
+    if ack is None:
+        return criterion(False, "No QSE Acknowledgement (Form H) is on file.")
+    if not ack.processed_by_legal:
+        return criterion(False, f"Names {ack.qse} but is not yet processed by Legal.")
+    if not ack.qse_qualified_to_serve_load:
+        return criterion(False, f"{ack.qse} is not qualified to serve load.")
+    return criterion(True, f"Processed; QSE {ack.qse} is qualified to serve load.")
+
+
 def criteria_evaluate(
     participant: MarketParticipant, *, today: datetime.date | None = None, facts: tuple | None = None
 ) -> list[Criterion]:
@@ -52,75 +99,7 @@ def criteria_evaluate(
     """
     today = today or timezone.localdate()
     sfa, puct, ack = facts if facts is not None else criteria_facts(participant)
-
-    if sfa is None or not sfa.signed_on:
-        sfa_c = Criterion(
-            "sfa",
-            "Signed SFA processed by Legal",
-            False,
-            "No signed Standard Form Agreement is on file.",
-            "Registration: SFA",
-        )
-    elif not sfa.processed_by_legal:
-        sfa_c = Criterion(
-            "sfa",
-            "Signed SFA processed by Legal",
-            False,
-            f"Signed {sfa.signed_on:%b %d, %Y} but not yet processed by Legal.",
-            "Registration: SFA",
-        )
-    else:
-        sfa_c = Criterion(
-            "sfa",
-            "Signed SFA processed by Legal",
-            True,
-            f"Signed {sfa.signed_on:%b %d, %Y}; processed by Legal {timezone.localtime(sfa.processed_at):%b %d, %Y}.",
-            "Registration: SFA",
-        )
-
-    if puct is None or puct.received_at is None:
-        puct_c = Criterion(
-            "puct",
-            "PUCT certification received and valid",
-            False,
-            "No PUCT certification has been received.",
-            "Registration: PUCT certification",
-        )
-    elif not puct.is_valid_on(today):
-        puct_c = Criterion(
-            "puct",
-            "PUCT certification received and valid",
-            False,
-            f"Certificate {puct.certificate_number} is not valid today (issued {puct.issued_on:%b %d, %Y}, expires {puct.expires_on:%b %d, %Y})."
-            if puct.expires_on
-            else f"Certificate {puct.certificate_number} is not valid yet.",
-            "Registration: PUCT certification",
-        )
-    else:
-        puct_c = Criterion(
-            "puct",
-            "PUCT certification received and valid",
-            True,
-            f"Certificate {puct.certificate_number}, issued {puct.issued_on:%b %d, %Y}.",
-            "Registration: PUCT certification",
-        )
-
-    label = "QSE Acknowledgement processed, with a QSE qualified to serve load"
-    if ack is None:
-        ack_c = Criterion(
-            "qse_ack", label, False, "No QSE Acknowledgement (Form H) is on file.", "Registration: Form H"
-        )
-    elif not ack.processed_by_legal:
-        ack_c = Criterion(
-            "qse_ack", label, False, f"Names {ack.qse} but is not yet processed by Legal.", "Registration: Form H"
-        )
-    elif not ack.qse_qualified_to_serve_load:
-        ack_c = Criterion("qse_ack", label, False, f"{ack.qse} is not qualified to serve load.", "Registration: Form H")
-    else:
-        ack_c = Criterion(
-            "qse_ack", label, True, f"Processed; QSE {ack.qse} is qualified to serve load.", "Registration: Form H"
-        )
-    return [sfa_c, puct_c, ack_c]
+    return [_sfa_criterion(sfa), _puct_criterion(puct, today), _qse_ack_criterion(ack)]
 
 
 def letter_blockers(enrollment: Enrollment, *, facts: tuple | None = None) -> list[str]:

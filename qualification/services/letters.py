@@ -27,7 +27,7 @@ from ..models import (
     ParticipantKind,
     QualificationLetter,
 )
-from ..pdf import render_letter
+from ..pdf import LetterContent, render_letter
 from .connectivity import _request_connectivity
 from .criteria import letter_blockers
 from .enrollments import _move
@@ -83,6 +83,40 @@ def _next_letter_number(year: int) -> str:
     return f"QL-{year}-{next_in_sequence(LetterSequence, year=year):04d}"
 
 
+def _recipients_or_refuse(enrollment: Enrollment) -> list[dict]:
+    """The letter's recipients, once nothing blocks it and it has someone to go to."""
+    blockers = letter_blockers(enrollment)
+    if blockers:
+        raise DomainError(
+            "No letter can be generated: " + " ".join(blockers), code=QualificationErrorCode.LETTER_BLOCKED
+        )
+    recipients = letter_recipients(enrollment)
+    if not any(r["kind"] == LetterDelivery.Kind.TO for r in recipients):
+        raise DomainError(
+            f"{enrollment.participant} has no active Authorized Representative to send the letter to.",
+            code=QualificationErrorCode.LETTER_BLOCKED,
+        )
+    return recipients
+
+
+def _letter_content(letter: QualificationLetter, *, signer: User) -> LetterContent:
+    enrollment = letter.enrollment
+    result = enrollment.result
+    return LetterContent(
+        number=letter.number,
+        issued_on=letter.issued_on,
+        effective_date=letter.effective_date,
+        legal_name=enrollment.participant.legal_name,
+        roles=tuple(enrollment.participant.role_codes()),
+        flight=str(enrollment.flight),
+        change=enrollment.get_change_kind_display(),
+        trading_partners=tuple(p.legal_name for p in result.trading_partners.order_by("legal_name")),
+        business_functions=tuple(f.name for f in result.business_functions.all()),
+        signer_name=signer.full_name,
+        signer_title=signer.job_title or "Retail Market Operations",
+    )
+
+
 @transaction.atomic
 def letter_issue(
     *,
@@ -96,38 +130,18 @@ def letter_issue(
     enrollment = (
         Enrollment.objects.select_for_update(of=("self",)).select_related("participant", "flight").get(pk=enrollment.pk)
     )
-    blockers = letter_blockers(enrollment)
-    if blockers:
-        raise DomainError(
-            "No letter can be generated: " + " ".join(blockers), code=QualificationErrorCode.LETTER_BLOCKED
-        )
-    recipients = letter_recipients(enrollment)
-    if not any(r["kind"] == LetterDelivery.Kind.TO for r in recipients):
-        raise DomainError(
-            f"{enrollment.participant} has no active Authorized Representative to send the letter to.",
-            code=QualificationErrorCode.LETTER_BLOCKED,
-        )
+    recipients = _recipients_or_refuse(enrollment)
     today = today or timezone.localdate()
-    effective_date = effective_date or today
-    result = enrollment.result
-    number = _next_letter_number(today.year)
-    pdf = render_letter(
-        number=number,
-        issued_on=today,
-        effective_date=effective_date,
-        legal_name=enrollment.participant.legal_name,
-        roles=enrollment.participant.role_codes(),
-        flight=str(enrollment.flight),
-        change=enrollment.get_change_kind_display(),
-        trading_partners=[p.legal_name for p in result.trading_partners.order_by("legal_name")],
-        business_functions=[f.name for f in result.business_functions.all()],
-        signer_name=actor.full_name,
-        signer_title=actor.job_title or "Retail Market Operations",
-    )
     letter = QualificationLetter(
-        enrollment=enrollment, number=number, issued_on=today, effective_date=effective_date, generated_by=actor
+        enrollment=enrollment,
+        number=_next_letter_number(today.year),
+        issued_on=today,
+        effective_date=effective_date or today,
+        generated_by=actor,
     )
-    letter.pdf.save(f"{number}.pdf", ContentFile(pdf), save=False)
+    letter.pdf.save(
+        f"{letter.number}.pdf", ContentFile(render_letter(_letter_content(letter, signer=actor))), save=False
+    )
     letter.save()
     LetterDelivery.objects.bulk_create([LetterDelivery(letter=letter, **row) for row in recipients])
     old = _move(enrollment, EnrollmentStatus.LETTER_SENT)
@@ -137,7 +151,7 @@ def letter_issue(
         verb=QualificationEvent.LETTER_ISSUED,
         target=enrollment,
         changes={
-            "letter": (None, number),
+            "letter": (None, letter.number),
             "status": (old, enrollment.status),
             "recipients": (None, [r["email"] for r in recipients]),
         },

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.selectors import scope_to_user
 
+from ..headlines import enrollment_headline
 from ..models import (
     CertificateRequest,
     CertificateStatus,
@@ -19,7 +20,6 @@ from ..models import (
     QualificationLetter,
 )
 from ..services.criteria import criteria_applies, criteria_evaluate
-from ..views.portal import enrollment_headline
 
 register = template.Library()
 

@@ -7,6 +7,7 @@ import from the module that defines them."""
 
 from .acknowledgements import notice_acknowledge
 from .drafting import (
+    NoticeInput,
     default_contact,
     is_publisher,
     notice_attach,
@@ -34,6 +35,7 @@ from .workflow import (
 )
 
 __all__ = [
+    "NoticeInput",
     "notice_acknowledge",
     "default_contact",
     "is_publisher",

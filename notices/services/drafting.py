@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,7 +17,7 @@ from ercot_services.core.uploads import CheckedUpload
 from .. import policies
 from ..error_codes import NoticeErrorCode
 from ..events import NoticeEvent
-from ..models import DistributionList, Notice, NoticeAttachment, NoticeStatus, NoticeType
+from ..models import DistributionList, Notice, NoticeAttachment, NoticeStatus, NoticeType, Scope
 
 EDITABLE_FIELDS = {
     "notice_type",
@@ -42,33 +43,42 @@ def is_publisher(user: User) -> bool:
     return policies.can_publish(user)
 
 
+@dataclass(frozen=True)
+class NoticeInput:
+    """What a publisher writes on a draft, in the market notice template's order, and where it goes: the intended
+    audience (market role codes; none means every MP) and the distribution lists chosen on it."""
+
+    notice_type: NoticeType
+    short_description: str
+    long_description: str
+    scope: str = Scope.MARKET
+    days_affected: str = ""
+    action_required: str = ""
+    additional_information: str = ""
+    contact: str = ""
+    audience_codes: Iterable[str] = ()
+    lists: Iterable[DistributionList] = ()
+
+    def __post_init__(self):
+        object.__setattr__(self, "audience_codes", tuple(self.audience_codes))
+        object.__setattr__(self, "lists", tuple(self.lists))
+
+
 @transaction.atomic
 def notice_create(
-    *,
-    actor: User,
-    notice_type: NoticeType,
-    short_description: str,
-    long_description: str,
-    scope: str = "M",
-    days_affected: str = "",
-    action_required: str = "",
-    additional_information: str = "",
-    contact: str = "",
-    audience_codes: Iterable[str] = (),
-    lists: Iterable[DistributionList] = (),
-    previous: Notice | None = None,
-    kind: str = Notice.Kind.ORIGINAL,
+    *, actor: User, data: NoticeInput, previous: Notice | None = None, kind: str = Notice.Kind.ORIGINAL
 ) -> Notice:
+    """A new draft from ``data``; ``previous`` and ``kind`` name the notice an update or a cancellation follows."""
     policies.check_publish(actor, "Only Notice Publishers draft market notices.")
     notice = Notice(
-        notice_type=notice_type,
-        scope=scope,
-        short_description=short_description.strip(),
-        long_description=long_description.strip(),
-        days_affected=days_affected.strip(),
-        action_required=action_required.strip(),
-        additional_information=additional_information.strip(),
-        contact=contact.strip() or default_contact(),
+        notice_type=data.notice_type,
+        scope=data.scope,
+        short_description=data.short_description.strip(),
+        long_description=data.long_description.strip(),
+        days_affected=data.days_affected.strip(),
+        action_required=data.action_required.strip(),
+        additional_information=data.additional_information.strip(),
+        contact=data.contact.strip() or default_contact(),
         author=actor,
         previous=previous,
         kind=kind,
@@ -78,8 +88,8 @@ def notice_create(
     except ValidationError as error:
         raise DomainError.from_validation_error(error, code=NoticeErrorCode.INVALID) from error
     notice.save()
-    notice.audience.set(MarketRole.objects.filter(code__in=list(audience_codes)))
-    notice.lists.set(list(lists))
+    notice.audience.set(MarketRole.objects.filter(code__in=list(data.audience_codes)))
+    notice.lists.set(list(data.lists))
     audit_record(actor=actor, verb=NoticeEvent.NOTICE_DRAFTED, target=notice, changes={"kind": (None, kind)})
     return notice
 
@@ -172,8 +182,7 @@ def notice_follow_up(*, actor: User, previous: Notice, kind: str) -> Notice:
         long_description = (
             f"**CANCELLATION: Please disregard Market Notice {previous.notice_id}.**\n\n{previous.long_description}"
         )
-    notice = notice_create(
-        actor=actor,
+    data = NoticeInput(
         notice_type=previous.notice_type,
         scope=previous.scope,
         short_description=short[:255],
@@ -184,9 +193,8 @@ def notice_follow_up(*, actor: User, previous: Notice, kind: str) -> Notice:
         contact=previous.contact,
         audience_codes=previous.audience.values_list("code", flat=True),
         lists=previous.lists.all(),
-        previous=previous,
-        kind=kind,
     )
+    notice = notice_create(actor=actor, data=data, previous=previous, kind=kind)
     NoticeAttachment.objects.bulk_create(
         [
             NoticeAttachment(

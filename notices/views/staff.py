@@ -29,6 +29,7 @@ from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleF
 from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
 from ..rendering import render_markdown
 from ..services.drafting import (
+    NoticeInput,
     default_contact,
     is_publisher,
     notice_attach,
@@ -155,7 +156,7 @@ class NoticeCreateView(PublisherRequiredMixin, ActionView):
         return {"notice": None}
 
     def perform(self, form):
-        return notice_create(actor=self.request.user, **form.service_kwargs())
+        return notice_create(actor=self.request.user, data=NoticeInput(**form.service_kwargs()))
 
     def get_success_url(self):
         return notice_url(self.result)

@@ -24,6 +24,7 @@ from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from notices.forms.staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
 from notices.services import (
+    NoticeInput,
     notice_approve,
     notice_create,
     notice_publish,
@@ -280,9 +281,11 @@ class World:
         publisher = StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER])
         notice = notice_create(
             actor=publisher,
-            notice_type=NoticeType.objects.first(),
-            short_description="Settlement re-run",
-            long_description="ERCOT re-ran the Operating Day.",
+            data=NoticeInput(
+                notice_type=NoticeType.objects.first(),
+                short_description="Settlement re-run",
+                long_description="ERCOT re-ran the Operating Day.",
+            ),
         )
         if status == "draft":
             return notice

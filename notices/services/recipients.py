@@ -8,6 +8,7 @@ from django.db.models import Q
 from accounts.models import Membership
 
 from ..models import ContactListOptOut, DistributionList, Notice, NoticeDelivery, Subscription, Suppression
+from ..selectors import participants_addressed_by
 
 
 def lists_for(notice: Notice) -> list[DistributionList]:
@@ -22,11 +23,10 @@ def lists_for(notice: Notice) -> list[DistributionList]:
 def recipients_for(notice: Notice) -> dict[str, DistributionList]:
     """Every address that should receive the notice, de-duplicated, mapped to the first list naming it.
 
-    Confirmed public subscribers of the lists, plus MP contacts whose role the
-    list carries (limited to MPs in the intended audience when one is set),
-    minus each list's opt-outs and the suppression list.
+    Confirmed public subscribers of the lists, plus the contacts whose role the list carries of the MPs the
+    notice is addressed to (``Notice.objects.addressed_to``), minus each list's opt-outs and the suppression list.
     """
-    audience = list(notice.audience.values_list("pk", flat=True))
+    addressed = participants_addressed_by(notice)
     suppressed = set(Suppression.objects.values_list("email", flat=True))
     result: dict[str, DistributionList] = {}
     for dl in lists_for(notice):
@@ -37,9 +37,9 @@ def recipients_for(notice: Notice) -> dict[str, DistributionList]:
             )
         )
         if dl.contact_roles:
-            contacts = Membership.objects.active().filter(contact_role__in=dl.contact_roles, user__is_active=True)
-            if audience:
-                contacts = contacts.filter(participant__roles__in=audience)
+            contacts = Membership.objects.active().filter(
+                contact_role__in=dl.contact_roles, user__is_active=True, participant__in=addressed
+            )
             addresses |= set(contacts.values_list("user__email", flat=True))
         for address in sorted(a.lower() for a in addresses):
             if address not in suppressed and address not in opted_out and address not in result:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from accounts.models import AccountManagerAssignment, MarketParticipant, ParticipantStatus
+from accounts.models import AccountManagerAssignment, ParticipantStatus
 from ercot_services.core.actions import ActionView
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
@@ -28,6 +28,7 @@ from ercot_services.core.permissions import StaffRequiredMixin
 from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
 from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
 from ..rendering import render_markdown
+from ..selectors import participants_addressed_by
 from ..services.drafting import (
     NoticeInput,
     default_contact,
@@ -404,10 +405,7 @@ class NoticeAcknowledgementsView(StaffRequiredMixin, View):
         scope = request.GET.get("scope") or ("mine" if am else "all")
         if not am:
             scope = "all"
-        targeted = MarketParticipant.objects.filter(status=ParticipantStatus.ACTIVE)
-        audience = [role.pk for role in notice.audience.all()]
-        if audience:
-            targeted = targeted.filter(roles__in=audience).distinct()
+        targeted = participants_addressed_by(notice).filter(status=ParticipantStatus.ACTIVE)
         if scope == "mine":
             book = AccountManagerAssignment.objects.current().filter(account_manager=am).values("participant_id")
             targeted = targeted.filter(pk__in=book)

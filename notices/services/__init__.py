@@ -1,6 +1,7 @@
 """Market notice services, one module per concern: drafting (``drafting``), the four-eyes workflow and
 publication (``workflow``), notice IDs (``ids``), recipients and the outbox (``recipients``), subscriptions and
-suppressions (``subscriptions``) and acknowledgements (``acknowledgements``).
+suppressions (``subscriptions``), an address's list preferences (``preferences``) and acknowledgements
+(``acknowledgements``).
 
 The names below are re-exported for callers outside the app (tests, seed data, benchmarks); the app's own modules
 import from the module that defines them."""
@@ -17,6 +18,7 @@ from .drafting import (
     notice_update,
 )
 from .ids import notice_id_for, thread_letter
+from .preferences import contact_list_opt_out_set, notice_preferences_update
 from .recipients import lists_for, recipients_for
 from .subscriptions import (
     CONFIRMATION_RESEND_INTERVAL,
@@ -35,6 +37,8 @@ from .workflow import (
 )
 
 __all__ = [
+    "contact_list_opt_out_set",
+    "notice_preferences_update",
     "NoticeInput",
     "notice_acknowledge",
     "default_contact",

@@ -18,6 +18,7 @@ from .. import selectors
 from ..forms.public import ArchiveFilterForm, PreferencesForm, SubscribeForm
 from ..models import NoticeDelivery, Suppression
 from ..rendering import render_markdown
+from ..services.preferences import notice_preferences_update
 from ..services.subscriptions import (
     CONFIRMATION_RESEND_INTERVAL,
     subscription_confirm,
@@ -237,7 +238,12 @@ class PreferencesView(View):
         form = self._form(email, request.POST)
         if not form.is_valid():
             return self._render(request, email, form, status=400)
-        changes = form.save(email)
+        changes = notice_preferences_update(
+            actor=request.user,
+            email=email,
+            subscriptions=form.subscription_choices(),
+            role_lists=form.role_list_choices(),
+        )
         return self._render(request, email, self._form(email), changes=changes or ["nothing changed"])
 
 

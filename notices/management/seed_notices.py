@@ -31,6 +31,7 @@ from notices.models import (
     Subscription,
 )
 from notices.services import (
+    NoticeInput,
     default_contact,
     notice_acknowledge,
     notice_approve,
@@ -352,15 +353,17 @@ def seed_notices(ctx) -> None:
         extra_lists = [lists["NOTICE_GENERAL"]] if rng.random() < 0.25 else []
         return notice_create(
             actor=author,
-            notice_type=types[kind_name],
-            scope=scope,
-            audience_codes=audience,
-            short_description=short,
-            long_description=long,
-            action_required=action,
-            days_affected=days_affected,
-            lists=extra_lists,
-            **extra,
+            data=NoticeInput(
+                notice_type=types[kind_name],
+                scope=scope,
+                audience_codes=audience,
+                short_description=short,
+                long_description=long,
+                action_required=action,
+                days_affected=days_affected,
+                lists=extra_lists,
+                **extra,
+            ),
         )
 
     def publish(notice: Notice, when: datetime.datetime) -> Notice:

@@ -21,9 +21,10 @@ from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
 from cases.services import case_assign
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
-from notices.forms_staff import ACTIONS as NOTICE_ACTIONS
+from notices.forms.staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
 from notices.services import (
+    NoticeInput,
     notice_approve,
     notice_create,
     notice_publish,
@@ -281,9 +282,11 @@ class World:
         publisher = StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER])
         notice = notice_create(
             actor=publisher,
-            notice_type=NoticeType.objects.first(),
-            short_description="Settlement re-run",
-            long_description="ERCOT re-ran the Operating Day.",
+            data=NoticeInput(
+                notice_type=NoticeType.objects.first(),
+                short_description="Settlement re-run",
+                long_description="ERCOT re-ran the Operating Day.",
+            ),
         )
         if status == "draft":
             return notice

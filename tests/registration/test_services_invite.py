@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
+from cases.events import CaseEvent
 from cases.models import Case, CaseCategory, CaseKind, CaseMessage, CaseStatus, Channel
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
@@ -162,3 +163,21 @@ def test_staff_email_is_refused(desk, contact_case, reviewer):
     with pytest.raises(DomainError, match="belongs to operator staff"):
         _invite(desk, contact_case, contact_email=reviewer.email)
     assert not MarketParticipant.objects.filter(short_name="SUNDANCE").exists()
+
+
+def test_the_contact_is_linked_to_the_new_mp_through_the_cases_service_which_audits_it(desk, contact_case):
+    participant = _invite(desk, contact_case)
+
+    [event] = AuditEvent.objects.filter(verb=CaseEvent.CASE_PARTICIPANT_LINKED)
+    assert (event.target, event.actor, event.participant) == (Case.objects.get(pk=contact_case.pk), desk, participant)
+    assert event.changes == {"participant": [None, str(participant)]}
+
+
+def test_the_cases_service_links_only_a_potential_mp_contact_still_waiting_for_its_mp(desk, contact_case, participant):
+    from cases.services.potential_participants import case_link_participant
+
+    case_link_participant(actor=desk, case=contact_case, participant=participant)
+    with pytest.raises(DomainError, match="not a potential Market Participant's contact") as refused:
+        case_link_participant(actor=desk, case=contact_case, participant=ParticipantFactory())
+    assert refused.value.code == "not_a_potential_mp_contact"
+    assert Case.objects.get(pk=contact_case.pk).participant == participant

@@ -405,6 +405,31 @@ def test_accept_and_reject_a_document(lead_client, lead, submitted):
     assert _verbs(submitted).count("application.document_reviewed") == 2
 
 
+def _document_lookups(captured, document) -> int:
+    """SELECTs that find the document by its id (the view's scoped lookup), not by its line."""
+    needle = f'"registration_document"."id" = {document.pk}'
+    return sum(1 for q in captured.captured_queries if q["sql"].startswith("SELECT") and needle in q["sql"])
+
+
+def test_a_document_review_post_looks_the_document_up_once(lead_client, submitted):
+    _start_review(lead_client, submitted)
+    first, second = list(Document.objects.filter(line__application=submitted).order_by("pk"))[:2]
+
+    with CaptureQueriesContext(connection) as accepted:
+        response = lead_client.post(
+            reverse("workspace:application-document-review", args=[first.pk]), {"decision": "accept"}
+        )
+    assert response.status_code == 302
+    assert _document_lookups(accepted, first) == 1
+
+    with CaptureQueriesContext(connection) as refused:
+        response = lead_client.post(
+            reverse("workspace:application-document-review", args=[second.pk]), {"decision": "reject", "reason": ""}
+        )
+    assert response.status_code == 400
+    assert _document_lookups(refused, second) == 1
+
+
 def test_request_information_emails_ar_and_bar_with_the_am_in_copy_once_and_pauses_the_clock(
     lead_client, submitted, prospect, account_manager, django_capture_on_commit_callbacks, mailoutbox
 ):

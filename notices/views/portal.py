@@ -21,10 +21,10 @@ from ercot_services.core.actions import safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from . import selectors
-from .forms import set_role_list_opt_out
-from .models import DistributionList
-from .services import notice_acknowledge
+from .. import selectors
+from ..models import DistributionList
+from ..services.acknowledgements import notice_acknowledge
+from ..services.preferences import contact_list_opt_out_set
 
 PAGE_SIZE = 25
 
@@ -94,7 +94,9 @@ class SubscriptionsView(ParticipantRequiredMixin, CurrentParticipantMixin, View)
         action = request.POST.get("action")
         if action not in ("opt-out", "opt-in"):
             raise Http404
-        changes = set_role_list_opt_out(email=request.user.email, distribution_list=dl, opted_out=action == "opt-out")
+        changes = contact_list_opt_out_set(
+            actor=request.user, email=request.user.email, distribution_list=dl, opted_out=action == "opt-out"
+        )
         if changes:
             messages.success(request, f"You {changes[0]}.")
         return redirect("portal:notice-subscriptions")

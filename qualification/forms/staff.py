@@ -15,8 +15,8 @@ from accounts.models import MarketParticipant, Membership, User
 from cases.models import Channel
 from registration.models import Application, ApplicationKind, ApplicationStatus
 
-from .forms_portal import ConnectivityTicketForm
-from .models import BusinessFunction, CertificateStatus, ChangeKind, Enrollment, Flight, FlightStatus, ParticipantKind
+from ..models import BusinessFunction, CertificateStatus, ChangeKind, Enrollment, Flight, FlightStatus, ParticipantKind
+from .portal import ConnectivityTicketForm
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import MarketRole
 from ercot_services.core.text_limits import LONG_TEXT, NOTE_TEXT
 
-from .models import DistributionList, NoticeStatus, NoticeType, Scope
+from ..models import DistributionList, NoticeStatus, NoticeType, Scope
 
 FIELD_ORDER = [
     "notice_type",

@@ -18,17 +18,35 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 
-from accounts.models import AccountManagerAssignment, MarketParticipant, ParticipantStatus
+from accounts.models import AccountManagerAssignment, ParticipantStatus
 from ercot_services.core.actions import ActionView
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from . import services
-from .forms_staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
-from .models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
-from .rendering import render_markdown
+from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
+from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
+from ..rendering import render_markdown
+from ..selectors import participants_addressed_by
+from ..services.drafting import (
+    NoticeInput,
+    default_contact,
+    is_publisher,
+    notice_attach,
+    notice_create,
+    notice_detach,
+    notice_follow_up,
+    notice_update,
+)
+from ..services.recipients import lists_for, recipients_for
+from ..services.workflow import (
+    notice_approve,
+    notice_publish,
+    notice_return_to_draft,
+    notice_schedule,
+    notice_submit_for_review,
+)
 
 PAGE_SIZE = 25
 REPORT_PAGE_SIZE = 50
@@ -84,7 +102,7 @@ class PublisherRequiredMixin(StaffRequiredMixin):
     """Staff may look; only Notice Publishers (and superusers) change notices."""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.is_staff and not services.is_publisher(request.user):
+        if request.user.is_authenticated and request.user.is_staff and not is_publisher(request.user):
             raise PermissionDenied("Only Notice Publishers draft, approve and publish market notices.")
         return super().dispatch(request, *args, **kwargs)
 
@@ -119,7 +137,7 @@ class NoticeListView(StaffRequiredMixin, View):
                 "statuses": [(s, NoticeStatus(s).label, counts.get(s, 0)) for s in STATUS_ORDER],
                 "total": sum(counts.values()),
                 "querystring": query.urlencode(),
-                "can_publish": services.is_publisher(request.user),
+                "can_publish": is_publisher(request.user),
             },
         )
 
@@ -133,13 +151,13 @@ class NoticeCreateView(PublisherRequiredMixin, ActionView):
     success_message = "Draft saved. Check the preview below, then submit it for review."
 
     def get_initial(self):
-        return {"contact": services.default_contact(), "scope": "M"}
+        return {"contact": default_contact(), "scope": "M"}
 
     def get_context(self, form):
         return {"notice": None}
 
     def perform(self, form):
-        return services.notice_create(actor=self.request.user, **form.service_kwargs())
+        return notice_create(actor=self.request.user, data=NoticeInput(**form.service_kwargs()))
 
     def get_success_url(self):
         return notice_url(self.result)
@@ -168,7 +186,7 @@ class NoticeEditView(PublisherRequiredMixin, ActionView):
 
     def perform(self, form):
         kwargs = form.service_kwargs()
-        services.notice_update(
+        notice_update(
             actor=self.request.user,
             notice=self.object,
             audience_codes=kwargs.pop("audience_codes"),
@@ -192,7 +210,7 @@ class NoticePreviewView(PublisherRequiredMixin, View):
 
 
 def notice_page(request, notice: Notice, *, status: int = 200, error_section: str = "", **forms):
-    is_pub = services.is_publisher(request.user)
+    is_pub = is_publisher(request.user)
     timeline = list(AuditEvent.objects.for_object(notice).select_related("actor").order_by("-created_at", "-id")[:100])
     status_labels = dict(NoticeStatus.choices)
     for event in timeline:
@@ -210,9 +228,9 @@ def notice_page(request, notice: Notice, *, status: int = 200, error_section: st
     recipients = None
     if notice.status != NoticeStatus.PUBLISHED:
         by_list: dict = {}
-        for _address, dl in services.recipients_for(notice).items():
+        for _address, dl in recipients_for(notice).items():
             by_list[dl] = by_list.get(dl, 0) + 1
-        lists = services.lists_for(notice)
+        lists = lists_for(notice)
         recipients = {
             "lists": [(dl, by_list.get(dl, 0), dl in notice.lists.all()) for dl in lists],
             "total": sum(by_list.values()),
@@ -265,33 +283,33 @@ class NoticeActionView(PublisherRequiredMixin, View):
         forms = {}
         try:
             if action == "submit":
-                services.notice_submit_for_review(actor=request.user, notice=notice)
+                notice_submit_for_review(actor=request.user, notice=notice)
                 text, target = "Submitted for review. Another Notice Publisher must approve it.", notice_url(notice)
             elif action == "return":
                 form = forms["return_form"] = ReturnToDraftForm(request.POST)
                 if not form.is_valid():
                     return notice_page(request, notice, status=400, error_section="return", **forms)
-                services.notice_return_to_draft(actor=request.user, notice=notice, reason=form.cleaned_data["reason"])
+                notice_return_to_draft(actor=request.user, notice=notice, reason=form.cleaned_data["reason"])
                 text, target = "Returned to draft; the author can edit it again.", notice_url(notice)
             elif action == "approve":
-                services.notice_approve(actor=request.user, notice=notice)
+                notice_approve(actor=request.user, notice=notice)
                 text, target = "Approved. Publish it now or schedule it.", notice_url(notice)
             elif action == "schedule":
                 form = forms["schedule_form"] = ScheduleForm(request.POST)
                 if not form.is_valid():
                     return notice_page(request, notice, status=400, error_section="schedule", **forms)
                 when = form.cleaned_data["when"]
-                services.notice_schedule(actor=request.user, notice=notice, when=when)
+                notice_schedule(actor=request.user, notice=notice, when=when)
                 text = f"Scheduled for {timezone.localtime(when):%b %d, %Y %H:%M %Z}."
                 target = notice_url(notice)
             elif action == "publish":
-                published = services.notice_publish(actor=request.user, notice=notice)
+                published = notice_publish(actor=request.user, notice=notice)
                 total = NoticeDelivery.objects.filter(notice=published).count()
                 text = f"Published as {published.notice_id}; sending to {total} recipient{'s' if total != 1 else ''}."
                 target = notice_url(published)
             else:  # update / cancel
                 kind = Notice.Kind.UPDATE if action == "update" else Notice.Kind.CANCELLATION
-                draft = services.notice_follow_up(actor=request.user, previous=notice, kind=kind)
+                draft = notice_follow_up(actor=request.user, previous=notice, kind=kind)
                 text = (
                     f"Draft {'update' if action == 'update' else 'cancellation'} of {notice.notice_id} prepared. "
                     "Edit it, then submit it for review."
@@ -387,10 +405,7 @@ class NoticeAcknowledgementsView(StaffRequiredMixin, View):
         scope = request.GET.get("scope") or ("mine" if am else "all")
         if not am:
             scope = "all"
-        targeted = MarketParticipant.objects.filter(status=ParticipantStatus.ACTIVE)
-        audience = [role.pk for role in notice.audience.all()]
-        if audience:
-            targeted = targeted.filter(roles__in=audience).distinct()
+        targeted = participants_addressed_by(notice).filter(status=ParticipantStatus.ACTIVE)
         if scope == "mine":
             book = AccountManagerAssignment.objects.current().filter(account_manager=am).values("participant_id")
             targeted = targeted.filter(pk__in=book)
@@ -432,7 +447,7 @@ class NoticeAttachView(PublisherRequiredMixin, View):
                 checked = check_upload(upload, max_bytes=NOTICE_ATTACHMENT_MAX_BYTES, allowed=DOCUMENT_TYPES)
             except ValidationError as error:
                 raise DomainError(" ".join(error.messages)) from error
-            services.notice_attach(actor=request.user, notice=notice, upload=checked)
+            notice_attach(actor=request.user, notice=notice, upload=checked)
         except DomainError as error:
             return notice_page(request, notice, status=400, action_error=str(error))
         messages.success(request, f"Attached {checked.safe_name}.")
@@ -444,7 +459,7 @@ class NoticeDetachView(PublisherRequiredMixin, View):
         notice = _notice_or_404(pk)
         attachment = get_object_or_404(NoticeAttachment, pk=attachment_pk, notice=notice)
         try:
-            services.notice_detach(actor=request.user, attachment=attachment)
+            notice_detach(actor=request.user, attachment=attachment)
         except DomainError as error:
             return notice_page(request, notice, status=400, action_error=str(error))
         messages.success(request, "Attachment removed.")

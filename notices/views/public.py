@@ -14,11 +14,12 @@ from django.views.decorators.csrf import csrf_exempt
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
-from . import selectors
-from .forms import ArchiveFilterForm, PreferencesForm, SubscribeForm
-from .models import NoticeDelivery, Suppression
-from .rendering import render_markdown
-from .services import (
+from .. import selectors
+from ..forms.public import ArchiveFilterForm, PreferencesForm, SubscribeForm
+from ..models import NoticeDelivery, Suppression
+from ..rendering import render_markdown
+from ..services.preferences import notice_preferences_update
+from ..services.subscriptions import (
     CONFIRMATION_RESEND_INTERVAL,
     subscription_confirm,
     subscription_request,
@@ -237,7 +238,12 @@ class PreferencesView(View):
         form = self._form(email, request.POST)
         if not form.is_valid():
             return self._render(request, email, form, status=400)
-        changes = form.save(email)
+        changes = notice_preferences_update(
+            actor=request.user,
+            email=email,
+            subscriptions=form.subscription_choices(),
+            role_lists=form.role_list_choices(),
+        )
         return self._render(request, email, self._form(email), changes=changes or ["nothing changed"])
 
 
@@ -249,7 +255,7 @@ class AttachmentDownloadView(View):
 
         from ercot_services.core.downloads import private_file_response
 
-        from .models import NoticeAttachment, NoticeStatus
+        from ..models import NoticeAttachment, NoticeStatus
 
         attachment = get_object_or_404(
             NoticeAttachment, pk=pk, notice__notice_id=notice_id, notice__status=NoticeStatus.PUBLISHED
@@ -272,7 +278,7 @@ class BounceWebhookView(View):
         from django.conf import settings
         from django.http import JsonResponse
 
-        from .bounces import ingest
+        from ..bounces import ingest
 
         token = settings.NOTICE_BOUNCE_TOKEN
         supplied = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()

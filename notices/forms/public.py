@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
-from django.utils import timezone
 
-from .models import ContactListOptOut, DistributionList, NoticeType, Scope, Subscription, Suppression
-from .selectors import ArchiveFilters
+from ..models import DistributionList, NoticeType, Scope, Subscription
+from ..selectors import ArchiveFilters
 
 
 class ArchiveFilterForm(forms.Form):
@@ -118,51 +116,12 @@ class PreferencesForm(forms.Form):
                 "reasons": item.reasons,
             }
 
-    @transaction.atomic
-    def save(self, email: str) -> list[str]:
-        """Apply the checkboxes; return what changed, in words."""
-        now = timezone.now()
-        changes = []
-        for sub in self.subscriptions:
-            wanted = self.cleaned_data[f"sub_{sub.pk}"]
-            if wanted and sub.status == Subscription.Status.UNSUBSCRIBED:
-                Subscription.objects.filter(pk=sub.pk).update(
-                    status=Subscription.Status.CONFIRMED, unsubscribed_at=None
-                )
-                changes.append(f"resubscribed to {sub.distribution_list.name}")
-            elif not wanted and sub.status == Subscription.Status.CONFIRMED:
-                Subscription.objects.filter(pk=sub.pk).update(
-                    status=Subscription.Status.UNSUBSCRIBED, unsubscribed_at=now
-                )
-                changes.append(f"unsubscribed from {sub.distribution_list.name}")
-        for item in self.role_lists:
-            wanted = self.cleaned_data[f"role_{item.distribution_list.pk}"]
-            changes += set_role_list_opt_out(
-                email=email,
-                distribution_list=item.distribution_list,
-                opted_out=not wanted,
-                was_opted_out=item.opted_out,
-            )
-        if any(self.cleaned_data.values()):
-            # Saving with a list ticked lifts an earlier "unsubscribe from all" (never a bounce or a complaint).
-            if Suppression.objects.filter(email__iexact=email, reason=Suppression.Reason.UNSUBSCRIBED).delete()[0]:
-                changes.append("emails are sent to this address again")
-        return changes
+    def subscription_choices(self) -> dict:
+        """Each confirmed subscription and whether its box is ticked (receive it)."""
+        return {sub: self.cleaned_data[f"sub_{sub.pk}"] for sub in self.subscriptions}
 
-
-def set_role_list_opt_out(
-    *, email: str, distribution_list: DistributionList, opted_out: bool, was_opted_out: bool | None = None
-) -> list[str]:
-    """Opt an MP contact out of (or back into) a list they belong to by role."""
-    email = email.strip().lower()
-    if was_opted_out is None:
-        was_opted_out = ContactListOptOut.objects.filter(
-            distribution_list=distribution_list, email__iexact=email
-        ).exists()
-    if opted_out and not was_opted_out:
-        ContactListOptOut.objects.get_or_create(distribution_list=distribution_list, email=email)
-        return [f"left {distribution_list.name}"]
-    if not opted_out and was_opted_out:
-        ContactListOptOut.objects.filter(distribution_list=distribution_list, email__iexact=email).delete()
-        return [f"rejoined {distribution_list.name}"]
-    return []
+    def role_list_choices(self) -> dict:
+        """Each list the address belongs to by role and whether its box is ticked (receive it)."""
+        return {
+            item.distribution_list: self.cleaned_data[f"role_{item.distribution_list.pk}"] for item in self.role_lists
+        }

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from accounts.models import ContactRank, ContactRole, MarketRole, ServiceTerritory
 from ercot_services.core.uploads import PDF_AND_IMAGES, check_upload
 
-from .models import TESTING_CHANGES, Application, ApplicationKind, ChangeType, ContactChange
+from ..models import TESTING_CHANGES, Application, ApplicationKind, ChangeType, ContactChange
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 ACCEPTED_DOCUMENT_TYPES_TEXT = ", ".join(sorted(set(PDF_AND_IMAGES.values())))

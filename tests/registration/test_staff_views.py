@@ -199,7 +199,9 @@ def test_participant_users_get_403_and_anonymous_users_sign_in_on_every_staff_re
 # --- the queue ---------------------------------------------------------------------------------------------
 
 
-def test_queue_shows_open_applications_by_due_date_and_filters(lead_client, lead, account_manager):
+def test_queue_shows_open_applications_by_due_date_and_filters(
+    business_day_morning, lead_client, lead, account_manager
+):
     calendar = business_calendar()
     today = timezone.localdate()
     mp1, ar1, _ = new_prospect(account_manager)

@@ -33,6 +33,7 @@ from accounts.models import (
 )
 from accounts.selectors import current_manager
 from accounts.services import (
+    ParticipantInput,
     membership_add,
     membership_end,
     participant_create,
@@ -856,7 +857,9 @@ def potential_participant_invite(
             code=RegistrationErrorCode.DUPLICATE_PARTICIPANT,
         )
     participant = participant_create(
-        actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}"
+        actor=actor,
+        data=ParticipantInput(legal_name=legal_name, short_name=short_name),
+        reason=f"Invited from {case.reference}",
     )
     user = User.objects.filter(email=email).first()
     if user is None:

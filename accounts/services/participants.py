@@ -8,7 +8,9 @@ rather than saving models themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,6 +33,14 @@ from ..models import (
 )
 
 
+def _clean(instance, **options) -> None:
+    """``full_clean()``, its failure a ``DomainError`` (code ``INVALID``) that keeps the field errors for a form."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=AccountErrorCode.INVALID) from error
+
+
 def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
     codes = list(dict.fromkeys(codes))
     roles = list(MarketRole.objects.filter(code__in=codes))
@@ -40,39 +50,41 @@ def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
     return roles
 
 
+@dataclass(frozen=True)
+class ParticipantInput:
+    """What a new Market Participant is registered with (:func:`participant_create`)."""
+
+    legal_name: str
+    short_name: str
+    duns_number: str = ""
+    operator_id: str | None = None
+    role_codes: Iterable[str] = ()
+    territory_codes: Iterable[str] = ()
+    status: str = ParticipantStatus.PROSPECTIVE
+
+
 @transaction.atomic
-def participant_create(
-    *,
-    actor: User | None,
-    legal_name: str,
-    short_name: str,
-    duns_number: str = "",
-    operator_id: str | None = None,
-    role_codes: Iterable[str] = (),
-    territory_codes: Iterable[str] = (),
-    status: str = ParticipantStatus.PROSPECTIVE,
-    reason: str = "",
-) -> MarketParticipant:
+def participant_create(*, actor: User | None, data: ParticipantInput, reason: str = "") -> MarketParticipant:
     participant = MarketParticipant(
-        legal_name=legal_name,
-        short_name=short_name,
-        duns_number=duns_number,
-        operator_id=operator_id or None,
-        status=status,
+        legal_name=data.legal_name,
+        short_name=data.short_name,
+        duns_number=data.duns_number,
+        operator_id=data.operator_id or None,
+        status=data.status,
     )
-    participant.full_clean()
+    _clean(participant)
     participant.save()
-    roles = _roles_from_codes(role_codes)
+    roles = _roles_from_codes(data.role_codes)
     participant.roles.set(roles)
-    territories = list(ServiceTerritory.objects.filter(code__in=list(territory_codes)))
+    territories = list(ServiceTerritory.objects.filter(code__in=list(data.territory_codes)))
     participant.service_territories.set(territories)
     audit_record(
         actor=actor,
         verb=AccountEvent.PARTICIPANT_CREATED,
         target=participant,
         changes={
-            "legal_name": (None, legal_name),
-            "status": (None, status),
+            "legal_name": (None, data.legal_name),
+            "status": (None, data.status),
             "roles": (None, sorted(r.code for r in roles)),
         },
         reason=reason,
@@ -100,7 +112,7 @@ def participant_update(
         )
     changes = apply_changes(participant, fields)
     if changes:
-        participant.full_clean()
+        _clean(participant)
         participant.save()
     if role_codes is not None:
         before = participant.role_codes()
@@ -181,7 +193,7 @@ def account_manager_assign(
     assignment = AccountManagerAssignment(
         participant=participant, account_manager=account_manager, started_at=now, reason=reason, assigned_by=actor
     )
-    assignment.full_clean()
+    _clean(assignment)
     assignment.save()
     audit_record(
         actor=actor,
@@ -248,7 +260,7 @@ def account_manager_create(
         email=email or user.email,
         title=title or AccountManager._meta.get_field("title").default,
     )
-    manager.full_clean()
+    _clean(manager)
     manager.save()
     audit_record(
         actor=actor, verb=AccountEvent.ACCOUNT_MANAGER_CREATED, target=manager, changes={"user": (None, str(user))}
@@ -280,7 +292,7 @@ def membership_add(
         membership = Membership(user=user, participant=participant, contact_role=contact_role)
     membership.rank = rank
     membership.is_active = True
-    membership.full_clean()
+    _clean(membership)
     membership.save()
     audit_record(
         actor=actor,

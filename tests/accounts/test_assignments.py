@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import selectors, services
+from accounts.error_codes import AccountErrorCode
 from accounts.models import AccountManagerAssignment, ContactRank, ContactRole, Membership
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.factories import (
@@ -272,7 +273,7 @@ def test_only_one_active_primary_per_contact_role(lead, participant):
     )
     second = UserFactory()
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError) as refused:
         services.membership_add(
             actor=lead,
             participant=participant,
@@ -280,6 +281,9 @@ def test_only_one_active_primary_per_contact_role(lead, participant):
             contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
             rank=ContactRank.PRIMARY,
         )
+    assert refused.value.code == AccountErrorCode.INVALID
+    assert "one_active_primary_per_role" in str(refused.value)
+    assert isinstance(refused.value.__cause__, ValidationError)
     assert not Membership.objects.filter(user=second).exists()
 
     # A secondary in the same role is fine: primary and secondary AR.

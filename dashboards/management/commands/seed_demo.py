@@ -42,6 +42,7 @@ from accounts.models import (
 )
 from accounts.roles import StaffGroup
 from accounts.services import (
+    ParticipantInput,
     account_manager_assign,
     account_manager_create,
     membership_add,
@@ -563,13 +564,15 @@ def seed_participants(ctx: DemoContext) -> None:
             )
             participant = participant_create(
                 actor=actor,
-                legal_name=plan.legal_name,
-                short_name=plan.short_name,
-                duns_number=plan.duns_number,
-                operator_id=plan.operator_id,
-                role_codes=plan.roles,
-                territory_codes=plan.territories,
-                status=initial,
+                data=ParticipantInput(
+                    legal_name=plan.legal_name,
+                    short_name=plan.short_name,
+                    duns_number=plan.duns_number,
+                    operator_id=plan.operator_id,
+                    role_codes=plan.roles,
+                    territory_codes=plan.territories,
+                    status=initial,
+                ),
                 reason=(
                     "Potential MP contacted Client Relations through the Service Desk" if prospective else DEMO_REASON
                 ),

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ercot_services.core.audit import apply_changes, audit_record
@@ -157,6 +157,35 @@ def participant_set_status(
     return participant
 
 
+def _already_assigned(participant: MarketParticipant, account_manager: AccountManager) -> DomainError:
+    return DomainError(
+        f"{account_manager} is already the Account Manager of {participant}.", code=AccountErrorCode.ALREADY_ASSIGNED
+    )
+
+
+def _open_assignment(assignment: AccountManagerAssignment) -> None:
+    """Insert the new open assignment; an open one that raced in after the check is the same refusal.
+
+    The model's own constraints are not re-checked by ``full_clean``: the one-open-assignment rule was checked
+    under the MP's lock, and the database's partial unique index is its last guard, whose ``IntegrityError``
+    (rolled back to a savepoint, so the caller's transaction goes on) becomes the ``ALREADY_ASSIGNED`` refusal.
+    """
+    _clean(assignment, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        racing = (
+            AccountManagerAssignment.objects.current()
+            .filter(participant_id=assignment.participant_id)
+            .select_related("account_manager__user")
+            .first()
+        )
+        if racing is None:
+            raise
+        raise _already_assigned(assignment.participant, racing.account_manager) from error
+
+
 @transaction.atomic
 def account_manager_assign(
     *,
@@ -167,23 +196,20 @@ def account_manager_assign(
 ) -> AccountManagerAssignment:
     """Make ``account_manager`` the MP's current AM, closing the previous assignment.
 
-    The MP row is locked first, so two concurrent reassignments queue up rather
-    than both closing the same row; the database's partial unique index is the
-    final guard that only one assignment is ever open.
+    The MP row is locked before anything is read, so two concurrent assignments queue up: the second sees the
+    first one's assignment, and is refused (``ALREADY_ASSIGNED``) when it names the same AM or closes it when it
+    names another. The database's partial unique index stays the final guard that only one assignment is open.
     """
     if actor is not None:  # None: a system action (data migration, import)
         policies.check_reassign_account_manager(actor)
-    MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
+    participant = MarketParticipant.objects.select_for_update().get(pk=participant.pk)
     if not account_manager.is_active:
         raise DomainError(
             f"{account_manager} is no longer an active Account Manager.", code=AccountErrorCode.INACTIVE_ACCOUNT_MANAGER
         )
     current = AccountManagerAssignment.objects.current().filter(participant=participant).first()
     if current and current.account_manager_id == account_manager.pk:
-        raise DomainError(
-            f"{account_manager} is already the Account Manager of {participant}.",
-            code=AccountErrorCode.ALREADY_ASSIGNED,
-        )
+        raise _already_assigned(participant, account_manager)
     now = timezone.now()
     previous_name = None
     if current:
@@ -193,8 +219,7 @@ def account_manager_assign(
     assignment = AccountManagerAssignment(
         participant=participant, account_manager=account_manager, started_at=now, reason=reason, assigned_by=actor
     )
-    _clean(assignment)
-    assignment.save()
+    _open_assignment(assignment)
     audit_record(
         actor=actor,
         verb=AccountEvent.PARTICIPANT_ACCOUNT_MANAGER_ASSIGNED,

@@ -35,6 +35,9 @@ from ..models import (
     PlanObjective,
 )
 from ..services import (
+    ActionItemInput,
+    ImprovementActionInput,
+    MeetingInput,
     action_item_create,
     action_item_transition,
     feedback_follow_up,
@@ -224,14 +227,16 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         meeting = meeting_schedule(
             actor=am,
             participant=participant,
-            title=rng.choice(MEETING_TITLES),
-            starts_at=_moment(day, hour),
-            ends_at=_moment(day, hour + 1),
-            agenda=rng.choice(AGENDAS),
-            location=rng.choice(["ERCOT Taylor, Met Center room 206", "ERCOT Austin office", ""]),
-            dial_in="https://meet.ercot.example/j/" + "".join(rng.choice("0123456789") for _ in range(9)),
-            attendees=invited,
-            objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+            data=MeetingInput(
+                title=rng.choice(MEETING_TITLES),
+                starts_at=_moment(day, hour),
+                ends_at=_moment(day, hour + 1),
+                agenda=rng.choice(AGENDAS),
+                location=rng.choice(["ERCOT Taylor, Met Center room 206", "ERCOT Austin office", ""]),
+                dial_in="https://meet.ercot.example/j/" + "".join(rng.choice("0123456789") for _ in range(9)),
+                attendees=invited,
+                objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+            ),
         )
         if past:
             meeting = meeting_record_minutes(
@@ -257,13 +262,15 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         item = action_item_create(
             actor=am,
             participant=participant,
-            title=title,
-            owner=owner,
-            due_date=due,
-            description="Agreed in the account review." if index % 2 else "",
-            objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+            data=ActionItemInput(
+                title=title,
+                owner=owner,
+                due_date=due,
+                description="Agreed in the account review." if index % 2 else "",
+                objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+                **links,
+            ),
             meeting=rng.choice(held) if held and rng.random() < 0.5 else None,
-            **links,
         )
         fate = rng.random()
         if fate < 0.3:
@@ -303,11 +310,13 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         improvement_action_create(
             actor=am,
             participant=participant,
-            kind=rng.choice(list(ImprovementAction.Kind.values)),
-            title=f"Act on {participant.short_name}'s feedback: {low.comments[:80] or 'low rating'}",
-            description="Opportunity to improve service shown by the MP's performance feedback.",
-            owner=am,
-            due_date=today + datetime.timedelta(days=rng.randint(10, 45)),
+            data=ImprovementActionInput(
+                kind=rng.choice(list(ImprovementAction.Kind.values)),
+                title=f"Act on {participant.short_name}'s feedback: {low.comments[:80] or 'low rating'}",
+                description="Opportunity to improve service shown by the MP's performance feedback.",
+                owner=am,
+                due_date=today + datetime.timedelta(days=rng.randint(10, 45)),
+            ),
             feedback=low,
         )
     _backdate(rng, participant, today)
@@ -352,10 +361,13 @@ def action_old_patterns(rng, now) -> None:
         improvement_action_create(
             actor=owner.user,
             participant=pattern.participant,
+            data=ImprovementActionInput(
+                kind=kind,
+                title=f"{ImprovementAction.Kind(kind).label}: {pattern.category.name} for "
+                f"{pattern.participant.short_name}",
+                description=f"{pattern.case_count} {pattern.category.name} cases in {pattern.window_days} days.",
+                owner=owner.user,
+                due_date=(now + datetime.timedelta(days=rng.randint(-10, 30))).date(),
+            ),
             pattern=pattern,
-            kind=kind,
-            title=f"{ImprovementAction.Kind(kind).label}: {pattern.category.name} for {pattern.participant.short_name}",
-            description=f"{pattern.case_count} {pattern.category.name} cases in {pattern.window_days} days.",
-            owner=owner.user,
-            due_date=(now + datetime.timedelta(days=rng.randint(-10, 30))).date(),
         )

@@ -107,7 +107,7 @@ def business_day_morning():
     For tests whose expectations count Business Days from "today": on a weekend or a holiday "today" is not a
     Business Day and the count honestly differs, so such a test would pass or fail with the calendar.
     """
-    moment = timezone.make_aware(datetime.datetime(2026, 10, 14, 10, 0))
+    moment = datetime.datetime(2026, 10, 14, 10, 0, tzinfo=timezone.get_default_timezone())
     with time_machine.travel(moment, tick=False):
         yield moment
 

@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.email_address import canonical_email
 from accounts.models import ContactRole, MarketParticipant, User
-from accounts.services import membership_add, participant_create
+from accounts.services import ParticipantInput, membership_add, participant_create
 from cases.models import Case, CaseKind, CaseStatus
 from cases.services import case_reply, case_resolve
 from cases.services.potential_participants import case_link_participant
@@ -92,7 +92,9 @@ def potential_participant_invite(
     name = (contact_name or case.contact_name).strip()
     _check_may_invite(actor=actor, case=case, short_name=short_name, email=email)
     participant = participant_create(
-        actor=actor, legal_name=legal_name, short_name=short_name, reason=f"Invited from {case.reference}"
+        actor=actor,
+        data=ParticipantInput(legal_name=legal_name, short_name=short_name),
+        reason=f"Invited from {case.reference}",
     )
     user = _contact_user(email=email, full_name=name or email)
     if user.is_staff:

@@ -32,6 +32,9 @@ from notices.services import (
 )
 from plans.models import PlanObjective
 from plans.services import (
+    ActionItemInput,
+    ImprovementActionInput,
+    MeetingInput,
     action_item_create,
     feedback_record,
     improvement_action_create,
@@ -178,9 +181,9 @@ class World:
         return action_item_create(
             actor=self.admin,
             participant=self.participant,
-            title="Send the SFA",
-            owner=self.manager.user,
-            due_date=self.today + datetime.timedelta(days=7),
+            data=ActionItemInput(
+                title="Send the SFA", owner=self.manager.user, due_date=self.today + datetime.timedelta(days=7)
+            ),
         )
 
     @cached_property
@@ -189,10 +192,12 @@ class World:
         return meeting_schedule(
             actor=self.admin,
             participant=self.participant,
-            title="Quarterly review",
-            starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=1),
-            attendees=[self.manager.user],
+            data=MeetingInput(
+                title="Quarterly review",
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=1),
+                attendees=[self.manager.user],
+            ),
         )
 
     @cached_property
@@ -206,10 +211,12 @@ class World:
         return improvement_action_create(
             actor=self.admin,
             participant=self.participant,
-            kind="training",
-            title="TX SET training",
-            owner=self.manager.user,
-            due_date=self.today + datetime.timedelta(days=30),
+            data=ImprovementActionInput(
+                kind="training",
+                title="TX SET training",
+                owner=self.manager.user,
+                due_date=self.today + datetime.timedelta(days=30),
+            ),
         )
 
     @cached_property

@@ -22,6 +22,7 @@ from ... import policies
 from ...forms.staff import ImprovementActionForm
 from ...selectors import participant_improvement_actions
 from ...services import improvement_action_create
+from .common import _improvement_input
 
 
 def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_form=None, status=200):
@@ -56,12 +57,8 @@ class PatternDetailView(StaffRequiredMixin, View):
                 action = improvement_action_create(
                     actor=request.user,
                     participant=pattern.participant,
+                    data=_improvement_input(data),
                     pattern=pattern,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    owner=data["owner"],
-                    due_date=data["due_date"],
                 )
             except DomainError as error:
                 form.add_error(None, str(error))

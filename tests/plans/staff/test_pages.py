@@ -20,7 +20,7 @@ from plans.models import (
     PerformanceFeedback,
     PlanObjective,
 )
-from plans.services import meeting_schedule
+from plans.services import MeetingInput, meeting_schedule
 from tests.factories import AssignmentFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -296,9 +296,11 @@ def test_follow_up_prefill_from_another_mps_meeting_is_404(am_client, participan
     meeting = meeting_schedule(
         actor=am_user,
         participant=other_participant,
-        title="Other",
-        starts_at=timezone.now() + datetime.timedelta(days=1),
-        ends_at=timezone.now() + datetime.timedelta(days=1, hours=1),
+        data=MeetingInput(
+            title="Other",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            ends_at=timezone.now() + datetime.timedelta(days=1, hours=1),
+        ),
     )
     response = am_client.get(reverse("workspace:action-item-new", args=[participant.pk]) + f"?meeting={meeting.pk}")
     assert response.status_code == 404

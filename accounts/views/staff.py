@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
@@ -58,7 +59,7 @@ class ParticipantReassignView(StaffRequiredMixin, View):
                     reason=form.cleaned_data["reason"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request, f"{form.cleaned_data['account_manager']} is now the Account Manager of {participant}."
@@ -108,7 +109,7 @@ class BookReassignView(StaffRequiredMixin, View):
                     deactivate_from=form.cleaned_data["deactivate_from"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"Moved {moved} MP(s) from {manager} to {form.cleaned_data['to_manager']}.")
                 return redirect("workspace:account-managers")

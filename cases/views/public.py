@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.views import View
 
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
@@ -67,7 +68,7 @@ class ContactView(View):
             )
             case = contact_request_submit(actor=None, contact=contact)
         except DomainError as error:
-            form.add_error(None, str(error))
+            add_domain_error(form, error)
             return self._render(request, form, status=400)
         request.session[SESSION_KEY] = {"reference": case.reference, "email": case.contact_email}
         return redirect("contact-thanks")

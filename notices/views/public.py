@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
@@ -188,7 +189,7 @@ class ListsView(View):
         try:
             subscription_request(email=email, distribution_list=distribution_list)
         except DomainError as error:
-            form.add_error(None, str(error))
+            add_domain_error(form, error)
             return self._render(request, form, status=400)
         return self._render(request, SubscribeForm(), requested={"email": email, "list": distribution_list})
 

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from accounts.models import MarketParticipant, User
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import scope_to_user
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
@@ -334,7 +335,7 @@ class ConnectivitySpecView(ParticipantRequiredMixin, CurrentParticipantMixin, Vi
             try:
                 connectivity_spec_update(actor=request.user, participant=self.participant, **form.cleaned_data)
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             except ValidationError as error:
                 for name, errors in error.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
@@ -379,7 +380,7 @@ class ConnectivityTicketView(QualificationHomeView):
                     description=form.cleaned_data["description"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,

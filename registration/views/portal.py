@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import ActionView, add_domain_error
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
@@ -227,7 +227,7 @@ class ApplicationCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, V
                     )
                     application_update(actor=request.user, application=application, **values)
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,
@@ -283,7 +283,7 @@ class ApplicationEditView(ParticipantRequiredMixin, View):
             try:
                 application_update(actor=request.user, application=self.application, **form.service_kwargs())
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"{self.application.reference} was saved. Check its checklist below.")
                 return redirect(self.application.get_portal_url())
@@ -434,7 +434,7 @@ class ApplicationSubmitView(ParticipantRequiredMixin, View):
                 actor=request.user, application=application, attest=form.cleaned_data.get("attest", False)
             )
         except DomainError as error:
-            form.add_error(None, str(error))
+            add_domain_error(form, error)
             return _detail_page(request, application, status=400, forms={"submit_form": form})
         verb = "resubmitted" if application.status == ApplicationStatus.RESUBMITTED else "submitted"
         messages.success(

@@ -21,7 +21,7 @@ from accounts.models import MarketParticipant
 from accounts.selectors import current_manager
 from cases.models import CaseKind
 from cases.selectors.cases import case_get_for_staff
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import ActionView, add_domain_error
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -416,7 +416,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                     )
                     text = f"QSE Acknowledgement recorded: {participant.short_name} → QSE {data['qse'].short_name}."
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"{participant.short_name}: {text}")
                 return redirect("workspace:participant-facts", pk=participant.pk)

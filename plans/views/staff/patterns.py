@@ -15,6 +15,7 @@ from cases import services as case_services
 from cases.forms.staff import PatternDismissForm
 from cases.models import IssuePattern
 from cases.selectors import cases as case_selectors
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
@@ -61,7 +62,7 @@ class PatternDetailView(StaffRequiredMixin, View):
                     pattern=pattern,
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,
@@ -88,7 +89,7 @@ class PatternDismissView(StaffRequiredMixin, View):
             try:
                 case_services.pattern_dismiss(actor=request.user, pattern=pattern, reason=form.cleaned_data["reason"])
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request, f"The {pattern.category} pattern of {pattern.participant.short_name} was dismissed."

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import DomainError
 
 from ... import policies, selectors
@@ -77,7 +78,7 @@ class ConnectivityRecordView(_RetailOperationsPostView):
                     actor=request.user, test=test, passed=passed, notes=form.cleaned_data["notes"]
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 text = f"Production connectivity test of {test.participant.short_name}: {test.get_status_display().lower()}."
                 if passed:
@@ -114,7 +115,7 @@ class ConnectivityTicketView(ConnectivityRecordView):
                     channel=data["channel"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,

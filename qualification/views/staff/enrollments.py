@@ -8,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.views import View
 
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import ActionView, add_domain_error
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
@@ -170,7 +170,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
                     notes=data["notes"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 if completed:
                     text = (
@@ -199,7 +199,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
             try:
                 enrollment_withdraw(actor=request.user, enrollment=enrollment, reason=form.cleaned_data["reason"])
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 return self._done(
                     request, enrollment, f"{enrollment.participant.short_name} was withdrawn from {enrollment.flight}."
@@ -214,7 +214,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
                     actor=request.user, enrollment=enrollment, effective_date=form.cleaned_data["effective_date"]
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 count = letter.deliveries.count()
                 text = f"Letter {letter.number} generated and queued to {count} recipient{'s' if count != 1 else ''}."

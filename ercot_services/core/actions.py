@@ -119,12 +119,18 @@ class ActionView(View):
     def form_invalid(self, form) -> HttpResponse:
         return self.render_form(form, status=400)
 
+    def _load_object(self):
+        """Read the object once per request: a subclass that needed it before ``post`` (a permission check) keeps
+        it in ``self.object`` and is not charged a second query."""
+        if self.object is None:
+            self.object = self.get_object()
+
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        self._load_object()
         return self.render_form(self.get_form())
 
     def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        self._load_object()
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:

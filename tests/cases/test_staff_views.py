@@ -744,6 +744,15 @@ def test_transition_through_the_page(staff_client, open_case):
     assert "Status changed" in _text(response)
 
 
+def test_a_transition_reads_the_case_by_its_reference_once(staff_client, open_case):
+    """The view checks the dispute rule on the case it then hands to the service: one lookup, not two."""
+    with CaptureQueriesContext(connection) as queries:
+        response = _post(staff_client, open_case, "transition", {"to_status": "acknowledged", "reason": "Looking"})
+    assert response.status_code == 302
+    lookups = [q for q in queries.captured_queries if q["sql"].startswith("SELECT") and open_case.reference in q["sql"]]
+    assert len(lookups) == 1
+
+
 def test_a_refused_transition_is_a_clear_message(staff_client, open_case):
     response = _post(staff_client, open_case, "transition", {"to_status": "closed"})
     assert response.status_code == 400

@@ -122,10 +122,7 @@ class CaseActionView(ParticipantRequiredMixin, ActionView):
     form_key = ""
 
     def get_object(self):
-        # Withdraw and reopen check the case before ActionView.post asks for it again: it is read once per request.
-        if self.object is None:
-            self.object = case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
-        return self.object
+        return case_selectors.portal_case_get(user=self.request.user, reference=self.kwargs["reference"])
 
     def render_form(self, form, status=200):
         return _case_page(self.request, self.object, status=status, **{self.form_key: form})
@@ -165,7 +162,7 @@ class CaseWithdrawView(CaseActionView):
     form_key = "withdraw_form"
 
     def post(self, request, *args, **kwargs):
-        case = self.get_object()
+        self.object = case = self.get_object()
         if not case.is_open:
             messages.error(
                 request, f"{case.reference} is {case.get_status_display().lower()}: only an open case can be withdrawn."
@@ -187,7 +184,7 @@ class CaseReopenView(CaseActionView):
     form_key = "reopen_form"
 
     def post(self, request, *args, **kwargs):
-        case = self.get_object()
+        self.object = case = self.get_object()
         if case.status != CaseStatus.RESOLVED:
             messages.error(
                 request,

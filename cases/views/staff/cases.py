@@ -213,7 +213,7 @@ class CaseTransitionView(_CaseActionView):
     section = "status"
 
     def post(self, request, *args, **kwargs):
-        case = self.get_object()
+        self.object = case = self.get_object()
         if (
             request.POST.get("to_status", "") == CaseStatus.RESOLVED
             and case.kind == CaseKind.DISPUTE

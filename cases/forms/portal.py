@@ -1,7 +1,7 @@
 """Forms of the participant portal's cases, the public contact form and notification preferences.
 
 Forms only validate and clean; the views hand the cleaned data to the services
-in ``cases.services.cases``. Uploaded files are checked here (size and type
+in ``cases.services``. Uploaded files are checked here (size and type
 by content) and come out of ``cleaned_data["attachments"]`` as
 :class:`~ercot_services.core.uploads.CheckedUpload` objects.
 """

@@ -1,7 +1,7 @@
 """Forms of the staff side of cases: log a case, act on a case page, bulk actions, patterns.
 
 Forms validate what a person typed; the business rules (transitions, dispute
-windows, same-MP merges, ...) stay in ``cases.services.cases`` and come back
+windows, same-MP merges, ...) stay in ``cases.services`` and come back
 as ``DomainError`` messages that the views attach to the form.
 """
 
@@ -244,10 +244,14 @@ class ReplyForm(LayoutMixin, forms.Form):
         required=False, label="Waiting on participant after this reply (pauses the SLA clock)"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_wait: bool = True, **kwargs):
+        """``may_wait``: whether the person may work the case (``policies.can_work_case``); waiting on the
+        participant is a status change, so a group that only replies is not offered it."""
         kwargs.setdefault("auto_id", "id_reply_%s")
         super().__init__(*args, **kwargs)
         self.fields["attachments"] = _attachments_field()
+        if not may_wait:
+            del self.fields["wait_on_participant"]
 
     def clean(self):
         data = super().clean()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, StatementType
-from cases.services import case_submit
+from tests.case_inputs import submit_case
 from tests.factories import StaffFactory
 
 CT = ZoneInfo("America/Chicago")
@@ -70,7 +70,7 @@ def sme(db):
 
 @pytest.fixture
 def submit(participant, mp_user, registration):
-    """``submit(**overrides)``: open an inquiry through ``case_submit`` as the participant user."""
+    """``submit(**overrides)``: open an inquiry through ``submit_case`` as the participant user."""
 
     def _submit(**overrides):
         values = {
@@ -82,7 +82,7 @@ def submit(participant, mp_user, registration):
             "participant": participant,
         }
         values.update(overrides)
-        return case_submit(**values)
+        return submit_case(**values)
 
     return _submit
 

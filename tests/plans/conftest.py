@@ -57,9 +57,9 @@ def colleague(db):
 def make_case(*, participant, submitted_by):
     """A submitted inquiry of ``participant`` (through the case service, as its contact)."""
     from cases.models import CaseCategory, CaseKind
-    from cases.services import case_submit
+    from tests.case_inputs import submit_case
 
-    return case_submit(
+    return submit_case(
         actor=submitted_by,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.get(code="registration"),

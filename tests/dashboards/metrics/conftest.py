@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.models import CaseCategory, CaseKind, CaseStatus, Priority, SlaTarget, StatementType
-from cases.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, transition_service
 from ercot_services.core.metrics import MetricsFilter
+from tests.case_inputs import submit_case
 from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
 
 CT = ZoneInfo("America/Chicago")
@@ -95,7 +96,7 @@ class CaseKit:
             "now": at,
         }
         values.update(extra)
-        return case_submit(**values)
+        return submit_case(**values)
 
     def reply(self, case, at, *, wait=False):
         return case_reply(actor=case.assignee, case=case, body="Here is our answer.", wait_on_participant=wait, now=at)
@@ -106,7 +107,8 @@ class CaseKit:
     def resolve(self, case, at, **extra):
         values = {"resolution_summary": "Answered."}
         values.update(extra)
-        return case_transition(actor=case.assignee, case=case, to_status=CaseStatus.RESOLVED, now=at, **values)
+        service = transition_service(case, CaseStatus.RESOLVED)  # a dispute is resolved with its outcome
+        return service(actor=case.assignee, case=case, now=at, **values)
 
     def dispute(self, participant, requester, at, amount: str):
         return self.open(

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms.layout import Column, Div, Field, Layout, Row
+from crispy_forms.layout import Column, Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MarketRole
-from ercot_services.core.forms import LayoutMixin, Partial, Section
+from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
@@ -227,38 +227,31 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         "description",
         "attachments",
     ]
+    layout = Layout(
+        Section(
+            "The statement",
+            grid(
+                (6, "operating_day"),
+                (6, "statement_type"),
+                Column("statement_date", css_class="col-md-6", css_id="statement-date-group"),
+                (6, "statement_reference"),
+            ),
+            Partial("portal/cases/_deadline_box.html"),
+            css_class="mb-3",
+        ),
+        Section(
+            "The charge",
+            grid((7, "charge_type", Partial("portal/cases/_charge_suggestions.html")), (5, "disputed_amount")),
+            css_class="mb-3",
+        ),
+        Section("Your explanation", "category", "subject", "description", "attachments", css_class="mb-3"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _active_categories()
         self.fields["attachments"].label = "Evidence"
         self.needs_date = statement_types_needing_date()
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            Section(
-                "The statement",
-                Row(
-                    Column("operating_day", css_class="col-md-6"),
-                    Column("statement_type", css_class="col-md-6"),
-                    Column("statement_date", css_class="col-md-6", css_id="statement-date-group"),
-                    Column("statement_reference", css_class="col-md-6"),
-                    css_class="g-3",
-                ),
-                Partial("portal/cases/_deadline_box.html"),
-                css_class="mb-3",
-            ),
-            Section(
-                "The charge",
-                Row(
-                    Column("charge_type", Partial("portal/cases/_charge_suggestions.html"), css_class="col-md-7"),
-                    Column("disputed_amount", css_class="col-md-5"),
-                    css_class="g-3",
-                ),
-                css_class="mb-3",
-            ),
-            Section("Your explanation", "category", "subject", "description", "attachments", css_class="mb-3"),
-        )
 
     def clean_operating_day(self):
         day = self.cleaned_data["operating_day"]
@@ -313,9 +306,7 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
 
 class ReplyForm(LayoutMixin, AttachmentsMixin, forms.Form):
     body = forms.CharField(max_length=MESSAGE_TEXT, label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
-
-    def get_layout(self) -> Layout:
-        return Layout("body", "attachments")
+    layout = Layout("body", "attachments")
 
 
 class WithdrawForm(LayoutMixin, forms.Form):
@@ -374,23 +365,19 @@ class ContactForm(LayoutMixin, forms.Form):
     )
     # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.
     website = forms.CharField(label="Leave this empty", required=False)
+    layout = Layout(
+        grid(*((6, name) for name in ("name", "company", "email", "phone"))),
+        Field("market_roles", wrapper_class="check-columns"),
+        "subject",
+        "message",
+        Div("website", css_class="honeypot", aria_hidden="true"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["market_roles"].queryset = MarketRole.objects.order_by("code")
         self.fields["market_roles"].label_from_instance = lambda role: f"{role.name} ({role.code})"
         self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            Row(
-                *(Column(name, css_class="col-md-6") for name in ("name", "company", "email", "phone")), css_class="g-3"
-            ),
-            Field("market_roles", wrapper_class="check-columns"),
-            "subject",
-            "message",
-            Div("website", css_class="honeypot", aria_hidden="true"),
-        )
 
     def is_spam(self) -> bool:
         return bool((self.data.get(self.add_prefix("website")) or "").strip())

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms.layout import HTML, Column, Div, Layout, Row
+from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, User
-from ercot_services.core.forms import LayoutMixin, Partial, Section
+from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
@@ -154,43 +154,24 @@ class CaseCreateForm(LayoutMixin, forms.Form):
 
     def get_layout(self) -> Layout:
         hidden = "" if self["kind"].value() == CaseKind.DISPUTE else " d-none"
+        dispute_help = (
+            '<p id="dispute-help" class="small text-muted">The filing deadline is computed from the dispute windows in '
+            "Business Days. A dispute past its deadline is refused unless you accept it late with a reason.</p>"
+        )
+        # The requester: the MP's contacts grouped by MP, for the page's script to offer only the chosen MP's.
+        requester = Partial("workspace/cases/_requester_select.html")
+        who = grid((4, "kind"), (4, "channel"), Div(css_class="col-md-4"), (6, "participant"), (6, requester))
         return Layout(
-            Section(
-                "Who and how",
-                Row(
-                    Column("kind", css_class="col-md-4"),
-                    Column("channel", css_class="col-md-4"),
-                    Div(css_class="col-md-4"),
-                    Column("participant", css_class="col-md-6"),
-                    # The MP's contacts grouped by MP, for the page's script to offer only the chosen MP's.
-                    Column(Partial("workspace/cases/_requester_select.html"), css_class="col-md-6"),
-                    css_class="g-3",
-                ),
-                css_class="mb-2",
-            ),
+            Section("Who and how", who, css_class="mb-2"),
             Section(
                 "The request",
-                Row(
-                    Column("category", css_class="col-md-6"),
-                    Column("priority", css_class="col-md-6"),
-                    Column("subject", css_class="col-12"),
-                    Column("description", css_class="col-12"),
-                    css_class="g-3",
-                ),
+                grid((6, "category"), (6, "priority"), (12, "subject"), (12, "description")),
                 css_class="mb-2",
             ),
             Section(
                 "Dispute details",
-                HTML(
-                    '<p id="dispute-help" class="small text-muted">The filing deadline is computed from the dispute '
-                    "windows in Business Days. A dispute past its deadline is refused unless you accept it late with "
-                    "a reason.</p>"
-                ),
-                Row(
-                    *(Column(name, css_class="col-md-4") for name in DISPUTE_FIELDS),
-                    Column("late_acceptance_reason", css_class="col-12"),
-                    css_class="g-3",
-                ),
+                HTML(dispute_help),
+                grid(*((4, name) for name in DISPUTE_FIELDS), (12, "late_acceptance_reason")),
                 css_id="dispute-fields",
                 css_class=f"mb-3 border rounded p-3 bg-light{hidden}",
                 legend_class="h5 float-none w-auto px-1 mb-0",

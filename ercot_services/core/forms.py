@@ -1,7 +1,7 @@
 """How every form is drawn: a crispy-forms ``FormHelper`` layout, inside a ``<form>`` tag the template writes.
 
-A form mixes in ``LayoutMixin`` and, when its fields need more than one column, returns a ``Layout`` from
-``get_layout()`` (crispy's ``Row``, ``Column``, ``HTML`` …, and ``Section``, ``Partial`` and ``ShownIf`` below; the
+A form mixes in ``LayoutMixin`` and, when its fields need more than one column, sets a ``layout`` (or returns one
+from ``get_layout()`` when it depends on the form) (``grid``, ``Section``, ``Partial`` and ``ShownIf`` below, and crispy's own ``HTML``, ``Div`` …; the
 default is every field in order). Its template then reads the same way everywhere::
 
     {% include "includes/form_errors.html" %}
@@ -18,7 +18,7 @@ leaves crispy's own non-field error box out.
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Fieldset, Layout, LayoutObject
+from crispy_forms.layout import Column, Fieldset, Layout, LayoutObject, Row
 from crispy_forms.utils import TEMPLATE_PACK
 from django.template import Template
 from django.template.loader import render_to_string
@@ -36,16 +36,31 @@ class FieldsHelper(FormHelper):
 
 
 class LayoutMixin:
-    """A form drawn by ``{% crispy form %}`` with the layout of ``get_layout()``."""
+    """A form drawn by ``{% crispy form %}``: a fixed ``layout``, or ``get_layout()`` when it depends on the form.
+
+    A fixed layout is shared by every form of the class, which crispy draws without changing it; a ``StrictButton``
+    renders its content into itself, so a layout holding one is built by ``get_layout()``.
+    """
+
+    layout: Layout | None = None
 
     def get_layout(self) -> Layout:
-        return Layout(*self.fields)
+        return self.layout or Layout(*self.fields)
 
     @cached_property
     def helper(self) -> FormHelper:
         helper = FieldsHelper()
         helper.layout = self.get_layout()
         return helper
+
+
+def grid(*cells, gutter: str = "g-3") -> Row:
+    """A Bootstrap row of columns: each cell ``(width, field, …)``, its width in twelfths from the md breakpoint up
+    (full width below), or a ``Column`` of its own (another breakpoint, an id). ``grid((7, "title"), (5, "kind"))``."""
+    columns = [
+        cell if isinstance(cell, LayoutObject) else Column(*cell[1:], css_class=f"col-md-{cell[0]}") for cell in cells
+    ]
+    return Row(*columns, css_class=gutter)
 
 
 class Section(Fieldset):

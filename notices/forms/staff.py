@@ -66,6 +66,8 @@ class NoticeDraftForm(LayoutMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Lists routed by the notice type are added automatically.",
     )
+    # The notice template's order; the scope and audience choices side by side.
+    layout = Layout("notice_type", InlineRadios("scope"), InlineCheckboxes("audience"), *FIELD_ORDER[3:])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,11 +82,6 @@ class NoticeDraftForm(LayoutMixin, forms.Form):
                 "hx-target": "#preview",
             }
         )
-
-    def get_layout(self) -> Layout:
-        """The notice template's order; the scope and audience choices side by side."""
-        inline = {"scope": InlineRadios, "audience": InlineCheckboxes}
-        return Layout(*(inline[name](name) if name in inline else name for name in FIELD_ORDER))
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
@@ -133,6 +130,12 @@ class ScheduleForm(LayoutMixin, forms.Form):
         help_text="Local time (Central).",
     )
 
+    def clean_when(self):
+        when = self.cleaned_data["when"]
+        if timezone.is_naive(when):
+            when = timezone.make_aware(when)
+        return when
+
     def get_layout(self) -> Layout:
         return Layout(
             FieldWithButtons(
@@ -141,12 +144,6 @@ class ScheduleForm(LayoutMixin, forms.Form):
                 input_size="input-group-sm",
             )
         )
-
-    def clean_when(self):
-        when = self.cleaned_data["when"]
-        if timezone.is_naive(when):
-            when = timezone.make_aware(when)
-        return when
 
 
 # What each action needs, and which statuses offer it.

@@ -7,7 +7,7 @@ cases, registration applications and qualification enrollments). The business ru
 
 from __future__ import annotations
 
-from crispy_forms.layout import HTML, Column, Div, Layout, Row
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -17,7 +17,7 @@ from accounts.models import MarketParticipant, User
 from cases.forms.staff import staff_user_choice
 from cases.models import IssuePattern
 from cases.selectors.cases import staff_users
-from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf
+from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from ..models import ActionItemStatus, FeedbackChannel, ImprovementAction, Meeting, PerformanceFeedback, PlanObjective
@@ -79,9 +79,7 @@ def _enrollment_label(enrollment) -> str:
     )
 
 
-class _AutoIdMixin(LayoutMixin):
-    """The base of the plan forms: ids prefixed with ``auto_id_prefix`` (several share a page), drawn by a layout."""
-
+class _AutoIdMixin:
     auto_id_prefix = ""
 
     def __init__(self, *args, **kwargs):
@@ -93,7 +91,7 @@ class _AutoIdMixin(LayoutMixin):
 # --- the account plan --------------------------------------------------------------------------
 
 
-class PlanForm(_AutoIdMixin, forms.Form):
+class PlanForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "plan"
 
     summary = forms.CharField(
@@ -106,24 +104,14 @@ class PlanForm(_AutoIdMixin, forms.Form):
     next_review_date = _date_field(required=False, label="Next review with the MP")
 
 
-class ObjectiveForm(_AutoIdMixin, forms.Form):
+class ObjectiveForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "objective"
 
     kind = forms.ChoiceField(choices=PlanObjective.Kind.choices, initial=PlanObjective.Kind.OBJECTIVE, label="Kind")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     target_date = _date_field(required=False, label="Target date")
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            Row(
-                Column("kind", css_class="col-md-5"),
-                Column("title", css_class="col-md-7"),
-                Column("description", css_class="col-md-8"),
-                Column("target_date", css_class="col-md-4"),
-                css_class="g-3",
-            )
-        )
+    layout = Layout(grid((5, "kind"), (7, "title"), (8, "description"), (4, "target_date")))
 
 
 OBJECTIVE_STATUS_LABELS = {
@@ -140,7 +128,7 @@ class ObjectiveStatusForm(forms.Form):
 # --- action items --------------------------------------------------------------------------------
 
 
-class ActionItemForm(_AutoIdMixin, forms.Form):
+class ActionItemForm(LayoutMixin, _AutoIdMixin, forms.Form):
     """Create (``with_meeting=True``) or edit an action item of one MP."""
 
     auto_id_prefix = "item"
@@ -189,24 +177,11 @@ class ActionItemForm(_AutoIdMixin, forms.Form):
             field.choices = _recent_choices(queryset, self[name].value(), label)
 
     def get_layout(self) -> Layout:
-        links = ["objective", "meeting", "case", "application", "enrollment"]
+        related = [(6, n) for n in ("objective", "meeting", "case", "application", "enrollment") if n in self.fields]
+        action = grid((12, "title"), (12, "description"), (8, "owner"), (4, "due_date"))
+        legend = 'What it relates to <span class="text-muted small fw-normal">(optional)</span>'
         return Layout(
-            Section(
-                "The action",
-                Row(
-                    Column("title", css_class="col-12"),
-                    Column("description", css_class="col-12"),
-                    Column("owner", css_class="col-md-8"),
-                    Column("due_date", css_class="col-md-4"),
-                    css_class="g-3",
-                ),
-                css_class="mb-2",
-            ),
-            Section(
-                'What it relates to <span class="text-muted small fw-normal">(optional)</span>',
-                Row(*(Column(name, css_class="col-md-6") for name in links if name in self.fields), css_class="g-3"),
-                css_class="mb-3",
-            ),
+            Section("The action", action, css_class="mb-2"), Section(legend, grid(*related), css_class="mb-3")
         )
 
     def clean_due_date(self):
@@ -224,7 +199,7 @@ TRANSITION_LABELS = {
 }
 
 
-class ActionItemTransitionForm(_AutoIdMixin, forms.Form):
+class ActionItemTransitionForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "transition"
 
     to = forms.ChoiceField(choices=ActionItemStatus.choices, widget=forms.HiddenInput)
@@ -235,15 +210,6 @@ class ActionItemTransitionForm(_AutoIdMixin, forms.Form):
         label="Note",
         help_text="What was done (kept with the item and shown to the MP for its own items).",
     )
-
-    def get_layout(self) -> Layout:
-        layout = Layout("to")
-        if self["to"].value() == ActionItemStatus.CANCELLED:
-            layout.append(
-                HTML('<p class="mb-2">Say why the item is no longer needed; the note stays with the item.</p>')
-            )
-        layout.append("note")
-        return layout
 
     def clean(self):
         data = super().clean()
@@ -274,7 +240,7 @@ def parse_emails(text: str) -> list[str]:
     return emails
 
 
-class MeetingForm(_AutoIdMixin, forms.Form):
+class MeetingForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "meeting"
 
     title = forms.CharField(max_length=200)
@@ -317,28 +283,11 @@ class MeetingForm(_AutoIdMixin, forms.Form):
         )
 
     def get_layout(self) -> Layout:
+        when_where = [(6, name) for name in ("starts_at", "ends_at", "location", "dial_in")]
+        attendees = (Partial("workspace/plans/_attendees.html"), Div("extra_emails", css_class="mt-3"))
         return Layout(
-            Section(
-                "The meeting",
-                Row(
-                    Column("title", css_class="col-md-7"),
-                    Column("objective", css_class="col-md-5"),
-                    Column("starts_at", css_class="col-md-6"),
-                    Column("ends_at", css_class="col-md-6"),
-                    Column("location", css_class="col-md-6"),
-                    Column("dial_in", css_class="col-md-6"),
-                    Column("agenda", css_class="col-12"),
-                    css_class="g-3",
-                ),
-                css_class="mb-2",
-            ),
-            Section(
-                "Attendees",
-                Partial("workspace/plans/_attendees.html"),
-                Div("extra_emails", css_class="mt-3"),
-                css_class="mb-3",
-                aria_describedby="attendees-help",
-            ),
+            Section("The meeting", grid((7, "title"), (5, "objective"), *when_where, (12, "agenda")), css_class="mb-2"),
+            Section("Attendees", *attendees, css_class="mb-3", aria_describedby="attendees-help"),
         )
 
     def attendee_groups(self) -> list[dict]:
@@ -365,7 +314,7 @@ class MeetingForm(_AutoIdMixin, forms.Form):
         return data
 
 
-class MeetingCancelForm(_AutoIdMixin, forms.Form):
+class MeetingCancelForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "cancel"
 
     reason = forms.CharField(
@@ -376,7 +325,7 @@ class MeetingCancelForm(_AutoIdMixin, forms.Form):
     )
 
 
-class MinutesForm(_AutoIdMixin, forms.Form):
+class MinutesForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "minutes"
 
     minutes = forms.CharField(max_length=MESSAGE_TEXT, widget=forms.Textarea(attrs={"rows": 8}), label="Minutes")
@@ -385,9 +334,7 @@ class MinutesForm(_AutoIdMixin, forms.Form):
         label="Share with the MP",
         help_text="The MP's attendees are emailed a link and the minutes show in the MP's portal.",
     )
-
-    def get_layout(self) -> Layout:
-        return Layout("minutes", ShownIf("not meeting.minutes_shared_at", "share"))
+    layout = Layout("minutes", ShownIf("not meeting.minutes_shared_at", "share"))
 
 
 # --- performance feedback -------------------------------------------------------------------------
@@ -404,7 +351,7 @@ RATING_CHOICES = [
 ]
 
 
-class FeedbackForm(_AutoIdMixin, forms.Form):
+class FeedbackForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "feedback"
 
     channel = forms.ChoiceField(choices=STAFF_FEEDBACK_CHANNELS, initial=FeedbackChannel.PHONE, label="Heard by")
@@ -426,6 +373,7 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(), required=False, label="In meeting", empty_label="None"
     )
+    layout = Layout(grid((4, "channel"), (8, "submitted_by"), (12, "meeting"), (12, "rating"), (12, "comments")))
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -441,16 +389,6 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
             limit=50,
         )
 
-    def get_layout(self) -> Layout:
-        return Layout(
-            Row(
-                Column("channel", css_class="col-md-4"),
-                Column("submitted_by", css_class="col-md-8"),
-                *(Column(name, css_class="col-12") for name in ("meeting", "rating", "comments")),
-                css_class="g-3",
-            )
-        )
-
     def clean(self):
         data = super().clean()
         if data.get("channel") == FeedbackChannel.MEETING and not data.get("meeting") and "meeting" not in self.errors:
@@ -458,7 +396,7 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
         return data
 
 
-class FeedbackFollowUpForm(_AutoIdMixin, forms.Form):
+class FeedbackFollowUpForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "followup"
 
     follow_up = forms.CharField(
@@ -488,7 +426,7 @@ class FeedbackFollowUpForm(_AutoIdMixin, forms.Form):
 # --- improvement opportunities ------------------------------------------------------------------------
 
 
-class ImprovementForm(_AutoIdMixin, forms.Form):
+class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "improvement"
 
     kind = forms.ChoiceField(
@@ -505,6 +443,7 @@ class ImprovementForm(_AutoIdMixin, forms.Form):
         queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput
     )
     pattern = forms.ModelChoiceField(queryset=IssuePattern.objects.none(), required=False, widget=forms.HiddenInput)
+    layout = Layout("feedback", "pattern", "kind", "title", "description", grid((8, "owner"), (4, "due_date")))
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -512,16 +451,6 @@ class ImprovementForm(_AutoIdMixin, forms.Form):
         self.fields["owner"].label_from_instance = lambda user: user.full_name or user.email
         self.fields["feedback"].queryset = participant.feedback.all()
         self.fields["pattern"].queryset = participant.issue_patterns.all()
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            "feedback",
-            "pattern",
-            "kind",
-            "title",
-            "description",
-            Row(Column("owner", css_class="col-md-8"), Column("due_date", css_class="col-md-4"), css_class="g-3"),
-        )
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms.layout import Column, Layout, Row
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.validators import URLValidator
 
-from ercot_services.core.forms import LayoutMixin, Section
+from ercot_services.core.forms import LayoutMixin, Section, grid
 
 PROTOCOL_DEFAULT = "NAESB EDM"
 
@@ -73,20 +73,18 @@ class ConnectivitySpecForm(LayoutMixin, forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "placeholder": "(512) 555-0100"}),
         help_text="Optional. The Service Desk calls this number to schedule the connectivity test.",
     )
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            "endpoint_url",
-            "protocol",
-            "certificate_fingerprint",
-            Section(
-                "Technical contact for connectivity testing",
-                "contact_name",
-                Row(Column("contact_email", css_class="col-md-7"), Column("contact_phone", css_class="col-md-5")),
-                legend_class="h6",
-                css_class="mb-3",
-            ),
-        )
+    layout = Layout(
+        "endpoint_url",
+        "protocol",
+        "certificate_fingerprint",
+        Section(
+            "Technical contact for connectivity testing",
+            "contact_name",
+            grid((7, "contact_email"), (5, "contact_phone"), gutter=""),
+            legend_class="h6",
+            css_class="mb-3",
+        ),
+    )
 
     def clean_endpoint_url(self):
         return self.cleaned_data["endpoint_url"].strip()

@@ -8,14 +8,14 @@ criteria gate, which changes produce a letter) live in ``qualification.services`
 from __future__ import annotations
 
 from crispy_forms.bootstrap import StrictButton
-from crispy_forms.layout import HTML, Column, Layout, Row
+from crispy_forms.layout import HTML, Column, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, Membership, User
 from cases.models import Channel
-from ercot_services.core.forms import LayoutMixin
+from ercot_services.core.forms import LayoutMixin, grid
 from registration.models import Application, ApplicationKind, ApplicationStatus
 
 from ..models import BusinessFunction, CertificateStatus, ChangeKind, Enrollment, Flight, FlightStatus, ParticipantKind
@@ -53,10 +53,13 @@ class FlightForm(LayoutMixin, forms.Form):
         widget=DATE_WIDGET, help_text="Last day for a new MP's registration; on or before the start."
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
-
-    def get_layout(self) -> Layout:
-        dates = ("start_date", "end_date", "application_deadline", "registration_deadline")
-        return Layout(Row(*(Column(name, css_class="col-md-6") for name in dates)), "notes")
+    layout = Layout(
+        grid(
+            *((6, name) for name in ("start_date", "end_date", "application_deadline", "registration_deadline")),
+            gutter="",
+        ),
+        "notes",
+    )
 
 
 # --- enrollment ------------------------------------------------------------------------------------------------
@@ -126,18 +129,17 @@ class EnrollmentForm(LayoutMixin, forms.Form):
             del self.fields["override_reason"]
 
     def get_layout(self) -> Layout:
+        late = HTML(
+            '<p class="small text-muted"><i class="bi bi-info-circle" aria-hidden="true"></i> After a deadline, ask a '
+            "Flight Administrator: only they can enroll late, with a reason.</p>"
+        )
         return Layout(
             "flight",
             "application",
             HTML('<p class="small text-muted text-center my-1">— or enroll by hand —</p>'),
             "participant",
-            Row(Column("participant_kind", css_class="col-md-6"), Column("change_kind", css_class="col-md-6")),
-            "override_reason"
-            if "override_reason" in self.fields
-            else HTML(
-                '<p class="small text-muted"><i class="bi bi-info-circle" aria-hidden="true"></i> After a deadline, '
-                "ask a Flight Administrator: only they can enroll late, with a reason.</p>"
-            ),
+            grid((6, "participant_kind"), (6, "change_kind"), gutter=""),
+            "override_reason" if "override_reason" in self.fields else late,
         )
 
     def clean(self):
@@ -198,13 +200,11 @@ class ResultForm(LayoutMixin, forms.Form):
     )
     tested_on = forms.DateField(label="Tested on", widget=DATE_WIDGET)
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            "outcome",
-            Row(Column("trading_partners", css_class="col-md-7"), Column("business_functions", css_class="col-md-5")),
-            Row(Column("tested_on", css_class="col-md-4"), Column("notes", css_class="col-md-8")),
-        )
+    layout = Layout(
+        "outcome",
+        grid((7, "trading_partners"), (5, "business_functions"), gutter=""),
+        grid((4, "tested_on"), (8, "notes"), gutter=""),
+    )
 
     def __init__(self, *args, enrollment: Enrollment, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -259,7 +259,7 @@ class IssueLetterForm(LayoutMixin, forms.Form):
     def get_layout(self) -> Layout:
         """The date with the button beside it (the page's only action on the letter)."""
         return Layout(
-            Row(
+            grid(
                 Column("effective_date", css_class="col-sm-5"),
                 Column(
                     StrictButton(
@@ -269,7 +269,7 @@ class IssueLetterForm(LayoutMixin, forms.Form):
                     ),
                     css_class="col-sm-7 mb-3",
                 ),
-                css_class="g-2 align-items-end",
+                gutter="g-2 align-items-end",
             )
         )
 
@@ -290,14 +290,14 @@ class ConnectivityRecordForm(LayoutMixin, forms.Form):
     def get_layout(self) -> Layout:
         """The outcome and a note with the button beside them, in one line of the test's row."""
         return Layout(
-            Row(
-                Column("outcome", css_class="col-md-4"),
-                Column("notes", css_class="col-md-5"),
+            grid(
+                (4, "outcome"),
+                (5, "notes"),
                 Column(
                     StrictButton("Record the test", type="submit", css_class="btn-sm btn-primary"),
                     css_class="col-md-3 mb-3",
                 ),
-                css_class="g-2 align-items-end",
+                gutter="g-2 align-items-end",
             )
         )
 

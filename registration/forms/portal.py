@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms.layout import HTML, Column, Div, Layout, Row
+from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import ContactRank, ContactRole, MarketRole, ServiceTerritory
-from ercot_services.core.forms import LayoutMixin, Partial
+from ercot_services.core.forms import LayoutMixin, Partial, grid
 from ercot_services.core.uploads import PDF_AND_IMAGES, check_upload
 
 from ..models import TESTING_CHANGES, Application, ApplicationKind, ChangeType, ContactChange
@@ -75,9 +75,7 @@ class InitialApplicationForm(LayoutMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional. Anything the reviewer should know.",
     )
-
-    def get_layout(self) -> Layout:
-        return Layout(_card("roles"), _card("notes"))
+    layout = Layout(_card("roles"), _card("notes"))
 
     def clean_roles(self):
         roles = self.cleaned_data["roles"]
@@ -141,41 +139,35 @@ class RevisionApplicationForm(LayoutMixin, forms.Form):
         ChangeType.BANKING: ("banking_note",),
         ChangeType.SERVICE_PROVIDER: ("service_provider_name",),
     }
+    layout = Layout(
+        # Each change type with its help line and whether it needs market testing.
+        _card(Partial("portal/registration/_change_types.html")),
+        _card(
+            HTML(
+                '<h2 class="h5">Details of the changes</h2>'
+                '<p class="small text-muted">Fill in the part for each change you chose; the rest is ignored.</p>'
+            ),
+            _details(ChangeType.NAME, "Legal name or DBA", grid((6, "new_legal_name"), (6, "new_dba"), gutter="")),
+            Div("roles", css_class="mt-3", data_details=ChangeType.ADD_ROLE),
+            Div("roles_to_remove", css_class="mt-3", data_details=ChangeType.REMOVE_ROLE),
+            Div("territories_to_add", css_class="mt-3", data_details=ChangeType.ADD_TERRITORY),
+            _details(ChangeType.BANKING, "Banking", "banking_note"),
+            _details(ChangeType.SERVICE_PROVIDER, "Service provider", "service_provider_name"),
+            _details(
+                f"{ChangeType.AUTHORIZED_REPS} {ChangeType.CONTACTS}",
+                "Authorized Representatives and contacts",
+                HTML(
+                    '<p class="small mb-0">After you save, name each person to add or remove on the application page '
+                    "(section “Contact changes”).</p>"
+                ),
+            ),
+        ),
+        _card("notes"),
+    )
 
     def __init__(self, *args, participant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.participant = participant
-
-    def get_layout(self) -> Layout:
-        return Layout(
-            # Each change type with its help line and whether it needs market testing.
-            _card(Partial("portal/registration/_change_types.html")),
-            _card(
-                HTML(
-                    '<h2 class="h5">Details of the changes</h2>'
-                    '<p class="small text-muted">Fill in the part for each change you chose; the rest is ignored.</p>'
-                ),
-                _details(
-                    ChangeType.NAME,
-                    "Legal name or DBA",
-                    Row(Column("new_legal_name", css_class="col-md-6"), Column("new_dba", css_class="col-md-6")),
-                ),
-                Div("roles", css_class="mt-3", data_details=ChangeType.ADD_ROLE),
-                Div("roles_to_remove", css_class="mt-3", data_details=ChangeType.REMOVE_ROLE),
-                Div("territories_to_add", css_class="mt-3", data_details=ChangeType.ADD_TERRITORY),
-                _details(ChangeType.BANKING, "Banking", "banking_note"),
-                _details(ChangeType.SERVICE_PROVIDER, "Service provider", "service_provider_name"),
-                _details(
-                    f"{ChangeType.AUTHORIZED_REPS} {ChangeType.CONTACTS}",
-                    "Authorized Representatives and contacts",
-                    HTML(
-                        '<p class="small mb-0">After you save, name each person to add or remove on the application '
-                        "page (section “Contact changes”).</p>"
-                    ),
-                ),
-            ),
-            _card("notes"),
-        )
 
     def change_type_rows(self) -> list[dict]:
         """Each change-type checkbox with its help line and whether it needs market testing (for the template)."""
@@ -279,17 +271,17 @@ class ContactChangeForm(LayoutMixin, forms.ModelForm):
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
 
+    layout = Layout(
+        grid(
+            (4, "action"), (5, "contact_role"), (3, "rank"), (4, "full_name"), (4, "email"), (4, "phone"), gutter="g-2"
+        )
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contact_role"].choices = ContactRole.choices
         self.fields["rank"].choices = ContactRank.choices
         self.fields["phone"].required = False
-
-    def get_layout(self) -> Layout:
-        widths = {"action": 4, "contact_role": 5, "rank": 3, "full_name": 4, "email": 4, "phone": 4}
-        return Layout(
-            Row(*(Column(name, css_class=f"col-md-{width}") for name, width in widths.items()), css_class="g-2")
-        )
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms.public import EmailAuthenticationForm, QueuedPasswordResetForm
+from .forms.public import EmailAuthenticationForm, PasswordChangeForm, QueuedPasswordResetForm, SetPasswordForm
 from .views import portal, staff
 
 # Sign-in, sign-out, password change and reset: Django's views under /accounts/, with the names
@@ -19,7 +19,9 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(template_name="auth/logged_out.html"), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(template_name="auth/password_change_form.html"),
+        auth_views.PasswordChangeView.as_view(
+            form_class=PasswordChangeForm, template_name="auth/password_change_form.html"
+        ),
         name="password_change",
     ),
     path(
@@ -44,7 +46,9 @@ auth_patterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name="auth/password_reset_confirm.html"),
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=SetPasswordForm, template_name="auth/password_reset_confirm.html"
+        ),
         name="password_reset_confirm",
     ),
     path(

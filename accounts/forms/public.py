@@ -4,17 +4,19 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template import loader
 
+from ercot_services.core.forms import LayoutMixin
+
 from ..email_address import canonical_email
 from ..models import User
 
 
-class EmailAuthenticationForm(auth_forms.AuthenticationForm):
+class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
     username = forms.EmailField(
         label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
 
-class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
+class QueuedPasswordResetForm(LayoutMixin, auth_forms.PasswordResetForm):
     """Password reset whose email goes out through a Celery task after the request commits."""
 
     def get_users(self, email):
@@ -39,3 +41,11 @@ class QueuedPasswordResetForm(auth_forms.PasswordResetForm):
             body=loader.render_to_string(email_template_name, context),
             html=loader.render_to_string(html_email_template_name, context) if html_email_template_name else "",
         )
+
+
+class PasswordChangeForm(LayoutMixin, auth_forms.PasswordChangeForm):
+    """Django's form, drawn by the layout helper as every form is (the signed-in user's password change)."""
+
+
+class SetPasswordForm(LayoutMixin, auth_forms.SetPasswordForm):
+    """Django's form, drawn by the layout helper as every form is (the new password of a reset link)."""

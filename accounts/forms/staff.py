@@ -2,10 +2,12 @@
 
 from django import forms
 
+from ercot_services.core.forms import LayoutMixin
+
 from ..models import AccountManager
 
 
-class ReassignForm(forms.Form):
+class ReassignForm(LayoutMixin, forms.Form):
     account_manager = forms.ModelChoiceField(
         queryset=AccountManager.objects.filter(is_active=True).select_related("user"),
         label="New Account Manager",
@@ -17,7 +19,7 @@ class ReassignForm(forms.Form):
     )
 
 
-class BookReassignForm(forms.Form):
+class BookReassignForm(LayoutMixin, forms.Form):
     to_manager = forms.ModelChoiceField(
         queryset=AccountManager.objects.filter(is_active=True).select_related("user"),
         label="Move every MP to",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from ercot_services.core.forms import LayoutMixin
+
 from ..models import DistributionList, NoticeType, Scope, Subscription
 from ..selectors import ArchiveFilters
 
@@ -65,16 +67,13 @@ class ArchiveFilterForm(forms.Form):
         )
 
 
-class SubscribeForm(forms.Form):
-    email = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"class": "form-control", "autocomplete": "email"})
-    )
+class SubscribeForm(LayoutMixin, forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     distribution_list = forms.ModelChoiceField(
         queryset=DistributionList.objects.filter(is_public=True),
         to_field_name="name",
         label="List",
         empty_label="Choose a list",
-        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import FieldWithButtons, InlineCheckboxes, InlineRadios, StrictButton
+from crispy_forms.layout import Layout
 from django import forms
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MarketRole
+from ercot_services.core.forms import LayoutMixin
 from ercot_services.core.text_limits import LONG_TEXT, NOTE_TEXT
 
 from ..models import DistributionList, NoticeStatus, NoticeType, Scope
@@ -25,7 +28,7 @@ FIELD_ORDER = [
 ]
 
 
-class NoticeDraftForm(forms.Form):
+class NoticeDraftForm(LayoutMixin, forms.Form):
     notice_type = forms.ModelChoiceField(NoticeType.objects.all(), label="Notice type", empty_label="Choose a type…")
     scope = forms.ChoiceField(choices=Scope.choices, initial=Scope.MARKET, widget=forms.RadioSelect)
     audience = forms.ModelMultipleChoiceField(
@@ -63,6 +66,8 @@ class NoticeDraftForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="Lists routed by the notice type are added automatically.",
     )
+    # The notice template's order; the scope and audience choices side by side.
+    layout = Layout("notice_type", InlineRadios("scope"), InlineCheckboxes("audience"), *FIELD_ORDER[3:])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,15 +75,6 @@ class NoticeDraftForm(forms.Form):
             f"{dl.name} — {dl.description}" if dl.description else dl.name
         )
         self.fields["audience"].label_from_instance = lambda role: f"{role.code} ({role.name})"
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = css
         self.fields["long_description"].widget.attrs.update(
             {
                 "hx-post": reverse("workspace:notice-preview"),
@@ -118,18 +114,18 @@ class NoticeDraftForm(forms.Form):
         }
 
 
-class ReturnToDraftForm(forms.Form):
+class ReturnToDraftForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         max_length=NOTE_TEXT,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        widget=forms.Textarea(attrs={"rows": 2}),
         label="What needs to change",
     )
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(LayoutMixin, forms.Form):
     when = forms.DateTimeField(
         label="Publish at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local", "class": "form-control"}, format="%Y-%m-%dT%H:%M"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         help_text="Local time (Central).",
     )
@@ -139,6 +135,15 @@ class ScheduleForm(forms.Form):
         if timezone.is_naive(when):
             when = timezone.make_aware(when)
         return when
+
+    def get_layout(self) -> Layout:
+        return Layout(
+            FieldWithButtons(
+                "when",
+                StrictButton("Schedule", type="submit", css_class="btn-outline-primary"),
+                input_size="input-group-sm",
+            )
+        )
 
 
 # What each action needs, and which statuses offer it.

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.core.validators import URLValidator
+
+from ercot_services.core.forms import LayoutMixin, Section, grid
 
 PROTOCOL_DEFAULT = "NAESB EDM"
 
@@ -33,7 +36,7 @@ def normalise_fingerprint(value: str) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 64, 2))
 
 
-class ConnectivitySpecForm(forms.Form):
+class ConnectivitySpecForm(LayoutMixin, forms.Form):
     endpoint_url = forms.CharField(
         label="Production endpoint URL",
         max_length=255,
@@ -70,6 +73,18 @@ class ConnectivitySpecForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "placeholder": "(512) 555-0100"}),
         help_text="Optional. The Service Desk calls this number to schedule the connectivity test.",
     )
+    layout = Layout(
+        "endpoint_url",
+        "protocol",
+        "certificate_fingerprint",
+        Section(
+            "Technical contact for connectivity testing",
+            "contact_name",
+            grid((7, "contact_email"), (5, "contact_phone"), gutter=""),
+            legend_class="h6",
+            css_class="mb-3",
+        ),
+    )
 
     def clean_endpoint_url(self):
         return self.cleaned_data["endpoint_url"].strip()
@@ -87,7 +102,7 @@ class ConnectivitySpecForm(forms.Form):
         return phone
 
 
-class ConnectivityTicketForm(forms.Form):
+class ConnectivityTicketForm(LayoutMixin, forms.Form):
     """The production connectivity testing ticket, pre-filled by ``services.connectivity_ticket_draft``."""
 
     subject = forms.CharField(label="Subject", max_length=200)

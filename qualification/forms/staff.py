@@ -7,12 +7,15 @@ criteria gate, which changes produce a letter) live in ``qualification.services`
 
 from __future__ import annotations
 
+from crispy_forms.bootstrap import StrictButton
+from crispy_forms.layout import HTML, Column, Layout
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, Membership, User
 from cases.models import Channel
+from ercot_services.core.forms import LayoutMixin, grid
 from registration.models import Application, ApplicationKind, ApplicationStatus
 
 from ..models import BusinessFunction, CertificateStatus, ChangeKind, Enrollment, Flight, FlightStatus, ParticipantKind
@@ -40,7 +43,7 @@ class ParticipantMultipleChoiceField(forms.ModelMultipleChoiceField):
 # --- flights -------------------------------------------------------------------------------------------------
 
 
-class FlightForm(forms.Form):
+class FlightForm(LayoutMixin, forms.Form):
     start_date = forms.DateField(
         widget=DATE_WIDGET, help_text="The flight is named MMYY after it (Flight 0226 starts in February 2026)."
     )
@@ -50,6 +53,13 @@ class FlightForm(forms.Form):
         widget=DATE_WIDGET, help_text="Last day for a new MP's registration; on or before the start."
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+    layout = Layout(
+        grid(
+            *((6, name) for name in ("start_date", "end_date", "application_deadline", "registration_deadline")),
+            gutter="",
+        ),
+        "notes",
+    )
 
 
 # --- enrollment ------------------------------------------------------------------------------------------------
@@ -75,7 +85,7 @@ def enrollable_applications():
     )
 
 
-class EnrollmentForm(forms.Form):
+class EnrollmentForm(LayoutMixin, forms.Form):
     flight = forms.ModelChoiceField(queryset=Flight.objects.none(), empty_label="Choose a flight")
     application = ApplicationChoiceField(
         label="From an approved registration (optional)",
@@ -118,6 +128,20 @@ class EnrollmentForm(forms.Form):
         if not show_override:
             del self.fields["override_reason"]
 
+    def get_layout(self) -> Layout:
+        late = HTML(
+            '<p class="small text-muted"><i class="bi bi-info-circle" aria-hidden="true"></i> After a deadline, ask a '
+            "Flight Administrator: only they can enroll late, with a reason.</p>"
+        )
+        return Layout(
+            "flight",
+            "application",
+            HTML('<p class="small text-muted text-center my-1">— or enroll by hand —</p>'),
+            "participant",
+            grid((6, "participant_kind"), (6, "change_kind"), gutter=""),
+            "override_reason" if "override_reason" in self.fields else late,
+        )
+
     def clean(self):
         data = super().clean()
         application, participant = data.get("application"), data.get("participant")
@@ -144,14 +168,14 @@ class EnrollmentForm(forms.Form):
         return data
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LayoutMixin, forms.Form):
     reason = forms.CharField(label="Reason for withdrawing", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 # --- results -----------------------------------------------------------------------------------------------------
 
 
-class ResultForm(forms.Form):
+class ResultForm(LayoutMixin, forms.Form):
     COMPLETED = "completed"
     FAILED = "failed"
 
@@ -176,6 +200,11 @@ class ResultForm(forms.Form):
     )
     tested_on = forms.DateField(label="Tested on", widget=DATE_WIDGET)
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+    layout = Layout(
+        "outcome",
+        grid((7, "trading_partners"), (5, "business_functions"), gutter=""),
+        grid((4, "tested_on"), (8, "notes"), gutter=""),
+    )
 
     def __init__(self, *args, enrollment: Enrollment, partners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,17 +251,34 @@ class ResultForm(forms.Form):
 # --- letters, certificates, connectivity ---------------------------------------------------------------------------
 
 
-class IssueLetterForm(forms.Form):
+class IssueLetterForm(LayoutMixin, forms.Form):
     effective_date = forms.DateField(
         label="Effective date (optional)", required=False, widget=DATE_WIDGET, help_text="Today when left empty."
     )
+
+    def get_layout(self) -> Layout:
+        """The date with the button beside it (the page's only action on the letter)."""
+        return Layout(
+            grid(
+                Column("effective_date", css_class="col-sm-5"),
+                Column(
+                    StrictButton(
+                        '<i class="bi bi-envelope-check" aria-hidden="true"></i> Generate and send letter',
+                        type="submit",
+                        css_class="btn-success",
+                    ),
+                    css_class="col-sm-7 mb-3",
+                ),
+                gutter="g-2 align-items-end",
+            )
+        )
 
 
 class CertificateAdvanceForm(forms.Form):
     to_status = forms.ChoiceField(choices=CertificateStatus.choices)
 
 
-class ConnectivityRecordForm(forms.Form):
+class ConnectivityRecordForm(LayoutMixin, forms.Form):
     PASSED = "passed"
     FAILED = "failed"
 
@@ -240,6 +286,20 @@ class ConnectivityRecordForm(forms.Form):
         choices=[(PASSED, "Passed"), (FAILED, "Failed")], widget=forms.RadioSelect, label="Production connectivity test"
     )
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def get_layout(self) -> Layout:
+        """The outcome and a note with the button beside them, in one line of the test's row."""
+        return Layout(
+            grid(
+                (4, "outcome"),
+                (5, "notes"),
+                Column(
+                    StrictButton("Record the test", type="submit", css_class="btn-sm btn-primary"),
+                    css_class="col-md-3 mb-3",
+                ),
+                gutter="g-2 align-items-end",
+            )
+        )
 
 
 class ConnectivityTicketOnBehalfForm(ConnectivityTicketForm):

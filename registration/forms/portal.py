@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 
+from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 
 from accounts.models import ContactRank, ContactRole, MarketRole, ServiceTerritory
+from ercot_services.core.forms import LayoutMixin, Partial, grid
 from ercot_services.core.uploads import PDF_AND_IMAGES, check_upload
 
 from ..models import TESTING_CHANGES, Application, ApplicationKind, ChangeType, ContactChange
@@ -38,6 +40,15 @@ CHANGE_TYPE_HELP = {
 _ACCOUNT_NUMBER = re.compile(r"(?:\d[\s-]?){6,}")
 
 
+def _card(*fields) -> Div:
+    return Div(Div(*fields, css_class="card-body"), css_class="card mb-3")
+
+
+def _details(change: str, heading: str, *fields, **kwargs) -> Div:
+    """The detail fields of one change type, shown by the page's script while that change is chosen."""
+    return Div(HTML(f'<h3 class="h6 mt-3">{heading}</h3>'), *fields, data_details=change, **kwargs)
+
+
 class RoleChoiceField(forms.ModelMultipleChoiceField):
     """Market roles by code, shown with their names."""
 
@@ -50,7 +61,7 @@ class RoleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.code} — {obj.name}"
 
 
-class InitialApplicationForm(forms.Form):
+class InitialApplicationForm(LayoutMixin, forms.Form):
     """An initial registration: which market roles the company applies for."""
 
     roles = RoleChoiceField(
@@ -64,6 +75,7 @@ class InitialApplicationForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional. Anything the reviewer should know.",
     )
+    layout = Layout(_card("roles"), _card("notes"))
 
     def clean_roles(self):
         roles = self.cleaned_data["roles"]
@@ -80,7 +92,7 @@ class InitialApplicationForm(forms.Form):
         return {"roles": list(application.roles.all()), "notes": application.notes}
 
 
-class RevisionApplicationForm(forms.Form):
+class RevisionApplicationForm(LayoutMixin, forms.Form):
     """A Notice of Change of Information: what changes, and the details of each change."""
 
     change_types = forms.MultipleChoiceField(
@@ -127,6 +139,31 @@ class RevisionApplicationForm(forms.Form):
         ChangeType.BANKING: ("banking_note",),
         ChangeType.SERVICE_PROVIDER: ("service_provider_name",),
     }
+    layout = Layout(
+        # Each change type with its help line and whether it needs market testing.
+        _card(Partial("portal/registration/_change_types.html")),
+        _card(
+            HTML(
+                '<h2 class="h5">Details of the changes</h2>'
+                '<p class="small text-muted">Fill in the part for each change you chose; the rest is ignored.</p>'
+            ),
+            _details(ChangeType.NAME, "Legal name or DBA", grid((6, "new_legal_name"), (6, "new_dba"), gutter="")),
+            Div("roles", css_class="mt-3", data_details=ChangeType.ADD_ROLE),
+            Div("roles_to_remove", css_class="mt-3", data_details=ChangeType.REMOVE_ROLE),
+            Div("territories_to_add", css_class="mt-3", data_details=ChangeType.ADD_TERRITORY),
+            _details(ChangeType.BANKING, "Banking", "banking_note"),
+            _details(ChangeType.SERVICE_PROVIDER, "Service provider", "service_provider_name"),
+            _details(
+                f"{ChangeType.AUTHORIZED_REPS} {ChangeType.CONTACTS}",
+                "Authorized Representatives and contacts",
+                HTML(
+                    '<p class="small mb-0">After you save, name each person to add or remove on the application page '
+                    "(section “Contact changes”).</p>"
+                ),
+            ),
+        ),
+        _card("notes"),
+    )
 
     def __init__(self, *args, participant=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,7 +259,7 @@ def application_form_class(kind: str) -> type[forms.Form]:
     return InitialApplicationForm if kind == ApplicationKind.INITIAL else RevisionApplicationForm
 
 
-class ContactChangeForm(forms.ModelForm):
+class ContactChangeForm(LayoutMixin, forms.ModelForm):
     """A requested AR, Backup AR or contact change, applied to the company's contacts on approval."""
 
     class Meta:
@@ -233,6 +270,12 @@ class ContactChangeForm(forms.ModelForm):
             "phone": forms.TextInput(attrs={"autocomplete": "tel"}),
             "email": forms.EmailInput(attrs={"autocomplete": "off"}),
         }
+
+    layout = Layout(
+        grid(
+            (4, "action"), (5, "contact_role"), (3, "rank"), (4, "full_name"), (4, "email"), (4, "phone"), gutter="g-2"
+        )
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,7 +309,7 @@ class SubmitForm(forms.Form):
     attest = forms.BooleanField(required=False)
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         label="Reason (optional)",
         required=False,

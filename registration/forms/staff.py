@@ -12,6 +12,7 @@ from django import forms
 
 from accounts.models import MarketParticipant
 from cases.models import Case
+from ercot_services.core.forms import LayoutMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,7 +36,7 @@ class DocumentReviewForm(forms.Form):
         return data
 
 
-class RequestInfoForm(forms.Form):
+class RequestInfoForm(LayoutMixin, forms.Form):
     message = forms.CharField(
         label="What information is needed",
         max_length=5000,
@@ -45,7 +46,7 @@ class RequestInfoForm(forms.Form):
     )
 
 
-class ApproveForm(forms.Form):
+class ApproveForm(LayoutMixin, forms.Form):
     note = forms.CharField(
         label="Note (optional)",
         required=False,
@@ -55,7 +56,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         label="Reason for rejecting",
         max_length=5000,
@@ -67,7 +68,7 @@ class RejectForm(forms.Form):
 # --- registration facts ---------------------------------------------------------------------------
 
 
-class SfaForm(forms.Form):
+class SfaForm(LayoutMixin, forms.Form):
     prefix = "sfa"
     name = "sfa"
 
@@ -75,7 +76,7 @@ class SfaForm(forms.Form):
     processed_by_legal = forms.BooleanField(label="Processed by Legal", required=False)
 
 
-class PuctForm(forms.Form):
+class PuctForm(LayoutMixin, forms.Form):
     prefix = "puct"
     name = "puct"
 
@@ -92,7 +93,7 @@ class PuctForm(forms.Form):
         return data
 
 
-class QseAcknowledgementForm(forms.Form):
+class QseAcknowledgementForm(LayoutMixin, forms.Form):
     prefix = "qse"
     name = "qse_ack"
 
@@ -115,7 +116,7 @@ class QseAcknowledgementForm(forms.Form):
         self.fields["qse"].label_from_instance = lambda mp: f"{mp.short_name} — {mp.legal_name}"
 
 
-class QseLoadQualificationForm(forms.Form):
+class QseLoadQualificationForm(LayoutMixin, forms.Form):
     """On a QSE's own facts page: whether it is qualified to serve load (read by every LSE naming it)."""
 
     prefix = "load"
@@ -137,7 +138,7 @@ FACT_FORMS = {form.name: form for form in (SfaForm, PuctForm, QseAcknowledgement
 # --- inviting a potential MP ---------------------------------------------------------------------------
 
 
-class InviteForm(forms.Form):
+class InviteForm(LayoutMixin, forms.Form):
     legal_name = forms.CharField(label="Legal name", max_length=200)
     short_name = forms.CharField(
         label="Short name",

@@ -1,8 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .forms import EmailAuthenticationForm, QueuedPasswordResetForm
-from .views import participants
+from .forms.public import EmailAuthenticationForm, PasswordChangeForm, QueuedPasswordResetForm, SetPasswordForm
+from .views import portal, staff
 
 # Sign-in, sign-out, password change and reset: Django's views under /accounts/, with the names
 # django.contrib.auth.urls gives them, rendering the templates in templates/auth/.
@@ -19,7 +19,9 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(template_name="auth/logged_out.html"), name="logout"),
     path(
         "password_change/",
-        auth_views.PasswordChangeView.as_view(template_name="auth/password_change_form.html"),
+        auth_views.PasswordChangeView.as_view(
+            form_class=PasswordChangeForm, template_name="auth/password_change_form.html"
+        ),
         name="password_change",
     ),
     path(
@@ -44,7 +46,9 @@ auth_patterns = [
     ),
     path(
         "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(template_name="auth/password_reset_confirm.html"),
+        auth_views.PasswordResetConfirmView.as_view(
+            form_class=SetPasswordForm, template_name="auth/password_reset_confirm.html"
+        ),
         name="password_reset_confirm",
     ),
     path(
@@ -56,23 +60,23 @@ auth_patterns = [
 
 portal_patterns = (
     [
-        path("", participants.PortalHomeView.as_view(), name="home"),
-        path("company/<int:pk>/", participants.PortalCompanyView.as_view(), name="company"),
-        path("switch/<int:pk>/", participants.PortalSwitchView.as_view(), name="switch"),
+        path("", portal.PortalHomeView.as_view(), name="home"),
+        path("company/<int:pk>/", portal.PortalCompanyView.as_view(), name="company"),
+        path("switch/<int:pk>/", portal.PortalSwitchView.as_view(), name="switch"),
     ],
     "portal",
 )
 
 workspace_patterns = (
     [
-        path("participants/", participants.ParticipantListView.as_view(), name="participants"),
+        path("participants/", staff.ParticipantListView.as_view(), name="participants"),
         path(
             "participants/<int:pk>/reassign/",
-            participants.ParticipantReassignView.as_view(),
+            staff.ParticipantReassignView.as_view(),
             name="participant-reassign",
         ),
-        path("account-managers/", participants.AccountManagerListView.as_view(), name="account-managers"),
-        path("account-managers/<int:pk>/reassign-book/", participants.BookReassignView.as_view(), name="book-reassign"),
+        path("account-managers/", staff.AccountManagerListView.as_view(), name="account-managers"),
+        path("account-managers/<int:pk>/reassign-book/", staff.BookReassignView.as_view(), name="book-reassign"),
     ],
     "workspace",
 )

@@ -169,7 +169,7 @@ def run(args) -> None:
     from accounts.roles import StaffGroup
     from notices.emails import build_message
     from notices.models import DistributionList, Notice, NoticeDelivery, NoticeType, Subscription
-    from notices.services import notice_approve, notice_create, notice_publish, notice_submit_for_review
+    from notices.services import NoticeInput, notice_approve, notice_create, notice_publish, notice_submit_for_review
 
     n = args.recipients
     group = Group.objects.get(name=StaffGroup.NOTICE_PUBLISHER)
@@ -191,12 +191,14 @@ def run(args) -> None:
     )
     notice = notice_create(
         actor=author,
-        notice_type=NoticeType.objects.get(name="Financial/Credit"),
-        lists=[dl],
-        short_description="Total potential exposure (TPE) calculations affected by ERS resettlements",
-        long_description="On April 22, 2024, ERCOT issued Market Notice W-A042224-01 Settlements. **Benchmark**.",
-        action_required="Counter-Parties should review their revised ACL Summary and TPE Summary reports.",
-        days_affected="April 23, 2024",
+        data=NoticeInput(
+            notice_type=NoticeType.objects.get(name="Financial/Credit"),
+            lists=[dl],
+            short_description="Total potential exposure (TPE) calculations affected by ERS resettlements",
+            long_description="On April 22, 2024, ERCOT issued Market Notice W-A042224-01 Settlements. **Benchmark**.",
+            action_required="Counter-Parties should review their revised ACL Summary and TPE Summary reports.",
+            days_affected="April 23, 2024",
+        ),
     )
     notice_submit_for_review(actor=author, notice=notice)
     notice_approve(actor=approver, notice=notice)

@@ -11,6 +11,7 @@ class CaseEvent(models.TextChoices):
     CASE_MERGED = "case.merged", "Case merged"
     CASE_MERGE_RECEIVED = "case.merge_received", "Case merge received"
     CASE_NOTE_ADDED = "case.note_added", "Case note added"
+    CASE_PARTICIPANT_LINKED = "case.participant_linked", "Case linked to its Market Participant"
     CASE_REPLIED = "case.replied", "Case replied"
     CASE_SLA_CHANGED = "case.sla_changed", "Case sla changed"
     CASE_STATUS_CHANGED = "case.status_changed", "Case status changed"

@@ -28,7 +28,7 @@ def send_case_notifications(self, *, case_id: int, event_key: str) -> int:
 @shared_task(name="accounts.scan_case_slas")
 def scan_case_slas() -> dict:
     """Re-evaluate the SLA state of open cases; warn each assignee once when a case becomes at risk."""
-    from .services.cases import case_sla_scan
+    from .services import case_sla_scan
 
     return case_sla_scan()
 

@@ -3,7 +3,7 @@ ercot_services/urls.py."""
 
 from django.urls import path
 
-from .views import patterns, portal, staff
+from .views import portal, staff
 
 portal_patterns = [
     path("cases/", portal.CaseListView.as_view(), name="cases"),
@@ -31,5 +31,5 @@ workspace_patterns = [
     path("cases/<str:reference>/merge/", staff.CaseMergeView.as_view(), name="case-merge"),
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
-    path("patterns/", patterns.PatternListView.as_view(), name="patterns"),
+    path("patterns/", staff.PatternListView.as_view(), name="patterns"),
 ]

@@ -3,8 +3,10 @@ from django.urls import include, path
 
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
 from cases import urls as cases_urls
-from cases.views import preferences, public
+from cases.views import public
+from cases.views.portal import preferences
 from dashboards import urls as dashboards_urls
+from ercot_services.core import prometheus
 from ercot_services.core import views as core_views
 from notices import urls_portal as notices_urls_portal
 from notices import urls_staff as notices_urls_staff
@@ -38,6 +40,7 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("home/", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("metrics", prometheus.metrics, name="metrics"),
     path("accounts/preferences/", preferences.NotificationPreferencesView.as_view(), name="preferences"),
     path("accounts/", include(auth_patterns)),
     path("contact/", public.ContactView.as_view(), name="contact"),

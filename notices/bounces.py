@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from .models import Suppression
-from .services import suppression_add
+from .services.subscriptions import suppression_add
 
 EVENT_REASONS = {
     "hard_bounce": Suppression.Reason.HARD_BOUNCE,

@@ -9,7 +9,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -157,6 +157,24 @@ NOTICE_TRANSITIONS = {
 }
 
 
+class NoticeQuerySet(models.QuerySet):
+    def addressed_to(self, participant) -> NoticeQuerySet:
+        """The notices meant for ``participant``: those with no intended audience (every Market Participant) and
+        those whose audience includes one of its market roles.
+
+        The one rule behind the portal inbox and its count, the MP 360° page, the AM dashboards, the acknowledgements
+        page and the MP contacts a notice is emailed to. ``participant`` is a MarketParticipant, its pk, or an
+        ``OuterRef`` to one when this runs inside a subquery of participants (see
+        ``notices.selectors.participants_addressed_by``).
+        """
+        audience = Notice.audience.through.objects.filter(notice_id=OuterRef("pk"))
+        if isinstance(participant, OuterRef):
+            participant = OuterRef(participant)  # one level further out: it is read inside the Exists below
+        else:
+            participant = getattr(participant, "pk", participant)
+        return self.filter(~Exists(audience) | Exists(audience.filter(marketrole__participants=participant)))
+
+
 class Notice(TimeStampedModel):
     """One notice, in the template's order of fields. Updates and cancellations are new notices on the thread."""
 
@@ -199,6 +217,8 @@ class Notice(TimeStampedModel):
     scheduled_for = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     imported = models.BooleanField(default=False, help_text="Imported from the old archive (ID kept as it was).")
+
+    objects = NoticeQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-created_at"]

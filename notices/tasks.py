@@ -103,7 +103,7 @@ def send_notice_chunk(self, *, notice_id: int) -> dict:
 
 @shared_task(name="notices.publish_scheduled")
 def publish_scheduled() -> int:
-    from .services import publish_due_notices
+    from .services.workflow import publish_due_notices
 
     return publish_due_notices()
 

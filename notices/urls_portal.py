@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from . import views_portal
+from .views import portal
 
 portal_patterns = [
-    path("notices/", views_portal.InboxView.as_view(), name="notices"),
-    path("notices/subscriptions/", views_portal.SubscriptionsView.as_view(), name="notice-subscriptions"),
-    path("notices/<str:notice_id>/acknowledge/", views_portal.AcknowledgeView.as_view(), name="notice-acknowledge"),
+    path("notices/", portal.InboxView.as_view(), name="notices"),
+    path("notices/subscriptions/", portal.SubscriptionsView.as_view(), name="notice-subscriptions"),
+    path("notices/<str:notice_id>/acknowledge/", portal.AcknowledgeView.as_view(), name="notice-acknowledge"),
 ]

@@ -21,7 +21,6 @@ from ercot_services.core.admin import (
 )
 from ercot_services.core.models import DomainError
 
-from . import services
 from .models import (
     BusinessFunction,
     CertificateRequest,
@@ -33,6 +32,7 @@ from .models import (
     LetterDelivery,
     QualificationLetter,
 )
+from .services.letters import delivery_resend
 
 # --- flights and the catalogue -----------------------------------------------------------------------------
 
@@ -160,7 +160,7 @@ def resend_failed_deliveries(modeladmin, request, queryset):
     count = 0
     for delivery in failed:
         try:
-            services.delivery_resend(actor=request.user, delivery=delivery)
+            delivery_resend(actor=request.user, delivery=delivery)
         except DomainError as error:
             modeladmin.message_user(request, f"{delivery.letter.number} to {delivery.email}: {error}", messages.ERROR)
         else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import io
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -29,49 +31,44 @@ def _letterhead(canvas, doc):
     canvas.restoreState()
 
 
-def render_letter(
-    *,
-    number: str,
-    issued_on,
-    effective_date,
-    legal_name: str,
-    roles: list[str],
-    flight: str,
-    change: str,
-    trading_partners: list[str],
-    business_functions: list[str],
-    signer_name: str,
-    signer_title: str,
-) -> bytes:
-    buffer = io.BytesIO()
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=LETTER,
-        topMargin=1.3 * inch,
-        bottomMargin=0.9 * inch,
-        leftMargin=0.9 * inch,
-        rightMargin=0.9 * inch,
-        title=f"Qualification letter {number}",
-        author="ERCOT Client Services",
-        subject=legal_name,
-    )
-    doc.letter_number = number
-    styles = getSampleStyleSheet()
-    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=10.5, leading=15)
-    heading = ParagraphStyle("heading", parent=styles["Heading2"], textColor=NAVY)
-    e = escape
+@dataclass(frozen=True)
+class LetterContent:
+    """What one qualification letter says: its number and dates, the MP, the flight and change tested, the
+    trading partners and business functions tested, and who signs it."""
 
+    number: str
+    issued_on: datetime.date
+    effective_date: datetime.date
+    legal_name: str
+    roles: tuple[str, ...]
+    flight: str
+    change: str
+    trading_partners: tuple[str, ...]
+    business_functions: tuple[str, ...]
+    signer_name: str
+    signer_title: str
+
+
+def _meta_table(letter: LetterContent) -> Table:
     meta = Table(
         [
-            ["Letter number", number],
-            ["Date", f"{issued_on:%B %d, %Y}"],
-            ["Effective date", f"{effective_date:%B %d, %Y}"],
+            ["Letter number", letter.number],
+            ["Date", f"{letter.issued_on:%B %d, %Y}"],
+            ["Effective date", f"{letter.effective_date:%B %d, %Y}"],
         ],
         colWidths=[1.6 * inch, 4.5 * inch],
     )
     meta.setStyle(
         TableStyle([("FONT", (0, 0), (0, -1), "Helvetica-Bold", 10), ("FONT", (1, 0), (1, -1), "Helvetica", 10)])
     )
+    return meta
+
+
+def _story(letter: LetterContent) -> list:
+    styles = getSampleStyleSheet()
+    body = ParagraphStyle("body", parent=styles["BodyText"], fontSize=10.5, leading=15)
+    heading = ParagraphStyle("heading", parent=styles["Heading2"], textColor=NAVY)
+    e = escape
 
     def bullets(items):
         return ListFlowable(
@@ -80,28 +77,47 @@ def render_letter(
             start="•",
         )
 
-    story = [
+    return [
         Paragraph("Retail Market Qualification", heading),
-        meta,
+        _meta_table(letter),
         Spacer(1, 14),
-        Paragraph(f"<b>{e(legal_name)}</b><br/>Market roles: {e(', '.join(roles) or '—')}", body),
+        Paragraph(f"<b>{e(letter.legal_name)}</b><br/>Market roles: {e(', '.join(letter.roles) or '—')}", body),
         Spacer(1, 10),
         Paragraph(
-            f"ERCOT confirms that <b>{e(legal_name)}</b> has successfully completed retail market testing in "
-            f"<b>{e(flight)}</b> ({e(change)}) and is qualified to perform the business functions listed below "
-            f"in the ERCOT production environment with the trading partners listed below, effective "
-            f"<b>{effective_date:%B %d, %Y}</b>.",
+            f"ERCOT confirms that <b>{e(letter.legal_name)}</b> has successfully completed retail market testing in "
+            f"<b>{e(letter.flight)}</b> ({e(letter.change)}) and is qualified to perform the business functions listed "
+            f"below in the ERCOT production environment with the trading partners listed below, effective "
+            f"<b>{letter.effective_date:%B %d, %Y}</b>.",
             body,
         ),
         Spacer(1, 10),
         Paragraph("Trading partners tested with", styles["Heading4"]),
-        bullets(trading_partners),
+        bullets(letter.trading_partners),
         Paragraph("Business functions tested", styles["Heading4"]),
-        bullets(business_functions),
+        bullets(letter.business_functions),
         Spacer(1, 18),
         Paragraph("Sincerely,", body),
         Spacer(1, 28),
-        Paragraph(f"<b>{e(signer_name)}</b><br/>{e(signer_title)}<br/>ERCOT Retail Market Operations", body),
+        Paragraph(
+            f"<b>{e(letter.signer_name)}</b><br/>{e(letter.signer_title)}<br/>ERCOT Retail Market Operations", body
+        ),
     ]
-    doc.build(story, onFirstPage=_letterhead, onLaterPages=_letterhead)
+
+
+def render_letter(letter: LetterContent) -> bytes:
+    """The letter as PDF bytes, on the letterhead."""
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        topMargin=1.3 * inch,
+        bottomMargin=0.9 * inch,
+        leftMargin=0.9 * inch,
+        rightMargin=0.9 * inch,
+        title=f"Qualification letter {letter.number}",
+        author="ERCOT Client Services",
+        subject=letter.legal_name,
+    )
+    doc.letter_number = letter.number
+    doc.build(_story(letter), onFirstPage=_letterhead, onLaterPages=_letterhead)
     return buffer.getvalue()

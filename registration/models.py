@@ -81,6 +81,17 @@ def start_refusal(participant, kind: str) -> str | None:
     return None
 
 
+def start_offered(participant, kind: str, *, initial_under_way: bool = False) -> bool:
+    """Whether the portal offers to start an application of ``kind``: exactly when ``application_start`` accepts it
+    (:func:`start_refusal`), except that an initial registration already under way is continued, not started again.
+
+    The one rule behind the start buttons of the portal's registration list and its home card.
+    """
+    if start_refusal(participant, kind) is not None:
+        return False
+    return not (kind == ApplicationKind.INITIAL and initial_under_way)
+
+
 class ChangeType(models.TextChoices):
     NAME = "name", "Legal name or DBA change"
     AUTHORIZED_REPS = "authorized_reps", "Authorized Representative or Backup AR change"

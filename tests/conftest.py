@@ -5,13 +5,16 @@ the service is missing they skip, unless ``ERCOT_REQUIRE_SERVICES=1`` (set by
 ``.ci/run``), in which case they fail: CI never passes by skipping.
 """
 
+import datetime
 import os
 import shutil
 import socket
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 from django.conf import settings
+from django.utils import timezone
 
 from .accounts.factories import (
     AccountManagerFactory,
@@ -122,6 +125,18 @@ def _axes_reset(db):
 
     AccessAttempt.objects.all().delete()
     AccessFailureLog.objects.all().delete()
+
+
+@pytest.fixture
+def business_day_morning():
+    """Pin the clock to 10:00 operator time on an ordinary Business Day (a Wednesday, no holiday near).
+
+    For tests whose expectations count Business Days from "today": on a weekend or a holiday "today" is not a
+    Business Day and the count honestly differs, so such a test would pass or fail with the calendar.
+    """
+    moment = datetime.datetime(2026, 10, 14, 10, 0, tzinfo=timezone.get_default_timezone())
+    with time_machine.travel(moment, tick=False):
+        yield moment
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """accounts services, one module per area; import from here."""
 
 from .participants import (
+    ParticipantInput,
     account_manager_assign,
     account_manager_create,
     account_manager_reassign_book,
@@ -12,6 +13,7 @@ from .participants import (
 )
 
 __all__ = [
+    "ParticipantInput",
     "participant_create",
     "participant_update",
     "participant_set_status",

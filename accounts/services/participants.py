@@ -8,8 +8,10 @@ rather than saving models themselves.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ercot_services.core.audit import apply_changes, audit_record
@@ -31,6 +33,14 @@ from ..models import (
 )
 
 
+def _clean(instance, **options) -> None:
+    """``full_clean()``, its failure a ``DomainError`` (code ``INVALID``) that keeps the field errors for a form."""
+    try:
+        instance.full_clean(**options)
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=AccountErrorCode.INVALID) from error
+
+
 def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
     codes = list(dict.fromkeys(codes))
     roles = list(MarketRole.objects.filter(code__in=codes))
@@ -40,39 +50,41 @@ def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:
     return roles
 
 
+@dataclass(frozen=True)
+class ParticipantInput:
+    """What a new Market Participant is registered with (:func:`participant_create`)."""
+
+    legal_name: str
+    short_name: str
+    duns_number: str = ""
+    operator_id: str | None = None
+    role_codes: Iterable[str] = ()
+    territory_codes: Iterable[str] = ()
+    status: str = ParticipantStatus.PROSPECTIVE
+
+
 @transaction.atomic
-def participant_create(
-    *,
-    actor: User | None,
-    legal_name: str,
-    short_name: str,
-    duns_number: str = "",
-    operator_id: str | None = None,
-    role_codes: Iterable[str] = (),
-    territory_codes: Iterable[str] = (),
-    status: str = ParticipantStatus.PROSPECTIVE,
-    reason: str = "",
-) -> MarketParticipant:
+def participant_create(*, actor: User | None, data: ParticipantInput, reason: str = "") -> MarketParticipant:
     participant = MarketParticipant(
-        legal_name=legal_name,
-        short_name=short_name,
-        duns_number=duns_number,
-        operator_id=operator_id or None,
-        status=status,
+        legal_name=data.legal_name,
+        short_name=data.short_name,
+        duns_number=data.duns_number,
+        operator_id=data.operator_id or None,
+        status=data.status,
     )
-    participant.full_clean()
+    _clean(participant)
     participant.save()
-    roles = _roles_from_codes(role_codes)
+    roles = _roles_from_codes(data.role_codes)
     participant.roles.set(roles)
-    territories = list(ServiceTerritory.objects.filter(code__in=list(territory_codes)))
+    territories = list(ServiceTerritory.objects.filter(code__in=list(data.territory_codes)))
     participant.service_territories.set(territories)
     audit_record(
         actor=actor,
         verb=AccountEvent.PARTICIPANT_CREATED,
         target=participant,
         changes={
-            "legal_name": (None, legal_name),
-            "status": (None, status),
+            "legal_name": (None, data.legal_name),
+            "status": (None, data.status),
             "roles": (None, sorted(r.code for r in roles)),
         },
         reason=reason,
@@ -100,7 +112,7 @@ def participant_update(
         )
     changes = apply_changes(participant, fields)
     if changes:
-        participant.full_clean()
+        _clean(participant)
         participant.save()
     if role_codes is not None:
         before = participant.role_codes()
@@ -145,6 +157,35 @@ def participant_set_status(
     return participant
 
 
+def _already_assigned(participant: MarketParticipant, account_manager: AccountManager) -> DomainError:
+    return DomainError(
+        f"{account_manager} is already the Account Manager of {participant}.", code=AccountErrorCode.ALREADY_ASSIGNED
+    )
+
+
+def _open_assignment(assignment: AccountManagerAssignment) -> None:
+    """Insert the new open assignment; an open one that raced in after the check is the same refusal.
+
+    The model's own constraints are not re-checked by ``full_clean``: the one-open-assignment rule was checked
+    under the MP's lock, and the database's partial unique index is its last guard, whose ``IntegrityError``
+    (rolled back to a savepoint, so the caller's transaction goes on) becomes the ``ALREADY_ASSIGNED`` refusal.
+    """
+    _clean(assignment, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError as error:
+        racing = (
+            AccountManagerAssignment.objects.current()
+            .filter(participant_id=assignment.participant_id)
+            .select_related("account_manager__user")
+            .first()
+        )
+        if racing is None:
+            raise
+        raise _already_assigned(assignment.participant, racing.account_manager) from error
+
+
 @transaction.atomic
 def account_manager_assign(
     *,
@@ -155,23 +196,20 @@ def account_manager_assign(
 ) -> AccountManagerAssignment:
     """Make ``account_manager`` the MP's current AM, closing the previous assignment.
 
-    The MP row is locked first, so two concurrent reassignments queue up rather
-    than both closing the same row; the database's partial unique index is the
-    final guard that only one assignment is ever open.
+    The MP row is locked before anything is read, so two concurrent assignments queue up: the second sees the
+    first one's assignment, and is refused (``ALREADY_ASSIGNED``) when it names the same AM or closes it when it
+    names another. The database's partial unique index stays the final guard that only one assignment is open.
     """
     if actor is not None:  # None: a system action (data migration, import)
         policies.check_reassign_account_manager(actor)
-    MarketParticipant.objects.select_for_update().filter(pk=participant.pk).first()
+    participant = MarketParticipant.objects.select_for_update().get(pk=participant.pk)
     if not account_manager.is_active:
         raise DomainError(
             f"{account_manager} is no longer an active Account Manager.", code=AccountErrorCode.INACTIVE_ACCOUNT_MANAGER
         )
     current = AccountManagerAssignment.objects.current().filter(participant=participant).first()
     if current and current.account_manager_id == account_manager.pk:
-        raise DomainError(
-            f"{account_manager} is already the Account Manager of {participant}.",
-            code=AccountErrorCode.ALREADY_ASSIGNED,
-        )
+        raise _already_assigned(participant, account_manager)
     now = timezone.now()
     previous_name = None
     if current:
@@ -181,8 +219,7 @@ def account_manager_assign(
     assignment = AccountManagerAssignment(
         participant=participant, account_manager=account_manager, started_at=now, reason=reason, assigned_by=actor
     )
-    assignment.full_clean()
-    assignment.save()
+    _open_assignment(assignment)
     audit_record(
         actor=actor,
         verb=AccountEvent.PARTICIPANT_ACCOUNT_MANAGER_ASSIGNED,
@@ -248,7 +285,7 @@ def account_manager_create(
         email=email or user.email,
         title=title or AccountManager._meta.get_field("title").default,
     )
-    manager.full_clean()
+    _clean(manager)
     manager.save()
     audit_record(
         actor=actor, verb=AccountEvent.ACCOUNT_MANAGER_CREATED, target=manager, changes={"user": (None, str(user))}
@@ -280,7 +317,7 @@ def membership_add(
         membership = Membership(user=user, participant=participant, contact_role=contact_role)
     membership.rank = rank
     membership.is_active = True
-    membership.full_clean()
+    _clean(membership)
     membership.save()
     audit_record(
         actor=actor,

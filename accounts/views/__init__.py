@@ -1,21 +1,2 @@
-"""accounts views, one module per area; import from here."""
-
-from .participants import (
-    AccountManagerListView,
-    BookReassignView,
-    ParticipantListView,
-    ParticipantReassignView,
-    PortalCompanyView,
-    PortalHomeView,
-    PortalSwitchView,
-)
-
-__all__ = [
-    "PortalHomeView",
-    "PortalCompanyView",
-    "PortalSwitchView",
-    "ParticipantListView",
-    "ParticipantReassignView",
-    "AccountManagerListView",
-    "BookReassignView",
-]
+"""accounts views: the MP portal's (``portal``) and the staff workspace's (``staff``); sign-in is Django's, in
+``accounts.urls``."""

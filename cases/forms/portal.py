@@ -1,7 +1,7 @@
 """Forms of the participant portal's cases, the public contact form and notification preferences.
 
 Forms only validate and clean; the views hand the cleaned data to the services
-in ``cases.services.cases``. Uploaded files are checked here (size and type
+in ``cases.services``. Uploaded files are checked here (size and type
 by content) and come out of ``cleaned_data["attachments"]`` as
 :class:`~ercot_services.core.uploads.CheckedUpload` objects.
 """
@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from crispy_forms.layout import Column, Div, Field, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MarketRole
+from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
@@ -103,7 +105,7 @@ def _active_categories():
 # --- inquiry -----------------------------------------------------------------------------------
 
 
-class InquiryForm(AttachmentsMixin, forms.Form):
+class InquiryForm(LayoutMixin, AttachmentsMixin, forms.Form):
     category = forms.ModelChoiceField(
         queryset=CaseCategory.objects.none(),
         empty_label="Choose a category",
@@ -156,7 +158,7 @@ class DisputeDeadlineQueryForm(forms.Form):
     statement_date = forms.DateField(required=False)
 
 
-class DisputeForm(AttachmentsMixin, forms.Form):
+class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
     operating_day = forms.DateField(
         label="Operating Day",
         widget=forms.DateInput(attrs=DATE_INPUT, format="%Y-%m-%d"),
@@ -225,6 +227,25 @@ class DisputeForm(AttachmentsMixin, forms.Form):
         "description",
         "attachments",
     ]
+    layout = Layout(
+        Section(
+            "The statement",
+            grid(
+                (6, "operating_day"),
+                (6, "statement_type"),
+                Column("statement_date", css_class="col-md-6", css_id="statement-date-group"),
+                (6, "statement_reference"),
+            ),
+            Partial("portal/cases/_deadline_box.html"),
+            css_class="mb-3",
+        ),
+        Section(
+            "The charge",
+            grid((7, "charge_type", Partial("portal/cases/_charge_suggestions.html")), (5, "disputed_amount")),
+            css_class="mb-3",
+        ),
+        Section("Your explanation", "category", "subject", "description", "attachments", css_class="mb-3"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -283,11 +304,12 @@ class DisputeForm(AttachmentsMixin, forms.Form):
 # --- conversation ----------------------------------------------------------------------------------
 
 
-class ReplyForm(AttachmentsMixin, forms.Form):
+class ReplyForm(LayoutMixin, AttachmentsMixin, forms.Form):
     body = forms.CharField(max_length=MESSAGE_TEXT, label="Your reply", widget=forms.Textarea(attrs={"rows": 5}))
+    layout = Layout("body", "attachments")
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         label="Reason (optional)",
         required=False,
@@ -297,7 +319,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         label="Why are you reopening it?",
         max_length=2000,
@@ -313,7 +335,7 @@ class ReopenForm(forms.Form):
 CONTACT_MESSAGE_TEXT = MESSAGE_TEXT - 1_000
 
 
-class ContactForm(forms.Form):
+class ContactForm(LayoutMixin, forms.Form):
     name = forms.CharField(label="Your name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"}))
     company = forms.CharField(
         label="Company", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "organization"})
@@ -333,7 +355,7 @@ class ContactForm(forms.Form):
         label="Market roles you are interested in (optional)",
         queryset=MarketRole.objects.none(),
         required=False,
-        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        widget=forms.CheckboxSelectMultiple,
     )
     subject = forms.CharField(max_length=200)
     message = forms.CharField(
@@ -343,6 +365,13 @@ class ContactForm(forms.Form):
     )
     # Honeypot: hidden from people (CSS and aria-hidden); bots that fill every field give themselves away.
     website = forms.CharField(label="Leave this empty", required=False)
+    layout = Layout(
+        grid(*((6, name) for name in ("name", "company", "email", "phone"))),
+        Field("market_roles", wrapper_class="check-columns"),
+        "subject",
+        "message",
+        Div("website", css_class="honeypot", aria_hidden="true"),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -373,7 +402,7 @@ PREFERENCE_LABELS = {
 }
 
 
-class NotificationPreferenceForm(forms.ModelForm):
+class NotificationPreferenceForm(LayoutMixin, forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["on_submission", "on_reply", "on_status_change", "on_at_risk"]
@@ -385,3 +414,6 @@ class NotificationPreferenceForm(forms.ModelForm):
             self.fields[name].help_text = help_text
         if not user.is_staff:
             del self.fields["on_at_risk"]
+
+    def get_layout(self) -> Layout:
+        return Layout(Section("Email me when…", *self.fields, legend_class="h6"))

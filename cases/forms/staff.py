@@ -1,7 +1,7 @@
 """Forms of the staff side of cases: log a case, act on a case page, bulk actions, patterns.
 
 Forms validate what a person typed; the business rules (transitions, dispute
-windows, same-MP merges, ...) stay in ``cases.services.cases`` and come back
+windows, same-MP merges, ...) stay in ``cases.services`` and come back
 as ``DomainError`` messages that the views attach to the form.
 """
 
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, User
+from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
@@ -92,7 +94,7 @@ DISPUTE_FIELDS = (
 )
 
 
-class CaseCreateForm(forms.Form):
+class CaseCreateForm(LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=STAFF_KINDS, initial=CaseKind.INQUIRY)
     participant = forms.ModelChoiceField(
         queryset=MarketParticipant.objects.order_by("short_name"),
@@ -150,6 +152,34 @@ class CaseCreateForm(forms.Form):
         self.fields["attachments"] = _attachments_field()
         self.fields["requester"].label_from_instance = lambda user: f"{user.full_name} <{user.email}>"
 
+    def get_layout(self) -> Layout:
+        hidden = "" if self["kind"].value() == CaseKind.DISPUTE else " d-none"
+        dispute_help = (
+            '<p id="dispute-help" class="small text-muted">The filing deadline is computed from the dispute windows in '
+            "Business Days. A dispute past its deadline is refused unless you accept it late with a reason.</p>"
+        )
+        # The requester: the MP's contacts grouped by MP, for the page's script to offer only the chosen MP's.
+        requester = Partial("workspace/cases/_requester_select.html")
+        who = grid((4, "kind"), (4, "channel"), Div(css_class="col-md-4"), (6, "participant"), (6, requester))
+        return Layout(
+            Section("Who and how", who, css_class="mb-2"),
+            Section(
+                "The request",
+                grid((6, "category"), (6, "priority"), (12, "subject"), (12, "description")),
+                css_class="mb-2",
+            ),
+            Section(
+                "Dispute details",
+                HTML(dispute_help),
+                grid(*((4, name) for name in DISPUTE_FIELDS), (12, "late_acceptance_reason")),
+                css_id="dispute-fields",
+                css_class=f"mb-3 border rounded p-3 bg-light{hidden}",
+                legend_class="h5 float-none w-auto px-1 mb-0",
+                aria_describedby="dispute-help",
+            ),
+            Section("Files", "attachments", css_class="mb-3"),
+        )
+
     def clean_operating_day(self):
         day = self.cleaned_data.get("operating_day")
         if day and day > timezone.localdate():
@@ -186,7 +216,7 @@ class CaseCreateForm(forms.Form):
 # --- the case page ------------------------------------------------------------------------------
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(LayoutMixin, forms.Form):
     body = forms.CharField(max_length=MESSAGE_TEXT, label="Message", widget=forms.Textarea(attrs={"rows": 6}))
     internal = forms.BooleanField(
         required=False, label="Internal note (staff only: never shown to the participant or emailed)"
@@ -195,10 +225,14 @@ class ReplyForm(forms.Form):
         required=False, label="Waiting on participant after this reply (pauses the SLA clock)"
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, may_wait: bool = True, **kwargs):
+        """``may_wait``: whether the person may work the case (``policies.can_work_case``); waiting on the
+        participant is a status change, so a group that only replies is not offered it."""
         kwargs.setdefault("auto_id", "id_reply_%s")
         super().__init__(*args, **kwargs)
         self.fields["attachments"] = _attachments_field()
+        if not may_wait:
+            del self.fields["wait_on_participant"]
 
     def clean(self):
         data = super().clean()
@@ -220,7 +254,7 @@ TRANSITION_LABELS = {
 }
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(LayoutMixin, forms.Form):
     to_status = forms.ChoiceField(choices=CaseStatus.choices, widget=forms.HiddenInput)
     reason = forms.CharField(required=False, max_length=1000, label="Note for the timeline (optional)")
     resolution_summary = forms.CharField(
@@ -251,6 +285,14 @@ class TransitionForm(forms.Form):
             self.fields["reason"].label = "Why reopen?"
             self.fields["reason"].required = True
 
+    def get_layout(self) -> Layout:
+        """The fields of the section's own form; ``to_status`` comes from its buttons or a hidden input."""
+        if self.section != "resolve":
+            return Layout("reason")
+        if self.case.kind == CaseKind.DISPUTE:
+            return Layout("outcome", "outcome_explanation", "granted_amount")
+        return Layout("resolution_summary")
+
     @staticmethod
     def section_for(case, to_status: str) -> str:
         if to_status == CaseStatus.RESOLVED:
@@ -278,7 +320,7 @@ class TransitionForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(LayoutMixin, forms.Form):
     assignee = staff_user_choice(required=False, empty_label="Nobody (back to the queue)", label="Assign to")
     reason = forms.CharField(required=False, max_length=255, label="Reason (optional)")
 
@@ -287,7 +329,7 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(LayoutMixin, forms.Form):
     to_user = staff_user_choice(required=False, empty_label="No one in particular", label="Escalate to a person")
     to_group = forms.ModelChoiceField(
         queryset=staff_groups(), required=False, empty_label="No group", label="…or to a group"
@@ -305,7 +347,7 @@ class EscalateForm(forms.Form):
         return data
 
 
-class CaseUpdateForm(forms.Form):
+class CaseUpdateForm(LayoutMixin, forms.Form):
     priority = forms.ChoiceField(choices=Priority.choices)
     category = forms.ModelChoiceField(
         queryset=CaseCategory.objects.filter(is_active=True).order_by("sort_order", "name")
@@ -345,7 +387,7 @@ class _ReferenceField(forms.CharField):
         return case
 
 
-class MergeForm(forms.Form):
+class MergeForm(LayoutMixin, forms.Form):
     target = _ReferenceField(
         label="Merge into case", help_text="This case is closed as a duplicate of that one (same MP)."
     )
@@ -356,7 +398,7 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class LinkForm(forms.Form):
+class LinkForm(LayoutMixin, forms.Form):
     other = _ReferenceField(label="Link to case")
 
     def __init__(self, *args, **kwargs):
@@ -394,7 +436,7 @@ class BulkActionForm(forms.Form):
 # --- issue patterns ------------------------------------------------------------------------------
 
 
-class PatternDismissForm(forms.Form):
+class PatternDismissForm(LayoutMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), max_length=1000, label="Why does this pattern need no action?"
     )

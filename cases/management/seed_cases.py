@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime
 import random
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, Membership, ParticipantStatus
-from ercot_services.core.calendar import business_calendar
+from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.outbox import outbox_suppressed
 
 from ..models import (
@@ -23,12 +24,27 @@ from ..models import (
     CaseCategory,
     CaseKind,
     CaseSettings,
-    CaseStatus,
     Channel,
     DisputeOutcome,
     StatementType,
 )
-from ..services import case_reply, case_sla_scan, case_submit, case_transition
+from ..services import (
+    ContactRequestInput,
+    DisputeInput,
+    InquiryInput,
+    ServiceRequestInput,
+    case_acknowledge,
+    case_close,
+    case_reply,
+    case_resolve,
+    case_sla_scan,
+    case_start_work,
+    contact_request_submit,
+    dispute_resolve,
+    dispute_submit,
+    inquiry_submit,
+    service_request_submit,
+)
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -85,113 +101,143 @@ def _business_moment(rng: random.Random, calendar, day: datetime.date) -> dateti
     return datetime.datetime.combine(day, datetime.time(rng.randint(8, 15), rng.choice([0, 15, 30, 45])), tzinfo=tz)
 
 
+@dataclass
+class _Run:
+    """What every step of the cases section reads: the seeded random source, the calendar and the moment."""
+
+    rng: random.Random
+    calendar: BusinessCalendar
+    categories: dict[str, CaseCategory]
+    contacts: dict[int, list]
+    today: datetime.date
+    now: datetime.datetime
+    reopen_days: int
+
+
 def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
     participants = list(MarketParticipant.objects.exclude(status=ParticipantStatus.PROSPECTIVE).order_by("short_name"))
     if not participants or Case.objects.filter(participant__in=participants).exists():
         return
-    rng = ctx.section_rng("cases")
-    calendar = business_calendar()
-    categories = {c.code: c for c in CaseCategory.objects.all()}
     contacts = {}
     for membership in Membership.objects.active().select_related("user").order_by("pk"):
         contacts.setdefault(membership.participant_id, []).append(membership.user)
-    today = timezone.localdate()
-    now = timezone.now()
-    reopen_days = CaseSettings.load().reopen_window_days
-    made = 0
-
+    run = _Run(
+        rng=ctx.section_rng("cases"),
+        calendar=business_calendar(),
+        categories={c.code: c for c in CaseCategory.objects.all()},
+        contacts=contacts,
+        today=timezone.localdate(),
+        now=timezone.now(),
+        reopen_days=CaseSettings.load().reopen_window_days,
+    )
     with outbox_suppressed():
-        for participant in participants:
-            requesters = contacts.get(participant.pk)
-            if not requesters:
-                continue
-            for _ in range(rng.randint(7, 12)):
-                age_days = int(rng.triangular(1, 180, 25))
-                opened = _business_moment(rng, calendar, today - datetime.timedelta(days=age_days))
-                if opened >= now:
-                    opened = now - datetime.timedelta(hours=2)
-                kind = rng.choices(
-                    [CaseKind.INQUIRY, CaseKind.DISPUTE, CaseKind.SERVICE_REQUEST], weights=[70, 20, 10]
-                )[0]
-                code = "settlements" if kind == CaseKind.DISPUTE else rng.choice(list(INQUIRY_SUBJECTS))
-                category = categories[code]
-                requester = rng.choice(requesters)
-                dispute = None
-                subject = rng.choice(INQUIRY_SUBJECTS[code])
-                if kind == CaseKind.DISPUTE:
-                    statement_type = rng.choice([StatementType.DAM, StatementType.INVOICE, StatementType.INITIAL])
-                    operating_day = opened.date() - datetime.timedelta(days=rng.randint(5, 25))
-                    dispute = {
-                        "operating_day": operating_day,
-                        "statement_type": statement_type,
-                        "statement_date": opened.date() - datetime.timedelta(days=rng.randint(1, 4)),
-                        "charge_type": rng.choice(CHARGE_TYPES),
-                        "disputed_amount": Decimal(rng.randint(500, 250000)) + Decimal("0.25"),
-                        "statement_reference": f"{statement_type.upper()}-{operating_day:%Y%m%d}-{rng.randint(100, 999)}",
-                    }
-                    subject = f"{StatementType(statement_type).label} dispute, Operating Day {operating_day:%b %d, %Y}"
-                case = case_submit(
-                    actor=requester,
-                    kind=kind,
-                    category=category,
-                    subject=subject,
-                    description=f"{subject}. Details provided by {requester.full_name} of {participant.legal_name}.",
-                    participant=participant,
-                    requester=requester,
-                    channel=Channel.PORTAL,
-                    dispute=dispute,
-                    now=opened,
-                )
-                made += 1
-                _progress(rng, case, opened, now, age_days, reopen_days)
-
-        # A clear pattern: one REP files four settlement inquiries in two weeks.
-        rep = next((p for p in participants if p.has_role("REP") and contacts.get(p.pk)), None)
-        if rep is not None:
-            for offset in (12, 9, 5, 2):
-                opened = _business_moment(rng, calendar, today - datetime.timedelta(days=offset))
-                case_submit(
-                    actor=contacts[rep.pk][0],
-                    kind=CaseKind.INQUIRY,
-                    category=categories["settlements"],
-                    subject=f"Missing usage on True-Up statement (ESI IDs batch {offset})",
-                    description="The True-Up statement is missing usage for several ESI IDs again.",
-                    participant=rep,
-                    now=min(opened, now - datetime.timedelta(hours=1)),
-                )
-                made += 1
-
-        for name, company, email, subject in [
-            (
-                "Hannah Ortiz",
-                "Sundance Solar Retail",
-                "hannah.ortiz@sundancesolar.example",
-                "How do we register as a REP?",
-            ),
-            (
-                "Victor Chen",
-                "Gulf Breeze Storage",
-                "victor.chen@gulfbreeze.example",
-                "Registering a battery Resource Entity",
-            ),
-            ("Amelia Ross", "Frontier Power Marketing", "amelia.ross@frontierpm.example", "QSE qualification timeline"),
-        ]:
-            case_submit(
-                actor=None,
-                kind=CaseKind.POTENTIAL_MP,
-                category=categories["registration"],
-                subject=subject,
-                description=f"{name} of {company} would like to enter the ERCOT market. {subject}",
-                channel=Channel.WEB_FORM,
-                contact={"name": name, "email": email, "company": company},
-                now=now - datetime.timedelta(days=rng.randint(1, 6)),
-            )
-            made += 1
-        case_sla_scan(now=now)
+        made = sum(_seed_participant_history(run, participant) for participant in participants)
+        made += _seed_pattern(run, participants)
+        made += _seed_contact_requests(run)
+        case_sla_scan(now=run.now)
         if act_on_old_patterns is not None:
-            act_on_old_patterns(rng, now)
+            act_on_old_patterns(run.rng, run.now)
         _date_last_updates()
     ctx.created["cases"] += made
+
+
+def _seed_participant_history(run: _Run, participant) -> int:
+    """7 to 12 cases of one MP opened over the last months, each moved along as far as its age makes believable."""
+    requesters = run.contacts.get(participant.pk)
+    if not requesters:
+        return 0
+    count = run.rng.randint(7, 12)
+    for _ in range(count):
+        age_days = int(run.rng.triangular(1, 180, 25))
+        opened = _business_moment(run.rng, run.calendar, run.today - datetime.timedelta(days=age_days))
+        if opened >= run.now:
+            opened = run.now - datetime.timedelta(hours=2)
+        case = _open_case(run, participant, requesters, opened)
+        _progress(run, case, opened, age_days)
+    return count
+
+
+def _open_case(run: _Run, participant, requesters, opened: datetime.datetime) -> Case:
+    """An inquiry, dispute or service request of a random contact, in a random category."""
+    rng = run.rng
+    kind = rng.choices([CaseKind.INQUIRY, CaseKind.DISPUTE, CaseKind.SERVICE_REQUEST], weights=[70, 20, 10])[0]
+    code = "settlements" if kind == CaseKind.DISPUTE else rng.choice(list(INQUIRY_SUBJECTS))
+    requester = rng.choice(requesters)
+    subject = rng.choice(INQUIRY_SUBJECTS[code])
+    dispute = _dispute_fields(rng, opened) if kind == CaseKind.DISPUTE else {}
+    if dispute:
+        subject = f"{StatementType(dispute['statement_type']).label} dispute, Operating Day {dispute['operating_day']:%b %d, %Y}"
+    common = {
+        "category": run.categories[code],
+        "subject": subject,
+        "description": f"{subject}. Details provided by {requester.full_name} of {participant.legal_name}.",
+        "participant": participant,
+        "requester": requester,
+        "channel": Channel.PORTAL,
+    }
+    if kind == CaseKind.DISPUTE:
+        return dispute_submit(actor=requester, dispute=DisputeInput(**common, **dispute), now=opened)
+    if kind == CaseKind.SERVICE_REQUEST:
+        return service_request_submit(actor=requester, service_request=ServiceRequestInput(**common), now=opened)
+    return inquiry_submit(actor=requester, inquiry=InquiryInput(**common), now=opened)
+
+
+def _dispute_fields(rng: random.Random, opened: datetime.datetime) -> dict:
+    statement_type = rng.choice([StatementType.DAM, StatementType.INVOICE, StatementType.INITIAL])
+    operating_day = opened.date() - datetime.timedelta(days=rng.randint(5, 25))
+    return {
+        "operating_day": operating_day,
+        "statement_type": statement_type,
+        "statement_date": opened.date() - datetime.timedelta(days=rng.randint(1, 4)),
+        "charge_type": rng.choice(CHARGE_TYPES),
+        "disputed_amount": Decimal(rng.randint(500, 250000)) + Decimal("0.25"),
+        "statement_reference": f"{statement_type.upper()}-{operating_day:%Y%m%d}-{rng.randint(100, 999)}",
+    }
+
+
+def _seed_pattern(run: _Run, participants) -> int:
+    """A clear pattern: one REP files four settlement inquiries in two weeks."""
+    rep = next((p for p in participants if p.has_role("REP") and run.contacts.get(p.pk)), None)
+    if rep is None:
+        return 0
+    for offset in (12, 9, 5, 2):
+        opened = _business_moment(run.rng, run.calendar, run.today - datetime.timedelta(days=offset))
+        inquiry_submit(
+            actor=run.contacts[rep.pk][0],
+            inquiry=InquiryInput(
+                category=run.categories["settlements"],
+                subject=f"Missing usage on True-Up statement (ESI IDs batch {offset})",
+                description="The True-Up statement is missing usage for several ESI IDs again.",
+                participant=rep,
+            ),
+            now=min(opened, run.now - datetime.timedelta(hours=1)),
+        )
+    return 4
+
+
+POTENTIAL_MPS = [
+    ("Hannah Ortiz", "Sundance Solar Retail", "hannah.ortiz@sundancesolar.example", "How do we register as a REP?"),
+    ("Victor Chen", "Gulf Breeze Storage", "victor.chen@gulfbreeze.example", "Registering a battery Resource Entity"),
+    ("Amelia Ross", "Frontier Power Marketing", "amelia.ross@frontierpm.example", "QSE qualification timeline"),
+]
+
+
+def _seed_contact_requests(run: _Run) -> int:
+    """Companies not yet in the market asking Client Relations to contact them (the public contact form)."""
+    for name, company, email, subject in POTENTIAL_MPS:
+        contact = ContactRequestInput(
+            category=run.categories["registration"],
+            subject=subject,
+            description=f"{name} of {company} would like to enter the ERCOT market. {subject}",
+            channel=Channel.WEB_FORM,
+            name=name,
+            email=email,
+            company=company,
+        )
+        contact_request_submit(
+            actor=None, contact=contact, now=run.now - datetime.timedelta(days=run.rng.randint(1, 6))
+        )
+    return len(POTENTIAL_MPS)
 
 
 def _date_last_updates() -> None:
@@ -212,66 +258,56 @@ def _date_last_updates() -> None:
             Case.objects.filter(pk=case.pk).update(updated_at=last[str(case.pk)])
 
 
-def _progress(rng, case, opened, now, age_days, reopen_days) -> None:
+def _progress(run: _Run, case: Case, opened: datetime.datetime, age_days: int) -> None:
     """Move a case along a believable path; older cases are further along."""
-    staff = case.assignee
+    staff, rng = case.assignee, run.rng
     if staff is None:
         return
 
     def at(hours: float) -> datetime.datetime:
-        return min(opened + datetime.timedelta(hours=hours), now - datetime.timedelta(minutes=5))
+        return min(opened + datetime.timedelta(hours=hours), run.now - datetime.timedelta(minutes=5))
 
     roll = rng.random()
     if age_days <= 5 and roll < 0.45:
         return  # still New
     first_touch = rng.uniform(0.3, 2.5) if rng.random() < 0.85 else rng.uniform(4, 30)
-    case_transition(actor=staff, case=case, to_status=CaseStatus.ACKNOWLEDGED, now=at(first_touch))
+    case_acknowledge(actor=staff, case=case, now=at(first_touch))
     if age_days <= 12 and roll < 0.6:
         return
-    case_reply(
-        actor=staff,
-        case=case,
-        body="Thanks, we are looking into this with the subject-matter experts.",
-        now=at(first_touch + 0.2),
-    )
-    case_transition(actor=staff, case=case, to_status=CaseStatus.IN_PROGRESS, now=at(first_touch + 0.5))
+    body = "Thanks, we are looking into this with the subject-matter experts."
+    case_reply(actor=staff, case=case, body=body, now=at(first_touch + 0.2))
+    case_start_work(actor=staff, case=case, now=at(first_touch + 0.5))
     if roll < 0.15:
-        case_reply(
-            actor=staff,
-            case=case,
-            body="Could you send the ESI IDs and Operating Days affected?",
-            wait_on_participant=True,
-            now=at(20),
-        )
+        body = "Could you send the ESI IDs and Operating Days affected?"
+        case_reply(actor=staff, case=case, body=body, wait_on_participant=True, now=at(20))
         return
     if roll < 0.3 and age_days < 30:
         return  # in progress; old ones breach
     if roll < 0.35:
         return  # in progress long enough to breach
     resolved_at = at(rng.uniform(4, 50))
-    if case.kind == CaseKind.DISPUTE:
-        outcome = rng.choice([DisputeOutcome.GRANTED, DisputeOutcome.GRANTED_WITH_EXCEPTIONS, DisputeOutcome.DENIED])
-        disputed = case.dispute.disputed_amount
-        granted = {
-            DisputeOutcome.GRANTED: disputed,
-            DisputeOutcome.GRANTED_WITH_EXCEPTIONS: (disputed * Decimal("0.6")).quantize(Decimal("0.01")),
-        }.get(outcome)
-        case_transition(
-            actor=staff,
-            case=case,
-            to_status=CaseStatus.RESOLVED,
-            outcome=outcome,
-            granted_amount=granted,
-            now=resolved_at,
-            outcome_explanation="Reviewed against settlement data and the Protocols; see the resettlement notice.",
-        )
-    else:
-        case_transition(
-            actor=staff,
-            case=case,
-            to_status=CaseStatus.RESOLVED,
-            now=resolved_at,
-            resolution_summary="Answered with the relevant Protocol section and a corrected extract.",
-        )
-    if (now - resolved_at).days > reopen_days and rng.random() < 0.8:
-        case_transition(actor=staff, case=case, to_status=CaseStatus.CLOSED, now=at(rng.uniform(80, 200)))
+    _resolve(rng, staff, case, resolved_at)
+    if (run.now - resolved_at).days > run.reopen_days and rng.random() < 0.8:
+        case_close(actor=staff, case=case, now=at(rng.uniform(80, 200)))
+
+
+def _resolve(rng: random.Random, staff, case: Case, resolved_at: datetime.datetime) -> None:
+    """A dispute with a random outcome (and the granted amount it implies), anything else with a summary."""
+    if case.kind != CaseKind.DISPUTE:
+        summary = "Answered with the relevant Protocol section and a corrected extract."
+        case_resolve(actor=staff, case=case, now=resolved_at, resolution_summary=summary)
+        return
+    outcome = rng.choice([DisputeOutcome.GRANTED, DisputeOutcome.GRANTED_WITH_EXCEPTIONS, DisputeOutcome.DENIED])
+    disputed = case.dispute.disputed_amount
+    granted = {
+        DisputeOutcome.GRANTED: disputed,
+        DisputeOutcome.GRANTED_WITH_EXCEPTIONS: (disputed * Decimal("0.6")).quantize(Decimal("0.01")),
+    }.get(outcome)
+    dispute_resolve(
+        actor=staff,
+        case=case,
+        outcome=outcome,
+        granted_amount=granted,
+        now=resolved_at,
+        outcome_explanation="Reviewed against settlement data and the Protocols; see the resettlement notice.",
+    )

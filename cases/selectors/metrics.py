@@ -158,7 +158,26 @@ class CaseMetrics:
 
 def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: BusinessCalendar | None = None) -> CaseMetrics:
     """Counts, SLA compliance, backlog and percentiles, overall (scoped) and per assignee (always everyone)."""
-    calendar = calendar or business_calendar()
+    sql_percentiles = uses_sql_percentiles()
+    by_assignee = _stats_by_assignee(f, manager_user_ids, calendar or business_calendar(), sql_percentiles)
+    overall = CaseStats()
+    if f.manager_id:
+        overall.add(by_assignee.get(f.manager_id, CaseStats()))
+    else:
+        for stats in by_assignee.values():
+            overall.add(stats)
+    if sql_percentiles:
+        _sql_percentiles_of_wholes(f, manager_user_ids, overall, by_assignee)
+    else:
+        _python_percentiles(f, manager_user_ids, overall, by_assignee)
+    weeks, opened_series, closed_series = _weekly_series(f)
+    return CaseMetrics(overall, dict(by_assignee), weeks, opened_series, closed_series)
+
+
+def _stats_by_assignee(
+    f: MetricsFilter, manager_user_ids: set[int], calendar: BusinessCalendar, sql_percentiles: bool
+) -> defaultdict[object, CaseStats]:
+    """One grouped query: counts, SLA compliance, backlog (and on PostgreSQL percentiles) per AM, or OTHERS."""
     buckets = _age_bucket_qs(f, calendar)
     open_q = _open_at_q(f.as_of)
     fr_q = f.in_range("first_response_at") & Q(first_response_due_at__isnull=False)
@@ -172,7 +191,6 @@ def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: Busines
         "res_met": Count("pk", filter=res_q & Q(resolved_at__lte=F("resolution_due_at"))),
         **{f"b{i}": Count("pk", filter=open_q & q) for i, q in enumerate(buckets)},
     }
-    sql_percentiles = uses_sql_percentiles()
     if sql_percentiles:
         aggregates.update(_percentile_aggregates(f))
     relevant = (
@@ -180,7 +198,7 @@ def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: Busines
     )
     rows = Case.objects.filter(relevant).values("assignee_id").annotate(**aggregates).order_by()
 
-    by_assignee: dict[object, CaseStats] = defaultdict(CaseStats)
+    by_assignee: defaultdict[object, CaseStats] = defaultdict(CaseStats)
     for row in rows:
         key = row["assignee_id"] if row["assignee_id"] in manager_user_ids else OTHERS
         stats = CaseStats(
@@ -191,32 +209,22 @@ def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: Busines
         if sql_percentiles and key != OTHERS:
             for name in ("fr_p50", "fr_p90", "res_p50", "res_p90"):
                 setattr(by_assignee[key], name, row[name])
+    return by_assignee
 
-    overall = CaseStats()
-    if f.manager_id:
-        overall.add(by_assignee.get(f.manager_id, CaseStats()))
-    else:
-        for stats in by_assignee.values():
-            overall.add(stats)
 
-    if sql_percentiles:
-        # Percentiles of the "others" group and of the whole do not add up from the groups: ask SQL.
-        timed = f.in_range("first_response_at") | f.in_range("resolved_at")  # the rows the percentiles read
-        whole = Case.objects.filter(case_scope_q(f)).filter(timed).aggregate(**_percentile_aggregates(f))
-        for name, value in whole.items():
-            setattr(overall, name, value)
-        others = (
-            Case.objects.exclude(assignee_id__in=manager_user_ids).filter(timed).aggregate(**_percentile_aggregates(f))
-            if OTHERS in by_assignee
-            else {}
-        )
-        for name, value in others.items():
-            setattr(by_assignee[OTHERS], name, value)
-    else:
-        _python_percentiles(f, manager_user_ids, overall, by_assignee)
-
-    weeks, opened_series, closed_series = _weekly_series(f)
-    return CaseMetrics(overall, dict(by_assignee), weeks, opened_series, closed_series)
+def _sql_percentiles_of_wholes(f: MetricsFilter, manager_user_ids: set[int], overall: CaseStats, by_assignee) -> None:
+    """PostgreSQL: percentiles of the "others" group and of the whole do not add up from the groups; ask SQL."""
+    timed = f.in_range("first_response_at") | f.in_range("resolved_at")  # the rows the percentiles read
+    whole = Case.objects.filter(case_scope_q(f)).filter(timed).aggregate(**_percentile_aggregates(f))
+    for name, value in whole.items():
+        setattr(overall, name, value)
+    others = (
+        Case.objects.exclude(assignee_id__in=manager_user_ids).filter(timed).aggregate(**_percentile_aggregates(f))
+        if OTHERS in by_assignee
+        else {}
+    )
+    for name, value in others.items():
+        setattr(by_assignee[OTHERS], name, value)
 
 
 def _python_percentiles(f, manager_user_ids, overall: CaseStats, by_assignee: dict) -> None:

@@ -1,43 +1,74 @@
-"""cases services: the case workflow (``cases``), case emails (``notifications``), SLA clocks (``sla``)."""
+"""cases services, one module per concern: ``submission`` (opening a case), ``workflow`` (status changes),
+``replies``, ``assignment`` (assign, escalate, update), ``merging`` (merge, link, clone), ``bulk``, ``disputes``
+(filing windows), ``sla`` (clocks and the scan), ``patterns``, ``notifications`` (case emails),
+``preferences`` (which of them a person receives) and ``attachments``."""
 
-from .cases import (
-    BulkResult,
-    DisputeDeadline,
-    case_assign,
-    case_bulk_assign,
-    case_bulk_close,
-    case_clone,
-    case_escalate,
-    case_link,
-    case_merge,
+from .assignment import case_assign, case_escalate, case_update
+from .bulk import BulkResult, case_bulk_assign, case_bulk_close
+from .disputes import DisputeDeadline, dispute_deadline
+from .merging import case_clone, case_link, case_merge
+from .patterns import pattern_detect, pattern_dismiss
+from .preferences import notification_preferences_update
+from .replies import case_reply
+from .sla import case_sla_scan
+from .submission import (
+    CaseInput,
+    ContactRequestInput,
+    DisputeInput,
+    InquiryInput,
+    ServiceRequestInput,
+    contact_request_submit,
+    dispute_submit,
+    inquiry_submit,
+    service_request_submit,
+)
+from .workflow import (
+    case_acknowledge,
+    case_close,
+    case_reopen,
     case_reopen_deadline,
-    case_reply,
-    case_sla_scan,
-    case_submit,
-    case_transition,
-    case_update,
-    dispute_deadline,
-    pattern_detect,
-    pattern_dismiss,
+    case_resolve,
+    case_start_work,
+    case_wait_on_participant,
+    case_withdraw,
+    dispute_resolve,
+    transition_service,
 )
 
 __all__ = [
     "BulkResult",
+    "CaseInput",
+    "ContactRequestInput",
     "DisputeDeadline",
+    "DisputeInput",
+    "InquiryInput",
+    "ServiceRequestInput",
+    "case_acknowledge",
     "case_assign",
     "case_bulk_assign",
     "case_bulk_close",
     "case_clone",
+    "case_close",
     "case_escalate",
     "case_link",
     "case_merge",
+    "case_reopen",
     "case_reopen_deadline",
     "case_reply",
+    "case_resolve",
     "case_sla_scan",
-    "case_submit",
-    "case_transition",
+    "case_start_work",
     "case_update",
+    "case_wait_on_participant",
+    "case_withdraw",
+    "contact_request_submit",
     "dispute_deadline",
+    "dispute_resolve",
+    "dispute_submit",
+    "inquiry_submit",
+    "notification_preferences_update",
     "pattern_detect",
     "pattern_dismiss",
+    "service_request_submit",
+    "transition_service",
 ]

@@ -35,6 +35,22 @@ def wants(user: User | None, event: str) -> bool:
     return preference is None or getattr(preference, field)
 
 
+def requester_recipients(case: Case) -> list[tuple[str, User | None, bool]]:
+    """The requester, and the addresses copied on the case (the operator's teams: a staff link)."""
+    copies = [(address, None, True) for address in case.cc_addresses]
+    if case.submitted_by_id and not case.submitted_by.is_staff:
+        return [(case.submitted_by.email, case.submitted_by, False), *copies]
+    if case.contact_email:
+        return [(case.contact_email, None, False), *copies]
+    return copies
+
+
+def assignee_recipients(case: Case, exclude: User | None = None) -> list[tuple[str, User | None, bool]]:
+    if case.assignee_id and case.assignee != exclude:
+        return [(case.assignee.email, case.assignee, True)]
+    return []
+
+
 def case_link(case: Case, *, for_staff: bool) -> str:
     return settings.SITE_URL + (case.get_absolute_url() if for_staff else case.get_portal_url())
 

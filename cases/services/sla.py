@@ -10,11 +10,29 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import transaction
 from django.utils import timezone
 
-from ercot_services.core.calendar import BusinessCalendar, add_business_seconds, business_seconds_between
+from ercot_services.core.audit import audit_record
+from ercot_services.core.calendar import (
+    BusinessCalendar,
+    add_business_seconds,
+    business_calendar,
+    business_seconds_between,
+)
 
-from ..models import DEFAULT_SLA_HOURS, Case, CaseSettings, CaseStatus, SlaState, SlaTarget
+from ..events import CaseEvent
+from ..models import (
+    DEFAULT_SLA_HOURS,
+    OPEN_STATUSES,
+    Case,
+    CaseNotification,
+    CaseSettings,
+    CaseStatus,
+    SlaState,
+    SlaTarget,
+)
+from .notifications import assignee_recipients, notify
 
 
 def target_seconds(category_id: int, priority: str, targets: dict | None = None) -> tuple[int, int]:
@@ -87,3 +105,47 @@ def resume(case: Case, calendar: BusinessCalendar, now: datetime.datetime) -> No
         case.paused_business_seconds += business_seconds_between(calendar, case.paused_at, now)
         case.paused_at = None
         schedule(case, calendar)
+
+
+# --- the periodic scan ----------------------------------------------------------------------------
+
+
+def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
+    """Re-evaluate open cases; a case that becomes at risk warns its assignee once."""
+    now = now or timezone.now()
+    calendar = business_calendar()
+    settings_row = CaseSettings.load()
+    targets = all_targets()
+    changed = warned = 0
+    open_cases = Case.objects.filter(status__in=OPEN_STATUSES, paused_at__isnull=True).select_related("assignee")
+    for case in open_cases.iterator(chunk_size=500):
+        state = evaluate(case, calendar, now=now, at_risk_percent=settings_row.at_risk_percent, targets=targets)
+        if state == case.sla_state:
+            continue
+        with transaction.atomic():
+            locked = (
+                Case.objects.select_for_update(of=("self",)).select_related("assignee", "participant").get(pk=case.pk)
+            )
+            old = locked.sla_state
+            locked.sla_state = state
+            fields = ["sla_state"]
+            # Warn once, and only when someone can be warned: a case assigned later is still warned.
+            if (
+                state in (SlaState.AT_RISK, SlaState.BREACHED)
+                and locked.at_risk_notified_at is None
+                and locked.assignee_id
+            ):
+                locked.at_risk_notified_at = now
+                fields.append("at_risk_notified_at")
+                warned += notify(
+                    case=locked,
+                    event=CaseNotification.Event.AT_RISK,
+                    event_key="at-risk",
+                    recipients=assignee_recipients(locked),
+                )
+            locked.save(update_fields=fields)
+            audit_record(
+                actor=None, verb=CaseEvent.CASE_SLA_CHANGED, target=locked, changes={"sla_state": (old, state)}, at=now
+            )
+            changed += 1
+    return {"changed": changed, "warned": warned}

@@ -1,7 +1,7 @@
 """The public contact form for potential Market Participants (``/contact/``).
 
 A valid message opens a Potential-MP case in the Service Desk queue through
-``case_submit``, which also emails the receipt with the reference. Spam is kept
+``contact_request_submit``, which also emails the receipt with the reference. Spam is kept
 out by a honeypot field (a filled one is answered with a pretend success and
 creates nothing) and a rate limit per client IP.
 """
@@ -11,12 +11,13 @@ from __future__ import annotations
 from django.shortcuts import redirect, render
 from django.views import View
 
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
 from ..forms.portal import ContactForm
-from ..models import CaseCategory, CaseKind, Channel
-from ..services.cases import case_submit
+from ..models import CaseCategory, Channel
+from ..services import ContactRequestInput, contact_request_submit
 
 SESSION_KEY = "contact_thanks"
 RATE_LIMIT = 5
@@ -55,22 +56,19 @@ class ContactView(View):
             return redirect("contact-thanks")
         data = form.cleaned_data
         try:
-            case = case_submit(
-                actor=None,
-                kind=CaseKind.POTENTIAL_MP,
+            contact = ContactRequestInput(
                 category=_category(),
                 subject=data["subject"],
                 description=form.case_description(),
                 channel=Channel.WEB_FORM,
-                contact={
-                    "name": data["name"].strip(),
-                    "email": data["email"],
-                    "company": data["company"].strip(),
-                    "phone": data["phone"].strip(),
-                },
+                name=data["name"].strip(),
+                email=data["email"],
+                company=data["company"].strip(),
+                phone=data["phone"].strip(),
             )
+            case = contact_request_submit(actor=None, contact=contact)
         except DomainError as error:
-            form.add_error(None, str(error))
+            add_domain_error(form, error)
             return self._render(request, form, status=400)
         request.session[SESSION_KEY] = {"reference": case.reference, "email": case.contact_email}
         return redirect("contact-thanks")

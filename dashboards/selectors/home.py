@@ -118,8 +118,7 @@ def dashboard_scope(user: User, requested: str | None) -> DashboardScope:
 
 
 def _unacknowledged_notices(today: datetime.date):
-    """Recent ACTION REQUIRED notices meant for the outer MP (no audience, or one of its roles), not acknowledged."""
-    through = Notice.audience.through
+    """Recent ACTION REQUIRED notices addressed to the outer MP (``Notice.objects.addressed_to``), not acknowledged."""
     return (
         with_thread_cancelled(
             published_notices()
@@ -127,12 +126,7 @@ def _unacknowledged_notices(today: datetime.date):
             .exclude(action_required="")
         )
         .filter(thread_cancelled=False)
-        .filter(
-            ~Exists(through.objects.filter(notice_id=OuterRef("pk")))
-            | Exists(
-                through.objects.filter(notice_id=OuterRef("pk"), marketrole__participants=OuterRef(OuterRef("pk")))
-            )
-        )
+        .addressed_to(OuterRef("pk"))
         .exclude(
             Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant_id=OuterRef(OuterRef("pk"))))
         )

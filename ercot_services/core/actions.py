@@ -37,6 +37,24 @@ def safe_next_url(request, fallback: str = "", *, under: str = "") -> str:
     return target
 
 
+def add_domain_error(form, error: DomainError) -> None:
+    """Show a service's refusal on the form that asked for it: the one way every view does it.
+
+    The field errors of a wrapped model validation (``error.fields``) go to the form's fields of those names, an
+    error naming one field (``error.field``) goes to it, and the rest (or the message) goes above the form, in the
+    error summary.
+    """
+    placed = False
+    for field, field_messages in error.fields.items():
+        target = field if field in form.fields else None
+        for message in field_messages:
+            form.add_error(target, message)
+            placed = True
+    if not placed:
+        field = getattr(error, "field", None)
+        form.add_error(field if field in form.fields else None, str(error))
+
+
 class ActionView(View):
     """Form → service → ``DomainError`` on the form, or a message and a redirect.
 
@@ -101,19 +119,24 @@ class ActionView(View):
     def form_invalid(self, form) -> HttpResponse:
         return self.render_form(form, status=400)
 
+    def _load_object(self):
+        """Read the object once per request: a subclass that needed it before ``post`` (a permission check) keeps
+        it in ``self.object`` and is not charged a second query."""
+        if self.object is None:
+            self.object = self.get_object()
+
     def get(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        self._load_object()
         return self.render_form(self.get_form())
 
     def post(self, request, *args, **kwargs):
-        self.object = self.get_object()
+        self._load_object()
         form = self.get_form(request.POST, request.FILES)
         if form.is_valid():
             try:
                 self.result = self.perform(form)
             except DomainError as error:
-                field = getattr(error, "field", None)
-                form.add_error(field if field in form.fields else None, str(error))
+                add_domain_error(form, error)
             else:
                 message = self.get_success_message(form)
                 if message:

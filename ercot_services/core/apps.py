@@ -12,3 +12,5 @@ class CoreConfig(AppConfig):
         # Each app declares its outbox kinds in an ``outbox`` module (core.delivery), as it declares admin classes
         # in ``admin``: importing them here registers them without core importing any app.
         autodiscover_modules("outbox")
+        # Connects the Celery signals that count task failures and retries, in the web and the worker alike.
+        from . import prometheus  # noqa: F401

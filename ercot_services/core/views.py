@@ -6,6 +6,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import get_template
 from django.views.decorators.cache import never_cache
 
+from .backlog import oldest_pending
+
 
 def landing(request):
     return render(request, "landing.html")
@@ -42,12 +44,32 @@ def _check_broker() -> dict:
         return {"ok": False, "mode": "broker", "error": exc.__class__.__name__}
 
 
+def _check_outbox() -> dict:
+    """Not a readiness check: a mail backlog makes the site ``degraded``, never unavailable."""
+    limit = settings.HEALTH_MAX_PENDING_AGE_SECONDS
+    try:
+        oldest = oldest_pending()
+    except Exception as exc:  # noqa: BLE001 - the database check reports the cause
+        return {"ok": False, "error": exc.__class__.__name__, "max_pending_age_seconds": limit}
+    check = {"ok": oldest is None or oldest.age_seconds <= limit, "max_pending_age_seconds": limit}
+    if oldest is not None:
+        check["oldest_pending"] = {"kind": oldest.kind, "age_seconds": round(oldest.age_seconds)}
+    return check
+
+
 @never_cache
 def healthz(request):
-    """Liveness and readiness: 200 when the database and the broker answer, 503 otherwise."""
+    """Readiness: 503 ``unavailable`` unless the database and the broker answer.
+
+    When both do, 200: ``ok``, or ``degraded`` when the oldest pending email has waited longer than
+    ``HEALTH_MAX_PENDING_AGE_SECONDS`` (the body names its kind and age). A mail backlog is no reason for a load
+    balancer to take web processes out, nor for an orchestrator to restart them.
+    """
     checks = {"database": _check_database(), "broker": _check_broker()}
-    ok = all(check["ok"] for check in checks.values())
-    return JsonResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503)
+    ready = all(check["ok"] for check in checks.values())
+    checks["outbox"] = _check_outbox()
+    status = "unavailable" if not ready else "ok" if checks["outbox"]["ok"] else "degraded"
+    return JsonResponse({"status": status, "checks": checks}, status=200 if ready else 503)
 
 
 def error_400(request, exception=None):

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "django_prometheus",
     "ercot_services.core",
     "accounts",
     "cases",
@@ -55,6 +56,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: the request id covers every log line of the request (README "Logs and metrics").
+    "ercot_services.core.log_context.RequestIdMiddleware",
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads input: strips control characters from query strings, forms and cookies.
@@ -66,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-prometheus wants its After middleware last, but Axes must be: just before Axes it still sees every view
+    # and the final response (the lockout page included).
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # AxesMiddleware must be last: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -241,14 +248,44 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name
+# (core.log_context); LOG_FORMAT picks plain lines (development, tests) or one JSON object per line (production).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "ercot_services.core.log_context.LogContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "ercot_services.core.log_context.JsonFormatter",
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(task_id)s %(task_name)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",  # ISO 8601, UTC
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Operational visibility (README "Logs and metrics"). /metrics is off until METRICS_TOKEN is set; then Prometheus
+# scrapes it with "Authorization: Bearer <token>". The Celery worker serves its task counters on its own port.
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=0)
+WORKER_METRICS_ADDRESS = env.str("WORKER_METRICS_ADDRESS", default="0.0.0.0")  # noqa: S104 - inside the container
+PROMETHEUS_EXPORT_MIGRATIONS = False
+# /healthz says "degraded" (still 200) once the oldest pending email has waited longer than this: past the sweep's
+# 10 minutes plus one beat interval, a pending row is no longer just queued behind others.
+HEALTH_MAX_PENDING_AGE_SECONDS = env.int("HEALTH_MAX_PENDING_AGE_SECONDS", default=900)
+# manage.py backup makes one folder per run here (README "Backup and restore").
+BACKUP_DIR = Path(env.str("BACKUP_DIR", default=str(VAR_DIR / "backups")))
 
 SILENCED_SYSTEM_CHECKS = [
     # Lockout is keyed on the username on purpose: keying on the address would

@@ -19,7 +19,8 @@ import random
 
 from django.utils import timezone
 
-from accounts.models import Membership, ParticipantStatus, User
+from accounts.models import MarketParticipant, Membership, ParticipantStatus, User
+from notices.management.demo_notices import CATALOGUE, SEED_003
 from notices.models import (
     Acknowledgement,
     DistributionList,
@@ -31,6 +32,7 @@ from notices.models import (
     Subscription,
 )
 from notices.services import (
+    NoticeInput,
     default_contact,
     notice_acknowledge,
     notice_approve,
@@ -43,228 +45,6 @@ from notices.services import (
 
 PUBLISHERS = ("publisher1@ercot.example", "publisher2@ercot.example")
 PUBLISHED = 49  # plus seed 003's imported notice: 50
-
-# Seed 003, verbatim (the contact is the default contact: the same sentence, with the Client Services address
-# where the list archive printed "[log in to unmask]").
-SEED_003 = {
-    "notice_id": "M-042424-01",
-    "notice_date": datetime.date(2024, 4, 24),
-    "type": "Financial/Credit",
-    "scope": "M",
-    "short_description": "Total potential exposure (TPE) calculations affected by ERS resettlements",
-    "days_affected": "April 23, 2024",
-    "long_description": (
-        "On April 22, 2024, ERCOT issued Market Notice W-A042224-01 Settlements: Resettlement for the ERS Standard "
-        "Contract Term of June 01, 2023 \u2013 September 30, 2023.\u00a0 The respective true-up statements issued on "
-        "April 22, 2024 included the ERS resettlements described in the above Market Notice for the Operating Day "
-        "October 24, 2023. These ERS resettlement amounts flowed into the Unbilled True Up Amounts (UTA) component of "
-        "Estimated Aggregate Liability (EAL), as reflected on the reports posted on April 23, 2024. Protocol Section, "
-        "Determination of Counter-Party Estimated Aggregate Liability, allows exclusion of specific Operating Days to "
-        "calculate Outstanding Unpaid Transactions (OUT). ERCOT\u2019s practice has been to remove ERS final "
-        "settlements from EAL due to it being captured in Unbilled Final Amounts (UFA), which is a result of "
-        "extrapolation of these amounts over 55 days. Since the subject ERS settlement error is reported under UTA "
-        "rather than UFA, it is causing even larger than normal impact on EAL due to it being extrapolated over 180 "
-        "days instead of 55 days. Both UFA and UTA are components of OUT. Therefore, per Section ERCOT has removed the "
-        "affected Operating Day from the UTA/EAL calculations. This change took effect on reports published today, "
-        "April 24, 2024."
-    ),
-    "action_required": (
-        "Counter-Parties should review their revised ACL Summary and TPE Summary reports published in the ERCOT MIS."
-    ),
-}
-
-# notice type → (scope, audience codes, [(short description, long description, action required)])
-CATALOGUE = {
-    "Financial/Credit": (
-        "M",
-        [],
-        [
-            (
-                "Collateral requirements updated for the upcoming holiday period",
-                "ERCOT will apply the holiday-period **Estimated Aggregate Liability** multipliers to Operating Days in the "
-                "affected window. Counter-Parties may see higher Total Potential Exposure (TPE).",
-                "Counter-Parties should review their TPE Summary reports and post additional collateral if needed.",
-            ),
-            (
-                "Credit exposure reports delayed",
-                "The daily credit exposure reports for the Operating Day were posted late due to a processing delay. "
-                "The reports are now available in the MIS.",
-                "",
-            ),
-            (
-                "Change to the Independent Amount calculation",
-                "As approved by the Board, the Independent Amount calculation changes for Counter-Parties with Resource "
-                "Entities. See the attached methodology.",
-                "Counter-Parties should review the revised methodology.",
-            ),
-        ],
-    ),
-    "Settlements": (
-        "W",
-        ["QSE", "RE"],
-        [
-            (
-                "Resettlement of Real-Time Market statements",
-                "ERCOT will resettle the Real-Time Market statements for the Operating Days listed under DAYS AFFECTED due "
-                "to a data error in the Settlement Point Prices.",
-                "",
-            ),
-            (
-                "Day-Ahead Market statement posting delayed",
-                "The Day-Ahead Market statements for the Operating Day will post later than usual. Invoices are not "
-                "affected.",
-                "",
-            ),
-            (
-                "True-up statements include ERS resettlements",
-                "The true-up statements include the ERS resettlements for the Standard Contract Term.",
-                "QSEs should review their true-up statements in the MIS.",
-            ),
-        ],
-    ),
-    "Settlements/Legal": (
-        "M",
-        [],
-        [
-            (
-                "Settlement of an alternative dispute resolution",
-                "ERCOT will settle the amounts of a resolved alternative dispute resolution (ADR) proceeding on the next "
-                "Resettlement Statement.",
-                "",
-            ),
-        ],
-    ),
-    "Retail": (
-        "R",
-        ["REP", "TDSP"],
-        [
-            (
-                "Mass transition event: customer drop to Providers of Last Resort",
-                "ERCOT initiated a mass transition of Electric Service Identifiers from a REP that exited the market. "
-                "Transactions will be sent to the Providers of Last Resort.",
-                "Receiving REPs should process the 814_14 transactions and contact the transitioned customers.",
-            ),
-            (
-                "Retail transaction processing delayed",
-                "Retail transaction processing was delayed on the day affected. All transactions have since been "
-                "processed in order.",
-                "",
-            ),
-            (
-                "Change to switch-hold processing",
-                "Following the approved Retail Market Guide revision, switch-hold removal requests are processed the same "
-                "Business Day.",
-                "",
-            ),
-        ],
-    ),
-    "Release-Retail": (
-        "R",
-        ["REP", "TDSP"],
-        [
-            (
-                "Retail release: Texas SET version upgrade",
-                "ERCOT will implement the Texas SET version upgrade in the retail systems. Market Participants must be "
-                "ready to send and receive the new version.",
-                "REPs and TDSPs should confirm readiness with their AM.",
-            ),
-        ],
-    ),
-    "Testing": (
-        "R",
-        ["REP"],
-        [
-            (
-                "Retail market testing flight registration open",
-                "Registration for the next Retail Market Testing flight is open. New REPs and those changing service "
-                "providers must register before the deadline.",
-                "Register for the flight in the portal.",
-            ),
-            (
-                "Flight test script changes",
-                "The test scripts for the upcoming flight have been revised. See the Retail Market Testing page.",
-                "",
-            ),
-        ],
-    ),
-    "Operations": (
-        "W",
-        ["QSE", "RE"],
-        [
-            (
-                "Weather watch issued",
-                "ERCOT issued a Weather Watch for the days affected due to forecast cold temperatures and higher demand.",
-                "Resource Entities should review their fuel supplies and report changes in availability.",
-            ),
-            ("Conservation appeal lifted", "The conservation appeal is lifted: reserves have recovered.", ""),
-            (
-                "Generation resource outage coordination",
-                "ERCOT requests that planned resource outages in the affected days be coordinated with Outage "
-                "Coordination.",
-                "",
-            ),
-        ],
-    ),
-    "Outage\u2013Retail": (
-        "R",
-        ["REP", "TDSP"],
-        [
-            (
-                "Planned outage of the retail transaction systems",
-                "The retail transaction systems (NAESB EDM) will be unavailable during the planned maintenance window.",
-                "",
-            ),
-        ],
-    ),
-    "Outage\u2013Wholesale": (
-        "W",
-        ["QSE"],
-        [
-            (
-                "Planned outage of the MIS and API",
-                "The MIS and the External Web Services will be unavailable during the planned maintenance window.",
-                "",
-            ),
-        ],
-    ),
-    "Informational": (
-        "M",
-        [],
-        [
-            (
-                "Market Participant survey open",
-                "ERCOT invites Market Participants to take the annual client satisfaction survey.",
-                "",
-            ),
-            (
-                "New Client Services phone hours",
-                "Client Services phone hours change to 8:00 a.m. to 5:00 p.m. Central on Business Days.",
-                "",
-            ),
-            (
-                "Holiday schedule for the coming year",
-                "The ERCOT holiday schedule for the coming year is posted. Settlement calendars reflect it.",
-                "",
-            ),
-        ],
-    ),
-    "Training": (
-        "M",
-        [],
-        [
-            (
-                "Settlements 101 course: registration open",
-                "Registration is open for the Settlements 101 instructor-led course.",
-                "",
-            ),
-            (
-                "Credit and collateral webinar",
-                "ERCOT hosts a webinar on credit exposure and collateral. Slides will be posted afterwards.",
-                "",
-            ),
-        ],
-    ),
-}
 
 PUBLIC_DOMAINS = [
     "gmail.example",
@@ -333,103 +113,167 @@ def _import_seed_003(author: User, credit: NoticeType) -> Notice:
 def seed_notices(ctx) -> None:
     if Notice.objects.filter(notice_id=SEED_003["notice_id"]).exists():
         return
-    rng = ctx.section_rng("notices")
-    authors = [User.objects.get(email=email) for email in PUBLISHERS]
-    types = {t.name: t for t in NoticeType.objects.all()}
-    lists = {dl.name: dl for dl in DistributionList.objects.all()}
-    ctx.created["subscriptions"] += _seed_subscribers(rng)
+    _Seeder(ctx).run()
 
-    seeded: list[Notice] = [_import_seed_003(authors[0], types["Financial/Credit"])]
-    today = timezone.localdate()
-    now = timezone.now()
 
-    def draft(kind_name: str, item=None, author=None, **extra) -> Notice:
+class _Seeder:
+    """The notices demo, step by step, through the real services (see the module docstring)."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self.rng = ctx.section_rng("notices")
+        self.authors = [User.objects.get(email=email) for email in PUBLISHERS]
+        self.types = {t.name: t for t in NoticeType.objects.all()}
+        self.lists = {dl.name: dl for dl in DistributionList.objects.all()}
+        self.seeded: list[Notice] = []
+
+    def run(self) -> None:
+        self.ctx.created["subscriptions"] += _seed_subscribers(self.rng)
+        self.seeded.append(_import_seed_003(self.authors[0], self.types["Financial/Credit"]))
+        self.today = timezone.localdate()
+        self.now = timezone.now()
+        self.published_history()
+        self.threads()
+        self.mark_delivered()
+        self.ctx.created["notices"] += len(self.seeded)
+        self.not_yet_published()
+        self.ctx.created["notices"] += 6
+        self.acknowledgements()
+
+    # --- building blocks ------------------------------------------------------------------------------------
+
+    def draft(self, kind_name: str, item=None, author=None, **extra) -> Notice:
+        rng = self.rng
         scope, audience, items = CATALOGUE[kind_name]
         short, long, action = item or rng.choice(items)
-        author = author or rng.choice(authors)
+        author = author or rng.choice(self.authors)
         day = extra.pop("day", None)
         days_affected = f"{day:%B} {day.day}, {day:%Y}" if day else ""
-        extra_lists = [lists["NOTICE_GENERAL"]] if rng.random() < 0.25 else []
+        extra_lists = [self.lists["NOTICE_GENERAL"]] if rng.random() < 0.25 else []
         return notice_create(
             actor=author,
-            notice_type=types[kind_name],
-            scope=scope,
-            audience_codes=audience,
-            short_description=short,
-            long_description=long,
-            action_required=action,
-            days_affected=days_affected,
-            lists=extra_lists,
-            **extra,
+            data=NoticeInput(
+                notice_type=self.types[kind_name],
+                scope=scope,
+                audience_codes=audience,
+                short_description=short,
+                long_description=long,
+                action_required=action,
+                days_affected=days_affected,
+                lists=extra_lists,
+                **extra,
+            ),
         )
 
-    def publish(notice: Notice, when: datetime.datetime) -> Notice:
-        author = next(a for a in authors if a.pk == notice.author_id)
-        other = authors[1] if author.pk == authors[0].pk else authors[0]
+    def other_publisher(self, author: User) -> User:
+        """Four eyes: the publisher who did not write the notice approves it."""
+        return self.authors[1] if author.pk == self.authors[0].pk else self.authors[0]
+
+    def publish(self, notice: Notice, when: datetime.datetime) -> Notice:
+        author = next(a for a in self.authors if a.pk == notice.author_id)
+        other = self.other_publisher(author)
         notice_submit_for_review(actor=author, notice=notice)
         notice_approve(actor=other, notice=notice)
         notice = notice_publish(actor=other, notice=notice, now=when)
         Notice.objects.filter(pk=notice.pk).update(
             created_at=when - datetime.timedelta(hours=3), approved_at=when - datetime.timedelta(minutes=30)
         )
-        seeded.append(notice)
+        self.seeded.append(notice)
         return notice
 
-    # Published notices over the last four months, in order (thread letters are given in publication order;
-    # some days carry two or three notices of a scope, so threads B and C exist).
-    days = sorted(today - datetime.timedelta(days=int(rng.triangular(1, 120, 20))) for _ in range(PUBLISHED - 4))
-    kinds = list(CATALOGUE)
-    for day in days:
-        kind_name = rng.choice(kinds)
-        publish(draft(kind_name, day=day), min(_moment(rng, day), now - datetime.timedelta(minutes=5)))
+    # --- the steps ----------------------------------------------------------------------------------------------
 
-    # A thread with an update and then a cancellation (-01, -02, -03), and another with an update.
-    start = today - datetime.timedelta(days=30)
-    outage = publish(draft("Outage\u2013Wholesale", day=start + datetime.timedelta(days=3)), _moment(rng, start))
-    update = notice_follow_up(actor=authors[0], previous=outage, kind=Notice.Kind.UPDATE)
-    Notice.objects.filter(pk=update.pk).update(
-        long_description=f"UPDATE: the maintenance window is extended by two hours.\n\n{outage.long_description}"
-    )
-    update.refresh_from_db()
-    update = publish(update, _moment(rng, start + datetime.timedelta(days=1)))
-    cancellation = notice_follow_up(actor=authors[1], previous=update, kind=Notice.Kind.CANCELLATION)
-    publish(cancellation, _moment(rng, start + datetime.timedelta(days=2)))
-    weather = publish(
-        draft("Operations", item=CATALOGUE["Operations"][2][0], day=today - datetime.timedelta(days=9)),
-        _moment(rng, today - datetime.timedelta(days=10)),
-    )
-    publish(
-        notice_follow_up(actor=authors[0], previous=weather, kind=Notice.Kind.UPDATE),
-        _moment(rng, today - datetime.timedelta(days=9)),
-    )
-
-    # No email for the demo history: the fan-out registered for commit finds nothing pending.
-    NoticeDelivery.objects.filter(notice__in=seeded, status=NoticeDelivery.Status.PENDING).update(
-        status=NoticeDelivery.Status.SENT, attempts=1, sent_at=now, claimed_at=None
-    )
-    for notice in seeded:
-        if notice.published_at:
-            NoticeDelivery.objects.filter(notice=notice).update(
-                sent_at=notice.published_at + datetime.timedelta(minutes=2)
+    def published_history(self) -> None:
+        """Published notices over the last four months, in order (thread letters are given in publication order;
+        some days carry two or three notices of a scope, so threads B and C exist)."""
+        rng, today = self.rng, self.today
+        days = sorted(today - datetime.timedelta(days=int(rng.triangular(1, 120, 20))) for _ in range(PUBLISHED - 4))
+        kinds = list(CATALOGUE)
+        for day in days:
+            kind_name = rng.choice(kinds)
+            self.publish(
+                self.draft(kind_name, day=day), min(_moment(rng, day), self.now - datetime.timedelta(minutes=5))
             )
-    ctx.created["notices"] += len(seeded)
 
-    # Not yet published: drafts, notices in review, approved and scheduled.
-    for kind_name in ("Retail", "Training"):
-        draft(kind_name)
-    for kind_name in ("Settlements", "Informational"):
-        notice = draft(kind_name)
-        notice_submit_for_review(actor=User.objects.get(pk=notice.author_id), notice=notice)
-    for offset, kind_name in ((2, "Outage\u2013Retail"), (5, "Testing")):
-        notice = draft(kind_name, day=today + datetime.timedelta(days=offset + 1))
-        author = User.objects.get(pk=notice.author_id)
-        other = authors[1] if author.pk == authors[0].pk else authors[0]
-        notice_submit_for_review(actor=author, notice=notice)
-        notice_approve(actor=other, notice=notice)
-        notice_schedule(actor=other, notice=notice, when=_moment(rng, today + datetime.timedelta(days=offset)))
-    ctx.created["notices"] += 6
+    def threads(self) -> None:
+        """A thread with an update and then a cancellation (-01, -02, -03), and another with an update."""
+        rng, today, authors, publish = self.rng, self.today, self.authors, self.publish
+        start = today - datetime.timedelta(days=30)
+        outage = publish(
+            self.draft("Outage\u2013Wholesale", day=start + datetime.timedelta(days=3)), _moment(rng, start)
+        )
+        update = notice_follow_up(actor=authors[0], previous=outage, kind=Notice.Kind.UPDATE)
+        Notice.objects.filter(pk=update.pk).update(
+            long_description=f"UPDATE: the maintenance window is extended by two hours.\n\n{outage.long_description}"
+        )
+        update.refresh_from_db()
+        update = publish(update, _moment(rng, start + datetime.timedelta(days=1)))
+        cancellation = notice_follow_up(actor=authors[1], previous=update, kind=Notice.Kind.CANCELLATION)
+        publish(cancellation, _moment(rng, start + datetime.timedelta(days=2)))
+        weather = publish(
+            self.draft("Operations", item=CATALOGUE["Operations"][2][0], day=today - datetime.timedelta(days=9)),
+            _moment(rng, today - datetime.timedelta(days=10)),
+        )
+        publish(
+            notice_follow_up(actor=authors[0], previous=weather, kind=Notice.Kind.UPDATE),
+            _moment(rng, today - datetime.timedelta(days=9)),
+        )
 
-    # Acknowledgements: some targeted MPs acknowledged the ACTION REQUIRED notices.
+    def mark_delivered(self) -> None:
+        """No email for the demo history: the fan-out registered for commit finds nothing pending."""
+        NoticeDelivery.objects.filter(notice__in=self.seeded, status=NoticeDelivery.Status.PENDING).update(
+            status=NoticeDelivery.Status.SENT, attempts=1, sent_at=self.now, claimed_at=None
+        )
+        for notice in self.seeded:
+            if notice.published_at:
+                NoticeDelivery.objects.filter(notice=notice).update(
+                    sent_at=notice.published_at + datetime.timedelta(minutes=2)
+                )
+
+    def not_yet_published(self) -> None:
+        """Drafts, notices in review, approved and scheduled ones."""
+        for kind_name in ("Retail", "Training"):
+            self.draft(kind_name)
+        for kind_name in ("Settlements", "Informational"):
+            notice = self.draft(kind_name)
+            notice_submit_for_review(actor=User.objects.get(pk=notice.author_id), notice=notice)
+        for offset, kind_name in ((2, "Outage\u2013Retail"), (5, "Testing")):
+            notice = self.draft(kind_name, day=self.today + datetime.timedelta(days=offset + 1))
+            author = User.objects.get(pk=notice.author_id)
+            other = self.other_publisher(author)
+            notice_submit_for_review(actor=author, notice=notice)
+            notice_approve(actor=other, notice=notice)
+            notice_schedule(
+                actor=other, notice=notice, when=_moment(self.rng, self.today + datetime.timedelta(days=offset))
+            )
+
+    def acknowledgements(self) -> None:
+        """Some targeted MPs acknowledged the ACTION REQUIRED notices (through the first contact of each)."""
+        rng = self.rng
+        contacts = _first_contacts()
+        for notice in self.seeded:
+            if not notice.action_required or notice.kind == Notice.Kind.CANCELLATION:
+                continue
+            participants = _targeted(notice, list(contacts))
+            for participant_pk in rng.sample(participants, k=int(len(participants) * rng.uniform(0.3, 0.7))):
+                ack = notice_acknowledge(
+                    actor=contacts[participant_pk],
+                    notice=notice,
+                    participant=next(
+                        m.participant
+                        for m in Membership.objects.filter(
+                            participant_id=participant_pk, user=contacts[participant_pk]
+                        ).select_related("participant")[:1]
+                    ),
+                )
+                Acknowledgement.objects.filter(pk=ack.pk).update(
+                    acknowledged_at=min(notice.published_at + datetime.timedelta(hours=rng.randint(1, 72)), self.now)
+                )
+                self.ctx.created["acknowledgements"] += 1
+
+
+def _first_contacts() -> dict[int, User]:
+    """The first active contact of every active MP, by MP id."""
     contacts: dict[int, User] = {}
     for membership in (
         Membership.objects.active()
@@ -438,31 +282,16 @@ def seed_notices(ctx) -> None:
         .order_by("pk")
     ):
         contacts.setdefault(membership.participant_id, membership.user)
-    for notice in seeded:
-        if not notice.action_required or notice.kind == Notice.Kind.CANCELLATION:
-            continue
-        audience = list(notice.audience.values_list("pk", flat=True))
-        participants = [pk for pk in contacts]
-        if audience:
-            from accounts.models import MarketParticipant
+    return contacts
 
-            participants = list(
-                MarketParticipant.objects.filter(pk__in=participants, roles__in=audience)
-                .distinct()
-                .values_list("pk", flat=True)
-            )
-        for participant_pk in rng.sample(participants, k=int(len(participants) * rng.uniform(0.3, 0.7))):
-            ack = notice_acknowledge(
-                actor=contacts[participant_pk],
-                notice=notice,
-                participant=next(
-                    m.participant
-                    for m in Membership.objects.filter(
-                        participant_id=participant_pk, user=contacts[participant_pk]
-                    ).select_related("participant")[:1]
-                ),
-            )
-            Acknowledgement.objects.filter(pk=ack.pk).update(
-                acknowledged_at=min(notice.published_at + datetime.timedelta(hours=rng.randint(1, 72)), now)
-            )
-            ctx.created["acknowledgements"] += 1
+
+def _targeted(notice: Notice, participants: list[int]) -> list[int]:
+    """Of ``participants``, those the notice's audience (market roles) targets; all of them when it has none."""
+    audience = list(notice.audience.values_list("pk", flat=True))
+    if not audience:
+        return participants
+    return list(
+        MarketParticipant.objects.filter(pk__in=participants, roles__in=audience)
+        .distinct()
+        .values_list("pk", flat=True)
+    )

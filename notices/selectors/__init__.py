@@ -191,25 +191,12 @@ def public_lists() -> QuerySet[DistributionList]:
 
 
 def inbox_notices(participant: MarketParticipant, *, action_only: bool = False) -> QuerySet[Notice]:
-    """Published notices whose intended audience includes one of the MP's roles, or that have no audience.
+    """Published notices addressed to the MP (``Notice.objects.addressed_to``: no audience, or one of its roles).
 
     Each notice carries ``mp_acknowledgements``: this MP's acknowledgement only (never another MP's).
     """
-    through = Notice.audience.through
     notices = (
-        with_thread_cancelled(published_notices())
-        .annotate(
-            _has_audience=Exists(through.objects.filter(notice_id=OuterRef("pk"))),
-            _for_mp=Exists(
-                through.objects.filter(
-                    notice_id=OuterRef("pk"),
-                    marketrole_id__in=participant.roles.through.objects.filter(
-                        marketparticipant_id=participant.pk
-                    ).values("marketrole_id"),
-                )
-            ),
-        )
-        .filter(Q(_has_audience=False) | Q(_for_mp=True))
+        with_thread_cancelled(published_notices().addressed_to(participant))
         .select_related("notice_type")
         .prefetch_related(
             Prefetch(
@@ -223,6 +210,11 @@ def inbox_notices(participant: MarketParticipant, *, action_only: bool = False) 
     if action_only:
         notices = notices.exclude(action_required="")
     return notices
+
+
+def participants_addressed_by(notice: Notice) -> QuerySet[MarketParticipant]:
+    """The Market Participants ``notice`` is addressed to: the other side of ``Notice.objects.addressed_to``."""
+    return MarketParticipant.objects.filter(Exists(Notice.objects.filter(pk=notice.pk).addressed_to(OuterRef("pk"))))
 
 
 def inbox_unacknowledged_count(participant: MarketParticipant) -> int:
@@ -306,9 +298,10 @@ def user_role_lists(user: User) -> list[RoleListMembership]:
 def book_acknowledgement_gaps(
     user: User, *, limit: int = 5, days: int = 90
 ) -> list[tuple[Notice, list[MarketParticipant]]]:
-    """Recent ACTION REQUIRED notices and the active MPs of ``user``'s book that have not acknowledged them.
+    """Recent ACTION REQUIRED notices and the active MPs of ``user``'s book they are addressed to that have not
+    acknowledged them.
 
-    Five queries whatever the size of the book or the number of notices.
+    Four queries whatever the size of the book or the number of notices.
     """
     from django.utils import timezone
 
@@ -320,9 +313,7 @@ def book_acknowledgement_gaps(
             pk__in=AccountManagerAssignment.objects.current()
             .filter(account_manager__user=user)
             .values("participant_id"),
-        )
-        .prefetch_related("roles")
-        .order_by("short_name")
+        ).order_by("short_name")
     )
     if not book:
         return []
@@ -331,9 +322,9 @@ def book_acknowledgement_gaps(
             status=NoticeStatus.PUBLISHED, published_at__gte=timezone.now() - datetime.timedelta(days=days)
         )
         .exclude(action_required="")
-        .prefetch_related("audience")
         .order_by("-published_at")[:limit]
     )
+    addressed = _addressed_pairs(notices, book)
     acknowledged = set(
         Acknowledgement.objects.filter(notice__in=notices, participant__in=book).values_list(
             "notice_id", "participant_id"
@@ -341,13 +332,21 @@ def book_acknowledgement_gaps(
     )
     gaps = []
     for notice in notices:
-        audience = {role.pk for role in notice.audience.all()}
-        missing = [
-            mp
-            for mp in book
-            if (not audience or audience & {role.pk for role in mp.roles.all()})
-            and (notice.pk, mp.pk) not in acknowledged
-        ]
+        missing = [mp for mp in book if (notice.pk, mp.pk) in addressed and (notice.pk, mp.pk) not in acknowledged]
         if missing:
             gaps.append((notice, missing))
     return gaps
+
+
+def _addressed_pairs(notices: list[Notice], participants: list[MarketParticipant]) -> set[tuple[int, int]]:
+    """Which of ``notices`` are addressed to which of ``participants``, as (notice id, participant id), in one query."""
+    if not notices:
+        return set()
+    flags = {
+        f"to_{notice.pk}": Exists(Notice.objects.filter(pk=notice.pk).addressed_to(OuterRef("pk")))
+        for notice in notices
+    }
+    rows = (
+        MarketParticipant.objects.filter(pk__in=[mp.pk for mp in participants]).annotate(**flags).values("pk", *flags)
+    )
+    return {(notice.pk, row["pk"]) for row in rows for notice in notices if row[f"to_{notice.pk}"]}

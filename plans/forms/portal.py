@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import uuid
 
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
+
+from ercot_services.core.forms import LayoutMixin, Partial
 
 # What each point of the scale means, shown next to the radio buttons.
 RATING_LABELS = {
@@ -39,7 +42,7 @@ class MeetingChoiceField(forms.ModelChoiceField):
         return f"{meeting.title} ({starts:%b} {starts.day}, {starts:%Y})"
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(LayoutMixin, forms.Form):
     """ "How are we doing?": a 1–5 rating, comments, and optionally the meeting it is about.
 
     ``token`` is a one-time key of this rendering of the form: the view accepts each token once, so a double
@@ -73,6 +76,9 @@ class FeedbackForm(forms.Form):
         kwargs["initial"].setdefault("token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
         self.fields["meeting"].queryset = meetings
+
+    def get_layout(self) -> Layout:
+        return Layout("token", Partial("portal/plan/_rating_buttons.html"), "comments", "meeting")
 
     def clean_comments(self):
         return self.cleaned_data["comments"].strip()

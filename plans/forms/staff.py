@@ -7,6 +7,7 @@ cases, registration applications and qualification enrollments). The business ru
 
 from __future__ import annotations
 
+from crispy_forms.layout import Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -16,6 +17,7 @@ from accounts.models import MarketParticipant, User
 from cases.forms.staff import staff_user_choice
 from cases.models import IssuePattern
 from cases.selectors.cases import staff_users
+from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from ..models import ActionItemStatus, FeedbackChannel, ImprovementAction, Meeting, PerformanceFeedback, PlanObjective
@@ -89,7 +91,7 @@ class _AutoIdMixin:
 # --- the account plan --------------------------------------------------------------------------
 
 
-class PlanForm(_AutoIdMixin, forms.Form):
+class PlanForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "plan"
 
     summary = forms.CharField(
@@ -102,13 +104,14 @@ class PlanForm(_AutoIdMixin, forms.Form):
     next_review_date = _date_field(required=False, label="Next review with the MP")
 
 
-class ObjectiveForm(_AutoIdMixin, forms.Form):
+class ObjectiveForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "objective"
 
     kind = forms.ChoiceField(choices=PlanObjective.Kind.choices, initial=PlanObjective.Kind.OBJECTIVE, label="Kind")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
     target_date = _date_field(required=False, label="Target date")
+    layout = Layout(grid((5, "kind"), (7, "title"), (8, "description"), (4, "target_date")))
 
 
 OBJECTIVE_STATUS_LABELS = {
@@ -125,7 +128,7 @@ class ObjectiveStatusForm(forms.Form):
 # --- action items --------------------------------------------------------------------------------
 
 
-class ActionItemForm(_AutoIdMixin, forms.Form):
+class ActionItemForm(LayoutMixin, _AutoIdMixin, forms.Form):
     """Create (``with_meeting=True``) or edit an action item of one MP."""
 
     auto_id_prefix = "item"
@@ -173,6 +176,14 @@ class ActionItemForm(_AutoIdMixin, forms.Form):
             field.queryset = queryset
             field.choices = _recent_choices(queryset, self[name].value(), label)
 
+    def get_layout(self) -> Layout:
+        related = [(6, n) for n in ("objective", "meeting", "case", "application", "enrollment") if n in self.fields]
+        action = grid((12, "title"), (12, "description"), (8, "owner"), (4, "due_date"))
+        legend = 'What it relates to <span class="text-muted small fw-normal">(optional)</span>'
+        return Layout(
+            Section("The action", action, css_class="mb-2"), Section(legend, grid(*related), css_class="mb-3")
+        )
+
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]
         if due and due < timezone.localdate() and not self.initial.get("due_date") == due:
@@ -188,7 +199,7 @@ TRANSITION_LABELS = {
 }
 
 
-class ActionItemTransitionForm(_AutoIdMixin, forms.Form):
+class ActionItemTransitionForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "transition"
 
     to = forms.ChoiceField(choices=ActionItemStatus.choices, widget=forms.HiddenInput)
@@ -229,7 +240,7 @@ def parse_emails(text: str) -> list[str]:
     return emails
 
 
-class MeetingForm(_AutoIdMixin, forms.Form):
+class MeetingForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "meeting"
 
     title = forms.CharField(max_length=200)
@@ -271,6 +282,14 @@ class MeetingForm(_AutoIdMixin, forms.Form):
             "status", "title"
         )
 
+    def get_layout(self) -> Layout:
+        when_where = [(6, name) for name in ("starts_at", "ends_at", "location", "dial_in")]
+        attendees = (Partial("workspace/plans/_attendees.html"), Div("extra_emails", css_class="mt-3"))
+        return Layout(
+            Section("The meeting", grid((7, "title"), (5, "objective"), *when_where, (12, "agenda")), css_class="mb-2"),
+            Section("Attendees", *attendees, css_class="mb-3", aria_describedby="attendees-help"),
+        )
+
     def attendee_groups(self) -> list[dict]:
         """Checkbox groups for the template: the MP's contacts, then staff."""
         chosen = {str(v) for v in (self["attendees"].value() or [])}
@@ -295,7 +314,7 @@ class MeetingForm(_AutoIdMixin, forms.Form):
         return data
 
 
-class MeetingCancelForm(_AutoIdMixin, forms.Form):
+class MeetingCancelForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "cancel"
 
     reason = forms.CharField(
@@ -306,7 +325,7 @@ class MeetingCancelForm(_AutoIdMixin, forms.Form):
     )
 
 
-class MinutesForm(_AutoIdMixin, forms.Form):
+class MinutesForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "minutes"
 
     minutes = forms.CharField(max_length=MESSAGE_TEXT, widget=forms.Textarea(attrs={"rows": 8}), label="Minutes")
@@ -315,6 +334,7 @@ class MinutesForm(_AutoIdMixin, forms.Form):
         label="Share with the MP",
         help_text="The MP's attendees are emailed a link and the minutes show in the MP's portal.",
     )
+    layout = Layout("minutes", ShownIf("not meeting.minutes_shared_at", "share"))
 
 
 # --- performance feedback -------------------------------------------------------------------------
@@ -331,7 +351,7 @@ RATING_CHOICES = [
 ]
 
 
-class FeedbackForm(_AutoIdMixin, forms.Form):
+class FeedbackForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "feedback"
 
     channel = forms.ChoiceField(choices=STAFF_FEEDBACK_CHANNELS, initial=FeedbackChannel.PHONE, label="Heard by")
@@ -353,6 +373,7 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
     meeting = forms.ModelChoiceField(
         queryset=Meeting.objects.none(), required=False, label="In meeting", empty_label="None"
     )
+    layout = Layout(grid((4, "channel"), (8, "submitted_by"), (12, "meeting"), (12, "rating"), (12, "comments")))
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -375,7 +396,7 @@ class FeedbackForm(_AutoIdMixin, forms.Form):
         return data
 
 
-class FeedbackFollowUpForm(_AutoIdMixin, forms.Form):
+class FeedbackFollowUpForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "followup"
 
     follow_up = forms.CharField(
@@ -405,7 +426,7 @@ class FeedbackFollowUpForm(_AutoIdMixin, forms.Form):
 # --- improvement opportunities ------------------------------------------------------------------------
 
 
-class ImprovementForm(_AutoIdMixin, forms.Form):
+class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "improvement"
 
     kind = forms.ChoiceField(
@@ -422,6 +443,7 @@ class ImprovementForm(_AutoIdMixin, forms.Form):
         queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput
     )
     pattern = forms.ModelChoiceField(queryset=IssuePattern.objects.none(), required=False, widget=forms.HiddenInput)
+    layout = Layout("feedback", "pattern", "kind", "title", "description", grid((8, "owner"), (4, "due_date")))
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -457,7 +479,7 @@ IMPROVEMENT_NEXT_STATUSES = {
 }
 
 
-class ImprovementActionForm(forms.Form):
+class ImprovementActionForm(LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -13,14 +13,16 @@ timelines read naturally. Idempotent: skipped when the demo MPs already have acc
 from __future__ import annotations
 
 import datetime
+import random
+from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import MarketParticipant, Membership, ParticipantStatus
+from accounts.models import MarketParticipant, Membership, ParticipantStatus, User
 from accounts.selectors import current_manager, with_current_manager
-from cases.models import IssuePattern
-from ercot_services.core.calendar import business_calendar
+from cases.models import Case, IssuePattern
+from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.outbox import outbox_suppressed
 from qualification.models import Enrollment
 from registration.models import Application
@@ -35,6 +37,9 @@ from ..models import (
     PlanObjective,
 )
 from ..services import (
+    ActionItemInput,
+    ImprovementActionInput,
+    MeetingInput,
     action_item_create,
     action_item_transition,
     feedback_follow_up,
@@ -141,6 +146,28 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour, 0), tzinfo=timezone.get_default_timezone())
 
 
+@dataclass
+class _Section:
+    """What every MP's plan is seeded with: the demo context, the section's generator, the calendar and today."""
+
+    ctx: object
+    rng: random.Random
+    calendar: BusinessCalendar
+    today: datetime.date
+
+
+@dataclass
+class _Mp:
+    """One MP being given a plan, its AM (who plans it) and what its items may name or link to."""
+
+    participant: MarketParticipant
+    am: User
+    contacts: list[User]
+    applications: list[Application]
+    enrollments: list[Enrollment]
+    cases: list[Case]
+
+
 def seed_plans(ctx) -> None:
     participants = [
         mp
@@ -151,9 +178,16 @@ def seed_plans(ctx) -> None:
     ]
     if not participants or AccountPlan.objects.filter(participant__in=participants).exists():
         return
-    rng = ctx.section_rng("plans")
-    calendar = business_calendar()
-    today = timezone.localdate()
+    section = _Section(ctx, ctx.section_rng("plans"), business_calendar(), timezone.localdate())
+    mps = _mps(participants)
+    with outbox_suppressed():
+        for mp in mps:
+            _seed_one(section, mp)
+            ctx.created["account plans"] += 1
+
+
+def _mps(participants: list[MarketParticipant]) -> list[_Mp]:
+    """The MPs with their contacts (active, each person once), applications, enrollments and latest cases."""
     contacts: dict[int, list] = {}
     for membership in Membership.objects.active().select_related("user").order_by("pk"):
         if membership.user not in contacts.setdefault(membership.participant_id, []):
@@ -164,44 +198,44 @@ def seed_plans(ctx) -> None:
     enrollments: dict[int, list] = {}
     for enrollment in Enrollment.objects.filter(participant__in=participants).order_by("pk"):
         enrollments.setdefault(enrollment.participant_id, []).append(enrollment)
-    cases: dict[int, list] = {}
-    for participant in participants:
-        cases[participant.pk] = list(participant.cases.order_by("-created_at")[:5])
-
-    with outbox_suppressed():
-        for participant in participants:
-            _seed_one(
-                ctx,
-                rng,
-                calendar,
-                today,
-                participant,
-                contacts=contacts.get(participant.pk, []),
-                applications=applications.get(participant.pk, []),
-                enrollments=enrollments.get(participant.pk, []),
-                cases=cases[participant.pk],
-            )
-            ctx.created["account plans"] += 1
+    cases = {participant.pk: list(participant.cases.order_by("-created_at")[:5]) for participant in participants}
+    return [
+        _Mp(
+            participant=participant,
+            am=current_manager(participant).user,
+            contacts=contacts.get(participant.pk, []),
+            applications=applications.get(participant.pk, []),
+            enrollments=enrollments.get(participant.pk, []),
+            cases=cases[participant.pk],
+        )
+        for participant in participants
+    ]
 
 
-def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications, enrollments, cases) -> None:
-    am = current_manager(participant).user
-    lead = ctx.lead
+def _seed_one(section: _Section, mp: _Mp) -> None:
+    """The plan, its objectives, meetings (held ones first), action items and feedback, then the history backdated."""
+    objectives = _plan_and_objectives(section, mp)
+    meetings = _meetings(section, mp, objectives)
+    held = [meeting for meeting in meetings if meeting.minutes]
+    _action_items(section, mp, objectives, held)
+    _feedback(section, mp, held)
+    _backdate(section.rng, mp.participant, section.today)
+
+
+def _plan_and_objectives(section: _Section, mp: _Mp) -> list[PlanObjective]:
+    rng, today, participant = section.rng, section.today, mp.participant
     territory = participant.service_territories.order_by("code").values_list("name", flat=True).first() or "Oncor"
     roles = "/".join(participant.role_codes()) or "market participant"
-    flight = f"{(today.month % 12) + 1:02d}{today.year % 100:02d}"
-
     plan_update(
-        actor=am,
+        actor=mp.am,
         participant=participant,
         summary=rng.choice(SUMMARIES).format(name=participant.legal_name, roles=roles, territory=territory),
         next_review_date=today + datetime.timedelta(days=rng.randint(20, 100)),
     )
-
     objectives = []
     for kind, title, description in rng.sample(OBJECTIVES, rng.randint(1, 3)):
         objective = objective_create(
-            actor=am,
+            actor=mp.am,
             participant=participant,
             kind=kind,
             title=title.format(territory=territory),
@@ -210,60 +244,73 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         )
         objectives.append(objective)
     if len(objectives) > 1 and rng.random() < 0.4:
-        objective_set_status(actor=am, objective=objectives[-1], status=PlanObjective.Status.ACHIEVED)
+        objective_set_status(actor=mp.am, objective=objectives[-1], status=PlanObjective.Status.ACHIEVED)
+    return objectives
 
-    # Meetings: held ones (with minutes shared and follow-up items) and upcoming ones.
+
+def _meetings(section: _Section, mp: _Mp, objectives: list[PlanObjective]) -> list[Meeting]:
+    """Held meetings (minutes recorded, most of them shared) and upcoming ones; the first one is always held."""
+    rng, today = section.rng, section.today
     meetings = []
     for index in range(rng.randint(1, 3)):
         past = index == 0 or rng.random() < 0.5
-        day = calendar.next_business_day(
+        day = section.calendar.next_business_day(
             today + datetime.timedelta(days=(-rng.randint(10, 80) if past else rng.randint(3, 40)))
         )
         hour = rng.choice([9, 10, 13, 14, 15])
-        invited = contacts[: rng.randint(1, 2)] + ([lead] if rng.random() < 0.3 else [])
+        invited = mp.contacts[: rng.randint(1, 2)] + ([section.ctx.lead] if rng.random() < 0.3 else [])
         meeting = meeting_schedule(
-            actor=am,
-            participant=participant,
-            title=rng.choice(MEETING_TITLES),
-            starts_at=_moment(day, hour),
-            ends_at=_moment(day, hour + 1),
-            agenda=rng.choice(AGENDAS),
-            location=rng.choice(["ERCOT Taylor, Met Center room 206", "ERCOT Austin office", ""]),
-            dial_in="https://meet.ercot.example/j/" + "".join(rng.choice("0123456789") for _ in range(9)),
-            attendees=invited,
-            objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+            actor=mp.am,
+            participant=mp.participant,
+            data=MeetingInput(
+                title=rng.choice(MEETING_TITLES),
+                starts_at=_moment(day, hour),
+                ends_at=_moment(day, hour + 1),
+                agenda=rng.choice(AGENDAS),
+                location=rng.choice(["ERCOT Taylor, Met Center room 206", "ERCOT Austin office", ""]),
+                dial_in="https://meet.ercot.example/j/" + "".join(rng.choice("0123456789") for _ in range(9)),
+                attendees=invited,
+                objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+            ),
         )
         if past:
             meeting = meeting_record_minutes(
-                actor=am, meeting=meeting, minutes=rng.choice(MINUTES), share=rng.random() < 0.8
+                actor=mp.am, meeting=meeting, minutes=rng.choice(MINUTES), share=rng.random() < 0.8
             )
         meetings.append(meeting)
+    return meetings
 
-    # Action items: a mix of staff- and MP-owned, some overdue, some done, some linked.
-    held = [meeting for meeting in meetings if meeting.minutes]
+
+def _action_items(section: _Section, mp: _Mp, objectives: list[PlanObjective], held: list[Meeting]) -> None:
+    """A mix of staff- and MP-owned items, some overdue, some done, some linked to a case, application or
+    enrollment of the MP, some agreed at a held meeting."""
+    rng, today, am, contacts = section.rng, section.today, mp.am, mp.contacts
+    flight = f"{(today.month % 12) + 1:02d}{today.year % 100:02d}"
     for index in range(rng.randint(2, 6)):
         participant_side = contacts and rng.random() < 0.45
-        owner = rng.choice(contacts) if participant_side else (lead if rng.random() < 0.15 else am)
+        owner = rng.choice(contacts) if participant_side else (section.ctx.lead if rng.random() < 0.15 else am)
         title = rng.choice(CONTACT_ITEMS if participant_side else STAFF_ITEMS).format(flight=flight)
         links = {}
         roll = rng.random()
-        if roll < 0.2 and cases:
-            links["case"] = rng.choice(cases)
-        elif roll < 0.35 and applications:
-            links["application"] = rng.choice(applications)
-        elif roll < 0.45 and enrollments:
-            links["enrollment"] = rng.choice(enrollments)
+        if roll < 0.2 and mp.cases:
+            links["case"] = rng.choice(mp.cases)
+        elif roll < 0.35 and mp.applications:
+            links["application"] = rng.choice(mp.applications)
+        elif roll < 0.45 and mp.enrollments:
+            links["enrollment"] = rng.choice(mp.enrollments)
         due = today + datetime.timedelta(days=rng.randint(-20, 30))
         item = action_item_create(
             actor=am,
-            participant=participant,
-            title=title,
-            owner=owner,
-            due_date=due,
-            description="Agreed in the account review." if index % 2 else "",
-            objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+            participant=mp.participant,
+            data=ActionItemInput(
+                title=title,
+                owner=owner,
+                due_date=due,
+                description="Agreed in the account review." if index % 2 else "",
+                objective=rng.choice(objectives) if rng.random() < 0.5 else None,
+                **links,
+            ),
             meeting=rng.choice(held) if held and rng.random() < 0.5 else None,
-            **links,
         )
         fate = rng.random()
         if fate < 0.3:
@@ -275,14 +322,17 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
         elif fate < 0.45:
             action_item_transition(actor=am, item=item, to=ActionItemStatus.IN_PROGRESS)
 
-    # Performance feedback, followed up when needed; low ratings become improvement opportunities.
+
+def _feedback(section: _Section, mp: _Mp, held: list[Meeting]) -> None:
+    """Performance feedback, followed up when needed; the first rating of 2 or less becomes an improvement."""
+    rng, am, contacts = section.rng, mp.am, mp.contacts
     low = None
     for _ in range(rng.randint(0, 3)):
         rating, comments = rng.choice(FEEDBACK)
         by_portal = contacts and rng.random() < 0.4
         feedback = feedback_record(
             actor=rng.choice(contacts) if by_portal else am,
-            participant=participant,
+            participant=mp.participant,
             channel=FeedbackChannel.PORTAL
             if by_portal
             else rng.choice(
@@ -302,15 +352,16 @@ def _seed_one(ctx, rng, calendar, today, participant, *, contacts, applications,
     if low is not None:
         improvement_action_create(
             actor=am,
-            participant=participant,
-            kind=rng.choice(list(ImprovementAction.Kind.values)),
-            title=f"Act on {participant.short_name}'s feedback: {low.comments[:80] or 'low rating'}",
-            description="Opportunity to improve service shown by the MP's performance feedback.",
-            owner=am,
-            due_date=today + datetime.timedelta(days=rng.randint(10, 45)),
+            participant=mp.participant,
+            data=ImprovementActionInput(
+                kind=rng.choice(list(ImprovementAction.Kind.values)),
+                title=f"Act on {mp.participant.short_name}'s feedback: {low.comments[:80] or 'low rating'}",
+                description="Opportunity to improve service shown by the MP's performance feedback.",
+                owner=am,
+                due_date=section.today + datetime.timedelta(days=rng.randint(10, 45)),
+            ),
             feedback=low,
         )
-    _backdate(rng, participant, today)
 
 
 def _backdate(rng, participant, today) -> None:
@@ -352,10 +403,13 @@ def action_old_patterns(rng, now) -> None:
         improvement_action_create(
             actor=owner.user,
             participant=pattern.participant,
+            data=ImprovementActionInput(
+                kind=kind,
+                title=f"{ImprovementAction.Kind(kind).label}: {pattern.category.name} for "
+                f"{pattern.participant.short_name}",
+                description=f"{pattern.case_count} {pattern.category.name} cases in {pattern.window_days} days.",
+                owner=owner.user,
+                due_date=(now + datetime.timedelta(days=rng.randint(-10, 30))).date(),
+            ),
             pattern=pattern,
-            kind=kind,
-            title=f"{ImprovementAction.Kind(kind).label}: {pattern.category.name} for {pattern.participant.short_name}",
-            description=f"{pattern.case_count} {pattern.category.name} cases in {pattern.window_days} days.",
-            owner=owner.user,
-            due_date=(now + datetime.timedelta(days=rng.randint(-10, 30))).date(),
         )

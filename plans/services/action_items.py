@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -11,12 +12,15 @@ from django.utils import timezone
 
 from accounts.models import AccountManagerAssignment, MarketParticipant, User
 from accounts.services.participants import _current_manager_user
+from cases.models import Case
 from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.permissions import require_permission
 from ercot_services.core.workflow import move_status
+from qualification.models import Enrollment
+from registration.models import Application
 
 from ..error_codes import PlanErrorCode
 from ..events import PlanEvent
@@ -73,40 +77,58 @@ def _email_new_owner(item: ActionItem, actor: User, event_id: int) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ActionItemInput:
+    """What an action item says: :func:`action_item_create` plans one with it, :func:`action_item_update` replaces
+    an item's with it (a link left ``None`` is removed). The staff form's cleaned data builds it."""
+
+    title: str
+    owner: User
+    due_date: datetime.date
+    description: str = ""
+    objective: PlanObjective | None = None
+    case: Case | None = None
+    application: Application | None = None
+    enrollment: Enrollment | None = None
+
+    def links(self) -> dict:
+        """The objective, case, application and enrollment, by name (each must be of the item's MP)."""
+        return {
+            "objective": self.objective,
+            "case": self.case,
+            "application": self.application,
+            "enrollment": self.enrollment,
+        }
+
+
 @transaction.atomic
 def action_item_create(
-    *,
-    actor: User,
-    participant: MarketParticipant,
-    title: str,
-    owner: User,
-    due_date: datetime.date,
-    description: str = "",
-    objective: PlanObjective | None = None,
-    meeting: Meeting | None = None,
-    case=None,
-    application=None,
-    enrollment=None,
+    *, actor: User, participant: MarketParticipant, data: ActionItemInput, meeting: Meeting | None = None
 ) -> ActionItem:
-    """Plan an action with an owner (staff, or a contact of the MP) and a due date; the owner is emailed."""
+    """Plan an action with an owner (staff, or a contact of the MP) and a due date; the owner is emailed.
+
+    ``meeting`` is the meeting where it was agreed (a follow-up); it is set once, here.
+    """
     _require_staff(actor, "plan action items", "plans.add_actionitem")
-    _check_person(owner, participant, "owner")
+    _check_person(data.owner, participant, "owner")
     _check_same_participant(
-        participant, objective=objective, meeting=meeting, case=case, application=application, enrollment=enrollment
+        participant,
+        objective=data.objective,
+        meeting=meeting,
+        case=data.case,
+        application=data.application,
+        enrollment=data.enrollment,
     )
     item = ActionItem(
         participant=participant,
-        title=title.strip(),
-        description=description.strip(),
-        owner=owner,
-        side=_side_of(owner),
-        due_date=due_date,
-        objective=objective,
+        title=data.title.strip(),
+        description=data.description.strip(),
+        owner=data.owner,
+        side=_side_of(data.owner),
+        due_date=data.due_date,
         meeting=meeting,
-        case=case,
-        application=application,
-        enrollment=enrollment,
         created_by=actor,
+        **data.links(),
     )
     _clean(item)
     item.save()
@@ -114,45 +136,30 @@ def action_item_create(
         actor=actor,
         verb=PlanEvent.ACTION_ITEM_CREATED,
         target=item,
-        changes={"owner": (None, str(owner)), "side": (None, item.side), "due_date": (None, due_date)},
+        changes={"owner": (None, str(data.owner)), "side": (None, item.side), "due_date": (None, data.due_date)},
     )
     _email_new_owner(item, actor, event.pk)
     return item
 
 
 @transaction.atomic
-def action_item_update(
-    *,
-    actor: User,
-    item: ActionItem,
-    title: str,
-    description: str,
-    owner: User,
-    due_date: datetime.date,
-    objective: PlanObjective | None = None,
-    case=None,
-    application=None,
-    enrollment=None,
-) -> ActionItem:
+def action_item_update(*, actor: User, item: ActionItem, data: ActionItemInput) -> ActionItem:
     """Edit an item; a new owner is emailed, and a new due date arms its reminders again."""
     _require_staff(actor, "edit action items", "plans.change_actionitem")
     item = ActionItem.objects.select_for_update(of=("self",)).select_related("participant").get(pk=item.pk)
     participant = item.participant
-    if owner.pk != item.owner_id:
-        _check_person(owner, participant, "owner")
-    _check_same_participant(participant, objective=objective, case=case, application=application, enrollment=enrollment)
+    if data.owner.pk != item.owner_id:
+        _check_person(data.owner, participant, "owner")
+    _check_same_participant(participant, **data.links())
     changes = apply_changes(
         item,
         {
-            "title": title.strip(),
-            "description": description.strip(),
-            "owner": owner,
-            "side": _side_of(owner),
-            "due_date": due_date,
-            "objective": objective,
-            "case": case,
-            "application": application,
-            "enrollment": enrollment,
+            "title": data.title.strip(),
+            "description": data.description.strip(),
+            "owner": data.owner,
+            "side": _side_of(data.owner),
+            "due_date": data.due_date,
+            **data.links(),
         },
     )
     if not changes:
@@ -231,65 +238,71 @@ def _current_managers(participant_ids: Iterable[int]) -> dict[int, User]:
     return {assignment.participant_id: assignment.account_manager.user for assignment in assignments}
 
 
+def _reminder_candidates(today: datetime.date) -> list[ActionItem]:
+    """Open items due within the reminder horizon (or overdue), each annotated with the reminders it has had for
+    its current due date (``reminded``: overdue, ``reminded_soon``: due soon)."""
+    horizon = business_calendar().add_business_days(today, ACTION_ITEM_REMINDER_BUSINESS_DAYS)
+
+    def reminded(kind: str) -> Exists:
+        return Exists(ActionItemReminder.objects.filter(item=OuterRef("pk"), due_date=OuterRef("due_date"), kind=kind))
+
+    return list(
+        ActionItem.objects.filter(status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lte=horizon)
+        .annotate(
+            reminded=reminded(ActionItemReminder.Kind.OVERDUE),
+            reminded_soon=reminded(ActionItemReminder.Kind.DUE_SOON),
+        )
+        .select_related("participant", "owner")
+    )
+
+
+def _remind(item: ActionItem, *, overdue: bool, manager: User | None) -> None:
+    """Write the reminder row, queue its email (copying the AM on a participant-side item) and audit it."""
+    kind = ActionItemReminder.Kind.OVERDUE if overdue else ActionItemReminder.Kind.DUE_SOON
+    ActionItemReminder.objects.create(item=item, kind=kind, due_date=item.due_date, sent_at=timezone.now())
+    copy = [manager.email] if manager and item.side == ActionSide.PARTICIPANT else []
+    when = "is overdue" if overdue else "is due soon"
+    email_queue(
+        key=f"plans:action-item:{item.pk}:reminder:{kind}:{item.due_date:%Y-%m-%d}",
+        to=[item.owner.email],
+        cc=copy,
+        subject=f"Action item {when}: {item.title} (due {item.due_date:%b %d, %Y})",
+        body=_render(
+            "action_item_reminder",
+            {
+                "item": item,
+                "overdue": overdue,
+                "recipient": item.owner,
+                "link": _staff_link_for_item(item) if item.owner.is_staff else _portal_plan_link(),
+            },
+        ),
+    )
+    audit_record(
+        actor=None,
+        verb=PlanEvent.ACTION_ITEM_REMINDED,
+        target=item,
+        changes={"reminder": (None, kind), "due_date": (None, item.due_date)},
+    )
+
+
 def action_item_send_reminders(*, today: datetime.date | None = None) -> int:
     """Remind owners of open items due soon (within 2 Business Days) or overdue; returns how many were sent.
 
     Each item is reminded once per kind and due date (:class:`ActionItemReminder` is written with the email),
     so running the scan again sends nothing and a rescheduled item is reminded again. Participant-side
-    reminders copy the MP's AM.
+    reminders copy the MP's AM. Each reminder is its own transaction.
     """
     today = today or timezone.localdate()
-    horizon = business_calendar().add_business_days(today, ACTION_ITEM_REMINDER_BUSINESS_DAYS)
-    candidates = list(
-        ActionItem.objects.filter(status__in=ACTION_ITEM_OPEN_STATUSES, due_date__lte=horizon)
-        .annotate(
-            reminded=Exists(
-                ActionItemReminder.objects.filter(
-                    item=OuterRef("pk"), due_date=OuterRef("due_date"), kind=ActionItemReminder.Kind.OVERDUE
-                )
-            ),
-            reminded_soon=Exists(
-                ActionItemReminder.objects.filter(
-                    item=OuterRef("pk"), due_date=OuterRef("due_date"), kind=ActionItemReminder.Kind.DUE_SOON
-                )
-            ),
-        )
-        .select_related("participant", "owner")
-    )
+    candidates = _reminder_candidates(today)
     managers = _current_managers(item.participant_id for item in candidates)
     sent = 0
     for item in candidates:
         overdue = item.due_date < today
         if (overdue and item.reminded) or (not overdue and item.reminded_soon):
             continue
-        kind = ActionItemReminder.Kind.OVERDUE if overdue else ActionItemReminder.Kind.DUE_SOON
         try:
             with transaction.atomic():
-                ActionItemReminder.objects.create(item=item, kind=kind, due_date=item.due_date, sent_at=timezone.now())
-                manager = managers.get(item.participant_id)
-                copy = [manager.email] if manager and item.side == ActionSide.PARTICIPANT else []
-                when = "is overdue" if overdue else "is due soon"
-                email_queue(
-                    key=f"plans:action-item:{item.pk}:reminder:{kind}:{item.due_date:%Y-%m-%d}",
-                    to=[item.owner.email],
-                    cc=copy,
-                    subject=f"Action item {when}: {item.title} (due {item.due_date:%b %d, %Y})",
-                    body=_render(
-                        "action_item_reminder",
-                        {
-                            "item": item,
-                            "overdue": overdue,
-                            "recipient": item.owner,
-                            "link": _staff_link_for_item(item) if item.owner.is_staff else _portal_plan_link(),
-                        },
-                    ),
-                )
-                audit_record(
-                    actor=None,
-                    verb=PlanEvent.ACTION_ITEM_REMINDED,
-                    target=item,
-                    changes={"reminder": (None, kind), "due_date": (None, item.due_date)},
-                )
+                _remind(item, overdue=overdue, manager=managers.get(item.participant_id))
         except IntegrityError:
             continue  # another scan wrote this reminder first: it sends the email
         sent += 1

@@ -36,6 +36,58 @@ def _follow_up_needed(rating: int, comments: str) -> str:
     return PerformanceFeedback.FollowUp.NOT_NEEDED
 
 
+def _who_gave_it(
+    actor: User, participant: MarketParticipant, channel: str, submitted_by: User | None
+) -> tuple[User | None, User | None, str]:
+    """Who recorded the feedback, who gave it and through which channel: (recorded_by, submitted_by, channel).
+
+    Staff record feedback received by meeting, phone, email or survey, optionally naming the contact who gave
+    it; an MP contact gives its own in the portal.
+    """
+    if not actor.is_staff:
+        if not _is_active_member(actor, participant):
+            raise DomainError(
+                "You can only give feedback for a company you represent.", code=PlanErrorCode.PERMISSION_DENIED
+            )
+        return None, actor, FeedbackChannel.PORTAL
+    require_permission(
+        actor,
+        "plans.add_performancefeedback",
+        "Only Account Managers and the Client Services Lead record performance feedback.",
+    )
+    if channel == FeedbackChannel.PORTAL:
+        raise DomainError(
+            "Feedback in the portal is given by the Market Participant; choose how you received it.",
+            code=PlanErrorCode.CHANNEL_REQUIRED,
+        )
+    if submitted_by is not None and not _is_active_member(submitted_by, participant):
+        raise DomainError(
+            f"{submitted_by} is not an active contact of {participant.short_name}.", code=PlanErrorCode.INVALID_PERSON
+        )
+    return actor, submitted_by, channel
+
+
+def _email_manager(feedback: PerformanceFeedback, actor: User) -> None:
+    """Tell the MP's current AM about the feedback (unless the AM recorded it)."""
+    participant = feedback.participant
+    manager = _current_manager_user(participant)
+    if manager is None or manager.pk == actor.pk:
+        return
+    email_queue(
+        key=f"plans:feedback:{feedback.pk}:received",
+        to=[manager.email],
+        subject=f"Feedback from {participant.short_name}: {feedback.rating}/5",
+        body=_render(
+            "feedback_received",
+            {
+                "feedback": feedback,
+                "recipient": manager,
+                "link": _url("workspace:feedback") + f"?participant={participant.pk}",
+            },
+        ),
+    )
+
+
 @transaction.atomic
 def feedback_record(
     *,
@@ -52,29 +104,7 @@ def feedback_record(
     In the portal the MP user gives it (channel portal, ``submitted_by`` = the user); staff record feedback
     received by meeting, phone, email or survey, optionally naming the contact who gave it.
     """
-    if actor.is_staff:
-        require_permission(
-            actor,
-            "plans.add_performancefeedback",
-            "Only Account Managers and the Client Services Lead record performance feedback.",
-        )
-        recorded_by = actor
-        if channel == FeedbackChannel.PORTAL:
-            raise DomainError(
-                "Feedback in the portal is given by the Market Participant; choose how you received it.",
-                code=PlanErrorCode.CHANNEL_REQUIRED,
-            )
-        if submitted_by is not None and not _is_active_member(submitted_by, participant):
-            raise DomainError(
-                f"{submitted_by} is not an active contact of {participant.short_name}.",
-                code=PlanErrorCode.INVALID_PERSON,
-            )
-    else:
-        if not _is_active_member(actor, participant):
-            raise DomainError(
-                "You can only give feedback for a company you represent.", code=PlanErrorCode.PERMISSION_DENIED
-            )
-        recorded_by, submitted_by, channel = None, actor, FeedbackChannel.PORTAL
+    recorded_by, submitted_by, channel = _who_gave_it(actor, participant, channel, submitted_by)
     _check_same_participant(participant, meeting=meeting)
     try:
         rating = int(rating)
@@ -102,21 +132,7 @@ def feedback_record(
             "follow_up_status": (None, feedback.follow_up_status),
         },
     )
-    manager = _current_manager_user(participant)
-    if manager is not None and manager.pk != actor.pk:
-        email_queue(
-            key=f"plans:feedback:{feedback.pk}:received",
-            to=[manager.email],
-            subject=f"Feedback from {participant.short_name}: {rating}/5",
-            body=_render(
-                "feedback_received",
-                {
-                    "feedback": feedback,
-                    "recipient": manager,
-                    "link": _url("workspace:feedback") + f"?participant={participant.pk}",
-                },
-            ),
-        )
+    _email_manager(feedback, actor)
     return feedback
 
 

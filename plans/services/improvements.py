@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import MarketParticipant, User
@@ -20,6 +20,7 @@ from ..models import (
     ImprovementAction,
 )
 from .common import (
+    _clean,
     _require_staff,
 )
 
@@ -50,16 +51,23 @@ def improvement_action_set_status(*, actor: User, action: ImprovementAction, sta
     return action
 
 
+@dataclass(frozen=True)
+class ImprovementActionInput:
+    """What an improvement action says (:func:`improvement_action_create`); the staff forms build it."""
+
+    kind: str
+    title: str
+    owner: User
+    due_date: datetime.date
+    description: str = ""
+
+
 @transaction.atomic
 def improvement_action_create(
     *,
     actor: User,
     participant: MarketParticipant,
-    kind: str,
-    title: str,
-    owner: User,
-    due_date: datetime.date,
-    description: str = "",
+    data: ImprovementActionInput,
     pattern: IssuePattern | None = None,
     feedback=None,
 ) -> ImprovementAction:
@@ -73,17 +81,14 @@ def improvement_action_create(
         participant=participant,
         pattern=pattern,
         feedback=feedback,
-        kind=kind,
-        title=title,
-        description=description,
-        owner=owner,
-        due_date=due_date,
+        kind=data.kind,
+        title=data.title,
+        description=data.description,
+        owner=data.owner,
+        due_date=data.due_date,
         created_by=actor,
     )
-    try:
-        action.full_clean()
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=PlanErrorCode.INVALID) from error
+    _clean(action)
     action.save()
     if pattern is not None and pattern.status == IssuePattern.Status.OPEN:
         pattern.status = IssuePattern.Status.ACTIONED
@@ -92,6 +97,6 @@ def improvement_action_create(
         actor=actor,
         verb=PlanEvent.IMPROVEMENT_ACTION_CREATED,
         target=action,
-        changes={"kind": (None, kind), "owner": (None, str(owner)), "due_date": (None, due_date)},
+        changes={"kind": (None, data.kind), "owner": (None, str(data.owner)), "due_date": (None, data.due_date)},
     )
     return action

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -108,50 +109,58 @@ def _check_times(starts_at: datetime.datetime, ends_at: datetime.datetime) -> No
         raise DomainError("The meeting must end after it starts.", code=PlanErrorCode.INVALID_TIMES)
 
 
+@dataclass(frozen=True)
+class MeetingInput:
+    """What a meeting says and who is invited: :func:`meeting_schedule` schedules one with it,
+    :func:`meeting_update` replaces a scheduled meeting's with it. The staff form's cleaned data builds it.
+
+    ``attendees`` are users (staff, or contacts of the MP); ``extra_emails`` are other addresses to invite. The
+    organizer always attends.
+    """
+
+    title: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    agenda: str = ""
+    location: str = ""
+    dial_in: str = ""
+    attendees: Iterable[User] = ()
+    extra_emails: Iterable[str] = ()
+    objective: PlanObjective | None = None
+
+    def details(self) -> dict:
+        """The meeting's own fields, as they are saved (text stripped)."""
+        return {
+            "title": self.title.strip(),
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "agenda": self.agenda.strip(),
+            "location": self.location.strip(),
+            "dial_in": self.dial_in.strip(),
+            "objective": self.objective,
+        }
+
+
 @transaction.atomic
-def meeting_schedule(
-    *,
-    actor: User,
-    participant: MarketParticipant,
-    title: str,
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    agenda: str = "",
-    location: str = "",
-    dial_in: str = "",
-    attendees: Iterable[User] = (),
-    extra_emails: Iterable[str] = (),
-    objective: PlanObjective | None = None,
-) -> Meeting:
+def meeting_schedule(*, actor: User, participant: MarketParticipant, data: MeetingInput) -> Meeting:
     """Schedule a meeting organized by ``actor`` and email every attendee a METHOD:REQUEST invitation."""
     _require_staff(actor, "schedule meetings", "plans.add_meeting")
-    _check_times(starts_at, ends_at)
-    _check_same_participant(participant, objective=objective)
-    wanted = _wanted_attendees(organizer=actor, participant=participant, attendees=attendees, extra_emails=extra_emails)
-    meeting = Meeting(
-        participant=participant,
-        objective=objective,
-        title=title.strip(),
-        agenda=agenda.strip(),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        location=location.strip(),
-        dial_in=dial_in.strip(),
-        organizer=actor,
+    _check_times(data.starts_at, data.ends_at)
+    _check_same_participant(participant, objective=data.objective)
+    wanted = _wanted_attendees(
+        organizer=actor, participant=participant, attendees=data.attendees, extra_emails=data.extra_emails
     )
+    meeting = Meeting(participant=participant, organizer=actor, **data.details())
     _clean(meeting)
     meeting.save()
-    for attendee in wanted.values():
-        attendee.meeting = meeting
-        _clean(attendee, exclude=["meeting"])
-    MeetingAttendee.objects.bulk_create(wanted.values())
+    _add_attendees(meeting, wanted.values())
     audit_record(
         actor=actor,
         verb=PlanEvent.MEETING_SCHEDULED,
         target=meeting,
         changes={
-            "starts_at": (None, starts_at),
-            "ends_at": (None, ends_at),
+            "starts_at": (None, data.starts_at),
+            "ends_at": (None, data.ends_at),
             "attendees": (None, sorted(wanted)),
         },
     )
@@ -159,55 +168,47 @@ def meeting_schedule(
     return meeting
 
 
+def _add_attendees(meeting: Meeting, attendees: Iterable[MeetingAttendee]) -> None:
+    attendees = list(attendees)
+    for attendee in attendees:
+        attendee.meeting = meeting
+        _clean(attendee, exclude=["meeting"])
+    MeetingAttendee.objects.bulk_create(attendees)
+
+
 def _lock_meeting(meeting: Meeting) -> Meeting:
     return Meeting.objects.select_for_update(of=("self",)).select_related("participant", "organizer").get(pk=meeting.pk)
 
 
-@transaction.atomic
-def meeting_update(
-    *,
-    actor: User,
-    meeting: Meeting,
-    title: str,
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    agenda: str,
-    location: str,
-    dial_in: str,
-    attendees: Iterable[User],
-    extra_emails: Iterable[str] = (),
-    objective: PlanObjective | None = None,
-) -> Meeting:
-    """Change a scheduled meeting. When attendees see a difference the SEQUENCE goes one up, the current
-    attendees receive the updated REQUEST and people taken off the list a CANCEL (same UID)."""
-    _require_staff(actor, "change meetings", "plans.change_meeting")
+def _lock_scheduled(meeting: Meeting) -> Meeting:
     meeting = _lock_meeting(meeting)
     if meeting.status != MeetingStatus.SCHEDULED:
         raise DomainError(
             f"This meeting is {meeting.get_status_display().lower()}: it can no longer be changed.",
             code=PlanErrorCode.MEETING_CLOSED,
         )
-    _check_times(starts_at, ends_at)
-    _check_same_participant(meeting.participant, objective=objective)
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(*, actor: User, meeting: Meeting, data: MeetingInput) -> Meeting:
+    """Change a scheduled meeting. When attendees see a difference the SEQUENCE goes one up, the current
+    attendees receive the updated REQUEST and people taken off the list a CANCEL (same UID)."""
+    _require_staff(actor, "change meetings", "plans.change_meeting")
+    meeting = _lock_scheduled(meeting)
+    _check_times(data.starts_at, data.ends_at)
+    _check_same_participant(meeting.participant, objective=data.objective)
     wanted = _wanted_attendees(
-        organizer=meeting.organizer, participant=meeting.participant, attendees=attendees, extra_emails=extra_emails
+        organizer=meeting.organizer,
+        participant=meeting.participant,
+        attendees=data.attendees,
+        extra_emails=data.extra_emails,
     )
     current = {attendee.email.lower(): attendee for attendee in meeting.attendees.all()}
     removed = [current[address] for address in sorted(set(current) - set(wanted))]
     added = [wanted[address] for address in sorted(set(wanted) - set(current))]
 
-    changes = apply_changes(
-        meeting,
-        {
-            "title": title.strip(),
-            "starts_at": starts_at,
-            "ends_at": ends_at,
-            "agenda": agenda.strip(),
-            "location": location.strip(),
-            "dial_in": dial_in.strip(),
-            "objective": objective,
-        },
-    )
+    changes = apply_changes(meeting, data.details())
     if removed or added:
         changes["attendees"] = (sorted(current), sorted(wanted))
     if not changes:
@@ -220,10 +221,7 @@ def meeting_update(
     meeting.save()
     if removed:
         MeetingAttendee.objects.filter(pk__in=[attendee.pk for attendee in removed]).delete()
-    for attendee in added:
-        attendee.meeting = meeting
-        _clean(attendee, exclude=["meeting"])
-    MeetingAttendee.objects.bulk_create(added)
+    _add_attendees(meeting, added)
     audit_record(actor=actor, verb=PlanEvent.MEETING_UPDATED, target=meeting, changes=changes)
     if visible:
         _send_invitations(meeting, "REQUEST", list(meeting.attendees.all()))

@@ -22,7 +22,7 @@ from django.views.generic import TemplateView
 
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
-from ercot_services.core.actions import safe_next_url
+from ercot_services.core.actions import add_domain_error, safe_next_url
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
@@ -274,7 +274,7 @@ class FeedbackView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
                 )
             except DomainError as error:
                 cache.delete(f"portal-feedback:{request.user.pk}:{data['token']}")
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,

@@ -34,8 +34,7 @@ from django.utils import timezone
 
 from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership
 from accounts.services import membership_add
-from cases.models import CaseStatus
-from cases.services import case_transition
+from cases.services import case_resolve
 from ercot_services.core.outbox import outbox_suppressed
 from registration.models import Application, ApplicationKind, ApplicationStatus, QseAcknowledgement, SfaRecord
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
@@ -135,7 +134,7 @@ def seed_qualification(ctx) -> None:
     if any(name not in by_short for name in needed) or FLIGHT_ADMIN not in ctx.users or RETAIL_OPS not in ctx.users:
         return
     with outbox_suppressed():
-        _seed(ctx, by_short)
+        _Seeder(ctx, by_short).run()
 
 
 def _authorized_rep(participant):
@@ -150,31 +149,48 @@ def _authorized_rep(participant):
     return membership.user if membership else None
 
 
-def _seed(ctx, mp: dict) -> None:
-    admin = ctx.users[FLIGHT_ADMIN]
-    ops = ctx.users[RETAIL_OPS]
-    legal = ctx.lead
-    today = timezone.localdate()
-    functions = {f.code: f for f in BusinessFunction.objects.all()}
+class _Seeder:
+    """The qualification demo, step by step: flights, the new LSEs' registration facts, then each flight's MPs."""
 
-    def fns(*codes):
-        return [functions[c] for c in codes if c in functions]
+    def __init__(self, ctx, mp: dict):
+        self.ctx = ctx
+        self.mp = mp
+        self.admin = ctx.users[FLIGHT_ADMIN]
+        self.ops = ctx.users[RETAIL_OPS]
+        self.legal = ctx.lead
+        self.today = timezone.localdate()
+        self.functions = {f.code: f for f in BusinessFunction.objects.all()}
+        self.core = self.fns("enrollment-switch", "move-in", "move-out", "usage-invoicing")
+        self.full = self.fns(
+            "enrollment-switch",
+            "move-in",
+            "move-out",
+            "usage-invoicing",
+            "historical-usage",
+            "reinstatement",
+            "switch-hold",
+        )
 
-    core = fns("enrollment-switch", "move-in", "move-out", "usage-invoicing")
-    full = fns(
-        "enrollment-switch",
-        "move-in",
-        "move-out",
-        "usage-invoicing",
-        "historical-usage",
-        "reinstatement",
-        "switch-hold",
-    )
+    def fns(self, *codes) -> list[BusinessFunction]:
+        return [self.functions[c] for c in codes if c in self.functions]
 
-    # --- flights ---------------------------------------------------------------------------------
-    def make_flight(start: datetime.date, weeks: int, status: str, notes: str) -> Flight:
+    def run(self) -> None:
+        today = self.today
+        past = self.make_flight(_first_of_month(today, 4), 6, FlightStatus.COMPLETED, "Summer retail market testing.")
+        current_start = _first_of_month(today, 0 if today.day >= 15 else 1)
+        current = self.make_flight(current_start, 10, FlightStatus.TESTING, "Includes two new LSEs.")
+        future = self.make_flight(_first_of_month(today, -2), 8, FlightStatus.OPEN, "Open for applications.")
+        self.registration_facts()
+        self.past_flight(past)
+        self.current_flight(current)
+        self.future_flight(future)
+        self.ctx.created["enrollments"] += Enrollment.objects.count()
+
+    # --- building blocks ---------------------------------------------------------------------------------
+
+    def make_flight(self, start: datetime.date, weeks: int, status: str, notes: str) -> Flight:
         flight = flight_create(
-            actor=admin,
+            actor=self.admin,
             start_date=start,
             end_date=start + datetime.timedelta(weeks=weeks),
             application_deadline=start - datetime.timedelta(days=30),
@@ -185,25 +201,20 @@ def _seed(ctx, mp: dict) -> None:
         # writes the status the dates imply.
         Flight.objects.filter(pk=flight.pk).update(status=status)
         flight.status = status
-        ctx.created["flights"] += 1
+        self.ctx.created["flights"] += 1
         return flight
 
-    past = make_flight(_first_of_month(today, 4), 6, FlightStatus.COMPLETED, "Summer retail market testing.")
-    current_start = _first_of_month(today, 0 if today.day >= 15 else 1)
-    current = make_flight(current_start, 10, FlightStatus.TESTING, "Includes two new LSEs.")
-    future = make_flight(_first_of_month(today, -2), 8, FlightStatus.OPEN, "Open for applications.")
-
-    def enroll(flight, short, kind, change, *, on=None, override=""):
+    def enroll(self, flight, short, kind, change, *, on=None, override="") -> Enrollment:
         # A new MP's enrollment comes from its approved initial registration when the registration section made one.
         application = None
         if kind == ParticipantKind.NEW:
             application = Application.objects.filter(
-                participant=mp[short], kind=ApplicationKind.INITIAL, status=ApplicationStatus.APPROVED
+                participant=self.mp[short], kind=ApplicationKind.INITIAL, status=ApplicationStatus.APPROVED
             ).first()
         return enrollment_create(
-            actor=admin,
+            actor=self.admin,
             flight=flight,
-            participant=mp[short],
+            participant=self.mp[short],
             participant_kind=kind,
             change_kind=change,
             application=application,
@@ -211,160 +222,167 @@ def _seed(ctx, mp: dict) -> None:
             today=on or flight.application_deadline - 5 * DAY,
         )
 
-    def test(enrollment, *, completed, partners, functions_tested, tested_on, notes=""):
-        enrollment_start_testing(actor=admin, enrollment=enrollment)
+    def test(self, enrollment, *, completed, partners, functions_tested, tested_on, notes="") -> None:
+        enrollment_start_testing(actor=self.admin, enrollment=enrollment)
         result_record(
-            actor=admin,
+            actor=self.admin,
             enrollment=enrollment,
             completed=completed,
-            trading_partners=[mp[p] for p in partners],
+            trading_partners=[self.mp[p] for p in partners],
             business_functions=functions_tested,
             tested_on=tested_on,
             notes=notes,
         )
 
-    def hand_over(enrollment, on):
-        enrollment = result_hand_over(actor=admin, enrollment=enrollment)
+    def hand_over(self, enrollment, on) -> Enrollment:
+        enrollment = result_hand_over(actor=self.admin, enrollment=enrollment)
         FlightResult.objects.filter(enrollment=enrollment).update(handed_over_at=_moment(on, 15))
         return enrollment
 
-    def issue(enrollment, on, effective=None):
-        letter = letter_issue(actor=ops, enrollment=enrollment, today=on, effective_date=effective or on)
+    def issue(self, enrollment, on, effective=None) -> QualificationLetter:
+        letter = letter_issue(actor=self.ops, enrollment=enrollment, today=on, effective_date=effective or on)
         _send_quietly(letter, on)
         # A new MP's certificate is requested with its letter (the service stamps the time of this run).
         CertificateRequest.objects.filter(enrollment=enrollment).update(requested_at=_moment(on, 15))
-        ctx.created["letters"] += 1
+        self.ctx.created["letters"] += 1
         return letter
 
-    # --- registration facts of the new LSEs (read by the criteria gate) ------------------------------
-    for short, signed_back, processed in [("CAPROCK", 120, True), ("PECOS", 230, True), ("SABINE", 40, False)]:
-        sfa_record(
-            actor=legal, participant=mp[short], signed_on=today - signed_back * DAY, processed_by_legal=processed
+    # --- the registration facts of the new LSEs (read by the criteria gate) ------------------------------------
+
+    def registration_facts(self) -> None:
+        legal, mp, today = self.legal, self.mp, self.today
+        for short, signed_back, processed in [("CAPROCK", 120, True), ("PECOS", 230, True), ("SABINE", 40, False)]:
+            sfa_record(
+                actor=legal, participant=mp[short], signed_on=today - signed_back * DAY, processed_by_legal=processed
+            )
+        for short, number, issued_back in [
+            ("CAPROCK", "PUCT-10482", 100),
+            ("PECOS", "PUCT-10317", 210),
+            ("SABINE", "PUCT-10511", 35),
+        ]:
+            puct_record(
+                actor=legal, participant=mp[short], certificate_number=number, issued_on=today - issued_back * DAY
+            )
+        for short in ("GCSS", "BBES"):  # the demo QSEs: qualified to serve load (a fact about the QSE)
+            qse_load_qualification_record(
+                actor=legal, qse=mp[short], qualified=True, reason="QSE qualification completed (demo data)."
+            )
+        qse_acknowledgement_record(actor=legal, participant=mp["CAPROCK"], qse=mp["GCSS"], processed_by_legal=True)
+        qse_acknowledgement_record(actor=legal, participant=mp["PECOS"], qse=mp["BBES"], processed_by_legal=True)
+        qse_acknowledgement_record(actor=legal, participant=mp["SABINE"], qse=mp["GCSS"], processed_by_legal=True)
+        # The services stamp "processed" with the time of this run; Legal processed them soon after signing.
+        for short, processed_back in (("CAPROCK", 110), ("PECOS", 220), ("SABINE", 30)):
+            SfaRecord.objects.filter(participant=mp[short], processed_by_legal=True).update(
+                processed_at=_moment(today - processed_back * DAY, 14)
+            )
+            QseAcknowledgement.objects.filter(participant=mp[short], processed_by_legal=True).update(
+                processed_at=_moment(today - (processed_back - 5) * DAY, 14)
+            )
+        for short, name in (("CAPROCK", "Jordan Whitley"), ("PECOS", "Renee Castillo")):
+            _ensure_security_administrator(self.ctx, mp[short], name)
+
+    # --- the flights ----------------------------------------------------------------------------------------------
+
+    def past_flight(self, past: Flight) -> None:
+        enroll, test, hand_over, issue = self.enroll, self.test, self.hand_over, self.issue
+        done = past.end_date - 10 * DAY
+        trinity = enroll(past, "TRINITY", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
+        test(
+            trinity,
+            completed=True,
+            partners=["ONCOR", "CNP"],
+            functions_tested=self.core,
+            tested_on=done,
+            notes="New territory: CenterPoint. Retested move-ins after a 814_16 mapping fix.",
         )
-    for short, number, issued_back in [
-        ("CAPROCK", "PUCT-10482", 100),
-        ("PECOS", "PUCT-10317", 210),
-        ("SABINE", "PUCT-10511", 35),
-    ]:
-        puct_record(actor=legal, participant=mp[short], certificate_number=number, issued_on=today - issued_back * DAY)
-    for short in ("GCSS", "BBES"):  # the demo QSEs: qualified to serve load (a fact about the QSE)
-        qse_load_qualification_record(
-            actor=legal, qse=mp[short], qualified=True, reason="QSE qualification completed (demo data)."
+        bluebonnet_past = enroll(past, "BLUEBONNET", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
+        test(
+            bluebonnet_past,
+            completed=True,
+            partners=["ONCOR", "TNMP"],
+            functions_tested=self.fns("historical-usage", "reinstatement"),
+            tested_on=done - 4 * DAY,
         )
-    qse_acknowledgement_record(actor=legal, participant=mp["CAPROCK"], qse=mp["GCSS"], processed_by_legal=True)
-    qse_acknowledgement_record(actor=legal, participant=mp["PECOS"], qse=mp["BBES"], processed_by_legal=True)
-    qse_acknowledgement_record(actor=legal, participant=mp["SABINE"], qse=mp["GCSS"], processed_by_legal=True)
-    # The services stamp "processed" with the time of this run; Legal processed them soon after signing.
-    for short, processed_back in (("CAPROCK", 110), ("PECOS", 220), ("SABINE", 30)):
-        SfaRecord.objects.filter(participant=mp[short], processed_by_legal=True).update(
-            processed_at=_moment(today - processed_back * DAY, 14)
+        pecos = enroll(past, "PECOS", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
+        test(pecos, completed=True, partners=["ONCOR", "AEP-TCC"], functions_tested=self.full, tested_on=done - 2 * DAY)
+        # Letters are issued in date order, so their numbers follow the calendar.
+        issue(hand_over(bluebonnet_past, done - 3 * DAY), done - DAY)
+        issue(hand_over(pecos, done - DAY), done + 2 * DAY)
+        issue(hand_over(trinity, done + DAY), done + 3 * DAY)
+        _complete_onboarding(self.ctx, self.mp["PECOS"], on=done + 20 * DAY)
+
+        mesquite = enroll(past, "MESQUITE", ParticipantKind.CURRENT, ChangeKind.BANKING)
+        test(mesquite, completed=True, partners=["ONCOR"], functions_tested=self.fns("usage-invoicing"), tested_on=done)
+        enrollment_record_without_letter(actor=self.ops, enrollment=hand_over(mesquite, done + DAY))
+
+        gulfstream = enroll(past, "GULFSTREAM", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
+        enrollment_withdraw(
+            actor=self.admin, enrollment=gulfstream, reason="The MP postponed its entry into the TNMP territory."
         )
-        QseAcknowledgement.objects.filter(participant=mp[short], processed_by_legal=True).update(
-            processed_at=_moment(today - (processed_back - 5) * DAY, 14)
+
+    def current_flight(self, current: Flight) -> None:
+        enroll, test, hand_over = self.enroll, self.test, self.hand_over
+        early = min(current.start_date + 7 * DAY, self.today - 6 * DAY)
+        caprock = enroll(current, "CAPROCK", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
+        test(caprock, completed=True, partners=["ONCOR", "TNMP"], functions_tested=self.full, tested_on=early)
+        self.issue(hand_over(caprock, early + DAY), early + 3 * DAY)  # certificate, specs task and request follow
+
+        sabine = enroll(current, "SABINE", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
+        test(sabine, completed=True, partners=["CNP"], functions_tested=self.core, tested_on=early + DAY)
+        hand_over(sabine, early + 2 * DAY)  # blocked: the SFA is signed but not processed by Legal
+
+        coastal = enroll(current, "COASTALBEND", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
+        test(coastal, completed=True, partners=["AEP-TCC"], functions_tested=self.core, tested_on=early + 2 * DAY)
+        hand_over(coastal, early + 3 * DAY)  # ready for a letter
+
+        bigsky = enroll(current, "BIGSKY", ParticipantKind.CURRENT, ChangeKind.SERVICE_PROVIDER)
+        test(
+            bigsky,
+            completed=True,
+            partners=["ONCOR"],
+            functions_tested=self.fns("enrollment-switch", "usage-invoicing"),
+            tested_on=early,
+            notes="New EDI service provider; transactions re-verified end to end.",
         )
-    for short, name in (("CAPROCK", "Jordan Whitley"), ("PECOS", "Renee Castillo")):
-        _ensure_security_administrator(ctx, mp[short], name)
+        enrollment_record_without_letter(actor=self.ops, enrollment=hand_over(bigsky, early + DAY))
 
-    # --- the past flight ----------------------------------------------------------------------------------
-    done = past.end_date - 10 * DAY
-    trinity = enroll(past, "TRINITY", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
-    test(
-        trinity,
-        completed=True,
-        partners=["ONCOR", "CNP"],
-        functions_tested=core,
-        tested_on=done,
-        notes="New territory: CenterPoint. Retested move-ins after a 814_16 mapping fix.",
-    )
-    bluebonnet_past = enroll(past, "BLUEBONNET", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
-    test(
-        bluebonnet_past,
-        completed=True,
-        partners=["ONCOR", "TNMP"],
-        functions_tested=fns("historical-usage", "reinstatement"),
-        tested_on=done - 4 * DAY,
-    )
-    pecos = enroll(past, "PECOS", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
-    test(pecos, completed=True, partners=["ONCOR", "AEP-TCC"], functions_tested=full, tested_on=done - 2 * DAY)
-    # Letters are issued in date order, so their numbers follow the calendar.
-    issue(hand_over(bluebonnet_past, done - 3 * DAY), done - DAY)
-    issue(hand_over(pecos, done - DAY), done + 2 * DAY)
-    issue(hand_over(trinity, done + DAY), done + 3 * DAY)
-    _complete_onboarding(ctx, mp["PECOS"], on=done + 20 * DAY)
+        bluebonnet = enroll(current, "BLUEBONNET", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
+        enrollment_start_testing(actor=self.admin, enrollment=bluebonnet)
+        longhorn = enroll(current, "LONGHORN", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
+        enrollment_start_testing(actor=self.admin, enrollment=longhorn)
 
-    mesquite = enroll(past, "MESQUITE", ParticipantKind.CURRENT, ChangeKind.BANKING)
-    test(mesquite, completed=True, partners=["ONCOR"], functions_tested=fns("usage-invoicing"), tested_on=done)
-    enrollment_record_without_letter(actor=ops, enrollment=hand_over(mesquite, done + DAY))
+        alamo = enroll(
+            current,
+            "ALAMO",
+            ParticipantKind.CURRENT,
+            ChangeKind.NEW_FUNCTIONALITY,
+            on=current.application_deadline + 3 * DAY,
+            override="Application arrived three days late; the MP's test scripts were ready and a TDSP slot was free.",
+        )
+        test(
+            alamo,
+            completed=False,
+            partners=["ONCOR"],
+            functions_tested=self.fns("switch-hold"),
+            tested_on=early + 2 * DAY,
+            notes="Switch-hold removal transactions rejected by the TDSP; retest after the fix.",
+        )
 
-    gulfstream = enroll(past, "GULFSTREAM", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
-    enrollment_withdraw(
-        actor=admin, enrollment=gulfstream, reason="The MP postponed its entry into the TNMP territory."
-    )
+        enroll(current, "PINEYWOODS", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
 
-    # --- the current flight ---------------------------------------------------------------------------------
-    early = min(current.start_date + 7 * DAY, today - 6 * DAY)
-    caprock = enroll(current, "CAPROCK", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
-    test(caprock, completed=True, partners=["ONCOR", "TNMP"], functions_tested=full, tested_on=early)
-    issue(hand_over(caprock, early + DAY), early + 3 * DAY)  # certificate, specs task and service request follow
-
-    sabine = enroll(current, "SABINE", ParticipantKind.NEW, ChangeKind.NEW_ENTITY)
-    test(sabine, completed=True, partners=["CNP"], functions_tested=core, tested_on=early + DAY)
-    hand_over(sabine, early + 2 * DAY)  # blocked: the SFA is signed but not processed by Legal
-
-    coastal = enroll(current, "COASTALBEND", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
-    test(coastal, completed=True, partners=["AEP-TCC"], functions_tested=core, tested_on=early + 2 * DAY)
-    hand_over(coastal, early + 3 * DAY)  # ready for a letter
-
-    bigsky = enroll(current, "BIGSKY", ParticipantKind.CURRENT, ChangeKind.SERVICE_PROVIDER)
-    test(
-        bigsky,
-        completed=True,
-        partners=["ONCOR"],
-        functions_tested=fns("enrollment-switch", "usage-invoicing"),
-        tested_on=early,
-        notes="New EDI service provider; transactions re-verified end to end.",
-    )
-    enrollment_record_without_letter(actor=ops, enrollment=hand_over(bigsky, early + DAY))
-
-    bluebonnet = enroll(current, "BLUEBONNET", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY)
-    enrollment_start_testing(actor=admin, enrollment=bluebonnet)
-    longhorn = enroll(current, "LONGHORN", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
-    enrollment_start_testing(actor=admin, enrollment=longhorn)
-
-    alamo = enroll(
-        current,
-        "ALAMO",
-        ParticipantKind.CURRENT,
-        ChangeKind.NEW_FUNCTIONALITY,
-        on=current.application_deadline + 3 * DAY,
-        override="Application arrived three days late; the MP's test scripts were ready and a TDSP slot was free.",
-    )
-    test(
-        alamo,
-        completed=False,
-        partners=["ONCOR"],
-        functions_tested=fns("switch-hold"),
-        tested_on=early + 2 * DAY,
-        notes="Switch-hold removal transactions rejected by the TDSP; retest after the fix.",
-    )
-
-    enroll(current, "PINEYWOODS", ParticipantKind.CURRENT, ChangeKind.NEW_FUNCTIONALITY)
-
-    # --- the future flight -------------------------------------------------------------------------------------
-    enroll(future, "REDRIVER", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY, on=today)
-    enroll(future, "LANTANA", ParticipantKind.NEW, ChangeKind.NEW_ENTITY, on=today)
-    # An approved Notice of Change that needs testing (the registration section's territory addition).
-    revision = (
-        Application.objects.filter(kind=ApplicationKind.REVISION, status=ApplicationStatus.APPROVED)
-        .exclude(participant__enrollments__flight=future)
-        .order_by("pk")
-    )
-    for application in revision:
-        if any(value in CHANGE_FROM_REGISTRATION for value in application.change_types):
-            enrollment_from_application(actor=admin, application=application, flight=future)
-            break
-
-    ctx.created["enrollments"] += Enrollment.objects.count()
+    def future_flight(self, future: Flight) -> None:
+        self.enroll(future, "REDRIVER", ParticipantKind.CURRENT, ChangeKind.NEW_TERRITORY, on=self.today)
+        self.enroll(future, "LANTANA", ParticipantKind.NEW, ChangeKind.NEW_ENTITY, on=self.today)
+        # An approved Notice of Change that needs testing (the registration section's territory addition).
+        revision = (
+            Application.objects.filter(kind=ApplicationKind.REVISION, status=ApplicationStatus.APPROVED)
+            .exclude(participant__enrollments__flight=future)
+            .order_by("pk")
+        )
+        for application in revision:
+            if any(value in CHANGE_FROM_REGISTRATION for value in application.change_types):
+                enrollment_from_application(actor=self.admin, application=application, flight=future)
+                break
 
 
 def _ensure_security_administrator(ctx, participant, full_name: str) -> None:
@@ -429,9 +447,8 @@ def _complete_onboarding(ctx, participant, *, on: datetime.date) -> None:
     )
     ConnectivityTest.objects.filter(pk=test.pk).update(completed_at=_moment(on - 2 * DAY, 11))
     if test.service_request_id:
-        case_transition(
+        case_resolve(
             actor=ctx.service_desk,
             case=test.service_request,
-            to_status=CaseStatus.RESOLVED,
             resolution_summary="Production connectivity testing passed.",
         )

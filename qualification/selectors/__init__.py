@@ -3,7 +3,7 @@ queue, the letter delivery report, the enrollment page, and one MP's qualificati
 
 Every list is built with a fixed number of queries, whatever its length: the criteria facts of the
 listed MPs (SFA, PUCT certification, QSE Acknowledgement) are joined in with ``select_related`` and
-handed to ``services.criteria_evaluate`` / ``services.letter_blockers`` as pre-fetched facts, so the
+handed to ``criteria_evaluate`` / ``letter_blockers`` as pre-fetched facts, so the
 rules stay in the services and run without queries of their own.
 """
 
@@ -16,7 +16,6 @@ from django.shortcuts import get_object_or_404
 
 from accounts.models import MarketParticipant
 
-from .. import services
 from ..models import (
     NO_LETTER_REASONS,
     CertificateRequest,
@@ -30,6 +29,7 @@ from ..models import (
     ParticipantKind,
     QualificationLetter,
 )
+from ..services.criteria import Criterion, criteria_applies, criteria_evaluate, criteria_facts, letter_blockers
 
 # The facts the criteria gate reads, reachable from an enrollment in one join each.
 CRITERIA_FACTS = (
@@ -66,21 +66,21 @@ def prefetched_criteria_facts(participant: MarketParticipant) -> tuple:
     for accessor in ("sfa", "puct_certification", "qse_acknowledgement"):
         relation = MarketParticipant._meta.get_field(accessor)
         if not relation.is_cached(participant):
-            return services.criteria_facts(participant)
+            return criteria_facts(participant)
         cached.append(relation.get_cached_value(participant))
     return tuple(cached)
 
 
-def enrollment_criteria(enrollment: Enrollment) -> list[services.Criterion] | None:
+def enrollment_criteria(enrollment: Enrollment) -> list[Criterion] | None:
     """The criteria gate of this enrollment (None when it does not apply), from the prefetched facts."""
-    if not services.criteria_applies(enrollment):
+    if not criteria_applies(enrollment):
         return None
-    return services.criteria_evaluate(enrollment.participant, facts=prefetched_criteria_facts(enrollment.participant))
+    return criteria_evaluate(enrollment.participant, facts=prefetched_criteria_facts(enrollment.participant))
 
 
 def enrollment_blockers(enrollment: Enrollment) -> list[str]:
-    """``services.letter_blockers`` with the prefetched facts."""
-    return services.letter_blockers(enrollment, facts=prefetched_criteria_facts(enrollment.participant))
+    """``letter_blockers`` with the prefetched facts."""
+    return letter_blockers(enrollment, facts=prefetched_criteria_facts(enrollment.participant))
 
 
 # --- flights ------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ def trading_partner_choices(enrollment: Enrollment) -> QuerySet[MarketParticipan
 class QueueRow:
     enrollment: Enrollment
     blockers: list[str]
-    criteria: list[services.Criterion] | None
+    criteria: list[Criterion] | None
 
 
 def retail_operations_queue() -> dict[str, list[QueueRow]]:
@@ -261,7 +261,7 @@ def participant_letter_get(participant: MarketParticipant, pk: int) -> Qualifica
     return get_object_or_404(participant_letters(participant), pk=pk)
 
 
-def participant_criteria(participant: MarketParticipant) -> list[services.Criterion] | None:
+def participant_criteria(participant: MarketParticipant) -> list[Criterion] | None:
     """The criteria gate for a load-serving MP with an enrollment as a new MP; None when it does not apply."""
     applies = (
         participant.serves_load()
@@ -269,7 +269,7 @@ def participant_criteria(participant: MarketParticipant) -> list[services.Criter
         .exclude(status=EnrollmentStatus.WITHDRAWN)
         .exists()
     )
-    return services.criteria_evaluate(participant) if applies else None
+    return criteria_evaluate(participant) if applies else None
 
 
 def participant_qualification(participant: MarketParticipant) -> dict:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.selectors import scope_to_user
 
+from ..headlines import enrollment_headline
 from ..models import (
     CertificateRequest,
     CertificateStatus,
@@ -18,8 +19,7 @@ from ..models import (
     EnrollmentStatus,
     QualificationLetter,
 )
-from ..services import criteria_applies, criteria_evaluate
-from ..views.portal import enrollment_headline
+from ..services.criteria import criteria_applies, criteria_evaluate
 
 register = template.Library()
 

@@ -17,24 +17,23 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.models import MarketParticipant, User
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import scope_to_user
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
 from .. import policies
-from ..forms_portal import PROTOCOL_DEFAULT, ConnectivitySpecForm, ConnectivityTicketForm
+from ..forms.portal import PROTOCOL_DEFAULT, ConnectivitySpecForm, ConnectivityTicketForm
+from ..headlines import criterion_next_step, enrollment_headline
 from ..models import (
-    NO_LETTER_REASONS,
     CertificateRequest,
     CertificateStatus,
-    ChangeKind,
     ConnectivitySpec,
     ConnectivityTest,
     Enrollment,
@@ -45,64 +44,13 @@ from ..models import (
     ParticipantKind,
     QualificationLetter,
 )
-from ..services import (
-    Criterion,
+from ..services.connectivity import (
     connectivity_spec_update,
     connectivity_ticket_copies,
     connectivity_ticket_draft,
     connectivity_ticket_submit,
-    criteria_evaluate,
 )
-
-# What to do next when a criterion is missing, picked by the wording of its detail.
-_NEXT_STEPS = {
-    "sfa": [
-        (
-            "not yet processed",
-            "Your SFA is signed but not yet processed by ERCOT Legal. Nothing to do on your side: "
-            "Legal processes it; ask your Account Manager if it takes more than a few business days.",
-        ),
-        ("", "Sign the Standard Form Market Participant Agreement (SFA) and upload it with your registration."),
-    ],
-    "puct": [
-        (
-            "not valid",
-            "Your PUCT certification is not valid today: send ERCOT the current certificate with a "
-            "Notice of Change of Information.",
-        ),
-        (
-            "",
-            "Send ERCOT your PUCT certification as soon as the Commission grants it (upload it with your registration).",
-        ),
-    ],
-    "qse_ack": [
-        (
-            "not qualified to serve load",
-            "The QSE you named is not qualified to serve load: name a QSE that is, or "
-            "ask your QSE to complete its qualification.",
-        ),
-        (
-            "not yet processed",
-            "Your QSE Acknowledgement (Form H) is submitted but not yet processed by ERCOT Legal. "
-            "Nothing to do on your side; ask your Account Manager if it takes long.",
-        ),
-        ("", "Submit the QSE Acknowledgement (Form H) naming the QSE that will schedule for you."),
-    ],
-}
-
-
-def criterion_next_step(criterion: Criterion) -> str:
-    if criterion.met:
-        return ""
-    for needle, text in _NEXT_STEPS.get(criterion.key, []):
-        if needle in criterion.detail:
-            return text
-    return "Ask your Account Manager what is still missing."
-
-
-def _day(value) -> str:
-    return date_format(value, "M j, Y")
-
+from ..services.criteria import criteria_evaluate
 
 # --- the page's data ------------------------------------------------------------------------
 
@@ -117,81 +65,6 @@ class EnrollmentRow:
     result: object | None = None
     partners: list = field(default_factory=list)
     functions: list = field(default_factory=list)
-
-
-def enrollment_headline(enrollment: Enrollment, *, blocked: bool, today) -> tuple[str, str, str]:
-    """(headline, explanation, tone) in plain words for the MP."""
-    flight = enrollment.flight
-    status = enrollment.status
-    result = getattr(enrollment, "result", None)
-    if status == EnrollmentStatus.ENROLLED:
-        verb = "starts" if flight.start_date > today else "started"
-        return (
-            f"Enrolled in {flight} — testing {verb} {date_format(flight.start_date, 'M j')}",
-            f"Testing runs {_day(flight.start_date)} to {_day(flight.end_date)}. The Flight Administrator sends the test "
-            "scripts and your trading partners' details before it starts.",
-            "secondary",
-        )
-    if status == EnrollmentStatus.TESTING:
-        if result is not None and result.completed:
-            return (
-                f"Testing completed on {_day(result.tested_on)}",
-                "The Flight Administrator is handing your results to ERCOT Retail Operations.",
-                "info",
-            )
-        return (
-            f"Testing in {flight} — until {date_format(flight.end_date, 'M j')}",
-            "Run the test scripts with your trading partners; the Flight Administrator records the results.",
-            "primary",
-        )
-    if status == EnrollmentStatus.FAILED:
-        return (
-            f"Testing not completed in {flight}",
-            "The Flight Administrator recorded that testing was not completed. Contact the Flight Administrator or "
-            "your Account Manager to retest.",
-            "danger",
-        )
-    if status == EnrollmentStatus.HANDED_OVER:
-        if not enrollment.produces_letter:
-            return (
-                "Testing completed — ERCOT Retail Operations is recording your change",
-                NO_LETTER_REASONS[enrollment.change_kind],
-                "info",
-            )
-        if blocked:
-            return (
-                "Testing completed — your letter waits for the registration criteria",
-                "ERCOT Retail Operations cannot issue your qualification letter until every criterion below is met.",
-                "warning",
-            )
-        return (
-            "Testing completed — ERCOT Retail Operations is preparing your letter",
-            "Your qualification letter is emailed to your Authorized Representatives when it is issued, and appears below.",
-            "info",
-        )
-    if status == EnrollmentStatus.LETTER_SENT:
-        letter = getattr(enrollment, "letter", None)
-        if letter is not None:
-            return (
-                f"Letter {letter.number} sent on {_day(letter.issued_on)}",
-                f"Qualified in production effective {_day(letter.effective_date)}.",
-                "success",
-            )
-        return ("Qualification letter sent", "", "success")
-    if status == EnrollmentStatus.RECORDED:
-        if enrollment.change_kind == ChangeKind.BANKING:
-            return ("Banking change recorded: no letter is issued", "A banking change is recorded only.", "success")
-        if enrollment.change_kind == ChangeKind.SERVICE_PROVIDER:
-            return (
-                "Service provider change recorded: no letter is issued",
-                "Update your production connectivity specifications; the Service Desk then schedules production "
-                "connectivity testing (see Your tasks).",
-                "success",
-            )
-        return (f"{enrollment.get_change_kind_display()} recorded: no letter is issued", "", "success")
-    if status == EnrollmentStatus.WITHDRAWN:
-        return (f"Withdrawn from {flight}", "This enrollment no longer takes part in testing.", "secondary")
-    return (enrollment.get_status_display(), "", "secondary")
 
 
 def _is_past(enrollment: Enrollment, today) -> bool:
@@ -209,17 +82,50 @@ def _is_past(enrollment: Enrollment, today) -> bool:
     return flight_over and settled
 
 
-def qualification_overview(
-    *, user: User, participant: MarketParticipant, today=None, ticket_forms: dict | None = None
-) -> dict:
-    """Everything the qualification page shows for ``participant``, read through ``scope_to_user``.
+def _criteria(participant: MarketParticipant, enrollments: list[Enrollment], *, serves_load: bool, today) -> dict:
+    """The registration criteria with their next steps, when a new enrollment of an MP serving load needs them."""
+    criteria = None
+    if serves_load and any(e.participant_kind == ParticipantKind.NEW for e in enrollments):
+        criteria = [(c, criterion_next_step(c)) for c in criteria_evaluate(participant, today=today)]
+    return {
+        "criteria": criteria,
+        "criteria_missing": bool(criteria) and any(not c.met for c, _ in criteria),
+        # The criteria matter most while a new enrollment still waits for its letter; afterwards they are a record.
+        "criteria_pending": bool(criteria)
+        and any(
+            e.participant_kind == ParticipantKind.NEW
+            and e.status not in (EnrollmentStatus.LETTER_SENT, EnrollmentStatus.RECORDED, EnrollmentStatus.WITHDRAWN)
+            for e in enrollments
+        ),
+    }
 
-    A fixed number of queries: enrollments (with flight, result and letter), their partners, functions and
-    letter deliveries (prefetches), the MP's roles, at most three criteria reads, certificates, the
-    connectivity specification, the connectivity tests (with their service requests) and whether the user is
-    the MP's AR or BAR. ``ticket_forms`` maps a test id to a bound ticket form to show (with its errors).
-    """
-    today = today or timezone.localdate()
+
+def _enrollment_row(enrollment: Enrollment, *, blocked: bool, today) -> EnrollmentRow:
+    headline, explanation, tone = enrollment_headline(enrollment, blocked=blocked, today=today)
+    result = getattr(enrollment, "result", None)
+    return EnrollmentRow(
+        enrollment=enrollment,
+        headline=headline,
+        explanation=explanation,
+        tone=tone,
+        letter=getattr(enrollment, "letter", None),
+        result=result,
+        partners=sorted(result.trading_partners.all(), key=lambda p: p.legal_name) if result else [],
+        functions=list(result.business_functions.all()) if result else [],
+    )
+
+
+def _with_delivery_counts(letter: QualificationLetter) -> QualificationLetter:
+    deliveries = list(letter.deliveries.all())
+    letter.to_recipients = [d for d in deliveries if d.kind == LetterDelivery.Kind.TO]
+    letter.copy_count = sum(1 for d in deliveries if d.kind == LetterDelivery.Kind.COPY)
+    letter.sent_count = sum(1 for d in deliveries if d.status == LetterDelivery.Status.SENT)
+    letter.delivery_count = len(deliveries)
+    return letter
+
+
+def _enrollments_and_letters(*, user: User, participant: MarketParticipant, serves_load: bool, today) -> dict:
+    """The MP's enrollments as rows (current and past), its letters newest first, and the criteria."""
     enrollments = list(
         scope_to_user(Enrollment.objects.filter(participant=participant), user)
         .select_related("flight", "result", "letter")
@@ -230,47 +136,60 @@ def qualification_overview(
         )
         .order_by("-flight__start_date", "change_kind")
     )
-    role_codes = participant.role_codes()
-    serves_load = participant.serves_load()
-    criteria = None
-    if serves_load and any(e.participant_kind == ParticipantKind.NEW for e in enrollments):
-        criteria = [(c, criterion_next_step(c)) for c in criteria_evaluate(participant, today=today)]
-    criteria_missing = bool(criteria) and any(not c.met for c, _ in criteria)
-    # The criteria matter most while a new enrollment still waits for its letter; afterwards they are a record.
-    criteria_pending = bool(criteria) and any(
-        e.participant_kind == ParticipantKind.NEW
-        and e.status not in (EnrollmentStatus.LETTER_SENT, EnrollmentStatus.RECORDED, EnrollmentStatus.WITHDRAWN)
-        for e in enrollments
-    )
-
-    rows, letters = [], []
+    criteria = _criteria(participant, enrollments, serves_load=serves_load, today=today)
+    rows = []
     for enrollment in enrollments:
         enrollment.participant = participant  # the same MP: no query per row
         applies = serves_load and enrollment.participant_kind == ParticipantKind.NEW
-        headline, explanation, tone = enrollment_headline(enrollment, blocked=applies and criteria_missing, today=today)
-        result = getattr(enrollment, "result", None)
-        letter = getattr(enrollment, "letter", None)
-        rows.append(
-            EnrollmentRow(
-                enrollment=enrollment,
-                headline=headline,
-                explanation=explanation,
-                tone=tone,
-                letter=letter,
-                result=result,
-                partners=sorted(result.trading_partners.all(), key=lambda p: p.legal_name) if result else [],
-                functions=list(result.business_functions.all()) if result else [],
-            )
-        )
-        if letter is not None:
-            deliveries = list(letter.deliveries.all())
-            letter.to_recipients = [d for d in deliveries if d.kind == LetterDelivery.Kind.TO]
-            letter.copy_count = sum(1 for d in deliveries if d.kind == LetterDelivery.Kind.COPY)
-            letter.sent_count = sum(1 for d in deliveries if d.status == LetterDelivery.Status.SENT)
-            letter.delivery_count = len(deliveries)
-            letters.append(letter)
+        rows.append(_enrollment_row(enrollment, blocked=applies and criteria["criteria_missing"], today=today))
+    letters = [_with_delivery_counts(row.letter) for row in rows if row.letter is not None]
     letters.sort(key=lambda letter: (letter.issued_on, letter.number), reverse=True)
+    return {
+        "rows": rows,
+        "current_rows": [r for r in rows if not _is_past(r.enrollment, today)],
+        "past_rows": [r for r in rows if _is_past(r.enrollment, today)],
+        "letters": letters,
+        **criteria,
+    }
 
+
+def _certificate_steps(certificate: CertificateRequest) -> list[dict]:
+    """Requested → issued → installed, each done or not, the current one marked, with when it happened."""
+    steps = [CertificateStatus.REQUESTED, CertificateStatus.ISSUED, CertificateStatus.INSTALLED]
+    reached = steps.index(certificate.status)
+    when = [certificate.requested_at, certificate.issued_at, certificate.installed_at]
+    return [
+        {
+            "label": CertificateStatus(step).label,
+            "done": index <= reached,
+            "current": index == reached,
+            "when": when[index],
+        }
+        for index, step in enumerate(steps)
+    ]
+
+
+def _tickets_due(tests: list[ConnectivityTest], spec, participant, ticket_forms: dict) -> list[ConnectivityTest]:
+    """The tests still waiting for their Service Desk ticket, each with its form (pre-filled, or as typed)."""
+    due = [
+        t
+        for t in tests
+        if (t.service_request_id is None and t.status != ConnectivityTest.Status.PASSED) or t.pk in ticket_forms
+    ]
+    for test in due:
+        test.participant = participant
+        if test.pk in ticket_forms:
+            test.ticket_form = ticket_forms[test.pk]
+        else:
+            subject, description = connectivity_ticket_draft(test, spec)
+            test.ticket_form = ConnectivityTicketForm(
+                test=test, initial={"subject": subject, "description": description}
+            )
+    return due
+
+
+def _tasks(*, user: User, participant: MarketParticipant, ticket_forms: dict) -> dict:
+    """What follows a letter: certificates, the connectivity specification and tests, and the tickets due."""
     certificates = list(
         scope_to_user(CertificateRequest.objects.filter(participant=participant), user)
         .select_related("security_administrator")
@@ -287,58 +206,43 @@ def qualification_overview(
         .order_by("-created_at")
     )
     # Seed 004: once the specifications are updated, the AR or BAR submits the testing ticket (pre-filled here).
-    spec_submitted = spec is not None and spec.status == ConnectivitySpec.Status.SUBMITTED
-    may_submit_ticket = policies.can_submit_connectivity_ticket(user, participant)
-    ticket_forms = ticket_forms or {}
-    tickets_due = [
-        t
-        for t in tests
-        if (t.service_request_id is None and t.status != ConnectivityTest.Status.PASSED) or t.pk in ticket_forms
-    ]
-    for test in tickets_due:
-        test.participant = participant
-        if test.pk in ticket_forms:
-            test.ticket_form = ticket_forms[test.pk]
-        else:
-            subject, description = connectivity_ticket_draft(test, spec)
-            initial = {"subject": subject, "description": description}
-            test.ticket_form = ConnectivityTicketForm(test=test, initial=initial)
-    certificate_steps = [CertificateStatus.REQUESTED, CertificateStatus.ISSUED, CertificateStatus.INSTALLED]
+    tickets_due = _tickets_due(tests, spec, participant, ticket_forms)
     for certificate in certificates:
-        reached = certificate_steps.index(certificate.status)
-        certificate.steps = [
-            {
-                "label": CertificateStatus(step).label,
-                "done": index <= reached,
-                "current": index == reached,
-                "when": [certificate.requested_at, certificate.issued_at, certificate.installed_at][index],
-            }
-            for index, step in enumerate(certificate_steps)
-        ]
-    open_tasks = (
-        sum(1 for c in certificates if c.status != CertificateStatus.INSTALLED)
-        + (1 if spec is not None and spec.status == ConnectivitySpec.Status.REQUESTED else 0)
-        + sum(1 for t in tests if t.status not in (ConnectivityTest.Status.PASSED,))
-    )
+        certificate.steps = _certificate_steps(certificate)
+    spec_requested = spec is not None and spec.status == ConnectivitySpec.Status.REQUESTED
     return {
-        "rows": rows,
-        "is_rep": "REP" in role_codes,
-        "current_rows": [r for r in rows if not _is_past(r.enrollment, today)],
-        "past_rows": [r for r in rows if _is_past(r.enrollment, today)],
-        "criteria": criteria,
-        "criteria_missing": criteria_missing,
-        "criteria_pending": criteria_pending,
-        "letters": letters,
         "certificates": certificates,
         "spec": spec,
-        "spec_requested": spec is not None and spec.status == ConnectivitySpec.Status.REQUESTED,
+        "spec_requested": spec_requested,
         "tests": tests,
         "tickets_due": tickets_due,
-        "spec_submitted": spec_submitted,
-        "may_submit_ticket": may_submit_ticket,
+        "spec_submitted": spec is not None and spec.status == ConnectivitySpec.Status.SUBMITTED,
+        "may_submit_ticket": policies.can_submit_connectivity_ticket(user, participant),
         "ticket_copies": connectivity_ticket_copies(),
-        "open_tasks": open_tasks,
+        "open_tasks": sum(1 for c in certificates if c.status != CertificateStatus.INSTALLED)
+        + (1 if spec_requested else 0)
+        + sum(1 for t in tests if t.status not in (ConnectivityTest.Status.PASSED,)),
         "has_tasks": bool(certificates or spec or tests),
+    }
+
+
+def qualification_overview(
+    *, user: User, participant: MarketParticipant, today=None, ticket_forms: dict | None = None
+) -> dict:
+    """Everything the qualification page shows for ``participant``, read through ``scope_to_user``.
+
+    A fixed number of queries: enrollments (with flight, result and letter), their partners, functions and
+    letter deliveries (prefetches), the MP's roles, at most three criteria reads, certificates, the
+    connectivity specification, the connectivity tests (with their service requests) and whether the user is
+    the MP's AR or BAR. ``ticket_forms`` maps a test id to a bound ticket form to show (with its errors).
+    """
+    today = today or timezone.localdate()
+    role_codes = participant.role_codes()
+    serves_load = participant.serves_load()
+    return {
+        **_enrollments_and_letters(user=user, participant=participant, serves_load=serves_load, today=today),
+        "is_rep": "REP" in role_codes,
+        **_tasks(user=user, participant=participant, ticket_forms=ticket_forms or {}),
     }
 
 
@@ -431,7 +335,7 @@ class ConnectivitySpecView(ParticipantRequiredMixin, CurrentParticipantMixin, Vi
             try:
                 connectivity_spec_update(actor=request.user, participant=self.participant, **form.cleaned_data)
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             except ValidationError as error:
                 for name, errors in error.message_dict.items():
                     form.add_error(name if name in form.fields else None, errors)
@@ -476,7 +380,7 @@ class ConnectivityTicketView(QualificationHomeView):
                     description=form.cleaned_data["description"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,

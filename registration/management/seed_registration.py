@@ -65,6 +65,55 @@ REVIEWER_EMAIL = "retailops@ercot.example"
 QSES = ["BBES", "PERMIANGEN", "WTXWIND", "GCSS"]  # the demo QSEs, qualified to serve load
 QSE_OF = {"BLUEBONNET": "BBES"}  # the Bluebonnet REP schedules through its affiliate
 
+# The revisions (Notices of Change of Information) filed by active MPs:
+# (short, final status, change types, extra fields, roles to add)
+REVISIONS = [
+    ("ALAMO", "draft", [ChangeType.NAME], {"new_legal_name": "Alamo City Electric & Gas LLC"}, []),
+    ("ONCOR", "submitted", [ChangeType.CONTACTS], {"notes": "New EDI technical contact."}, []),
+    ("LSRE", "under_review", [ChangeType.AUTHORIZED_REPS], {}, []),
+    (
+        "WTXWIND",
+        "under_review_late",
+        [ChangeType.NEW_FUNCTIONALITY],
+        {"notes": "Adding an Energy Storage Resource to the portfolio."},
+        [],
+    ),
+    (
+        "PECOS",
+        "info_requested",
+        [ChangeType.BANKING],
+        {"banking_note": "Settlement account moves to Frost Bank (letter attached)."},
+        [],
+    ),
+    (
+        "GCSS",
+        "resubmitted",
+        [ChangeType.SERVICE_PROVIDER],
+        {"service_provider_name": "Lonestar EDI Services LLC"},
+        [],
+    ),
+    ("HILLCOUNTRY", "approved", [ChangeType.ADD_TERRITORY], {}, []),
+    ("BRAZOS", "approved", [ChangeType.NAME], {"new_legal_name": "Brazos Home Power & Light LLC"}, []),
+    ("PERMIANGEN", "approved", [ChangeType.ADD_ROLE], {}, ["CRRAH"]),
+    ("GULFSTREAM", "approved", [ChangeType.AUTHORIZED_REPS], {}, []),
+    ("TRINITY", "rejected", [ChangeType.ADD_ROLE], {}, ["QSE"]),
+    ("REDOAK", "withdrawn_late", [ChangeType.BANKING], {"banking_note": "New collateral account."}, []),
+    ("MESQUITE", "withdrawn", [ChangeType.CONTACTS], {}, []),
+]
+
+# How many Business Days ago a revision reached its final status (an approved one: drawn between 20 and 60).
+REVISION_DAYS_AGO = {
+    "draft": 3,
+    "submitted": 1,
+    "under_review": 6,
+    "under_review_late": 12,
+    "info_requested": 7,
+    "resubmitted": 10,
+    "rejected": 30,
+    "withdrawn": 15,
+    "withdrawn_late": 18,
+}
+
 
 def _pdf(name: str):
     return check_upload(
@@ -161,175 +210,159 @@ class _Seeder:
     # --- the scenarios ---------------------------------------------------------------------------------
 
     def initial_registrations(self):
-        # A potential MP drafting: two of four documents uploaded.
-        if "SUNDANCE" in self.mps:
-            draft = self.start(
-                "SUNDANCE",
-                kind=ApplicationKind.INITIAL,
-                roles=["REP", "LSE"],
-                days_ago=6,
-                notes="Residential solar retail product in the Oncor and CenterPoint territories.",
-            )
-            self.upload(draft, days_ago=4, only={"form-b", "sfa"})
-
-        # A potential MP that submitted: it is registering now, and gets its AM.
-        if "CYPRESS" in self.mps:
-            application = self.start(
-                "CYPRESS",
-                kind=ApplicationKind.INITIAL,
-                roles=["RE"],
-                days_ago=5,
-                notes="Two battery energy storage resources near Houston.",
-            )
-            self.submit(application, days_ago=2)
-            self.assign_account_manager(self.mp("CYPRESS"))
-
-        # Registering MPs: one under review (due soon), one answering an information request.
-        if "PRAIRIEWIND" in self.mps:
-            application = self.start("PRAIRIEWIND", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=11)
-            self.submit(application, days_ago=8)
-            self.review(application, accept={"form-b", "sfa"})
-            sfa_record(
-                actor=self.reviewer,
-                participant=self.mp("PRAIRIEWIND"),
-                signed_on=self.at(11).date(),
-                processed_by_legal=False,
-            )
-        if "LANTANA" in self.mps:
-            application = self.start("LANTANA", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=12)
-            self.submit(application, days_ago=9)
-            self.review(
-                application, reject={"puct-certification": "The certificate number does not match the PUCT register."}
-            )
-            self.request_info(
-                application,
-                days_ago=3,
-                message=(
-                    "The PUCT certificate you uploaded shows number 10321, the PUCT register lists 10312. "
-                    "Upload the certificate as issued, or explain the difference."
-                ),
-            )
-
-        # Qualifying MPs: their initial registration was approved (the facts follow below).
+        self.drafting_prospect()
+        self.submitted_prospect()
+        self.under_review()
+        self.answering_information_request()
         for short in ("CAPROCK", "SABINE"):
-            if short not in self.mps:
-                continue
-            participant = self.mp(short)
-            if participant.status == ParticipantStatus.QUALIFYING:
-                # The demo MP was created qualifying; file its registration history on the record.
-                participant_set_status(
-                    actor=self.reviewer,
-                    participant=participant,
-                    status=ParticipantStatus.REGISTERING,
-                    reason="Registration history recorded from the paper file",
-                )
-            application = self.start(short, kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=45)
-            self.submit(application, days_ago=40)
-            self.review(application)
-            self.approve(application, reason="All registration documents are in order. Qualification follows.")
+            if short in self.mps:
+                self.approved_new_lse(short)
+
+    def drafting_prospect(self):
+        """A potential MP drafting: two of four documents uploaded."""
+        if "SUNDANCE" not in self.mps:
+            return
+        draft = self.start(
+            "SUNDANCE",
+            kind=ApplicationKind.INITIAL,
+            roles=["REP", "LSE"],
+            days_ago=6,
+            notes="Residential solar retail product in the Oncor and CenterPoint territories.",
+        )
+        self.upload(draft, days_ago=4, only={"form-b", "sfa"})
+
+    def submitted_prospect(self):
+        """A potential MP that submitted: it is registering now, and gets its AM."""
+        if "CYPRESS" not in self.mps:
+            return
+        application = self.start(
+            "CYPRESS",
+            kind=ApplicationKind.INITIAL,
+            roles=["RE"],
+            days_ago=5,
+            notes="Two battery energy storage resources near Houston.",
+        )
+        self.submit(application, days_ago=2)
+        self.assign_account_manager(self.mp("CYPRESS"))
+
+    def under_review(self):
+        """A registering MP under review (due soon); its SFA is signed, not yet processed."""
+        if "PRAIRIEWIND" not in self.mps:
+            return
+        application = self.start("PRAIRIEWIND", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=11)
+        self.submit(application, days_ago=8)
+        self.review(application, accept={"form-b", "sfa"})
+        sfa_record(
+            actor=self.reviewer,
+            participant=self.mp("PRAIRIEWIND"),
+            signed_on=self.at(11).date(),
+            processed_by_legal=False,
+        )
+
+    def answering_information_request(self):
+        """A registering MP answering an information request about its PUCT certificate."""
+        if "LANTANA" not in self.mps:
+            return
+        application = self.start("LANTANA", kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=12)
+        self.submit(application, days_ago=9)
+        self.review(
+            application, reject={"puct-certification": "The certificate number does not match the PUCT register."}
+        )
+        self.request_info(
+            application,
+            days_ago=3,
+            message=(
+                "The PUCT certificate you uploaded shows number 10321, the PUCT register lists 10312. "
+                "Upload the certificate as issued, or explain the difference."
+            ),
+        )
+
+    def approved_new_lse(self, short):
+        """A qualifying MP: its initial registration was approved (the facts follow below)."""
+        participant = self.mp(short)
+        if participant.status == ParticipantStatus.QUALIFYING:
+            # The demo MP was created qualifying; file its registration history on the record.
+            participant_set_status(
+                actor=self.reviewer,
+                participant=participant,
+                status=ParticipantStatus.REGISTERING,
+                reason="Registration history recorded from the paper file",
+            )
+        application = self.start(short, kind=ApplicationKind.INITIAL, roles=["REP", "LSE"], days_ago=45)
+        self.submit(application, days_ago=40)
+        self.review(application)
+        self.approve(application, reason="All registration documents are in order. Qualification follows.")
 
     def revisions(self):
-        plan = [
-            # (short, final status, change types, extra fields, roles to add)
-            ("ALAMO", "draft", [ChangeType.NAME], {"new_legal_name": "Alamo City Electric & Gas LLC"}, []),
-            ("ONCOR", "submitted", [ChangeType.CONTACTS], {"notes": "New EDI technical contact."}, []),
-            ("LSRE", "under_review", [ChangeType.AUTHORIZED_REPS], {}, []),
-            (
-                "WTXWIND",
-                "under_review_late",
-                [ChangeType.NEW_FUNCTIONALITY],
-                {"notes": "Adding an Energy Storage Resource to the portfolio."},
-                [],
-            ),
-            (
-                "PECOS",
-                "info_requested",
-                [ChangeType.BANKING],
-                {"banking_note": "Settlement account moves to Frost Bank (letter attached)."},
-                [],
-            ),
-            (
-                "GCSS",
-                "resubmitted",
-                [ChangeType.SERVICE_PROVIDER],
-                {"service_provider_name": "Lonestar EDI Services LLC"},
-                [],
-            ),
-            ("HILLCOUNTRY", "approved", [ChangeType.ADD_TERRITORY], {}, []),
-            ("BRAZOS", "approved", [ChangeType.NAME], {"new_legal_name": "Brazos Home Power & Light LLC"}, []),
-            ("PERMIANGEN", "approved", [ChangeType.ADD_ROLE], {}, ["CRRAH"]),
-            ("GULFSTREAM", "approved", [ChangeType.AUTHORIZED_REPS], {}, []),
-            ("TRINITY", "rejected", [ChangeType.ADD_ROLE], {}, ["QSE"]),
-            ("REDOAK", "withdrawn_late", [ChangeType.BANKING], {"banking_note": "New collateral account."}, []),
-            ("MESQUITE", "withdrawn", [ChangeType.CONTACTS], {}, []),
-        ]
-        for short, outcome, changes, fields, roles in plan:
-            if short not in self.mps:
-                continue
-            participant = self.mp(short)
-            if outcome == "approved" and ChangeType.ADD_TERRITORY in changes:
-                served = set(participant.service_territories.values_list("code", flat=True))
-                new = [code for code in ("TNMP", "AEP-TNC", "AEP-TCC", "CNP", "ONCOR") if code not in served][:1]
-                fields = {**fields, "territory_codes": new}
-            days = {
-                "draft": 3,
-                "submitted": 1,
-                "under_review": 6,
-                "under_review_late": 12,
-                "info_requested": 7,
-                "resubmitted": 10,
-                "approved": self.rng.randint(20, 60),
-                "rejected": 30,
-                "withdrawn": 15,
-                "withdrawn_late": 18,
-            }[outcome]
-            application = self.start(
-                short, kind=ApplicationKind.REVISION, changes=changes, roles=roles, days_ago=days + 2, **fields
+        for short, outcome, changes, fields, roles in REVISIONS:
+            if short in self.mps:
+                self.revision(short, outcome, changes, fields, roles)
+
+    def revision(self, short, outcome, changes, fields, roles):
+        """One Notice of Change of Information, filed and taken to ``outcome``."""
+        participant = self.mp(short)
+        if outcome == "approved" and ChangeType.ADD_TERRITORY in changes:
+            served = set(participant.service_territories.values_list("code", flat=True))
+            new = [code for code in ("TNMP", "AEP-TNC", "AEP-TCC", "CNP", "ONCOR") if code not in served][:1]
+            fields = {**fields, "territory_codes": new}
+        # Drawn for every revision, approved or not: the later draws (and so the demo data) depend on it.
+        approved_days_ago = self.rng.randint(20, 60)
+        days = approved_days_ago if outcome == "approved" else REVISION_DAYS_AGO[outcome]
+        application = self.start(
+            short, kind=ApplicationKind.REVISION, changes=changes, roles=roles, days_ago=days + 2, **fields
+        )
+        self.contact_changes(application, short, changes)
+        self.take_to(application, short, outcome, days)
+
+    def take_to(self, application, short, outcome, days):
+        """Move a drafted revision to ``outcome``: withdrawn, submitted, under review, an answered or open
+        information request, or decided."""
+        if outcome == "draft":
+            return
+        if outcome == "withdrawn":
+            application_withdraw(
+                actor=self.ar(short),
+                application=application,
+                reason="Filed by mistake; the contact change went through the AM.",
             )
-            self.contact_changes(application, short, changes)
-            if outcome == "draft":
-                continue
-            if outcome == "withdrawn":
-                application_withdraw(
-                    actor=self.ar(short),
-                    application=application,
-                    reason="Filed by mistake; the contact change went through the AM.",
-                )
-                continue
-            self.submit(application, days_ago=days)
-            if outcome == "submitted":
-                continue
-            if outcome in ("under_review", "under_review_late"):
-                self.review(application, accept=set() if outcome == "under_review" else None)
-                continue
-            if outcome in ("info_requested", "resubmitted", "withdrawn_late"):
-                self.review(application, reject={"form-e": "The form is not signed by an Authorized Representative."})
-                self.request_info(
-                    application,
-                    days_ago=days - 3,
-                    message=(
-                        "Form E must be signed by your Authorized Representative. Upload the signed form, please."
-                    ),
-                )
-                if outcome == "withdrawn_late":
-                    application_withdraw(
-                        actor=self.ar(short), application=application, reason="The collateral account stays as it is."
-                    )
-                elif outcome == "resubmitted":
-                    self.submit(application, days_ago=days - 6)
-                continue
-            self.review(application)
-            if outcome == "rejected":
-                application_reject(
-                    actor=self.reviewer,
-                    application=application,
-                    reason=(
-                        "A QSE registration needs its own Standard Form Agreement and a QSE application signed by "
-                        "the Authorized Representative; file a new Notice of Change with both."
-                    ),
-                )
-            else:
-                self.approve(application)
+            return
+        self.submit(application, days_ago=days)
+        if outcome == "submitted":
+            return
+        if outcome in ("under_review", "under_review_late"):
+            self.review(application, accept=set() if outcome == "under_review" else None)
+            return
+        if outcome in ("info_requested", "resubmitted", "withdrawn_late"):
+            self.request_signed_form_e(application, short, outcome, days)
+            return
+        self.review(application)
+        if outcome == "rejected":
+            application_reject(
+                actor=self.reviewer,
+                application=application,
+                reason=(
+                    "A QSE registration needs its own Standard Form Agreement and a QSE application signed by "
+                    "the Authorized Representative; file a new Notice of Change with both."
+                ),
+            )
+        else:
+            self.approve(application)
+
+    def request_signed_form_e(self, application, short, outcome, days):
+        """The reviewer rejects the unsigned Form E and asks for it; the MP resubmits, withdraws or has not yet
+        answered."""
+        self.review(application, reject={"form-e": "The form is not signed by an Authorized Representative."})
+        self.request_info(
+            application,
+            days_ago=days - 3,
+            message="Form E must be signed by your Authorized Representative. Upload the signed form, please.",
+        )
+        if outcome == "withdrawn_late":
+            application_withdraw(
+                actor=self.ar(short), application=application, reason="The collateral account stays as it is."
+            )
+        elif outcome == "resubmitted":
+            self.submit(application, days_ago=days - 6)
 
     def contact_changes(self, application, short, changes):
         domain = self.ar(short).email.split("@", 1)[1]

@@ -2,7 +2,7 @@
 
 from django import template
 
-from registration.models import INITIAL_STATUSES, ApplicationKind, start_refusal
+from registration.models import INITIAL_STATUSES, ApplicationKind, start_offered
 from registration.selectors import application_summary
 
 register = template.Library()
@@ -15,12 +15,11 @@ def registration_home_card(context):
     if request is None or participant is None or not request.user.is_authenticated or request.user.is_staff:
         return {"summary": None}
     summary = application_summary(participant)
-    unregistered = participant.status in INITIAL_STATUSES
     has_initial = any(a.kind == ApplicationKind.INITIAL for a in summary["active"])
     return {
         "summary": summary,
         "participant": participant,
-        "can_start_initial": unregistered and not has_initial,
-        "unregistered": unregistered,
-        "can_start_revision": start_refusal(participant, ApplicationKind.REVISION) is None,
+        "can_start_initial": start_offered(participant, ApplicationKind.INITIAL, initial_under_way=has_initial),
+        "unregistered": participant.status in INITIAL_STATUSES,
+        "can_start_revision": start_offered(participant, ApplicationKind.REVISION),
     }

@@ -20,14 +20,14 @@ from django.views.generic import TemplateView
 
 from accounts.portal_session import CurrentParticipantMixin
 from accounts.selectors import current_manager
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import ActionView, add_domain_error
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
 from .. import selectors
-from ..forms import (
+from ..forms.portal import (
     MAX_DOCUMENT_BYTES,
     ContactChangeForm,
     DocumentUploadForm,
@@ -36,28 +36,30 @@ from ..forms import (
     application_form_class,
 )
 from ..models import (
-    INITIAL_STATUSES,
     REVIEW_BUSINESS_DAYS,
     TESTING_CHANGES,
     ApplicationKind,
     ApplicationStatus,
     ChangeType,
     RequirementStatus,
+    start_offered,
     start_refusal,
 )
-from ..services import (
-    ATTESTATION,
+from ..services.applications import (
     application_start,
     application_submit,
     application_update,
     application_withdraw,
+    contact_change_add,
+)
+from ..services.common import (
+    ATTESTATION,
     authorized_representatives,
     business_days_left,
     can_attest,
-    contact_change_add,
-    document_upload,
     required_requirement_ids,
 )
+from ..services.documents import document_upload
 
 # What each status means for the participant, and what to do next, in plain words.
 NEXT_STEPS = {
@@ -140,8 +142,10 @@ class ApplicationListView(ParticipantRequiredMixin, CurrentParticipantMixin, Tem
             participant=participant,
             applications=applications,
             active_initial=active_initial,
-            can_start_initial=participant.status in INITIAL_STATUSES and active_initial is None,
-            can_start_revision=start_refusal(participant, ApplicationKind.REVISION) is None,
+            can_start_initial=start_offered(
+                participant, ApplicationKind.INITIAL, initial_under_way=active_initial is not None
+            ),
+            can_start_revision=start_offered(participant, ApplicationKind.REVISION),
             review_days=REVIEW_BUSINESS_DAYS,
         )
         return context
@@ -223,7 +227,7 @@ class ApplicationCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, V
                     )
                     application_update(actor=request.user, application=application, **values)
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,
@@ -279,7 +283,7 @@ class ApplicationEditView(ParticipantRequiredMixin, View):
             try:
                 application_update(actor=request.user, application=self.application, **form.service_kwargs())
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"{self.application.reference} was saved. Check its checklist below.")
                 return redirect(self.application.get_portal_url())
@@ -289,19 +293,8 @@ class ApplicationEditView(ParticipantRequiredMixin, View):
 # --- one application -----------------------------------------------------------------------------------
 
 
-def _detail_page(
-    request,
-    application,
-    *,
-    upload_error_line=None,
-    upload_form=None,
-    contact_form=None,
-    submit_form=None,
-    withdraw_form=None,
-    status=200,
-):
-    participant = application.participant
-    calendar, today = business_calendar(), timezone.localdate()
+def _checklist_lines(application, *, upload_line=None, upload_form=None) -> list:
+    """The checklist lines, each marked required or missing, with its upload form (the refused one as typed)."""
     required = required_requirement_ids(application)
     lines = selectors.checklist(application)
     for line in lines:
@@ -311,11 +304,19 @@ def _detail_page(
             and line.requirement.needs_document
             and line.status in (RequirementStatus.MISSING, RequirementStatus.REJECTED)
         )
-        if upload_error_line is not None and line.pk == upload_error_line:
+        if upload_line is not None and line.pk == upload_line:
             line.upload_form = upload_form
         else:
             line.upload_form = DocumentUploadForm(auto_id=f"id_line{line.pk}_%s")
-    authorizers = authorized_representatives(participant)
+    return lines
+
+
+def _detail_page(request, application, *, status=200, forms=None, upload_line=None):
+    """The application page. ``forms`` holds a refused form to show again as typed, by its context name
+    (``upload_form`` with ``upload_line``, its checklist line; ``contact_form``, ``submit_form``, ``withdraw_form``)."""
+    forms = forms or {}
+    participant = application.participant
+    lines = _checklist_lines(application, upload_line=upload_line, upload_form=forms.get("upload_form"))
     next_step = (
         approved_next_step(application)
         if application.status == ApplicationStatus.APPROVED
@@ -326,7 +327,7 @@ def _detail_page(
         "participant": participant,
         "next_step": next_step,
         "waiting_on_you": application.status in (ApplicationStatus.DRAFT, ApplicationStatus.INFO_REQUESTED),
-        "clock": review_clock(application, calendar=calendar, today=today),
+        "clock": review_clock(application, calendar=business_calendar(), today=timezone.localdate()),
         "lines": lines,
         "missing": [line for line in lines if line.is_missing],
         "roles": list(application.roles.all()),
@@ -338,12 +339,12 @@ def _detail_page(
             for value in (ChangeType.AUTHORIZED_REPS, ChangeType.CONTACTS)
             if value in application.change_types
         ],
-        "contact_form": contact_form or ContactChangeForm(auto_id="id_contact_%s"),
-        "submit_form": submit_form or SubmitForm(),
-        "withdraw_form": withdraw_form or WithdrawForm(),
+        "contact_form": forms.get("contact_form") or ContactChangeForm(auto_id="id_contact_%s"),
+        "submit_form": forms.get("submit_form") or SubmitForm(),
+        "withdraw_form": forms.get("withdraw_form") or WithdrawForm(),
         "can_submit": application.status in (ApplicationStatus.DRAFT, ApplicationStatus.INFO_REQUESTED),
         "user_can_attest": can_attest(request.user, participant),
-        "authorizers": authorizers,
+        "authorizers": authorized_representatives(participant),
         "attestation": ATTESTATION.format(participant=participant.legal_name),
         "can_withdraw": application.can_move_to(ApplicationStatus.WITHDRAWN),
         "account_manager": current_manager(participant),
@@ -369,7 +370,7 @@ class _ApplicationFormView(ParticipantRequiredMixin, ActionView):
         return selectors.application_get_for_user(self.request.user, self.kwargs["reference"])
 
     def render_form(self, form, status=200):
-        return _detail_page(self.request, self.object, status=status, **{self.form_key: form})
+        return _detail_page(self.request, self.object, status=status, forms={self.form_key: form})
 
 
 class DocumentUploadView(_ApplicationFormView):
@@ -387,7 +388,9 @@ class DocumentUploadView(_ApplicationFormView):
         return {"auto_id": f"id_line{self.line.pk}_%s"}
 
     def render_form(self, form, status=200):
-        return _detail_page(self.request, self.object, upload_error_line=self.line.pk, upload_form=form, status=status)
+        return _detail_page(
+            self.request, self.object, status=status, forms={"upload_form": form}, upload_line=self.line.pk
+        )
 
     def perform(self, form):
         return document_upload(actor=self.request.user, line=self.line, upload=form.cleaned_data["file"])
@@ -431,8 +434,8 @@ class ApplicationSubmitView(ParticipantRequiredMixin, View):
                 actor=request.user, application=application, attest=form.cleaned_data.get("attest", False)
             )
         except DomainError as error:
-            form.add_error(None, str(error))
-            return _detail_page(request, application, submit_form=form, status=400)
+            add_domain_error(form, error)
+            return _detail_page(request, application, status=400, forms={"submit_form": form})
         verb = "resubmitted" if application.status == ApplicationStatus.RESUBMITTED else "submitted"
         messages.success(
             request,

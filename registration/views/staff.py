@@ -21,15 +21,15 @@ from accounts.models import MarketParticipant
 from accounts.selectors import current_manager
 from cases.models import CaseKind
 from cases.selectors.cases import case_get_for_staff
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import ActionView, add_domain_error
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from .. import policies, services
+from .. import policies
 from ..filters import ApplicationFilter, staff_application_queue
-from ..forms_staff import (
+from ..forms.staff import (
     FACT_FORMS,
     ApproveForm,
     DocumentReviewForm,
@@ -51,6 +51,16 @@ from ..models import (
     SfaRecord,
 )
 from ..selectors import application_get_for_user, checklist, contact_changes, document_get_for_user
+from ..services.common import authorized_representatives, business_days_left
+from ..services.documents import document_review
+from ..services.facts import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
+from ..services.invitations import potential_participant_invite
+from ..services.review import (
+    application_approve,
+    application_reject,
+    application_request_info,
+    application_start_review,
+)
 from ..templatetags.registration_tags import participant_registration_facts
 
 PAGE_SIZE = 25
@@ -60,7 +70,7 @@ AT_RISK_DAYS = 2  # the clock shows red at or below this many Business Days left
 def _clock(application, today, calendar) -> dict:
     """What the review clock shows: due date, Business Days left, paused or not, at risk or not."""
     paused = application.paused_on is not None
-    days_left = services.business_days_left(application, today, calendar)
+    days_left = business_days_left(application, today, calendar)
     return {
         "due_on": application.due_on,
         "paused": paused,
@@ -138,7 +148,7 @@ def review_page(request, application, *, status=200, error_section="", document_
         "territories": list(application.territories_to_add.all()),
         "clock": _clock(application, today, calendar),
         "account_manager": current_manager(participant),
-        "representatives": services.authorized_representatives(participant),
+        "representatives": authorized_representatives(participant),
         "facts": participant_registration_facts(participant) if application.kind == ApplicationKind.INITIAL else None,
         "timeline": AuditEvent.objects.for_object(application)
         .select_related("actor")
@@ -193,7 +203,7 @@ class ApplicationStartReviewView(StaffRequiredMixin, View):
     def post(self, request, reference):
         application = _get_application(request, reference)
         try:
-            services.application_start_review(actor=request.user, application=application)
+            application_start_review(actor=request.user, application=application)
         except DomainError as error:
             return review_page(request, application, status=400, error_section="actions", start_review_error=str(error))
         messages.success(
@@ -209,9 +219,7 @@ class ApplicationRequestInfoView(_ApplicationActionView):
 
     def perform(self, form):
         request, application = self.request, self.object
-        services.application_request_info(
-            actor=request.user, application=application, message=form.cleaned_data["message"]
-        )
+        application_request_info(actor=request.user, application=application, message=form.cleaned_data["message"])
         self.success_message = (
             f"Information requested on {application.reference}. The Authorized Representatives were emailed "
             "(copy to the Account Manager); the review clock is paused until they resubmit."
@@ -225,9 +233,7 @@ class ApplicationApproveView(_ApplicationActionView):
 
     def perform(self, form):
         request, application = self.request, self.object
-        approved = services.application_approve(
-            actor=request.user, application=application, reason=form.cleaned_data["note"]
-        )
+        approved = application_approve(actor=request.user, application=application, reason=form.cleaned_data["note"])
         text = f"{approved.reference} is approved and applied to {approved.participant.short_name}."
         if approved.requires_testing:
             text += " It requires market testing: qualification can enroll the MP in a flight."
@@ -241,7 +247,7 @@ class ApplicationRejectView(_ApplicationActionView):
 
     def perform(self, form):
         request, application = self.request, self.object
-        services.application_reject(actor=request.user, application=application, reason=form.cleaned_data["reason"])
+        application_reject(actor=request.user, application=application, reason=form.cleaned_data["reason"])
         self.success_message = (
             f"{application.reference} is rejected. The Authorized Representatives were emailed the reason."
         )
@@ -265,16 +271,13 @@ class DocumentReviewView(StaffRequiredMixin, ActionView):
     def get(self, request, pk):
         return redirect(self.get_object().line.application.get_absolute_url())
 
-    def post(self, request, *args, **kwargs):
-        document = self.get_object()
-        self.application = _get_application(request, document.line.application.reference)
-        return super().post(request, *args, **kwargs)
-
     def render_form(self, form, status=200):
+        # The document was found in the user's scope (``get_object``, once per request); a refused review
+        # shows its application's page again.
         document = self.object
         return review_page(
             self.request,
-            self.application,
+            _get_application(self.request, document.line.application.reference),
             status=status,
             error_section=f"line-{document.line_id}",
             document_error=(document.pk, form),
@@ -282,7 +285,7 @@ class DocumentReviewView(StaffRequiredMixin, ActionView):
 
     def perform(self, form):
         self.accept = form.cleaned_data["decision"] == DocumentReviewForm.ACCEPT
-        services.document_review(
+        document_review(
             actor=self.request.user, document=self.object, accept=self.accept, reason=form.cleaned_data["reason"]
         )
 
@@ -382,7 +385,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
             data = form.cleaned_data
             try:
                 if form_class is SfaForm:
-                    services.sfa_record(
+                    sfa_record(
                         actor=request.user,
                         participant=participant,
                         signed_on=data["signed_on"],
@@ -390,7 +393,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                     )
                     text = "SFA recorded."
                 elif form_class is PuctForm:
-                    services.puct_record(
+                    puct_record(
                         actor=request.user,
                         participant=participant,
                         certificate_number=data["certificate_number"],
@@ -400,12 +403,12 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                     )
                     text = f"PUCT certification {data['certificate_number'].strip()} recorded."
                 elif form_class is QseLoadQualificationForm:
-                    record = services.qse_load_qualification_record(
+                    record = qse_load_qualification_record(
                         actor=request.user, qse=participant, qualified=data["qualified"], reason=data["reason"]
                     )
                     text = f"recorded as {'' if record.qualified else 'not '}qualified to serve load.".capitalize()
                 else:
-                    services.qse_acknowledgement_record(
+                    qse_acknowledgement_record(
                         actor=request.user,
                         participant=participant,
                         qse=data["qse"],
@@ -413,7 +416,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                     )
                     text = f"QSE Acknowledgement recorded: {participant.short_name} → QSE {data['qse'].short_name}."
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(request, f"{participant.short_name}: {text}")
                 return redirect("workspace:participant-facts", pk=participant.pk)
@@ -449,7 +452,7 @@ class PotentialParticipantInviteView(StaffRequiredMixin, ActionView):
                 f"{case.reference} is already linked to {case.participant.short_name}: "
                 "invite more people from that Market Participant's contacts instead."
             )
-        return services.potential_participant_invite(
+        return potential_participant_invite(
             actor=self.request.user,
             case=case,
             legal_name=data["legal_name"].strip(),

@@ -19,11 +19,12 @@ from django.utils import timezone
 from accounts.action_matrix import ACTION_MATRIX
 from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
-from cases.services import case_assign, case_submit
+from cases.services import case_assign
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
-from notices.forms_staff import ACTIONS as NOTICE_ACTIONS
+from notices.forms.staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
 from notices.services import (
+    NoticeInput,
     notice_approve,
     notice_create,
     notice_publish,
@@ -31,6 +32,9 @@ from notices.services import (
 )
 from plans.models import PlanObjective
 from plans.services import (
+    ActionItemInput,
+    ImprovementActionInput,
+    MeetingInput,
     action_item_create,
     feedback_record,
     improvement_action_create,
@@ -63,6 +67,7 @@ from tests.accounts.factories import (
     ParticipantFactory,
     StaffFactory,
 )
+from tests.case_inputs import submit_case
 from tests.registration.conftest import pdf
 
 pytestmark = pytest.mark.django_db
@@ -117,7 +122,7 @@ class World:
 
     @cached_property
     def case(self):
-        return case_submit(
+        return submit_case(
             actor=self.admin,
             kind=CaseKind.INQUIRY,
             category=self.category,
@@ -130,7 +135,7 @@ class World:
 
     @cached_property
     def other_case(self):
-        return case_submit(
+        return submit_case(
             actor=self.admin,
             kind=CaseKind.INQUIRY,
             category=self.category,
@@ -143,7 +148,7 @@ class World:
 
     @cached_property
     def potential_case(self):
-        return case_submit(
+        return submit_case(
             actor=None,
             kind=CaseKind.POTENTIAL_MP,
             category=CaseCategory.objects.get(code="other"),
@@ -176,9 +181,9 @@ class World:
         return action_item_create(
             actor=self.admin,
             participant=self.participant,
-            title="Send the SFA",
-            owner=self.manager.user,
-            due_date=self.today + datetime.timedelta(days=7),
+            data=ActionItemInput(
+                title="Send the SFA", owner=self.manager.user, due_date=self.today + datetime.timedelta(days=7)
+            ),
         )
 
     @cached_property
@@ -187,10 +192,12 @@ class World:
         return meeting_schedule(
             actor=self.admin,
             participant=self.participant,
-            title="Quarterly review",
-            starts_at=starts,
-            ends_at=starts + datetime.timedelta(hours=1),
-            attendees=[self.manager.user],
+            data=MeetingInput(
+                title="Quarterly review",
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=1),
+                attendees=[self.manager.user],
+            ),
         )
 
     @cached_property
@@ -204,10 +211,12 @@ class World:
         return improvement_action_create(
             actor=self.admin,
             participant=self.participant,
-            kind="training",
-            title="TX SET training",
-            owner=self.manager.user,
-            due_date=self.today + datetime.timedelta(days=30),
+            data=ImprovementActionInput(
+                kind="training",
+                title="TX SET training",
+                owner=self.manager.user,
+                due_date=self.today + datetime.timedelta(days=30),
+            ),
         )
 
     @cached_property
@@ -280,9 +289,11 @@ class World:
         publisher = StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER])
         notice = notice_create(
             actor=publisher,
-            notice_type=NoticeType.objects.first(),
-            short_description="Settlement re-run",
-            long_description="ERCOT re-ran the Operating Day.",
+            data=NoticeInput(
+                notice_type=NoticeType.objects.first(),
+                short_description="Settlement re-run",
+                long_description="ERCOT re-ran the Operating Day.",
+            ),
         )
         if status == "draft":
             return notice
@@ -479,10 +490,10 @@ def test_the_enrollment_page_shows_connectivity_recording_to_the_service_desk_an
 
 def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, client):
     from cases.models import CaseStatus, DisputeOutcome
-    from cases.services import case_transition
+    from cases.services import case_start_work, dispute_resolve
     from tests.cases.factories import dispute_fields
 
-    dispute = case_submit(
+    dispute = submit_case(
         actor=world.contact,
         kind=CaseKind.DISPUTE,
         category=world.category,
@@ -492,19 +503,13 @@ def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, clie
         dispute=dispute_fields(),
     )
     service_desk = _member_of(StaffGroup.SERVICE_DESK)
-    case_transition(actor=service_desk, case=dispute, to_status=CaseStatus.IN_PROGRESS)
+    case_start_work(actor=service_desk, case=dispute)
     resolve = {"to_status": CaseStatus.RESOLVED, "outcome": DisputeOutcome.DENIED, "outcome_explanation": "Correct."}
 
     client.force_login(service_desk)
     assert client.post(reverse("workspace:case-transition", args=[dispute.reference]), resolve).status_code == 403
     with pytest.raises(DomainError, match="resolve disputes"):
-        case_transition(
-            actor=service_desk,
-            case=dispute,
-            to_status=CaseStatus.RESOLVED,
-            outcome=DisputeOutcome.DENIED,
-            outcome_explanation="Correct.",
-        )
+        dispute_resolve(actor=service_desk, case=dispute, outcome=DisputeOutcome.DENIED, outcome_explanation="Correct.")
     client.force_login(world.manager.user)
     assert client.post(reverse("workspace:case-transition", args=[dispute.reference]), resolve).status_code == 302
     dispute.refresh_from_db()

@@ -1,13 +1,15 @@
 """Account Manager assignments, book moves and memberships: the services and the database guards."""
 
 import datetime
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import selectors, services
+from accounts.error_codes import AccountErrorCode
 from accounts.models import AccountManagerAssignment, ContactRank, ContactRole, Membership
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.accounts.factories import (
@@ -88,10 +90,34 @@ def test_assignment_history_is_kept_newest_first_with_reasons(lead):
 
 def test_assigning_the_current_am_again_is_refused(lead, participant, account_manager):
     before = AccountManagerAssignment.objects.count()
-    with pytest.raises(DomainError, match="already the Account Manager"):
+    with pytest.raises(DomainError, match="already the Account Manager") as refused:
         services.account_manager_assign(actor=lead, participant=participant, account_manager=account_manager)
+    assert refused.value.code == AccountErrorCode.ALREADY_ASSIGNED
     assert AccountManagerAssignment.objects.count() == before
     assert _current(participant).account_manager == account_manager
+
+
+def test_an_open_assignment_that_lands_after_the_check_is_the_already_assigned_refusal(lead, monkeypatch):
+    """The database's one-open-assignment index refuses the insert; the service turns that into its own refusal."""
+    participant = ParticipantFactory()
+    racer = AccountManagerFactory(user__full_name="Rita Racer")
+    full_clean = AccountManagerAssignment.full_clean
+
+    def another_assignment_lands_first(assignment, *args, **kwargs):
+        # Written between the service's check and its insert, as a concurrent writer that skipped the lock would.
+        monkeypatch.setattr(AccountManagerAssignment, "full_clean", full_clean)
+        AccountManagerAssignment.objects.create(participant=participant, account_manager=racer)
+        full_clean(assignment, *args, **kwargs)
+
+    monkeypatch.setattr(AccountManagerAssignment, "full_clean", another_assignment_lands_first)
+    with pytest.raises(DomainError, match="Rita Racer is already the Account Manager") as refused:
+        services.account_manager_assign(
+            actor=lead, participant=participant, account_manager=AccountManagerFactory(), reason="New MP"
+        )
+
+    assert refused.value.code == AccountErrorCode.ALREADY_ASSIGNED
+    assert isinstance(refused.value.__cause__, IntegrityError)
+    assert not AuditEvent.objects.for_object(participant).filter(verb="participant.account_manager_assigned").exists()
 
 
 def test_an_inactive_am_gets_no_new_participants(lead, participant, account_manager):
@@ -272,7 +298,7 @@ def test_only_one_active_primary_per_contact_role(lead, participant):
     )
     second = UserFactory()
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(DomainError) as refused:
         services.membership_add(
             actor=lead,
             participant=participant,
@@ -280,6 +306,9 @@ def test_only_one_active_primary_per_contact_role(lead, participant):
             contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
             rank=ContactRank.PRIMARY,
         )
+    assert refused.value.code == AccountErrorCode.INVALID
+    assert "one_active_primary_per_role" in str(refused.value)
+    assert isinstance(refused.value.__cause__, ValidationError)
     assert not Membership.objects.filter(user=second).exists()
 
     # A secondary in the same role is fine: primary and secondary AR.
@@ -315,3 +344,69 @@ def test_the_database_enforces_one_active_primary_per_role(participant):
         Membership.objects.filter(participant=participant, contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR).count()
         == 2
     )
+
+
+# --- concurrent assignments on PostgreSQL --------------------------------------------------------------------
+
+
+def _assign_at_once(participant, managers) -> list:
+    """Each AM of ``managers`` assigned to ``participant`` from its own thread (its own transaction), all at once.
+
+    Returns what each call gave: the assignment, or the ``DomainError`` that refused it.
+    """
+    barrier = threading.Barrier(len(managers))
+    outcomes = []
+    lock = threading.Lock()
+
+    def assign(manager):
+        try:
+            barrier.wait(timeout=30)
+            try:
+                outcome = services.account_manager_assign(actor=None, participant=participant, account_manager=manager)
+            except DomainError as error:
+                outcome = error
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=assign, args=(manager,)) for manager in managers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "an assigning thread hung"
+    assert len(outcomes) == len(managers), outcomes  # no thread died of an IntegrityError or a deadlock
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_assignments_of_the_same_am_make_one_and_refuse_the_other():
+    participant = ParticipantFactory()
+    manager = AccountManagerFactory()
+
+    outcomes = _assign_at_once(participant, [manager, manager])
+
+    refusals = [o for o in outcomes if isinstance(o, DomainError)]
+    assert len(refusals) == 1, outcomes
+    assert refusals[0].code == AccountErrorCode.ALREADY_ASSIGNED
+    assert AccountManagerAssignment.objects.filter(participant=participant).count() == 1
+    assert _current(participant).account_manager == manager
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_assignments_of_different_ams_queue_up_into_one_history():
+    participant = ParticipantFactory()
+    first, second = AccountManagerFactory(), AccountManagerFactory()
+
+    outcomes = _assign_at_once(participant, [first, second])
+
+    assert not [o for o in outcomes if isinstance(o, DomainError)], outcomes
+    history = list(selectors.assignment_history(participant))
+    assert len(history) == 2
+    later, earlier = history
+    assert later.is_current and not earlier.is_current
+    assert earlier.ended_at == later.started_at
+    assert {later.account_manager, earlier.account_manager} == {first, second}

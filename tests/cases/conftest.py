@@ -69,8 +69,8 @@ def sme(db):
 
 @pytest.fixture
 def submit(participant, mp_user, registration):
-    """``submit(**overrides)``: open an inquiry through ``case_submit`` as the participant user
-    (``SubmittedCaseFactory``; the overrides are the service's arguments)."""
+    """``submit(**overrides)``: open an inquiry through the services as the participant user
+    (``SubmittedCaseFactory``; the overrides are ``submit_case``'s arguments)."""
 
     def _submit(**overrides):
         overrides.setdefault("actor", mp_user)

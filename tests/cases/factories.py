@@ -5,8 +5,9 @@ Two ways to get a case, as the tests need:
 * ``CaseFactory`` writes the row straight to the table (no routing, SLA clock, email or audit event), for the pages
   and selectors that only read cases; its traits set the state a workflow would have left (``dispute``,
   ``in_progress``, ``waiting``, ``resolved``, ``closed``, ``at_risk``, ``breached``, ``overdue``).
-* ``SubmittedCaseFactory`` opens the case through ``cases.services.case_submit`` (a case's reference, routing and
-  SLA only come from the service), with the same fields the portal form gives it; ``disputed=True`` files a dispute.
+* ``SubmittedCaseFactory`` opens the case through the service of its kind (``inquiry_submit``, ``dispute_submit``,
+  ...: a case's reference, routing and SLA only come from them), by way of ``tests/case_inputs.py::submit_case``,
+  with the same fields the portal form gives it; ``disputed=True`` files a dispute.
 """
 
 from __future__ import annotations
@@ -159,9 +160,9 @@ class CaseMessageFactory(factory.django.DjangoModelFactory):
 
 
 class SubmittedCaseFactory(factory.django.DjangoModelFactory):
-    """A case opened through ``case_submit`` by ``actor`` (the MP's contact in the portal, or staff logging it).
+    """A case opened through the services by ``actor`` (the MP's contact in the portal, or staff logging it).
 
-    Every declaration and keyword is an argument of the service (``dispute``: its dict of dispute fields);
+    Every declaration and keyword is an argument of ``submit_case`` (``dispute``: its dict of dispute fields);
     ``disputed=True`` files an on-time DAM dispute in Settlements.
     """
 
@@ -187,6 +188,6 @@ class SubmittedCaseFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
-        from cases.services import case_submit
+        from tests.case_inputs import submit_case
 
-        return case_submit(**kwargs)
+        return submit_case(**kwargs)

@@ -15,8 +15,8 @@ import pytest
 from django.db import transaction
 
 from cases.models import CaseCategory, CaseKind, CaseNotification
-from cases.services import case_submit
 from cases.tasks import send_case_notifications
+from tests.case_inputs import submit_case
 from tests.mail import WAIT_SECONDS
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def test_receipt_is_delivered_once_by_a_real_worker(
     category = CaseCategory.objects.get(code="registration")
 
     with transaction.atomic():
-        case = case_submit(
+        case = submit_case(
             actor=mp_user,
             kind=CaseKind.INQUIRY,
             category=category,

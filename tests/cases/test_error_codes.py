@@ -3,8 +3,7 @@
 import pytest
 
 from cases.error_codes import CaseErrorCode
-from cases.models import CaseStatus
-from cases.services import case_reply, case_transition
+from cases.services import case_reply, case_resolve
 from ercot_services.core.models import DomainError
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_participant_resolving_a_case_is_refused_with_permission_denied(inquiry, mp_user):
     with pytest.raises(DomainError) as refused:
-        case_transition(actor=mp_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Mine")
+        case_resolve(actor=mp_user, case=inquiry, resolution_summary="Mine")
 
     assert refused.value.code == CaseErrorCode.PERMISSION_DENIED
     assert "Only Client Services" in str(refused.value)

@@ -26,10 +26,11 @@ from cases.models import (
     NotificationPreference,
     StatementType,
 )
-from cases.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, case_resolve, case_wait_on_participant, dispute_resolve
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.uploads import check_upload
 from tests.accounts.factories import MembershipFactory
+from tests.case_inputs import submit_case
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def portal(client, mp_user):
 
 @pytest.fixture
 def open_case(mp_user, participant, category_by_code):
-    return case_submit(
+    return submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=category_by_code["settlements"],
@@ -77,7 +78,7 @@ def open_case(mp_user, participant, category_by_code):
 @pytest.fixture
 def foreign_case(other_mp_user, other_participant, category_by_code, account_manager):
     """Another MP's case, with a public reply, an internal note and an internal attachment."""
-    case = case_submit(
+    case = submit_case(
         actor=other_mp_user,
         kind=CaseKind.INQUIRY,
         category=category_by_code["other"],
@@ -213,7 +214,7 @@ def test_empty_list_offers_to_file_an_inquiry_or_a_dispute(portal):
 
 def test_only_mine_toggle(portal, open_case, participant, category_by_code):
     colleague = MembershipFactory(participant=participant, contact_role=ContactRole.SETTLEMENT).user
-    colleagues_case = case_submit(
+    colleagues_case = submit_case(
         actor=colleague,
         kind=CaseKind.INQUIRY,
         category=category_by_code["training"],
@@ -229,7 +230,7 @@ def test_only_mine_toggle(portal, open_case, participant, category_by_code):
 
 
 def test_status_filter_and_search(portal, open_case, participant, mp_user, category_by_code, account_manager):
-    waiting = case_submit(
+    waiting = submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=category_by_code["other"],
@@ -237,7 +238,7 @@ def test_status_filter_and_search(portal, open_case, participant, mp_user, categ
         description="Which ESI IDs are affected?",
         participant=participant,
     )
-    case_transition(actor=account_manager.user, case=waiting, to_status=CaseStatus.WAITING)
+    case_wait_on_participant(actor=account_manager.user, case=waiting)
     html = portal.get(reverse("portal:cases"), {"status": "waiting"}).content.decode()
     assert waiting.reference in html and open_case.reference not in html
     assert "Waiting on you" in html
@@ -251,7 +252,7 @@ def test_status_filter_and_search(portal, open_case, participant, mp_user, categ
 def test_list_keeps_a_bounded_number_of_queries(portal, mp_user, participant, category_by_code):
     def add_cases(n):
         for i in range(n):
-            case_submit(
+            submit_case(
                 actor=mp_user,
                 kind=CaseKind.INQUIRY,
                 category=category_by_code["other"],
@@ -570,9 +571,7 @@ def test_withdraw_an_open_case(portal, open_case):
 
 
 def test_withdraw_is_only_for_open_cases(portal, open_case, account_manager):
-    case_transition(
-        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Sent."
-    )
+    case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Sent.")
     response = portal.post(reverse("portal:case-withdraw", args=[open_case.reference]), follow=True)
     open_case.refresh_from_db()
     assert open_case.status == CaseStatus.RESOLVED
@@ -580,12 +579,7 @@ def test_withdraw_is_only_for_open_cases(portal, open_case, account_manager):
 
 
 def test_reopen_within_the_window(portal, open_case, account_manager):
-    case_transition(
-        actor=account_manager.user,
-        case=open_case,
-        to_status=CaseStatus.RESOLVED,
-        resolution_summary="Statement re-sent.",
-    )
+    case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Statement re-sent.")
     html = portal.get(open_case.get_portal_url()).content.decode()
     assert "Statement re-sent." in html
     assert "You can reopen it until" in html
@@ -603,9 +597,7 @@ def test_reopen_within_the_window(portal, open_case, account_manager):
 
 
 def test_reopen_outside_the_window_is_refused(portal, open_case, account_manager):
-    case_transition(
-        actor=account_manager.user, case=open_case, to_status=CaseStatus.RESOLVED, resolution_summary="Done."
-    )
+    case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Done.")
     Case.objects.filter(pk=open_case.pk).update(resolved_at=timezone.now() - datetime.timedelta(days=30))
     html = portal.get(open_case.get_portal_url()).content.decode()
     assert "The reopen window ended" in html
@@ -625,9 +617,26 @@ def test_reopen_of_an_open_case_is_refused(portal, open_case):
     assert open_case.status == CaseStatus.NEW
 
 
+def _case_lookups(captured, case) -> int:
+    """How many times the view read the case by its reference (through the portal scope)."""
+    return sum(1 for query in captured if query["sql"].startswith("SELECT") and case.reference in query["sql"])
+
+
+@pytest.mark.parametrize("resolved", [False, True], ids=["open", "resolved"])
+def test_withdraw_and_reopen_read_the_case_once(portal, open_case, account_manager, resolved):
+    if resolved:
+        case_resolve(actor=account_manager.user, case=open_case, resolution_summary="Sent.")
+    for action in ("case-withdraw", "case-reopen"):
+        with CaptureQueriesContext(connection) as queries:
+            response = portal.post(reverse(f"portal:{action}", args=[open_case.reference]), {"reason": "A reason"})
+        assert response.status_code == 302
+        assert _case_lookups(queries.captured_queries, open_case) == 1, action
+        open_case.refresh_from_db()
+
+
 def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code, account_manager):
     today = timezone.localdate()
-    case = case_submit(
+    case = submit_case(
         actor=mp_user,
         kind=CaseKind.DISPUTE,
         category=category_by_code["settlements"],
@@ -643,10 +652,9 @@ def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code
             "statement_reference": "S-1",
         },
     )
-    case_transition(
+    dispute_resolve(
         actor=account_manager.user,
         case=case,
-        to_status=CaseStatus.RESOLVED,
         outcome="granted_with_exceptions",
         outcome_explanation="Hours 1-12 corrected; hour 13 was right.",
         granted_amount=Decimal("300.00"),
@@ -661,7 +669,7 @@ def test_dispute_outcome_is_shown(portal, participant, mp_user, category_by_code
 
 
 def test_portal_home_shows_the_cases_card(portal, open_case, account_manager):
-    case_transition(actor=account_manager.user, case=open_case, to_status=CaseStatus.WAITING)
+    case_wait_on_participant(actor=account_manager.user, case=open_case)
     html = portal.get(reverse("portal:home")).content.decode()
     assert "Your cases" in html
     assert "waiting on you" in html

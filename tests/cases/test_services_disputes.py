@@ -122,7 +122,7 @@ def test_statement_windows_need_the_statement_date(statement_type):
         dispute_deadline(statement_type=statement_type, operating_day=D(2026, 11, 18), statement_date=None)
 
 
-# --- filing through case_submit ------------------------------------------------------------------------
+# --- filing through dispute_submit ---------------------------------------------------------------------
 
 STATEMENT = D(2026, 11, 20)
 DEADLINE = D(2026, 12, 8)

@@ -12,15 +12,25 @@ from cases.models import (
     CaseCategory,
     CaseKind,
     CaseNotification,
-    CaseStatus,
     Channel,
     DisputeOutcome,
     NotificationPreference,
     SlaState,
 )
-from cases.services import case_reply, case_sla_scan, case_submit, case_transition
+from cases.services import (
+    case_acknowledge,
+    case_close,
+    case_reply,
+    case_resolve,
+    case_sla_scan,
+    case_start_work,
+    case_wait_on_participant,
+    case_withdraw,
+    dispute_resolve,
+)
 from cases.services.notifications import notify
 from cases.tasks import send_case_notifications
+from tests.case_inputs import submit_case
 
 from .conftest import ct
 
@@ -83,7 +93,7 @@ def test_receipt_of_a_case_logged_by_staff_goes_to_the_contact(
     participant, mp_user, am_user, registration, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case_submit(
+        submit_case(
             actor=am_user,
             kind=CaseKind.INQUIRY,
             category=registration,
@@ -98,7 +108,7 @@ def test_receipt_of_a_case_logged_by_staff_goes_to_the_contact(
 
 def test_receipt_of_a_potential_mp_contact(registration, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case = case_submit(
+        case = submit_case(
             actor=None,
             kind=CaseKind.POTENTIAL_MP,
             category=registration,
@@ -163,7 +173,7 @@ def test_internal_notes_never_reach_any_email(
         case_reply(actor=am_user, case=inquiry, body="Could you send the signed form?", wait_on_participant=True)
         case_reply(actor=mp_user, case=inquiry, body="Attached now.")
         case_reply(actor=am_user, case=inquiry, body=secret + " (second note)", internal=True)
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Registered.")
+        case_resolve(actor=am_user, case=inquiry, resolution_summary="Registered.")
         case_sla_scan(now=ct(2030, 1, 2, 12))
     assert len(mailoutbox) >= 5
     for message in mailoutbox:
@@ -186,7 +196,7 @@ def test_a_participant_reply_emails_the_assignee(
 def test_a_reply_to_a_waiting_case_tells_the_assignee_it_moved(
     inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
 ):
-    case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.WAITING)
+    case_wait_on_participant(actor=am_user, case=inquiry)
     with django_capture_on_commit_callbacks(execute=True):
         case_reply(actor=mp_user, case=inquiry, body="Here it is.")
     assert sorted(m.subject.split("] ")[1].split(":")[0] for m in to(mailoutbox, am_user.email)) == [
@@ -200,7 +210,7 @@ def test_reply_opt_out(inquiry, am_user, mp_user, mailoutbox, django_capture_on_
     NotificationPreference.objects.create(user=mp_user, on_reply=False)
     with django_capture_on_commit_callbacks(execute=True):
         case_reply(actor=am_user, case=inquiry, body="Approved.")
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.ACKNOWLEDGED)
+        case_acknowledge(actor=am_user, case=inquiry)
     assert [m.subject for m in mailoutbox] == [f"[{inquiry.reference}] Now Acknowledged: {inquiry.subject}"]
 
 
@@ -211,7 +221,7 @@ def test_a_status_change_emails_the_requester(
     inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.ACKNOWLEDGED)
+        case_acknowledge(actor=am_user, case=inquiry)
     [message] = mailoutbox
     assert message.to == [mp_user.email]
     assert message.subject == f"[{inquiry.reference}] Now Acknowledged: {inquiry.subject}"
@@ -221,11 +231,9 @@ def test_a_status_change_emails_the_requester(
 
 def test_each_status_change_is_its_own_email(inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.IN_PROGRESS)
-        case_transition(
-            actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Approved on 11/20."
-        )
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.CLOSED)
+        case_start_work(actor=am_user, case=inquiry)
+        case_resolve(actor=am_user, case=inquiry, resolution_summary="Approved on 11/20.")
+        case_close(actor=am_user, case=inquiry)
     assert [m.subject.split("] ")[1] for m in mailoutbox] == [
         f"Now In Progress: {inquiry.subject}",
         f"Now Resolved: {inquiry.subject}",
@@ -236,10 +244,9 @@ def test_each_status_change_is_its_own_email(inquiry, am_user, mp_user, mailoutb
 
 def test_a_dispute_outcome_is_in_the_email(dispute, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(
+        dispute_resolve(
             actor=am_user,
             case=dispute,
-            to_status=CaseStatus.RESOLVED,
             outcome=DisputeOutcome.DENIED,
             outcome_explanation="The charge matches the settlement data.",
         )
@@ -252,7 +259,7 @@ def test_a_participant_withdrawal_emails_the_assignee(
     inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(actor=mp_user, case=inquiry, to_status=CaseStatus.WITHDRAWN, reason="Solved")
+        case_withdraw(actor=mp_user, case=inquiry, reason="Solved")
     [message] = mailoutbox
     assert message.to == [am_user.email]
     assert "Now Withdrawn" in message.subject
@@ -261,7 +268,7 @@ def test_a_participant_withdrawal_emails_the_assignee(
 def test_status_opt_out(inquiry, am_user, mp_user, mailoutbox, django_capture_on_commit_callbacks):
     NotificationPreference.objects.create(user=mp_user, on_status_change=False)
     with django_capture_on_commit_callbacks(execute=True):
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.ACKNOWLEDGED)
+        case_acknowledge(actor=am_user, case=inquiry)
         case_reply(actor=am_user, case=inquiry, body="Still checking.")
     assert [m.subject for m in mailoutbox] == [f"[{inquiry.reference}] New reply: {inquiry.subject}"]
 
@@ -314,7 +321,7 @@ def test_the_scan_records_the_change(monday_case):
 
 
 def test_a_paused_case_is_not_flagged(monday_case, am_user, mailoutbox, django_capture_on_commit_callbacks):
-    case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.WAITING, now=ct(2026, 4, 13, 9))
+    case_wait_on_participant(actor=am_user, case=monday_case, now=ct(2026, 4, 13, 9))
     with django_capture_on_commit_callbacks(execute=True):
         for now in (ct(2026, 4, 13, 16), ct(2026, 4, 20, 12), ct(2026, 12, 1, 12)):
             assert case_sla_scan(now=now) == {"changed": 0, "warned": 0}
@@ -325,9 +332,7 @@ def test_a_paused_case_is_not_flagged(monday_case, am_user, mailoutbox, django_c
 
 
 def test_finished_cases_are_not_scanned(monday_case, am_user, mailoutbox, django_capture_on_commit_callbacks):
-    case_transition(
-        actor=am_user, case=monday_case, to_status=CaseStatus.WITHDRAWN, reason="Dup", now=ct(2026, 4, 13, 9)
-    )
+    case_withdraw(actor=am_user, case=monday_case, reason="Dup", now=ct(2026, 4, 13, 9))
     with django_capture_on_commit_callbacks(execute=True):
         assert case_sla_scan(now=ct(2026, 4, 20, 12)) == {"changed": 0, "warned": 0}
     assert to(mailoutbox, am_user.email) == []
@@ -383,7 +388,7 @@ def test_the_scan_outside_a_test_transaction_warns_once(reference_data, particip
     """As the beat task runs it: autocommit, one transaction per changed case, emails on each commit."""
     category = CaseCategory.objects.get(code="registration")
     cases = [
-        case_submit(
+        submit_case(
             actor=mp_user,
             kind=CaseKind.INQUIRY,
             category=category,

@@ -10,7 +10,7 @@ from cases.models import CaseSettings, IssuePattern
 from cases.services import case_merge, pattern_dismiss
 from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import ImprovementAction
-from plans.services import improvement_action_create
+from plans.services import ImprovementActionInput, improvement_action_create
 from tests.accounts.factories import MembershipFactory
 
 from .conftest import ct
@@ -124,12 +124,14 @@ def test_an_improvement_action_marks_the_pattern_actioned(pattern, participant, 
     action = improvement_action_create(
         actor=am_user,
         participant=participant,
+        data=ImprovementActionInput(
+            kind=ImprovementAction.Kind.TRAINING,
+            title="Registration forms walkthrough",
+            description="One hour with their new analysts.",
+            owner=am_user,
+            due_date=datetime.date(2026, 12, 15),
+        ),
         pattern=pattern,
-        kind=ImprovementAction.Kind.TRAINING,
-        title="Registration forms walkthrough",
-        description="One hour with their new analysts.",
-        owner=am_user,
-        due_date=datetime.date(2026, 12, 15),
     )
     assert action.pk
     assert action.created_by == am_user
@@ -148,11 +150,13 @@ def test_an_action_cannot_use_another_mps_pattern(pattern, other_participant, am
         improvement_action_create(
             actor=am_user,
             participant=other_participant,
+            data=ImprovementActionInput(
+                kind=ImprovementAction.Kind.PROCESS_CHANGE,
+                title="x",
+                owner=am_user,
+                due_date=datetime.date(2026, 12, 15),
+            ),
             pattern=pattern,
-            kind=ImprovementAction.Kind.PROCESS_CHANGE,
-            title="x",
-            owner=am_user,
-            due_date=datetime.date(2026, 12, 15),
         )
     assert not ImprovementAction.objects.exists()
     pattern.refresh_from_db()
@@ -164,10 +168,7 @@ def test_an_action_is_validated(participant, am_user):
         improvement_action_create(
             actor=am_user,
             participant=participant,
-            kind="party",
-            title="x",
-            owner=am_user,
-            due_date=datetime.date(2026, 12, 15),
+            data=ImprovementActionInput(kind="party", title="x", owner=am_user, due_date=datetime.date(2026, 12, 15)),
         )
     assert not ImprovementAction.objects.exists()
 
@@ -176,10 +177,12 @@ def test_an_action_without_a_pattern(participant, am_user):
     action = improvement_action_create(
         actor=am_user,
         participant=participant,
-        kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
-        title="Clarify the DAM dispute window",
-        owner=am_user,
-        due_date=datetime.date(2027, 1, 15),
+        data=ImprovementActionInput(
+            kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
+            title="Clarify the DAM dispute window",
+            owner=am_user,
+            due_date=datetime.date(2027, 1, 15),
+        ),
     )
     assert action.pattern is None
 

@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 
 from cases.models import Case, CaseCategory, CaseKind, CaseSequence, IssuePattern
-from cases.services import case_submit
 from ercot_services.core.models import DomainError
 from tests.accounts.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.case_inputs import submit_case
 from tests.cases.factories import dispute_fields
 
 from .conftest import ct
@@ -43,7 +43,7 @@ def test_each_kind_has_its_own_sequence(submit, settlements, am_user):
         dispute=dispute_fields(statement_date=when.date()),
     )
     request = submit(kind=CaseKind.SERVICE_REQUEST, actor=am_user, now=when)
-    contact = case_submit(
+    contact = submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=settlements,
@@ -147,7 +147,7 @@ def test_concurrent_submissions_get_distinct_contiguous_references(reference_dat
 
     def submit_some(index):
         for n in range(PER_THREAD):
-            case = case_submit(
+            case = submit_case(
                 actor=user,
                 kind=CaseKind.INQUIRY,
                 category=category,
@@ -181,7 +181,7 @@ def test_concurrent_cases_of_different_kinds_all_succeed_and_share_one_pattern(r
 
     def submit_some(index):
         for category in categories:
-            case_submit(
+            submit_case(
                 actor=user if kinds[index] == CaseKind.INQUIRY else staff,
                 kind=kinds[index],
                 category=category,

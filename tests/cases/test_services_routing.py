@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.roles import StaffGroup
 from cases.models import Case, CaseKind, CaseMessage, CaseStatus, Channel, DisputeDetail, NextAction
-from cases.services import case_assign, case_clone, case_escalate, case_link, case_merge, case_submit, case_transition
+from cases.services import case_assign, case_clone, case_escalate, case_link, case_merge, case_withdraw
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.accounts.factories import (
     AccountManagerFactory,
@@ -17,6 +17,7 @@ from tests.accounts.factories import (
     ParticipantFactory,
     StaffFactory,
 )
+from tests.case_inputs import submit_case
 from tests.cases.factories import dispute_fields
 
 pytestmark = pytest.mark.django_db
@@ -53,7 +54,7 @@ def test_the_case_follows_a_reassigned_book(submit, participant):
 def test_an_mp_without_an_account_manager_goes_to_the_service_desk(registration, service_desk):
     orphan = ParticipantFactory()
     user = MembershipFactory(participant=orphan).user
-    case = case_submit(
+    case = submit_case(
         actor=user,
         kind=CaseKind.INQUIRY,
         category=registration,
@@ -76,7 +77,7 @@ def test_an_inactive_account_manager_sends_the_case_to_the_service_desk(submit, 
 
 @pytest.mark.parametrize("with_participant", [False, True])
 def test_a_potential_mp_contact_goes_to_the_service_desk(with_participant, participant, registration, service_desk):
-    case = case_submit(
+    case = submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=registration,
@@ -96,7 +97,7 @@ def test_a_potential_mp_contact_goes_to_the_service_desk(with_participant, parti
 
 def test_a_potential_mp_contact_needs_an_email(registration):
     with pytest.raises(DomainError):
-        case_submit(
+        submit_case(
             actor=None,
             kind=CaseKind.POTENTIAL_MP,
             category=registration,
@@ -109,12 +110,12 @@ def test_a_potential_mp_contact_needs_an_email(registration):
 
 def test_other_kinds_need_a_participant(registration, mp_user):
     with pytest.raises(DomainError, match="Market Participant"):
-        case_submit(actor=mp_user, kind=CaseKind.INQUIRY, category=registration, subject="Hi", description="x")
+        submit_case(actor=mp_user, kind=CaseKind.INQUIRY, category=registration, subject="Hi", description="x")
     assert not Case.objects.exists()
 
 
 def test_staff_log_a_phone_call_for_a_contact(participant, mp_user, am_user, registration):
-    case = case_submit(
+    case = submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=registration,
@@ -217,7 +218,7 @@ def test_participants_cannot_escalate(inquiry, mp_user, sme):
 
 
 def test_a_finished_case_cannot_be_escalated(inquiry, am_user, sme):
-    case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.WITHDRAWN, reason="Dup")
+    case_withdraw(actor=am_user, case=inquiry, reason="Dup")
     with pytest.raises(DomainError, match="reopen"):
         case_escalate(actor=am_user, case=inquiry, reason="x", to_user=sme)
 
@@ -253,7 +254,7 @@ def test_merge_closes_the_duplicate_and_notes_it_on_the_target(submit, am_user):
 
 def test_merge_only_within_one_market_participant(submit, am_user, other_participant, other_mp_user, registration):
     mine = submit()
-    theirs = case_submit(
+    theirs = submit_case(
         actor=other_mp_user,
         kind=CaseKind.INQUIRY,
         category=registration,
@@ -273,7 +274,7 @@ def test_merge_refusals(submit, am_user):
     a, b = submit(), submit()
     with pytest.raises(DomainError, match="itself"):
         case_merge(actor=am_user, source=a, target=a)
-    case_transition(actor=am_user, case=b, to_status=CaseStatus.WITHDRAWN, reason="dup")
+    case_withdraw(actor=am_user, case=b, reason="dup")
     b.refresh_from_db()
     with pytest.raises(DomainError, match="merge into an open case"):
         case_merge(actor=am_user, source=a, target=b)

@@ -8,8 +8,16 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 
-from cases.models import Case, CaseSettings, CaseStatus, SlaState, SlaTarget
-from cases.services import case_transition, case_update, sla
+from cases.models import Case, CaseSettings, SlaState, SlaTarget
+from cases.services import (
+    case_acknowledge,
+    case_reopen,
+    case_resolve,
+    case_start_work,
+    case_update,
+    case_wait_on_participant,
+    sla,
+)
 from ercot_services.core.calendar import BusinessCalendar, add_business_seconds, business_seconds_between
 from ercot_services.core.models import AuditEvent
 
@@ -202,7 +210,7 @@ def monday_case(submit):
 @pytest.mark.django_db
 def test_waiting_on_participant_stops_the_clock(monday_case, am_user):
     calendar = BusinessCalendar()
-    case = case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.WAITING, now=ct(2026, 4, 13, 10))
+    case = case_wait_on_participant(actor=am_user, case=monday_case, now=ct(2026, 4, 13, 10))
     assert case.paused_at == ct(2026, 4, 13, 10)
     # Long after both due moments, a paused case is still on track: only 1 h of 9 h ran.
     for later in (ct(2026, 4, 14, 9, 0, 1), ct(2026, 4, 21, 12), ct(2026, 6, 1, 12)):
@@ -210,7 +218,7 @@ def test_waiting_on_participant_stops_the_clock(monday_case, am_user):
         assert sla.elapsed_seconds(case, calendar, later) == HOUR
 
     # Resumed Tuesday 12:00: paused Mon 10-17 (7 h) + Tue 8-12 (4 h) = 11 business hours.
-    case = case_transition(actor=am_user, case=case, to_status=CaseStatus.IN_PROGRESS, now=ct(2026, 4, 14, 12))
+    case = case_start_work(actor=am_user, case=case, now=ct(2026, 4, 14, 12))
     case.refresh_from_db()
     assert case.paused_at is None
     assert case.paused_business_seconds == 11 * HOUR
@@ -224,11 +232,11 @@ def test_waiting_on_participant_stops_the_clock(monday_case, am_user):
 
 @pytest.mark.django_db
 def test_pauses_add_up_and_skip_the_weekend(monday_case, am_user):
-    case = case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.WAITING, now=ct(2026, 4, 13, 16))
-    case = case_transition(actor=am_user, case=case, to_status=CaseStatus.IN_PROGRESS, now=ct(2026, 4, 13, 18))
+    case = case_wait_on_participant(actor=am_user, case=monday_case, now=ct(2026, 4, 13, 16))
+    case = case_start_work(actor=am_user, case=case, now=ct(2026, 4, 13, 18))
     assert case.paused_business_seconds == HOUR
-    case = case_transition(actor=am_user, case=case, to_status=CaseStatus.WAITING, now=ct(2026, 4, 17, 16))
-    case = case_transition(actor=am_user, case=case, to_status=CaseStatus.IN_PROGRESS, now=ct(2026, 4, 20, 9))
+    case = case_wait_on_participant(actor=am_user, case=case, now=ct(2026, 4, 17, 16))
+    case = case_start_work(actor=am_user, case=case, now=ct(2026, 4, 20, 9))
     case.refresh_from_db()
     assert case.paused_business_seconds == 3 * HOUR  # + Fri 16-17 and Mon 8-9
     assert case.resolution_due_at == ct(2026, 4, 20, 12)
@@ -236,10 +244,8 @@ def test_pauses_add_up_and_skip_the_weekend(monday_case, am_user):
 
 @pytest.mark.django_db
 def test_resolving_while_waiting_closes_the_pause(monday_case, am_user):
-    case = case_transition(actor=am_user, case=monday_case, to_status=CaseStatus.WAITING, now=ct(2026, 4, 13, 10))
-    case = case_transition(
-        actor=am_user, case=case, to_status=CaseStatus.RESOLVED, resolution_summary="Done", now=ct(2026, 4, 13, 12)
-    )
+    case = case_wait_on_participant(actor=am_user, case=monday_case, now=ct(2026, 4, 13, 10))
+    case = case_resolve(actor=am_user, case=case, resolution_summary="Done", now=ct(2026, 4, 13, 12))
     case.refresh_from_db()
     assert case.paused_at is None
     assert case.paused_business_seconds == 2 * HOUR
@@ -249,16 +255,8 @@ def test_resolving_while_waiting_closes_the_pause(monday_case, am_user):
 @pytest.mark.django_db
 def test_reopening_does_not_count_the_time_it_was_resolved(monday_case, am_user, mp_user):
     calendar = BusinessCalendar()
-    case = case_transition(
-        actor=am_user,
-        case=monday_case,
-        to_status=CaseStatus.RESOLVED,
-        resolution_summary="Done",
-        now=ct(2026, 4, 13, 12),
-    )
-    case = case_transition(
-        actor=mp_user, case=case, to_status=CaseStatus.IN_PROGRESS, reason="Not done", now=ct(2026, 4, 15, 12)
-    )
+    case = case_resolve(actor=am_user, case=monday_case, resolution_summary="Done", now=ct(2026, 4, 13, 12))
+    case = case_reopen(actor=mp_user, case=case, reason="Not done", now=ct(2026, 4, 15, 12))
     case.refresh_from_db()
     # Resolved Mon 12:00 to Wed 12:00 = 5 + 9 + 4 = 18 business hours, not counted.
     assert case.paused_business_seconds == 18 * HOUR
@@ -328,13 +326,7 @@ def test_a_late_first_response_stays_breached(early_case):
 
 @pytest.mark.django_db
 def test_a_resolved_case_is_judged_at_its_resolution(early_case, am_user):
-    case = case_transition(
-        actor=am_user,
-        case=early_case,
-        to_status=CaseStatus.RESOLVED,
-        resolution_summary="Done",
-        now=ct(2026, 4, 13, 15),
-    )
+    case = case_resolve(actor=am_user, case=early_case, resolution_summary="Done", now=ct(2026, 4, 13, 15))
     calendar = BusinessCalendar()
     assert case.sla_state == SlaState.ON_TRACK  # 7 of 9 h used, but nothing is at risk once resolved
     assert sla.evaluate(case, calendar, now=ct(2026, 6, 1, 12), at_risk_percent=75) == SlaState.ON_TRACK
@@ -342,10 +334,10 @@ def test_a_resolved_case_is_judged_at_its_resolution(early_case, am_user):
 
 @pytest.mark.django_db
 def test_the_transition_stores_the_sla_state(early_case, am_user):
-    case = case_transition(actor=am_user, case=early_case, to_status=CaseStatus.ACKNOWLEDGED, now=ct(2026, 4, 13, 15))
+    case = case_acknowledge(actor=am_user, case=early_case, now=ct(2026, 4, 13, 15))
     case.refresh_from_db()
     assert case.sla_state == SlaState.AT_RISK
-    case = case_transition(actor=am_user, case=case, to_status=CaseStatus.IN_PROGRESS, now=ct(2026, 4, 14, 9))
+    case = case_start_work(actor=am_user, case=case, now=ct(2026, 4, 14, 9))
     case.refresh_from_db()
     assert case.sla_state == SlaState.BREACHED
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from cases.error_codes import CaseErrorCode
 from cases.models import (
     CASE_TRANSITIONS,
     OPEN_STATUSES,
@@ -18,7 +19,20 @@ from cases.models import (
     DisputeOutcome,
     NextAction,
 )
-from cases.services import case_bulk_assign, case_bulk_close, case_reply, case_transition
+from cases.services import (
+    case_acknowledge,
+    case_bulk_assign,
+    case_bulk_close,
+    case_close,
+    case_reopen,
+    case_reply,
+    case_resolve,
+    case_start_work,
+    case_wait_on_participant,
+    case_withdraw,
+    dispute_resolve,
+    transition_service,
+)
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.accounts.factories import StaffFactory
 
@@ -65,7 +79,8 @@ def extra_args(case: Case, to_status: str) -> dict:
 
 def move(case: Case, to_status: str, actor, **kwargs) -> Case:
     case.refresh_from_db()
-    return case_transition(actor=actor, case=case, to_status=to_status, **{**extra_args(case, to_status), **kwargs})
+    service = transition_service(case, to_status)
+    return service(actor=actor, case=case, **{**extra_args(case, to_status), **kwargs})
 
 
 def bring_to(case: Case, status: str, staff) -> Case:
@@ -166,7 +181,7 @@ def test_a_new_case_waits_on_client_services(inquiry):
 
 def test_acknowledge_records_when(inquiry, am_user):
     moment = ct(2026, 11, 23, 9, 15)
-    case = case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.ACKNOWLEDGED, now=moment)
+    case = case_acknowledge(actor=am_user, case=inquiry, now=moment)
     case.refresh_from_db()
     assert case.acknowledged_at == moment
     assert case.next_action_by == NextAction.CLIENT_SERVICES
@@ -174,7 +189,7 @@ def test_acknowledge_records_when(inquiry, am_user):
 
 
 def test_waiting_on_participant_hands_the_next_action_to_them_and_back(inquiry, am_user, mp_user):
-    case = case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.WAITING, now=ct(2026, 11, 23, 10))
+    case = case_wait_on_participant(actor=am_user, case=inquiry, now=ct(2026, 11, 23, 10))
     case.refresh_from_db()
     assert case.next_action_by == NextAction.PARTICIPANT
     assert case.paused_at == ct(2026, 11, 23, 10)
@@ -188,9 +203,7 @@ def test_waiting_on_participant_hands_the_next_action_to_them_and_back(inquiry, 
 
 def test_resolve_sets_resolved_at_and_first_response_when_none_came_before(inquiry, am_user):
     moment = ct(2026, 11, 23, 11, 30)
-    case_transition(
-        actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="  Approved.  ", now=moment
-    )
+    case_resolve(actor=am_user, case=inquiry, resolution_summary="  Approved.  ", now=moment)
     inquiry.refresh_from_db()
     assert inquiry.resolved_at == moment
     assert inquiry.first_response_at == moment
@@ -204,23 +217,15 @@ def test_resolve_keeps_an_earlier_first_response(inquiry, am_user):
     inquiry.refresh_from_db()
     first = inquiry.first_response_at
     assert first is not None
-    case_transition(
-        actor=am_user,
-        case=inquiry,
-        to_status=CaseStatus.RESOLVED,
-        resolution_summary="Approved.",
-        now=first + datetime.timedelta(days=2),
-    )
+    case_resolve(actor=am_user, case=inquiry, resolution_summary="Approved.", now=first + datetime.timedelta(days=2))
     inquiry.refresh_from_db()
     assert inquiry.first_response_at == first
     assert inquiry.resolved_at == first + datetime.timedelta(days=2)
 
 
 def test_close_sets_closed_at(inquiry, am_user):
-    case_transition(
-        actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Done.", now=ct(2026, 11, 23, 12)
-    )
-    case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.CLOSED, now=ct(2026, 11, 30, 12))
+    case_resolve(actor=am_user, case=inquiry, resolution_summary="Done.", now=ct(2026, 11, 23, 12))
+    case_close(actor=am_user, case=inquiry, now=ct(2026, 11, 30, 12))
     inquiry.refresh_from_db()
     assert inquiry.closed_at == ct(2026, 11, 30, 12)
     assert inquiry.resolved_at == ct(2026, 11, 23, 12)
@@ -228,9 +233,7 @@ def test_close_sets_closed_at(inquiry, am_user):
 
 
 def test_withdrawing_a_dispute_records_the_withdrawn_outcome(dispute, mp_user):
-    case_transition(
-        actor=mp_user, case=dispute, to_status=CaseStatus.WITHDRAWN, reason="Paid after all.", now=ct(2026, 11, 24, 8)
-    )
+    case_withdraw(actor=mp_user, case=dispute, reason="Paid after all.", now=ct(2026, 11, 24, 8))
     dispute.refresh_from_db()
     assert dispute.status == CaseStatus.WITHDRAWN
     assert dispute.closed_at == ct(2026, 11, 24, 8)
@@ -240,7 +243,7 @@ def test_withdrawing_a_dispute_records_the_withdrawn_outcome(dispute, mp_user):
 
 
 def test_audit_event_records_the_reason(inquiry, am_user):
-    case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.WITHDRAWN, reason="Duplicate phone call")
+    case_withdraw(actor=am_user, case=inquiry, reason="Duplicate phone call")
     event = status_events(inquiry)[-1]
     assert event.reason == "Duplicate phone call"
     assert event.participant == inquiry.participant
@@ -250,16 +253,15 @@ def test_audit_event_records_the_reason(inquiry, am_user):
 
 
 def _resolve(case, staff, when):
-    return case_transition(actor=staff, case=case, to_status=CaseStatus.RESOLVED, resolution_summary="Done.", now=when)
+    return case_resolve(actor=staff, case=case, resolution_summary="Done.", now=when)
 
 
 def test_participant_reopens_within_the_window(inquiry, am_user, mp_user):
     resolved = ct(2026, 11, 2, 10)
     _resolve(inquiry, am_user, resolved)
-    case = case_transition(
+    case = case_reopen(
         actor=mp_user,
         case=inquiry,
-        to_status=CaseStatus.IN_PROGRESS,
         reason="Still wrong on our statement.",
         now=resolved + datetime.timedelta(days=CaseSettings.load().reopen_window_days) - datetime.timedelta(minutes=1),
     )
@@ -281,26 +283,14 @@ def test_reopen_after_the_window_is_refused_with_the_date(actor_name, request, i
     actor = request.getfixturevalue(actor_name)
 
     with pytest.raises(DomainError) as refused:
-        case_transition(
-            actor=actor,
-            case=inquiry,
-            to_status=CaseStatus.IN_PROGRESS,
-            reason="Please look again",
-            now=ct(2026, 11, 7, 10, 1),
-        )
+        case_reopen(actor=actor, case=inquiry, reason="Please look again", now=ct(2026, 11, 7, 10, 1))
     message = str(refused.value)
     assert "Nov 02, 2026" in message  # resolved
     assert "Nov 07, 2026" in message  # reopenable until
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.RESOLVED
     # Inside the (edited) window it works.
-    case_transition(
-        actor=actor,
-        case=inquiry,
-        to_status=CaseStatus.IN_PROGRESS,
-        reason="Please look again",
-        now=ct(2026, 11, 7, 9, 59),
-    )
+    case_reopen(actor=actor, case=inquiry, reason="Please look again", now=ct(2026, 11, 7, 9, 59))
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.IN_PROGRESS
 
@@ -308,19 +298,17 @@ def test_reopen_after_the_window_is_refused_with_the_date(actor_name, request, i
 def test_reopen_needs_a_reason(inquiry, am_user, mp_user):
     _resolve(inquiry, am_user, ct(2026, 11, 2, 10))
     with pytest.raises(DomainError, match="why"):
-        case_transition(
-            actor=mp_user, case=inquiry, to_status=CaseStatus.IN_PROGRESS, reason="  ", now=ct(2026, 11, 3, 10)
-        )
+        case_reopen(actor=mp_user, case=inquiry, reason="  ", now=ct(2026, 11, 3, 10))
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.RESOLVED
 
 
 def test_participant_cannot_close_or_resolve(inquiry, am_user, mp_user):
     with pytest.raises(DomainError, match="Only Client Services"):
-        case_transition(actor=mp_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="Mine")
+        case_resolve(actor=mp_user, case=inquiry, resolution_summary="Mine")
     _resolve(inquiry, am_user, ct(2026, 11, 2, 10))
     with pytest.raises(DomainError, match="Only Client Services"):
-        case_transition(actor=mp_user, case=inquiry, to_status=CaseStatus.CLOSED)
+        case_close(actor=mp_user, case=inquiry)
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.RESOLVED
 
@@ -330,7 +318,7 @@ def test_participant_cannot_close_or_resolve(inquiry, am_user, mp_user):
 
 def test_resolving_an_inquiry_needs_a_summary(inquiry, am_user):
     with pytest.raises(DomainError, match="Summarize the resolution"):
-        case_transition(actor=am_user, case=inquiry, to_status=CaseStatus.RESOLVED, resolution_summary="   ")
+        case_resolve(actor=am_user, case=inquiry, resolution_summary="   ")
     inquiry.refresh_from_db()
     assert inquiry.status == CaseStatus.NEW
     assert inquiry.resolved_at is None
@@ -347,10 +335,9 @@ def test_resolving_an_inquiry_needs_a_summary(inquiry, am_user):
 )
 def test_resolving_a_dispute_needs_an_outcome_and_an_explanation(dispute, am_user, outcome, explanation, error):
     with pytest.raises(DomainError, match=error):
-        case_transition(
+        dispute_resolve(
             actor=am_user,
             case=dispute,
-            to_status=CaseStatus.RESOLVED,
             outcome=outcome,
             outcome_explanation=explanation,
             resolution_summary="A summary does not replace the outcome.",
@@ -361,10 +348,9 @@ def test_resolving_a_dispute_needs_an_outcome_and_an_explanation(dispute, am_use
 
 
 def test_resolving_a_dispute_records_the_outcome(dispute, am_user):
-    case_transition(
+    dispute_resolve(
         actor=am_user,
         case=dispute,
-        to_status=CaseStatus.RESOLVED,
         outcome=DisputeOutcome.GRANTED_WITH_EXCEPTIONS,
         outcome_explanation="Granted for HE 14-16 only.",
         granted_amount=Decimal("800.00"),
@@ -384,7 +370,7 @@ def test_resolving_a_dispute_records_the_outcome(dispute, am_user):
 def test_bulk_close_closes_resolved_cases_and_explains_the_rest(submit, am_user, lead):
     resolved = [submit(), submit()]
     for case in resolved:
-        case_transition(actor=am_user, case=case, to_status=CaseStatus.RESOLVED, resolution_summary="Done.")
+        case_resolve(actor=am_user, case=case, resolution_summary="Done.")
     still_open = submit()
 
     result = case_bulk_close(actor=lead, cases=[*resolved, still_open], reason="Quarter-end clean-up")
@@ -411,3 +397,52 @@ def test_bulk_assign_reports_refusals(submit, lead, mp_user):
     refused = case_bulk_assign(actor=lead, cases=cases, assignee=mp_user)
     assert refused.done == []
     assert set(refused.refused) == {c.reference for c in cases}
+
+
+# --- one service per action --------------------------------------------------------------------------------------
+
+
+def test_each_status_but_new_is_reached_by_its_own_service(inquiry, dispute):
+    assert transition_service(inquiry, CaseStatus.ACKNOWLEDGED) is case_acknowledge
+    assert transition_service(inquiry, CaseStatus.IN_PROGRESS) is case_start_work
+    assert transition_service(inquiry, CaseStatus.WAITING) is case_wait_on_participant
+    assert transition_service(inquiry, CaseStatus.RESOLVED) is case_resolve
+    assert transition_service(dispute, CaseStatus.RESOLVED) is dispute_resolve
+    assert transition_service(inquiry, CaseStatus.CLOSED) is case_close
+    assert transition_service(inquiry, CaseStatus.WITHDRAWN) is case_withdraw
+    with pytest.raises(DomainError, match="already New") as refused:
+        transition_service(inquiry, CaseStatus.NEW)
+    assert refused.value.code == CaseErrorCode.ALREADY_IN_STATUS
+
+
+def test_a_resolved_case_goes_back_in_progress_only_by_reopening(inquiry, am_user):
+    _resolve(inquiry, am_user, ct(2026, 11, 2, 10))
+    inquiry.refresh_from_db()
+    assert transition_service(inquiry, CaseStatus.IN_PROGRESS) is case_reopen
+    with pytest.raises(DomainError, match="reopen it") as refused:
+        case_start_work(actor=am_user, case=inquiry, now=ct(2026, 11, 3, 10))
+    assert refused.value.code == CaseErrorCode.INVALID_TRANSITION
+    inquiry.refresh_from_db()
+    assert inquiry.status == CaseStatus.RESOLVED and len(status_events(inquiry)) == 1
+
+
+def test_only_a_resolved_case_can_be_reopened(inquiry, am_user):
+    with pytest.raises(DomainError, match="only a resolved case can be reopened") as refused:
+        case_reopen(actor=am_user, case=inquiry, reason="Again")
+    assert refused.value.code == CaseErrorCode.INVALID_TRANSITION
+    inquiry.refresh_from_db()
+    assert inquiry.status == CaseStatus.NEW and status_events(inquiry) == []
+
+
+def test_a_dispute_outcome_is_for_disputes_only(inquiry, am_user):
+    with pytest.raises(DomainError, match="not a dispute") as refused:
+        dispute_resolve(actor=am_user, case=inquiry, outcome=DisputeOutcome.DENIED, outcome_explanation="No.")
+    assert refused.value.code == CaseErrorCode.INVALID
+    inquiry.refresh_from_db()
+    assert inquiry.status == CaseStatus.NEW
+
+
+def test_a_dispute_resolved_without_its_outcome_is_refused(dispute, am_user):
+    with pytest.raises(DomainError, match="Choose the dispute outcome") as refused:
+        case_resolve(actor=am_user, case=dispute, resolution_summary="Looked at it.")
+    assert refused.value.code == CaseErrorCode.OUTCOME_REQUIRED

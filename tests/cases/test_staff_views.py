@@ -28,10 +28,11 @@ from cases.models import (
     SlaState,
     StatementType,
 )
-from cases.services import case_reply, case_submit, case_transition
-from ercot_services.core.models import AuditEvent
+from cases.services import case_close, case_reply, case_resolve
+from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import ImprovementAction
 from tests.accounts.factories import StaffFactory
+from tests.case_inputs import submit_case
 from tests.cases.factories import SubmittedCaseFactory, dispute_fields
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,7 @@ def staff_client(client, am_user):
 @pytest.fixture
 def open_case(participant, mp_user, am_user, registration):
     """A phone inquiry the AM logged for the MP's contact (status New, assigned to the AM)."""
-    return case_submit(
+    return submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=registration,
@@ -172,7 +173,7 @@ def queue_cases(participant, other_participant, mp_user, other_mp_user, am_user,
     theirs = _case(other_participant, other_mp_user, categories["training"], subject="Training seats")
     theirs.assignee = colleague
     theirs.save(update_fields=["assignee"])
-    desk = case_submit(
+    desk = submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=categories["other"],
@@ -182,10 +183,10 @@ def queue_cases(participant, other_participant, mp_user, other_mp_user, am_user,
         contact={"name": "Pat Newco", "email": "pat@newco.example", "company": "Newco Power"},
     )
     resolved = _case(participant, mp_user, categories["qualification"], subject="Flight 0226 dates")
-    case_transition(actor=am_user, case=resolved, to_status=CaseStatus.RESOLVED, resolution_summary="Answered.")
+    case_resolve(actor=am_user, case=resolved, resolution_summary="Answered.")
     closed = _case(participant, mp_user, categories["market-rules"], subject="Protocol section 9")
-    case_transition(actor=am_user, case=closed, to_status=CaseStatus.RESOLVED, resolution_summary="Answered.")
-    case_transition(actor=am_user, case=closed, to_status=CaseStatus.CLOSED)
+    case_resolve(actor=am_user, case=closed, resolution_summary="Answered.")
+    case_close(actor=am_user, case=closed)
     Case.objects.filter(pk=mine.pk).update(sla_state=SlaState.AT_RISK)
     Case.objects.filter(pk=theirs.pk).update(sla_state=SlaState.BREACHED)
     return {
@@ -657,6 +658,27 @@ def test_reply_and_wait_pauses_the_sla_clock(staff_client, open_case):
     assert "Paused – waiting on participant" in _text(_page(staff_client, open_case))
 
 
+def test_the_waiting_on_participant_box_is_only_offered_to_those_who_work_the_case(staff_client, client, open_case):
+    box = 'name="wait_on_participant"'
+    assert box in _page(staff_client, open_case).content.decode()
+    # Retail Operations replies to an escalation but does not work cases: no box it would be refused for ticking.
+    client.force_login(StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS]))
+    page = _page(client, open_case).content.decode()
+    assert box not in page and 'name="body"' in page
+    response = _post(client, open_case, "reply", {"body": "The switch date is Monday."})
+    assert response.status_code == 302
+    open_case.refresh_from_db()
+    assert open_case.status == CaseStatus.NEW and CaseMessage.objects.filter(case=open_case).count() == 1
+
+
+def test_a_reply_only_group_is_still_refused_waiting_on_the_participant(open_case):
+    replier = StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS])
+    with pytest.raises(DomainError, match="work cases"):
+        case_reply(actor=replier, case=open_case, body="Please send the Form H.", wait_on_participant=True)
+    open_case.refresh_from_db()
+    assert open_case.status == CaseStatus.NEW and not CaseMessage.objects.filter(case=open_case).exists()
+
+
 def test_a_reply_with_an_attachment_can_be_downloaded(staff_client, open_case):
     _post(
         staff_client,
@@ -717,6 +739,15 @@ def test_transition_through_the_page(staff_client, open_case):
     event = AuditEvent.objects.for_object(open_case).filter(verb="case.status_changed").get()
     assert event.actor.pk == open_case.assignee_id and event.reason == "Looking"
     assert "Status changed" in _text(response)
+
+
+def test_a_transition_reads_the_case_by_its_reference_once(staff_client, open_case):
+    """The view checks the dispute rule on the case it then hands to the service: one lookup, not two."""
+    with CaptureQueriesContext(connection) as queries:
+        response = _post(staff_client, open_case, "transition", {"to_status": "acknowledged", "reason": "Looking"})
+    assert response.status_code == 302
+    lookups = [q for q in queries.captured_queries if q["sql"].startswith("SELECT") and open_case.reference in q["sql"]]
+    assert len(lookups) == 1
 
 
 def test_a_refused_transition_is_a_clear_message(staff_client, open_case):

@@ -5,6 +5,7 @@ from django import forms
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.sessions.backends.signed_cookies import SessionStore
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.test import RequestFactory
 
@@ -34,6 +35,10 @@ class RenameView(ActionView):
         name = form.cleaned_data["name"]
         if name == "taken":
             raise DomainError("That name is taken: choose another.")
+        if name == "invalid":
+            raise DomainError.from_validation_error(
+                ValidationError({"name": ["Too vague."], "legal_name": ["Already registered."]}), code="invalid"
+            )
         if name == "bad-note":
             error = DomainError("The note must say why.")
             error.field = "note"
@@ -152,3 +157,10 @@ def test_a_next_inside_the_area_is_kept():
     request = RequestFactory().post("/x/", {"next": "/portal/plan/meetings/4/"})
 
     assert safe_next_url(request, "/portal/plan/", under="/portal/") == "/portal/plan/meetings/4/"
+
+
+def test_a_wrapped_validation_shows_each_message_at_its_field_and_the_others_above_the_form():
+    response = RenameView.as_view()(_request("post", {"name": "invalid", "note": "kept"}))
+
+    assert response.status_code == 400
+    assert response.content.decode() == "name=invalid errors=name:Too vague.|__all__:Already registered."

@@ -27,9 +27,9 @@ def _events_for(obj):
 def test_participant_create_records_who_what_and_why(lead):
     participant = services.participant_create(
         actor=lead,
-        legal_name="Lone Star Retail Power LLC",
-        short_name="LSRP",
-        role_codes=["REP", "LSE"],
+        data=services.ParticipantInput(
+            legal_name="Lone Star Retail Power LLC", short_name="LSRP", role_codes=["REP", "LSE"]
+        ),
         reason="New REP applying for Flight 0226",
     )
 
@@ -47,7 +47,10 @@ def test_participant_create_records_who_what_and_why(lead):
 
 def test_participant_create_refuses_unknown_roles_and_writes_nothing(lead):
     with pytest.raises(DomainError, match="XYZ"):
-        services.participant_create(actor=lead, legal_name="Bad Roles LLC", short_name="BAD", role_codes=["REP", "XYZ"])
+        services.participant_create(
+            actor=lead,
+            data=services.ParticipantInput(legal_name="Bad Roles LLC", short_name="BAD", role_codes=["REP", "XYZ"]),
+        )
     assert not MarketParticipant.objects.filter(short_name="BAD").exists()
     assert not AuditEvent.objects.filter(target_repr="BAD").exists()
 

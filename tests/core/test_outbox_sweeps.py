@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseKind, CaseNotification
-from cases.services import case_submit
 from cases.tasks import sweep_case_notifications
 from ercot_services.core.models import OutboundEmail
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.tasks import sweep_outbound_email, sweep_outboxes
+from tests.case_inputs import submit_case
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def test_a_lost_outbound_email_is_sent_by_the_sweep_once(mailoutbox):
 def test_a_lost_case_email_is_sent_by_the_sweep_once(mailoutbox, participant, mp_user):
     from cases.models import CaseCategory
 
-    case_submit(
+    submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.get(code="other"),
@@ -61,7 +61,7 @@ def test_the_one_sweep_sends_the_lost_rows_of_every_kind_once(mailoutbox, partic
     from cases.models import CaseCategory
 
     email_queue(key="test:lost", to=["ar@example.com"], subject="Hello", body="Body")
-    case_submit(
+    submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.get(code="other"),

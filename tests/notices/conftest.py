@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import ContactRole
 from notices.models import DistributionList, NoticeType, Subscription
-from notices.services import notice_approve, notice_create, notice_publish, notice_submit_for_review
+from notices.services import NoticeInput, notice_approve, notice_create, notice_publish, notice_submit_for_review
 from tests.accounts.factories import MembershipFactory, StaffFactory
 from tests.notices.factories import DistributionListFactory, SubscriptionFactory
 
@@ -81,7 +81,7 @@ def draft_factory(publisher, credit):
         kwargs.setdefault("short_description", "TPE calculations affected by ERS resettlements")
         kwargs.setdefault("long_description", "ERCOT removed the affected Operating Day.")
         actor = kwargs.pop("actor", publisher)
-        return notice_create(actor=actor, **kwargs)
+        return notice_create(actor=actor, data=NoticeInput(**kwargs))
 
     return make
 

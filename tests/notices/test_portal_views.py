@@ -138,9 +138,11 @@ def test_subscriptions_page_explains_role_lists_and_opts_out_and_in(client, rep_
     dl = lists["NOTICE_CREDIT"]
     client.post(reverse("portal:notice-subscriptions"), {"list": dl.pk, "action": "opt-out"})
     assert ContactListOptOut.objects.filter(distribution_list=dl, email=rep_user.email.lower()).exists()
-    from notices.services import notice_create
+    from notices.services import NoticeInput, notice_create
 
-    draft = notice_create(actor=publisher, notice_type=credit, short_description="x", long_description="y")
+    draft = notice_create(
+        actor=publisher, data=NoticeInput(notice_type=credit, short_description="x", long_description="y")
+    )
     assert rep_user.email.lower() not in recipients_for(draft)
     client.post(reverse("portal:notice-subscriptions"), {"list": dl.pk, "action": "opt-in"})
     assert not ContactListOptOut.objects.filter(distribution_list=dl).exists()

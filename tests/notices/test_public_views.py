@@ -271,7 +271,7 @@ def test_the_subscribe_answer_does_not_say_whether_an_address_is_already_subscri
 
 
 def _confirm_token(subscription, at: float) -> str:
-    from notices.services import _subscribe_token
+    from notices.services.subscriptions import _subscribe_token
 
     with mock.patch("django.core.signing.time.time", return_value=at):
         return _subscribe_token(subscription)
@@ -351,9 +351,12 @@ def test_one_click_unsubscribe_post_without_session_or_csrf(publish, lists, cred
     )
     assert response.status_code == 200
     assert "Location" not in response
-    from notices.services import notice_create
+    from notices.services import NoticeInput, notice_create
 
-    nxt = notice_create(actor=first.author, notice_type=credit, short_description="Next", long_description="Next one")
+    nxt = notice_create(
+        actor=first.author,
+        data=NoticeInput(notice_type=credit, short_description="Next", long_description="Next one"),
+    )
     assert "reader@example.org" not in recipients_for(nxt)
     # An unknown token is a 404, still without CSRF.
     assert (
@@ -391,7 +394,7 @@ def test_unsubscribe_pages_name_every_list_the_address_leaves(client, publish, l
 
 def test_preferences_unsubscribe_from_all_then_back(client, publisher, lists, credit):
     from notices.models import Suppression
-    from notices.services import notice_create
+    from notices.services import NoticeInput, notice_create
 
     email = "reader@example.org"
     sub = subscribe(lists["NOTICE_CREDIT"], email)[0]
@@ -400,7 +403,9 @@ def test_preferences_unsubscribe_from_all_then_back(client, publisher, lists, cr
     response = client.post(path, {"action": "all"})
     assert response.status_code == 200 and b'id="suppressed"' in response.content
     assert Suppression.objects.filter(email=email, reason=Suppression.Reason.UNSUBSCRIBED).exists()
-    draft = notice_create(actor=publisher, notice_type=credit, short_description="x", long_description="y")
+    draft = notice_create(
+        actor=publisher, data=NoticeInput(notice_type=credit, short_description="x", long_description="y")
+    )
     assert email not in recipients_for(draft)
     client.post(path, {f"sub_{sub.pk}": "on"})
     assert not Suppression.objects.filter(email=email).exists()

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import ContactRole
 from notices.models import ContactListOptOut, NoticeDelivery, Subscription, Suppression
-from notices.services import _write_deliveries, recipients_for
+from notices.services import recipients_for
+from notices.services.recipients import _write_deliveries
 from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import subscribe

@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from ercot_services.core.models import DomainError
 from notices.models import NoticeDelivery, Subscription, Suppression
-from notices.services import _subscribe_token, subscription_confirm, subscription_request, suppression_add
+from notices.services import subscription_confirm, subscription_request, suppression_add
+from notices.services.subscriptions import _subscribe_token
 from notices.tasks import send_notice_chunk
 
 from .conftest import subscribe
@@ -60,7 +61,9 @@ def test_a_request_after_the_link_expired_sends_a_new_link(public_list, django_c
         subscription_request(email="late@example.com", distribution_list=public_list)
     with (
         _later(48 * HOUR + 60),
-        mock.patch("notices.services.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=49)),
+        mock.patch(
+            "notices.services.subscriptions.timezone.now", return_value=timezone.now() + datetime.timedelta(hours=49)
+        ),
     ):
         with django_capture_on_commit_callbacks(execute=True):
             subscription = subscription_request(email="late@example.com", distribution_list=public_list)

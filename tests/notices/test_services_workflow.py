@@ -11,6 +11,7 @@ from django.utils import timezone
 from ercot_services.core.models import DomainError
 from notices.models import NoticeDelivery, NoticeStatus
 from notices.services import (
+    NoticeInput,
     notice_approve,
     notice_create,
     notice_publish,
@@ -42,7 +43,7 @@ def test_author_cannot_approve_own_notice(draft_factory, publisher, approver):
 
 def test_non_publisher_cannot_draft(outsider, credit):
     with pytest.raises(DomainError, match="Only Notice Publishers"):
-        notice_create(actor=outsider, notice_type=credit, short_description="x", long_description="y")
+        notice_create(actor=outsider, data=NoticeInput(notice_type=credit, short_description="x", long_description="y"))
 
 
 def test_non_publisher_cannot_approve_publish_or_schedule(draft_factory, publisher, approver, outsider):

@@ -79,7 +79,8 @@ def _draft(actor, notice_type, **extra):
         action_required=SEED_ACTION,
     )
     fields.update(extra)
-    return services.notice_create(**fields)
+    actor = fields.pop("actor")
+    return services.notice_create(actor=actor, data=services.NoticeInput(**fields))
 
 
 def _published(author, approver, notice_type, django_capture_on_commit_callbacks, **extra):

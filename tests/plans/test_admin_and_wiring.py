@@ -10,6 +10,8 @@ from django.urls import reverse
 from accounts.roles import StaffGroup, sync_staff_groups
 from plans.models import ActionItem, ActionItemReminder, Meeting, PerformanceFeedback
 from plans.services import (
+    ActionItemInput,
+    MeetingInput,
     action_item_create,
     action_item_send_reminders,
     feedback_record,
@@ -35,16 +37,17 @@ def test_every_plan_admin_page_renders_and_service_owned_rows_are_read_only(
     plan_update(actor=am, participant=participant, summary="Growing.", next_review_date=None)
     objective = objective_create(actor=am, participant=participant, kind="issue", title="Disputes")
     item = action_item_create(
-        actor=am, participant=participant, title="Call", owner=contact, due_date=datetime.date(2026, 1, 2)
+        actor=am,
+        participant=participant,
+        data=ActionItemInput(title="Call", owner=contact, due_date=datetime.date(2026, 1, 2)),
     )
     action_item_send_reminders(today=datetime.date(2026, 1, 5))
     meeting = meeting_schedule(
         actor=am,
         participant=participant,
-        title="Review",
-        starts_at=ct(2026, 12, 8, 10),
-        ends_at=ct(2026, 12, 8, 11),
-        attendees=[contact],
+        data=MeetingInput(
+            title="Review", starts_at=ct(2026, 12, 8, 10), ends_at=ct(2026, 12, 8, 11), attendees=[contact]
+        ),
     )
     feedback = feedback_record(actor=am, participant=participant, channel="phone", rating=2)
     client.force_login(superuser)

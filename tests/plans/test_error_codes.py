@@ -4,7 +4,7 @@ import pytest
 
 from ercot_services.core.models import DomainError
 from plans.error_codes import PlanErrorCode
-from plans.services import meeting_schedule
+from plans.services import MeetingInput, meeting_schedule
 
 from .conftest import ct
 
@@ -16,10 +16,9 @@ def test_a_meeting_ending_before_it_starts_is_refused_with_invalid_times(am, par
         meeting_schedule(
             actor=am,
             participant=participant,
-            title="Backwards",
-            starts_at=ct(2026, 1, 5, 11),
-            ends_at=ct(2026, 1, 5, 10),
-            attendees=[contact],
+            data=MeetingInput(
+                title="Backwards", starts_at=ct(2026, 1, 5, 11), ends_at=ct(2026, 1, 5, 10), attendees=[contact]
+            ),
         )
 
     assert refused.value.code == PlanErrorCode.INVALID_TIMES

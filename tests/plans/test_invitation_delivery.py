@@ -16,7 +16,7 @@ from icalendar import Calendar
 
 from ercot_services.core.models import OutboundEmail
 from ercot_services.core.tasks import send_outbound_email
-from plans.services import meeting_schedule, meeting_update
+from plans.services import MeetingInput, meeting_schedule, meeting_update
 from tests.mail import WAIT_SECONDS
 
 from .conftest import ct
@@ -39,11 +39,13 @@ def test_each_attendee_gets_the_invitation_once_and_the_update_with_a_higher_seq
         meeting = meeting_schedule(
             actor=am,
             participant=participant,
-            title="Quarterly account review",
-            starts_at=ct(2026, 12, 8, 10),
-            ends_at=ct(2026, 12, 8, 11),
-            location="ERCOT Taylor, Room 204",
-            attendees=[contact, colleague],
+            data=MeetingInput(
+                title="Quarterly account review",
+                starts_at=ct(2026, 12, 8, 10),
+                ends_at=ct(2026, 12, 8, 11),
+                location="ERCOT Taylor, Room 204",
+                attendees=[contact, colleague],
+            ),
         )
     expected = sorted({am.email, contact.email, colleague.email})
     first = smtp_sink.wait_for(len(expected))
@@ -64,13 +66,15 @@ def test_each_attendee_gets_the_invitation_once_and_the_update_with_a_higher_seq
         meeting_update(
             actor=am,
             meeting=meeting,
-            title=meeting.title,
-            starts_at=ct(2026, 12, 8, 14),
-            ends_at=ct(2026, 12, 8, 15),
-            agenda="",
-            location="ERCOT Taylor, Room 204",
-            dial_in="",
-            attendees=[contact, colleague],
+            data=MeetingInput(
+                title=meeting.title,
+                starts_at=ct(2026, 12, 8, 14),
+                ends_at=ct(2026, 12, 8, 15),
+                agenda="",
+                location="ERCOT Taylor, Room 204",
+                dial_in="",
+                attendees=[contact, colleague],
+            ),
         )
     updates = smtp_sink.wait_for(2 * len(expected))
     assert len(updates) == 2 * len(expected)

@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from plans.models import ActionItem, ActionItemStatus
-from plans.services import action_item_create, action_item_transition
+from plans.services import ActionItemInput, action_item_create, action_item_transition
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,9 @@ TODAY = datetime.date(2026, 3, 10)
 
 
 def _item(am, participant, *, due, status=ActionItemStatus.OPEN):
-    item = action_item_create(actor=am, participant=participant, title=f"Due {due}", owner=am, due_date=due)
+    item = action_item_create(
+        actor=am, participant=participant, data=ActionItemInput(title=f"Due {due}", owner=am, due_date=due)
+    )
     if status != ActionItemStatus.OPEN:
         action_item_transition(actor=am, item=item, to=status)
     item.refresh_from_db()

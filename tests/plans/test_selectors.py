@@ -15,6 +15,8 @@ from plans.selectors import (
     portal_meetings,
 )
 from plans.services import (
+    ActionItemInput,
+    MeetingInput,
     action_item_create,
     action_item_transition,
     feedback_record,
@@ -39,30 +41,36 @@ def _fill(am, participant, contact, n):
         item = action_item_create(
             actor=am,
             participant=participant,
-            title=f"Item {i}",
-            owner=contact if i % 2 else am,
-            due_date=D(2026, 12, 1) + datetime.timedelta(days=i),
-            objective=objective,
+            data=ActionItemInput(
+                title=f"Item {i}",
+                owner=contact if i % 2 else am,
+                due_date=D(2026, 12, 1) + datetime.timedelta(days=i),
+                objective=objective,
+            ),
         )
         if i % 3 == 0:
             action_item_transition(actor=am, item=item, to=ActionItemStatus.DONE)
         meeting = meeting_schedule(
             actor=am,
             participant=participant,
-            title=f"Meeting {i}",
-            starts_at=ct(2026, 1, 5 + i, 10),
-            ends_at=ct(2026, 1, 5 + i, 11),
-            attendees=[contact],
-            extra_emails=[f"guest{i}@example.com"],
+            data=MeetingInput(
+                title=f"Meeting {i}",
+                starts_at=ct(2026, 1, 5 + i, 10),
+                ends_at=ct(2026, 1, 5 + i, 11),
+                attendees=[contact],
+                extra_emails=[f"guest{i}@example.com"],
+            ),
         )
         meeting_record_minutes(actor=am, meeting=meeting, minutes="Notes", share=bool(i % 2))
         meeting_schedule(
             actor=am,
             participant=participant,
-            title=f"Upcoming {i}",
-            starts_at=ct(2030, 1, 5 + i, 10),
-            ends_at=ct(2030, 1, 5 + i, 11),
-            attendees=[contact],
+            data=MeetingInput(
+                title=f"Upcoming {i}",
+                starts_at=ct(2030, 1, 5 + i, 10),
+                ends_at=ct(2030, 1, 5 + i, 11),
+                attendees=[contact],
+            ),
         )
         feedback_record(actor=am, participant=participant, channel="phone", rating=1 + i % 5)
 
@@ -86,23 +94,22 @@ def test_the_plan_page_costs_the_same_queries_whatever_the_rows(
 def test_portal_sees_its_side_of_its_own_mp_and_minutes_only_once_shared(
     am, participant, other_participant, contact, other_mp_user
 ):
-    theirs = action_item_create(actor=am, participant=participant, title="Sign", owner=contact, due_date=D(2026, 12, 1))
-    action_item_create(actor=am, participant=participant, title="Internal", owner=am, due_date=D(2026, 12, 1))
+    theirs = action_item_create(
+        actor=am, participant=participant, data=ActionItemInput(title="Sign", owner=contact, due_date=D(2026, 12, 1))
+    )
+    action_item_create(
+        actor=am, participant=participant, data=ActionItemInput(title="Internal", owner=am, due_date=D(2026, 12, 1))
+    )
     held = meeting_schedule(
         actor=am,
         participant=participant,
-        title="Held",
-        starts_at=ct(2026, 1, 5, 10),
-        ends_at=ct(2026, 1, 5, 11),
-        attendees=[contact],
+        data=MeetingInput(title="Held", starts_at=ct(2026, 1, 5, 10), ends_at=ct(2026, 1, 5, 11), attendees=[contact]),
     )
     meeting_record_minutes(actor=am, meeting=held, minutes="Private draft")
     gone = meeting_schedule(
         actor=am,
         participant=participant,
-        title="Gone",
-        starts_at=ct(2026, 1, 6, 10),
-        ends_at=ct(2026, 1, 6, 11),
+        data=MeetingInput(title="Gone", starts_at=ct(2026, 1, 6, 10), ends_at=ct(2026, 1, 6, 11)),
     )
     meeting_cancel(actor=am, meeting=gone, reason="No longer needed")
 

@@ -8,6 +8,7 @@ from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from plans.models import ActionItem, ActionItemReminder, ActionItemStatus, ActionSide
 from plans.services import (
+    ActionItemInput,
     action_item_create,
     action_item_send_reminders,
     action_item_transition,
@@ -27,14 +28,12 @@ D = datetime.date
 def create(am, participant):
     def _create(**overrides):
         values = {
-            "actor": am,
-            "participant": participant,
             "title": "Send the updated QSE acknowledgement (Form H)",
             "owner": am,
             "due_date": D(2026, 12, 10),
         }
         values.update(overrides)
-        return action_item_create(**values)
+        return action_item_create(actor=am, participant=participant, data=ActionItemInput(**values))
 
     return _create
 
@@ -79,7 +78,9 @@ def test_links_must_belong_to_the_same_mp(create, am, participant, other_partici
 
     with pytest.raises(DomainError, match="belongs to another Market Participant"):
         action_item_update(
-            actor=am, item=item, title=item.title, description="", owner=am, due_date=item.due_date, case=foreign_case
+            actor=am,
+            item=item,
+            data=ActionItemInput(title=item.title, description="", owner=am, due_date=item.due_date, case=foreign_case),
         )
 
 
@@ -157,7 +158,9 @@ def test_reminders_due_soon_and_overdue_are_sent_once_per_item_kind_and_due_date
     with django_capture_on_commit_callbacks(execute=True):
         assert action_item_send_reminders(today=soon.due_date + datetime.timedelta(days=1)) == 1
     # Rescheduling the overdue item arms its reminders again.
-    action_item_update(actor=am, item=late, title=late.title, description="", owner=am, due_date=D(2026, 12, 4))
+    action_item_update(
+        actor=am, item=late, data=ActionItemInput(title=late.title, description="", owner=am, due_date=D(2026, 12, 4))
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert action_item_send_reminders(today=today) == 1
     assert OutboundEmail.objects.filter(key__contains=":reminder:").count() == 4
@@ -168,7 +171,9 @@ def test_reassigning_emails_the_new_owner(create, am, contact, django_capture_on
     item = create()
     with django_capture_on_commit_callbacks(execute=True):
         item = action_item_update(
-            actor=am, item=item, title=item.title, description="", owner=contact, due_date=item.due_date
+            actor=am,
+            item=item,
+            data=ActionItemInput(title=item.title, description="", owner=contact, due_date=item.due_date),
         )
     assert item.side == ActionSide.PARTICIPANT
     assert [m.to for m in mailoutbox] == [[contact.email]]

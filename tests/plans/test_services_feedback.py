@@ -7,6 +7,7 @@ import pytest
 from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import FeedbackChannel, ImprovementAction, PerformanceFeedback, PlanObjective
 from plans.services import (
+    ImprovementActionInput,
     feedback_follow_up,
     feedback_record,
     improvement_action_create,
@@ -92,19 +93,18 @@ def test_an_improvement_from_low_feedback_moves_through_its_statuses(am, partici
         improvement_action_create(
             actor=am,
             participant=participant,
-            kind="training",
-            title="x",
-            owner=am,
-            due_date=datetime.date(2027, 1, 15),
+            data=ImprovementActionInput(kind="training", title="x", owner=am, due_date=datetime.date(2027, 1, 15)),
             feedback=foreign,
         )
     action = improvement_action_create(
         actor=am,
         participant=participant,
-        kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
-        title="Plain-language qualification letters",
-        owner=am,
-        due_date=datetime.date(2027, 1, 15),
+        data=ImprovementActionInput(
+            kind=ImprovementAction.Kind.MARKET_COMMUNICATION,
+            title="Plain-language qualification letters",
+            owner=am,
+            due_date=datetime.date(2027, 1, 15),
+        ),
         feedback=feedback,
     )
     assert action.feedback == feedback

@@ -10,6 +10,7 @@ from ercot_services.core.site import site_host
 from ercot_services.core.tasks import send_outbound_email
 from plans.models import MeetingAttendee, MeetingStatus
 from plans.services import (
+    MeetingInput,
     meeting_cancel,
     meeting_ics,
     meeting_record_minutes,
@@ -54,10 +55,8 @@ def _method(message) -> str:
 
 @pytest.fixture
 def schedule(am, participant, contact, colleague):
-    def _schedule(**overrides):
+    def _schedule(*, actor=am, **overrides):
         values = {
-            "actor": am,
-            "participant": participant,
             "title": "Quarterly account review",
             "starts_at": START,
             "ends_at": END,
@@ -67,7 +66,7 @@ def schedule(am, participant, contact, colleague):
             "attendees": [contact, colleague],
         }
         values.update(overrides)
-        return meeting_schedule(**values)
+        return meeting_schedule(actor=actor, participant=participant, data=MeetingInput(**values))
 
     return _schedule
 
@@ -146,13 +145,15 @@ def test_an_update_resends_with_the_same_uid_and_a_higher_sequence_and_cancels_r
         meeting = meeting_update(
             actor=am,
             meeting=meeting,
-            title="Quarterly account review",
-            starts_at=START + datetime.timedelta(hours=1),
-            ends_at=END + datetime.timedelta(hours=1),
-            agenda=meeting.agenda,
-            location=meeting.location,
-            dial_in=meeting.dial_in,
-            attendees=[contact, second_contact],
+            data=MeetingInput(
+                title="Quarterly account review",
+                starts_at=START + datetime.timedelta(hours=1),
+                ends_at=END + datetime.timedelta(hours=1),
+                agenda=meeting.agenda,
+                location=meeting.location,
+                dial_in=meeting.dial_in,
+                attendees=[contact, second_contact],
+            ),
         )
 
     assert meeting.sequence == 1
@@ -186,13 +187,15 @@ def test_an_update_nobody_sees_sends_nothing_and_keeps_the_sequence(
         meeting = meeting_update(
             actor=am,
             meeting=meeting,
-            title=meeting.title,
-            starts_at=START,
-            ends_at=END,
-            agenda=meeting.agenda,
-            location=meeting.location,
-            dial_in=meeting.dial_in,
-            attendees=[colleague, contact],
+            data=MeetingInput(
+                title=meeting.title,
+                starts_at=START,
+                ends_at=END,
+                agenda=meeting.agenda,
+                location=meeting.location,
+                dial_in=meeting.dial_in,
+                attendees=[colleague, contact],
+            ),
         )
     assert meeting.sequence == 0
     assert mailoutbox == []
@@ -227,13 +230,9 @@ def test_cancelling_sends_cancel_to_everyone_with_a_higher_sequence(
         meeting_update(
             actor=am,
             meeting=meeting,
-            title="x",
-            starts_at=START,
-            ends_at=END,
-            agenda="",
-            location="",
-            dial_in="",
-            attendees=[],
+            data=MeetingInput(
+                title="x", starts_at=START, ends_at=END, agenda="", location="", dial_in="", attendees=[]
+            ),
         )
 
 
@@ -297,13 +296,15 @@ def test_outbox_rows_are_keyed_by_meeting_sequence_method_and_attendee(
         meeting = meeting_update(
             actor=am,
             meeting=meeting,
-            title="Quarterly account review (moved)",
-            starts_at=START,
-            ends_at=END,
-            agenda=meeting.agenda,
-            location=meeting.location,
-            dial_in=meeting.dial_in,
-            attendees=[contact],
+            data=MeetingInput(
+                title="Quarterly account review (moved)",
+                starts_at=START,
+                ends_at=END,
+                agenda=meeting.agenda,
+                location=meeting.location,
+                dial_in=meeting.dial_in,
+                attendees=[contact],
+            ),
         )
         meeting = meeting_cancel(actor=am, meeting=meeting, reason="Moved to January")
 

@@ -7,12 +7,13 @@ from django.urls import reverse
 
 from accounts.models import ContactRank, ContactRole, MarketParticipant, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
+from cases.events import CaseEvent
 from cases.models import Case, CaseCategory, CaseKind, CaseMessage, CaseStatus, Channel
-from cases.services import case_submit
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_start, potential_participant_invite
 from tests.accounts.factories import ParticipantFactory, StaffFactory
+from tests.case_inputs import submit_case
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +27,7 @@ def desk(db):
 
 @pytest.fixture
 def contact_case(db):
-    return case_submit(
+    return submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=CaseCategory.objects.get(code="registration"),
@@ -140,7 +141,7 @@ def test_only_staff_invite(contact_case, mp_user):
 
 
 def test_only_a_potential_mp_contact_is_invited_and_only_once(desk, contact_case, participant, mp_user):
-    inquiry = case_submit(
+    inquiry = submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.get(code="registration"),
@@ -162,3 +163,21 @@ def test_staff_email_is_refused(desk, contact_case, reviewer):
     with pytest.raises(DomainError, match="belongs to operator staff"):
         _invite(desk, contact_case, contact_email=reviewer.email)
     assert not MarketParticipant.objects.filter(short_name="SUNDANCE").exists()
+
+
+def test_the_contact_is_linked_to_the_new_mp_through_the_cases_service_which_audits_it(desk, contact_case):
+    participant = _invite(desk, contact_case)
+
+    [event] = AuditEvent.objects.filter(verb=CaseEvent.CASE_PARTICIPANT_LINKED)
+    assert (event.target, event.actor, event.participant) == (Case.objects.get(pk=contact_case.pk), desk, participant)
+    assert event.changes == {"participant": [None, str(participant)]}
+
+
+def test_the_cases_service_links_only_a_potential_mp_contact_still_waiting_for_its_mp(desk, contact_case, participant):
+    from cases.services.potential_participants import case_link_participant
+
+    case_link_participant(actor=desk, case=contact_case, participant=participant)
+    with pytest.raises(DomainError, match="not a potential Market Participant's contact") as refused:
+        case_link_participant(actor=desk, case=contact_case, participant=ParticipantFactory())
+    assert refused.value.code == "not_a_potential_mp_contact"
+    assert Case.objects.get(pk=contact_case.pk).participant == participant

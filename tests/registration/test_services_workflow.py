@@ -6,7 +6,6 @@ import pytest
 
 from accounts.models import ContactRole
 from ercot_services.core.models import AuditEvent, DomainError
-from registration import services
 from registration.models import (
     APPLICATION_TRANSITIONS,
     Application,
@@ -28,6 +27,7 @@ from registration.services import (
     document_review,
     document_upload,
 )
+from registration.services.common import _move as _guarded_move
 
 from .conftest import ct, line, pdf
 
@@ -41,7 +41,7 @@ def _move(kit, application, to_status, *, ar):
     """Ask for ``to_status`` through the service that produces it."""
     if to_status == S.DRAFT:
         # No service moves an application back to draft; the guard every service uses refuses it.
-        return services._move(Application.objects.get(pk=application.pk), to_status)
+        return _guarded_move(Application.objects.get(pk=application.pk), to_status)
     if to_status in (S.SUBMITTED, S.RESUBMITTED):
         return application_submit(actor=ar, application=application, attest=True)
     if to_status == S.UNDER_REVIEW:

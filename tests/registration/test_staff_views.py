@@ -19,7 +19,6 @@ from django.utils import timezone
 from accounts.models import ContactRank, ContactRole, MarketParticipant, MarketRole, Membership, ParticipantStatus, User
 from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, CaseStatus, Channel
-from cases.services import case_submit
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent, OutboundEmail
 from registration import services
@@ -36,6 +35,7 @@ from registration.models import (
     SfaRecord,
 )
 from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.case_inputs import submit_case
 from tests.registration.factories import PDF, SubmittedApplicationFactory, upload_all
 
 pytestmark = pytest.mark.django_db
@@ -123,7 +123,7 @@ def _urls(application, document, participant, case):
 @pytest.fixture
 def potential_case(db):
     category = CaseCategory.objects.filter(code="registration").first() or CaseCategory.objects.first()
-    return case_submit(
+    return submit_case(
         actor=None,
         kind=CaseKind.POTENTIAL_MP,
         category=category,
@@ -163,7 +163,9 @@ def test_participant_users_get_403_and_anonymous_users_sign_in_on_every_staff_re
 # --- the queue ---------------------------------------------------------------------------------------------
 
 
-def test_queue_shows_open_applications_by_due_date_and_filters(lead_client, lead, account_manager):
+def test_queue_shows_open_applications_by_due_date_and_filters(
+    business_day_morning, lead_client, lead, account_manager
+):
     calendar = business_calendar()
     today = timezone.localdate()
     mp1, ar1, _ = new_prospect(account_manager)
@@ -369,6 +371,31 @@ def test_accept_and_reject_a_document(lead_client, lead, submitted):
     page = _text(lead_client.get(submitted.get_absolute_url()))
     assert "The signature page is missing." in page
     assert _verbs(submitted).count("application.document_reviewed") == 2
+
+
+def _document_lookups(captured, document) -> int:
+    """SELECTs that find the document by its id (the view's scoped lookup), not by its line."""
+    needle = f'"registration_document"."id" = {document.pk}'
+    return sum(1 for q in captured.captured_queries if q["sql"].startswith("SELECT") and needle in q["sql"])
+
+
+def test_a_document_review_post_looks_the_document_up_once(lead_client, submitted):
+    _start_review(lead_client, submitted)
+    first, second = list(Document.objects.filter(line__application=submitted).order_by("pk"))[:2]
+
+    with CaptureQueriesContext(connection) as accepted:
+        response = lead_client.post(
+            reverse("workspace:application-document-review", args=[first.pk]), {"decision": "accept"}
+        )
+    assert response.status_code == 302
+    assert _document_lookups(accepted, first) == 1
+
+    with CaptureQueriesContext(connection) as refused:
+        response = lead_client.post(
+            reverse("workspace:application-document-review", args=[second.pk]), {"decision": "reject", "reason": ""}
+        )
+    assert response.status_code == 400
+    assert _document_lookups(refused, second) == 1
 
 
 def test_request_information_emails_ar_and_bar_with_the_am_in_copy_once_and_pauses_the_clock(
@@ -716,7 +743,7 @@ def test_invite_is_404_for_other_case_kinds_and_needs_the_add_mp_permission(
     client, lead_client, potential_case, participant, mp_user
 ):
     category = CaseCategory.objects.first()
-    inquiry = case_submit(
+    inquiry = submit_case(
         actor=mp_user,
         kind=CaseKind.INQUIRY,
         category=category,

@@ -59,9 +59,9 @@ def _item(pk) -> ActionItem:
 ITEM_FIELDS = ("title", "description", "owner", "due_date", "objective", "case", "application", "enrollment")
 
 
-def _item_fields(data: dict) -> dict:
-    """The form fields ``action_item_create`` and ``action_item_update`` both take, by keyword."""
-    return {name: data[name] for name in ITEM_FIELDS}
+def _item_input(data: dict) -> services.ActionItemInput:
+    """What ``action_item_create`` and ``action_item_update`` both take, from the form's cleaned data."""
+    return services.ActionItemInput(**{name: data[name] for name in ITEM_FIELDS})
 
 
 class ActionItemCreateView(StaffActionView):
@@ -101,7 +101,7 @@ class ActionItemCreateView(StaffActionView):
         participant, data = self.object, form.cleaned_data
         user = self.request.user
         item = services.action_item_create(
-            actor=user, participant=participant, meeting=data["meeting"], **_item_fields(data)
+            actor=user, participant=participant, data=_item_input(data), meeting=data["meeting"]
         )
         owner = _who(item.owner, user)
         notified = "" if item.owner_id == user.pk else f" {owner} is notified by email."
@@ -151,7 +151,7 @@ class ActionItemEditView(StaffActionView):
 
     def perform(self, form):
         item, data = self.object, form.cleaned_data
-        services.action_item_update(actor=self.request.user, item=item, **_item_fields(data))
+        services.action_item_update(actor=self.request.user, item=item, data=_item_input(data))
         self.success_message, self.success_url = (
             f"Saved “{data['title']}”.",
             safe_next_url(self.request, _plan_url(item.participant_id, f"item-{item.pk}")),

@@ -27,6 +27,7 @@ from ...models import (
     ActionItemStatus,
     ImprovementAction,
 )
+from ...services import ImprovementActionInput
 
 PAGE_SIZE = 25
 ME, ALL = "me", "all"
@@ -86,6 +87,18 @@ def _annotate_improvements(actions, today: datetime.date):
         action.overdue = action.status in OPEN_IMPROVEMENT_STATUSES and action.due_date < today
         action.next_statuses = IMPROVEMENT_NEXT_STATUSES.get(action.status, [])
     return actions
+
+
+def _improvement_input(data: dict) -> ImprovementActionInput:
+    """What ``improvement_action_create`` takes, from the cleaned data of an improvement form (the plan's, the
+    pattern page's)."""
+    return ImprovementActionInput(
+        kind=data["kind"],
+        title=data["title"],
+        description=data["description"],
+        owner=data["owner"],
+        due_date=data["due_date"],
+    )
 
 
 def _open_first(open_statuses) -> SqlCase:

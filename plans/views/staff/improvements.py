@@ -28,6 +28,7 @@ from .common import (
     StaffActionView,
     _annotate_improvements,
     _choice_param,
+    _improvement_input,
     _int_param,
     _open_first,
     _paginate,
@@ -130,11 +131,7 @@ class ImprovementCreateView(StaffActionView):
         action = services.improvement_action_create(
             actor=self.request.user,
             participant=participant,
-            kind=data["kind"],
-            title=data["title"],
-            description=data["description"],
-            owner=data["owner"],
-            due_date=data["due_date"],
+            data=_improvement_input(data),
             pattern=data["pattern"],
             feedback=data["feedback"],
         )

@@ -113,19 +113,19 @@ def _meeting_initial(meeting: Meeting) -> dict:
     }
 
 
-def _meeting_fields(data: dict) -> dict:
-    """The form fields ``meeting_schedule`` and ``meeting_update`` both take, by keyword."""
-    return {
-        "title": data["title"],
-        "starts_at": data["starts_at"],
-        "ends_at": data["ends_at"],
-        "agenda": data["agenda"],
-        "location": data["location"],
-        "dial_in": data["dial_in"],
-        "attendees": list(data["attendees"]),
-        "extra_emails": data["extra_emails"],
-        "objective": data["objective"],
-    }
+def _meeting_input(data: dict) -> services.MeetingInput:
+    """What ``meeting_schedule`` and ``meeting_update`` both take, from the form's cleaned data."""
+    return services.MeetingInput(
+        title=data["title"],
+        starts_at=data["starts_at"],
+        ends_at=data["ends_at"],
+        agenda=data["agenda"],
+        location=data["location"],
+        dial_in=data["dial_in"],
+        attendees=list(data["attendees"]),
+        extra_emails=data["extra_emails"],
+        objective=data["objective"],
+    )
 
 
 def _meeting_url(meeting: Meeting, anchor: str = "") -> str:
@@ -159,7 +159,7 @@ class MeetingCreateView(StaffActionView):
 
     def perform(self, form):
         participant, data = self.object, form.cleaned_data
-        meeting = services.meeting_schedule(actor=self.request.user, participant=participant, **_meeting_fields(data))
+        meeting = services.meeting_schedule(actor=self.request.user, participant=participant, data=_meeting_input(data))
         count = meeting.attendees.count()
         message = (
             f"Scheduled “{meeting.title}” on {timezone.localtime(meeting.starts_at):%b %d, %Y at %H:%M}. "
@@ -236,7 +236,7 @@ class MeetingEditView(ScheduledMeetingFormView):
     def perform(self, form):
         meeting, data = self.object, form.cleaned_data
         sequence = meeting.sequence
-        meeting = services.meeting_update(actor=self.request.user, meeting=meeting, **_meeting_fields(data))
+        meeting = services.meeting_update(actor=self.request.user, meeting=meeting, data=_meeting_input(data))
         if meeting.sequence != sequence:
             message = f"Saved “{meeting.title}”. Attendees received invitation version {meeting.sequence + 1}."
         else:

@@ -1,7 +1,7 @@
 """The issue pattern page: its cases, the MP's trend, and the improvement action the AM records from it.
 
 It lives with plan management because recording an improvement is a plan action; dismissing the pattern calls
-the cases service. The list of patterns is in ``cases.views.patterns``.
+the cases service. The list of patterns is in ``cases.views.staff.patterns``.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from cases import services as case_services
 from cases.forms.staff import PatternDismissForm
 from cases.models import IssuePattern
 from cases.selectors import cases as case_selectors
+from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
@@ -22,6 +23,7 @@ from ... import policies
 from ...forms.staff import ImprovementActionForm
 from ...selectors import participant_improvement_actions
 from ...services import improvement_action_create
+from .common import _improvement_input
 
 
 def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_form=None, status=200):
@@ -56,15 +58,11 @@ class PatternDetailView(StaffRequiredMixin, View):
                 action = improvement_action_create(
                     actor=request.user,
                     participant=pattern.participant,
+                    data=_improvement_input(data),
                     pattern=pattern,
-                    kind=data["kind"],
-                    title=data["title"],
-                    description=data["description"],
-                    owner=data["owner"],
-                    due_date=data["due_date"],
                 )
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request,
@@ -91,7 +89,7 @@ class PatternDismissView(StaffRequiredMixin, View):
             try:
                 case_services.pattern_dismiss(actor=request.user, pattern=pattern, reason=form.cleaned_data["reason"])
             except DomainError as error:
-                form.add_error(None, str(error))
+                add_domain_error(form, error)
             else:
                 messages.success(
                     request, f"The {pattern.category} pattern of {pattern.participant.short_name} was dismissed."

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from cases.models import CaseStatus, DisputeOutcome
-from cases.services import case_transition
+from cases.models import DisputeOutcome
+from cases.services import case_withdraw
 from tests.notices.factories import NoticeDeliveryFactory, NoticeFactory
 from tests.plans.factories import FeedbackFactory
 from tests.qualification.factories import (
@@ -67,11 +67,5 @@ def october_disputes(kit, mp1, mp2, mp1_user, mp2_user):
     denied = kit.dispute(mp1, mp1_user, ct(2026, 10, 5, 10), "500.00")
     kit.resolve(denied, ct(2026, 10, 7, 9), outcome=DisputeOutcome.DENIED, outcome_explanation="Charge is right.")
     withdrawn = kit.dispute(mp1, mp1_user, ct(2026, 10, 5, 11), "300.00")
-    case_transition(
-        actor=withdrawn.assignee,
-        case=withdrawn,
-        to_status=CaseStatus.WITHDRAWN,
-        reason="MP withdrew",
-        now=ct(2026, 10, 8, 9),
-    )
+    case_withdraw(actor=withdrawn.assignee, case=withdrawn, reason="MP withdrew", now=ct(2026, 10, 8, 9))
     kit.dispute(mp2, mp2_user, ct(2026, 10, 12, 9), "250.00")

@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from cases.models import CaseKind, CaseStatus, Priority, StatementType
-from cases.services import case_reply, case_submit, case_transition
+from cases.services import case_reply, transition_service
 from ercot_services.core.metrics import MetricsFilter
 from tests.accounts.factories import AccountManagerFactory, MembershipFactory, ParticipantFactory
+from tests.case_inputs import submit_case
 from tests.cases.factories import CaseCategoryFactory, SlaTargetFactory
 
 CT = ZoneInfo("America/Chicago")
@@ -93,7 +94,7 @@ class CaseKit:
             "now": at,
         }
         values.update(extra)
-        return case_submit(**values)
+        return submit_case(**values)
 
     def reply(self, case, at, *, wait=False):
         return case_reply(actor=case.assignee, case=case, body="Here is our answer.", wait_on_participant=wait, now=at)
@@ -104,7 +105,8 @@ class CaseKit:
     def resolve(self, case, at, **extra):
         values = {"resolution_summary": "Answered."}
         values.update(extra)
-        return case_transition(actor=case.assignee, case=case, to_status=CaseStatus.RESOLVED, now=at, **values)
+        service = transition_service(case, CaseStatus.RESOLVED)  # a dispute is resolved with its outcome
+        return service(actor=case.assignee, case=case, now=at, **values)
 
     def dispute(self, participant, requester, at, amount: str):
         return self.open(

@@ -7,9 +7,9 @@ import importlib
 
 import pytest
 
-from cases.models import Case, CaseStatus
+from cases.models import Case
 from cases.selectors.metrics import OTHERS, case_metrics, earliest_day_within
-from cases.services import case_transition
+from cases.services import case_reopen
 from dashboards.selectors.metrics import metrics_dashboard
 from ercot_services.core.calendar import BusinessCalendar
 from ercot_services.core.metrics import MetricsFilter, percentile_cont, uses_sql_percentiles
@@ -49,9 +49,7 @@ def test_reopening_clears_the_resolution_time_and_resolving_again_measures_again
     kit.reply(case, ct(2026, 10, 5, 10))
     case = kit.resolve(case, ct(2026, 10, 5, 11))
     assert case.resolution_business_seconds == 2 * H
-    case = case_transition(
-        actor=case.assignee, case=case, to_status=CaseStatus.IN_PROGRESS, reason="Not fixed", now=ct(2026, 10, 6, 9)
-    )
+    case = case_reopen(actor=case.assignee, case=case, reason="Not fixed", now=ct(2026, 10, 6, 9))
     assert case.resolution_business_seconds is None
     case = kit.resolve(case, ct(2026, 10, 6, 10))
     # The clock stopped between the resolution (Mon 11:00) and the reopening (Tue 09:00): 2 H + 1 H.

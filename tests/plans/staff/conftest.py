@@ -8,7 +8,6 @@ import pytest
 from django.utils import timezone
 
 from cases.models import CaseCategory, CaseKind, Channel
-from cases.services import case_submit
 from plans.models import (
     ActionItem,
     ActionItemStatus,
@@ -21,6 +20,9 @@ from plans.models import (
     PlanObjective,
 )
 from plans.services import (
+    ActionItemInput,
+    ImprovementActionInput,
+    MeetingInput,
     action_item_create,
     action_item_transition,
     feedback_record,
@@ -31,6 +33,7 @@ from plans.services import (
     plan_update,
 )
 from tests.accounts.factories import MembershipFactory, StaffFactory
+from tests.case_inputs import submit_case
 
 
 @pytest.fixture
@@ -88,7 +91,7 @@ def plan_data(participant, am_user, mp_user, contact):
         description="Three disputes in six weeks about missing 867 usage transactions.",
     )
     category = CaseCategory.objects.filter(is_active=True).order_by("sort_order").first()
-    case = case_submit(
+    case = submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=category,
@@ -101,58 +104,63 @@ def plan_data(participant, am_user, mp_user, contact):
     meeting = meeting_schedule(
         actor=am_user,
         participant=participant,
-        title="Quarterly account review",
-        starts_at=_at(3),
-        ends_at=_at(3, 11),
-        agenda="1. Flight 0226 readiness\n2. Usage disputes\n3. Training needs",
-        location="ERCOT Taylor, room 2.104",
-        dial_in="https://meet.example.com/qar",
-        attendees=[mp_user, contact],
-        extra_emails=["consultant@example.org"],
-        objective=entry,
+        data=MeetingInput(
+            title="Quarterly account review",
+            starts_at=_at(3),
+            ends_at=_at(3, 11),
+            agenda="1. Flight 0226 readiness\n2. Usage disputes\n3. Training needs",
+            location="ERCOT Taylor, room 2.104",
+            dial_in="https://meet.example.com/qar",
+            attendees=[mp_user, contact],
+            extra_emails=["consultant@example.org"],
+            objective=entry,
+        ),
     )
     held = meeting_schedule(
         actor=am_user,
         participant=participant,
-        title="Kick-off call",
-        starts_at=_at(-10),
-        ends_at=_at(-10, 11),
-        attendees=[mp_user],
+        data=MeetingInput(title="Kick-off call", starts_at=_at(-10), ends_at=_at(-10, 11), attendees=[mp_user]),
     )
     meeting_record_minutes(actor=am_user, meeting=held, minutes="Agreed the market entry plan.")
     open_item = action_item_create(
         actor=am_user,
         participant=participant,
-        title="Send the Flight 0226 testing checklist",
-        owner=am_user,
-        due_date=today + datetime.timedelta(days=5),
-        objective=entry,
+        data=ActionItemInput(
+            title="Send the Flight 0226 testing checklist",
+            owner=am_user,
+            due_date=today + datetime.timedelta(days=5),
+            objective=entry,
+        ),
     )
     mp_item = action_item_create(
         actor=am_user,
         participant=participant,
-        title="Confirm the 867 transaction set contact",
-        owner=mp_user,
-        due_date=today + datetime.timedelta(days=2),
-        objective=issue,
-        case=case,
+        data=ActionItemInput(
+            title="Confirm the 867 transaction set contact",
+            owner=mp_user,
+            due_date=today + datetime.timedelta(days=2),
+            objective=issue,
+            case=case,
+        ),
         meeting=held,
     )
     overdue = action_item_create(
         actor=am_user,
         participant=participant,
-        title="Review the March usage gaps with Oncor",
-        owner=am_user,
-        due_date=today + datetime.timedelta(days=1),
-        objective=issue,
+        data=ActionItemInput(
+            title="Review the March usage gaps with Oncor",
+            owner=am_user,
+            due_date=today + datetime.timedelta(days=1),
+            objective=issue,
+        ),
     )
     ActionItem.objects.filter(pk=overdue.pk).update(due_date=today - datetime.timedelta(days=3))
     done = action_item_create(
         actor=am_user,
         participant=participant,
-        title="Share the registration checklist",
-        owner=am_user,
-        due_date=today + datetime.timedelta(days=1),
+        data=ActionItemInput(
+            title="Share the registration checklist", owner=am_user, due_date=today + datetime.timedelta(days=1)
+        ),
     )
     action_item_transition(actor=am_user, item=done, to=ActionItemStatus.DONE, note="Sent by email.")
     low = feedback_record(
@@ -167,10 +175,12 @@ def plan_data(participant, am_user, mp_user, contact):
     improvement = improvement_action_create(
         actor=am_user,
         participant=participant,
-        kind=ImprovementAction.Kind.PROCESS_CHANGE,
-        title="Weekly dispute status email",
-        owner=am_user,
-        due_date=today + datetime.timedelta(days=14),
+        data=ImprovementActionInput(
+            kind=ImprovementAction.Kind.PROCESS_CHANGE,
+            title="Weekly dispute status email",
+            owner=am_user,
+            due_date=today + datetime.timedelta(days=14),
+        ),
         feedback=low,
     )
     return {

@@ -20,7 +20,7 @@ from plans.models import (
     PerformanceFeedback,
     PlanObjective,
 )
-from plans.services import meeting_schedule
+from plans.services import MeetingInput, meeting_schedule
 from tests.accounts.factories import AssignmentFactory, MembershipFactory
 from tests.plans.factories import FeedbackFactory
 
@@ -194,9 +194,9 @@ def test_action_item_form_refuses_another_mps_contact_and_case_and_keeps_input(
     am_client, participant, other_participant, other_mp_user, am_user
 ):
     from cases.models import CaseCategory, CaseKind, Channel
-    from cases.services import case_submit
+    from tests.case_inputs import submit_case
 
-    other_case = case_submit(
+    other_case = submit_case(
         actor=am_user,
         kind=CaseKind.INQUIRY,
         category=CaseCategory.objects.filter(is_active=True).first(),
@@ -297,9 +297,11 @@ def test_follow_up_prefill_from_another_mps_meeting_is_404(am_client, participan
     meeting = meeting_schedule(
         actor=am_user,
         participant=other_participant,
-        title="Other",
-        starts_at=timezone.now() + datetime.timedelta(days=1),
-        ends_at=timezone.now() + datetime.timedelta(days=1, hours=1),
+        data=MeetingInput(
+            title="Other",
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            ends_at=timezone.now() + datetime.timedelta(days=1, hours=1),
+        ),
     )
     response = am_client.get(reverse("workspace:action-item-new", args=[participant.pk]) + f"?meeting={meeting.pk}")
     assert response.status_code == 404

@@ -1,0 +1,51 @@
+"""Sign-in and password reset forms (public pages: nobody is signed in yet)."""
+
+from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.template import loader
+
+from ercot_services.core.forms import LayoutMixin
+
+from ..email_address import canonical_email
+from ..models import User
+
+
+class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+class QueuedPasswordResetForm(LayoutMixin, auth_forms.PasswordResetForm):
+    """Password reset whose email goes out through a Celery task after the request commits."""
+
+    def get_users(self, email):
+        """Active users with a usable password under the canonical form of ``email`` (an exact match, as sign-in)."""
+        users = User._default_manager.filter(email=canonical_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
+
+    def send_mail(
+        self, subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name=None
+    ):
+        """Queue the email in the outbox (sent after the request commits, like every email); one row per link.
+
+        The row holds the reset link until the link expires (``PASSWORD_RESET_TIMEOUT``); it is not shown in the
+        admin. ``from_email`` is not kept: outbox emails go from ``DEFAULT_FROM_EMAIL``.
+        """
+        from ercot_services.core.outbox import email_queue
+
+        email_queue(
+            key=f"password_reset:{context['uid']}:{context['token']}",
+            to=[to_email],
+            subject="".join(loader.render_to_string(subject_template_name, context).splitlines()),
+            body=loader.render_to_string(email_template_name, context),
+            html=loader.render_to_string(html_email_template_name, context) if html_email_template_name else "",
+        )
+
+
+class PasswordChangeForm(LayoutMixin, auth_forms.PasswordChangeForm):
+    """Django's form, drawn by the layout helper as every form is (the signed-in user's password change)."""
+
+
+class SetPasswordForm(LayoutMixin, auth_forms.SetPasswordForm):
+    """Django's form, drawn by the layout helper as every form is (the new password of a reset link)."""

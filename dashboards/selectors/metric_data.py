@@ -1,0 +1,65 @@
+"""The metrics page's data: each section's figures from the selector of the app that owns them, computed once."""
+
+from __future__ import annotations
+
+from accounts.models import AccountManager
+from accounts.selectors.metrics import managers
+from cases.selectors.metrics import CaseMetrics, case_metrics, dispute_rows
+from ercot_services.core.metrics import MetricsFilter
+from notices.selectors.metrics import delivery_stats, notice_rows
+from plans.selectors.metrics import FeedbackStats, feedback_by_channel, feedback_by_manager
+from qualification.selectors.metrics import qualification_stats
+from registration.selectors.metrics import registration_rows
+
+
+class MetricsData:
+    """The sections' query results, each computed on first use (a CSV export runs only what its table needs)."""
+
+    def __init__(self, f: MetricsFilter):
+        self.f = f
+        self._cache: dict[str, object] = {}
+
+    def _get(self, name, compute):
+        if name not in self._cache:
+            self._cache[name] = compute()
+        return self._cache[name]
+
+    @property
+    def managers(self) -> list[AccountManager]:
+        return self._get("managers", managers)
+
+    @property
+    def manager_user_ids(self) -> set[int]:
+        return {m.user_id for m in self.managers}
+
+    @property
+    def cases(self) -> CaseMetrics:
+        return self._get("cases", lambda: case_metrics(self.f, self.manager_user_ids))
+
+    @property
+    def disputes(self) -> list[dict]:
+        return self._get("disputes", lambda: dispute_rows(self.f))
+
+    @property
+    def feedback(self) -> tuple[FeedbackStats, dict]:
+        return self._get("feedback", lambda: feedback_by_manager(self.f, self.manager_user_ids))
+
+    @property
+    def channels(self) -> list[dict]:
+        return self._get("channels", lambda: feedback_by_channel(self.f))
+
+    @property
+    def registration(self) -> tuple[list[dict], dict]:
+        return self._get("registration", lambda: registration_rows(self.f))
+
+    @property
+    def qualification(self) -> dict:
+        return self._get("qualification", lambda: qualification_stats(self.f))
+
+    @property
+    def notices(self) -> list[dict]:
+        return self._get("notices", lambda: notice_rows(self.f))
+
+    @property
+    def deliveries(self) -> dict:
+        return self._get("deliveries", lambda: delivery_stats(self.f))

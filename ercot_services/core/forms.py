@@ -1,0 +1,101 @@
+"""How every form is drawn: a crispy-forms ``FormHelper`` layout, inside a ``<form>`` tag the template writes.
+
+A form mixes in ``LayoutMixin`` and, when its fields need more than one column, sets a ``layout`` (or returns one
+from ``get_layout()`` when it depends on the form) (``grid``, ``Section``, ``Partial`` and ``ShownIf`` below, and crispy's own ``HTML``, ``Div`` …; the
+default is every field in order). Its template then reads the same way everywhere::
+
+    {% include "includes/form_errors.html" %}
+    <form method="post" action="…" novalidate>{% csrf_token %}
+      {% crispy form %}
+      <button class="btn btn-primary" type="submit">…</button>
+    </form>
+
+The template keeps the ``<form>`` tag (its action, CSRF token and htmx attributes depend on the page) and the buttons
+(a button that sits in a row of fields is a ``StrictButton`` of the layout); the error summary (``includes/form_errors.html``) is the one place non-field errors show, so the helper's template
+leaves crispy's own non-field error box out.
+"""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Fieldset, Layout, LayoutObject, Row
+from crispy_forms.utils import TEMPLATE_PACK
+from django.template import Template
+from django.template.loader import render_to_string
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
+
+
+class FieldsHelper(FormHelper):
+    """The fields of a form as its layout places them, without a ``<form>`` tag, a CSRF token or buttons."""
+
+    form_tag = False
+    disable_csrf = True
+    error_text_inline = False  # each field error a paragraph under the field, as crispy's |as_crispy_field draws it
+    template = "includes/crispy_fields.html"
+
+
+class LayoutMixin:
+    """A form drawn by ``{% crispy form %}``: a fixed ``layout``, or ``get_layout()`` when it depends on the form.
+
+    A fixed layout is shared by every form of the class, which crispy draws without changing it; a ``StrictButton``
+    renders its content into itself, so a layout holding one is built by ``get_layout()``.
+    """
+
+    layout: Layout | None = None
+
+    def get_layout(self) -> Layout:
+        return self.layout or Layout(*self.fields)
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        helper = FieldsHelper()
+        helper.layout = self.get_layout()
+        return helper
+
+
+def grid(*cells, gutter: str = "g-3") -> Row:
+    """A Bootstrap row of columns: each cell ``(width, field, …)``, its width in twelfths from the md breakpoint up
+    (full width below), or a ``Column`` of its own (another breakpoint, an id). ``grid((7, "title"), (5, "kind"))``."""
+    columns = [
+        cell if isinstance(cell, LayoutObject) else Column(*cell[1:], css_class=f"col-md-{cell[0]}") for cell in cells
+    ]
+    return Row(*columns, css_class=gutter)
+
+
+class Section(Fieldset):
+    """A fieldset whose legend reads as a section heading (``legend_class``, ``h5`` unless told)."""
+
+    template = "includes/crispy_section.html"
+
+    def __init__(self, legend, *fields, legend_class: str = "h5", **kwargs):
+        super().__init__(legend, *fields, **kwargs)
+        self.legend_class = legend_class
+
+
+class Partial(LayoutObject):
+    """Markup of a template placed among the fields, rendered with the page's context and the form as ``form``.
+
+    For what a widget cannot draw: the requester picker grouped by MP, the attendee checkboxes grouped by side, the
+    rating buttons, the change types with their help. Text without logic goes in crispy's ``HTML`` instead.
+    """
+
+    def __init__(self, template_name: str):
+        self.template_name = template_name
+        self.fields = []
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        return render_to_string(self.template_name, {**context.flatten(), "form": form})
+
+
+class ShownIf(LayoutObject):
+    """Fields drawn only when a condition of the page holds, in ``{% if %}`` syntax (``"not meeting.minutes_shared_at"``)."""
+
+    def __init__(self, condition: str, *fields):
+        self.condition = Template(f"{{% if {condition} %}}shown{{% endif %}}")
+        self.fields = list(fields)
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        if not self.condition.render(context):
+            return SafeString("")
+        return self.get_rendered_fields(form, context, template_pack, **kwargs)

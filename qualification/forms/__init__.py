@@ -1,0 +1,1 @@
+"""qualification forms: the MP portal's (``portal``) and the staff workspace's (``staff``)."""

@@ -1,0 +1,1 @@
+"""registration forms: the MP portal's (``portal``) and the staff workspace's (``staff``)."""

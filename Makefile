@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+TEST_WORKERS ?= auto
 
 .PHONY: install install-test run test test-fast lint migrate demo worker beat clean
+
+# The tests keep their compiled modules (and pytest its rewritten asserts) between runs, even where the shell says
+# not to write bytecode: that alone is seconds per worker. (__pycache__/ is ignored by git.)
+test test-fast: export PYTHONDONTWRITEBYTECODE =
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,9 +38,11 @@ run: demo
 test: install-test lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-## The inner loop: linters, import contracts and every test not marked slow (no browser, worker or flush)
+## The inner loop: linters, import contracts and every test not marked slow (no browser, worker, subprocess, flush
+## or demo seed), in parallel (one pytest-xdist worker per core, TEST_WORKERS=0 for one process), on tables built
+## from the models (--no-migrations; tests/conftest.py seeds the reference rows). `make test` keeps the migrations.
 test-fast: install-test lint
-	$(BIN)/python -m pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not slow" -n $(TEST_WORKERS) --dist loadfile --no-migrations $(PYTEST_ARGS)
 
 ## ruff (lint and format check) and the import-linter contracts (the layer order, README "Architecture")
 lint: install-test

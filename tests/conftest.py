@@ -16,17 +16,23 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 
-from .factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from .accounts.factories import (
+    AccountManagerFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    StaffFactory,
+)
 
 REQUIRE_SERVICES = os.environ.get("ERCOT_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
-SLOW_MARKERS = ("browser", "redis")
+SLOW_MARKERS = ("browser", "redis", "subprocess")
 
 
 def pytest_collection_modifyitems(config, items):
-    """A test that drives Chromium, a real worker or a transactional database is ``slow``: ``make test-fast`` skips it."""
+    """A test that drives Chromium, a real worker, another Python process or a transactional database is ``slow``:
+    ``make test-fast`` skips it."""
     for item in items:
         db = item.get_closest_marker("django_db")
         transactional = (
@@ -69,6 +75,27 @@ def _required_services(request):
         _missing("DATABASE_URL does not point at PostgreSQL")
     if request.node.get_closest_marker("browser") and not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
         _missing(f"Chromium not found at {CHROMIUM}")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the rows the data migrations seed.
+
+    ``make test`` builds it through the migrations, which seed them (this finds them and does nothing);
+    ``make test-fast`` passes ``--no-migrations`` (tables straight from the models, seconds faster per worker),
+    so the same rows are written here once per session (per xdist worker) instead.
+    """
+    from .reference_data import reseed_reference_data
+
+    with django_db_blocker.unblock():
+        reseed_reference_data()
+
+
+@pytest.fixture(autouse=True)
+def _migration_files(request):
+    """A test marked ``migrations`` reads the migration files, even under ``--no-migrations`` (which hides them)."""
+    if request.node.get_closest_marker("migrations"):
+        request.getfixturevalue("settings").MIGRATION_MODULES = {}
 
 
 @pytest.fixture(autouse=True)
@@ -119,16 +146,12 @@ def account_manager(db):
 
 @pytest.fixture
 def participant(db, account_manager):
-    mp = ParticipantFactory(role_codes=["REP", "LSE"])
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
+    return ParticipantFactory(role_codes=["REP", "LSE"], account_manager=account_manager)
 
 
 @pytest.fixture
 def other_participant(db, account_manager):
-    mp = ParticipantFactory(role_codes=["QSE"])
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
+    return ParticipantFactory(role_codes=["QSE"], account_manager=account_manager)
 
 
 @pytest.fixture

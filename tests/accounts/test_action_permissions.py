@@ -60,14 +60,14 @@ from registration.services import (
     application_submit,
     document_upload,
 )
-from tests.case_inputs import submit_case
-from tests.factories import (
+from tests.accounts.factories import (
     AccountManagerFactory,
     AssignmentFactory,
     MembershipFactory,
     ParticipantFactory,
     StaffFactory,
 )
+from tests.case_inputs import submit_case
 from tests.registration.conftest import pdf
 
 pytestmark = pytest.mark.django_db
@@ -491,7 +491,7 @@ def test_the_enrollment_page_shows_connectivity_recording_to_the_service_desk_an
 def test_a_dispute_is_resolved_only_by_account_managers_and_the_lead(world, client):
     from cases.models import CaseStatus, DisputeOutcome
     from cases.services import case_start_work, dispute_resolve
-    from tests.cases.conftest import dispute_fields
+    from tests.cases.factories import dispute_fields
 
     dispute = submit_case(
         actor=world.contact,

@@ -3,7 +3,7 @@
 import pytest
 
 from accounts.models import ContactRole, User
-from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

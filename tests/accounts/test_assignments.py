@@ -12,7 +12,7 @@ from accounts import selectors, services
 from accounts.error_codes import AccountErrorCode
 from accounts.models import AccountManagerAssignment, ContactRank, ContactRole, Membership
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.factories import (
+from tests.accounts.factories import (
     AccountManagerFactory,
     AssignmentFactory,
     MembershipFactory,

@@ -7,7 +7,7 @@ from celery.signals import task_prerun
 from django.urls import reverse
 
 from ercot_services.core.models import OutboundEmail
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def test_logout_is_post_only(client, user):
 
 
 def test_every_page_offers_sign_out_as_a_form(client, user, participant):
-    from tests.factories import MembershipFactory
+    from tests.accounts.factories import MembershipFactory
 
     MembershipFactory(participant=participant, user=user)
     client.force_login(user)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from accounts.email_address import canonical_email
 from accounts.models import User
-from tests.factories import PASSWORD, UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 

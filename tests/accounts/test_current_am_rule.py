@@ -8,7 +8,7 @@ from django.utils import timezone
 from accounts.models import AccountManagerAssignment, MarketParticipant
 from accounts.selectors import current_manager, with_current_manager
 from accounts.selectors.metrics import current_am_user_subquery
-from tests.factories import AccountManagerFactory, AssignmentFactory, ParticipantFactory
+from tests.accounts.factories import AccountManagerFactory, AssignmentFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from accounts import services
 from accounts.error_codes import AccountErrorCode
 from ercot_services.core.models import DomainError
-from tests.factories import AccountManagerFactory
+from tests.accounts.factories import AccountManagerFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from accounts.models import AccountManagerAssignment, MarketParticipant, Members
 from accounts.portal_session import SESSION_KEY
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import AuditEvent
-from tests.factories import MembershipFactory, ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from accounts import services
 from accounts.models import AccountManagerAssignment, ContactRank, ContactRole, ParticipantStatus
 from accounts.roles import StaffGroup
 from ercot_services.core.models import AuditEvent
-from tests.factories import (
+from tests.accounts.factories import (
     PASSWORD,
     AccountManagerFactory,
     AssignmentFactory,

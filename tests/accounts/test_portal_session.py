@@ -13,7 +13,7 @@ from django.views import View
 from accounts.portal_session import SESSION_KEY, CurrentParticipantMixin
 from accounts.selectors import participants_for_user
 from ercot_services.core.permissions import ParticipantRequiredMixin
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 
 class ParticipantPage(ParticipantRequiredMixin, CurrentParticipantMixin, View):

@@ -22,7 +22,8 @@ from accounts.models import (
 from accounts.roles import StaffGroup
 from ercot_services.core.models import AuditEvent
 
-pytestmark = pytest.mark.django_db
+# Seeds the whole demo market (the longest fixture of the suite): make test runs it, make test-fast leaves it out.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 DEMO_PASSWORD = "demo-pass-2026"
 # The six TDSPs named in the design notes, as they appear in legal names.

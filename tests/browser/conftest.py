@@ -1,8 +1,25 @@
-"""Helpers for the browser journeys; the ``browser`` and ``page`` fixtures live in tests/conftest.py (one per session)."""
+"""Helpers for the browser journeys; the ``browser`` and ``page`` fixtures live in tests/conftest.py (one per session).
+
+Every journey lives here; the ones that build their data with an app's fixtures find them below.
+"""
 
 from pathlib import Path
 
 import pytest
+
+# The metrics journey's cases and people, and the staff plan journey's realistic plan.
+from tests.dashboards.metrics.conftest import (  # noqa: F401
+    am1,
+    am2,
+    category,
+    kit,
+    mp1,
+    mp1_user,
+    mp2,
+    mp2_user,
+    october_cases,
+)
+from tests.plans.staff.conftest import am_user, contact, plan_data  # noqa: F401
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 

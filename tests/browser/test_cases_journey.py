@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import Case, CaseStatus
-from tests.factories import PASSWORD, MembershipFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory
 
 from .conftest import nav, sign_in, snap
 

@@ -6,7 +6,13 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import AccountManagerAssignment
-from tests.factories import PASSWORD, AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.accounts.factories import (
+    PASSWORD,
+    AccountManagerFactory,
+    AssignmentFactory,
+    MembershipFactory,
+    ParticipantFactory,
+)
 
 from .conftest import sign_in
 

@@ -11,9 +11,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.models import ContactRole
-from notices.models import DistributionList, Notice, NoticeDelivery, Subscription
+from notices.models import DistributionList, Notice, NoticeDelivery
 from notices.services import recipients_for
-from tests.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.notices.factories import SubscriptionFactory
 
 from .conftest import nav, sign_in, snap
 
@@ -34,8 +35,8 @@ def test_seed_003_notice_from_draft_to_every_mailbox_once(browser, live_server, 
     credit = DistributionList.objects.get(name="NOTICE_CREDIT")
     public = [f"analyst{n}@bank{n}.example" for n in range(5)]
     for address in public:
-        Subscription.objects.create(distribution_list=credit, email=address, status=Subscription.Status.CONFIRMED)
-    Subscription.objects.create(distribution_list=credit, email="pending@bank.example")  # never confirmed
+        SubscriptionFactory(distribution_list=credit, email=address)
+    SubscriptionFactory(distribution_list=credit, email="pending@bank.example", pending=True)  # never confirmed
     contacts = [
         MembershipFactory(
             participant=ParticipantFactory(role_codes=["REP", "LSE"]), contact_role=ContactRole.CREDIT

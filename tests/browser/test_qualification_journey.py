@@ -11,7 +11,7 @@ from accounts.models import ContactRank, ContactRole, ParticipantStatus
 from qualification.models import BusinessFunction, EnrollmentStatus, LetterDelivery
 from qualification.services import enrollment_create, flight_create
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
-from tests.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import PASSWORD, MembershipFactory, ParticipantFactory, StaffFactory
 
 from .conftest import sign_in, snap
 

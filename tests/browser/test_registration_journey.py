@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from accounts.models import MarketParticipant, ParticipantStatus
 from cases.models import Case, CaseKind
 from registration.models import Application, ApplicationStatus
-from tests.factories import PASSWORD, StaffFactory
+from tests.accounts.factories import PASSWORD, StaffFactory
 
 from .conftest import nav, sign_in, snap
 

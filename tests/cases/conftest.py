@@ -1,19 +1,18 @@
-"""Fixtures for the case (inquiry/dispute) tests: categories, people, and cases opened through the services."""
+"""Fixtures for the case (inquiry/dispute) tests: categories, people, and cases opened through the services
+(``submit``, ``inquiry``, ``dispute``: ``SubmittedCaseFactory``, tests/cases/factories.py)."""
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group
-from django.utils import timezone
 
 from accounts.roles import StaffGroup
-from cases.models import CaseCategory, CaseKind, StatementType
-from tests.case_inputs import submit_case
-from tests.factories import StaffFactory
+from cases.models import CaseCategory, CaseKind
+from tests.accounts.factories import StaffFactory
+from tests.cases.factories import SubmittedCaseFactory, dispute_fields
 
 CT = ZoneInfo("America/Chicago")
 
@@ -70,36 +69,16 @@ def sme(db):
 
 @pytest.fixture
 def submit(participant, mp_user, registration):
-    """``submit(**overrides)``: open an inquiry through ``submit_case`` as the participant user."""
+    """``submit(**overrides)``: open an inquiry through the services as the participant user
+    (``SubmittedCaseFactory``; the overrides are ``submit_case``'s arguments)."""
 
     def _submit(**overrides):
-        values = {
-            "actor": mp_user,
-            "kind": CaseKind.INQUIRY,
-            "category": registration,
-            "subject": "Where is our registration?",
-            "description": "We filed Form B last week and have heard nothing.",
-            "participant": participant,
-        }
-        values.update(overrides)
-        return submit_case(**values)
+        overrides.setdefault("actor", mp_user)
+        overrides.setdefault("category", registration)
+        overrides.setdefault("participant", participant)
+        return SubmittedCaseFactory(**overrides)
 
     return _submit
-
-
-def dispute_fields(**overrides) -> dict:
-    """Valid dispute fields: a DAM statement issued today (so the filing window is open)."""
-    today = timezone.localdate()
-    fields = {
-        "operating_day": today - datetime.timedelta(days=3),
-        "statement_type": StatementType.DAM,
-        "statement_date": today,
-        "charge_type": "DA Energy Imbalance",
-        "disputed_amount": Decimal("1250.75"),
-        "statement_reference": "DAM-STMT-0001",
-    }
-    fields.update(overrides)
-    return fields
 
 
 @pytest.fixture

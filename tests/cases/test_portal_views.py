@@ -29,8 +29,8 @@ from cases.models import (
 from cases.services import case_reply, case_resolve, case_wait_on_participant, dispute_resolve
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.uploads import check_upload
+from tests.accounts.factories import MembershipFactory
 from tests.case_inputs import submit_case
-from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

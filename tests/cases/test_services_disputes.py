@@ -11,8 +11,9 @@ from cases.models import Case, CaseKind, CaseSequence, DisputeDetail, DisputeWin
 from cases.services import dispute_deadline
 from ercot_services.core.calendar import BusinessCalendar
 from ercot_services.core.models import AuditEvent, DomainError, Holiday
+from tests.cases.factories import dispute_fields
 
-from .conftest import ct, dispute_fields
+from .conftest import ct
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from cases.services import case_merge, pattern_dismiss
 from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import ImprovementAction
 from plans.services import ImprovementActionInput, improvement_action_create
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 from .conftest import ct
 

@@ -11,10 +11,11 @@ from django.db import connection
 
 from cases.models import Case, CaseCategory, CaseKind, CaseSequence, IssuePattern
 from ercot_services.core.models import DomainError
+from tests.accounts.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
 from tests.case_inputs import submit_case
-from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.cases.factories import dispute_fields
 
-from .conftest import ct, dispute_fields
+from .conftest import ct
 
 REFERENCE = re.compile(r"^(INQ|DSP|SRQ|PMP)-(\d{4})-(\d{6})$")
 

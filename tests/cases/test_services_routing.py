@@ -10,16 +10,15 @@ from accounts.roles import StaffGroup
 from cases.models import Case, CaseKind, CaseMessage, CaseStatus, Channel, DisputeDetail, NextAction
 from cases.services import case_assign, case_clone, case_escalate, case_link, case_merge, case_withdraw
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.case_inputs import submit_case
-from tests.factories import (
+from tests.accounts.factories import (
     AccountManagerFactory,
     AssignmentFactory,
     MembershipFactory,
     ParticipantFactory,
     StaffFactory,
 )
-
-from .conftest import dispute_fields
+from tests.case_inputs import submit_case
+from tests.cases.factories import dispute_fields
 
 pytestmark = pytest.mark.django_db
 

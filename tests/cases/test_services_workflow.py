@@ -34,7 +34,7 @@ from cases.services import (
     transition_service,
 )
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 
 from .conftest import ct
 

@@ -31,10 +31,9 @@ from cases.models import (
 from cases.services import case_close, case_reply, case_resolve
 from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import ImprovementAction
+from tests.accounts.factories import StaffFactory
 from tests.case_inputs import submit_case
-from tests.factories import StaffFactory
-
-from .conftest import dispute_fields
+from tests.cases.factories import SubmittedCaseFactory, dispute_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -80,16 +79,14 @@ def open_case(participant, mp_user, am_user, registration):
 
 
 def _case(participant, requester, category, subject="Question", **overrides):
-    values = dict(
+    return SubmittedCaseFactory(
         actor=requester,
-        kind=CaseKind.INQUIRY,
         category=category,
         participant=participant,
         subject=subject,
         description="Details of the question.",
+        **overrides,
     )
-    values.update(overrides)
-    return submit_case(**values)
 
 
 # --- access ------------------------------------------------------------------------------------------
@@ -335,16 +332,16 @@ def test_the_queue_paginates_by_25(staff_client, participant, mp_user, registrat
 
 
 def _make_cases(n, participants, requesters, categories):
+    """``n`` cases over the MPs, their requesters and every category; every fifth a dispute."""
     codes = list(categories)
     for index in range(n):
-        submit_case(
+        SubmittedCaseFactory(
+            disputed=index % 5 == 0,
             actor=requesters[index % len(requesters)],
-            kind=CaseKind.DISPUTE if index % 5 == 0 else CaseKind.INQUIRY,
             category=categories[codes[index % len(codes)]],
             participant=participants[index % len(participants)],
             subject=f"Question {index}",
             description="…",
-            dispute=dispute_fields() if index % 5 == 0 else None,
         )
 
 

@@ -10,7 +10,7 @@ from accounts import services
 from accounts.models import ContactRole, MarketParticipant, ParticipantStatus
 from ercot_services.core.audit import apply_changes, audit_record
 from ercot_services.core.models import AuditEvent, DomainError
-from tests.factories import AccountManagerFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.accounts.factories import AccountManagerFactory, ParticipantFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from cases.models import Case
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
 

@@ -80,6 +80,7 @@ def _production_key() -> str:
     return key
 
 
+@pytest.mark.subprocess
 def test_local_defaults_to_sqlite_under_var_eager_celery_and_file_email(tmp_path):
     var_dir = tmp_path / "var"
     config = _probe("ercot_services.settings.local", ERCOT_VAR_DIR=str(var_dir))
@@ -97,6 +98,7 @@ def test_local_defaults_to_sqlite_under_var_eager_celery_and_file_email(tmp_path
     assert config["debug"] is True
 
 
+@pytest.mark.subprocess
 def test_default_var_dir_is_the_repository_var_folder():
     # The base module has no side effects (local creates folders), so it is safe to probe without ERCOT_VAR_DIR.
     config = _probe("ercot_services.settings.base")
@@ -104,6 +106,7 @@ def test_default_var_dir_is_the_repository_var_folder():
     assert Path(config["email_file_path"]) == BASE_DIR / "var" / "mail"
 
 
+@pytest.mark.subprocess
 def test_database_url_and_broker_url_switch_to_postgresql_and_redis(tmp_path):
     config = _probe(
         "ercot_services.settings.local",
@@ -122,11 +125,13 @@ def test_database_url_and_broker_url_switch_to_postgresql_and_redis(tmp_path):
     assert config["result_backend"] == "redis://h:6379/0"
 
 
+@pytest.mark.subprocess
 def test_email_url_picks_the_email_backend(tmp_path):
     config = _probe("ercot_services.settings.local", ERCOT_VAR_DIR=str(tmp_path / "var"), EMAIL_URL="consolemail://")
     assert config["email_backend"] == "django.core.mail.backends.console.EmailBackend"
 
 
+@pytest.mark.subprocess
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = _clean_env(
         DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
@@ -140,6 +145,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     assert "DJANGO_SECRET_KEY" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     env = _clean_env(
         DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
@@ -153,6 +159,7 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     assert "DJANGO_ALLOWED_HOSTS" in result.stderr
 
 
+@pytest.mark.subprocess
 @pytest.mark.parametrize("cache_url", [None, "locmemcache://ercot", "filecache:///tmp/ercot-cache", "dummycache://"])
 def test_production_refuses_to_start_without_a_shared_cache(tmp_path, cache_url):
     """Rate limits count in the cache: a per-process cache lets each gunicorn worker allow the limit again."""
@@ -171,6 +178,7 @@ def test_production_refuses_to_start_without_a_shared_cache(tmp_path, cache_url)
     assert "CACHE_URL" in result.stderr
 
 
+@pytest.mark.subprocess
 def test_production_starts_with_a_redis_cache(tmp_path):
     env = _clean_env(
         DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
@@ -187,6 +195,7 @@ def test_production_starts_with_a_redis_cache(tmp_path):
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache"
 
 
+@pytest.mark.subprocess
 def test_production_passes_the_deploy_checks(tmp_path):
     env = _clean_env(
         DJANGO_SETTINGS_MODULE="ercot_services.settings.production",
@@ -201,6 +210,7 @@ def test_production_passes_the_deploy_checks(tmp_path):
     assert "no issues" in result.stdout
 
 
+@pytest.mark.subprocess
 def test_production_deploy_check_fails_on_an_insecure_setting(tmp_path):
     """The deploy check is not vacuous: turning HSTS off makes it fail at WARNING level."""
     env = _clean_env(

@@ -52,6 +52,7 @@ def test_compose_declares_the_whole_stack():
     assert (ROOT / "Dockerfile").exists()
 
 
+@pytest.mark.subprocess
 def test_web_command_serves_healthz_under_gunicorn_with_production_settings(tmp_path):
     command = COMPOSE["services"]["web"]["command"]
     port = _free_port()

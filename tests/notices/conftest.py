@@ -10,7 +10,8 @@ import pytest
 from accounts.models import ContactRole
 from notices.models import DistributionList, NoticeType, Subscription
 from notices.services import NoticeInput, notice_approve, notice_create, notice_publish, notice_submit_for_review
-from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, StaffFactory
+from tests.notices.factories import DistributionListFactory, SubscriptionFactory
 
 CT = ZoneInfo("America/Chicago")
 
@@ -63,15 +64,18 @@ def credit(types):
 @pytest.fixture
 def public_list(db):
     """A list no notice type is routed to, so only notices naming it reach it."""
-    return DistributionList.objects.create(name="NOTICE_TEST", description="Test list", contact_roles=[])
+    return DistributionListFactory(name="NOTICE_TEST")
 
 
 def subscribe(dl, *emails, status=Subscription.Status.CONFIRMED):
-    return [Subscription.objects.create(distribution_list=dl, email=e, status=status) for e in emails]
+    return [SubscriptionFactory(distribution_list=dl, email=e, status=status) for e in emails]
 
 
 @pytest.fixture
 def draft_factory(publisher, credit):
+    """``draft_factory(**fields)``: a draft through ``notice_create`` (a fixture calling the service, not a
+    factory_boy factory: the services give a notice its thread and ID; ``NoticeFactory`` writes rows directly)."""
+
     def make(**kwargs):
         kwargs.setdefault("notice_type", credit)
         kwargs.setdefault("short_description", "TPE calculations affected by ERS resettlements")
@@ -99,5 +103,4 @@ def publish(publisher, approver, draft_factory):
 @pytest.fixture
 def credit_contact(db):
     """An MP (REP) with a credit contact: a member of NOTICE_CREDIT by role."""
-    mp = ParticipantFactory(role_codes=["REP", "LSE"])
-    return MembershipFactory(participant=mp, contact_role=ContactRole.CREDIT).user
+    return MembershipFactory(participant__role_codes=["REP", "LSE"], contact_role=ContactRole.CREDIT).user

@@ -11,7 +11,7 @@ from accounts.models import ContactRole
 from notices.models import DistributionList, Notice, NoticeStatus
 from notices.selectors import book_acknowledgement_gaps, participants_addressed_by
 from notices.services import notice_acknowledge, recipients_for
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

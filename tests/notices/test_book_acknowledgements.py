@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from notices.selectors import book_acknowledgement_gaps
 from notices.services import notice_acknowledge
-from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.accounts.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 

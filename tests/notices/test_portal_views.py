@@ -10,7 +10,7 @@ from django.urls import reverse
 from accounts.models import ContactRole
 from notices.models import Acknowledgement, ContactListOptOut
 from notices.services import notice_acknowledge, recipients_for
-from tests.factories import MembershipFactory, ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import ct
 

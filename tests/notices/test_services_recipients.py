@@ -9,7 +9,7 @@ from accounts.models import ContactRole
 from notices.models import ContactListOptOut, NoticeDelivery, Subscription, Suppression
 from notices.services import recipients_for
 from notices.services.recipients import _write_deliveries
-from tests.factories import MembershipFactory, ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import subscribe
 

@@ -13,7 +13,7 @@ from django.core import mail
 from accounts.models import ContactRole
 from notices.management.seed_notices import SEED_003, seed_notices
 from notices.models import Acknowledgement, Notice, NoticeDelivery, NoticeStatus, Subscription
-from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
 
 @pytest.fixture

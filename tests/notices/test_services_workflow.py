@@ -20,7 +20,7 @@ from notices.services import (
     notice_submit_for_review,
     publish_due_notices,
 )
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 
 from .conftest import subscribe
 

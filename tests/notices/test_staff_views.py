@@ -22,9 +22,9 @@ from notices.models import (
     NoticeDelivery,
     NoticeStatus,
     NoticeType,
-    Subscription,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.notices.factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +63,8 @@ def credit_contacts(db, participant, other_participant):
         MembershipFactory(participant=participant, contact_role=ContactRole.CREDIT).user,
         MembershipFactory(participant=other_participant, contact_role=ContactRole.CREDIT).user,
     ]
-    Subscription.objects.create(
-        distribution_list=DistributionList.objects.get(name="NOTICE_CREDIT"),
-        email="analyst@example.org",
-        status=Subscription.Status.CONFIRMED,
+    SubscriptionFactory(
+        distribution_list=DistributionList.objects.get(name="NOTICE_CREDIT"), email="analyst@example.org"
     )
     return users
 

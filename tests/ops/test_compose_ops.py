@@ -80,6 +80,7 @@ def _get(url: str, token: str | None = None) -> tuple[int, str]:
         return error.code, error.read().decode()
 
 
+@pytest.mark.subprocess
 def test_the_web_command_adds_up_the_request_counts_of_every_gunicorn_worker(tmp_path):
     """Two gunicorn workers, one multiprocess directory: every scrape reports all requests, whoever answers it."""
     port = _free_port()

@@ -136,6 +136,7 @@ logging.getLogger("ercot_services.request").info("probe done")
 """
 
 
+@pytest.mark.subprocess
 def test_production_settings_write_json_lines_and_development_plain_ones(tmp_path):
     """In a fresh interpreter with the production settings, a request's lines are JSON objects with its id."""
     base = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DATABASE_", "LOG_"))}

@@ -9,7 +9,7 @@ import pytest
 
 from accounts.models import ContactRole
 from ercot_services.core.models import OutboundEmail
-from tests.factories import MembershipFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, StaffFactory
 
 CT = ZoneInfo("America/Chicago")
 
@@ -52,18 +52,3 @@ def second_contact(participant):
 @pytest.fixture
 def colleague(db):
     return StaffFactory(groups=["Client Services Lead"], full_name="Lee Lead", email="lee.lead@ercot.example")
-
-
-def make_case(*, participant, submitted_by):
-    """A submitted inquiry of ``participant`` (through the case service, as its contact)."""
-    from cases.models import CaseCategory, CaseKind
-    from tests.case_inputs import submit_case
-
-    return submit_case(
-        actor=submitted_by,
-        kind=CaseKind.INQUIRY,
-        category=CaseCategory.objects.get(code="registration"),
-        subject="Where is our registration?",
-        description="We filed Form B last week.",
-        participant=participant,
-    )

@@ -19,7 +19,7 @@ from plans.services import (
     objective_create,
     plan_update,
 )
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 from .conftest import ct
 

@@ -26,7 +26,7 @@ from plans.services import (
     meeting_share_minutes,
     objective_create,
 )
-from tests.factories import MembershipFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, StaffFactory
 
 from .conftest import ct
 

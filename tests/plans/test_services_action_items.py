@@ -16,9 +16,8 @@ from plans.services import (
     objective_create,
 )
 from plans.tasks import send_action_item_reminders
-from tests.factories import MembershipFactory
-
-from .conftest import make_case
+from tests.accounts.factories import MembershipFactory
+from tests.cases.factories import SubmittedCaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,14 +64,14 @@ def test_an_owner_from_another_mp_is_refused(create, other_mp_user):
 
 
 def test_links_must_belong_to_the_same_mp(create, am, participant, other_participant, mp_user, other_mp_user):
-    foreign_case = make_case(participant=other_participant, submitted_by=other_mp_user)
+    foreign_case = SubmittedCaseFactory(participant=other_participant, actor=other_mp_user)
     with pytest.raises(DomainError, match="belongs to another Market Participant"):
         create(case=foreign_case)
     foreign_objective = objective_create(actor=am, participant=other_participant, kind="issue", title="Theirs")
     with pytest.raises(DomainError, match="belongs to another Market Participant"):
         create(objective=foreign_objective)
 
-    own_case = make_case(participant=participant, submitted_by=mp_user)
+    own_case = SubmittedCaseFactory(participant=participant, actor=mp_user)
     objective = objective_create(actor=am, participant=participant, kind="objective", title="Ours")
     item = create(case=own_case, objective=objective)
     assert (item.case, item.objective) == (own_case, objective)

@@ -18,7 +18,7 @@ from plans.services import (
     meeting_share_minutes,
     meeting_update,
 )
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 from .conftest import ct
 

@@ -28,13 +28,13 @@ from accounts.roles import StaffGroup
 from qualification.models import BusinessFunction, ChangeKind, Enrollment, ParticipantKind
 from qualification.services import (
     enrollment_create,
-    flight_create,
     letter_issue,
     result_hand_over,
     result_record,
 )
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
-from tests.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.qualification.factories import FlightFactory, first_of_month
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -106,23 +106,11 @@ def service_desk_user(qualification_reference_data):
 # --- flights and the catalogue -------------------------------------------------------------------
 
 
-def first_of_month(day: datetime.date, months_ahead: int) -> datetime.date:
-    month = day.month - 1 + months_ahead
-    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
-
-
 @pytest.fixture
 def flight(flight_admin):
     """A flight starting on the first of the month after next; both deadlines are still ahead:
     registration 30 days before the start, applications 14 days before."""
-    start = first_of_month(timezone.localdate(), 2)
-    return flight_create(
-        actor=flight_admin,
-        start_date=start,
-        end_date=start + datetime.timedelta(days=27),
-        application_deadline=start - datetime.timedelta(days=14),
-        registration_deadline=start - datetime.timedelta(days=30),
-    )
+    return FlightFactory(actor=flight_admin, start_date=first_of_month(timezone.localdate(), 2))
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from qualification.services import (
     connectivity_ticket_submit,
     enrollment_record_without_letter,
 )
-from tests.factories import AssignmentFactory, StaffFactory
+from tests.accounts.factories import AssignmentFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

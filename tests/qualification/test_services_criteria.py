@@ -8,7 +8,7 @@ import pytest
 from ercot_services.core.models import DomainError
 from qualification.models import ChangeKind, EnrollmentStatus, ParticipantKind, QualificationLetter
 from qualification.services import criteria_applies, criteria_evaluate, letter_blockers
-from tests.factories import ParticipantFactory
+from tests.accounts.factories import ParticipantFactory
 
 from .conftest import add_contacts
 

@@ -18,7 +18,8 @@ from qualification.services import (
     flight_create,
 )
 from registration.models import ApplicationKind, ApplicationStatus, ChangeType
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
+from tests.qualification.factories import FlightFactory
 
 from .conftest import approved_application
 
@@ -27,38 +28,28 @@ pytestmark = pytest.mark.django_db
 D = datetime.date
 
 
-def make_flight(actor, start, *, app=14, reg=30, days=27):
-    return flight_create(
-        actor=actor,
-        start_date=start,
-        end_date=start + datetime.timedelta(days=days),
-        application_deadline=start - datetime.timedelta(days=app),
-        registration_deadline=start - datetime.timedelta(days=reg),
-    )
-
-
 # --- flights -----------------------------------------------------------------------------------
 
 
 def test_a_flight_is_named_mmyy_after_its_start_date(flight_admin):
-    flight = make_flight(flight_admin, D(2026, 2, 1))
+    flight = FlightFactory(actor=flight_admin, start_date=D(2026, 2, 1))
 
     assert flight.name == "0226"
     assert str(flight) == "Flight 0226"
     assert Flight.objects.get(pk=flight.pk).name == "0226"
-    assert make_flight(flight_admin, D(2026, 11, 16)).name == "1126"
+    assert FlightFactory(actor=flight_admin, start_date=D(2026, 11, 16)).name == "1126"
     event = AuditEvent.objects.for_object(flight).get()
     assert (event.verb, event.actor) == ("flight.created", flight_admin)
 
 
 def test_one_flight_per_month(flight_admin):
-    make_flight(flight_admin, D(2026, 2, 1))
+    FlightFactory(actor=flight_admin, start_date=D(2026, 2, 1))
 
     with pytest.raises(DomainError, match=r"Flight 0226 already exists: one flight starts per month"):
-        make_flight(flight_admin, D(2026, 2, 20))
+        FlightFactory(actor=flight_admin, start_date=D(2026, 2, 20))
     assert Flight.objects.filter(name="0226").count() == 1
     # The same month a year later is another flight.
-    assert make_flight(flight_admin, D(2027, 2, 1)).name == "0227"
+    assert FlightFactory(actor=flight_admin, start_date=D(2027, 2, 1)).name == "0227"
 
 
 @pytest.mark.parametrize(
@@ -224,7 +215,7 @@ def test_duplicate_enrollment_is_refused(flight, retail_ops, rep):
 @pytest.fixture
 def prospect(qualification_reference_data):
     from accounts.models import ParticipantStatus
-    from tests.factories import ParticipantFactory
+    from tests.accounts.factories import ParticipantFactory
 
     from .conftest import add_contacts
 
@@ -341,7 +332,7 @@ def test_enrollment_from_an_application_after_the_deadline_needs_the_administrat
     flight_admin, retail_ops, rep
 ):
     # Starts today; both deadlines were yesterday.
-    past = make_flight(flight_admin, timezone.localdate(), app=1, reg=1)
+    past = FlightFactory(actor=flight_admin, start_date=timezone.localdate(), application_days=1, registration_days=1)
     application = approved_application(
         participant=rep,
         ar=rep.people["ar"],

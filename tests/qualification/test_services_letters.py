@@ -30,7 +30,7 @@ from qualification.services import (
     letter_blockers,
     letter_recipients,
 )
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 from .conftest import pdf_text
 

@@ -22,7 +22,7 @@ from qualification.services import (
     enrollment_withdraw,
     result_record,
 )
-from tests.factories import StaffFactory
+from tests.accounts.factories import StaffFactory
 
 pytestmark = pytest.mark.django_db
 

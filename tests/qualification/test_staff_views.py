@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ContactRank, ContactRole, ServiceTerritory
+from accounts.models import ContactRole, ServiceTerritory
 from accounts.roles import StaffGroup
 from qualification import services
 from qualification.models import (
@@ -33,7 +33,7 @@ from qualification.models import (
     QualificationLetter,
 )
 from registration import services as registration_services
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,33 +73,6 @@ def retail_ops(db):
     )
 
 
-def make_mp(short_name, roles, account_manager, *, ar=True, bar=True, territories=()):
-    mp = ParticipantFactory(
-        short_name=short_name, legal_name=f"{short_name.title()} Energy LLC", role_codes=list(roles)
-    )
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    if territories:
-        mp.service_territories.set(territories)
-    domain = f"{short_name.lower()}.example"
-    if ar:
-        MembershipFactory(
-            participant=mp,
-            contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
-            rank=ContactRank.PRIMARY,
-            user__email=f"ar@{domain}",
-            user__full_name=f"{short_name.title()} AR",
-        )
-    if bar:
-        MembershipFactory(
-            participant=mp,
-            contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
-            rank=ContactRank.SECONDARY,
-            user__email=f"bar@{domain}",
-            user__full_name=f"{short_name.title()} BAR",
-        )
-    return mp
-
-
 @pytest.fixture
 def territories(db):
     return list(ServiceTerritory.objects.order_by("code")[:2])
@@ -108,24 +81,44 @@ def territories(db):
 @pytest.fixture
 def tdsps(account_manager, territories):
     return [
-        make_mp("WIRESCO", ["TDSP"], account_manager, territories=territories[:1]),
-        make_mp("POLELINE", ["TDSP"], account_manager, territories=territories[1:2]),
+        ParticipantFactory(
+            name="WIRESCO",
+            role_codes=["TDSP"],
+            account_manager=account_manager,
+            territories=territories[:1],
+            contacts=["ar", "bar"],
+        ),
+        ParticipantFactory(
+            name="POLELINE",
+            role_codes=["TDSP"],
+            account_manager=account_manager,
+            territories=territories[1:2],
+            contacts=["ar", "bar"],
+        ),
     ]
 
 
 @pytest.fixture
 def other_tdsp(account_manager):
-    return make_mp("FARWIRE", ["TDSP"], account_manager)
+    return ParticipantFactory(
+        name="FARWIRE", role_codes=["TDSP"], account_manager=account_manager, contacts=["ar", "bar"]
+    )
 
 
 @pytest.fixture
 def rep(account_manager, territories):
-    return make_mp("SUNRETAIL", ["REP"], account_manager, territories=territories)
+    return ParticipantFactory(
+        name="SUNRETAIL",
+        role_codes=["REP"],
+        account_manager=account_manager,
+        territories=territories,
+        contacts=["ar", "bar"],
+    )
 
 
 @pytest.fixture
 def qse(account_manager):
-    return make_mp("SCHEDCO", ["QSE"], account_manager, ar=False, bar=False)
+    return ParticipantFactory(name="SCHEDCO", role_codes=["QSE"], account_manager=account_manager)
 
 
 @pytest.fixture
@@ -300,7 +293,11 @@ def test_flight_list_counts_enrollments_by_status(
     client, staff_user, flight, flight_admin, rep, tdsps, account_manager
 ):
     complete(enroll(flight, rep, flight_admin), flight_admin, tdsps)
-    enroll(flight, make_mp("ALPHA", ["REP"], account_manager), flight_admin)
+    enroll(
+        flight,
+        ParticipantFactory(name="ALPHA", role_codes=["REP"], account_manager=account_manager, contacts=["ar", "bar"]),
+        flight_admin,
+    )
     client.force_login(staff_user)
     response = client.get(reverse("workspace:flights"))
     assert response.status_code == 200
@@ -324,7 +321,9 @@ def _board_queries(client, flight) -> tuple[int, object]:
 
 def _populate_board(flight, count, flight_admin, retail_ops, tdsps, account_manager, start=0):
     for i in range(start, start + count):
-        mp = make_mp(f"BOARD{i:02d}", ["REP"], account_manager, bar=False)
+        mp = ParticipantFactory(
+            name=f"BOARD{i:02d}", role_codes=["REP"], account_manager=account_manager, contacts=["ar"]
+        )
         enrollment = enroll(flight, mp, flight_admin)
         if i % 3 == 1:
             complete(enrollment, flight_admin, tdsps, hand_over=False)
@@ -424,7 +423,9 @@ def test_flight_administrator_enrolls_late_with_a_reason(client, flight_admin, c
 
 
 def test_new_mp_is_enrolled_as_a_new_entity(client, flight_admin, flight, account_manager):
-    lse = make_mp("NEWLSE", ["LSE", "REP"], account_manager)
+    lse = ParticipantFactory(
+        name="NEWLSE", role_codes=["LSE", "REP"], account_manager=account_manager, contacts=["ar", "bar"]
+    )
     client.force_login(flight_admin)
     response = client.post(
         reverse("workspace:enrollment-new"), {"flight": flight.pk, "participant": lse.pk, "participant_kind": "new"}
@@ -668,7 +669,9 @@ def test_blocked_new_lse_shows_the_missing_criterion_and_the_letter_is_refused(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    lse = make_mp("FRESHPOWER", ["LSE", "REP"], account_manager)
+    lse = ParticipantFactory(
+        name="FRESHPOWER", role_codes=["LSE", "REP"], account_manager=account_manager, contacts=["ar", "bar"]
+    )
     facts(lse, lead, qse, ack_processed=True, qse_qualified=False)
     enrollment = complete(
         enroll(flight, lse, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY), flight_admin, tdsps
@@ -789,10 +792,14 @@ def _populate_queue(flight, count, flight_admin, lead, qse, tdsps, account_manag
     for i in range(start, start + count):
         kind = i % 4
         if kind == 0:
-            mp = make_mp(f"Q{i:02d}", ["REP"], account_manager, bar=False)
+            mp = ParticipantFactory(
+                name=f"Q{i:02d}", role_codes=["REP"], account_manager=account_manager, contacts=["ar"]
+            )
             complete(enroll(flight, mp, flight_admin), flight_admin, tdsps)
         elif kind in (1, 2):
-            mp = make_mp(f"Q{i:02d}", ["LSE", "REP"], account_manager, bar=False)
+            mp = ParticipantFactory(
+                name=f"Q{i:02d}", role_codes=["LSE", "REP"], account_manager=account_manager, contacts=["ar"]
+            )
             facts(mp, lead, qse, puct=kind == 2)
             complete(
                 enroll(flight, mp, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY),
@@ -800,7 +807,9 @@ def _populate_queue(flight, count, flight_admin, lead, qse, tdsps, account_manag
                 tdsps,
             )
         else:
-            mp = make_mp(f"Q{i:02d}", ["REP"], account_manager, bar=False)
+            mp = ParticipantFactory(
+                name=f"Q{i:02d}", role_codes=["REP"], account_manager=account_manager, contacts=["ar"]
+            )
             complete(enroll(flight, mp, flight_admin, change=ChangeKind.BANKING), flight_admin, tdsps)
 
 
@@ -896,7 +905,9 @@ def test_csv_export_neutralises_a_name_a_spreadsheet_would_run_as_a_formula(clie
 def test_certificate_advances_through_the_page(
     client, retail_ops, flight_admin, lead, flight, tdsps, qse, account_manager, django_capture_on_commit_callbacks
 ):
-    lse = make_mp("NEWCO", ["LSE", "REP"], account_manager)
+    lse = ParticipantFactory(
+        name="NEWCO", role_codes=["LSE", "REP"], account_manager=account_manager, contacts=["ar", "bar"]
+    )
     facts(lse, lead, qse)
     enrollment = complete(
         enroll(flight, lse, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY), flight_admin, tdsps
@@ -950,7 +961,9 @@ def test_admin_resend_failed_deliveries_action(
 def test_a_new_rep_without_the_lse_role_is_blocked_until_its_registration_facts_are_in(
     client, retail_ops, lead, flight_admin, flight, tdsps, qse, account_manager
 ):
-    new_rep = make_mp("PECANST", ["REP"], account_manager)
+    new_rep = ParticipantFactory(
+        name="PECANST", role_codes=["REP"], account_manager=account_manager, contacts=["ar", "bar"]
+    )
     new_entity = enroll(flight, new_rep, flight_admin, kind=ParticipantKind.NEW, change=ChangeKind.NEW_ENTITY)
     enrollment = complete(new_entity, flight_admin, tdsps)
     client.force_login(retail_ops)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.models import ContactRank, ContactRole, ParticipantStatus
+from accounts.models import ContactRole
 from accounts.roles import StaffGroup
 from ercot_services.core.uploads import PDF_AND_IMAGES, check_upload
 from registration.models import (
@@ -35,7 +35,7 @@ from registration.services import (
     document_review,
     document_upload,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
 CT = ZoneInfo("America/Chicago")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -155,8 +155,7 @@ def ar(participant):
     """The active MP's (REP + LSE) Authorized Representative (primary)."""
     return MembershipFactory(
         participant=participant,
-        contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE,
-        rank=ContactRank.PRIMARY,
+        ar=True,
         user__full_name="Alicia Anderson",
         user__email="alicia.anderson@bluebonnet.example",
     ).user
@@ -167,8 +166,7 @@ def bar(participant):
     """The active MP's Backup Authorized Representative (secondary)."""
     return MembershipFactory(
         participant=participant,
-        contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE,
-        rank=ContactRank.SECONDARY,
+        bar=True,
         user__full_name="Ben Baker",
         user__email="ben.baker@bluebonnet.example",
     ).user
@@ -177,11 +175,12 @@ def bar(participant):
 @pytest.fixture
 def prospect(db, account_manager):
     """A potential MP with no roles yet (its AM assists with the registration)."""
-    mp = ParticipantFactory(
-        legal_name="Sundance Solar Retail LLC", short_name="SUNDANCE", status=ParticipantStatus.PROSPECTIVE
+    return ParticipantFactory(
+        legal_name="Sundance Solar Retail LLC",
+        short_name="SUNDANCE",
+        prospective=True,
+        account_manager=account_manager,
     )
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
 
 
 @pytest.fixture
@@ -196,6 +195,9 @@ def prospect_ar(prospect):
 @pytest.fixture
 def qse_mp(db, account_manager):
     """Another MP that holds the QSE role."""
-    mp = ParticipantFactory(legal_name="Gulf Coast Scheduling Services LLC", short_name="GCSS", role_codes=["QSE"])
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
+    return ParticipantFactory(
+        legal_name="Gulf Coast Scheduling Services LLC",
+        short_name="GCSS",
+        role_codes=["QSE"],
+        account_manager=account_manager,
+    )

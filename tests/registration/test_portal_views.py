@@ -30,7 +30,7 @@ from registration.services import (
     application_withdraw,
     document_upload,
 )
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory, UserFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,7 @@ def url(name, *args):
 @pytest.fixture
 def prospect(db, account_manager):
     """A potential MP (prospective) with an AM, its AR, Backup AR and a settlement contact."""
-    mp = ParticipantFactory(legal_name="Sundance Solar Retail LLC", status=ParticipantStatus.PROSPECTIVE)
-    AssignmentFactory(participant=mp, account_manager=account_manager)
-    return mp
+    return ParticipantFactory(legal_name="Sundance Solar Retail LLC", prospective=True, account_manager=account_manager)
 
 
 @pytest.fixture

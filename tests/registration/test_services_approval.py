@@ -6,7 +6,7 @@ from accounts.models import ContactRank, ContactRole, Membership, ParticipantSta
 from ercot_services.core.models import AuditEvent
 from registration.models import Application, ApplicationKind, ApplicationStatus, ChangeType
 from registration.services import application_approve, application_reject, application_update, contact_change_add
-from tests.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory
 
 from .conftest import ct
 

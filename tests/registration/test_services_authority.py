@@ -15,7 +15,7 @@ from registration.services import (
     application_withdraw,
     can_attest,
 )
-from tests.factories import MembershipFactory, ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import ct
 

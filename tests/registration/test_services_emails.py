@@ -18,7 +18,7 @@ from registration.services import (
     application_withdraw,
 )
 from registration.tasks import send_review_reminders
-from tests.factories import MembershipFactory, ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 from .conftest import ct
 

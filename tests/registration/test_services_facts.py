@@ -7,7 +7,7 @@ import pytest
 from ercot_services.core.models import AuditEvent, DomainError
 from registration.models import PuctCertification, QseAcknowledgement, SfaRecord
 from registration.services import puct_record, qse_acknowledgement_record, qse_load_qualification_record, sfa_record
-from tests.factories import ParticipantFactory, StaffFactory
+from tests.accounts.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from cases.models import Case, CaseCategory, CaseKind, CaseMessage, CaseStatus, 
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_start, potential_participant_invite
+from tests.accounts.factories import ParticipantFactory, StaffFactory
 from tests.case_inputs import submit_case
-from tests.factories import ParticipantFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,8 @@
 """The staff side of registration through its pages: the queue, the review page and its actions,
 the registration facts, and inviting a potential MP from a Service Desk contact.
 
-Applications are built with the registration services, as a participant's AR would through the portal.
+Applications are built with the registration services, as a participant's AR would through the portal
+(``SubmittedApplicationFactory``, tests/registration/factories.py).
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ import datetime
 import re
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +21,6 @@ from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, CaseStatus, Channel
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent, OutboundEmail
-from ercot_services.core.uploads import CheckedUpload
 from registration import services
 from registration.models import (
     ApplicationKind,
@@ -35,12 +34,12 @@ from registration.models import (
     RequirementStatus,
     SfaRecord,
 )
+from tests.accounts.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
 from tests.case_inputs import submit_case
-from tests.factories import AssignmentFactory, MembershipFactory, ParticipantFactory, StaffFactory
+from tests.registration.factories import PDF, SubmittedApplicationFactory, upload_all
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 # Absolute ceilings; the "same count for few and many" tests catch N+1 regressions below them.
 MAX_QUERIES_QUEUE = 14
@@ -59,48 +58,13 @@ def _verbs(obj) -> list[str]:
     return [event.verb for event in AuditEvent.objects.for_object(obj)]
 
 
-# --- building applications through the services --------------------------------------------------------
-
-
-def _pdf(name="form.pdf") -> CheckedUpload:
-    return CheckedUpload(
-        file=ContentFile(PDF, name=name), content_type="application/pdf", size=len(PDF), safe_name=name
-    )
-
-
-def _upload_all(application, actor):
-    for line in application.requirements.select_related("requirement"):
-        if line.requirement.needs_document:
-            services.document_upload(actor=actor, line=line, upload=_pdf(f"{line.requirement.code}.pdf"))
-
-
-def make_application(participant, ar, *, kind=ApplicationKind.INITIAL, roles=("QSE",), submit=True, now=None, **extra):
-    """Start, fill (one PDF per checklist line) and — unless ``submit=False`` — attest and submit."""
-    application = services.application_start(
-        actor=ar, participant=participant, kind=kind, role_codes=roles, change_types=extra.pop("change_types", ())
-    )
-    contact_changes = extra.pop("contact_changes", ())
-    if extra:
-        services.application_update(actor=ar, application=application, **extra)
-    for change in contact_changes:
-        services.contact_change_add(actor=ar, application=application, **change)
-    _upload_all(application, ar)
-    if submit:
-        services.application_submit(actor=ar, application=application, attest=True, now=now)
-    application.refresh_from_db()
-    return application
+# --- prospects (applications: SubmittedApplicationFactory, through the services) ---------------------------
 
 
 def new_prospect(account_manager=None, **kwargs):
     """A prospective MP with a primary AR, a Backup AR and (optionally) an Account Manager."""
-    mp = ParticipantFactory(status=ParticipantStatus.PROSPECTIVE, **kwargs)
-    if account_manager is not None:
-        AssignmentFactory(participant=mp, account_manager=account_manager)
-    ar = MembershipFactory(participant=mp, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE).user
-    bar = MembershipFactory(
-        participant=mp, contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, rank=ContactRank.SECONDARY
-    ).user
-    return mp, ar, bar
+    mp = ParticipantFactory(prospective=True, account_manager=account_manager, **kwargs)
+    return mp, MembershipFactory(participant=mp, ar=True).user, MembershipFactory(participant=mp, bar=True).user
 
 
 @pytest.fixture
@@ -111,7 +75,7 @@ def prospect(account_manager):
 @pytest.fixture
 def submitted(prospect):
     mp, ar, _bar = prospect
-    return make_application(mp, ar)
+    return SubmittedApplicationFactory(participant=mp, actor=ar)
 
 
 @pytest.fixture
@@ -210,10 +174,12 @@ def test_queue_shows_open_applications_by_due_date_and_filters(
     mp4, ar4, _ = new_prospect(account_manager)
     # Submitted 9 Business Days ago: due tomorrow (at risk). Submitted today: due in 10 BD.
     old_day = calendar.add_business_days(today, -9)
-    late = make_application(mp1, ar1, now=timezone.make_aware(datetime.datetime.combine(old_day, datetime.time(10))))
-    fresh = make_application(mp2, ar2, roles=("TDSP",))
-    draft = make_application(mp3, ar3, submit=False)
-    decided = make_application(mp4, ar4, roles=("RE",))
+    late = SubmittedApplicationFactory(
+        participant=mp1, actor=ar1, now=timezone.make_aware(datetime.datetime.combine(old_day, datetime.time(10)))
+    )
+    fresh = SubmittedApplicationFactory(participant=mp2, actor=ar2, role_codes=("TDSP",))
+    draft = SubmittedApplicationFactory(participant=mp3, actor=ar3, draft=True)
+    decided = SubmittedApplicationFactory(participant=mp4, actor=ar4, role_codes=("RE",))
     services.application_start_review(actor=lead, application=decided)
     services.application_reject(actor=lead, application=decided, reason="Not eligible")
     assert late.due_on < fresh.due_on
@@ -254,7 +220,7 @@ def test_queue_shows_a_paused_clock_while_information_is_requested(lead_client, 
 def _grow_queue(account_manager, count):
     for i in range(count):
         mp, ar, _ = new_prospect(account_manager)
-        make_application(mp, ar, roles=("QSE",) if i % 2 else ("REP", "LSE"))
+        SubmittedApplicationFactory(participant=mp, actor=ar, role_codes=("QSE",) if i % 2 else ("REP", "LSE"))
 
 
 def test_queue_costs_the_same_queries_for_5_and_40_applications(
@@ -312,7 +278,7 @@ def test_review_page_query_count_does_not_grow_with_documents_and_history(
     lead_client, lead, account_manager, django_assert_max_num_queries
 ):
     mp, ar, _ = new_prospect(account_manager)
-    small_app = make_application(mp, ar, roles=("QSE",))
+    small_app = SubmittedApplicationFactory(participant=mp, actor=ar, role_codes=("QSE",))
     url = reverse("workspace:application-detail", args=[small_app.reference])
     lead_client.get(url)
     with CaptureQueriesContext(connection) as small:
@@ -320,10 +286,10 @@ def test_review_page_query_count_does_not_grow_with_documents_and_history(
 
     # A bigger application: more lines, more versions, a round of information requests, more history.
     mp2, ar2, _ = new_prospect(account_manager)
-    big = make_application(mp2, ar2, roles=("REP", "LSE", "QSE", "TDSP"))
+    big = SubmittedApplicationFactory(participant=mp2, actor=ar2, role_codes=("REP", "LSE", "QSE", "TDSP"))
     services.application_start_review(actor=lead, application=big)
     services.application_request_info(actor=lead, application=big, message="New versions, please.")
-    _upload_all(big, ar2)
+    upload_all(big, ar2)
     big.refresh_from_db()
     services.contact_change_add(
         actor=ar2,
@@ -519,11 +485,11 @@ def test_approving_a_revision_applies_names_roles_ar_change_and_flags_testing(le
     )
     assert not User.objects.filter(email="new.ar@example.com").exists()
 
-    revision = make_application(
-        mp,
-        old_ar,
+    revision = SubmittedApplicationFactory(
+        participant=mp,
+        actor=old_ar,
         kind=ApplicationKind.REVISION,
-        roles=("QSE",),
+        role_codes=("QSE",),
         change_types=[
             ChangeType.NAME,
             ChangeType.ADD_ROLE,

@@ -3,59 +3,22 @@
 from __future__ import annotations
 
 import datetime
-import itertools
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Case, CaseCategory, CaseMessage, CaseStatus, SlaState
-from notices.models import Acknowledgement, Notice, NoticeStatus, NoticeType
-from plans.models import ActionItem, ActionItemStatus, ActionSide, Meeting, MeetingStatus
-from registration.models import Application, ApplicationKind, ApplicationStatus
-from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from cases.models import Case, SlaState
+from notices.models import Acknowledgement
+from plans.models import MeetingStatus
+from registration.models import ApplicationStatus
+from tests.accounts.factories import AccountManagerFactory, MembershipFactory, ParticipantFactory
+from tests.cases.factories import CaseFactory, CaseMessageFactory
+from tests.notices.factories import NoticeFactory
+from tests.plans.factories import ActionItemFactory, MeetingFactory
+from tests.registration.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
-
-_references = itertools.count(1)
-
-
-def make_case(participant, *, status=CaseStatus.IN_PROGRESS, sla_state=SlaState.ON_TRACK, assignee=None, **extra):
-    return Case.objects.create(
-        reference=f"INQ-2099-{next(_references):06d}",
-        participant=participant,
-        category=CaseCategory.objects.order_by("pk").first(),
-        subject=extra.pop("subject", "A question"),
-        description="Details",
-        status=status,
-        sla_state=sla_state,
-        assignee=assignee,
-        resolution_due_at=timezone.now() + datetime.timedelta(hours=4),
-        **extra,
-    )
-
-
-def make_item(participant, owner, *, due_in_days, status=ActionItemStatus.OPEN, title="Send the updated contact list"):
-    return ActionItem.objects.create(
-        participant=participant,
-        title=title,
-        owner=owner,
-        side=ActionSide.OPERATOR if owner.is_staff else ActionSide.PARTICIPANT,
-        due_date=timezone.localdate() + datetime.timedelta(days=due_in_days),
-        status=status,
-    )
-
-
-def make_action_notice(number: int, *, days_ago: int = 3) -> Notice:
-    return Notice.objects.create(
-        notice_id=f"M-A{number:03d}-01",
-        status=NoticeStatus.PUBLISHED,
-        notice_type=NoticeType.objects.order_by("pk").first(),
-        short_description=f"Submit your updated credit contact {number}",
-        long_description="Details.",
-        action_required="Reply by Friday.",
-        published_at=timezone.now() - datetime.timedelta(days=days_ago),
-    )
 
 
 @pytest.fixture
@@ -65,10 +28,12 @@ def am_user(account_manager):
 
 @pytest.fixture
 def someone_elses_mp(db):
-    other_am = AccountManagerFactory()
-    mp = ParticipantFactory(role_codes=["QSE"], short_name="OTHERBOOK", legal_name="Other Book Energy LLC")
-    AssignmentFactory(participant=mp, account_manager=other_am)
-    return mp
+    return ParticipantFactory(
+        role_codes=["QSE"],
+        short_name="OTHERBOOK",
+        legal_name="Other Book Energy LLC",
+        account_manager=AccountManagerFactory(),
+    )
 
 
 def _rows(response):
@@ -76,33 +41,23 @@ def _rows(response):
 
 
 def test_each_mp_row_carries_its_health_signals(client, am_user, participant, mp_user):
-    make_case(participant)
-    make_case(participant, sla_state=SlaState.BREACHED)
-    make_case(participant, sla_state=SlaState.AT_RISK)
-    make_case(participant, status=CaseStatus.CLOSED, sla_state=SlaState.BREACHED)
-    Application.objects.create(
-        reference="REG-2099-00001",
-        participant=participant,
-        kind=ApplicationKind.REVISION,
-        status=ApplicationStatus.UNDER_REVIEW,
-    )
-    Application.objects.create(
-        reference="REG-2099-00002",
-        participant=participant,
-        kind=ApplicationKind.REVISION,
-        status=ApplicationStatus.APPROVED,
-    )
-    make_item(participant, am_user, due_in_days=-2)
-    make_item(participant, mp_user, due_in_days=-1)
-    make_item(participant, am_user, due_in_days=5)
-    make_item(participant, am_user, due_in_days=-9, status=ActionItemStatus.DONE)
-    acknowledged = make_action_notice(1)
-    make_action_notice(2)  # the one left to acknowledge
-    make_action_notice(3, days_ago=200)  # too old to chase
+    CaseFactory(in_progress=True, participant=participant)
+    CaseFactory(in_progress=True, participant=participant, breached=True)
+    CaseFactory(in_progress=True, participant=participant, at_risk=True)
+    CaseFactory(closed=True, breached=True, participant=participant)
+    ApplicationFactory(participant=participant, revision=True, status=ApplicationStatus.UNDER_REVIEW)
+    ApplicationFactory(participant=participant, revision=True, status=ApplicationStatus.APPROVED)
+    ActionItemFactory(participant=participant, owner=am_user, due_in=-2)
+    ActionItemFactory(participant=participant, owner=mp_user, due_in=-1)
+    ActionItemFactory(participant=participant, owner=am_user, due_in=5)
+    ActionItemFactory(participant=participant, owner=am_user, due_in=-9, done=True)
+    acknowledged = NoticeFactory(published=True, requires_action=True, notice_id="M-A001-01")
+    NoticeFactory(published=True, requires_action=True, notice_id="M-A002-01")  # the one left to acknowledge
+    NoticeFactory(published=True, requires_action=True, notice_id="M-A003-01", days_ago=200)  # too old to chase
     Acknowledgement.objects.create(notice=acknowledged, participant=participant, user=mp_user)
     case = Case.objects.filter(participant=participant).first()
-    CaseMessage.objects.create(case=case, body="Public reply", created_at=timezone.now() - datetime.timedelta(days=12))
-    CaseMessage.objects.create(case=case, body="Internal", is_internal=True, created_at=timezone.now())
+    CaseMessageFactory(case=case, created_at=timezone.now() - datetime.timedelta(days=12))
+    CaseMessageFactory(case=case, internal=True, created_at=timezone.now())
 
     client.force_login(am_user)
     response = client.get(reverse("workspace:home"))
@@ -119,7 +74,7 @@ def test_each_mp_row_carries_its_health_signals(client, am_user, participant, mp
 
 
 def test_a_meeting_held_counts_as_contact_and_no_contact_reads_never(client, am_user, participant, other_participant):
-    Meeting.objects.create(
+    MeetingFactory(
         participant=participant,
         title="Quarterly review",
         starts_at=timezone.now() - datetime.timedelta(days=3, hours=1),
@@ -136,7 +91,7 @@ def test_a_meeting_held_counts_as_contact_and_no_contact_reads_never(client, am_
 
 
 def test_an_am_sees_only_their_book_even_when_asking_for_all(client, am_user, participant, someone_elses_mp):
-    make_case(someone_elses_mp, sla_state=SlaState.BREACHED)
+    CaseFactory(in_progress=True, participant=someone_elses_mp, breached=True)
     client.force_login(am_user)
     for query in ("", "?manager=all", f"?manager={someone_elses_mp.am_assignments.get().account_manager_id}"):
         response = client.get(reverse("workspace:home") + query)
@@ -157,11 +112,9 @@ def test_the_lead_sees_every_mp_and_can_pick_a_book(client, lead, participant, s
 
 
 def test_needs_attention_sort_puts_breaches_and_overdue_items_first(client, am_user, account_manager):
-    calm = ParticipantFactory(short_name="AAA-CALM")
-    breached = ParticipantFactory(short_name="ZZZ-BREACHED")
-    for mp in (calm, breached):
-        AssignmentFactory(participant=mp, account_manager=account_manager)
-    make_case(breached, sla_state=SlaState.BREACHED)
+    ParticipantFactory(short_name="AAA-CALM", account_manager=account_manager)
+    breached = ParticipantFactory(short_name="ZZZ-BREACHED", account_manager=account_manager)
+    CaseFactory(in_progress=True, participant=breached, breached=True)
     client.force_login(am_user)
     names = [row.short_name for row in client.get(reverse("workspace:home")).context["rows"]]
     assert names.index("ZZZ-BREACHED") < names.index("AAA-CALM")
@@ -170,8 +123,8 @@ def test_needs_attention_sort_puts_breaches_and_overdue_items_first(client, am_u
 
 
 def test_figures_link_to_the_lists_behind_them(client, am_user, account_manager, participant, someone_elses_mp):
-    mine = make_case(participant, sla_state=SlaState.BREACHED, subject="Mine and breached")
-    make_case(someone_elses_mp, sla_state=SlaState.BREACHED, subject="Not in my book")
+    mine = CaseFactory(in_progress=True, participant=participant, breached=True, subject="Mine and breached")
+    CaseFactory(in_progress=True, participant=someone_elses_mp, breached=True, subject="Not in my book")
     client.force_login(am_user)
     html = client.get(reverse("workspace:home")).content.decode()
     link = f"{reverse('workspace:cases')}?view=open&sla=breached&book={account_manager.pk}"
@@ -179,23 +132,23 @@ def test_figures_link_to_the_lists_behind_them(client, am_user, account_manager,
     queue = client.get(link)
     assert [case.pk for case in queue.context["page_obj"]] == [mine.pk]
     assert f"{reverse('workspace:action-items')}?owner=all&due=overdue&participant={participant.pk}" not in html
-    make_item(participant, am_user, due_in_days=-1)
+    ActionItemFactory(participant=participant, owner=am_user, due_in=-1)
     html = client.get(reverse("workspace:home")).content.decode()
     assert f"{reverse('workspace:action-items')}?owner=all&due=overdue&participant={participant.pk}" in html
 
 
 def test_side_lists_show_my_items_meetings_sla_watch_and_notices(client, am_user, participant):
-    make_item(participant, am_user, due_in_days=2, title="Call about the QSE acknowledgement")
-    make_item(participant, am_user, due_in_days=30, title="Far away item")
-    Meeting.objects.create(
+    ActionItemFactory(participant=participant, owner=am_user, due_in=2, title="Call about the QSE acknowledgement")
+    ActionItemFactory(participant=participant, owner=am_user, due_in=30, title="Far away item")
+    MeetingFactory(
         participant=participant,
         title="Settlement walkthrough",
         starts_at=timezone.now() + datetime.timedelta(days=2),
         ends_at=timezone.now() + datetime.timedelta(days=2, hours=1),
         organizer=am_user,
     )
-    make_case(participant, sla_state=SlaState.AT_RISK, subject="Invoice question at risk")
-    make_action_notice(7)
+    CaseFactory(in_progress=True, participant=participant, at_risk=True, subject="Invoice question at risk")
+    NoticeFactory(published=True, requires_action=True, notice_id="M-A007-01")
     client.force_login(am_user)
     html = client.get(reverse("workspace:home")).content.decode()
     assert "Call about the QSE acknowledgement" in html
@@ -213,13 +166,12 @@ def test_a_portal_user_cannot_open_the_dashboard(client, mp_user):
 
 def _grow_book(account_manager, mps: int, am_user) -> None:
     for n in range(mps):
-        mp = ParticipantFactory(role_codes=["REP"])
-        AssignmentFactory(participant=mp, account_manager=account_manager)
+        mp = ParticipantFactory(role_codes=["REP"], account_manager=account_manager)
         contact = MembershipFactory(participant=mp).user
-        make_case(mp, sla_state=SlaState.BREACHED if n % 3 == 0 else SlaState.ON_TRACK)
-        make_item(mp, am_user, due_in_days=-1)
-        make_item(mp, contact, due_in_days=3)
-        Meeting.objects.create(
+        CaseFactory(in_progress=True, participant=mp, sla_state=SlaState.BREACHED if n % 3 == 0 else SlaState.ON_TRACK)
+        ActionItemFactory(participant=mp, owner=am_user, due_in=-1)
+        ActionItemFactory(participant=mp, owner=contact, due_in=3)
+        MeetingFactory(
             participant=mp,
             title=f"Review {n}",
             starts_at=timezone.now() + datetime.timedelta(days=1),
@@ -234,7 +186,7 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_book(
 ):
     user = am_user if who == "am" else lead
     query = "" if who == "am" else "?manager=all"
-    make_action_notice(1)
+    NoticeFactory(published=True, requires_action=True, notice_id="M-A001-01")
     _grow_book(account_manager, 3, am_user)
     client.force_login(user)
     from django.db import connection
@@ -252,9 +204,9 @@ def test_the_dashboard_costs_the_same_queries_for_a_small_and_a_large_book(
 def test_the_overdue_figure_opens_the_overdue_items_of_the_book(
     client, am_user, account_manager, participant, someone_elses_mp
 ):
-    mine = make_item(participant, am_user, due_in_days=-3, title="Overdue in my book")
+    mine = ActionItemFactory(participant=participant, owner=am_user, due_in=-3, title="Overdue in my book")
     other_owner = someone_elses_mp.am_assignments.get().account_manager.user
-    make_item(someone_elses_mp, other_owner, due_in_days=-3, title="Overdue elsewhere")
+    ActionItemFactory(participant=someone_elses_mp, owner=other_owner, due_in=-3, title="Overdue elsewhere")
     client.force_login(am_user)
     html = client.get(reverse("workspace:home")).content.decode()
     link = f"{reverse('workspace:action-items')}?owner=all&due=overdue&manager={am_user.pk}"
@@ -269,14 +221,14 @@ def test_the_overdue_figure_opens_the_overdue_items_of_the_book(
 
 def test_the_meetings_figure_opens_the_same_meetings(client, am_user, participant):
     now = timezone.now()
-    soon = Meeting.objects.create(
+    soon = MeetingFactory(
         participant=participant,
         title="Soon",
         organizer=am_user,
         starts_at=now + datetime.timedelta(days=2),
         ends_at=now + datetime.timedelta(days=2, hours=1),
     )
-    Meeting.objects.create(
+    MeetingFactory(
         participant=participant,
         title="Later",
         organizer=am_user,

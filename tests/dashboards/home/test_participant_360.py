@@ -12,66 +12,69 @@ from django.utils import timezone
 
 from accounts.models import ContactRank, ContactRole
 from cases.models import SlaState
-from notices.models import ContactListOptOut, DistributionList
-from plans.models import AccountPlan, Meeting, PerformanceFeedback, PlanObjective
+from notices.models import ContactListOptOut
 from qualification.models import (
-    CertificateRequest,
     ChangeKind,
     ConnectivitySpec,
-    Enrollment,
-    EnrollmentStatus,
     Flight,
     ParticipantKind,
 )
-from registration.models import Application, ApplicationKind, ApplicationStatus
-from tests.factories import MembershipFactory
-
-from .test_am_home import make_action_notice, make_case, make_item
+from registration.models import ApplicationStatus
+from tests.accounts.factories import MembershipFactory
+from tests.cases.factories import CaseFactory
+from tests.notices.factories import DistributionListFactory, NoticeFactory
+from tests.plans.factories import (
+    AccountPlanFactory,
+    ActionItemFactory,
+    FeedbackFactory,
+    MeetingFactory,
+    ObjectiveFactory,
+)
+from tests.qualification.factories import CertificateRequestFactory, EnrollmentFactory, FlightFactory
+from tests.registration.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _flight(months_ago: int) -> Flight:
     start = datetime.date(2026, 1, 1) - datetime.timedelta(days=31 * months_ago)
-    return Flight.objects.create(
-        start_date=start.replace(day=1),
-        end_date=start.replace(day=1) + datetime.timedelta(days=20),
-        application_deadline=start.replace(day=1) - datetime.timedelta(days=14),
-        registration_deadline=start.replace(day=1) - datetime.timedelta(days=30),
-    )
+    return FlightFactory(start_date=start.replace(day=1), days=20)
 
 
 def _fill(participant, am_user, *, n: int, start: int = 0):
     """``n`` of each kind of thing the page lists (``start`` keeps numbers unique across calls)."""
     for i in range(start, start + n):
-        make_case(participant, subject=f"Case {i}", sla_state=SlaState.AT_RISK if i == 0 else SlaState.ON_TRACK)
-        Application.objects.create(
+        CaseFactory(
+            in_progress=True,
+            participant=participant,
+            subject=f"Case {i}",
+            sla_state=SlaState.AT_RISK if i == 0 else SlaState.ON_TRACK,
+        )
+        ApplicationFactory(
             reference=f"REG-2098-{participant.pk:03d}{i:02d}",
             participant=participant,
-            kind=ApplicationKind.REVISION,
+            revision=True,
             status=ApplicationStatus.SUBMITTED,
         )
-        Enrollment.objects.create(
+        EnrollmentFactory(
             flight=_flight(i + 1),
             participant=participant,
             participant_kind=ParticipantKind.CURRENT,
             change_kind=ChangeKind.values[0],
-            status=EnrollmentStatus.TESTING,
+            testing=True,
         )
-        CertificateRequest.objects.create(participant=participant)
-        make_item(participant, am_user, due_in_days=i - 1, title=f"Item {i}")
-        Meeting.objects.create(
+        CertificateRequestFactory(participant=participant)
+        ActionItemFactory(participant=participant, owner=am_user, due_in=i - 1, title=f"Item {i}")
+        MeetingFactory(
             participant=participant,
             title=f"Meeting {i}",
             starts_at=timezone.now() + datetime.timedelta(days=i + 1),
             ends_at=timezone.now() + datetime.timedelta(days=i + 1, hours=1),
             organizer=am_user,
         )
-        PerformanceFeedback.objects.create(
-            participant=participant, channel="phone", rating=2 + i % 4, comments=f"Comment {i}"
-        )
+        FeedbackFactory(participant=participant, channel="phone", rating=2 + i % 4, comments=f"Comment {i}")
         MembershipFactory(participant=participant, contact_role=ContactRole.CREDIT, rank=ContactRank.SECONDARY)
-        make_action_notice(100 + i)
+        NoticeFactory(published=True, requires_action=True, notice_id=f"M-A{100 + i:03d}-01")
 
 
 def test_the_page_shows_every_area_of_the_mp(client, account_manager, participant):
@@ -80,12 +83,10 @@ def test_the_page_shows_every_area_of_the_mp(client, account_manager, participan
         participant=participant, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, user__full_name="Alma Reyes"
     ).user
     _fill(participant, am_user, n=1)
-    plan = AccountPlan.objects.create(participant=participant, summary="Growing into the Houston market.")
-    PlanObjective.objects.create(plan=plan, title="Move to ERCOT-hosted FTP", kind=PlanObjective.Kind.ISSUE)
+    plan = AccountPlanFactory(participant=participant, summary="Growing into the Houston market.")
+    ObjectiveFactory(plan=plan, title="Move to ERCOT-hosted FTP", issue=True)
     ConnectivitySpec.objects.create(participant=participant, endpoint_url="https://edi.example.com/as2")
-    credit = DistributionList.objects.create(
-        name="NOTICE_TEST_CREDIT", contact_roles=[ContactRole.AUTHORIZED_REPRESENTATIVE]
-    )
+    credit = DistributionListFactory(name="NOTICE_TEST_CREDIT", contact_roles=[ContactRole.AUTHORIZED_REPRESENTATIVE])
     ContactListOptOut.objects.create(distribution_list=credit, email=ar.email)
 
     client.force_login(am_user)

@@ -13,11 +13,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from cases.models import CaseCategory, CaseKind, CaseStatus, Priority, SlaTarget, StatementType
+from cases.models import CaseKind, CaseStatus, Priority, StatementType
 from cases.services import case_reply, transition_service
 from ercot_services.core.metrics import MetricsFilter
+from tests.accounts.factories import AccountManagerFactory, MembershipFactory, ParticipantFactory
 from tests.case_inputs import submit_case
-from tests.factories import AccountManagerFactory, AssignmentFactory, MembershipFactory, ParticipantFactory
+from tests.cases.factories import CaseCategoryFactory, SlaTargetFactory
 
 CT = ZoneInfo("America/Chicago")
 OCTOBER = (datetime.date(2026, 10, 1), datetime.date(2026, 10, 31))
@@ -38,11 +39,12 @@ def october(manager=None) -> MetricsFilter:
 @pytest.fixture
 def category(db):
     """First response within 4 business hours, resolution within 10, for Normal priority."""
-    category = CaseCategory.objects.create(code="metrics-test", name="Metrics test", default_priority=Priority.NORMAL)
-    SlaTarget.objects.create(
-        category=category, priority=Priority.NORMAL, first_response_hours=Decimal("4"), resolution_hours=Decimal("10")
-    )
-    return category
+    return SlaTargetFactory(
+        category=CaseCategoryFactory(code="metrics-test", name="Metrics test"),
+        priority=Priority.NORMAL,
+        first_response_hours=Decimal("4"),
+        resolution_hours=Decimal("10"),
+    ).category
 
 
 @pytest.fixture
@@ -57,16 +59,12 @@ def am2(db):
 
 @pytest.fixture
 def mp1(am1):
-    mp = ParticipantFactory(role_codes=["REP"])
-    AssignmentFactory(participant=mp, account_manager=am1)
-    return mp
+    return ParticipantFactory(role_codes=["REP"], account_manager=am1)
 
 
 @pytest.fixture
 def mp2(am2):
-    mp = ParticipantFactory(role_codes=["QSE"])
-    AssignmentFactory(participant=mp, account_manager=am2)
-    return mp
+    return ParticipantFactory(role_codes=["QSE"], account_manager=am2)
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def test_reopening_clears_the_resolution_time_and_resolving_again_measures_again
     assert case.first_response_business_seconds == 1 * H
 
 
+@pytest.mark.migrations
 def test_backfill_migration_recomputes_existing_rows(october_cases):
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader

@@ -14,7 +14,7 @@ from plans.models import FeedbackChannel
 from plans.selectors.metrics import feedback_by_channel, feedback_by_manager
 from qualification.selectors.metrics import qualification_stats
 from registration.selectors.metrics import registration_rows
-from tests.factories import ParticipantFactory
+from tests.accounts.factories import ParticipantFactory
 
 from . import builders
 from .conftest import ct, october

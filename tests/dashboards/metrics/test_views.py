@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from plans.models import FeedbackChannel
-from tests.factories import AccountManagerFactory, StaffFactory
+from tests.accounts.factories import AccountManagerFactory, StaffFactory
 
 from . import builders
 from .conftest import ct

@@ -17,9 +17,8 @@ from django.utils import timezone
 from accounts.portal_session import SESSION_KEY
 from ercot_services.core.models import AuditEvent, OutboundEmail
 from plans.models import ActionItem, ActionItemStatus, ActionSide, FeedbackChannel, MeetingStatus, PerformanceFeedback
-from tests.factories import StaffFactory, UserFactory
-
-from .conftest import make_contact, make_item, make_meeting
+from tests.accounts.factories import MembershipFactory, StaffFactory, UserFactory
+from tests.plans.factories import ActionItemFactory, FeedbackFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +46,8 @@ def test_anonymous_goes_to_sign_in_and_staff_are_refused(client, staff_user, nam
 
 
 def test_staff_cannot_use_the_portal_meeting_and_item_urls(client, staff_user, participant, am_user, mp_user):
-    meeting = make_meeting(participant, am_user)
-    item = make_item(participant, mp_user)
+    meeting = MeetingFactory(participant=participant, organizer=am_user)
+    item = ActionItemFactory(participant=participant, owner=mp_user)
     client.force_login(staff_user)
     assert client.get(reverse("portal:meeting-detail", args=[meeting.pk])).status_code == 403
     assert client.get(reverse("portal:meeting-ics", args=[meeting.pk])).status_code == 403
@@ -62,8 +61,10 @@ def test_a_user_without_a_company_is_sent_to_the_portal_home(client):
 
 
 def test_another_mps_meeting_ics_and_item_are_404(portal, other_participant, am_user, other_mp_user):
-    meeting = make_meeting(other_participant, am_user, title="Other MP review", minutes=SHARED_MINUTES, shared=True)
-    item = make_item(other_participant, other_mp_user, title="Other MP task")
+    meeting = MeetingFactory(
+        participant=other_participant, organizer=am_user, title="Other MP review", minutes=SHARED_MINUTES, shared=True
+    )
+    item = ActionItemFactory(participant=other_participant, owner=other_mp_user, title="Other MP task")
 
     assert portal.get(reverse("portal:meeting-detail", args=[meeting.pk])).status_code == 404
     assert portal.get(reverse("portal:meeting-ics", args=[meeting.pk])).status_code == 404
@@ -77,7 +78,9 @@ def test_another_mps_meeting_ics_and_item_are_404(portal, other_participant, am_
 
 
 def test_operator_side_items_are_not_shown_and_cannot_be_completed(portal, participant, am_user):
-    staff_item = make_item(participant, am_user, title="AM prepares the settlement walkthrough")
+    staff_item = ActionItemFactory(
+        participant=participant, owner=am_user, title="AM prepares the settlement walkthrough"
+    )
     assert staff_item.side == ActionSide.OPERATOR
 
     assert "settlement walkthrough" not in portal.get(reverse("portal:plan")).content.decode()
@@ -88,8 +91,8 @@ def test_operator_side_items_are_not_shown_and_cannot_be_completed(portal, parti
 
 def test_a_session_pointing_at_another_mp_is_ignored(portal, mp_user, participant, other_participant, other_mp_user):
     """A user of MP A whose session names MP B (tampered or stale) still works for A only."""
-    foreign = make_item(other_participant, other_mp_user, title="B's task")
-    own = make_item(participant, mp_user, title="A's task")
+    foreign = ActionItemFactory(participant=other_participant, owner=other_mp_user, title="B's task")
+    own = ActionItemFactory(participant=participant, owner=mp_user, title="A's task")
     session = portal.session
     session[SESSION_KEY] = other_participant.pk
     session.save()
@@ -106,8 +109,8 @@ def test_a_session_pointing_at_another_mp_is_ignored(portal, mp_user, participan
 def test_a_member_of_two_mps_acts_only_for_the_one_chosen(
     portal, mp_user, participant, other_participant, other_mp_user
 ):
-    make_contact(participant=other_participant, user=mp_user)
-    foreign = make_item(other_participant, other_mp_user, title="B's task")
+    MembershipFactory(secondary=True, participant=other_participant, user=mp_user)
+    foreign = ActionItemFactory(participant=other_participant, owner=other_mp_user, title="B's task")
 
     # Working for A: B's item is out of scope even though the user belongs to B.
     assert portal.post(_complete_url(foreign)).status_code == 404
@@ -120,7 +123,7 @@ def test_a_member_of_two_mps_acts_only_for_the_one_chosen(
 
 
 def test_complete_is_post_only(portal, participant, mp_user):
-    item = make_item(participant, mp_user)
+    item = ActionItemFactory(participant=participant, owner=mp_user)
     assert portal.get(_complete_url(item)).status_code == 405
 
 
@@ -128,38 +131,38 @@ def test_complete_is_post_only(portal, participant, mp_user):
 
 
 def test_plan_page_shows_meetings_items_and_the_account_manager(portal, participant, mp_user, am_user, account_manager):
-    colleague = make_contact(participant=participant, user__full_name="Casey Colleague")
-    make_meeting(
-        participant,
-        am_user,
+    colleague = MembershipFactory(secondary=True, participant=participant, user__full_name="Casey Colleague").user
+    MeetingFactory(
+        participant=participant,
+        organizer=am_user,
         title="Credit exposure check-in",
         location="ERCOT Met Center, Taylor",
         dial_in="https://meet.example.com/ercot-123",
         agenda="1. Collateral\n2. Next steps",
         attendees=[mp_user],
     )
-    make_meeting(
-        participant,
-        am_user,
+    MeetingFactory(
+        participant=participant,
+        organizer=am_user,
         title="Kick-off",
         starts_in=-datetime.timedelta(days=30),
         status=MeetingStatus.HELD,
         minutes=SHARED_MINUTES,
         shared=True,
     )
-    make_meeting(
-        participant,
-        am_user,
+    MeetingFactory(
+        participant=participant,
+        organizer=am_user,
         title="Follow-up call",
         starts_in=-datetime.timedelta(days=3),
         status=MeetingStatus.HELD,
         minutes=SECRET_MINUTES,
     )
-    make_item(participant, mp_user, title="Overdue: return the signed SFA", due_in=-4)
-    make_item(participant, colleague, title="Update the QSE acknowledgement", due_in=10)
-    make_item(
-        participant,
-        mp_user,
+    ActionItemFactory(participant=participant, owner=mp_user, title="Overdue: return the signed SFA", due_in=-4)
+    ActionItemFactory(participant=participant, owner=colleague, title="Update the QSE acknowledgement", due_in=10)
+    ActionItemFactory(
+        participant=participant,
+        owner=mp_user,
         title="Send the meter list",
         due_in=-20,
         status=ActionItemStatus.DONE,
@@ -197,9 +200,9 @@ def test_plan_page_empty_states(portal):
 
 
 def test_a_cancelled_upcoming_meeting_says_so_without_a_calendar_button(portal, participant, am_user):
-    meeting = make_meeting(
-        participant,
-        am_user,
+    meeting = MeetingFactory(
+        participant=participant,
+        organizer=am_user,
         title="Site visit",
         status=MeetingStatus.CANCELLED,
         cancellation_reason="The AM is out sick; we will propose a new date.",
@@ -213,17 +216,19 @@ def test_a_cancelled_upcoming_meeting_says_so_without_a_calendar_button(portal, 
 
 
 def test_meeting_detail_hides_unshared_minutes_and_shows_shared_ones(portal, participant, am_user, mp_user):
-    meeting = make_meeting(
-        participant,
-        am_user,
+    meeting = MeetingFactory(
+        participant=participant,
+        organizer=am_user,
         title="Onboarding review",
         starts_in=-datetime.timedelta(days=2),
         status=MeetingStatus.HELD,
         minutes=SECRET_MINUTES,
         attendees=[mp_user],
     )
-    make_item(participant, mp_user, title="Confirm the banking details", meeting=meeting)
-    make_item(participant, am_user, title="AM internal prep from the meeting", meeting=meeting)
+    ActionItemFactory(participant=participant, owner=mp_user, title="Confirm the banking details", meeting=meeting)
+    ActionItemFactory(
+        participant=participant, owner=am_user, title="AM internal prep from the meeting", meeting=meeting
+    )
     url = reverse("portal:meeting-detail", args=[meeting.pk])
 
     page = portal.get(url).content.decode()
@@ -239,7 +244,7 @@ def test_meeting_detail_hides_unshared_minutes_and_shows_shared_ones(portal, par
 
 
 def test_ics_download_is_a_calendar_file_with_the_meetings_uid(portal, participant, am_user, mp_user):
-    meeting = make_meeting(participant, am_user, title="Quarterly review", attendees=[mp_user])
+    meeting = MeetingFactory(participant=participant, organizer=am_user, title="Quarterly review", attendees=[mp_user])
     response = portal.get(reverse("portal:meeting-ics", args=[meeting.pk]))
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
@@ -254,7 +259,7 @@ def test_ics_download_is_a_calendar_file_with_the_meetings_uid(portal, participa
 
 
 def test_completing_an_item_records_it_audits_and_tells_the_am(portal, participant, mp_user, account_manager):
-    item = make_item(participant, mp_user, title="Return the signed SFA")
+    item = ActionItemFactory(participant=participant, owner=mp_user, title="Return the signed SFA")
     response = portal.post(_complete_url(item), {"note": "Signed copy uploaded to the registration."}, follow=True)
 
     assert response.redirect_chain[-1][0].startswith(reverse("portal:plan"))
@@ -269,7 +274,7 @@ def test_completing_an_item_records_it_audits_and_tells_the_am(portal, participa
 
 
 def test_completing_with_htmx_returns_the_updated_row(portal, participant, mp_user):
-    item = make_item(participant, mp_user, title="Send the updated contact list")
+    item = ActionItemFactory(participant=participant, owner=mp_user, title="Send the updated contact list")
     response = portal.post(_complete_url(item), {"note": ""}, HTTP_HX_REQUEST="true")
 
     assert response.status_code == 200
@@ -282,7 +287,7 @@ def test_completing_with_htmx_returns_the_updated_row(portal, participant, mp_us
 
 
 def test_completing_twice_says_it_is_already_done(portal, participant, mp_user):
-    item = make_item(participant, mp_user)
+    item = ActionItemFactory(participant=participant, owner=mp_user)
     portal.post(_complete_url(item))
     response = portal.post(_complete_url(item), HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and "already marked complete" in response.content.decode()
@@ -291,12 +296,14 @@ def test_completing_twice_says_it_is_already_done(portal, participant, mp_user):
 
 
 def test_the_next_target_is_kept_inside_the_portal(portal, participant, mp_user, am_user):
-    meeting = make_meeting(participant, am_user, starts_in=-datetime.timedelta(days=1), status=MeetingStatus.HELD)
-    item = make_item(participant, mp_user, meeting=meeting)
+    meeting = MeetingFactory(
+        participant=participant, organizer=am_user, starts_in=-datetime.timedelta(days=1), status=MeetingStatus.HELD
+    )
+    item = ActionItemFactory(participant=participant, owner=mp_user, meeting=meeting)
     detail = reverse("portal:meeting-detail", args=[meeting.pk])
     assert portal.post(_complete_url(item), {"next": detail})["Location"] == detail
 
-    other = make_item(participant, mp_user)
+    other = ActionItemFactory(participant=participant, owner=mp_user)
     location = portal.post(_complete_url(other), {"next": "https://evil.example.com/"})["Location"]
     assert location.startswith(reverse("portal:plan"))
 
@@ -311,8 +318,12 @@ def _feedback_token(client):
 def test_feedback_is_recorded_once_and_listed_with_the_follow_up(
     portal, participant, mp_user, am_user, account_manager
 ):
-    meeting = make_meeting(
-        participant, am_user, title="Kick-off", starts_in=-datetime.timedelta(days=5), status=MeetingStatus.HELD
+    meeting = MeetingFactory(
+        participant=participant,
+        organizer=am_user,
+        title="Kick-off",
+        starts_in=-datetime.timedelta(days=5),
+        status=MeetingStatus.HELD,
     )
     data = {
         "rating": "2",
@@ -370,13 +381,17 @@ def test_feedback_errors_keep_what_was_typed(portal, participant):
 
 
 def test_feedback_offers_only_this_mps_held_meetings(portal, participant, other_participant, am_user):
-    held = make_meeting(
-        participant, am_user, title="Held review", starts_in=-datetime.timedelta(days=3), status=MeetingStatus.HELD
+    held = MeetingFactory(
+        participant=participant,
+        organizer=am_user,
+        title="Held review",
+        starts_in=-datetime.timedelta(days=3),
+        status=MeetingStatus.HELD,
     )
-    make_meeting(participant, am_user, title="Upcoming review")
-    foreign = make_meeting(
-        other_participant,
-        am_user,
+    MeetingFactory(participant=participant, organizer=am_user, title="Upcoming review")
+    foreign = MeetingFactory(
+        participant=other_participant,
+        organizer=am_user,
         title="Other MP review",
         starts_in=-datetime.timedelta(days=3),
         status=MeetingStatus.HELD,
@@ -393,14 +408,14 @@ def test_feedback_offers_only_this_mps_held_meetings(portal, participant, other_
 
 
 def test_feedback_lists_only_this_mps_feedback(portal, participant, other_participant, other_mp_user):
-    PerformanceFeedback.objects.create(
+    FeedbackFactory(
         participant=other_participant,
         channel=FeedbackChannel.PORTAL,
         rating=1,
         comments="Other MP complaint",
         submitted_by=other_mp_user,
     )
-    PerformanceFeedback.objects.create(
+    FeedbackFactory(
         participant=participant,
         channel=FeedbackChannel.PHONE,
         rating=5,
@@ -418,12 +433,16 @@ def test_feedback_lists_only_this_mps_feedback(portal, participant, other_partic
 def test_home_card_shows_the_next_meeting_and_open_items(
     portal, participant, mp_user, am_user, other_participant, other_mp_user
 ):
-    meeting = make_meeting(participant, am_user, title="Quarterly review", starts_in=datetime.timedelta(days=2))
-    make_meeting(participant, am_user, title="Later review", starts_in=datetime.timedelta(days=20))
-    make_item(participant, mp_user, due_in=-1)
-    make_item(participant, mp_user, due_in=3)
-    make_item(participant, am_user, due_in=3)
-    make_item(other_participant, other_mp_user, due_in=3)
+    meeting = MeetingFactory(
+        participant=participant, organizer=am_user, title="Quarterly review", starts_in=datetime.timedelta(days=2)
+    )
+    MeetingFactory(
+        participant=participant, organizer=am_user, title="Later review", starts_in=datetime.timedelta(days=20)
+    )
+    ActionItemFactory(participant=participant, owner=mp_user, due_in=-1)
+    ActionItemFactory(participant=participant, owner=mp_user, due_in=3)
+    ActionItemFactory(participant=participant, owner=am_user, due_in=3)
+    ActionItemFactory(participant=other_participant, owner=other_mp_user, due_in=3)
 
     page = portal.get(reverse("portal:home")).content.decode()
     assert "Working with your Account Manager" in page
@@ -443,11 +462,11 @@ def _queries(client, url):
 
 
 def _grow(participant, mp_user, am_user, n):
-    colleague = make_contact(participant=participant)
+    colleague = MembershipFactory(secondary=True, participant=participant).user
     for i in range(n):
-        past = make_meeting(
-            participant,
-            am_user,
+        past = MeetingFactory(
+            participant=participant,
+            organizer=am_user,
             title=f"Past {i}",
             starts_in=-datetime.timedelta(days=10 + i),
             status=MeetingStatus.HELD,
@@ -455,20 +474,30 @@ def _grow(participant, mp_user, am_user, n):
             shared=i % 2 == 0,
             attendees=[mp_user],
         )
-        make_meeting(
-            participant, am_user, title=f"Upcoming {i}", starts_in=datetime.timedelta(days=1 + i), attendees=[mp_user]
+        MeetingFactory(
+            participant=participant,
+            organizer=am_user,
+            title=f"Upcoming {i}",
+            starts_in=datetime.timedelta(days=1 + i),
+            attendees=[mp_user],
         )
-        make_item(participant, mp_user if i % 2 else colleague, title=f"Open {i}", due_in=i - n // 2, meeting=past)
-        make_item(
-            participant,
-            mp_user,
+        ActionItemFactory(
+            participant=participant,
+            owner=mp_user if i % 2 else colleague,
+            title=f"Open {i}",
+            due_in=i - n // 2,
+            meeting=past,
+        )
+        ActionItemFactory(
+            participant=participant,
+            owner=mp_user,
             title=f"Done {i}",
             status=ActionItemStatus.DONE,
             completed_at=timezone.now(),
             completed_by=mp_user,
         )
-        make_item(participant, am_user, title=f"Staff {i}")
-        PerformanceFeedback.objects.create(
+        ActionItemFactory(participant=participant, owner=am_user, title=f"Staff {i}")
+        FeedbackFactory(
             participant=participant,
             channel=FeedbackChannel.PORTAL,
             rating=1 + i % 5,
@@ -494,13 +523,15 @@ def test_pages_cost_the_same_queries_for_few_and_many_rows(
 
 
 def test_meeting_detail_queries_do_not_grow_with_attendees_or_items(portal, participant, mp_user, am_user):
-    meeting = make_meeting(participant, am_user, starts_in=-datetime.timedelta(days=1), status=MeetingStatus.HELD)
+    meeting = MeetingFactory(
+        participant=participant, organizer=am_user, starts_in=-datetime.timedelta(days=1), status=MeetingStatus.HELD
+    )
     url = reverse("portal:meeting-detail", args=[meeting.pk])
-    make_item(participant, mp_user, meeting=meeting)
+    ActionItemFactory(participant=participant, owner=mp_user, meeting=meeting)
     few = _queries(portal, url)
     for i in range(10):
-        user = make_contact(participant=participant)
+        user = MembershipFactory(secondary=True, participant=participant).user
         meeting.attendees.create(user=user, email=user.email, name=user.full_name)
-        make_item(participant, user, meeting=meeting, title=f"Item {i}")
+        ActionItemFactory(participant=participant, owner=user, meeting=meeting, title=f"Item {i}")
     assert _queries(portal, url) == few
     assert ActionItem.objects.filter(meeting=meeting).count() == 11

@@ -32,8 +32,8 @@ from plans.services import (
     objective_create,
     plan_update,
 )
+from tests.accounts.factories import MembershipFactory, StaffFactory
 from tests.case_inputs import submit_case
-from tests.factories import MembershipFactory, StaffFactory
 
 
 @pytest.fixture

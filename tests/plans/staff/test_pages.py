@@ -21,7 +21,8 @@ from plans.models import (
     PlanObjective,
 )
 from plans.services import MeetingInput, meeting_schedule
-from tests.factories import AssignmentFactory, MembershipFactory
+from tests.accounts.factories import AssignmentFactory, MembershipFactory
+from tests.plans.factories import FeedbackFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -515,7 +516,7 @@ def test_feedback_list_filters(am_client, participant, other_participant, am_use
 
 def test_feedback_list_starts_with_the_ams_own_book(client, am_user, plan_data, lead):
     elsewhere = AssignmentFactory().participant
-    PerformanceFeedback.objects.create(participant=elsewhere, channel="survey", rating=4)
+    FeedbackFactory(participant=elsewhere, channel="survey", rating=4)
     url = reverse("workspace:feedback")
     client.force_login(am_user)
     response = client.get(url)
@@ -560,7 +561,7 @@ def test_improvement_form_errors_keep_input(am_client, participant):
 
 def test_improvement_prefill_from_another_mps_feedback_or_pattern_is_404(am_client, participant, other_participant):
     url = reverse("workspace:improvement-new", args=[other_participant.pk])
-    feedback = PerformanceFeedback.objects.create(participant=participant, channel="phone", rating=2)
+    feedback = FeedbackFactory(participant=participant, channel="phone", rating=2)
     assert am_client.get(url + f"?feedback={feedback.pk}").status_code == 404
     assert am_client.get(url + "?pattern=999999").status_code == 404
 
@@ -686,31 +687,23 @@ def test_a_deactivated_contact_is_no_longer_offered_as_owner(am_client, particip
 def test_items_link_to_the_registration_application_and_the_enrollment(
     am_client, participant, other_participant, am_user
 ):
-    from qualification.models import ChangeKind, Enrollment, Flight, ParticipantKind
-    from registration.models import Application, ApplicationKind, ApplicationStatus
+    from qualification.models import ChangeKind, ParticipantKind
+    from registration.models import ApplicationStatus
+    from tests.qualification.factories import EnrollmentFactory, FlightFactory
+    from tests.registration.factories import ApplicationFactory
 
     start = timezone.localdate().replace(day=1) + datetime.timedelta(days=62)
-    flight = Flight.objects.create(
-        start_date=start,
-        end_date=start + datetime.timedelta(days=45),
-        application_deadline=start - datetime.timedelta(days=30),
-        registration_deadline=start - datetime.timedelta(days=15),
+    flight = FlightFactory(start_date=start, days=45, application_days=30, registration_days=15)
+    application = ApplicationFactory(
+        reference="REG-2026-000777", participant=participant, revision=True, status=ApplicationStatus.SUBMITTED
     )
-    application = Application.objects.create(
-        reference="REG-2026-000777",
-        participant=participant,
-        kind=ApplicationKind.REVISION,
-        status=ApplicationStatus.SUBMITTED,
-    )
-    enrollment = Enrollment.objects.create(
+    enrollment = EnrollmentFactory(
         flight=flight,
         participant=participant,
         participant_kind=ParticipantKind.CURRENT,
         change_kind=ChangeKind.values[0],
     )
-    foreign = Application.objects.create(
-        reference="REG-2026-000778", participant=other_participant, kind=ApplicationKind.REVISION
-    )
+    foreign = ApplicationFactory(reference="REG-2026-000778", participant=other_participant, revision=True)
     url = reverse("workspace:action-item-new", args=[participant.pk])
     page = _text(am_client.get(url))
     assert "REG-2026-000777" in page and f"Flight {flight.name}" in page and "REG-2026-000778" not in page

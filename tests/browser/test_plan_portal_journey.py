@@ -9,10 +9,10 @@ import pytest
 from django.utils import timezone
 
 from plans.models import ActionItemStatus, MeetingStatus, PerformanceFeedback
-from tests.browser.conftest import sign_in, snap
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, MembershipFactory
+from tests.plans.factories import ActionItemFactory, MeetingFactory
 
-from .conftest import make_contact, make_item, make_meeting
+from .conftest import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,11 +20,11 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_plan_pages_in_the_browser(page, participant, account_manager):
     expect = pytest.importorskip("playwright.sync_api").expect
     am = account_manager.user
-    mp = make_contact(participant=participant, user__full_name="Riley Representative")
-    colleague = make_contact(participant=participant, user__full_name="Casey Colleague")
-    upcoming = make_meeting(
-        participant,
-        am,
+    mp = MembershipFactory(secondary=True, participant=participant, user__full_name="Riley Representative").user
+    colleague = MembershipFactory(secondary=True, participant=participant, user__full_name="Casey Colleague").user
+    upcoming = MeetingFactory(
+        participant=participant,
+        organizer=am,
         title="Quarterly account review",
         starts_in=datetime.timedelta(days=6, hours=2),
         location="ERCOT Met Center, Taylor, TX",
@@ -32,31 +32,47 @@ def test_plan_pages_in_the_browser(page, participant, account_manager):
         agenda="1. Credit exposure and collateral\n2. Flight 0226 testing readiness\n3. Open action items",
         attendees=[mp, colleague],
     )
-    make_meeting(
-        participant,
-        am,
+    MeetingFactory(
+        participant=participant,
+        organizer=am,
         title="Registration kick-off",
         starts_in=-datetime.timedelta(days=40),
         status=MeetingStatus.HELD,
         shared=True,
         minutes="Discussed the registration checklist.\nAgreed: the AR uploads the SFA by the 15th.",
     )
-    held = make_meeting(
-        participant,
-        am,
+    held = MeetingFactory(
+        participant=participant,
+        organizer=am,
         title="Settlement walkthrough",
         starts_in=-datetime.timedelta(days=4),
         status=MeetingStatus.HELD,
         minutes="Unshared draft about internal credit notes",
     )
-    overdue = make_item(
-        participant, mp, title="Return the signed SFA", due_in=-3, description="Legal needs the wet-ink signature page."
+    overdue = ActionItemFactory(
+        participant=participant,
+        owner=mp,
+        title="Return the signed SFA",
+        due_in=-3,
+        description="Legal needs the wet-ink signature page.",
     )
-    make_item(participant, colleague, title="Confirm the QSE acknowledgement (Form H)", due_in=0, meeting=held)
-    make_item(participant, mp, title="Send the updated meter list", due_in=12, status=ActionItemStatus.IN_PROGRESS)
-    make_item(
-        participant,
-        mp,
+    ActionItemFactory(
+        participant=participant,
+        owner=colleague,
+        title="Confirm the QSE acknowledgement (Form H)",
+        due_in=0,
+        meeting=held,
+    )
+    ActionItemFactory(
+        participant=participant,
+        owner=mp,
+        title="Send the updated meter list",
+        due_in=12,
+        status=ActionItemStatus.IN_PROGRESS,
+    )
+    ActionItemFactory(
+        participant=participant,
+        owner=mp,
         title="Upload the PUCT certificate",
         due_in=-30,
         status=ActionItemStatus.DONE,
@@ -64,7 +80,7 @@ def test_plan_pages_in_the_browser(page, participant, account_manager):
         completed_by=mp,
         completion_note="Uploaded to REG-2026-00031",
     )
-    make_item(participant, am, title="AM internal: prepare the exposure numbers", due_in=2)
+    ActionItemFactory(participant=participant, owner=am, title="AM internal: prepare the exposure numbers", due_in=2)
 
     sign_in(page, mp.email, PASSWORD)
     expect(page.get_by_text("Working with your Account Manager")).to_be_visible()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import sign_in, snap
-from tests.factories import PASSWORD
+from tests.accounts.factories import PASSWORD
+from tests.dashboards.metrics import builders
+from tests.dashboards.metrics.conftest import ct
 
-from . import builders
-from .conftest import ct
+from .conftest import sign_in, snap
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

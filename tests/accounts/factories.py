@@ -1,0 +1,147 @@
+"""factory_boy factories for accounts: users and staff, Account Managers, Market Participants, their AM assignment
+and their contacts (memberships). Every app's factories build on these."""
+
+import functools
+
+import factory
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+
+from accounts.models import (
+    AccountManager,
+    AccountManagerAssignment,
+    ContactRank,
+    ContactRole,
+    MarketParticipant,
+    MarketRole,
+    Membership,
+    ParticipantStatus,
+)
+
+PASSWORD = "correct-horse-battery"
+
+
+@functools.cache
+def _hashed(raw: str) -> str:
+    """One hash per password for the whole run (the salt is random; any valid hash of it signs in)."""
+    return make_password(raw)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.User"
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"user{n}@example.com")
+    full_name = factory.Faker("name")
+    # The raw password; stored hashed (``_adjust_kwargs``), so the user is written once, not saved again.
+    password = PASSWORD
+
+    @classmethod
+    def _adjust_kwargs(cls, **kwargs):
+        kwargs["password"] = _hashed(kwargs["password"])
+        return kwargs
+
+    @factory.post_generation
+    def groups(self, create, extracted, **kwargs):
+        if create and extracted:
+            found = {group.name: group for group in Group.objects.filter(name__in=extracted)}
+            self.groups.add(*[found[name] for name in extracted])
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    email = factory.Sequence(lambda n: f"staff{n}@ercot.example")
+
+
+class AccountManagerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountManager
+
+    user = factory.SubFactory(StaffFactory, groups=["Account Manager"])
+    phone = "(512) 248-3900"
+    extension = factory.Sequence(lambda n: f"{6000 + n}")
+    email = factory.LazyAttribute(lambda o: o.user.email)
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    """An active MP. ``role_codes=["REP", ...]``, ``territories=[...]``, ``account_manager=am`` (its current AM),
+    ``contacts=["ar", "bar"]``; traits ``prospective``, ``qualifying``."""
+
+    class Meta:
+        model = MarketParticipant
+        skip_postgeneration_save = True
+
+    legal_name = factory.LazyAttributeSequence(
+        lambda o, n: f"{o.name.title()} Energy LLC" if o.name else f"Participant {n} Energy LLC"
+    )
+    short_name = factory.LazyAttributeSequence(lambda o, n: o.name or f"MP{n:04d}")
+    duns_number = factory.Sequence(lambda n: f"{100000000 + n}")
+    operator_id = factory.Sequence(lambda n: f"MP-{n:06d}")
+    status = ParticipantStatus.ACTIVE
+
+    class Params:
+        # ``name="WIRESCO"``: short name WIRESCO, legal name "Wiresco Energy LLC".
+        name = None
+        prospective = factory.Trait(status=ParticipantStatus.PROSPECTIVE)
+        qualifying = factory.Trait(status=ParticipantStatus.QUALIFYING)
+
+    @factory.post_generation
+    def role_codes(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set(MarketRole.objects.filter(code__in=extracted))
+
+    @factory.post_generation
+    def territories(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.service_territories.set(extracted)
+
+    @factory.post_generation
+    def account_manager(self, create, extracted, **kwargs):
+        """``account_manager=am``: the MP's current Account Manager (an assignment)."""
+        if create and extracted is not None:
+            AssignmentFactory(participant=self, account_manager=extracted)
+
+    @factory.post_generation
+    def contacts(self, create, extracted, **kwargs):
+        """``contacts=["ar", "bar"]``: those contacts (``MembershipFactory`` traits), named after the MP:
+        ``ar@wiresco.example``, "Wiresco AR"."""
+        if create and extracted:
+            domain = f"{self.short_name.lower()}.example"
+            for trait in extracted:
+                MembershipFactory(
+                    participant=self,
+                    **{trait: True},
+                    user__email=f"{trait}@{domain}",
+                    user__full_name=f"{self.short_name.title()} {trait.upper()}",
+                )
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AccountManagerAssignment
+
+    participant = factory.SubFactory(ParticipantFactory)
+    account_manager = factory.SubFactory(AccountManagerFactory)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A contact of an MP (default: its primary Authorized Representative).
+
+    Traits: ``ar`` (primary AR), ``bar`` (the Backup AR, secondary), ``secondary`` (one more technical contact,
+    secondary, so any number can be added).
+    """
+
+    class Meta:
+        model = Membership
+
+    class Params:
+        ar = factory.Trait(contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY)
+        bar = factory.Trait(contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, rank=ContactRank.SECONDARY)
+        secondary = factory.Trait(contact_role=ContactRole.TECHNICAL, rank=ContactRank.SECONDARY)
+
+    user = factory.SubFactory(UserFactory)
+    participant = factory.SubFactory(ParticipantFactory)
+    contact_role = ContactRole.AUTHORIZED_REPRESENTATIVE
+    rank = ContactRank.PRIMARY

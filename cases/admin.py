@@ -126,7 +126,10 @@ class CaseNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             status=CaseNotification.Status.PENDING, attempts=0
         )
         for case_id, event_key in failed:
-            transaction.on_commit(lambda c=case_id, e=event_key: send_case_notifications.delay(case_id=c, event_key=e))
+            # robust: a broker that is down must not fail the resend; the rows are pending and the sweep finds them.
+            transaction.on_commit(
+                lambda c=case_id, e=event_key: send_case_notifications.delay(case_id=c, event_key=e), robust=True
+            )
         messages.success(request, f"Queued {len(failed)} case event(s) for another try.")
 
 

@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -304,3 +305,19 @@ def test_health_stalled_with_no_worker_or_with_work_not_taken(notice, settings):
     cache.set(SWEPT_KEY, ago(20))
     health = notice_delivery_health(notice)
     assert health.reason == StallReason.NO_PROGRESS and "queued the rest again" in health.message
+
+
+def test_the_progress_page_shows_why_a_fan_out_stalled(client, notice, publisher, settings):
+    settings.OUTBOX_STALLED_SECONDS = 60
+    client.force_login(publisher)
+    url = reverse("workspace:notice-progress", args=[notice.pk])
+    html = client.get(url).content.decode()
+    assert 'data-state="queued"' in html and "data-stall-reason" not in html
+    published(notice, 300)
+    cache.set(delivery.MAIL_SERVER_KEY, {"ok": False, "error": "ConnectionRefusedError: refused", "at": ago(3)})
+    html = client.get(url).content.decode()
+    assert 'data-stall-reason="mail_server"' in html
+    assert "Stalled: the mail server is not accepting connections." in html and "ConnectionRefusedError" in html
+    assert 'hx-trigger="every 2s"' in html  # it keeps polling: the page recovers by itself
+    detail = client.get(reverse("workspace:notice-detail", args=[notice.pk])).content.decode()
+    assert 'data-stall-reason="mail_server"' in detail

@@ -16,7 +16,7 @@ import math
 from django.conf import settings
 from django.db.models import Count
 
-from ercot_services.core.delivery import OutboxKind, outbox_register
+from ercot_services.core.delivery import OutboxKind, outbox_enqueue, outbox_register
 from ercot_services.core.delivery_recovery import DeliveryHealth, outbox_health
 
 from .emails import build_message
@@ -39,7 +39,8 @@ def _requeue(rows) -> int:
     queued = 0
     for notice_id, count in rows.values_list("notice_id").annotate(count=Count("pk")).order_by("notice_id"):
         for _ in range(math.ceil(count / settings.NOTICE_CHUNK_SIZE)):
-            send_notice_chunk.delay(notice_id=notice_id)
+            if not outbox_enqueue(send_notice_chunk, notice_id=notice_id):
+                return queued  # the broker is down: the next sweep
             queued += 1
     return queued
 

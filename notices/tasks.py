@@ -50,8 +50,9 @@ def fan_out_notice(*, notice_id: int) -> int:
 
     pending = NoticeDelivery.objects.filter(notice_id=notice_id, status=NoticeDelivery.Status.PENDING).count()
     chunks = math.ceil(pending / settings.NOTICE_CHUNK_SIZE)
-    for _ in range(chunks):
-        send_notice_chunk.delay(notice_id=notice_id)
+    for queued in range(chunks):
+        if not outbox_enqueue(send_notice_chunk, notice_id=notice_id):
+            return queued  # the broker went away: the chunks queued carry on, the sweep finds the rest
     return chunks
 
 

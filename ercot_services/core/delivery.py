@@ -36,9 +36,11 @@ import dataclasses
 import datetime
 import logging
 import smtplib
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+import kombu.exceptions
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
@@ -55,6 +57,8 @@ TASK_MAX_RETRIES = MAX_ATTEMPTS - 1
 UNAVAILABLE = "Mail server unavailable"
 # Publishing a follow-up task from a worker: wait up to about a minute for a broker that restarts.
 PATIENT_PUBLISH = {"max_retries": 30, "interval_start": 1, "interval_step": 1, "interval_max": 2}
+# After a failed publish, a process queues nothing more for this many seconds (the sweep queues the rows).
+BROKER_BACKOFF = 5.0
 MAIL_SERVER_KEY = "outbox:mail-server"
 
 
@@ -237,7 +241,7 @@ def outbox_send(*, kind: OutboxKind | str, rows: models.QuerySet, connection=Non
     Each row is locked (``SKIP LOCKED``: a row another run holds is left to it), sent and marked in one
     transaction. A row that fails transiently is not tried again in the same run, so it does not hold back the
     others. If the mail server cannot be reached the run stops with ``report.error`` set and ``retry`` counting
-    the row it was about to send.
+    the row it was about to send, which says why in ``last_error`` (no attempt counted).
     """
     kind = _resolve(kind)
     report = SendReport()
@@ -259,6 +263,7 @@ def outbox_send(*, kind: OutboxKind | str, rows: models.QuerySet, connection=Non
                 try:
                     send_into_report(kind, row, connection, report)
                 except MailServerUnavailable as unavailable:
+                    rows.filter(pk=row.pk).update(last_error=f"{UNAVAILABLE}: {unavailable}"[:1000])
                     report.retry += 1
                     report.error = unavailable
                     break
@@ -288,20 +293,36 @@ def outbox_retry(task, report: SendReport):
     return task.retry(countdown=retry_countdown(task.request.retries, unreachable=report.unreachable))
 
 
+_broker_down_until = 0.0
+
+
 def outbox_enqueue(task, *, patient: bool = False, **kwargs) -> bool:
-    """Queue ``task(**kwargs)``; if the broker cannot take it, log and return False instead of raising.
+    """Queue ``task(**kwargs)`` (the way every outbox task is queued, after commit and by the sweep); if the broker
+    cannot take it, log and return False instead of raising.
 
     The rows the task would send are in the database already, pending: the sweep queues them once the broker is
-    back, so a broker outage never fails the work that wrote them. ``patient`` (a worker queueing the next step
-    of a fan-out) retries the publish for about a minute, so a broker restart does not break the chain.
+    back, so a broker outage never fails the work that wrote them, nor holds it up for long: once a publish
+    failed, this process does not try again for :data:`BROKER_BACKOFF` seconds (a request queueing ten emails
+    pays for one failed publish, not ten). Nobody reads an outbox task's result, so none is asked for: with Redis
+    as the result backend, asking subscribes to the result first, which blocks for about 20 s on a Redis that is
+    down. ``patient`` (a worker queueing the next chunk of a fan-out) retries the publish for about a minute, so a
+    broker restart does not break the chain.
     """
+    global _broker_down_until
+    eager = task.app.conf.task_always_eager
+    if not patient and not eager and time.monotonic() < _broker_down_until:
+        logger.info("%s%s not queued: the broker was down moments ago; the outbox sweep will", task.name, kwargs)
+        return False
+    options = {"retry": True, "retry_policy": PATIENT_PUBLISH} if patient else {}
     try:
-        if patient:
-            task.apply_async(kwargs=kwargs, retry=True, retry_policy=PATIENT_PUBLISH)
-        else:
-            task.delay(**kwargs)
+        task.apply_async(kwargs=kwargs, ignore_result=True, **options)
+    except kombu.exceptions.OperationalError as error:
+        _broker_down_until = time.monotonic() + BROKER_BACKOFF
+        logger.warning("%s%s could not be queued (%s); the outbox sweep will", task.name, kwargs, error)
+        return False
     except Exception:
-        logger.warning("Could not queue %s%s; the outbox sweep will", task.name, kwargs, exc_info=True)
+        # Eager mode (no broker): the task itself failed. Its rows stay pending all the same, for its retry or the sweep.
+        logger.warning("%s%s failed; its rows stay pending", task.name, kwargs, exc_info=True)
         return False
     return True
 

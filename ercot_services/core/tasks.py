@@ -45,7 +45,7 @@ def send_outbound_email(self, *, email_id: int) -> bool:
     return report.sent == 1
 
 
-@shared_task(name="ercot_services.core.tasks.sweep_outboxes")
+@shared_task(name="ercot_services.core.tasks.sweep_outboxes", ignore_result=True)
 def sweep_outboxes() -> dict[str, int]:
     """The one outbox sweep (beat): queue again the lost rows of every kind of email (``core.delivery``)."""
     return outbox_sweep()

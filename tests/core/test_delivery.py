@@ -161,6 +161,10 @@ def test_an_unreachable_mail_server_charges_no_attempt_and_the_task_retries_with
     # Within seconds: nothing was charged, and the server may be back soon (a 4xx waits longer, as asked).
     assert retry.call_args.kwargs["countdown"] == retry_countdown(0, unreachable=True) == 5
     assert statuses([row]) == [("pending", 0)]
+    assert (
+        OutboundEmail.objects.get(pk=row.pk).last_error
+        == "Mail server unavailable: ConnectionRefusedError: connection refused"
+    )
     assert [retry_countdown(n, unreachable=True) for n in range(5)] == [5, 10, 20, 30, 30]
     assert retry_countdown(0) == 60 and retry_countdown(1) > retry_countdown(0)
 

@@ -170,14 +170,35 @@ def test_a_broker_that_cannot_take_the_next_chunk_fails_nothing(notice, settings
         assert send_notice_chunk.run(notice_id=notice.pk)["sent"] == 4  # the sweep finds the other two
 
 
-def test_queueing_while_the_broker_is_down_logs_and_returns_false(caplog):
+@pytest.fixture
+def broker_task(monkeypatch):
+    """A task on a real (not eager) broker, and a clock for the engine's broker backoff."""
     task = mock.Mock()
     task.name = "notices.send_chunk"
-    task.delay.side_effect = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+    task.app.conf.task_always_eager = False
+    clock = Clock()
+    monkeypatch.setattr(delivery.time, "monotonic", clock)
+    monkeypatch.setattr(delivery, "_broker_down_until", 0.0)
+    return task, clock
+
+
+def test_queueing_while_the_broker_is_down_logs_returns_false_and_holds_no_request_up(broker_task, caplog):
+    task, clock = broker_task
+    task.apply_async.side_effect = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     assert outbox_enqueue(task, notice_id=7) is False
-    assert "the outbox sweep will" in caplog.text
-    task.delay.side_effect = None
-    assert outbox_enqueue(task, notice_id=7) is True
+    assert "could not be queued" in caplog.text and "the outbox sweep will" in caplog.text
+    # The broker was down a moment ago: the next ones in this process do not wait for it again.
+    task.apply_async.reset_mock()
+    assert outbox_enqueue(task, notice_id=8) is False
+    task.apply_async.assert_not_called()
+    # A worker queueing the next chunk always tries, and waits (about a minute) for the broker to come back.
+    task.apply_async.side_effect = None
+    assert outbox_enqueue(task, patient=True, notice_id=9) is True
+    assert task.apply_async.call_args.kwargs["retry_policy"]["max_retries"] > 0
+    clock.now += delivery.BROKER_BACKOFF
+    assert outbox_enqueue(task, notice_id=10) is True
+    # No result is asked for: with Redis as the result backend that would block on a Redis that is down.
+    task.apply_async.assert_called_with(kwargs={"notice_id": 10}, ignore_result=True)
 
 
 def test_publishing_while_the_broker_is_down_still_publishes(publish, public_list, django_capture_on_commit_callbacks):
@@ -186,11 +207,11 @@ def test_publishing_while_the_broker_is_down_still_publishes(publish, public_lis
 
     refused = OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
     with (
-        mock.patch.object(fan_out_notice, "delay", side_effect=refused) as delay,
+        mock.patch.object(fan_out_notice, "apply_async", side_effect=refused) as queued,
         django_capture_on_commit_callbacks(execute=True),
     ):
         notice = publish(lists=[public_list])
-    delay.assert_called_once()
+    queued.assert_called_once()
     notice.refresh_from_db()
     assert notice.is_published and rows(notice).filter(status=S.PENDING).count() == len(EMAILS)
 
@@ -203,9 +224,9 @@ def test_the_sweep_leaves_a_moving_fan_out_alone_however_old(notice, settings):
     published(notice, 3600)
     first = rows(notice).order_by("pk").first()
     rows(notice).filter(pk=first.pk).update(status=S.SENT, sent_at=ago(10))
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert outbox_sweep(kinds=["notice"]) == {"notice": 0}
-    delay.assert_not_called()
+    queued.assert_not_called()
 
 
 def test_the_sweep_queues_every_stranded_row_of_a_fan_out_that_stopped_moving(notice, settings):
@@ -214,17 +235,17 @@ def test_the_sweep_queues_every_stranded_row_of_a_fan_out_that_stopped_moving(no
     published(notice, 600)
     first = rows(notice).order_by("pk").first()
     rows(notice).filter(pk=first.pk).update(status=S.SENT, sent_at=ago(61))
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert outbox_sweep(kinds=["notice"]) == {"notice": 2}  # 5 rows, chunks of 4, in one pass
-    assert delay.call_count == 2
+    assert queued.call_count == 2
 
 
 def test_a_fan_out_just_published_is_left_to_its_own_tasks(notice, settings):
     settings.OUTBOX_STALLED_SECONDS = 60
     published(notice, 30)
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert outbox_sweep(kinds=["notice"]) == {"notice": 0}
-    delay.assert_not_called()
+    queued.assert_not_called()
 
 
 def test_a_dead_worker_s_claim_is_taken_over_a_claim_timeout_after_its_last_renewal(notice, settings):
@@ -232,11 +253,11 @@ def test_a_dead_worker_s_claim_is_taken_over_a_claim_timeout_after_its_last_rene
     published(notice, 5)  # the rest of the fan-out is moving: only the dead claim is stranded
     claimed = _claim(notice.pk, 2)
     rows(notice).filter(pk__in=claimed).update(claimed_at=ago(59))
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert outbox_sweep(kinds=["notice"]) == {"notice": 0}
         rows(notice).filter(pk__in=claimed).update(claimed_at=ago(61))
         assert outbox_sweep(kinds=["notice"]) == {"notice": 1}
-    delay.assert_called_once_with(notice_id=notice.pk)
+    queued.assert_called_once_with(kwargs={"notice_id": notice.pk}, ignore_result=True)
 
 
 def test_a_row_the_server_deferred_keeps_its_backoff(notice, settings):
@@ -244,11 +265,11 @@ def test_a_row_the_server_deferred_keeps_its_backoff(notice, settings):
     published(notice, 200)
     rows(notice).exclude(email=EMAILS[0]).update(status=S.SENT, sent_at=ago(200))
     rows(notice).filter(email=EMAILS[0]).update(attempts=2, last_error="451 4.7.1 Try again later")
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert outbox_sweep(kinds=["notice"]) == {"notice": 0}  # 2 attempts: 4 minutes
         published(notice, 241)
         assert outbox_sweep(kinds=["notice"]) == {"notice": 1}
-    assert delay.call_count == 1
+    assert queued.call_count == 1
 
 
 def test_the_sweep_does_not_queue_work_for_a_mail_server_that_cannot_be_reached(notice, settings):
@@ -258,12 +279,12 @@ def test_the_sweep_does_not_queue_work_for_a_mail_server_that_cannot_be_reached(
     connection.open.side_effect = TimeoutError("timed out")
     with (
         mock.patch.object(delivery, "get_connection", return_value=connection),
-        mock.patch.object(send_notice_chunk, "delay") as delay,
+        mock.patch.object(send_notice_chunk, "apply_async") as queued,
     ):
         assert outbox_sweep(kinds=["notice"]) == {"notice": 0}
-    delay.assert_not_called()
+    queued.assert_not_called()
     assert delivery.mail_server_state()["error"] == "TimeoutError: timed out"
-    with mock.patch.object(send_notice_chunk, "delay") as delay:  # back
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:  # back
         assert outbox_sweep(kinds=["notice"]) == {"notice": 1}
     assert delivery.mail_server_state()["ok"] is True
 

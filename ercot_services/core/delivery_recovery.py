@@ -5,9 +5,9 @@ A row is stranded when nothing is going to send it:
 
 - **claimed by a dead worker**: its lease (``claimed_at``, renewed while its run sends) is older than the
   kind's ``claim_timeout``;
-- **pending with nothing moving**: it was written more than ``OUTBOX_STALLED_SECONDS`` ago (twice that per
-  attempt already made, so a row a server deferred keeps its backoff), and, for kinds sent in groups (a
-  notice), no row of its group was sent or claimed for that long. Stranded-ness is lack of progress, not age:
+- **pending with nothing moving**: it was written more than ``OUTBOX_STALLED_SECONDS`` ago (plus its task's own
+  retry backoff if a server deferred it, so it keeps that backoff), and, for kinds sent in groups (a notice), no
+  row of its group was sent or claimed for that long. Stranded-ness is lack of progress, not age:
   a large fan-out still sending is left alone, a dead one is found within about a minute.
 
 The sweep queues enough tasks for every stranded row in one pass, unless the mail server cannot be reached
@@ -38,6 +38,7 @@ from .delivery import (
     mail_server_state,
     outbox_kind,
     outbox_kinds,
+    retry_countdown,
     stalled_after,
 )
 
@@ -47,11 +48,12 @@ SWEPT_KEY = "outbox:swept-at"
 
 
 def _waited(kind: OutboxKind, now: datetime.datetime) -> Q:
-    """Pending rows written long enough ago: ``OUTBOX_STALLED_SECONDS``, doubled for each attempt made."""
+    """Pending rows written long enough ago: ``OUTBOX_STALLED_SECONDS``, plus, for a row a server deferred, the time
+    its task's own retries take (1, 2, 4 … minutes), so the sweep does not spend its attempts early."""
     waited = Q()
     for attempts in range(MAX_ATTEMPTS):
-        written = now - stalled_after() * 2**attempts
-        waited |= Q(attempts=attempts, **{f"{kind.written_at}__lt": written})
+        backoff = datetime.timedelta(seconds=sum(retry_countdown(n) for n in range(attempts)))
+        waited |= Q(attempts=attempts, **{f"{kind.written_at}__lt": now - stalled_after() - backoff})
     return Q(status=DeliveryStatus.PENDING) & waited
 
 

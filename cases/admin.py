@@ -117,6 +117,8 @@ class CaseNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     @admin.action(description="Retry the selected failed emails")
     def retry(self, request, queryset):
+        from ercot_services.core.delivery import outbox_enqueue
+
         from .tasks import send_case_notifications
 
         failed = list(
@@ -126,7 +128,10 @@ class CaseNotificationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
             status=CaseNotification.Status.PENDING, attempts=0
         )
         for case_id, event_key in failed:
-            transaction.on_commit(lambda c=case_id, e=event_key: send_case_notifications.delay(case_id=c, event_key=e))
+            # A broker that is down must not fail the resend: the rows are pending and the sweep finds them.
+            transaction.on_commit(
+                lambda c=case_id, e=event_key: outbox_enqueue(send_case_notifications, case_id=c, event_key=e)
+            )
         messages.success(request, f"Queued {len(failed)} case event(s) for another try.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.mail import EmailMessage
 
-from ercot_services.core.delivery import OutboxKind, outbox_register
+from ercot_services.core.delivery import OutboxKind, outbox_enqueue, outbox_register
 from ercot_services.core.site import site_host
 
 from .models import CaseNotification
@@ -27,10 +27,12 @@ def case_email_message(row: CaseNotification) -> EmailMessage:
 def _requeue(rows) -> int:
     from .tasks import send_case_notifications
 
-    events = sorted(set(rows.values_list("case_id", "event_key")))
-    for case_id, event_key in events:
-        send_case_notifications.delay(case_id=case_id, event_key=event_key)
-    return len(events)
+    queued = 0
+    for case_id, event_key in sorted(set(rows.values_list("case_id", "event_key"))):
+        if not outbox_enqueue(send_case_notifications, case_id=case_id, event_key=event_key):
+            break  # the broker is down: the next sweep
+        queued += 1
+    return queued
 
 
 CASE_EMAILS = outbox_register(

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_send, outbox_sweep, retry_countdown
+from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_retry, outbox_send
+from ercot_services.core.delivery_recovery import outbox_sweep
 
 from .outbox import CASE_EMAILS
 
@@ -21,7 +22,7 @@ def send_case_notifications(self, *, case_id: int, event_key: str) -> int:
     rows = CaseNotification.objects.filter(case_id=case_id, event_key=event_key).select_related("case")
     report = outbox_send(kind=CASE_EMAILS, rows=rows)
     if report.retry:
-        raise self.retry(countdown=retry_countdown(self.request.retries))
+        raise outbox_retry(self, report)
     return report.sent
 
 

@@ -1,8 +1,11 @@
 """Notice deliveries as a kind of the outbox engine (core.delivery).
 
 A notice fans out in chunks: a chunk task claims rows by status (``claimed`` + ``claimed_at``, see
-``notices.tasks._claim``) and the engine sends and marks each one; a claim older than
-``NOTICE_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died, and the sweep queues its rows again.
+``notices.tasks._claim``), the engine sends and marks each one and renews the claim while it sends; a claim not
+renewed for ``NOTICE_CLAIM_TIMEOUT_SECONDS`` belongs to a worker that died. The rows of a notice move together
+(``group``): the sweep queues a notice's pending rows again only when none of them was sent or claimed for
+``OUTBOX_STALLED_SECONDS`` (``core.delivery_recovery``), and :func:`notice_delivery_health` tells the staff
+progress page whether the fan-out is moving and, if not, why.
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import math
 from django.conf import settings
 from django.db.models import Count
 
-from ercot_services.core.delivery import OutboxKind, outbox_register
+from ercot_services.core.delivery import OutboxKind, outbox_enqueue, outbox_register
+from ercot_services.core.delivery_recovery import DeliveryHealth, outbox_health
 
 from .emails import build_message
-from .models import NoticeDelivery
+from .models import Notice, NoticeDelivery
 
 
 def notice_claim_timeout() -> datetime.timedelta:
@@ -35,7 +39,8 @@ def _requeue(rows) -> int:
     queued = 0
     for notice_id, count in rows.values_list("notice_id").annotate(count=Count("pk")).order_by("notice_id"):
         for _ in range(math.ceil(count / settings.NOTICE_CHUNK_SIZE)):
-            send_notice_chunk.delay(notice_id=notice_id)
+            if not outbox_enqueue(send_notice_chunk, notice_id=notice_id):
+                return queued  # the broker is down: the next sweep
             queued += 1
     return queued
 
@@ -48,5 +53,14 @@ NOTICES = outbox_register(
         requeue=_requeue,
         written_at="notice__published_at",
         claim_timeout=notice_claim_timeout,
+        group="notice_id",
     )
 )
+
+
+def notice_delivery_health(notice: Notice, *, now: datetime.datetime | None = None) -> DeliveryHealth:
+    """Whether the notice's fan-out is queued, sending, finished or stalled, and if stalled why (the mail server
+    refusing connections, no worker running, or queued again and not taken yet), for the progress page."""
+    return outbox_health(
+        kind=NOTICES, rows=NoticeDelivery.objects.filter(notice=notice), written_at=notice.published_at, now=now
+    )

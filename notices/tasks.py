@@ -1,9 +1,10 @@
 """Notice fan-out: chunked tasks claim delivery rows and send them over one SMTP connection per chunk.
 
-Nothing is lost if a worker dies: a claimed chunk whose worker vanished is
-reclaimed after ``NOTICE_CLAIM_TIMEOUT_SECONDS``; the outbox engine (core.delivery)
-marks rows sent one by one, so at most the message in flight is sent twice (with
-the same Message-ID).
+Nothing is lost if a worker dies: its claim is not renewed and, ``NOTICE_CLAIM_TIMEOUT_SECONDS`` later, the next
+chunk (or the outbox sweep) takes the rows over; the outbox engine (core.delivery) marks rows sent one by one, so
+at most the message in flight is sent twice (with the same Message-ID). A chunk that finishes while pending rows
+remain queues the next one, so the fan-out carries on even if the chunks queued at publication are lost (a broker
+restarted without persistence).
 """
 
 from __future__ import annotations
@@ -14,34 +15,32 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db_connection
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
-from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_send_claimed, outbox_sweep, retry_countdown
+from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_enqueue, outbox_retry
+from ercot_services.core.delivery_claims import outbox_claim, outbox_send_claimed
+from ercot_services.core.delivery_recovery import outbox_sweep
 
-from .outbox import NOTICES, notice_claim_timeout
+from .outbox import NOTICES
 
 
-def _claim(notice_pk: int, limit: int) -> list[int]:
-    """Claim up to ``limit`` pending (or abandoned) rows of the notice; other workers skip locked rows."""
+def _claim(notice_pk: int, limit: int, owner: str | None = None) -> list[int]:
+    """Claim up to ``limit`` pending (or abandoned) rows of the notice; other workers skip locked rows. ``owner``:
+    the chunk task's id, so the same task redelivered after its worker was killed takes its rows back at once."""
     from .models import NoticeDelivery
 
-    stale = timezone.now() - notice_claim_timeout()
-    with transaction.atomic():
-        ids = list(
-            NoticeDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(notice_id=notice_pk)
-            .filter(
-                Q(status=NoticeDelivery.Status.PENDING) | Q(status=NoticeDelivery.Status.CLAIMED, claimed_at__lt=stale)
-            )
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
-        )
-        NoticeDelivery.objects.filter(pk__in=ids).update(
-            status=NoticeDelivery.Status.CLAIMED, claimed_at=timezone.now()
-        )
-    return ids
+    rows = NoticeDelivery.objects.filter(notice_id=notice_pk)
+    return outbox_claim(kind=NOTICES, rows=rows, limit=limit, owner=owner)
+
+
+def _carry_on(task, notice_pk: int) -> bool:
+    """Queue the next chunk if rows of the notice are still waiting (none, in eager mode: the fan-out ran them)."""
+    from .models import NoticeDelivery
+
+    if task.app.conf.task_always_eager:
+        return False
+    if not NoticeDelivery.objects.filter(notice_id=notice_pk, status=NoticeDelivery.Status.PENDING).exists():
+        return False
+    return outbox_enqueue(send_notice_chunk, patient=True, notice_id=notice_pk)
 
 
 @shared_task(name="notices.fan_out", acks_late=True)
@@ -51,18 +50,19 @@ def fan_out_notice(*, notice_id: int) -> int:
 
     pending = NoticeDelivery.objects.filter(notice_id=notice_id, status=NoticeDelivery.Status.PENDING).count()
     chunks = math.ceil(pending / settings.NOTICE_CHUNK_SIZE)
-    for _ in range(chunks):
-        send_notice_chunk.delay(notice_id=notice_id)
+    for queued in range(chunks):
+        if not outbox_enqueue(send_notice_chunk, notice_id=notice_id):
+            return queued  # the broker went away: the chunks queued carry on, the sweep finds the rest
     return chunks
 
 
-@shared_task(name="notices.send_chunk", bind=True, acks_late=True, max_retries=TASK_MAX_RETRIES)
+@shared_task(name="notices.send_chunk", bind=True, acks_late=True, max_retries=TASK_MAX_RETRIES, ignore_result=True)
 def send_notice_chunk(self, *, notice_id: int) -> dict:
     """Claim a chunk and send it over one SMTP connection through the outbox engine; transient failures go back
-    to pending and the chunk retries with backoff."""
+    to pending and the chunk retries with backoff; a chunk that finishes queues the next while rows wait."""
     from .models import Notice, NoticeDelivery, Suppression
 
-    ids = _claim(notice_id, settings.NOTICE_CHUNK_SIZE)
+    ids = _claim(notice_id, settings.NOTICE_CHUNK_SIZE, owner=self.request.id)
     if not ids:
         return {"sent": 0, "failed": 0, "retry": 0}
     notice = Notice.objects.select_related("notice_type").prefetch_related("audience").get(pk=notice_id)
@@ -90,14 +90,15 @@ def send_notice_chunk(self, *, notice_id: int) -> dict:
         with db_connection.cursor() as cursor:
             cursor.execute("SET synchronous_commit TO OFF")
     try:
-        report = outbox_send_claimed(kind=NOTICES, rows=deliveries, connection=get_connection())
+        report = outbox_send_claimed(kind=NOTICES, rows=deliveries, connection=get_connection(), owner=self.request.id)
     finally:
         if async_commit:
             with db_connection.cursor() as cursor:
                 cursor.execute("RESET synchronous_commit")
     report.failed += len(suppressed)
     if report.retry:
-        raise self.retry(countdown=retry_countdown(self.request.retries))
+        raise outbox_retry(self, report)
+    _carry_on(self, notice_id)
     return report.as_dict()
 
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 
-from ercot_services.core.delivery import OutboxKind, outbox_register
+from ercot_services.core.delivery import OutboxKind, outbox_enqueue, outbox_register
 from ercot_services.core.site import site_host
 
 from .models import LetterDelivery
@@ -35,10 +35,12 @@ def letter_message(delivery: LetterDelivery) -> EmailMessage:
 def _requeue(rows) -> int:
     from .tasks import send_letter_deliveries
 
-    letter_ids = sorted(set(rows.values_list("letter_id", flat=True)))
-    for letter_id in letter_ids:
-        send_letter_deliveries.delay(letter_id=letter_id)
-    return len(letter_ids)
+    queued = 0
+    for letter_id in sorted(set(rows.values_list("letter_id", flat=True))):
+        if not outbox_enqueue(send_letter_deliveries, letter_id=letter_id):
+            break  # the broker is down: the next sweep
+        queued += 1
+    return queued
 
 
 LETTERS = outbox_register(

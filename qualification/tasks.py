@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_send, outbox_sweep, retry_countdown
+from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_retry, outbox_send
+from ercot_services.core.delivery_recovery import outbox_sweep
 
 from .outbox import LETTERS
 
@@ -26,7 +27,7 @@ def send_letter_deliveries(self, *, letter_id: int, delivery_ids: list[int] | No
         rows = rows.filter(pk__in=delivery_ids)
     report = outbox_send(kind=LETTERS, rows=rows)
     if report.retry:
-        raise self.retry(countdown=retry_countdown(self.request.retries))
+        raise outbox_retry(self, report)
     return report.sent
 
 

@@ -97,9 +97,11 @@ def notify(
     if not rows:
         return 0
     CaseNotification.objects.bulk_create(rows, ignore_conflicts=True)
+    from ercot_services.core.delivery import outbox_enqueue
+
     from ..tasks import send_case_notifications
 
-    # robust: a failed eager send is logged and its rows stay pending for the sweep; the
+    # A broker that is down, or a failed eager send, is logged and its rows stay pending for the sweep; the
     # change the user made has committed and must not turn into an error page.
-    transaction.on_commit(lambda: send_case_notifications.delay(case_id=case.pk, event_key=event_key), robust=True)
+    transaction.on_commit(lambda: outbox_enqueue(send_case_notifications, case_id=case.pk, event_key=event_key))
     return len(rows)

@@ -14,7 +14,7 @@ from email.mime.text import MIMEText
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 
-from .delivery import OutboxKind, outbox_register
+from .delivery import OutboxKind, outbox_enqueue, outbox_register
 from .models import OutboundEmail
 
 _suppressed = threading.local()
@@ -75,9 +75,9 @@ def email_queue(
     if created:
         from .tasks import send_outbound_email
 
-        # robust: the caller's work is committed; a broker or SMTP failure (eager mode) must not turn it into an
-        # error. The row stays pending, with the attempt counted, for the retry.
-        transaction.on_commit(lambda: send_outbound_email.delay(email_id=email.pk), robust=True)
+        # The caller's work is committed; a broker or SMTP failure (eager mode) must not turn it into an error. The
+        # row stays pending for the task's retry or the sweep.
+        transaction.on_commit(lambda: outbox_enqueue(send_outbound_email, email_id=email.pk))
     return email
 
 
@@ -111,10 +111,12 @@ def _attach_calendar(message: EmailMultiAlternatives, calendar: str, method: str
 def _requeue(rows) -> int:
     from .tasks import send_outbound_email
 
-    ids = list(rows.values_list("pk", flat=True))
-    for email_id in ids:
-        send_outbound_email.delay(email_id=email_id)
-    return len(ids)
+    queued = 0
+    for email_id in rows.values_list("pk", flat=True):
+        if not outbox_enqueue(send_outbound_email, email_id=email_id):
+            break  # the broker is down: the next sweep
+        queued += 1
+    return queued
 
 
 outbox_register(OutboxKind(name="email", model=OutboundEmail, build=outbound_email_message, requeue=_requeue))

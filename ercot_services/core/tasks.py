@@ -5,7 +5,8 @@ import uuid
 from celery import shared_task
 from django.core import management
 
-from .delivery import TASK_MAX_RETRIES, outbox_send, outbox_sweep, retry_countdown
+from .delivery import TASK_MAX_RETRIES, outbox_send, retry_countdown
+from .delivery_recovery import outbox_sweep
 
 
 @shared_task(name="ercot_services.core.tasks.ping")
@@ -39,11 +40,12 @@ def send_outbound_email(self, *, email_id: int) -> bool:
 
     report = outbox_send(kind="email", rows=OutboundEmail.objects.filter(pk=email_id))
     if report.retry:
-        raise self.retry(exc=report.error, countdown=retry_countdown(self.request.retries))
+        countdown = retry_countdown(self.request.retries, unreachable=report.unreachable)
+        raise self.retry(exc=report.error, countdown=countdown)
     return report.sent == 1
 
 
-@shared_task(name="ercot_services.core.tasks.sweep_outboxes")
+@shared_task(name="ercot_services.core.tasks.sweep_outboxes", ignore_result=True)
 def sweep_outboxes() -> dict[str, int]:
     """The one outbox sweep (beat): queue again the lost rows of every kind of email (``core.delivery``)."""
     return outbox_sweep()

@@ -179,7 +179,9 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ERCOT Client Services <clientservices@ercot.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+# Seconds Django's SMTP backend waits to connect and for each reply: a server that hangs is treated as one that is
+# down (the chunk hands its rows back and retries) instead of holding a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 
 # Contact points shown to participants and the public.
 CLIENT_SERVICES_PHONE = env.str("CLIENT_SERVICES_PHONE", default="(512) 248-3900")
@@ -194,9 +196,17 @@ NOTICE_UNSUBSCRIBE_MAILTO = env.str("NOTICE_UNSUBSCRIBE_MAILTO", default="unsubs
 # Shared secret a mail provider (or the MTA's bounce pipe) sends as "Authorization: Bearer <token>" to
 # POST /notices/bounces/; empty disables the endpoint.
 NOTICE_BOUNCE_TOKEN = env.str("NOTICE_BOUNCE_TOKEN", default="")
-# Notice fan-out: recipients per chunk task, and when a claimed chunk counts as abandoned.
+# Notice fan-out: recipients per chunk task, and when a claimed chunk counts as abandoned. A chunk renews its claim
+# every quarter of the timeout while it sends (ercot_services/core/delivery_claims.py), so the timeout bounds how
+# long a dead worker's rows wait, not how long a chunk may take: it needs to exceed the longest a live chunk goes
+# without renewing, one message to a hung server (two EMAIL_TIMEOUTs), hence three of them by default.
 NOTICE_CHUNK_SIZE = env.int("NOTICE_CHUNK_SIZE", default=500)
-NOTICE_CLAIM_TIMEOUT_SECONDS = env.int("NOTICE_CLAIM_TIMEOUT_SECONDS", default=900)
+NOTICE_CLAIM_TIMEOUT_SECONDS = env.int("NOTICE_CLAIM_TIMEOUT_SECONDS", default=3 * EMAIL_TIMEOUT)
+# The outbox sweep (ercot_services/core/delivery_recovery.py): how often beat runs it, and after how long without a
+# send or a claim (a live chunk renews its claim every few seconds) pending rows count as stranded and are queued
+# again.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=30)
+OUTBOX_STALLED_SECONDS = env.int("OUTBOX_STALLED_SECONDS", default=30)
 
 # Celery. Without a broker URL tasks run eagerly in the web process, so the
 # app works with no Redis at all; CELERY_BROKER_URL switches to a real broker.
@@ -216,13 +226,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Redis hands the unacknowledged message to a second worker while the first
 # one is still running it.
 CELERY_BROKER_VISIBILITY_TIMEOUT = env.int("CELERY_BROKER_VISIBILITY_TIMEOUT", default=3600)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
+# A message a dead worker held comes back after the visibility timeout; the outbox sweep does not wait for it (it
+# finds the rows by their lack of progress). socket_connect_timeout: publishing to a broker host that does not
+# answer fails within seconds (the rows are written; the sweep queues them) rather than hanging the request.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT, "socket_connect_timeout": 5}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_BROKER_VISIBILITY_TIMEOUT}
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=600)
 CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A worker whose broker went away reconnects for as long as it takes (Celery's default gives up after 100 tries),
+# and lets the task it is running finish: a chunk that finishes while Redis restarts queues the next one when it is
+# back (core.delivery.outbox_enqueue), so a fan-out does not depend on the queued tasks surviving the restart.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # The one place where periodic work is declared.
 CELERY_BEAT_SCHEDULE = {
@@ -240,7 +258,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The one outbox sweep: queue again the emails of every kind (case emails, letters, notice deliveries, the
     # rest) whose task was lost or whose worker died (sending is idempotent; ercot_services/core/delivery.py).
-    "sweep-outboxes": {"task": "ercot_services.core.tasks.sweep_outboxes", "schedule": 300},
+    # A sweep that waited longer than its period in the queue is dropped: the next one is already on its way.
+    "sweep-outboxes": {
+        "task": "ercot_services.core.tasks.sweep_outboxes",
+        "schedule": OUTBOX_SWEEP_SECONDS,
+        "options": {"expires": OUTBOX_SWEEP_SECONDS},
+    },
     "publish-scheduled-notices": {"task": "notices.publish_scheduled", "schedule": 60},
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",

@@ -119,9 +119,12 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
         changes={"status": (old, notice.status), "notice_id": (None, notice.notice_id), "recipients": (None, count)},
         at=now,
     )
+    from ercot_services.core.delivery import outbox_enqueue
+
     from ..tasks import fan_out_notice
 
-    transaction.on_commit(lambda: fan_out_notice.delay(notice_id=notice.pk), robust=True)
+    # A broker that is down fails nothing here: the rows are written, and the outbox sweep queues them when it is back.
+    transaction.on_commit(lambda: outbox_enqueue(fan_out_notice, notice_id=notice.pk))
     return notice
 
 

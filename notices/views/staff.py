@@ -27,6 +27,7 @@ from ercot_services.core.permissions import StaffRequiredMixin
 
 from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
 from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
+from ..outbox import notice_delivery_health
 from ..rendering import render_markdown
 from ..selectors import participants_addressed_by
 from ..services.drafting import (
@@ -87,10 +88,11 @@ def notice_url(notice: Notice) -> str:
 
 
 def delivery_counts(notice: Notice) -> dict:
-    """Sent, failed, pending and claimed counts of the notice's outbox in one query."""
-    rows = NoticeDelivery.objects.filter(notice=notice).values("status").annotate(n=Count("pk")).order_by()
-    counts = {status: 0 for status in DELIVERY_STATUSES}
-    counts.update({row["status"]: row["n"] for row in rows})
+    """Sent, failed, pending and claimed counts of the notice's outbox, and its health (moving, or stalled and
+    why: ``counts["health"]``, see ``notice_delivery_health``), in one query."""
+    health = notice_delivery_health(notice)
+    counts = {status: getattr(health, status) for status in DELIVERY_STATUSES}
+    counts["health"] = health
     counts["total"] = sum(counts[s] for s in DELIVERY_STATUSES)
     counts["running"] = bool(counts[NoticeDelivery.Status.PENDING] or counts[NoticeDelivery.Status.CLAIMED])
     done = counts[NoticeDelivery.Status.SENT] + counts[NoticeDelivery.Status.FAILED]
@@ -331,7 +333,7 @@ class NoticeProgressView(StaffRequiredMixin, View):
     """htmx fragment: sent / failed / pending counts; it keeps polling while anything is pending or claimed."""
 
     def get(self, request, pk):
-        notice = get_object_or_404(Notice.objects.only("pk", "status", "notice_id"), pk=pk)
+        notice = get_object_or_404(Notice.objects.only("pk", "status", "notice_id", "published_at"), pk=pk)
         return render(
             request, "workspace/notices/_progress.html", {"notice": notice, "counts": delivery_counts(notice)}
         )

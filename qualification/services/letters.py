@@ -156,11 +156,13 @@ def letter_issue(
             "recipients": (None, [r["email"] for r in recipients]),
         },
     )
+    from ercot_services.core.delivery import outbox_enqueue
+
     from ..tasks import send_letter_deliveries
 
-    # robust: the letter is committed; a broker error, or a retry raised by the eagerly run task, must not turn
-    # it into an error. Unsent deliveries stay pending, with the attempt and error shown, for the retry.
-    transaction.on_commit(lambda: send_letter_deliveries.delay(letter_id=letter.pk), robust=True)
+    # The letter is committed; a broker error, or a retry raised by the eagerly run task, must not turn it into
+    # an error. Unsent deliveries stay pending, with the attempt and error shown, for the retry or the sweep.
+    transaction.on_commit(lambda: outbox_enqueue(send_letter_deliveries, letter_id=letter.pk))
     if enrollment.participant_kind == ParticipantKind.NEW:
         production_onboarding_start(actor=actor, enrollment=enrollment)
     return letter
@@ -205,9 +207,11 @@ def delivery_resend(*, actor: User, delivery: LetterDelivery) -> LetterDelivery:
         target=delivery.letter.enrollment,
         changes={"recipient": (None, delivery.email)},
     )
+    from ercot_services.core.delivery import outbox_enqueue
+
     from ..tasks import send_letter_deliveries
 
     transaction.on_commit(
-        lambda: send_letter_deliveries.delay(letter_id=delivery.letter_id, delivery_ids=[delivery.pk]), robust=True
+        lambda: outbox_enqueue(send_letter_deliveries, letter_id=delivery.letter_id, delivery_ids=[delivery.pk])
     )
     return delivery

@@ -18,9 +18,9 @@ from ercot_services.core.delivery import (
     is_permanent,
     outbox_kinds,
     outbox_send,
-    outbox_sweep,
     retry_countdown,
 )
+from ercot_services.core.delivery_recovery import outbox_sweep
 from ercot_services.core.models import OutboundEmail
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.tasks import send_outbound_email
@@ -158,9 +158,15 @@ def test_an_unreachable_mail_server_charges_no_attempt_and_the_task_retries_with
     ):
         send_outbound_email(email_id=row.pk)
 
-    assert retry.call_args.kwargs["countdown"] == retry_countdown(0) > 0
+    # Within seconds: nothing was charged, and the server may be back soon (a 4xx waits longer, as asked).
+    assert retry.call_args.kwargs["countdown"] == retry_countdown(0, unreachable=True) == 5
     assert statuses([row]) == [("pending", 0)]
-    assert retry_countdown(1) > retry_countdown(0)
+    assert (
+        OutboundEmail.objects.get(pk=row.pk).last_error
+        == "Mail server unavailable: ConnectionRefusedError: connection refused"
+    )
+    assert [retry_countdown(n, unreachable=True) for n in range(5)] == [5, 10, 20, 30, 30]
+    assert retry_countdown(0) == 60 and retry_countdown(1) > retry_countdown(0)
 
 
 def test_every_kind_of_email_is_registered_with_the_engine():

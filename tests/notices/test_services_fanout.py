@@ -38,9 +38,9 @@ def received():
 
 def test_fan_out_queues_chunks_not_one_task_per_recipient(notice, settings):
     settings.NOTICE_CHUNK_SIZE = 4
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert fan_out_notice(notice_id=notice.pk) == 2
-    assert delay.call_count == 2
+    assert queued.call_count == 2
 
 
 def test_crash_between_claim_and_send_is_reclaimed_after_the_timeout(notice, settings):
@@ -57,9 +57,9 @@ def test_crash_between_claim_and_send_is_reclaimed_after_the_timeout(notice, set
     assert len(mail.outbox) == 1
 
     NoticeDelivery.objects.filter(pk__in=claimed).update(claimed_at=timezone.now() - datetime.timedelta(seconds=61))
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert reclaim_abandoned() == 1
-    delay.assert_called_once_with(notice_id=notice.pk)
+    queued.assert_called_once_with(kwargs={"notice_id": notice.pk}, ignore_result=True)
     assert send_notice_chunk(notice_id=notice.pk)["sent"] == len(EMAILS)
     counts = received()
     assert set(counts) == set(EMAILS)
@@ -77,7 +77,9 @@ def test_crash_between_claim_and_send_is_reclaimed_after_the_timeout(notice, set
 
 def test_each_recipient_exactly_once_without_a_crash(notice, settings):
     settings.NOTICE_CHUNK_SIZE = 4
-    with mock.patch.object(send_notice_chunk, "delay", side_effect=lambda **kw: send_notice_chunk(**kw)):
+    with mock.patch.object(
+        send_notice_chunk, "apply_async", side_effect=lambda kwargs, **options: send_notice_chunk(**kwargs)
+    ):
         fan_out_notice(notice_id=notice.pk)
     assert received() == Counter(EMAILS)
     fan_out_notice(notice_id=notice.pk)
@@ -190,9 +192,9 @@ def test_the_sweep_queues_enough_chunks_for_every_stranded_row(notice, settings)
     settings.NOTICE_CHUNK_SIZE = 4
     NoticeDelivery.objects.filter(notice=notice).update(claimed_at=None)
     type(notice).objects.filter(pk=notice.pk).update(published_at=timezone.now() - datetime.timedelta(hours=1))
-    with mock.patch.object(send_notice_chunk, "delay") as delay:
+    with mock.patch.object(send_notice_chunk, "apply_async") as queued:
         assert reclaim_abandoned() == 2  # 6 rows, chunks of 4
-    assert delay.call_count == 2
+    assert queued.call_count == 2
 
 
 def test_a_chunk_interrupted_midway_hands_its_unsent_rows_back_at_once(notice):

@@ -4,10 +4,10 @@ processes) and the ``redis-server`` binary; without them the tests skip, or fail
 
 One stack serves the whole package (starting it takes seconds); each test gets it with every process running.
 
-Timings: by default the workers run with the sweep, stall and claim timings shortened (``SHORT`` below) so the
-suite stays within a few minutes, and the tests assert recovery within a minute; ``ERCOT_FAULT_TIMINGS=production``
-runs them with the production defaults and the issue's two minutes. ``bench/delivery_faults.py`` measures the
-same scenarios at 20,000 recipients with the production defaults.
+Timings: by default (``make test``, and so CI) the workers run with the production defaults and the tests assert
+the target, every recipient served within two minutes of the fault clearing. ``ERCOT_FAULT_TIMINGS=short`` shortens
+the sweep, stall and claim timings (``SHORT`` below) for a quicker local loop and asserts recovery within a minute.
+``bench/delivery_faults.py`` measures the same scenarios at 20,000 recipients with the production defaults.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from .processes import RedisServer
 from .scenarios import Stack, database_url, publishing_to
 
 SHORT = {"OUTBOX_SWEEP_SECONDS": "5", "OUTBOX_STALLED_SECONDS": "10", "NOTICE_CLAIM_TIMEOUT_SECONDS": "15"}
-PRODUCTION = os.environ.get("ERCOT_FAULT_TIMINGS") == "production"
+PRODUCTION = os.environ.get("ERCOT_FAULT_TIMINGS", "production") != "short"
 
 
 @pytest.fixture(scope="package")

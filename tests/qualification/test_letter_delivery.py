@@ -192,7 +192,7 @@ def test_two_concurrent_runs_send_each_recipient_once(
 ):
     enrollment = q.ready(rep, [oncor, centerpoint])
     # Issue without sending: the on-commit task is held back, the two "workers" below send.
-    monkeypatch.setattr(send_letter_deliveries, "delay", lambda **kwargs: None)
+    monkeypatch.setattr(send_letter_deliveries, "apply_async", lambda *args, **kwargs: None)
     letter = q.issue(enrollment)
     monkeypatch.undo()
     assert set(LetterDelivery.objects.filter(letter=letter).values_list("status", flat=True)) == {"pending"}

@@ -1,5 +1,6 @@
 """Benchmark: publish one market notice to N recipients through a real Celery worker on Redis, to a local SMTP
-sink, and compare with raw smtplib sending the same messages over one connection to the same sink.
+sink, and compare with raw smtplib sending the same messages, built beforehand, over one connection to the same
+sink (the headline ratio; raw build + send is printed too).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ercot \\
     CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \\
@@ -237,16 +238,17 @@ def run(args) -> None:
     raw_rate = n / (raw_done - build_started)
     raw_send_rate = n / (raw_done - built)
 
+    send_only = pipeline_rate / raw_send_rate
     print()
     print(f"Recipients                      {n}")
     print(
         f"Pipeline (publish → all sent)   {finished - started:8.2f} s  {pipeline_rate:9.0f} recipients/s"
         f"   (outbox write {published - started:.2f} s; sent {sent}, failed {failed})"
     )
-    print(f"Raw smtplib, build + send       {raw_done - build_started:8.2f} s  {raw_rate:9.0f} recipients/s")
     print(f"Raw smtplib, send only          {raw_done - built:8.2f} s  {raw_send_rate:9.0f} recipients/s")
+    print(f"Raw smtplib, build + send       {raw_done - build_started:8.2f} s  {raw_rate:9.0f} recipients/s")
     print(f"Ratio pipeline / raw (build + send)  {pipeline_rate / raw_rate:.2f}")
-    print(f"Ratio pipeline / raw (send only)     {pipeline_rate / raw_send_rate:.2f}   (target >= 0.6)")
+    print(f"RATIO pipeline / raw smtplib sending prebuilt messages: {send_only:.2f}   (target >= 0.6)")
     if failed:
         raise SystemExit(f"{failed} deliveries failed")
 

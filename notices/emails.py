@@ -80,20 +80,32 @@ def thread_headers(notice: Notice, email: str) -> dict[str, str]:
     return {"In-Reply-To": previous, "References": previous if root == previous else f"{root} {previous}"}
 
 
+def recipient_headers(notice: Notice, delivery: NoticeDelivery, unsubscribe: str | None = None) -> dict[str, str]:
+    """The headers that differ per recipient, but ``To``: Message-ID, List-Unsubscribe and the thread headers
+    (``notices.wire`` splices them into a message serialized once per chunk)."""
+    unsubscribe = unsubscribe or unsubscribe_url(delivery)
+    mailto = settings.NOTICE_UNSUBSCRIBE_MAILTO
+    return {
+        "Message-ID": delivery.message_id,
+        "List-Unsubscribe": f"<{unsubscribe}>, <mailto:{mailto}?subject={quote('unsubscribe ' + delivery.token)}>",
+        **thread_headers(notice, delivery.email),
+    }
+
+
 def build_message(notice: Notice, delivery: NoticeDelivery, connection=None) -> EmailMultiAlternatives:
     unsubscribe = unsubscribe_url(delivery)
     preferences = preferences_url(delivery.email)
     dl = delivery.distribution_list
     text, html = _bodies(notice, dl)
     subject = f"{notice.notice_id} {notice.notice_type.name}: {notice.short_description}"
-    mailto = settings.NOTICE_UNSUBSCRIBE_MAILTO
+    personal = recipient_headers(notice, delivery, unsubscribe)
     headers = {
-        "Message-ID": delivery.message_id,
-        "List-Unsubscribe": f"<{unsubscribe}>, <mailto:{mailto}?subject={quote('unsubscribe ' + delivery.token)}>",
+        "Message-ID": personal.pop("Message-ID"),
+        "List-Unsubscribe": personal.pop("List-Unsubscribe"),
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
-        **thread_headers(notice, delivery.email),
+        **personal,  # the thread headers
     }
     if dl is not None:
         headers["List-Id"] = f"{dl.name} <{dl.list_id}>"

@@ -21,6 +21,7 @@ from ercot_services.core.delivery_recovery import DeliveryHealth, outbox_health
 
 from .emails import build_message
 from .models import Notice, NoticeDelivery
+from .wire import wire_message
 
 
 def notice_claim_timeout() -> datetime.timedelta:
@@ -54,6 +55,7 @@ NOTICES = outbox_register(
         written_at="notice__published_at",
         claim_timeout=notice_claim_timeout,
         group="notice_id",
+        wire=wire_message,  # serialized once per chunk and list, each recipient's parts spliced in
     )
 )
 

@@ -12,5 +12,6 @@ class CoreConfig(AppConfig):
         # Each app declares its outbox kinds in an ``outbox`` module (core.delivery), as it declares admin classes
         # in ``admin``: importing them here registers them without core importing any app.
         autodiscover_modules("outbox")
-        # Connects the Celery signals that count task failures and retries, in the web and the worker alike.
-        from . import prometheus  # noqa: F401
+        # prometheus connects the Celery signals that count task failures and retries, in the web and the worker
+        # alike; sessions records the last-seen time at sign-in, in the session write signing in makes anyway.
+        from . import prometheus, sessions  # noqa: F401

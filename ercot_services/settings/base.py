@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ercot_services.core.sessions.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -129,10 +130,16 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 
-# Sessions end after this many seconds without a request (idle timeout): every
-# request renews the cookie, so an active user is never signed out mid-work.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after this many seconds without a request (idle timeout). The session keeps the time of the last
+# request, written at most once a minute (ercot_services/core/sessions.py), so most requests write nothing; its own
+# expiry is a minute longer than the timeout, so an active user is never signed out mid-work.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=30 * 60)
+SESSION_LAST_SEEN_SECONDS = 60
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + SESSION_LAST_SEEN_SECONDS
+# Read from the cache, written through to the database: a cache that is flushed or restarted signs nobody out, and
+# a cache that is down leaves sessions to the database alone. The default per-process cache is enough for one
+# process (make run); production requires a shared one (Redis), as sessions must be the same in every process.
+SESSION_ENGINE = "ercot_services.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 

@@ -14,8 +14,9 @@ ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS (comma-separated host names) for production.")
 
-# Rate limits (the contact form's among them) count in the cache: a per-process cache would give every
-# gunicorn worker its own count, so only a cache all processes share is accepted.
+# Rate limits (the contact form's among them) count in the cache and sessions are read from it: a per-process cache
+# would give every gunicorn worker its own count and its own copy of a session (a sign-out in one worker would not
+# end the session in the others), so only a cache all processes share is accepted.
 SHARED_CACHE_BACKENDS = ("django.core.cache.backends.redis.RedisCache", "django_redis.cache.RedisCache")
 if CACHES["default"]["BACKEND"] not in SHARED_CACHE_BACKENDS:
     raise ImproperlyConfigured(

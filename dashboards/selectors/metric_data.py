@@ -38,7 +38,7 @@ class MetricsData:
 
     @property
     def disputes(self) -> list[dict]:
-        return self._get("disputes", lambda: dispute_rows(self.f))
+        return self._get("disputes", lambda: dispute_rows(self.f, self.cases))
 
     @property
     def feedback(self) -> tuple[FeedbackStats, dict]:

@@ -106,6 +106,8 @@ class MetricsView(MetricsAccessMixin, TemplateView):
             # Template lookups cannot contain "-": feedback-channels is tables.feedback_channels.
             tables={key.replace("-", "_"): table for key, table in dashboard["tables"].items()},
             sql_percentiles=uses_sql_percentiles(),
+            percentiles_exact=dashboard["percentiles_exact"],
+            percentile_precision=selectors.PERCENTILE_PRECISION_PERCENT,
         )
         return context
 

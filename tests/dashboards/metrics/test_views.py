@@ -209,3 +209,27 @@ def test_queries_are_bounded_whatever_the_data(
         client.get(reverse("workspace:metrics"), OCTOBER_QUERY)
     with django_assert_max_num_queries(25):
         client.get(reverse("workspace:metrics-csv", args=["managers"]), OCTOBER_QUERY)
+
+
+def test_page_says_percentiles_are_exact_on_the_hand_computed_cases(client, lead, october_cases):
+    page = _login(client, lead).get(reverse("workspace:metrics"), OCTOBER_QUERY).content.decode()
+    assert "every case median and 90th percentile on this page is exact" in page
+    assert "≈" not in page
+
+
+def test_page_says_when_percentiles_are_approximate_and_to_what_precision(client, lead, am1, mp1):
+    from tests.cases.factories import CaseFactory
+
+    # Three first responses in one 5 % bucket: the median is the middle one, which the histogram does not keep.
+    for seconds in (3600, 3610, 3620):
+        CaseFactory(
+            participant=mp1,
+            assignee=am1.user,
+            created_at=ct(2026, 10, 5, 9),
+            first_response_at=ct(2026, 10, 5, 10),
+            first_response_business_seconds=seconds,
+        )
+    page = _login(client, lead).get(reverse("workspace:metrics"), OCTOBER_QUERY).content.decode()
+    assert "some case medians and 90th percentiles on this page are approximate" in page
+    assert "within 5 % of the exact value" in page
+    assert "≈ 1.0 h" in page

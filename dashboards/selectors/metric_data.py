@@ -15,9 +15,10 @@ from registration.selectors.metrics import registration_rows
 class MetricsData:
     """The sections' query results, each computed on first use (a CSV export runs only what its table needs)."""
 
-    def __init__(self, f: MetricsFilter):
+    def __init__(self, f: MetricsFilter, managers: list[AccountManager] | None = None):
+        """``managers``: the Account Managers (``accounts.selectors.metrics.managers()``) if the caller has them."""
         self.f = f
-        self._cache: dict[str, object] = {}
+        self._cache: dict[str, object] = {} if managers is None else {"managers": managers}
 
     def _get(self, name, compute):
         if name not in self._cache:

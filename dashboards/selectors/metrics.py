@@ -52,9 +52,9 @@ __all__ = [
 ]
 
 
-def metrics_table(f: MetricsFilter, key: str) -> Table:
+def metrics_table(f: MetricsFilter, key: str, managers=None) -> Table:
     """One table, for its CSV export. ``KeyError`` for an unknown key."""
-    return TABLES[key](MetricsData(f))
+    return TABLES[key](MetricsData(f, managers))
 
 
 @dataclass
@@ -152,9 +152,9 @@ def _charts(d: MetricsData) -> dict:
     }
 
 
-def metrics_dashboard(f: MetricsFilter) -> dict:
-    """Everything the page shows: KPI cards, tables and the charts' data."""
-    d = MetricsData(f)
+def metrics_dashboard(f: MetricsFilter, managers=None) -> dict:
+    """Everything the page shows: KPI cards, tables and the charts' data (``managers``: see MetricsData)."""
+    d = MetricsData(f, managers)
     tables = {key: build(d) for key, build in TABLES.items()}
     return {
         "kpis": _kpis(d),

@@ -154,6 +154,12 @@ class Case(MarksRollupDaysStale, TimeStampedModel):
             models.Index(fields=["first_response_at"], name="case_first_response_at_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_at_idx"),
             models.Index(fields=["closed_at"], name="case_closed_at_idx"),
+            # The metrics' backlog when the range reaches today: the cases neither resolved nor closed.
+            models.Index(
+                fields=["created_at"],
+                name="case_unfinished_created_idx",
+                condition=Q(resolved_at__isnull=True, closed_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -25,8 +25,8 @@ from ercot_services.core.metrics import (
     midnight,
 )
 
-from ..models import Case, CaseStatus, DisputeOutcome
-from .day_figures import COUNTED_FIELDS, PRECISION_PERCENT, DayFigures
+from ..models import Case, CaseKind, CaseStatus, DisputeOutcome
+from .day_figures import COUNTED_FIELDS, PRECISION_PERCENT, DayFigures, dispute_field
 from .rollups import range_figures
 
 OTHERS = "others"
@@ -80,6 +80,12 @@ def _open_at_q(moment: datetime.datetime, prefix: str = "") -> Q:
         & (Q(**{f"{prefix}resolved_at__isnull": True}) | Q(**{f"{prefix}resolved_at__gte": moment}))
         & (Q(**{f"{prefix}closed_at__isnull": True}) | Q(**{f"{prefix}closed_at__gte": moment}))
     )
+
+
+def _open_now_q(f: MetricsFilter) -> Q:
+    """Open now: :func:`_open_at_q` at ``now`` (nothing is resolved or closed in the future), in the terms of the
+    partial index ``case_unfinished_created_idx``."""
+    return Q(resolved_at__isnull=True, closed_at__isnull=True, created_at__lt=f.now)
 
 
 def earliest_day_within(calendar: BusinessCalendar, end: datetime.date, business_days: int) -> datetime.date:
@@ -215,13 +221,13 @@ def _backlog_by_assignee(f: MetricsFilter, calendar: BusinessCalendar) -> dict[i
     counts as pending."""
     buckets = _age_bucket_qs(f, calendar)
     rows = (
-        Case.objects.filter(_open_at_q(f.as_of))
+        Case.objects.filter(_open_now_q(f) if f.as_of >= f.now else _open_at_q(f.as_of))
         .values("assignee_id")
         .annotate(
             **{f"b{i}": Count("pk", filter=q) for i, q in enumerate(buckets)},
-            disputes=Count("dispute"),
-            disputed=Sum("dispute__disputed_amount"),
-            granted=Sum("dispute__granted_amount"),
+            disputes=Count("pk", filter=Q(kind=CaseKind.DISPUTE)),
+            disputed=Sum(dispute_field("disputed_amount"), filter=Q(kind=CaseKind.DISPUTE)),
+            granted=Sum(dispute_field("granted_amount"), filter=Q(kind=CaseKind.DISPUTE)),
         )
         .order_by()
     )

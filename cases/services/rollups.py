@@ -10,12 +10,14 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from ..models import Case, CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
 from ..selectors.day_figures import COUNTED_FIELDS, FIRST_RESPONSE, RESOLUTION, SUM_FIELDS, figures_from_cases
 
+# pg_advisory_xact_lock key of a refresh ("rollups" in ASCII, below 2**63).
+ROLLUP_LOCK_KEY = int.from_bytes(b"rollups", "big")
 # Days computed per transaction (and per query of the cases): a rebuild of years of cases holds no long lock.
 CHUNK_DAYS = 31
 
@@ -55,7 +57,12 @@ def _refresh_days(days: list[datetime.date], *, now: datetime.datetime) -> int:
     """Replace these days' rollups; a day marked stale again while it was computed (its version moved) stays stale.
 
     The day rows are created (stale) and their versions read before the cases are, so a change committed after the
-    read bumps the version and the final update below leaves that day stale."""
+    read bumps the version and the final update below leaves that day stale. Two refreshes at once (the beat and the
+    command) take turns on an advisory lock, or both would delete the old rows and both insert theirs; the case
+    services never wait for it (SQLite writes one transaction at a time anyway)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ROLLUP_LOCK_KEY])
     CaseRollupDay.objects.bulk_create([CaseRollupDay(day=day) for day in days], ignore_conflicts=True)
     versions = dict(CaseRollupDay.objects.filter(day__in=days).values_list("day", "version"))
     figures = figures_from_cases(days)

@@ -218,3 +218,21 @@ def test_large_samples_are_within_five_percent_and_say_they_are_approximate():
         result = merged.percentile(fraction)
         assert not result.exact
         assert result.seconds == pytest.approx(percentile_cont(values, fraction), rel=0.05)
+
+
+def test_a_day_marked_stale_while_it_is_computed_stays_stale(kit, mp1, mp1_user, monkeypatch):
+    from cases.models.rollups import mark_days_stale
+    from cases.services import rollups
+
+    case = kit.open(mp1, mp1_user, ct(2026, 10, 5, 9))
+    compute = rollups.figures_from_cases
+
+    def changed_meanwhile(days):
+        figures = compute(days)
+        mark_days_stale([case.created_at])  # a case service changing the case after the cases were read
+        return figures
+
+    monkeypatch.setattr(rollups, "figures_from_cases", changed_meanwhile)
+    case_rollups_refresh(now=AFTER_OCTOBER)
+    assert CaseRollupDay.objects.get(day=datetime.date(2026, 10, 5)).stale is True
+    assert CaseRollupDay.objects.get(day=datetime.date(2026, 10, 6)).stale is False

@@ -38,3 +38,11 @@ def scan_case_slas() -> dict:
 def sweep_case_notifications() -> int:
     """The sweep of the case emails only (the beat runs the one outbox sweep; kept for queued tasks)."""
     return outbox_sweep(kinds=[CASE_EMAILS.name])[CASE_EMAILS.name]
+
+
+@shared_task(name="cases.rollup_case_metrics")
+def rollup_case_metrics() -> int:
+    """Compute the closed days of the case metrics that are missing or stale (idempotent); returns the days."""
+    from .services.rollups import case_rollups_refresh
+
+    return case_rollups_refresh().days

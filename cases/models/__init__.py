@@ -12,6 +12,7 @@ from .conversation import CaseAttachment, CaseMessage, attachment_path
 from .disputes import DisputeDetail, DisputeWindow
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
+from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -21,6 +22,11 @@ __all__ = [
     "CannedResponse",
     "Case",
     "CaseAttachment",
+    "CaseDayDisputeRollup",
+    "CaseDayRollup",
+    "CaseDurationBucket",
+    "CaseRollupDay",
+    "local_day",
     "CaseCategory",
     "CaseKind",
     "CaseMessage",

@@ -14,6 +14,7 @@ from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from .choices import CaseKind, Channel, Priority, SlaState
 from .configuration import CaseCategory
+from .rollups import MarksRollupDaysStale
 
 
 class CaseStatus(models.TextChoices):
@@ -66,7 +67,7 @@ class CaseSequence(models.Model):
         return f"{self.prefix}-{self.year}: {self.last_value}"
 
 
-class Case(TimeStampedModel):
+class Case(MarksRollupDaysStale, TimeStampedModel):
     reference = models.CharField(max_length=20, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=CaseKind.choices, default=CaseKind.INQUIRY)
     participant = models.ForeignKey(
@@ -153,6 +154,12 @@ class Case(TimeStampedModel):
             models.Index(fields=["first_response_at"], name="case_first_response_at_idx"),
             models.Index(fields=["resolved_at"], name="case_resolved_at_idx"),
             models.Index(fields=["closed_at"], name="case_closed_at_idx"),
+            # The metrics' backlog when the range reaches today: the cases neither resolved nor closed.
+            models.Index(
+                fields=["created_at"],
+                name="case_unfinished_created_idx",
+                condition=Q(resolved_at__isnull=True, closed_at__isnull=True),
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -169,8 +176,24 @@ class Case(TimeStampedModel):
             ("resolve_dispute", "Can resolve a dispute (grant or deny an amount)"),
         ]
 
+    # What the daily rollups read (cases.models.rollups): a change to one of these marks the case's days stale.
+    rollup_fields = (
+        "assignee_id",
+        "created_at",
+        "first_response_at",
+        "first_response_due_at",
+        "first_response_business_seconds",
+        "resolved_at",
+        "resolution_due_at",
+        "resolution_business_seconds",
+        "closed_at",
+    )
+
     def __str__(self):
         return f"{self.reference} {self.subject}"
+
+    def rollup_moments(self, state: dict) -> list:
+        return [state.get(name) for name in ("created_at", "first_response_at", "resolved_at", "closed_at")]
 
     def get_absolute_url(self):
         return reverse("workspace:case-detail", args=[self.reference])

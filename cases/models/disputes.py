@@ -13,6 +13,7 @@ from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from .case import Case
 from .choices import DisputeOutcome, StatementType
+from .rollups import MarksRollupDaysStale
 
 
 class DisputeWindow(models.Model):
@@ -38,7 +39,7 @@ class DisputeWindow(models.Model):
         return f"{self.get_statement_type_display()}: {self.business_days} BD ({self.get_anchor_display()})"
 
 
-class DisputeDetail(models.Model):
+class DisputeDetail(MarksRollupDaysStale, models.Model):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="dispute")
     operating_day = models.DateField()
     statement_type = models.CharField(max_length=10, choices=StatementType.choices)
@@ -63,5 +64,11 @@ class DisputeDetail(models.Model):
     class Meta:
         db_table = "accounts_disputedetail"
 
+    rollup_fields = ("outcome", "disputed_amount", "granted_amount")
+
     def __str__(self):
         return f"Dispute {self.case.reference}"
+
+    def rollup_moments(self, state: dict) -> list:
+        """A decided dispute counts on the day its case finished."""
+        return [self.case.resolved_at, self.case.closed_at]

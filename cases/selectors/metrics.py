@@ -11,31 +11,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Case as SqlCase
 from django.db.models import (
-    CharField,
     Count,
-    DateTimeField,
-    F,
     Q,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce, TruncWeek
 from django.urls import reverse
 from django.utils import timezone
 
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.metrics import (
     MetricsFilter,
-    PercentileCont,
     midnight,
-    percentile_cont,
-    uses_sql_percentiles,
 )
 
-from ..models import Case, CaseStatus, DisputeDetail, DisputeOutcome
+from ..models import Case, CaseKind, CaseStatus, DisputeOutcome
+from .day_figures import COUNTED_FIELDS, PRECISION_PERCENT, DayFigures, dispute_field
+from .rollups import range_figures
 
 OTHERS = "others"
 
@@ -90,6 +82,12 @@ def _open_at_q(moment: datetime.datetime, prefix: str = "") -> Q:
     )
 
 
+def _open_now_q(f: MetricsFilter) -> Q:
+    """Open now: :func:`_open_at_q` at ``now`` (nothing is resolved or closed in the future), in the terms of the
+    partial index ``case_unfinished_created_idx``."""
+    return Q(resolved_at__isnull=True, closed_at__isnull=True, created_at__lt=f.now)
+
+
 def earliest_day_within(calendar: BusinessCalendar, end: datetime.date, business_days: int) -> datetime.date:
     """The earliest date whose age at ``end`` is at most ``business_days`` Business Days."""
     day, count = end, 0
@@ -114,15 +112,6 @@ def _age_bucket_qs(f: MetricsFilter, calendar: BusinessCalendar) -> list[Q]:
     return result
 
 
-def _percentile_aggregates(f: MetricsFilter) -> dict:
-    return {
-        "fr_p50": PercentileCont("first_response_business_seconds", 0.5, filter=f.in_range("first_response_at")),
-        "fr_p90": PercentileCont("first_response_business_seconds", 0.9, filter=f.in_range("first_response_at")),
-        "res_p50": PercentileCont("resolution_business_seconds", 0.5, filter=f.in_range("resolved_at")),
-        "res_p90": PercentileCont("resolution_business_seconds", 0.9, filter=f.in_range("resolved_at")),
-    }
-
-
 @dataclass
 class CaseStats:
     opened: int = 0
@@ -136,6 +125,8 @@ class CaseStats:
     fr_p90: float | None = None
     res_p50: float | None = None
     res_p90: float | None = None
+    # False when a median or 90th percentile was interpolated inside a histogram bucket (see day_figures).
+    percentiles_exact: bool = True
 
     @property
     def open(self) -> int:
@@ -154,111 +145,99 @@ class CaseMetrics:
     weeks: list[datetime.date]
     opened_per_week: list[int]
     closed_per_week: list[int]
+    # In the filter's scope: disputes decided in the range by outcome, and open at the range end (PENDING):
+    # [count, disputed amount, granted amount].
+    disputes: dict[str, list] = field(default_factory=dict)
+
+    @property
+    def percentiles_exact(self) -> bool:
+        return self.overall.percentiles_exact and all(s.percentiles_exact for s in self.by_assignee.values())
+
+
+PERCENTILE_PRECISION_PERCENT = PRECISION_PERCENT
 
 
 def case_metrics(f: MetricsFilter, manager_user_ids: set[int], calendar: BusinessCalendar | None = None) -> CaseMetrics:
-    """Counts, SLA compliance, backlog and percentiles, overall (scoped) and per assignee (always everyone)."""
-    sql_percentiles = uses_sql_percentiles()
-    by_assignee = _stats_by_assignee(f, manager_user_ids, calendar or business_calendar(), sql_percentiles)
-    overall = CaseStats()
-    if f.manager_id:
-        overall.add(by_assignee.get(f.manager_id, CaseStats()))
-    else:
-        for stats in by_assignee.values():
-            overall.add(stats)
-    if sql_percentiles:
-        _sql_percentiles_of_wholes(f, manager_user_ids, overall, by_assignee)
-    else:
-        _python_percentiles(f, manager_user_ids, overall, by_assignee)
-    weeks, opened_series, closed_series = _weekly_series(f)
-    return CaseMetrics(overall, dict(by_assignee), weeks, opened_series, closed_series)
+    """Counts, SLA compliance, backlog and percentiles, overall (scoped) and per assignee (always everyone).
+
+    The days of the range come from the daily rollups when they are fresh, and from the cases otherwise (today,
+    and any day not yet rolled up or marked stale by a change); the backlog is always measured live."""
+    figures = range_figures(f)
+    by_key: defaultdict[object, DayFigures] = defaultdict(DayFigures)
+    overall_figures = DayFigures()
+    pending = DayFigures()
+    for assignee_id, day_figures in figures.by_assignee.items():
+        by_key[_key(assignee_id, manager_user_ids)].add(day_figures)
+        if not f.manager_id or assignee_id == f.manager_id:
+            overall_figures.add(day_figures)
+    open_cases = _backlog_by_assignee(f, calendar or business_calendar())
+    by_assignee: dict[object, CaseStats] = {}
+    for key in set(by_key) | {_key(a, manager_user_ids) for a in open_cases}:
+        by_assignee[key] = _stats(by_key.get(key, DayFigures()))
+    overall = _stats(overall_figures)
+    for assignee_id, (backlog, disputes) in open_cases.items():
+        _add_backlog(by_assignee[_key(assignee_id, manager_user_ids)], backlog)
+        if not f.manager_id or assignee_id == f.manager_id:
+            _add_backlog(overall, backlog)
+            pending.add_dispute(PENDING, *disputes)
+    weeks = week_starts(f)
+    opened, closed = defaultdict(int), defaultdict(int)
+    for day, (day_opened, day_closed) in figures.scoped_per_day.items():
+        week = day - datetime.timedelta(days=day.weekday())
+        opened[week] += day_opened
+        closed[week] += day_closed
+    disputes = {**overall_figures.disputes, PENDING: pending.disputes.get(PENDING, [0, 0, 0])}
+    return CaseMetrics(
+        overall, by_assignee, weeks, [opened[w] for w in weeks], [closed[w] for w in weeks], disputes=disputes
+    )
 
 
-def _stats_by_assignee(
-    f: MetricsFilter, manager_user_ids: set[int], calendar: BusinessCalendar, sql_percentiles: bool
-) -> defaultdict[object, CaseStats]:
-    """One grouped query: counts, SLA compliance, backlog (and on PostgreSQL percentiles) per AM, or OTHERS."""
-    buckets = _age_bucket_qs(f, calendar)
-    open_q = _open_at_q(f.as_of)
-    fr_q = f.in_range("first_response_at") & Q(first_response_due_at__isnull=False)
-    res_q = f.in_range("resolved_at") & Q(resolution_due_at__isnull=False)
-    aggregates = {
-        "opened": Count("pk", filter=f.in_range("created_at")),
-        "closed": Count("pk", filter=_finished_q(f)),
-        "fr_due": Count("pk", filter=fr_q),
-        "fr_met": Count("pk", filter=fr_q & Q(first_response_at__lte=F("first_response_due_at"))),
-        "res_due": Count("pk", filter=res_q),
-        "res_met": Count("pk", filter=res_q & Q(resolved_at__lte=F("resolution_due_at"))),
-        **{f"b{i}": Count("pk", filter=open_q & q) for i, q in enumerate(buckets)},
+def _key(assignee_id, manager_user_ids: set[int]):
+    return assignee_id if assignee_id in manager_user_ids else OTHERS
+
+
+def _add_backlog(stats: CaseStats, backlog: list[int]) -> None:
+    stats.backlog = [a + b for a, b in zip(stats.backlog, backlog, strict=True)]
+
+
+def _stats(figures: DayFigures) -> CaseStats:
+    stats = CaseStats(**{name: getattr(figures, name) for name in COUNTED_FIELDS})
+    percentiles = {
+        "fr_p50": figures.first_response.percentile(0.5),
+        "fr_p90": figures.first_response.percentile(0.9),
+        "res_p50": figures.resolution.percentile(0.5),
+        "res_p90": figures.resolution.percentile(0.9),
     }
-    if sql_percentiles:
-        aggregates.update(_percentile_aggregates(f))
-    relevant = (
-        f.in_range("created_at") | _finished_q(f) | f.in_range("first_response_at") | f.in_range("resolved_at") | open_q
-    )
-    rows = Case.objects.filter(relevant).values("assignee_id").annotate(**aggregates).order_by()
+    for name, percentile in percentiles.items():
+        setattr(stats, name, percentile.seconds)
+    stats.percentiles_exact = all(p.exact for p in percentiles.values())
+    return stats
 
-    by_assignee: defaultdict[object, CaseStats] = defaultdict(CaseStats)
-    for row in rows:
-        key = row["assignee_id"] if row["assignee_id"] in manager_user_ids else OTHERS
-        stats = CaseStats(
-            **{k: row[k] for k in ("opened", "closed", "fr_due", "fr_met", "res_due", "res_met")},
-            backlog=[row[f"b{i}"] for i in range(len(AGE_BUCKETS))],
+
+def _backlog_by_assignee(f: MetricsFilter, calendar: BusinessCalendar) -> dict[int | None, tuple[list, tuple]]:
+    """The cases open at the range end per assignee: (counts by age bucket, (disputes, disputed, granted)).
+
+    One grouped query over the open cases. A dispute open at the range end may have an outcome by now: it still
+    counts as pending."""
+    buckets = _age_bucket_qs(f, calendar)
+    rows = (
+        Case.objects.filter(_open_now_q(f) if f.as_of >= f.now else _open_at_q(f.as_of))
+        .values("assignee_id")
+        .annotate(
+            **{f"b{i}": Count("pk", filter=q) for i, q in enumerate(buckets)},
+            disputes=Count("pk", filter=Q(kind=CaseKind.DISPUTE)),
+            disputed=Sum(dispute_field("disputed_amount"), filter=Q(kind=CaseKind.DISPUTE)),
+            granted=Sum(dispute_field("granted_amount"), filter=Q(kind=CaseKind.DISPUTE)),
         )
-        by_assignee[key].add(stats)
-        if sql_percentiles and key != OTHERS:
-            for name in ("fr_p50", "fr_p90", "res_p50", "res_p90"):
-                setattr(by_assignee[key], name, row[name])
-    return by_assignee
-
-
-def _sql_percentiles_of_wholes(f: MetricsFilter, manager_user_ids: set[int], overall: CaseStats, by_assignee) -> None:
-    """PostgreSQL: percentiles of the "others" group and of the whole do not add up from the groups; ask SQL."""
-    timed = f.in_range("first_response_at") | f.in_range("resolved_at")  # the rows the percentiles read
-    whole = Case.objects.filter(case_scope_q(f)).filter(timed).aggregate(**_percentile_aggregates(f))
-    for name, value in whole.items():
-        setattr(overall, name, value)
-    others = (
-        Case.objects.exclude(assignee_id__in=manager_user_ids).filter(timed).aggregate(**_percentile_aggregates(f))
-        if OTHERS in by_assignee
-        else {}
+        .order_by()
     )
-    for name, value in others.items():
-        setattr(by_assignee[OTHERS], name, value)
-
-
-def _python_percentiles(f, manager_user_ids, overall: CaseStats, by_assignee: dict) -> None:
-    """SQLite: one query for the durations in the range, percentiles interpolated here."""
-    samples = defaultdict(lambda: {"fr": [], "res": []})
-    rows = Case.objects.filter(f.in_range("first_response_at") | f.in_range("resolved_at")).values_list(
-        "assignee_id",
-        "first_response_at",
-        "first_response_business_seconds",
-        "resolved_at",
-        "resolution_business_seconds",
-    )
-    everyone = {"fr": [], "res": []}
-    for assignee_id, first_at, first_seconds, resolved_at, resolution_seconds in rows:
-        key = assignee_id if assignee_id in manager_user_ids else OTHERS
-        in_scope = not f.manager_id or assignee_id == f.manager_id
-        if first_at and f.start_at <= first_at < f.end_at and first_seconds is not None:
-            samples[key]["fr"].append(first_seconds)
-            if in_scope:
-                everyone["fr"].append(first_seconds)
-        if resolved_at and f.start_at <= resolved_at < f.end_at and resolution_seconds is not None:
-            samples[key]["res"].append(resolution_seconds)
-            if in_scope:
-                everyone["res"].append(resolution_seconds)
-    for key, values in samples.items():
-        _set_percentiles(by_assignee[key], values)
-    _set_percentiles(overall, everyone)
-
-
-def _set_percentiles(stats: CaseStats, values: dict) -> None:
-    stats.fr_p50 = percentile_cont(values["fr"], 0.5)
-    stats.fr_p90 = percentile_cont(values["fr"], 0.9)
-    stats.res_p50 = percentile_cont(values["res"], 0.5)
-    stats.res_p90 = percentile_cont(values["res"], 0.9)
+    return {
+        row["assignee_id"]: (
+            [row[f"b{i}"] for i in range(len(AGE_BUCKETS))],
+            (row["disputes"], row["disputed"], row["granted"]),
+        )
+        for row in rows
+    }
 
 
 def week_starts(f: MetricsFilter) -> list[datetime.date]:
@@ -271,63 +250,23 @@ def week_starts(f: MetricsFilter) -> list[datetime.date]:
     return result
 
 
-def _weekly_series(f: MetricsFilter) -> tuple[list[datetime.date], list[int], list[int]]:
-    scoped = Case.objects.filter(case_scope_q(f))
-    opened = (
-        scoped.filter(f.in_range("created_at"))
-        .annotate(week=TruncWeek("created_at"))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    closed = (
-        scoped.filter(_finished_q(f))
-        .annotate(week=TruncWeek(Coalesce("resolved_at", "closed_at", output_field=DateTimeField())))
-        .values("week")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    weeks = week_starts(f)
-
-    def series(rows):
-        counts = defaultdict(int)
-        for row in rows:
-            week = row["week"]
-            day = timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week
-            counts[day] += row["n"]
-        return [counts.get(week, 0) for week in weeks]
-
-    return weeks, series(opened), series(closed)
-
-
 PENDING = "pending"
 
 
-def dispute_rows(f: MetricsFilter) -> list[dict]:
-    """Disputes decided (or withdrawn) in the range by outcome, and those still open at the range end."""
-    decided = ~Q(outcome="") & _finished_q(f, "case__")
-    pending = _open_at_q(f.as_of, "case__")
-    # A dispute open at the range end may have an outcome by now: it still counts as pending.
-    group = SqlCase(When(pending, then=Value(PENDING)), default=F("outcome"), output_field=CharField())
-    rows = (
-        DisputeDetail.objects.filter(case_scope_q(f, "case__"))
-        .filter(decided | pending)
-        .annotate(group=group)
-        .values("group")
-        .annotate(count=Count("pk"), disputed=Sum("disputed_amount"), granted=Sum("granted_amount"))
-        .order_by()
-    )
-    by_outcome = {row["group"]: row for row in rows}
+def dispute_rows(f: MetricsFilter, metrics: CaseMetrics | None = None) -> list[dict]:
+    """Disputes decided (or withdrawn) in the range by outcome, and those still open at the range end (from the
+    case metrics of ``f``, computed here unless given)."""
+    metrics = metrics or case_metrics(f, set())
     result = []
     for value, label in list(DisputeOutcome.choices) + [(PENDING, "Open, no decision yet")]:
-        row = by_outcome.get(value, {})
+        count, disputed, granted = metrics.disputes.get(value, [0, 0, 0])
         result.append(
             {
                 "outcome": value,
                 "label": label,
-                "count": row.get("count", 0),
-                "disputed": row.get("disputed") or Decimal("0"),
-                "granted": row.get("granted") or Decimal("0"),
+                "count": count,
+                "disputed": disputed or Decimal("0"),
+                "granted": granted or Decimal("0"),
             }
         )
     return result

@@ -48,11 +48,12 @@ def num(value, url: str = "") -> Cell:
     return Cell(value=value, display=f"{value:,}" if isinstance(value, int) else None, url=url, numeric=True)
 
 
-def hours(seconds) -> Cell:
+def hours(seconds, approximate: bool = False) -> Cell:
+    """Business hours; ``approximate``: a percentile read from a histogram, shown with "≈" (see the page's notes)."""
     if seconds is None:
         return Cell(value=None, display="—", numeric=True)
     value = seconds / HOUR
-    return Cell(value=round(value, 2), display=f"{value:.1f} h", numeric=True)
+    return Cell(value=round(value, 2), display=f"{'≈ ' if approximate else ''}{value:.1f} h", numeric=True)
 
 
 def days(value: float | None) -> Cell:

@@ -15,9 +15,10 @@ from registration.selectors.metrics import registration_rows
 class MetricsData:
     """The sections' query results, each computed on first use (a CSV export runs only what its table needs)."""
 
-    def __init__(self, f: MetricsFilter):
+    def __init__(self, f: MetricsFilter, managers: list[AccountManager] | None = None):
+        """``managers``: the Account Managers (``accounts.selectors.metrics.managers()``) if the caller has them."""
         self.f = f
-        self._cache: dict[str, object] = {}
+        self._cache: dict[str, object] = {} if managers is None else {"managers": managers}
 
     def _get(self, name, compute):
         if name not in self._cache:
@@ -38,7 +39,7 @@ class MetricsData:
 
     @property
     def disputes(self) -> list[dict]:
-        return self._get("disputes", lambda: dispute_rows(self.f))
+        return self._get("disputes", lambda: dispute_rows(self.f, self.cases))
 
     @property
     def feedback(self) -> tuple[FeedbackStats, dict]:

@@ -23,10 +23,10 @@ Attribution to an Account Manager (decided here, stated on the page):
 Business-hour durations come from ``Case.first_response_business_seconds`` and
 ``Case.resolution_business_seconds``, frozen by the case services when the
 first response and the resolution happen (pauses while Waiting on Participant
-excluded). Medians and 90th percentiles use ``percentile_cont`` on PostgreSQL;
-SQLite (the development default) has no such aggregate, so there one
-``values_list`` query fetches the durations and :func:`percentile_cont`
-interpolates the same way in Python.
+excluded). The case figures of closed days come from the daily rollups
+(``cases.models.rollups``), today's and any stale day's from the cases; their
+medians and 90th percentiles come from histograms (``cases.selectors.day_figures``):
+exact on small samples, else within 5 % and shown with "≈".
 """
 
 from __future__ import annotations
@@ -35,19 +35,26 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from cases.selectors.metrics import AGE_BUCKETS, FINISHED_STATUSES, case_queue_url
+from cases.selectors.metrics import AGE_BUCKETS, FINISHED_STATUSES, PERCENTILE_PRECISION_PERCENT, case_queue_url
 from ercot_services.core.metrics import MetricsFilter, ratio
 
 from .metric_cells import Table, hours
 from .metric_data import MetricsData
 from .metric_tables import TABLES
 
-__all__ = ["TABLES", "Kpi", "MetricsData", "metrics_dashboard", "metrics_table"]
+__all__ = [
+    "PERCENTILE_PRECISION_PERCENT",
+    "TABLES",
+    "Kpi",
+    "MetricsData",
+    "metrics_dashboard",
+    "metrics_table",
+]
 
 
-def metrics_table(f: MetricsFilter, key: str) -> Table:
+def metrics_table(f: MetricsFilter, key: str, managers=None) -> Table:
     """One table, for its CSV export. ``KeyError`` for an unknown key."""
-    return TABLES[key](MetricsData(f))
+    return TABLES[key](MetricsData(f, managers))
 
 
 @dataclass
@@ -69,6 +76,7 @@ def _kpis(d: MetricsData) -> list[Kpi]:
     feedback, _ = d.feedback
     deliveries = d.deliveries
     assignee = d.f.manager_id
+    approximate = not stats.percentiles_exact
     return [
         Kpi(
             "Cases opened",
@@ -84,10 +92,14 @@ def _kpis(d: MetricsData) -> list[Kpi]:
         ),
         Kpi(
             "Median first response",
-            str(hours(stats.fr_p50)),
-            f"90th percentile {hours(stats.fr_p90)}",
+            str(hours(stats.fr_p50, approximate)),
+            f"90th percentile {hours(stats.fr_p90, approximate)}",
         ),
-        Kpi("Median resolution", str(hours(stats.res_p50)), f"90th percentile {hours(stats.res_p90)}"),
+        Kpi(
+            "Median resolution",
+            str(hours(stats.res_p50, approximate)),
+            f"90th percentile {hours(stats.res_p90, approximate)}",
+        ),
         Kpi(
             "First response within SLA",
             _pct(stats.fr_met, stats.fr_due),
@@ -140,8 +152,14 @@ def _charts(d: MetricsData) -> dict:
     }
 
 
-def metrics_dashboard(f: MetricsFilter) -> dict:
-    """Everything the page shows: KPI cards, tables and the charts' data."""
-    d = MetricsData(f)
+def metrics_dashboard(f: MetricsFilter, managers=None) -> dict:
+    """Everything the page shows: KPI cards, tables and the charts' data (``managers``: see MetricsData)."""
+    d = MetricsData(f, managers)
     tables = {key: build(d) for key, build in TABLES.items()}
-    return {"kpis": _kpis(d), "tables": tables, "charts": _charts(d), "managers": d.managers}
+    return {
+        "kpis": _kpis(d),
+        "tables": tables,
+        "charts": _charts(d),
+        "managers": d.managers,
+        "percentiles_exact": d.cases.percentiles_exact,
+    }

@@ -272,6 +272,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     "publish-scheduled-notices": {"task": "notices.publish_scheduled", "schedule": 60},
+    # Closed days of the case metrics that are missing or marked stale by a change (cases/models/rollups.py).
+    "rollup-case-metrics": {"task": "cases.rollup_case_metrics", "schedule": 10 * 60},
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

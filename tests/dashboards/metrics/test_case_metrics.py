@@ -12,7 +12,7 @@ from cases.selectors.metrics import OTHERS, case_metrics, earliest_day_within
 from cases.services import case_reopen
 from dashboards.selectors.metrics import metrics_dashboard
 from ercot_services.core.calendar import BusinessCalendar
-from ercot_services.core.metrics import MetricsFilter, percentile_cont, uses_sql_percentiles
+from ercot_services.core.metrics import MetricsFilter, percentile_cont
 
 from .conftest import AFTER_OCTOBER, ct, october
 
@@ -174,17 +174,6 @@ def test_earliest_day_within_counts_business_days():
 def test_percentile_cont_matches_postgresql(values, fraction, expected):
     result = percentile_cont(values, fraction)
     assert result == (pytest.approx(expected) if expected is not None else None)
-
-
-@pytest.mark.postgres
-def test_postgresql_uses_percentile_cont(october_cases, am1, am2):
-    assert uses_sql_percentiles()
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    with CaptureQueriesContext(connection) as queries:
-        case_metrics(october(), {am1.user_id, am2.user_id})
-    assert any("PERCENTILE_CONT(0.5) WITHIN GROUP" in q["sql"] for q in queries.captured_queries)
 
 
 def test_dashboard_kpis(october_cases, am1, am2):

@@ -265,6 +265,16 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": OUTBOX_SWEEP_SECONDS},
     },
     "publish-scheduled-notices": {"task": "notices.publish_scheduled", "schedule": 60},
+    # The participant summary (accounts.ParticipantSummary): what changes with the date alone rolls just after local
+    # midnight; the nightly rebuild then fixes and logs any drift.
+    "roll-participant-summaries": {
+        "task": "accounts.roll_participant_summaries",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "rebuild-participant-summaries": {
+        "task": "accounts.rebuild_participant_summaries",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

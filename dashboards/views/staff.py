@@ -21,11 +21,10 @@ from ercot_services.core.metrics import MetricsFilter, default_range, uses_sql_p
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.permissions import StaffRequiredMixin
 from notices.selectors import book_acknowledgement_gaps
-from plans.selectors import plan_for_participant
 
 from ..selectors import home as dashboard
 from ..selectors import metrics as selectors
-from ..selectors.overview import participant_overview
+from ..selectors.overview import participant_overview, participant_plan_glance
 
 MAX_RANGE_DAYS = 3 * 366
 PAGE_SIZE = 25
@@ -127,7 +126,9 @@ class MetricsCsvView(MetricsAccessMixin, View):
 
 def _audit_page(request, participant):
     events = AuditEvent.objects.filter(participant=participant).select_related("actor")
-    return Paginator(events, 20).get_page(request.GET.get("history_page"))
+    page = Paginator(events, 20).get_page(request.GET.get("history_page"))
+    page.object_list = list(page.object_list)  # read here, not while the template renders
+    return page
 
 
 class KnownCountPaginator(Paginator):
@@ -230,8 +231,8 @@ class ParticipantDetailView(StaffRequiredMixin, TemplateView):
             today=timezone.localdate(),
             account_manager=account_selectors.current_manager(participant),
             overview=participant_overview(participant),
-            plan=plan_for_participant(participant),
-            assignments=account_selectors.assignment_history(participant),
+            plan=participant_plan_glance(participant),
+            assignments=list(account_selectors.assignment_history(participant)),
             history=_audit_page(self.request, participant),
             can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),
         )

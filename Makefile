@@ -25,6 +25,7 @@ install-test: $(BIN)/python
 
 migrate: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py rebuild_participant_summaries
 
 demo: migrate
 	$(BIN)/python manage.py seed_demo

@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Cases: inquiries and disputes"
+
+    def ready(self):
+        from accounts.summary import register_summary_part
+
+        from .summary import CASES_PART
+
+        register_summary_part(CASES_PART)
+
+        from accounts.portal_home import PortalHomeCard, register_portal_home_card
+
+        from .templatetags.portal_cases import portal_cases_card_context
+
+        register_portal_home_card(
+            PortalHomeCard(
+                name="cases",
+                template="portal/cases/_home_card.html",
+                context=portal_cases_card_context,
+                order=30,
+                needs_column=True,
+            )
+        )

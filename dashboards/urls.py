@@ -6,6 +6,7 @@ from .views import staff
 
 workspace_patterns = [
     path("", staff.WorkspaceHomeView.as_view(), name="home"),
+    path("home/lists/", staff.WorkspaceHomeListsView.as_view(), name="home-lists"),
     path("participants/<int:pk>/", staff.ParticipantDetailView.as_view(), name="participant-detail"),
     path("metrics/", staff.MetricsView.as_view(), name="metrics"),
     path("metrics/<slug:table>.csv", staff.MetricsCsvView.as_view(), name="metrics-csv"),

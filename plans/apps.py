@@ -4,3 +4,24 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = "Plan management"
+
+    def ready(self):
+        from accounts.summary import register_summary_part
+
+        from .summary import PLANS_PART
+
+        register_summary_part(PLANS_PART)
+
+        from accounts.portal_home import PortalHomeCard, register_portal_home_card
+
+        from .templatetags.portal_plans import portal_plan_card_context
+
+        register_portal_home_card(
+            PortalHomeCard(
+                name="plans",
+                template="portal/plan/_home_card.html",
+                context=portal_plan_card_context,
+                order=40,
+                needs_column=True,
+            )
+        )

@@ -22,6 +22,7 @@ from .accounts.factories import (
     ParticipantFactory,
     StaffFactory,
 )
+from .query_guards import no_queries_while_rendering  # noqa: F401  (a fixture, shared by the page tests)
 
 REQUIRE_SERVICES = os.environ.get("ERCOT_REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -223,3 +224,15 @@ def page(browser, live_server):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def rebuild_summaries(db):
+    """Call after building rows with factories (which bypass the services that keep the participant summaries
+    current), before reading a page that shows them: recomputes every summary row."""
+    from accounts.services import participant_summaries_rebuild
+
+    def rebuild():
+        participant_summaries_rebuild(fix=True)
+
+    return rebuild

@@ -14,6 +14,7 @@ from .participants import (
     User,
     UserManager,
 )
+from .summary import ParticipantSummary
 
 __all__ = [
     "AUTHORIZING_ROLES",
@@ -25,6 +26,7 @@ __all__ = [
     "MarketRole",
     "Membership",
     "ParticipantStatus",
+    "ParticipantSummary",
     "ServiceTerritory",
     "User",
     "UserManager",

@@ -11,6 +11,12 @@ from .participants import (
     participant_set_status,
     participant_update,
 )
+from .summary import (
+    SummaryDrift,
+    participant_summaries_rebuild,
+    participant_summaries_roll,
+    participant_summary_refresh,
+)
 
 __all__ = [
     "ParticipantInput",
@@ -22,4 +28,8 @@ __all__ = [
     "account_manager_create",
     "membership_add",
     "membership_end",
+    "SummaryDrift",
+    "participant_summary_refresh",
+    "participant_summaries_roll",
+    "participant_summaries_rebuild",
 ]

@@ -31,6 +31,7 @@ from ..models import (
     ServiceTerritory,
     User,
 )
+from .summary import participant_summary_refresh
 
 
 def _clean(instance, **options) -> None:
@@ -89,6 +90,7 @@ def participant_create(*, actor: User | None, data: ParticipantInput, reason: st
         },
         reason=reason,
     )
+    participant_summary_refresh(participant_ids=[participant.pk])
     return participant
 
 
@@ -121,6 +123,8 @@ def participant_update(
         after = sorted(r.code for r in roles)
         if before != after:
             changes["roles"] = (before, after)
+            # The roles decide which notices are addressed to the MP (its unacknowledged count).
+            participant_summary_refresh(participant_ids=[participant.pk])
     if changes:
         audit_record(
             actor=actor, verb=AccountEvent.PARTICIPANT_UPDATED, target=participant, changes=changes, reason=reason

@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
 from .. import selectors
+from ..portal_home import portal_home_cards
 from ..portal_session import choose_participant, current_participant
 
 
@@ -23,7 +24,11 @@ class PortalHomeView(ParticipantRequiredMixin, TemplateView):
         context["memberships"] = selectors.memberships_for_user(self.request.user)
         if participant is not None:
             context["account_manager"] = selectors.current_manager(participant)
+            context["memberships"] = list(context["memberships"])
             context["my_roles"] = [m for m in context["memberships"] if m.participant_id == participant.pk]
+            context["role_codes"] = participant.role_codes()
+            # The cards other apps register (registration, qualification, cases, plan), computed here.
+            context["cards"] = portal_home_cards(self.request, participant)
         return context
 
 

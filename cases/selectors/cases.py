@@ -11,12 +11,12 @@ import datetime
 
 from django.contrib.auth.models import Group
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.models import AccountManagerAssignment, Membership, User
+from accounts.models import AccountManagerAssignment, Membership, ParticipantSummary, User
 from accounts.selectors.participants import book_participant_ids
 from ercot_services.core.models import AuditEvent
 
@@ -86,20 +86,32 @@ def staff_case_queue() -> QuerySet[Case]:
 
 
 def case_queue_counts(user: User) -> dict[str, int]:
-    """Counts for the queue tabs and the workspace home card, in two queries.
+    """Counts for the queue tabs and the workspace home card, in three queries.
 
-    The open-case counts read only open cases (the ``status`` index keeps that small however many closed cases
-    pile up); "All" is a plain count.
+    "Open" and "At risk" are sums of the participant summaries (one row per MP, kept current by the case services)
+    plus the open cases no MP owns yet (potential-MP contacts); the user's own counts and "Unassigned" read only the
+    open cases that are the user's, unassigned or without an MP; "All" is a plain count.
     """
-    counts = Case.objects.filter(status__in=OPEN_STATUSES).aggregate(
+    own_or_loose = Case.objects.filter(status__in=OPEN_STATUSES).filter(
+        Q(assignee=user) | Q(assignee__isnull=True) | Q(participant__isnull=True)
+    )
+    counts = own_or_loose.aggregate(
         mine=Count("pk", filter=Q(assignee=user)),
         mine_at_risk=Count("pk", filter=Q(assignee=user, sla_state=SlaState.AT_RISK)),
         mine_breached=Count("pk", filter=Q(assignee=user, sla_state=SlaState.BREACHED)),
         mine_waiting=Count("pk", filter=Q(assignee=user, status=CaseStatus.WAITING)),
         unassigned=Count("pk", filter=Q(assignee__isnull=True)),
-        at_risk=Count("pk", filter=Q(sla_state__in=[SlaState.AT_RISK, SlaState.BREACHED])),
-        open=Count("pk"),
+        loose_open=Count("pk", filter=Q(participant__isnull=True)),
+        loose_at_risk=Count(
+            "pk", filter=Q(participant__isnull=True, sla_state__in=[SlaState.AT_RISK, SlaState.BREACHED])
+        ),
     )
+    sums = ParticipantSummary.objects.aggregate(
+        open=Coalesce(Sum("open_cases"), 0),
+        at_risk=Coalesce(Sum(F("at_risk_cases") + F("breached_cases")), 0),
+    )
+    counts["open"] = sums["open"] + counts.pop("loose_open")
+    counts["at_risk"] = sums["at_risk"] + counts.pop("loose_at_risk")
     counts["all"] = Case.objects.count()
     return counts
 

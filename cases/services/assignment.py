@@ -14,6 +14,7 @@ from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
 from ..models import Case, CaseCategory
+from ..summary import refresh_case_summary
 from . import sla
 
 
@@ -86,5 +87,6 @@ def case_update(
     sla.schedule(case, calendar)
     case.sla_state = sla.evaluate(case, calendar) if case.is_open else case.sla_state
     case.save()
+    refresh_case_summary(case.participant_id)
     audit_record(actor=actor, verb=CaseEvent.CASE_UPDATED, target=case, changes=changes, reason=reason)
     return case

@@ -13,6 +13,7 @@ from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
 from ..models import Case, CaseKind, CaseMessage, CaseStatus, Channel, NextAction
+from ..summary import refresh_case_summary
 from .submission import (
     ContactRequestInput,
     InquiryInput,
@@ -51,6 +52,7 @@ def case_merge(*, actor: User, source: Case, target: Case, reason: str = "") -> 
     source.next_action_by = NextAction.NOBODY
     source.paused_at = None
     source.save()
+    refresh_case_summary(source.participant_id)
     source.related.add(target)
     CaseMessage.objects.create(
         case=target,

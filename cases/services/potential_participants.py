@@ -12,6 +12,7 @@ from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
 from ..models import Case, CaseKind
+from ..summary import refresh_case_summary
 
 
 @transaction.atomic
@@ -26,6 +27,7 @@ def case_link_participant(*, actor: User, case: Case, participant: MarketPartici
         )
     case.participant = participant
     case.save(update_fields=["participant"])
+    refresh_case_summary(participant.pk)
     audit_record(
         actor=actor,
         verb=CaseEvent.CASE_PARTICIPANT_LINKED,

@@ -18,6 +18,7 @@ from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
 from ..models import Case, CaseMessage, CaseNotification, CaseStatus
+from ..summary import refresh_case_summary
 from . import sla
 from .attachments import attach_uploads
 from .notifications import assignee_recipients, notify, requester_recipients
@@ -95,6 +96,8 @@ def _add_message(
         case=case, author=actor, author_name=actor.full_name, body=body.strip(), is_internal=internal, created_at=now
     )
     attach_uploads(case=case, uploads=attachments, actor=actor, message=message, internal=internal)
+    if not internal:
+        refresh_case_summary(case.participant_id)
     audit_record(
         actor=actor,
         verb=CaseEvent.CASE_NOTE_ADDED if internal else CaseEvent.CASE_REPLIED,

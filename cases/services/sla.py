@@ -32,6 +32,7 @@ from ..models import (
     SlaState,
     SlaTarget,
 )
+from ..summary import refresh_case_summary
 from .notifications import assignee_recipients, notify
 
 
@@ -144,6 +145,7 @@ def case_sla_scan(*, now: datetime.datetime | None = None) -> dict:
                     recipients=assignee_recipients(locked),
                 )
             locked.save(update_fields=fields)
+            refresh_case_summary(locked.participant_id)
             audit_record(
                 actor=None, verb=CaseEvent.CASE_SLA_CHANGED, target=locked, changes={"sla_state": (old, state)}, at=now
             )

@@ -30,6 +30,7 @@ from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
 from ..models import KIND_PREFIX, Case, CaseCategory, CaseKind, CaseNotification, CaseSequence, Channel, DisputeDetail
+from ..summary import refresh_case_summary
 from . import sla
 from .attachments import attach_uploads
 from .disputes import dispute_deadline
@@ -265,6 +266,7 @@ def _file(
         _clean(dispute_detail)
         dispute_detail.save()
     attach_uploads(case=case, uploads=data.attachments, actor=actor)
+    refresh_case_summary(case.participant_id)
     audit_record(
         actor=actor,
         verb=CaseEvent.CASE_SUBMITTED,

@@ -42,6 +42,7 @@ from ..models import (
     DisputeOutcome,
     NextAction,
 )
+from ..summary import refresh_case_summary
 from . import sla
 from .notifications import assignee_recipients, notify, requester_recipients
 
@@ -324,6 +325,7 @@ def _finish(move: _Move, *, actor: User, reason: str) -> Case:
     case.next_action_by = _next_action_for(move.to)
     case.sla_state = sla.evaluate(case, move.calendar, now=move.now, at_risk_percent=move.settings.at_risk_percent)
     case.save()
+    refresh_case_summary(case.participant_id)
     audit = audit_record(
         actor=actor, verb=CaseEvent.CASE_STATUS_CHANGED, target=case, changes=move.changes, reason=reason, at=move.now
     )

@@ -13,4 +13,8 @@ def portal_cases_card(context):
     participant = context.get("participant")
     if request is None or participant is None or not request.user.is_authenticated or request.user.is_staff:
         return {"summary": None}
-    return {"summary": portal_case_summary(user=request.user, participant=participant), "participant": participant}
+    return portal_cases_card_context(request.user, participant)
+
+
+def portal_cases_card_context(user, participant) -> dict:
+    return {"summary": portal_case_summary(user=user, participant=participant), "participant": participant}

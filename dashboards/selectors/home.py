@@ -1,7 +1,9 @@
-"""The Account Manager's home dashboard: the book's health in SQL, and the day's lists.
+"""The Account Manager's home dashboard: the book's health from the participant summaries, and the day's lists.
 
-Every figure is counted by the database (correlated ``COUNT`` subqueries and conditional aggregates), never by
-looping over rows in Python, so the page costs the same number of queries for a book of 5 or of 2,000 MPs.
+The per-MP figures (open, at-risk and breached cases, pending registrations, the latest enrollment, unacknowledged
+notices, open and overdue action items, last contact) are read from ``accounts.ParticipantSummary``, which the
+services keep current; the book table sorts and paginates on its indexed columns. The page costs the same number of
+queries for a book of 5 or of 2,000 MPs.
 """
 
 from __future__ import annotations
@@ -9,66 +11,63 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db.models import (
-    Count,
-    DateTimeField,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.models import AccountManager, AccountManagerAssignment, MarketParticipant, ParticipantStatus, User
-from accounts.roles import StaffGroup
-from cases.models import OPEN_STATUSES, Case, CaseMessage, IssuePattern, SlaState
-from ercot_services.core.calendar import start_of_day
-from ercot_services.core.permissions import in_group
-from notices.models import Acknowledgement, Notice, NoticeStatus
-from notices.selectors import published_notices, with_thread_cancelled
-from plans.models import (
-    ACTION_ITEM_OPEN_STATUSES,
-    ActionItem,
-    Meeting,
-    MeetingAttendee,
-    MeetingStatus,
-    PerformanceFeedback,
-    overdue_action_items_q,
+from accounts.models import (
+    AccountManager,
+    AccountManagerAssignment,
+    MarketParticipant,
+    MarketRole,
+    ParticipantStatus,
+    ParticipantSummary,
+    User,
 )
+from accounts.roles import StaffGroup
+from accounts.selectors import account_managers_with_book_size
+from cases.models import OPEN_STATUSES, Case, IssuePattern, SlaState
+from notices.models import Notice, NoticeStatus
+from plans.models import ActionItem, Meeting, MeetingAttendee, MeetingStatus
 from plans.selectors import next_seven_days
-from qualification.models import Enrollment, EnrollmentStatus
-from registration.models import OPEN_APPLICATION_STATUSES, Application
+from qualification.models import EnrollmentStatus
 
 ALL = "all"
-UNACKNOWLEDGED_WINDOW_DAYS = 90
-NEVER = datetime.datetime(1970, 1, 1, tzinfo=datetime.UTC)
 
-# ?sort= for the book table → ORDER BY. "attention" puts the MPs that need the AM first.
-BOOK_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "attention": ("Needs attention first", ("-breached_cases", "-overdue_items", "-open_cases", "short_name")),
+
+def _most(field: str):
+    """Largest first; an MP without a summary row yet sorts last."""
+    return F(f"summary__{field}").desc(nulls_last=True)
+
+
+# ?sort= for the book table → ORDER BY on the summary's columns. "attention" puts the MPs that need the AM first.
+BOOK_SORTS: dict[str, tuple[str, tuple]] = {
+    "attention": (
+        "Needs attention first",
+        (_most("breached_cases"), _most("overdue_items"), _most("open_cases"), "short_name"),
+    ),
     "name": ("Name A–Z", ("short_name",)),
-    "open_cases": ("Most open cases", ("-open_cases", "short_name")),
+    "open_cases": ("Most open cases", (_most("open_cases"), "short_name")),
 }
 DEFAULT_BOOK_SORT = "attention"
+# The summary columns a book row shows (copied onto the row, so the template reads plain attributes).
+ROW_FIELDS = (
+    "open_cases",
+    "at_risk_cases",
+    "breached_cases",
+    "pending_registrations",
+    "enrollment_id",
+    "enrollment_status",
+    "enrollment_flight",
+    "unacknowledged_notices",
+    "open_items",
+    "overdue_items",
+)
 
 
-class SubqueryCount(Subquery):
-    """``(SELECT COUNT(*) FROM (<queryset>))`` as an integer annotation; the queryset refers to ``OuterRef``."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _counted)"
-    output_field = IntegerField()
-
-
-def _count(queryset: QuerySet) -> SubqueryCount:
-    return SubqueryCount(queryset.order_by().values("pk"))
-
-
-def is_lead(user: User) -> bool:
-    return in_group(user, StaffGroup.CLIENT_SERVICES_LEAD)
+def is_lead(user: User, group_names: list[str]) -> bool:
+    return user.is_superuser or StaffGroup.CLIENT_SERVICES_LEAD in group_names
 
 
 @dataclasses.dataclass
@@ -102,135 +101,78 @@ class DashboardScope:
         )
 
 
-def dashboard_scope(user: User, requested: str | None) -> DashboardScope:
+def dashboard_scope(user: User, requested: str | None, *, group_names: list[str]) -> DashboardScope:
     """An AM sees their own book only; the Lead (or an administrator) may pick any AM's book or all MPs.
 
-    Staff without a book who are not the Lead see every MP (the Service Desk works across books).
+    Staff without a book who are not the Lead see every MP (the Service Desk works across books). ``group_names``
+    are the user's groups (the page shows them too, so they are read once). The Lead's list of AMs carries each
+    book's size (``book_size``) for the overview.
     """
     own = AccountManager.objects.select_related("user").filter(user=user).first()
-    if not is_lead(user):
+    if not is_lead(user, group_names):
         return DashboardScope(manager=own, can_choose=False, managers=[])
-    managers = list(AccountManager.objects.select_related("user").order_by("user__full_name"))
+    managers = list(account_managers_with_book_size().order_by("user__full_name"))
     if requested == ALL:
         return DashboardScope(manager=None, can_choose=True, managers=managers)
     chosen = next((m for m in managers if str(m.pk) == requested), None)
     return DashboardScope(manager=chosen or own, can_choose=True, managers=managers)
 
 
-def _unacknowledged_notices(today: datetime.date):
-    """Recent ACTION REQUIRED notices addressed to the outer MP (``Notice.objects.addressed_to``), not acknowledged."""
-    return (
-        with_thread_cancelled(
-            published_notices()
-            .filter(published_at__gte=start_of_day(today - datetime.timedelta(days=UNACKNOWLEDGED_WINDOW_DAYS)))
-            .exclude(action_required="")
-        )
-        .filter(thread_cancelled=False)
-        .addressed_to(OuterRef("pk"))
-        .exclude(
-            Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant_id=OuterRef(OuterRef("pk"))))
-        )
-    )
-
-
-def _with_sort_keys(participants: QuerySet[MarketParticipant], today: datetime.date) -> QuerySet[MarketParticipant]:
-    open_cases = Case.objects.filter(participant=OuterRef("pk"), status__in=OPEN_STATUSES)
-    return participants.annotate(
-        open_cases=_count(open_cases),
-        breached_cases=_count(open_cases.filter(sla_state=SlaState.BREACHED)),
-        overdue_items=_count(ActionItem.objects.overdue(today).filter(participant=OuterRef("pk"))),
-    )
-
-
-def _last_contact():
-    """The latest of: a public case message, a meeting held, feedback given. ``NEVER`` when there was none."""
-    message = CaseMessage.objects.filter(case__participant=OuterRef("pk"), is_internal=False).order_by("-created_at")
-    meeting = Meeting.objects.filter(
-        participant=OuterRef("pk"), status=MeetingStatus.HELD, starts_at__lte=timezone.now()
-    ).order_by("-starts_at")
-    feedback = PerformanceFeedback.objects.filter(participant=OuterRef("pk")).order_by("-created_at")
-    never = Value(NEVER, output_field=DateTimeField())
-    return Greatest(
-        Coalesce(Subquery(message.values("created_at")[:1]), never),
-        Coalesce(Subquery(meeting.values("starts_at")[:1]), never),
-        Coalesce(Subquery(feedback.values("created_at")[:1]), never),
-        output_field=DateTimeField(),
-    )
-
-
-def book_health_order(scope: DashboardScope, *, sort: str, today: datetime.date) -> QuerySet[MarketParticipant]:
-    """The scope's MPs with the counts the table sorts by; paginate this, then :func:`book_health_rows`."""
+def book_health_order(scope: DashboardScope, *, sort: str) -> QuerySet[MarketParticipant]:
+    """The scope's MPs with their summaries and role codes, in the table's order; paginate this, then
+    :func:`book_health_rows`. (The role codes come as an array in the same query rather than a prefetch.)"""
     ordering = BOOK_SORTS.get(sort, BOOK_SORTS[DEFAULT_BOOK_SORT])[1]
-    return _with_sort_keys(scope.participants(), today).order_by(*ordering, "pk")
+    role_codes = MarketRole.objects.filter(participants=OuterRef("pk")).order_by("code").values("code")
+    return (
+        scope.participants()
+        .select_related("summary")
+        .annotate(role_code_list=ArraySubquery(role_codes))
+        .order_by(*ordering, "pk")
+    )
 
 
-def book_health_rows(page_participants: list[MarketParticipant], *, today: datetime.date) -> list[MarketParticipant]:
-    """The rest of each row's signals for one page of MPs (one query, plus roles), in the page's order.
-
-    The counts the page was sorted by come with ``page_participants`` (:func:`book_health_order`), so they are
-    not counted again here.
-    """
-    ids = [p.pk for p in page_participants]
-    latest_enrollment = Enrollment.objects.filter(participant=OuterRef("pk")).order_by("-flight__start_date", "-pk")
-    rows = {
-        row.pk: row
-        for row in MarketParticipant.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(
-            at_risk_cases=_count(
-                Case.objects.filter(participant=OuterRef("pk"), status__in=OPEN_STATUSES, sla_state=SlaState.AT_RISK)
-            ),
-            pending_registrations=_count(
-                Application.objects.filter(participant=OuterRef("pk"), status__in=OPEN_APPLICATION_STATUSES)
-            ),
-            unacknowledged_notices=_count(_unacknowledged_notices(today)),
-            open_items=_count(
-                ActionItem.objects.filter(participant=OuterRef("pk"), status__in=ACTION_ITEM_OPEN_STATUSES)
-            ),
-            enrollment_id=Subquery(latest_enrollment.values("pk")[:1]),
-            enrollment_status=Subquery(latest_enrollment.values("status")[:1]),
-            enrollment_flight=Subquery(latest_enrollment.values("flight__name")[:1]),
-            last_contact_at=_last_contact(),
-        )
-        .prefetch_related("roles")
-    }
-    now = timezone.now()
-    result = []
+def book_health_rows(page_participants: list[MarketParticipant]) -> list[MarketParticipant]:
+    """One page of MPs, each carrying its summary's figures as attributes (no query: they came with the page)."""
+    rows = []
     for participant in page_participants:
-        row = rows[participant.pk]
-        row.open_cases, row.breached_cases, row.overdue_items = (
-            participant.open_cases,
-            participant.breached_cases,
-            participant.overdue_items,
-        )
-        row.days_since_contact = None if row.last_contact_at <= NEVER else (now - row.last_contact_at).days
-        row.enrollment_status_label = EnrollmentStatus(row.enrollment_status).label if row.enrollment_status else ""
-        result.append(row)
-    return result
+        try:
+            summary = participant.summary
+        except ParticipantSummary.DoesNotExist:  # not rebuilt yet: nothing counted
+            summary = ParticipantSummary(participant=participant)
+        for field in ROW_FIELDS:
+            setattr(participant, field, getattr(summary, field))
+        participant.last_contact_at = summary.last_contact_at
+        participant.days_since_contact = summary.days_since_contact
+        status = summary.enrollment_status
+        participant.enrollment_status_label = EnrollmentStatus(status).label if status else ""
+        rows.append(participant)
+    return rows
 
 
-def dashboard_summary(scope: DashboardScope, *, user: User, today: datetime.date) -> dict[str, int]:
-    """The headline figures of the scope, one aggregate query per kind of thing."""
+def dashboard_summary(scope: DashboardScope, *, today: datetime.date) -> dict[str, int]:
+    """The headline figures of the scope: the per-MP figures are sums of the summary rows (one query).
+
+    The Lead's "all" view counts open cases over every case instead, as the case queue does: that also counts
+    the contacts of potential MPs (no participant yet) and the cases of terminated MPs, which no book holds.
+    """
     participants = scope.participants()
-    participant_ids = participants.values("pk")
-    cases = Case.objects.filter(status__in=OPEN_STATUSES)
-    if not scope.is_all:
-        cases = cases.filter(participant_id__in=participant_ids)
-    summary = cases.aggregate(
-        open_cases=Count("pk"),
-        at_risk_cases=Count("pk", filter=Q(sla_state=SlaState.AT_RISK)),
-        breached_cases=Count("pk", filter=Q(sla_state=SlaState.BREACHED)),
+    sums = participants.aggregate(
+        participants=Count("pk"),
+        **{
+            field: Coalesce(Sum(f"summary__{field}"), 0)
+            for field in ("open_cases", "at_risk_cases", "breached_cases", "pending_registrations", "overdue_items")
+        },
     )
-    summary["participants"] = participants.count()
-    summary["pending_registrations"] = Application.objects.filter(
-        participant_id__in=participant_ids, status__in=OPEN_APPLICATION_STATUSES
-    ).count()
-    summary.update(
-        ActionItem.objects.filter(participant_id__in=participant_ids, status__in=ACTION_ITEM_OPEN_STATUSES).aggregate(
-            overdue_items=Count("pk", filter=overdue_action_items_q(today)),
-            my_items_due=Count("pk", filter=Q(owner=user, due_date__lte=today + datetime.timedelta(days=7))),
+    summary = dict(sums)
+    if scope.is_all:
+        summary.update(
+            Case.objects.filter(status__in=OPEN_STATUSES).aggregate(
+                open_cases=Count("pk"),
+                at_risk_cases=Count("pk", filter=Q(sla_state=SlaState.AT_RISK)),
+                breached_cases=Count("pk", filter=Q(sla_state=SlaState.BREACHED)),
+            )
         )
-    )
+    participant_ids = participants.values("pk")
     summary["meetings_this_week"] = Meeting.objects.filter(
         next_seven_days(today),
         participant_id__in=participant_ids,

@@ -5,17 +5,34 @@ from __future__ import annotations
 import dataclasses
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from accounts.models import MarketParticipant, Membership
 from accounts.selectors.participants import participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
 from notices.models import ContactListOptOut, DistributionList, Subscription
 from notices.selectors import inbox_notices
+from plans.models import (
+    ACTION_ITEM_OPEN_STATUSES,
+    AccountPlan,
+    ActionItem,
+    Meeting,
+    MeetingStatus,
+    PerformanceFeedback,
+    PlanObjective,
+)
 from qualification.selectors import participant_qualification
 from registration.selectors import applications_for_participant
+from registration.templatetags.registration_tags import registration_card
 
 RECENT_CASES = 10
 RECENT_ACTION_NOTICES = 8
+# The plan card of the 360° page shows a glance; the plan page has the rest.
+PLAN_OBJECTIVES = 8
+PLAN_OPEN_ITEMS = 8
+PLAN_UPCOMING_MEETINGS = 5
+PLAN_PAST_MEETINGS = 3
+PLAN_FEEDBACK = 3
 
 
 @dataclasses.dataclass
@@ -79,4 +96,27 @@ def participant_overview(participant: MarketParticipant) -> dict:
         "qualification": participant_qualification(participant),
         "action_notices": list(inbox_notices(participant, action_only=True)[:RECENT_ACTION_NOTICES]),
         "list_reach": participant_list_reach(participant, contacts),
+        "registration": registration_card(participant),
+    }
+
+
+def participant_plan_glance(participant: MarketParticipant) -> dict:
+    """The 360° page's plan card, bounded: the plan's summary, the first objectives, the open action items due
+    first, the next and the last meetings, the latest feedback (six queries, whatever the MP's history)."""
+    now = timezone.now()
+    meetings = Meeting.objects.filter(participant=participant)
+    upcoming = Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
+    return {
+        "plan": AccountPlan.objects.filter(participant=participant).only("summary").first(),
+        "objectives": list(PlanObjective.objects.filter(plan__participant=participant)[:PLAN_OBJECTIVES]),
+        "open_items": list(
+            ActionItem.objects.filter(participant=participant, status__in=ACTION_ITEM_OPEN_STATUSES)
+            .select_related("owner")
+            .order_by("due_date", "pk")[:PLAN_OPEN_ITEMS]
+        ),
+        "upcoming_meetings": list(meetings.filter(upcoming).order_by("starts_at")[:PLAN_UPCOMING_MEETINGS]),
+        "past_meetings": list(meetings.exclude(upcoming).order_by("-starts_at")[:PLAN_PAST_MEETINGS]),
+        "feedback": list(
+            PerformanceFeedback.objects.filter(participant=participant).order_by("-created_at")[:PLAN_FEEDBACK]
+        ),
     }

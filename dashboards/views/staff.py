@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -20,11 +21,11 @@ from ercot_services.core.csv import csv_response
 from ercot_services.core.metrics import MetricsFilter, default_range, uses_sql_percentiles
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.permissions import StaffRequiredMixin
-from plans.selectors import plan_for_participant
+from notices.selectors import book_acknowledgement_gaps
 
 from ..selectors import home as dashboard
 from ..selectors import metrics as selectors
-from ..selectors.overview import participant_overview
+from ..selectors.overview import participant_overview, participant_plan_glance
 
 MAX_RANGE_DAYS = 3 * 366
 PAGE_SIZE = 25
@@ -129,31 +130,57 @@ class MetricsCsvView(MetricsAccessMixin, View):
 
 def _audit_page(request, participant):
     events = AuditEvent.objects.filter(participant=participant).select_related("actor")
-    return Paginator(events, 20).get_page(request.GET.get("history_page"))
+    page = Paginator(events, 20).get_page(request.GET.get("history_page"))
+    page.object_list = list(page.object_list)  # read here, not while the template renders
+    return page
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its count (the dashboard's headline aggregate already counted the scope's MPs)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
+def _home_scope(request) -> tuple[dashboard.DashboardScope, list[str]]:
+    """Whose book the home page and its lists show, and the user's group names (read once, shown on the page)."""
+    group_names = [group.name for group in request.user.groups.all()]
+    return dashboard.dashboard_scope(request.user, request.GET.get("manager"), group_names=group_names), group_names
 
 
 class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
-    """The AM's morning page: the book's health, then what is at risk, due, scheduled and new.
+    """The AM's morning page: the headline figures and the book's health, from the participant summaries; the
+    day's lists (items, meetings, SLA watch, patterns, notices) load into it from :class:`WorkspaceHomeListsView`.
 
-    An AM sees their own book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``).
+    An AM sees their own book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``). Everything
+    the template shows is a list or a value in the context: the template itself sends no query.
     """
 
     template_name = "workspace/home.html"
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
         today = timezone.localdate()
-        scope = dashboard.dashboard_scope(user, self.request.GET.get("manager"))
+        scope, group_names = _home_scope(self.request)
         sort = self.request.GET.get("sort")
         if sort not in dashboard.BOOK_SORTS:
             sort = dashboard.DEFAULT_BOOK_SORT
-        page = Paginator(dashboard.book_health_order(scope, sort=sort, today=today), PAGE_SIZE).get_page(
+        summary = dashboard.dashboard_summary(scope, today=today)
+        order = dashboard.book_health_order(scope, sort=sort)
+        page = KnownCountPaginator(order, PAGE_SIZE, count=summary["participants"]).get_page(
             self.request.GET.get("page")
         )
         query = self.request.GET.copy()
         query.pop("page", None)
         # The department's overview (MPs by status, books, MPs without an AM) for whoever looks beyond one book.
         overview = scope.is_all or scope.can_choose
+        managers = scope.managers if scope.can_choose else []
+        if overview and not scope.can_choose:
+            managers = list(account_selectors.account_managers_with_book_size().order_by("user__full_name"))
         context = super().get_context_data(**kwargs)
         context.update(
             querystring=query.urlencode(),
@@ -162,17 +189,33 @@ class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
             sort=sort,
             sorts=[(key, label) for key, (label, _) in dashboard.BOOK_SORTS.items()],
             page_obj=page,
-            rows=dashboard.book_health_rows(list(page.object_list), today=today),
-            summary=dashboard.dashboard_summary(scope, user=user, today=today),
+            rows=dashboard.book_health_rows(list(page.object_list)),
+            summary=summary,
+            group_names=group_names,
+            lead=dashboard.lead_overview() if overview else None,
+            managers=managers if overview else [],
+        )
+        return context
+
+
+class WorkspaceHomeListsView(StaffRequiredMixin, TemplateView):
+    """The home page's lists of the day (htmx, loaded with the page): my action items due, upcoming meetings, SLA
+    watch, issue-pattern alerts, notices my book has not acknowledged, recent notices."""
+
+    template_name = "workspace/_home_lists.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        scope, _ = _home_scope(self.request)
+        context = super().get_context_data(**kwargs)
+        context.update(
+            scope=scope,
             sla_watch=dashboard.sla_watch(scope),
             pattern_alerts=dashboard.pattern_alerts(scope),
             meetings=dashboard.upcoming_meetings(scope, user=user),
-            items_due=dashboard.action_items_due(user=user, today=today),
+            items_due=dashboard.action_items_due(user=user, today=timezone.localdate()),
             recent_notices=dashboard.recent_notices(),
-            lead=dashboard.lead_overview() if overview else None,
-            managers=account_selectors.account_managers_with_book_size().order_by("user__full_name")
-            if overview
-            else [],
+            acknowledgement_gaps=book_acknowledgement_gaps(user),
         )
         return context
 
@@ -192,8 +235,8 @@ class ParticipantDetailView(StaffRequiredMixin, TemplateView):
             today=timezone.localdate(),
             account_manager=account_selectors.current_manager(participant),
             overview=participant_overview(participant),
-            plan=plan_for_participant(participant),
-            assignments=account_selectors.assignment_history(participant),
+            plan=participant_plan_glance(participant),
+            assignments=list(account_selectors.assignment_history(participant)),
             history=_audit_page(self.request, participant),
             can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),
         )

@@ -274,6 +274,16 @@ CELERY_BEAT_SCHEDULE = {
     "publish-scheduled-notices": {"task": "notices.publish_scheduled", "schedule": 60},
     # Closed days of the case metrics that are missing or marked stale by a change (cases/models/rollups.py).
     "rollup-case-metrics": {"task": "cases.rollup_case_metrics", "schedule": 10 * 60},
+    # The participant summary (accounts.ParticipantSummary): what changes with the date alone rolls just after local
+    # midnight; the nightly rebuild then fixes and logs any drift.
+    "roll-participant-summaries": {
+        "task": "accounts.roll_participant_summaries",
+        "schedule": crontab(hour=0, minute=5),
+    },
+    "rebuild-participant-summaries": {
+        "task": "accounts.rebuild_participant_summaries",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

@@ -301,22 +301,14 @@ def book_acknowledgement_gaps(
     """Recent ACTION REQUIRED notices and the active MPs of ``user``'s book they are addressed to that have not
     acknowledged them.
 
-    Four queries whatever the size of the book or the number of notices.
+    Two queries whatever the size of the book or the number of notices: the notices, then the book's MPs, each
+    with the ids of those notices addressed to it that it has not acknowledged.
     """
+    from django.contrib.postgres.expressions import ArraySubquery
     from django.utils import timezone
 
     from accounts.models import AccountManagerAssignment, ParticipantStatus
 
-    book = list(
-        MarketParticipant.objects.filter(
-            status=ParticipantStatus.ACTIVE,
-            pk__in=AccountManagerAssignment.objects.current()
-            .filter(account_manager__user=user)
-            .values("participant_id"),
-        ).order_by("short_name")
-    )
-    if not book:
-        return []
     notices = list(
         Notice.objects.filter(
             status=NoticeStatus.PUBLISHED, published_at__gte=timezone.now() - datetime.timedelta(days=days)
@@ -324,29 +316,30 @@ def book_acknowledgement_gaps(
         .exclude(action_required="")
         .order_by("-published_at")[:limit]
     )
-    addressed = _addressed_pairs(notices, book)
-    acknowledged = set(
-        Acknowledgement.objects.filter(notice__in=notices, participant__in=book).values_list(
-            "notice_id", "participant_id"
+    if not notices:
+        return []
+    not_acknowledged = (
+        Notice.objects.filter(pk__in=[notice.pk for notice in notices])
+        .addressed_to(OuterRef("pk"))
+        .exclude(
+            Exists(Acknowledgement.objects.filter(notice_id=OuterRef("pk"), participant_id=OuterRef(OuterRef("pk"))))
         )
+        .order_by()
+        .values("pk")
+    )
+    book = list(
+        MarketParticipant.objects.filter(
+            status=ParticipantStatus.ACTIVE,
+            pk__in=AccountManagerAssignment.objects.current()
+            .filter(account_manager__user=user)
+            .values("participant_id"),
+        )
+        .annotate(missing_notice_ids=ArraySubquery(not_acknowledged))
+        .order_by("short_name")
     )
     gaps = []
     for notice in notices:
-        missing = [mp for mp in book if (notice.pk, mp.pk) in addressed and (notice.pk, mp.pk) not in acknowledged]
+        missing = [mp for mp in book if notice.pk in mp.missing_notice_ids]
         if missing:
             gaps.append((notice, missing))
     return gaps
-
-
-def _addressed_pairs(notices: list[Notice], participants: list[MarketParticipant]) -> set[tuple[int, int]]:
-    """Which of ``notices`` are addressed to which of ``participants``, as (notice id, participant id), in one query."""
-    if not notices:
-        return set()
-    flags = {
-        f"to_{notice.pk}": Exists(Notice.objects.filter(pk=notice.pk).addressed_to(OuterRef("pk")))
-        for notice in notices
-    }
-    rows = (
-        MarketParticipant.objects.filter(pk__in=[mp.pk for mp in participants]).annotate(**flags).values("pk", *flags)
-    )
-    return {(notice.pk, row["pk"]) for row in rows for notice in notices if row[f"to_{notice.pk}"]}

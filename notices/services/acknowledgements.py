@@ -11,6 +11,7 @@ from ercot_services.core.models import DomainError
 from ..error_codes import NoticeErrorCode
 from ..events import NoticeEvent
 from ..models import Acknowledgement, Notice
+from ..summary import refresh_acknowledging_summary
 
 
 @transaction.atomic
@@ -32,4 +33,5 @@ def notice_acknowledge(*, actor: User, notice: Notice, participant: MarketPartic
             participant=participant,
             changes={"acknowledged_by": (None, str(actor))},
         )
+        refresh_acknowledging_summary(participant.pk)
     return acknowledgement

@@ -17,6 +17,7 @@ from .. import policies
 from ..error_codes import NoticeErrorCode
 from ..events import NoticeEvent
 from ..models import NOTICE_TRANSITIONS, Notice, NoticeStatus
+from ..summary import refresh_notice_summaries
 from .ids import _assign_id
 from .recipients import _write_deliveries
 
@@ -119,6 +120,7 @@ def notice_publish(*, actor: User | None, notice: Notice, now: datetime.datetime
         changes={"status": (old, notice.status), "notice_id": (None, notice.notice_id), "recipients": (None, count)},
         at=now,
     )
+    refresh_notice_summaries(notice)
     from ercot_services.core.delivery import outbox_enqueue
 
     from ..tasks import fan_out_notice

@@ -34,6 +34,7 @@ from ..models import (
     Meeting,
     PlanObjective,
 )
+from ..summary import refresh_plan_summary
 from .common import (
     _check_person,
     _check_same_participant,
@@ -132,6 +133,7 @@ def action_item_create(
     )
     _clean(item)
     item.save()
+    refresh_plan_summary(item.participant_id)
     event = audit_record(
         actor=actor,
         verb=PlanEvent.ACTION_ITEM_CREATED,
@@ -166,6 +168,7 @@ def action_item_update(*, actor: User, item: ActionItem, data: ActionItemInput) 
         return item
     _clean(item)
     item.save()
+    refresh_plan_summary(item.participant_id)
     event = audit_record(actor=actor, verb=PlanEvent.ACTION_ITEM_UPDATED, target=item, changes=changes)
     if "owner" in changes:
         _email_new_owner(item, actor, event.pk)
@@ -210,6 +213,7 @@ def action_item_transition(*, actor: User, item: ActionItem, to: str, note: str 
     elif old in (ActionItemStatus.DONE, ActionItemStatus.CANCELLED):
         item.completed_at, item.completed_by, item.completion_note = None, None, ""
     item.save()
+    refresh_plan_summary(item.participant_id)
     event = audit_record(
         actor=actor, verb=PlanEvent.ACTION_ITEM_STATUS_CHANGED, target=item, changes=changes, reason=note.strip()
     )

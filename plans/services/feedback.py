@@ -19,6 +19,7 @@ from ..models import (
     Meeting,
     PerformanceFeedback,
 )
+from ..summary import refresh_plan_summary
 from .common import (
     _check_same_participant,
     _clean,
@@ -122,6 +123,7 @@ def feedback_record(
     )
     _clean(feedback)
     feedback.save()
+    refresh_plan_summary(feedback.participant_id)
     audit_record(
         actor=actor,
         verb=PlanEvent.FEEDBACK_RECORDED,

@@ -30,6 +30,7 @@ from ..models import (
     MeetingStatus,
     PlanObjective,
 )
+from ..summary import refresh_plan_summary
 from .calendar_invites import meeting_ics
 from .common import (
     _check_person,
@@ -219,6 +220,7 @@ def meeting_update(*, actor: User, meeting: Meeting, data: MeetingInput) -> Meet
         meeting.sequence += 1
     _clean(meeting)
     meeting.save()
+    refresh_plan_summary(meeting.participant_id)
     if removed:
         MeetingAttendee.objects.filter(pk__in=[attendee.pk for attendee in removed]).delete()
     _add_attendees(meeting, added)
@@ -248,6 +250,7 @@ def meeting_cancel(*, actor: User, meeting: Meeting, reason: str) -> Meeting:
     meeting.cancellation_reason = reason.strip()
     meeting.sequence += 1
     meeting.save()
+    refresh_plan_summary(meeting.participant_id)
     audit_record(
         actor=actor,
         verb=PlanEvent.MEETING_CANCELLED,
@@ -277,6 +280,7 @@ def meeting_record_minutes(*, actor: User, meeting: Meeting, minutes: str, share
         meeting.minutes = minutes.strip()
     if changes:
         meeting.save()
+        refresh_plan_summary(meeting.participant_id)
         audit_record(actor=actor, verb=PlanEvent.MEETING_MINUTES_RECORDED, target=meeting, changes=changes)
     if share:
         meeting = meeting_share_minutes(actor=actor, meeting=meeting)

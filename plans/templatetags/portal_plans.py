@@ -16,7 +16,10 @@ def portal_plan_card(context):
     participant = context.get("participant")
     if request is None or participant is None or not request.user.is_authenticated or request.user.is_staff:
         return {"show": False}
-    user = request.user
+    return portal_plan_card_context(request.user, participant)
+
+
+def portal_plan_card_context(user, participant) -> dict:
     now = timezone.now()
     next_meeting = (
         portal_meetings(user=user, participant=participant)

@@ -17,6 +17,7 @@ from .. import policies
 from ..error_codes import QualificationErrorCode
 from ..events import QualificationEvent
 from ..models import ENROLLMENT_TRANSITIONS, ChangeKind, Enrollment, EnrollmentStatus, Flight, ParticipantKind
+from ..summary import refresh_qualification_summary
 
 
 def _move(enrollment: Enrollment, to_status: str) -> str:
@@ -66,6 +67,7 @@ def enrollment_create(
         late_override_reason=override_reason.strip() if late_reasons else "",
         enrolled_by=actor,
     )
+    refresh_qualification_summary(participant.pk)
     audit_record(
         actor=actor,
         verb=QualificationEvent.ENROLLMENT_CREATED,
@@ -127,6 +129,7 @@ def enrollment_start_testing(*, actor: User, enrollment: Enrollment) -> Enrollme
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     old = _move(enrollment, EnrollmentStatus.TESTING)
     enrollment.save(update_fields=["status", "updated_at"])
+    refresh_qualification_summary(enrollment.participant_id)
     audit_record(
         actor=actor,
         verb=QualificationEvent.ENROLLMENT_TESTING_STARTED,
@@ -142,6 +145,7 @@ def enrollment_withdraw(*, actor: User, enrollment: Enrollment, reason: str) -> 
     enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     old = _move(enrollment, EnrollmentStatus.WITHDRAWN)
     enrollment.save(update_fields=["status", "updated_at"])
+    refresh_qualification_summary(enrollment.participant_id)
     audit_record(
         actor=actor,
         verb=QualificationEvent.ENROLLMENT_WITHDRAWN,

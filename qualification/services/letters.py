@@ -28,6 +28,7 @@ from ..models import (
     QualificationLetter,
 )
 from ..pdf import LetterContent, render_letter
+from ..summary import refresh_qualification_summary
 from .connectivity import _request_connectivity
 from .criteria import letter_blockers
 from .enrollments import _move
@@ -146,6 +147,7 @@ def letter_issue(
     LetterDelivery.objects.bulk_create([LetterDelivery(letter=letter, **row) for row in recipients])
     old = _move(enrollment, EnrollmentStatus.LETTER_SENT)
     enrollment.save(update_fields=["status", "updated_at"])
+    refresh_qualification_summary(enrollment.participant_id)
     audit_record(
         actor=actor,
         verb=QualificationEvent.LETTER_ISSUED,
@@ -181,6 +183,7 @@ def enrollment_record_without_letter(*, actor: User, enrollment: Enrollment) -> 
         )
     old = _move(enrollment, EnrollmentStatus.RECORDED)
     enrollment.save(update_fields=["status", "updated_at"])
+    refresh_qualification_summary(enrollment.participant_id)
     audit_record(
         actor=actor,
         verb=QualificationEvent.ENROLLMENT_RECORDED_WITHOUT_LETTER,

@@ -20,6 +20,7 @@ from .. import policies
 from ..error_codes import QualificationErrorCode
 from ..events import QualificationEvent
 from ..models import BusinessFunction, Enrollment, EnrollmentStatus, FlightResult
+from ..summary import refresh_qualification_summary
 from .enrollments import _move
 
 
@@ -67,6 +68,7 @@ def result_record(
     old = enrollment.status
     enrollment.status = EnrollmentStatus.TESTING if completed else EnrollmentStatus.FAILED
     enrollment.save(update_fields=["status", "updated_at"])
+    refresh_qualification_summary(enrollment.participant_id)
     audit_record(
         actor=actor,
         verb=QualificationEvent.ENROLLMENT_RESULT_RECORDED,
@@ -96,6 +98,7 @@ def result_hand_over(*, actor: User, enrollment: Enrollment) -> Enrollment:
         )
     old = _move(enrollment, EnrollmentStatus.HANDED_OVER)
     enrollment.save(update_fields=["status", "updated_at"])
+    refresh_qualification_summary(enrollment.participant_id)
     result.handed_over_at = timezone.now()
     result.save(update_fields=["handed_over_at"])
     audit_record(

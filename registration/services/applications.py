@@ -35,6 +35,7 @@ from ..models import (
     ContactChange,
     start_refusal,
 )
+from ..summary import refresh_registration_summary
 from .common import (
     ATTESTATION,
     _check_editable,
@@ -72,6 +73,7 @@ def application_start(
         reference=_next_reference(timezone.localdate(now).year),
     )
     application.save()
+    refresh_registration_summary(application.participant_id)
     application_update(
         actor=actor, application=application, role_codes=role_codes, change_types=change_types, _audit=False
     )
@@ -121,6 +123,7 @@ def application_update(
         TESTING_CHANGES & set(application.change_types)
     )
     application.save()
+    refresh_registration_summary(application.participant_id)
     if role_codes is not None:
         roles = list(MarketRole.objects.filter(code__in=list(role_codes)))
         before = sorted(application.roles.values_list("code", flat=True))
@@ -241,6 +244,7 @@ def application_submit(
     application.attestation_text = ATTESTATION.format(participant=application.participant.legal_name)
     application.submitted_at = application.submitted_at or now
     application.save()
+    refresh_registration_summary(application.participant_id)
     audit = audit_record(
         actor=actor,
         verb=RegistrationEvent.APPLICATION_SUBMITTED,
@@ -274,6 +278,7 @@ def application_withdraw(*, actor: User, application: Application, reason: str =
     old = _move(application, ApplicationStatus.WITHDRAWN)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
+    refresh_registration_summary(application.participant_id)
     audit_record(
         actor=actor,
         verb=RegistrationEvent.APPLICATION_WITHDRAWN,

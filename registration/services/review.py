@@ -17,6 +17,7 @@ from .. import policies
 from ..error_codes import RegistrationErrorCode
 from ..events import RegistrationEvent
 from ..models import Application, ApplicationKind, ApplicationStatus, ContactChange, RequirementStatus
+from ..summary import refresh_registration_summary
 from .common import _contact_user, _move, _notify
 
 
@@ -31,6 +32,7 @@ def application_start_review(*, actor: User, application: Application) -> Applic
     old = _move(application, ApplicationStatus.UNDER_REVIEW)
     application.reviewer = application.reviewer or actor
     application.save()
+    refresh_registration_summary(application.participant_id)
     audit_record(
         actor=actor,
         verb=RegistrationEvent.APPLICATION_REVIEW_STARTED,
@@ -60,6 +62,7 @@ def application_request_info(
     application.paused_on = timezone.localdate(now)
     application.info_request = message.strip()
     application.save()
+    refresh_registration_summary(application.participant_id)
     audit = audit_record(
         actor=actor,
         verb=RegistrationEvent.APPLICATION_INFORMATION_REQUESTED,
@@ -88,6 +91,7 @@ def application_reject(*, actor: User, application: Application, reason: str) ->
     old = _move(application, ApplicationStatus.REJECTED)
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
+    refresh_registration_summary(application.participant_id)
     audit_record(
         actor=actor,
         verb=RegistrationEvent.APPLICATION_REJECTED,
@@ -123,6 +127,7 @@ def application_approve(*, actor: User, application: Application, reason: str = 
         )
     application.decided_at, application.decided_by, application.decision_reason = timezone.now(), actor, reason.strip()
     application.save()
+    refresh_registration_summary(application.participant_id)
     audit_record(
         actor=actor,
         verb=RegistrationEvent.APPLICATION_APPROVED,

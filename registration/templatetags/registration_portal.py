@@ -14,6 +14,10 @@ def registration_home_card(context):
     participant = context.get("participant")
     if request is None or participant is None or not request.user.is_authenticated or request.user.is_staff:
         return {"summary": None}
+    return registration_home_card_context(request.user, participant)
+
+
+def registration_home_card_context(user, participant) -> dict:
     summary = application_summary(participant)
     has_initial = any(a.kind == ApplicationKind.INITIAL for a in summary["active"])
     return {

@@ -16,6 +16,7 @@ from accounts.models import (
     MarketRole,
     Membership,
     ParticipantStatus,
+    ParticipantSummary,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -116,6 +117,13 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
                     user__email=f"{trait}@{domain}",
                     user__full_name=f"{self.short_name.title()} {trait.upper()}",
                 )
+
+    @factory.post_generation
+    def summary(self, create, extracted, **kwargs):
+        """The MP's summary row, empty as ``participant_create`` makes it for a new MP. Rows made later by other
+        factories bypass the services that keep it current: call ``rebuild_summaries`` (tests/conftest.py)."""
+        if create:
+            ParticipantSummary.objects.get_or_create(participant=self)
 
 
 class AssignmentFactory(factory.django.DjangoModelFactory):

@@ -27,9 +27,11 @@ from tests.accounts.factories import (
 pytestmark = pytest.mark.django_db
 
 # Absolute ceilings; the "same count for 5 and 60 MPs" tests catch N+1 regressions below them.
-MAX_QUERIES_WORKSPACE_HOME = 28  # the AM dashboard: book health, figures, side lists, acknowledgement gaps
+MAX_QUERIES_WORKSPACE_HOME = 15  # the AM dashboard: figures and book health from the participant summaries
 MAX_QUERIES_PARTICIPANT_LIST = 14
-MAX_QUERIES_PORTAL_HOME = 18  # home cards: AM, cases, registration, qualification, plan (next meeting + item counts)
+MAX_QUERIES_PORTAL_HOME = (
+    15  # home cards: AM, cases, registration, qualification (2), plan (next meeting + item counts)
+)
 
 
 def _sign_in(client, user):
@@ -567,7 +569,9 @@ def test_participant_detail_query_count_does_not_grow_with_history(
     assert small == large
 
 
-def test_portal_home_is_bounded(client, mp_user, participant, django_assert_max_num_queries):
+def test_portal_home_is_bounded(
+    client, mp_user, participant, django_assert_max_num_queries, no_queries_while_rendering
+):
     client.force_login(mp_user)
     url = reverse("portal:home")
     client.get(url)

@@ -1000,9 +1000,10 @@ def test_dismiss_a_pattern_needs_a_reason(staff_client, pattern):
 
 
 def test_workspace_home_loads_the_case_card_and_lists_pattern_alerts(staff_client, queue_cases, pattern):
-    home = staff_client.get(reverse("workspace:home")).content.decode()
-    assert f"{reverse('workspace:cases')}?card=home" in home
-    assert reverse("workspace:pattern-detail", args=[pattern.pk]) in home
+    assert reverse("workspace:home-lists") in staff_client.get(reverse("workspace:home")).content.decode()
+    lists = staff_client.get(reverse("workspace:home-lists")).content.decode()  # loaded into the home page
+    assert f"{reverse('workspace:cases')}?card=home" in lists
+    assert reverse("workspace:pattern-detail", args=[pattern.pk]) in lists
     card = staff_client.get(reverse("workspace:cases"), {"card": "home"})
     assert card.context["counts"]["mine"] == 5  # 2 from queue_cases + 3 from the pattern
     assert card.context["counts"]["mine_at_risk"] == 1

@@ -31,7 +31,7 @@ def test_only_my_unacknowledged_mps_are_listed(client, publish):
     assert gap_notice == notice and [mp.short_name for mp in missing] == ["WAITING"]
 
     client.force_login(mine.user)
-    page = client.get(reverse("workspace:home")).content.decode()
+    page = client.get(reverse("workspace:home-lists")).content.decode()  # the AM home's lists
     assert "Action required, not acknowledged" in page and "WAITING" in page
     assert "NOTMINE" not in page and "ACKED" not in page.split("Action required, not acknowledged")[1][:600]
 

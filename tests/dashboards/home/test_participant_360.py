@@ -124,7 +124,13 @@ def test_unknown_mp_is_a_404(client, account_manager):
     assert client.get(reverse("workspace:participant-detail", args=[999999])).status_code == 404
 
 
-def test_the_page_costs_the_same_queries_with_more_of_everything(client, account_manager, participant):
+# Was 44 before the plan card stopped reusing the whole plan selector (issue 14); the page still has many sections.
+MAX_360_QUERIES = 40
+
+
+def test_the_page_costs_the_same_queries_with_more_of_everything(
+    client, account_manager, participant, no_queries_while_rendering
+):
     am_user = account_manager.user
     _fill(participant, am_user, n=2)
     client.force_login(am_user)
@@ -134,4 +140,4 @@ def test_the_page_costs_the_same_queries_with_more_of_everything(client, account
     _fill(participant, am_user, n=12, start=2)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
-    assert len(large.captured_queries) <= len(small.captured_queries)
+    assert len(large.captured_queries) <= len(small.captured_queries) <= MAX_360_QUERIES

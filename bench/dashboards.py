@@ -129,7 +129,8 @@ def sweep(args) -> int:
     measured = [c for c in counts if c in results]
     if len(measured) > 1:
         print(
-            "Growth with the case count (flat = 1.00): cost = 1 / req/s (medians), p50; queries and KiB at each size."
+            "Growth with the case count (flat = 1.00): cost = 1 / req/s, the same cost counted in rendered 404s "
+            "(1 / ×404), p50 (medians of the rounds); queries and KiB at each size."
         )
         print("\n".join(growth_table(measured, {c: [Row(**r) for r in results[c]["rows"]] for c in measured})))
     return worst

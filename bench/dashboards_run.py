@@ -139,7 +139,7 @@ def build_read_models(*, force: bool) -> None:
 
     A command that ran is recorded in READ_MODELS_TABLE, which a reseed drops with the database: a database seeded
     before the command existed gets its read models on the first run that has the command."""
-    from django.core.management import call_command, get_commands
+    from django.core.management import CommandError, call_command, get_commands
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -158,7 +158,10 @@ def build_read_models(*, force: bool) -> None:
             print(f"{name}: already built on this seed", flush=True)
             continue
         started = time.monotonic()
-        call_command(name, *argv)
+        try:
+            call_command(name, *argv)
+        except (CommandError, TypeError) as error:  # e.g. the command exists but takes other options
+            raise SystemExit(f"{name} {' '.join(argv)} failed: {error}") from error
         print(f"{name} {' '.join(argv)}: {time.monotonic() - started:.1f} s", flush=True)
         with connection.cursor() as cursor:
             cursor.execute(

@@ -14,7 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import MarketParticipant, User
+from accounts.autocomplete import ParticipantAutocomplete, participant_scope
+from accounts.models import User
 from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
@@ -97,9 +98,10 @@ DISPUTE_FIELDS = (
 class CaseCreateForm(LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=STAFF_KINDS, initial=CaseKind.INQUIRY)
     participant = forms.ModelChoiceField(
-        queryset=MarketParticipant.objects.order_by("short_name"),
+        queryset=participant_scope("all"),
         label="Market Participant",
         empty_label="Choose an MP…",
+        widget=ParticipantAutocomplete(scope="all"),
     )
     requester = forms.ModelChoiceField(
         queryset=User.objects.active_contacts(),

@@ -80,6 +80,21 @@ class ParticipantAutocomplete(forms.Select):
         super().__init__(attrs)
         self.scope = scope
         self.placeholder = placeholder
+        self.chosen: list[tuple[int, str]] | None = None
+
+    def __deepcopy__(self, memo):
+        copy = super().__deepcopy__(memo)
+        copy.chosen = None
+        return copy
+
+    def load_chosen(self, value) -> None:
+        """Read the chosen MP(s) now (``ercot_services.core.forms.load_choices``), not while the page renders."""
+        values = value if isinstance(value, list | tuple) else [value]
+        digits = [str(v) for v in values if str(v).isdigit()]
+        rows = (
+            self.choices.queryset.filter(pk__in=digits).values_list("pk", "short_name", "legal_name") if digits else []
+        )
+        self.chosen = [(pk, f"{short} — {legal}") for pk, short, legal in rows]
 
     def build_attrs(self, base_attrs, extra_attrs=None):
         attrs = super().build_attrs(base_attrs, extra_attrs)
@@ -100,12 +115,10 @@ class ParticipantAutocomplete(forms.Select):
         if empty_label is not None and not self.allow_multiple_selected:
             options.append(self.create_option(name, "", empty_label or "", not chosen, 0, attrs=None))
         if chosen:
-            digits = [v for v in chosen if v.isdigit()]
-            queryset = self.choices.queryset.filter(pk__in=digits) if digits else MarketParticipant.objects.none()
-            for index, participant in enumerate(queryset.only("pk", "short_name", "legal_name"), start=1):
-                options.append(
-                    self.create_option(name, participant.pk, participant_label(participant), True, index, attrs=None)
-                )
+            if self.chosen is None:
+                self.load_chosen(list(chosen))
+            for index, (pk, label) in enumerate(self.chosen, start=1):
+                options.append(self.create_option(name, pk, label, True, index, attrs=None))
         return [(None, options, 0)]
 
 

@@ -50,7 +50,7 @@ from ..models import (
 #: How many closed items, past meetings and feedback entries the plan page lists (the lists link to the rest).
 PLAN_PAGE_HISTORY = 20
 # The plan page lists the open action items due soonest; the rest are on the action item list it links to.
-PLAN_PAGE_OPEN_ITEMS = 50
+PLAN_PAGE_OPEN_ITEMS = 25
 
 
 def action_items_with_relations(queryset: QuerySet[ActionItem] | None = None) -> QuerySet[ActionItem]:

@@ -31,21 +31,34 @@
     new window.TomSelect(select, {
       valueField: "id",
       labelField: "text",
-      searchField: [],  // the server matches short name, legal name, DUNS and operator id
+      // The server matches (short name, legal name, DUNS, operator id) and ranks: keep its order, filter nothing.
+      searchField: [],
+      sortField: [{ field: "$order" }],
+      // Show what the server answered; the empty choice ("Any MP") only while nothing is typed.
+      score: function (search) {
+        return function (item) { return search && item.id === "" ? 0 : 1; };
+      },
       allowEmptyOption: Boolean(emptyOption),
       placeholder: select.dataset.placeholder,
       maxOptions: 20,
       preload: "focus",
       loadThrottle: 250,
-      plugins: select.multiple ? ["remove_button"] : [],
+      // Single: the search box opens in the dropdown, so the field keeps its size while typing (no layout shift).
+      plugins: select.multiple ? ["remove_button"] : ["dropdown_input"],
       load: function (query, callback) {
+        const picker = this;
+        picker.latestQuery = query;
         const glue = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + glue + "q=" + encodeURIComponent(query), {
           headers: { Accept: "application/json" },
           credentials: "same-origin",
         })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
-          .then(function (data) { callback(data.results); })
+          .then(function (data) {
+            if (picker.latestQuery !== query) return callback();  // a slower answer to an earlier query
+            picker.clearOptions();  // keeps the chosen one; the rows of earlier answers need not match this query
+            callback(data.results);
+          })
           .catch(function () { callback(); });
       },
       render: {

@@ -27,8 +27,9 @@
   function enhance(select) {
     if (select.tomselect) return;
     const url = select.dataset.participantAutocomplete;
+    const label = select.id && document.querySelector('label[for="' + select.id + '"]');
     const emptyOption = select.querySelector('option[value=""]');
-    new window.TomSelect(select, {
+    const picker = new window.TomSelect(select, {
       valueField: "id",
       labelField: "text",
       // The server matches (short name, legal name, DUNS, operator id) and ranks: keep its order, filter nothing.
@@ -46,8 +47,8 @@
       // Single: the search box opens in the dropdown, so the field keeps its size while typing (no layout shift).
       plugins: select.multiple ? ["remove_button"] : ["dropdown_input"],
       load: function (query, callback) {
-        const picker = this;
-        picker.latestQuery = query;
+        const tom = this;
+        tom.latestQuery = query;
         const glue = url.indexOf("?") === -1 ? "?" : "&";
         fetch(url + glue + "q=" + encodeURIComponent(query), {
           headers: { Accept: "application/json" },
@@ -55,8 +56,8 @@
         })
           .then(function (response) { return response.ok ? response.json() : { results: [] }; })
           .then(function (data) {
-            if (picker.latestQuery !== query) return callback();  // a slower answer to an earlier query
-            picker.clearOptions();  // keeps the chosen one; the rows of earlier answers need not match this query
+            if (tom.latestQuery !== query) return callback();  // a slower answer to an earlier query
+            tom.clearOptions();  // keeps the chosen one; the rows of earlier answers need not match this query
             callback(data.results);
           })
           .catch(function () { callback(); });
@@ -66,6 +67,8 @@
         loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">Searching…</span></div>'; },
       },
     });
+    // The search box in the dropdown is named after the field (the hidden select stays unnamed: one combobox).
+    if (label) picker.control_input.setAttribute("aria-label", label.textContent.trim());
   }
 
   function enhanceAll(container) {

@@ -96,7 +96,21 @@ def test_dispute_page_is_lean_whatever_the_conversation(
 
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Message 999" in html if messages == 1000 else "Message 9" in html
+    last = messages - 1
+    assert f">Message {last}</div>" in html
+    assert (">Message 0</div>" in html) == (messages <= 50)  # a long conversation opens on its latest 50
+    assert ("Show earlier messages" in html) == (messages > 50)
+
+
+def test_show_earlier_messages_loads_the_whole_conversation(client, am_user, dispute):
+    _add_messages(dispute, am_user, 60)
+    client.force_login(am_user)
+    url = reverse("workspace:case-detail", args=[dispute.reference])
+
+    html = client.get(url, {"conversation": "all"}).content.decode()
+
+    assert ">Message 0</div>" in html and ">Message 59</div>" in html
+    assert "Show earlier messages" not in html
 
 
 @pytest.mark.usefixtures("no_queries_while_rendering")

@@ -71,6 +71,11 @@ workspace_patterns = (
     [
         path("participants/", staff.ParticipantListView.as_view(), name="participants"),
         path(
+            "participants/autocomplete/",
+            staff.ParticipantAutocompleteView.as_view(),
+            name="participant-autocomplete",
+        ),
+        path(
             "participants/<int:pk>/reassign/",
             staff.ParticipantReassignView.as_view(),
             name="participant-reassign",

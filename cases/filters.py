@@ -13,7 +13,8 @@ from django.contrib.auth.models import Group
 from django.db.models import Q
 from django.http import QueryDict
 
-from accounts.models import MarketParticipant, User
+from accounts.autocomplete import ParticipantAutocomplete, participant_scope
+from accounts.models import User
 from accounts.selectors.participants import book_participant_ids_for_manager
 
 from .models import OPEN_STATUSES, CaseCategory, CaseKind, CaseStatus, SlaState
@@ -54,7 +55,7 @@ class CaseFilter(django_filters.FilterSet):
         queryset=CaseCategory.objects.order_by("sort_order", "name"), empty_label="Any category", label="Category"
     )
     participant = django_filters.ModelChoiceFilter(
-        queryset=MarketParticipant.objects.order_by("short_name"), empty_label="Any MP", label="Market Participant"
+        queryset=participant_scope("all"), empty_label="Any MP", label="Market Participant"
     )
     assignee = django_filters.ChoiceFilter(method="by_assignee", empty_label="Anyone", label="Assignee")
     queue = django_filters.ModelChoiceFilter(
@@ -78,8 +79,9 @@ class CaseFilter(django_filters.FilterSet):
         self.filters["assignee"].extra["choices"] = [(ME, "Me"), (UNASSIGNED, "Unassigned (a queue)")] + [
             (str(u.pk), u.full_name or u.email) for u in self.staff
         ]
-        for name in ("kind", "category", "participant", "assignee", "queue", "sla", "sort"):
+        for name in ("kind", "category", "assignee", "queue", "sla", "sort"):
             self.filters[name].extra["widget"] = forms.Select(attrs={"class": "form-select"})
+        self.filters["participant"].extra["widget"] = ParticipantAutocomplete(scope="all")
         self.filters["q"].extra["widget"] = forms.TextInput(
             attrs={"class": "form-control", "type": "search", "placeholder": "Reference, subject or MP"}
         )

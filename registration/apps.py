@@ -24,3 +24,9 @@ class RegistrationConfig(AppConfig):
                 order=10,
             )
         )
+
+        from accounts.autocomplete import register_participant_scope
+
+        from .filters import SUBMITTED_SCOPE, submitted_participants
+
+        register_participant_scope(SUBMITTED_SCOPE, submitted_participants)

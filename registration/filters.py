@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.http import QueryDict
 
+from accounts.autocomplete import ParticipantAutocomplete, participant_scope
 from accounts.models import MarketParticipant, User
 from accounts.selectors.participants import book_participant_ids_for_manager
 
@@ -41,6 +42,16 @@ def staff_application_queue() -> QuerySet[Application]:
     )
 
 
+SUBMITTED_SCOPE = "submitted"
+
+
+def submitted_participants():
+    """The MPs that ever submitted an application: the only ones worth filtering the review queue by."""
+    return MarketParticipant.objects.filter(
+        Exists(Application.objects.filter(participant=OuterRef("pk"), submitted_at__isnull=False))
+    )
+
+
 class ApplicationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     status = django_filters.ChoiceFilter(method="by_status", choices=STATUS_CHOICES, empty_label=None, label="Status")
@@ -63,12 +74,10 @@ class ApplicationFilter(django_filters.FilterSet):
         if not data.get("status"):
             data["status"] = OPEN
         super().__init__(data, queryset, **kwargs)
-        # Only MPs that ever submitted something are worth offering.
-        self.filters["participant"].queryset = (
-            MarketParticipant.objects.filter(applications__submitted_at__isnull=False).distinct().order_by("short_name")
-        )
-        for name in ("status", "kind", "participant", "reviewer"):
+        self.filters["participant"].queryset = participant_scope(SUBMITTED_SCOPE)
+        for name in ("status", "kind", "reviewer"):
             self.filters[name].extra["widget"] = forms.Select(attrs={"class": "form-select"})
+        self.filters["participant"].extra["widget"] = ParticipantAutocomplete(scope=SUBMITTED_SCOPE)
         self.filters["q"].extra["widget"] = forms.TextInput(
             attrs={"class": "form-control", "type": "search", "placeholder": "Reference or MP name"}
         )

@@ -2,7 +2,7 @@
 
 Everything a page shows should come from its view's context as lists and values; a lazy queryset or a related
 object read in a template costs queries per row that no view-level query count sees coming. The guard wraps
-``django.template.base.Template._render`` (the template body, after the context processors have run) in
+``django.template.base.Template.render`` (the context processors and the template body) in
 ``connection.execute_wrapper``: any SQL sent while a template renders raises, and is also recorded so the test
 fails at teardown even if something swallowed the error.
 """
@@ -27,7 +27,7 @@ def refuse_queries_while_rendering():
     Yields the list of the statements that were refused (empty when the pages behaved).
     """
     refused: list[str] = []
-    original = Template._render
+    original = Template.render
 
     def refuse(execute, sql, params, many, context):
         refused.append(sql)
@@ -37,11 +37,11 @@ def refuse_queries_while_rendering():
         with connection.execute_wrapper(refuse):
             return original(self, context)
 
-    Template._render = guarded
+    Template.render = guarded
     try:
         yield refused
     finally:
-        Template._render = original
+        Template.render = original
 
 
 @pytest.fixture

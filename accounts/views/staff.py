@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 from django.views.generic import TemplateView
@@ -11,6 +12,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from .. import selectors, services
+from ..autocomplete import UnknownScope, participant_scope, participant_search
 from ..filters import ParticipantFilter
 from ..forms.staff import BookReassignForm, ReassignForm
 from ..models import AccountManager, MarketParticipant
@@ -114,3 +116,17 @@ class BookReassignView(StaffRequiredMixin, View):
                 messages.success(request, f"Moved {moved} MP(s) from {manager} to {form.cleaned_data['to_manager']}.")
                 return redirect("workspace:account-managers")
         return render(request, self.template_name, self._context(manager, form), status=400)
+
+
+class ParticipantAutocompleteView(StaffRequiredMixin, View):
+    """``?scope=<name>&q=<term>``: the first MPs of a picker's scope matching the term, as JSON (see
+    ``accounts.autocomplete``). Staff only (participants get 403); an unknown scope is a 404."""
+
+    def get(self, request):
+        try:
+            scope = participant_scope(request.GET.get("scope", "all"))
+        except UnknownScope as unknown:
+            raise Http404("No such list of Market Participants.") from unknown
+        visible = scope.filter(pk__in=selectors.participants_for_user(request.user).values("pk"))
+        results = participant_search(visible, request.GET.get("q", "")[:100])
+        return JsonResponse({"results": results})

@@ -14,7 +14,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.models import MarketParticipant, User
+from accounts.autocomplete import ParticipantAutocomplete, participant_scope
+from accounts.models import User
 from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
@@ -59,8 +60,8 @@ class MultipleFileField(forms.FileField):
         return checked
 
 
-def _attachments_field(label="Attachments"):
-    limit = CaseSettings.load().max_attachment_mb
+def _attachments_field(label="Attachments", *, limit_mb: int | None = None):
+    limit = limit_mb or CaseSettings.load().max_attachment_mb
     return MultipleFileField(
         label=label,
         max_bytes=limit * 1024 * 1024,
@@ -97,9 +98,10 @@ DISPUTE_FIELDS = (
 class CaseCreateForm(LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=STAFF_KINDS, initial=CaseKind.INQUIRY)
     participant = forms.ModelChoiceField(
-        queryset=MarketParticipant.objects.order_by("short_name"),
+        queryset=participant_scope("all"),
         label="Market Participant",
         empty_label="Choose an MP…",
+        widget=ParticipantAutocomplete(scope="all"),
     )
     requester = forms.ModelChoiceField(
         queryset=User.objects.active_contacts(),
@@ -225,12 +227,13 @@ class ReplyForm(LayoutMixin, forms.Form):
         required=False, label="Waiting on participant after this reply (pauses the SLA clock)"
     )
 
-    def __init__(self, *args, may_wait: bool = True, **kwargs):
+    def __init__(self, *args, may_wait: bool = True, attachment_limit_mb: int | None = None, **kwargs):
         """``may_wait``: whether the person may work the case (``policies.can_work_case``); waiting on the
-        participant is a status change, so a group that only replies is not offered it."""
+        participant is a status change, so a group that only replies is not offered it. ``attachment_limit_mb``:
+        the case settings' limit when the caller already read it (the case page reads it with the case)."""
         kwargs.setdefault("auto_id", "id_reply_%s")
         super().__init__(*args, **kwargs)
-        self.fields["attachments"] = _attachments_field()
+        self.fields["attachments"] = _attachments_field(limit_mb=attachment_limit_mb)
         if not may_wait:
             del self.fields["wait_on_participant"]
 

@@ -12,6 +12,8 @@ from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
 from .choices import Priority
 
+CASE_SETTINGS_PK = 1  # the one row
+
 
 class CaseSettings(models.Model):
     """Administrator-editable knobs of the case workflow (a single row)."""
@@ -41,7 +43,7 @@ class CaseSettings(models.Model):
 
     @classmethod
     def load(cls) -> CaseSettings:
-        obj, _ = cls.objects.get_or_create(pk=1)
+        obj, _ = cls.objects.get_or_create(pk=CASE_SETTINGS_PK)
         return obj
 
 

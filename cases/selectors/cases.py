@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.auth.models import Group
 from django.db.models import Case as SqlCase
-from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -33,6 +33,7 @@ from ..models import (
     Priority,
     SlaState,
 )
+from ..models.configuration import CASE_SETTINGS_PK, CaseSettings
 
 # --- ranks used for sorting ---------------------------------------------------------------
 
@@ -137,9 +138,14 @@ def case_lookup(reference: str) -> Case | None:
 
 
 def case_get_for_staff(reference: str) -> Case:
-    """The case page's case with everything its header shows; an unknown reference is a 404."""
+    """The case page's case with everything its header shows, and what it needs of the case settings
+    (``attachment_limit_mb`` for the reply form, ``reopen_window_days``); an unknown reference is a 404."""
+    case_settings = CaseSettings.objects.filter(pk=CASE_SETTINGS_PK)
     return get_object_or_404(
-        Case.objects.select_related(
+        Case.objects.annotate(
+            attachment_limit_mb=Subquery(case_settings.values("max_attachment_mb")[:1]),
+            reopen_window_days=Subquery(case_settings.values("reopen_window_days")[:1]),
+        ).select_related(
             "participant",
             "category",
             "assignee",
@@ -149,26 +155,47 @@ def case_get_for_staff(reference: str) -> Case:
             "escalated_to_group",
             "merged_into",
             "cloned_from",
+            "dispute__accepted_late_by",
         ),
         reference=(reference or "").strip().upper(),
     )
 
 
 def case_dispute(case: Case) -> DisputeDetail | None:
+    """The dispute's details: from ``case_get_for_staff``'s join when it made it, else read."""
+    if Case.dispute.is_cached(case):
+        return getattr(case, "dispute", None)
     try:
         return DisputeDetail.objects.select_related("accepted_late_by").get(case=case)
     except DisputeDetail.DoesNotExist:
         return None
 
 
-def case_conversation(case: Case, *, include_internal: bool = True) -> list[CaseMessage]:
-    """Replies (and, for staff, internal notes) in time order, each with its attachments."""
+def case_conversation(
+    case: Case, *, include_internal: bool = True, latest: int | None = None, with_attachments: bool = True
+) -> list[CaseMessage]:
+    """Replies (and, for staff, internal notes) in time order, each with its attachments unless the caller reads
+    them itself (:func:`case_files_by_message`); only the ``latest`` ones when given (a long conversation shows
+    its end first)."""
     attachments = CaseAttachment.objects.order_by("created_at", "id")
     messages = case.messages.select_related("author")
     if not include_internal:
         messages = messages.filter(is_internal=False)
         attachments = attachments.filter(is_internal=False)
-    return list(messages.prefetch_related(Prefetch("attachments", queryset=attachments)).order_by("created_at", "id"))
+    if with_attachments:
+        messages = messages.prefetch_related(Prefetch("attachments", queryset=attachments))
+    if latest is None:
+        return list(messages.order_by("created_at", "id"))
+    return list(messages.order_by("-created_at", "-id")[:latest])[::-1]
+
+
+def case_files_by_message(case: Case) -> dict[int | None, list[CaseAttachment]]:
+    """Every file of the case (staff see internal ones) in one query, by message id; ``None`` holds the files sent
+    with the case itself."""
+    files: dict[int | None, list[CaseAttachment]] = {}
+    for attachment in case.attachments.order_by("created_at", "id"):
+        files.setdefault(attachment.message_id, []).append(attachment)
+    return files
 
 
 def case_opening_attachments(case: Case, *, include_internal: bool = True) -> QuerySet[CaseAttachment]:
@@ -186,11 +213,17 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
 
 def case_related_cases(case: Case) -> dict[str, list[Case]]:
     """Linked cases, cases merged into this one, and clones of it."""
-    related = Case.objects.select_related("participant")
+    linked = Case.related.through.objects.filter(from_case=case, to_case=OuterRef("pk"))
+    rows = list(
+        Case.objects.select_related("participant")
+        .filter(Q(pk__in=case.related.values("pk")) | Q(merged_into=case) | Q(cloned_from=case))
+        .annotate(is_linked=Exists(linked))
+        .order_by("-created_at")
+    )
     return {
-        "related": list(related.filter(related=case).order_by("-created_at")),
-        "merged": list(related.filter(merged_into=case).order_by("-created_at")),
-        "clones": list(related.filter(cloned_from=case).order_by("-created_at")),
+        "related": [row for row in rows if row.is_linked],
+        "merged": [row for row in rows if row.merged_into_id == case.pk],
+        "clones": [row for row in rows if row.cloned_from_id == case.pk],
     }
 
 

@@ -192,8 +192,9 @@ _SERVICE_TO: dict[str, Callable[..., Case]] = {
 }
 
 
-def case_reopen_deadline(case: Case) -> datetime.datetime | None:
-    return case.reopen_deadline(CaseSettings.load().reopen_window_days)
+def case_reopen_deadline(case: Case, *, window_days: int | None = None) -> datetime.datetime | None:
+    """``window_days``: the settings' reopen window when the caller already read it (the case page does)."""
+    return case.reopen_deadline(window_days or CaseSettings.load().reopen_window_days)
 
 
 # --- the steps every move shares ------------------------------------------------------------------------------

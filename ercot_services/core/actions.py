@@ -19,6 +19,9 @@ from django.views import View
 
 from .models import DomainError
 
+# The fragment most action views answer an htmx GET with: their form and buttons, for a row's editor.
+INLINE_FORM_TEMPLATE = "includes/inline_form.html"
+
 
 def safe_next_url(request, fallback: str = "", *, under: str = "") -> str:
     """The ``next`` of this request (POST first, then GET) when it stays on this site, else ``fallback``.
@@ -63,6 +66,8 @@ class ActionView(View):
     - ``get_object()``: what the URL names (``self.kwargs``), a 404 if unknown; ``None`` when there is nothing;
     - ``form_class``, ``get_form_kwargs()``, ``get_initial()``;
     - ``template_name`` and ``get_context(form)`` (or ``render_form`` when the form lives on another page);
+    - ``fragment_template_name``: the form alone, which an htmx GET (a list row's "Edit") loads in place of the
+      whole page; its POST is an ordinary one, so the same view answers it;
     - ``perform(form)``: calls the service with ``form.cleaned_data`` and returns its result (``self.result``);
     - ``success_message`` / ``get_success_message(form)`` and ``success_url`` / ``get_success_url()``; when they
       depend on what the service did, ``perform`` may set ``self.success_message`` and ``self.success_url``.
@@ -73,6 +78,7 @@ class ActionView(View):
 
     form_class: type[Form]
     template_name = ""
+    fragment_template_name = ""
     success_message = ""
     success_url = ""
     http_method_names = ["get", "post", "head", "options"]
@@ -103,8 +109,15 @@ class ActionView(View):
     def get_context(self, form) -> dict:
         return {}
 
+    def wants_fragment(self) -> bool:
+        """An htmx GET of a view that has a fragment: answer with the form alone."""
+        return bool(
+            self.fragment_template_name and getattr(self.request, "htmx", False) and self.request.method == "GET"
+        )
+
     def render_form(self, form, status: int = 200) -> HttpResponse:
-        return render(self.request, self.template_name, {"form": form, **self.get_context(form)}, status=status)
+        template = self.fragment_template_name if self.wants_fragment() else self.template_name
+        return render(self.request, template, {"form": form, **self.get_context(form)}, status=status)
 
     def perform(self, form):
         """Call the service with ``form.cleaned_data``; what it returns becomes ``self.result``."""

@@ -99,3 +99,32 @@ class ShownIf(LayoutObject):
         if not self.condition.render(context):
             return SafeString("")
         return self.get_rendered_fields(form, context, template_pack, **kwargs)
+
+
+def _model_choices(field, rows) -> list[tuple]:
+    """What a model choice field would offer for ``rows``: its empty (and django-filter's null) choice first."""
+    choices = [("", field.empty_label)] if field.empty_label is not None else []
+    if getattr(field, "null_label", None) is not None:
+        choices.append((field.null_value, field.null_label))
+    return choices + [(field.prepare_value(row), field.label_from_instance(row)) for row in rows]
+
+
+def load_choices(*forms) -> None:
+    """Read every model choice of ``forms`` now, so rendering them runs no query (a page whose templates must not
+    query calls this in its view). A widget that draws only the chosen rows (``load_chosen``, the MP picker) reads
+    just those; any other model choice widget gets its options as a list. The field still validates against its queryset."""
+    read: dict[str, list] = {}  # two fields offering the same rows (staff users) share one query
+    for form in forms:
+        if form is None:
+            continue
+        for name, field in form.fields.items():
+            if not hasattr(field, "queryset"):
+                continue
+            widget = field.widget
+            if hasattr(widget, "load_chosen"):
+                widget.load_chosen(form[name].value())
+                continue
+            key = str(field.queryset.query)
+            if key not in read:
+                read[key] = [row for row in field.queryset]
+            widget.choices = _model_choices(field, read[key])

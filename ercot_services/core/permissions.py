@@ -7,6 +7,7 @@ Each staff action is a Django permission granted to the groups whose job it is (
 
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 from .models import DomainError
 
@@ -18,6 +19,28 @@ class ActionNotAllowed(DomainError):
 def has_permission(user, permission: str) -> bool:
     """``user.has_perm`` for a possibly anonymous or missing user; superusers hold every permission."""
     return user is not None and user.is_authenticated and user.has_perm(permission)
+
+
+def load_permissions(user) -> None:
+    """Read ``user``'s permissions now, in one query, so a template's ``perms`` checks run none: a page whose
+    templates must not query calls this in its view.
+
+    It fills the cache ``ModelBackend.get_all_permissions`` keeps on the user (``_perm_cache``: the user's own
+    permissions and their groups', ``app_label.codename``), which ``has_perm`` and ``perms`` then read. Inactive
+    users and superusers are left to Django (it answers them without this cache).
+    """
+    if user is None or not user.is_authenticated or not user.is_active or user.is_superuser:
+        return
+    if hasattr(user, "_perm_cache"):
+        return
+    from django.contrib.auth.models import Permission
+
+    rows = (
+        Permission.objects.filter(Q(user=user) | Q(group__user=user))
+        .values_list("content_type__app_label", "codename")
+        .distinct()
+    )
+    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
 def require_permission(user, permission: str, message: str) -> None:

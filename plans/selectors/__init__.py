@@ -8,7 +8,23 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Avg, Case, Count, F, Prefetch, Q, QuerySet, TextField, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,10 +44,13 @@ from ..models import (
     MeetingStatus,
     PerformanceFeedback,
     PlanObjective,
+    overdue_action_items_q,
 )
 
 #: How many closed items, past meetings and feedback entries the plan page lists (the lists link to the rest).
 PLAN_PAGE_HISTORY = 20
+# The plan page lists the open action items due soonest; the rest are on the action item list it links to.
+PLAN_PAGE_OPEN_ITEMS = 25
 
 
 def action_items_with_relations(queryset: QuerySet[ActionItem] | None = None) -> QuerySet[ActionItem]:
@@ -57,54 +76,115 @@ def with_shared_minutes(queryset: QuerySet[Meeting]) -> QuerySet[Meeting]:
     )
 
 
+def _plan_of(participant: MarketParticipant) -> AccountPlan:
+    """The MP's plan (with who updated it), from ``select_related("plan__updated_by")`` when the caller did it;
+    unsaved and empty when nobody wrote one yet."""
+    if MarketParticipant.plan.is_cached(participant):
+        try:
+            return participant.plan
+        except AccountPlan.DoesNotExist:
+            return AccountPlan(participant=participant)
+    plan = AccountPlan.objects.filter(participant=participant).select_related("updated_by").first()
+    return plan or AccountPlan(participant=participant)
+
+
+def _plan_items(participant: MarketParticipant) -> tuple[list[ActionItem], list[ActionItem]]:
+    """The open items due soonest and the latest closed ones, in one query."""
+    mine = ActionItem.objects.filter(participant=participant)
+    open_ids = mine.filter(status__in=ACTION_ITEM_OPEN_STATUSES).order_by("due_date", "pk")
+    closed_order = (F("completed_at").desc(nulls_last=True), "-updated_at")
+    closed_ids = mine.exclude(status__in=ACTION_ITEM_OPEN_STATUSES).order_by(*closed_order)
+    rows = list(
+        action_items_with_relations(mine)
+        .filter(
+            Q(pk__in=open_ids.values("pk")[:PLAN_PAGE_OPEN_ITEMS])
+            | Q(pk__in=closed_ids.values("pk")[:PLAN_PAGE_HISTORY])
+        )
+        .annotate(is_open_row=Case(When(status__in=ACTION_ITEM_OPEN_STATUSES, then=Value(0)), default=Value(1)))
+        .order_by("is_open_row", "due_date", "pk")
+    )
+    open_items = [item for item in rows if item.is_open]
+    closed_items = sorted(
+        (item for item in rows if not item.is_open),
+        key=lambda item: (item.completed_at is None, -(item.completed_at or item.updated_at).timestamp()),
+    )
+    return open_items, closed_items
+
+
+def _plan_meetings(participant: MarketParticipant, now) -> tuple[list[Meeting], list[Meeting]]:
+    """Every upcoming meeting and the latest past ones, with their attendees, in two queries."""
+    upcoming = Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
+    mine = Meeting.objects.filter(participant=participant)
+    past_ids = mine.exclude(upcoming).order_by("-starts_at").values("pk")[:PLAN_PAGE_HISTORY]
+    rows = list(meetings_with_attendees(mine).filter(upcoming | Q(pk__in=past_ids)).order_by("starts_at"))
+    is_upcoming = [meeting.status == MeetingStatus.SCHEDULED and meeting.ends_at >= now for meeting in rows]
+    upcoming_meetings = [meeting for meeting, up in zip(rows, is_upcoming, strict=True) if up]
+    past_meetings = [meeting for meeting, up in zip(rows, is_upcoming, strict=True) if not up][::-1]
+    return upcoming_meetings, past_meetings
+
+
+def _count_of(queryset) -> Coalesce:
+    """A scalar subquery counting ``queryset`` (filtered on ``OuterRef("pk")``), 0 when it has no rows."""
+    counted = queryset.order_by().values("participant").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _plan_counts(participant: MarketParticipant, today) -> dict:
+    """The plan page's figures (open and overdue items, the feedback summary) in one query."""
+    items = ActionItem.objects.filter(participant=OuterRef("pk"))
+    feedback = PerformanceFeedback.objects.filter(participant=OuterRef("pk"))
+    average = feedback.order_by().values("participant").annotate(a=Avg("rating")).values("a")
+    return (
+        MarketParticipant.objects.filter(pk=participant.pk)
+        .values(
+            open_items=_count_of(items.filter(status__in=ACTION_ITEM_OPEN_STATUSES)),
+            overdue_items=_count_of(items.filter(overdue_action_items_q(today))),
+            feedback_count=_count_of(feedback),
+            open_follow_ups=_count_of(feedback.filter(follow_up_status=PerformanceFeedback.FollowUp.OPEN)),
+            feedback_average=Subquery(average, output_field=FloatField()),
+        )
+        .get()
+    )
+
+
 def plan_for_participant(participant: MarketParticipant) -> dict:
     """Everything the plan page shows, in a fixed number of queries whatever the row counts.
 
     ``plan`` is unsaved (empty) when nobody wrote one yet.
     """
     now = timezone.now()
-    plan = AccountPlan.objects.filter(participant=participant).select_related("updated_by").first()
-    if plan is None:
-        plan = AccountPlan(participant=participant)
+    plan = _plan_of(participant)
     objectives = list(
         PlanObjective.objects.filter(plan__participant=participant).annotate(
             open_items=Count("action_items", filter=Q(action_items__status__in=ACTION_ITEM_OPEN_STATUSES)),
             item_count=Count("action_items"),
         )
     )
-    items = action_items_with_relations(ActionItem.objects.filter(participant=participant))
-    open_items = list(items.filter(status__in=ACTION_ITEM_OPEN_STATUSES).order_by("due_date", "pk"))
-    closed_items = list(
-        items.exclude(status__in=ACTION_ITEM_OPEN_STATUSES).order_by(
-            F("completed_at").desc(nulls_last=True), "-updated_at"
-        )[:PLAN_PAGE_HISTORY]
-    )
-    meetings = meetings_with_attendees(Meeting.objects.filter(participant=participant))
-    upcoming = Q(status=MeetingStatus.SCHEDULED, ends_at__gte=now)
-    upcoming_meetings = list(meetings.filter(upcoming).order_by("starts_at"))
-    past_meetings = list(meetings.exclude(upcoming).order_by("-starts_at")[:PLAN_PAGE_HISTORY])
-    feedback_qs = PerformanceFeedback.objects.filter(participant=participant)
+    today = timezone.localdate()
+    open_items, closed_items = _plan_items(participant)
+    upcoming_meetings, past_meetings = _plan_meetings(participant, now)
     feedback = list(
-        feedback_qs.select_related("submitted_by", "recorded_by", "meeting", "followed_up_by").order_by("-created_at")[
-            :PLAN_PAGE_HISTORY
-        ]
+        PerformanceFeedback.objects.filter(participant=participant)
+        .select_related("submitted_by", "recorded_by", "meeting", "followed_up_by")
+        .order_by("-created_at")[:PLAN_PAGE_HISTORY]
     )
-    feedback_summary = feedback_qs.aggregate(
-        average=Avg("rating"),
-        count=Count("pk"),
-        open_follow_ups=Count("pk", filter=Q(follow_up_status=PerformanceFeedback.FollowUp.OPEN)),
-    )
+    counts = _plan_counts(participant, today)
+    feedback_summary = {
+        "average": counts["feedback_average"],
+        "count": counts["feedback_count"],
+        "open_follow_ups": counts["open_follow_ups"],
+    }
     improvements = list(
         ImprovementAction.objects.filter(participant=participant)
         .select_related("owner", "pattern__category", "feedback")
         .order_by("due_date")
     )
-    today = timezone.localdate()
     return {
         "plan": plan,
         "objectives": objectives,
         "open_items": open_items,
-        "overdue_count": sum(1 for item in open_items if item.is_overdue(today)),
+        "open_count": counts["open_items"],
+        "overdue_count": counts["overdue_items"],
         "closed_items": closed_items,
         "upcoming_meetings": upcoming_meetings,
         "past_meetings": past_meetings,

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.autocomplete import ParticipantAutocomplete, participant_scope
 from accounts.models import MarketParticipant, Membership, User
 from cases.models import Channel
 from ercot_services.core.forms import LayoutMixin, grid
@@ -100,6 +101,7 @@ class EnrollmentForm(LayoutMixin, forms.Form):
         queryset=MarketParticipant.objects.none(),
         required=False,
         empty_label="Choose an MP",
+        widget=ParticipantAutocomplete(scope="all"),
     )
     participant_kind = forms.ChoiceField(
         label="New or current MP", choices=[("", "—")] + ParticipantKind.choices, required=False
@@ -124,7 +126,7 @@ class EnrollmentForm(LayoutMixin, forms.Form):
             status__in=[FlightStatus.COMPLETED, FlightStatus.CANCELLED]
         ).order_by("start_date")
         self.fields["application"].queryset = enrollable_applications()
-        self.fields["participant"].queryset = MarketParticipant.objects.prefetch_related("roles").order_by("short_name")
+        self.fields["participant"].queryset = participant_scope("all")
         if not show_override:
             del self.fields["override_reason"]
 

@@ -10,6 +10,7 @@ import re
 
 from django import forms
 
+from accounts.autocomplete import ParticipantAutocomplete, participant_scope
 from accounts.models import MarketParticipant
 from cases.models import Case
 from ercot_services.core.forms import LayoutMixin
@@ -102,18 +103,13 @@ class QseAcknowledgementForm(LayoutMixin, forms.Form):
         queryset=MarketParticipant.objects.none(),
         empty_label="Choose the QSE…",
         help_text="Market Participants holding the QSE role.",
+        widget=ParticipantAutocomplete(scope="qse"),
     )
     processed_by_legal = forms.BooleanField(label="Processed by Legal", required=False)
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["qse"].queryset = (
-            MarketParticipant.objects.filter(roles__code="QSE")
-            .exclude(pk=participant.pk)
-            .distinct()
-            .order_by("short_name")
-        )
-        self.fields["qse"].label_from_instance = lambda mp: f"{mp.short_name} — {mp.legal_name}"
+        self.fields["qse"].queryset = participant_scope("qse").exclude(pk=participant.pk)
 
 
 class QseLoadQualificationForm(LayoutMixin, forms.Form):

@@ -5,4 +5,38 @@
   // screen-reader users start from what went wrong.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
+
+  // Row editors: a link with data-opens-editor="<id>" loads its page's form (includes/inline_form.html, the view's
+  // htmx fragment) into the element [data-editor] of that id (its cell when it is a table row) instead of leaving
+  // the page; without JavaScript the link opens the full page. One editor is open at a time; Cancel closes it and
+  // gives focus back to the link.
+  function closeEditor(editor) {
+    const slot = editor.tagName === "TR" ? editor.querySelector("td") : editor;
+    slot.replaceChildren();
+    editor.hidden = true;
+  }
+  document.addEventListener("click", function (event) {
+    const opener = event.target.closest("a[data-opens-editor]");
+    if (opener && window.htmx && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
+      const editor = document.getElementById(opener.dataset.opensEditor);
+      if (!editor) return;
+      event.preventDefault();
+      document.querySelectorAll("[data-editor]:not([hidden])").forEach(closeEditor);
+      const slot = editor.tagName === "TR" ? editor.querySelector("td") : editor;
+      window.htmx.ajax("GET", opener.href, { source: opener, target: slot, swap: "innerHTML" }).then(function () {
+        editor.hidden = false;
+        editor.opener = opener;
+        const field = editor.querySelector("textarea, select, input:not([type=hidden])");
+        (field || editor.querySelector("button[type=submit]")).focus();
+      });
+      return;
+    }
+    const dismiss = event.target.closest("[data-dismiss-editor]");
+    if (dismiss) {
+      const editor = dismiss.closest("[data-editor]");
+      const back = editor.opener;
+      closeEditor(editor);
+      if (back) back.focus();
+    }
+  });
 })();

@@ -1,5 +1,7 @@
 """Issue #3 end to end: a participant files an inquiry, the AM answers, emails go through a real worker."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -86,3 +88,27 @@ def test_inquiry_from_portal_to_resolution(
     assert any("Yes, those two are all." in e.original_content.decode(errors="replace") for e in to_am)
     subjects = [e.original_content.decode(errors="replace") for e in to_requester]
     assert len(subjects) == len(set(subjects)), "an email was delivered twice"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_mp_picker_searches_and_filters_the_queue(page, live_server, participant, other_participant, lead):
+    """The queue's MP filter is a combobox over the autocomplete endpoint: type, pick with the keyboard, apply."""
+    sign_in(page, lead.email, PASSWORD)
+    page.goto("/workspace/cases/?view=all")
+    assert page.locator(f'#id_participant option[value="{other_participant.pk}"]').count() == 0  # not in the HTML
+
+    page.get_by_role("combobox", name="Market Participant").click()
+    search = page.locator(".ts-dropdown input")
+    expect(search).to_be_focused()  # the search box opens in the dropdown, the field keeps its size
+    page.keyboard.type(participant.short_name)
+    option = page.locator(".ts-dropdown .option", has_text=participant.legal_name)
+    expect(option).to_be_visible()
+    expect(page.locator(".ts-dropdown .option", has_text=other_participant.legal_name)).to_have_count(0)
+    option.click()
+    snap(page, "cases-queue-mp-picker")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(rf"[?&]participant={participant.pk}(&|$)"))
+    expect(page.locator("#id_participant option[selected]")).to_have_text(
+        f"{participant.short_name} — {participant.legal_name}"
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.accounts.factories import PASSWORD
 
@@ -22,8 +23,10 @@ def test_plan_pages_in_a_browser(page, live_server, participant, am_user, plan_d
     assert "table-danger" in overdue_row.get_attribute("class")
     snap(page, "plans-staff-plan")
 
-    page.get_by_role("button", name="Edit").first.click()
-    page.locator("#plan-edit.show").wait_for()  # the collapse has finished opening: the button no longer moves
+    assert page.locator("textarea").count() == 0  # no form is drawn up front
+    page.get_by_role("link", name="Edit the plan summary").click()
+    page.locator("#plan-edit form").wait_for()  # loaded on demand (htmx) into the summary card
+    expect(page.locator("#id_plan_summary")).to_be_focused()
     page.locator("#id_plan_summary").fill("Updated in the browser.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the plan").click()
@@ -36,10 +39,20 @@ def test_plan_pages_in_a_browser(page, live_server, participant, am_user, plan_d
     page.get_by_role("button", name="Add the action item").click()
     page.get_by_text("Book a training session on 867 usage").first.wait_for()
 
-    page.goto(reverse("workspace:action-item-transition", args=[plan_data["open_item"].pk]) + "?to=done")
-    page.get_by_label("Note").fill("Checklist sent.")
+    # "Done" loads its form under the row; Close takes it away again and gives the focus back to the button.
+    item = plan_data["open_item"]
+    done = page.get_by_role("link", name=f"Done: {item.title}")
+    done.click()
+    editor = page.locator(f"#editor-item-{item.pk}")
+    expect(editor).to_be_visible()
+    editor.get_by_role("button", name="Close").click()
+    expect(editor).to_be_hidden()
+    expect(done).to_be_focused()
+    done.click()
+    editor.get_by_label("Note").fill("Checklist sent.")
     snap(page, "plans-staff-action-item-done")
-    page.get_by_role("button", name="Mark done").click()
+    with page.expect_navigation():
+        editor.get_by_role("button", name="Mark done").click()
     page.get_by_text("is now done").wait_for()
 
     page.goto(reverse("workspace:action-items") + "?owner=all")

@@ -63,3 +63,67 @@ def test_list_pages_do_not_grow_with_the_number_of_cases(client, submit, am_user
     _grow_to(1000)
     large = _count(client, url)
     assert small == large, f"{url}: {small} queries with 10 cases, {large} with 1,000"
+
+
+LEAN_CEILING = 15
+
+
+def _add_messages(case, author, total: int) -> None:
+    from cases.models import CaseMessage
+
+    CaseMessage.objects.bulk_create(
+        [
+            CaseMessage(case=case, author=author, body=f"Message {n}", is_internal=bool(n % 5 == 0))
+            for n in range(total)
+        ],
+        batch_size=500,
+    )
+
+
+@pytest.mark.usefixtures("no_queries_while_rendering")
+@pytest.mark.parametrize("messages", [10, 1000])
+def test_dispute_page_is_lean_whatever_the_conversation(
+    client, am_user, dispute, messages, django_assert_max_num_queries
+):
+    """A dispute with 10 or 1,000 messages: at most 15 queries, none while rendering, and a bounded conversation."""
+    _add_messages(dispute, am_user, messages)
+    client.force_login(am_user)
+    url = reverse("workspace:case-detail", args=[dispute.reference])
+
+    with django_assert_max_num_queries(LEAN_CEILING):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    last = messages - 1
+    assert f">Message {last}</div>" in html
+    assert (">Message 0</div>" in html) == (messages <= 50)  # a long conversation opens on its latest 50
+    assert ("Show earlier messages" in html) == (messages > 50)
+
+
+def test_show_earlier_messages_loads_the_whole_conversation(client, am_user, dispute):
+    _add_messages(dispute, am_user, 60)
+    client.force_login(am_user)
+    url = reverse("workspace:case-detail", args=[dispute.reference])
+
+    html = client.get(url, {"conversation": "all"}).content.decode()
+
+    assert ">Message 0</div>" in html and ">Message 59</div>" in html
+    assert "Show earlier messages" not in html
+
+
+@pytest.mark.usefixtures("no_queries_while_rendering")
+@pytest.mark.parametrize("total", [10, 1000])
+def test_case_queue_is_lean(client, submit, am_user, registration, total, django_assert_max_num_queries):
+    for n in range(10):
+        submit(subject=f"Question {n}")
+    _grow_to(total)
+    client.force_login(am_user)
+
+    with django_assert_max_num_queries(LEAN_CEILING):
+        response = client.get(reverse("workspace:cases") + "?view=all")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<option value="{registration.pk}">{registration.name}</option>' in html  # choices read in the view
+    assert html.count("<tr") <= 26  # one page of cases and the header

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from ercot_services.core.actions import ActionView
 from ercot_services.core.downloads import private_file_response
+from ercot_services.core.forms import load_choices
 from ercot_services.core.models import DomainError
-from ercot_services.core.permissions import StaffRequiredMixin
+from ercot_services.core.permissions import StaffRequiredMixin, load_permissions
 
 from ... import policies, services
 from ...forms.staff import (
@@ -118,9 +120,24 @@ def _transition_buttons(case: Case) -> list[dict]:
     return buttons
 
 
+# A long conversation opens on its latest messages; "Show earlier messages" loads the whole of it.
+CONVERSATION_LATEST = 50
+
+
 def case_page(request, case: Case, *, status: int = 200, error_section: str = "", **forms):
     """Render the case page; an action view passes its bound form (with errors) to show it in place."""
-    conversation = case_selectors.case_conversation(case)
+    load_permissions(request.user)
+    show_all = request.GET.get("conversation") == "all"
+    # One more than shown tells whether earlier messages exist without counting them.
+    conversation = case_selectors.case_conversation(
+        case, latest=None if show_all else CONVERSATION_LATEST + 1, with_attachments=False
+    )
+    earlier_hidden = not show_all and len(conversation) > CONVERSATION_LATEST
+    if earlier_hidden:
+        conversation = conversation[1:]
+    files = case_selectors.case_files_by_message(case)
+    for message in conversation:
+        message.files = files.get(message.pk, [])
     transition_forms = {
         section: forms.get(f"transition_{section}") or TransitionForm(case=case, section=section)
         for section in ("quick", "resolve", "reopen")
@@ -130,11 +147,14 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "case": case,
         "dispute": case_selectors.case_dispute(case) if case.kind == CaseKind.DISPUTE else None,
         "conversation": conversation,
-        "opening_attachments": list(case_selectors.case_opening_attachments(case)),
-        "timeline": case_selectors.case_timeline(case)[:200],
+        "earlier_hidden": earlier_hidden,
+        "opening_attachments": files.get(None, []),
+        "timeline": list(case_selectors.case_timeline(case)[:200]),
         "related": case_selectors.case_related_cases(case),
         "canned_responses": case_selectors.canned_responses_for(case),
-        "reopen_deadline": services.case_reopen_deadline(case) if case.status == CaseStatus.RESOLVED else None,
+        "reopen_deadline": services.case_reopen_deadline(case, window_days=getattr(case, "reopen_window_days", None))
+        if case.status == CaseStatus.RESOLVED
+        else None,
         "transition_buttons": _transition_buttons(case),
         # A dispute (money) is resolved by Account Managers and the Lead only.
         "can_resolve": CaseStatus.RESOLVED in allowed
@@ -143,7 +163,11 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "transition_quick": transition_forms["quick"],
         "transition_resolve": transition_forms["resolve"],
         "transition_reopen": transition_forms["reopen"],
-        "reply_form": forms.get("reply_form") or ReplyForm(may_wait=policies.can_work_case(request.user, case)),
+        "reply_form": forms.get("reply_form")
+        or ReplyForm(
+            may_wait=policies.can_work_case(request.user, case),
+            attachment_limit_mb=getattr(case, "attachment_limit_mb", None),
+        ),
         "assign_form": forms.get("assign_form") or AssignForm(initial={"assignee": case.assignee_id}),
         "escalate_form": forms.get("escalate_form")
         or EscalateForm(initial={"to_user": case.escalated_to_id, "to_group": case.escalated_to_group_id}),
@@ -154,6 +178,7 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         "is_final": case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN),
         "can_work_case": policies.can_work_case(request.user, case),
     }
+    load_choices(*(value for value in context.values() if isinstance(value, BaseForm)))
     return render(request, "workspace/cases/detail.html", context, status=status)
 
 

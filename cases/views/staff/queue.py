@@ -11,7 +11,8 @@ from django.utils.html import format_html, format_html_join
 from django.views import View
 from django.views.generic import TemplateView
 
-from ercot_services.core.permissions import StaffRequiredMixin
+from ercot_services.core.forms import load_choices
+from ercot_services.core.permissions import StaffRequiredMixin, load_permissions
 
 from ... import policies, services
 from ...filters import SORTS, CaseFilter
@@ -99,9 +100,14 @@ class CaseQueueView(StaffRequiredMixin, TemplateView):
         query = request.GET.copy()
         query.pop("page", None)
         counts = case_selectors.case_queue_counts(request.user)
+        page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        bulk_form = BulkActionForm()
+        load_choices(filterset.form, bulk_form)
+        load_permissions(request.user)
         context.update(
             filter=filterset,
-            page_obj=Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            page_obj=page,
             querystring=query.urlencode(),
             full_querystring=request.GET.urlencode(),
             columns=[
@@ -111,7 +117,7 @@ class CaseQueueView(StaffRequiredMixin, TemplateView):
             active_view=filterset.active_view,
             view=filterset.view,
             staff=staff,
-            bulk_form=BulkActionForm(),
+            bulk_form=bulk_form,
             counts=counts,
         )
         return context

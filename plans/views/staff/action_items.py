@@ -13,7 +13,7 @@ from django.views import View
 
 from accounts.models import User
 from cases.selectors.cases import staff_users
-from ercot_services.core.actions import safe_next_url
+from ercot_services.core.actions import INLINE_FORM_TEMPLATE, safe_next_url
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from ... import selectors as plan_selectors
@@ -117,6 +117,7 @@ class ActionItemCreateView(StaffActionView):
 class ActionItemEditView(StaffActionView):
     permission_required = "plans.change_actionitem"
     template_name = "workspace/plans/action_item_form.html"
+    fragment_template_name = INLINE_FORM_TEMPLATE
     form_class = ActionItemForm
 
     def get_object(self):
@@ -147,7 +148,12 @@ class ActionItemEditView(StaffActionView):
 
     def get_context(self, form):
         item = self.object
-        return {"participant": item.participant, "item": item, "next": safe_next_url(self.request, "")}
+        return {
+            "participant": item.participant,
+            "item": item,
+            "next": safe_next_url(self.request, ""),
+            "editor_heading": f"Edit “{item.title}”",
+        }
 
     def perform(self, form):
         item, data = self.object, form.cleaned_data
@@ -158,6 +164,9 @@ class ActionItemEditView(StaffActionView):
         )
 
 
+SUBMIT_LABELS = {ActionItemStatus.DONE: "Mark done", ActionItemStatus.CANCELLED: "Cancel the item"}
+
+
 class ActionItemTransitionView(StaffActionView):
     """Start, complete (with a note), cancel or reopen an action item.
 
@@ -166,6 +175,7 @@ class ActionItemTransitionView(StaffActionView):
 
     permission_required = "plans.change_actionitem"
     template_name = "workspace/plans/action_item_transition.html"
+    fragment_template_name = INLINE_FORM_TEMPLATE
     form_class = ActionItemTransitionForm
 
     def get_object(self):
@@ -183,11 +193,14 @@ class ActionItemTransitionView(StaffActionView):
     def get_context(self, form):
         item = self.object
         item.transitions = item_transitions(item)
+        to_label = TRANSITION_LABELS.get(form["to"].value(), "")
         return {
             "item": item,
             "participant": item.participant,
-            "to_label": TRANSITION_LABELS.get(form["to"].value(), ""),
+            "to_label": to_label,
             "next": safe_next_url(self.request, ""),
+            "editor_heading": f"{to_label or 'Update'} “{item.title}”",
+            "submit_label": SUBMIT_LABELS.get(form["to"].value(), to_label or "Save"),
         }
 
     def perform(self, form):

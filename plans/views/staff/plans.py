@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views import View
 
-from accounts.models import MarketParticipant
+from accounts.models import AccountManagerAssignment, MarketParticipant
 from accounts.selectors import current_manager
+from ercot_services.core.actions import INLINE_FORM_TEMPLATE
 from ercot_services.core.models import DomainError
-from ercot_services.core.permissions import StaffRequiredMixin
+from ercot_services.core.permissions import StaffRequiredMixin, load_permissions
 
 from ... import selectors as plan_selectors
 from ... import services
@@ -21,6 +23,7 @@ from ...forms.staff import (
     PlanForm,
 )
 from ...models import (
+    AccountPlan,
     PlanObjective,
 )
 from .common import (
@@ -33,7 +36,9 @@ from .common import (
 
 
 def plan_page(request, participant: MarketParticipant, *, status: int = 200, open_section: str = "", **forms):
-    """Render the plan page; an action view passes its bound form (with errors) to show it in place."""
+    """Render the plan page; an action view passes its form (bound with errors, or blank when asked for without
+    JavaScript) to show it open in place. Otherwise no form is drawn: its Edit link loads it on demand."""
+    load_permissions(request.user)
     data = plan_selectors.plan_for_participant(participant)
     plan = data["plan"]
     today = timezone.localdate()
@@ -42,7 +47,7 @@ def plan_page(request, participant: MarketParticipant, *, status: int = 200, ope
         **data,
         "participant": participant,
         "plan": plan,
-        "account_manager": current_manager(participant),
+        "account_manager_name": _account_manager_name(participant),
         "today": today,
         "now": timezone.now(),
         "objectives_open": [o for o in objectives if o.status == PlanObjective.Status.OPEN],
@@ -51,17 +56,37 @@ def plan_page(request, participant: MarketParticipant, *, status: int = 200, ope
         "closed_items": _annotate_items(data["closed_items"], today),
         "improvements": _annotate_improvements(data["improvements"], today),
         "objective_status_labels": OBJECTIVE_STATUS_LABELS,
-        "plan_form": forms.get("plan_form")
-        or PlanForm(initial={"summary": plan.summary, "next_review_date": plan.next_review_date}),
-        "objective_form": forms.get("objective_form") or ObjectiveForm(),
+        "plan_form": forms.get("plan_form"),
+        "objective_form": forms.get("objective_form"),
         "open_section": open_section,
     }
     return render(request, "workspace/plans/plan.html", context, status=status)
 
 
+def _account_manager_name(participant: MarketParticipant) -> str:
+    """The current AM's name: annotated by :func:`_plan_participant`, else read (a page showing a form's errors)."""
+    if hasattr(participant, "account_manager_name"):
+        return participant.account_manager_name or ""
+    manager = current_manager(participant)
+    return manager.name if manager else ""
+
+
+def _plan_participant(pk) -> MarketParticipant:
+    """The MP with its plan (and who last updated it) and its current AM's name, in one query."""
+    current_am = (
+        AccountManagerAssignment.objects.with_active_manager()
+        .filter(participant=OuterRef("pk"))
+        .values("account_manager__user__full_name")[:1]
+    )
+    queryset = MarketParticipant.objects.select_related("plan__updated_by").annotate(
+        account_manager_name=Subquery(current_am)
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
 class ParticipantPlanView(StaffRequiredMixin, View):
     def get(self, request, pk):
-        return plan_page(request, _participant(pk))
+        return plan_page(request, _plan_participant(pk))
 
 
 class PlanUpdateView(StaffActionView):
@@ -69,14 +94,21 @@ class PlanUpdateView(StaffActionView):
 
     permission_required = "plans.change_accountplan"
     form_class = PlanForm
+    fragment_template_name = INLINE_FORM_TEMPLATE
 
     def get_object(self):
         return _participant(self.kwargs["pk"])
 
-    def get(self, request, pk):
-        return redirect(_plan_url(_participant(pk).pk, "summary"))
+    def get_initial(self):
+        plan = AccountPlan.objects.filter(participant=self.object).first()
+        return {"summary": plan.summary, "next_review_date": plan.next_review_date} if plan else {}
+
+    def get_context(self, form):
+        return {"submit_label": "Save the plan"}
 
     def render_form(self, form, status=200):
+        if self.wants_fragment():
+            return super().render_form(form, status)
         participant = self.object
         return plan_page(self.request, participant, status=status, open_section="summary", plan_form=form)
 
@@ -99,14 +131,17 @@ class ObjectiveCreateView(StaffActionView):
 
     permission_required = "plans.add_planobjective"
     form_class = ObjectiveForm
+    fragment_template_name = INLINE_FORM_TEMPLATE
 
     def get_object(self):
         return _participant(self.kwargs["pk"])
 
-    def get(self, request, pk):
-        return redirect(_plan_url(_participant(pk).pk, "objectives"))
+    def get_context(self, form):
+        return {"submit_label": "Add to the plan"}
 
     def render_form(self, form, status=200):
+        if self.wants_fragment():
+            return super().render_form(form, status)
         participant = self.object
         return plan_page(self.request, participant, status=status, open_section="objectives", objective_form=form)
 
@@ -131,6 +166,7 @@ def _objective(pk) -> PlanObjective:
 class ObjectiveEditView(StaffActionView):
     permission_required = "plans.change_planobjective"
     template_name = "workspace/plans/objective_form.html"
+    fragment_template_name = INLINE_FORM_TEMPLATE
     form_class = ObjectiveForm
 
     def get_object(self):
@@ -142,7 +178,11 @@ class ObjectiveEditView(StaffActionView):
 
     def get_context(self, form):
         objective = self.object
-        return {"objective": objective, "participant": objective.plan.participant}
+        return {
+            "objective": objective,
+            "participant": objective.plan.participant,
+            "editor_heading": f"Edit “{objective.title}”",
+        }
 
     def perform(self, form):
         objective, data = self.object, form.cleaned_data

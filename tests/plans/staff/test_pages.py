@@ -123,7 +123,7 @@ def test_plan_summary_error_keeps_what_was_typed(am_client, participant):
     assert response.status_code == 400
     text = _text(response)
     assert "Keep this text" in text and "Enter a valid date" in text
-    assert 'class="collapse show' in text  # the edit form is open on the error
+    assert 'id="plan-edit" data-editor>' in response.content.decode()  # the edit form is open on the error
 
 
 def test_objectives_are_added_edited_and_closed(am_client, participant, plan_data):

@@ -55,3 +55,26 @@ def test_pages_do_not_grow_with_the_data(
     assert response.status_code == 200
     large = _count(am_client, url)
     assert large == small, f"{page}: {small} queries with a few rows, {large} with many"
+
+
+PLAN_PAGE_CEILING = 15
+
+
+@pytest.mark.usefixtures("no_queries_while_rendering")
+@pytest.mark.parametrize("rows", [10, 1000])
+def test_plan_page_is_lean_at_any_size(am_client, participant, am_user, mp_user, rows, django_assert_max_num_queries):
+    """The plan page stays within 15 queries at 10 and at 1,000 rows of each kind, its templates run none, and it
+    draws no edit form up front (each row's forms load on demand)."""
+    plan_get_or_create(participant)
+    participant.refresh_from_db()
+    grow(participant, am_user, mp_user, rows)
+    url = reverse("workspace:participant-plan", args=[participant.pk])
+
+    with django_assert_max_num_queries(PLAN_PAGE_CEILING):
+        response = am_client.get(url)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count("<textarea") == 0
+    assert html.count('name="csrfmiddlewaretoken"') == 2  # the page's one row-action form, and sign-out
+    assert 'data-opens-editor="editor-item-' in html

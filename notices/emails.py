@@ -92,9 +92,13 @@ def recipient_headers(notice: Notice, delivery: NoticeDelivery, unsubscribe: str
     }
 
 
-def build_message(notice: Notice, delivery: NoticeDelivery, connection=None) -> EmailMultiAlternatives:
+def build_message(
+    notice: Notice, delivery: NoticeDelivery, connection=None, *, preferences: str | None = None
+) -> EmailMultiAlternatives:
+    """``delivery``'s message. ``preferences`` is the recipient's preferences link when the caller has made it already:
+    its signed token carries the second it was signed in, so two calls of :func:`preferences_url` can differ."""
     unsubscribe = unsubscribe_url(delivery)
-    preferences = preferences_url(delivery.email)
+    preferences = preferences or preferences_url(delivery.email)
     dl = delivery.distribution_list
     text, html = _bodies(notice, dl)
     subject = f"{notice.notice_id} {notice.notice_type.name}: {notice.short_description}"

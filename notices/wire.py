@@ -6,7 +6,9 @@ bodies. Building each one with :func:`notices.emails.build_message` and serializ
 cost more than sending it. So a chunk builds the message once for a stand-in recipient, serializes it to bytes,
 cuts out the stand-in's parts and, per recipient, joins the bytes around that recipient's parts: the headers folded
 by the same policy Django's serializer uses, the links as they are. The result is the bytes ``build_message`` gives
-for the recipient (but for the ``Date`` and the MIME boundary, made once per chunk), which the tests hold it to.
+for the recipient (but for the ``Date`` and the MIME boundary, made once per chunk, and the second the
+preferences link's token was signed in), which the tests hold it to. The stand-in's links are made once and the
+message built with them, and a template that would leave any part of the stand-in in a message is not used.
 
 Splicing needs the bodies' bytes to be the text itself (7bit or 8bit): a body Django encodes (quoted-printable, for
 a line over 998 bytes) or an address or link that does not fit (non-ASCII, characters HTML escapes) makes
@@ -59,17 +61,24 @@ class _Template:
 
     def __init__(self, notice: Notice, dl):
         stand_in = NoticeDelivery(notice=notice, distribution_list=dl, email=_STAND_IN_EMAIL, token=_STAND_IN_TOKEN)
-        message = build_message(notice, stand_in)
+        # The links are made once and the message built with them: the preferences token is signed with the current
+        # second, so a second call could give another link, which the cut would miss, leaving the stand-in's link
+        # in every recipient's message.
+        preferences = preferences_url(stand_in.email)
+        self.links = {"unsubscribe": unsubscribe_url(stand_in).encode(), "preferences": preferences.encode()}
+        message = build_message(notice, stand_in, preferences=preferences)
         self.from_email = sanitize_address(message.from_email, message.encoding or settings.DEFAULT_CHARSET)
         data = message.message().as_bytes(linesep="\r\n")
-        self.links = {
-            "unsubscribe": unsubscribe_url(stand_in).encode(),
-            "preferences": preferences_url(stand_in.email).encode(),
-        }
         head, _, body = data.partition(b"\r\n\r\n")
-        self.usable = self._body_is_spliceable(head, body)
         # Every header line keeps its own CRLF: what is left of the separator is the empty line before the body.
         self.pieces = self._cut_headers(head) + [b"\r\n"] + self._cut_links(body)
+        self.usable = self._body_is_spliceable(head, body) and not self._stand_in_left(preferences)
+
+    def _stand_in_left(self, preferences: str) -> bool:
+        """Whether any of the stand-in's parts is left outside the slots (it must never reach a recipient)."""
+        signed_email = preferences.rstrip("/").rsplit("/", 1)[-1].split(":", 1)[0]  # the token's signed value
+        marks = [_STAND_IN_EMAIL.encode(), _STAND_IN_TOKEN.encode(), signed_email.encode()]
+        return any(mark in piece for piece in self.pieces if isinstance(piece, bytes) for mark in marks)
 
     def _body_is_spliceable(self, head: bytes, body: bytes) -> bool:
         encodings = re.findall(rb"(?im)^Content-Transfer-Encoding: *(\S+)", head + b"\r\n" + body)

@@ -1,20 +1,23 @@
 """Notice messages serialized once per chunk with each recipient's parts spliced in (notices/wire.py): the bytes are
-the old builder's, but for the Date and the MIME boundary."""
+the old builder's, but for the Date, the MIME boundary and the second the preferences link was signed in."""
 
 from __future__ import annotations
 
 import email
 import email.policy
+import itertools
 import re
 
 import pytest
+from django.core import signing
 from django.core.mail.message import sanitize_address
 
 from notices.emails import build_message
 from notices.models import Notice, NoticeDelivery
+from notices.selectors import preferences_email
 from notices.services import notice_follow_up
 from notices.tasks import send_notice_chunk
-from notices.wire import wire_address, wire_message
+from notices.wire import _STAND_IN_EMAIL, wire_address, wire_message
 
 from .conftest import subscribe
 
@@ -24,9 +27,20 @@ READERS = ["reader@example.com", "First.Last+notices@Example.COM", "o'brien@sub.
 
 
 def _normalized(data: bytes) -> bytes:
-    """``data`` with its Date header and MIME boundary (made once per chunk, not per recipient) blanked out."""
+    """``data`` with the parts that depend on when it was built, not on the recipient, made comparable.
+
+    The Date header and the MIME boundary (made once per chunk) are blanked out. The preferences link's token is
+    ``signing.dumps(email)``: a timestamped signature, so two builds a second apart give two tokens (their signing
+    second differs, and the signature with it) for the same address. Each token is replaced by the address it
+    verifies to: a message still has to carry a valid link for its own recipient, whenever it was signed.
+    """
     boundary = re.search(rb'boundary="([^"]+)"', data).group(1)
-    return re.sub(rb"(?m)^Date: [^\r\n]*", b"Date: -", data.replace(boundary, b"BOUNDARY"))
+    data = re.sub(rb"(?m)^Date: [^\r\n]*", b"Date: -", data.replace(boundary, b"BOUNDARY"))
+    return re.sub(
+        rb"/notices/lists/preferences/([^/\s\"<>]+)/",
+        lambda m: b"/notices/lists/preferences/<signed:%s>/" % preferences_email(m.group(1).decode()).encode(),
+        data,
+    )
 
 
 def _old_bytes(notice, delivery) -> bytes:
@@ -78,6 +92,26 @@ def test_recipient_parts_differ_per_message_and_nothing_else(notice):
         assert not any(token in text or token in html for token in others)
     assert len({m["Subject"] for m in parsed}) == 1
     assert len({m["List-Id"] for m in parsed}) == 1
+
+
+def test_the_stand_ins_links_are_cut_out_even_when_the_clock_ticks_while_building(notice, monkeypatch):
+    # Each signature a second after the last: the template's link must be the one its message was built with, or
+    # the stand-in's preferences link would be left in every recipient's message.
+    seconds = itertools.count(1_800_000_000)
+    monkeypatch.setattr(signing.TimestampSigner, "timestamp", lambda signer: signing.b62_encode(next(seconds)))
+    for delivery in _deliveries(notice):
+        wired = wire_message(delivery)
+        assert _normalized(wired.data) == _normalized(_old_bytes(notice, delivery))
+        tokens = re.findall(rb"/notices/lists/preferences/([^/\s\"<>]+)/", wired.data)
+        assert len(tokens) == 2  # text and HTML
+        assert {preferences_email(token.decode()) for token in tokens} == {delivery.email.lower()}
+
+
+def test_a_message_that_would_keep_a_stand_in_part_is_built_whole(publish, public_list):
+    subscribe(public_list, "reader@example.com")
+    notice = publish(lists=[public_list], long_description=f"Write to {_STAND_IN_EMAIL}.")  # not a slot: left in
+    (delivery,) = _deliveries(notice)
+    assert wire_message(delivery) is None
 
 
 def test_updates_carry_each_recipients_thread_headers(publish, publisher, public_list):

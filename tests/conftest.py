@@ -120,6 +120,14 @@ def _reference_data(request):
 
 
 @pytest.fixture(autouse=True)
+def _holidays_uncached(db):
+    """Each test reads the holidays of its own database: the cache outlives the rolled-back transaction."""
+    from ercot_services.core.calendar import forget_holidays
+
+    forget_holidays()
+
+
+@pytest.fixture(autouse=True)
 def _axes_reset(db):
     """Each test starts with no recorded sign-in failures."""
     from axes.models import AccessAttempt, AccessFailureLog

@@ -192,8 +192,11 @@ class Case(MarksRollupDaysStale, TimeStampedModel):
     def __str__(self):
         return f"{self.reference} {self.subject}"
 
+    # The moments whose days hold a case's figures.
+    rollup_moment_fields = ("created_at", "first_response_at", "resolved_at", "closed_at")
+
     def rollup_moments(self, state: dict) -> list:
-        return [state.get(name) for name in ("created_at", "first_response_at", "resolved_at", "closed_at")]
+        return [state.get(name) for name in self.rollup_moment_fields]
 
     def get_absolute_url(self):
         return reverse("workspace:case-detail", args=[self.reference])

@@ -6,6 +6,11 @@ metric fields change marks the days of the old and new values stale in the same 
 (:func:`mark_days_stale`), so a fresh day is always the figure a fresh computation would give; the page computes
 every day that is not fresh (today, stale or never computed) live from the cases.
 
+Deletes bypass ``save()``: deleting a case or a dispute (the admin, a cascade) and deleting a user, which sets the
+assignee of their cases to NULL in one UPDATE, mark the days stale from ``pre_delete`` receivers below, inside the
+delete's transaction. A write through ``QuerySet.update()``/``bulk_update()``/``bulk_create()`` on a rollup field
+bypasses the hook too: no service does one; a bulk load runs ``manage.py rollup_case_metrics --rebuild``.
+
 The rows keep the raw ``assignee_id`` (no foreign key: a rollup must not block deleting a user, and the page maps
 an assignee who is no Account Manager to "Other staff / queues" when it reads, as it does for live figures).
 """
@@ -15,8 +20,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.utils import timezone
 
 
@@ -142,3 +150,19 @@ class MarksRollupDaysStale:
     def refresh_from_db(self, *args, **kwargs):
         super().refresh_from_db(*args, **kwargs)
         self._rollup_loaded = self._rollup_state()
+
+
+@receiver(pre_delete, sender="cases.Case", dispatch_uid="cases.rollups.case_deleted")
+@receiver(pre_delete, sender="cases.DisputeDetail", dispatch_uid="cases.rollups.dispute_deleted")
+def _mark_days_of_deleted_row(sender, instance: MarksRollupDaysStale, **kwargs) -> None:
+    """A deleted case or dispute leaves the days it was counted on."""
+    mark_days_stale(instance.rollup_moments(instance._rollup_state()))
+
+
+@receiver(pre_delete, sender=settings.AUTH_USER_MODEL, dispatch_uid="cases.rollups.assignee_deleted")
+def _mark_days_of_deleted_assignee(sender, instance, **kwargs) -> None:
+    """Deleting a user moves their assigned cases to no assignee (``on_delete=SET_NULL``, one UPDATE, no save()):
+    the days of those cases change rows. One query for the cases' moments, one UPDATE of the days."""
+    cases = instance.assigned_cases
+    moments = cases.values_list(*cases.model.rollup_moment_fields)
+    mark_days_stale(moment for row in moments for moment in row)

@@ -7,7 +7,7 @@ from accounts.selectors.metrics import managers
 from cases.selectors.metrics import CaseMetrics, case_metrics, dispute_rows
 from ercot_services.core.metrics import MetricsFilter
 from notices.selectors.metrics import delivery_stats, notice_rows
-from plans.selectors.metrics import FeedbackStats, feedback_by_channel, feedback_by_manager
+from plans.selectors.metrics import FeedbackFigures, FeedbackStats, feedback_figures
 from qualification.selectors.metrics import qualification_stats
 from registration.selectors.metrics import registration_rows
 
@@ -42,12 +42,16 @@ class MetricsData:
         return self._get("disputes", lambda: dispute_rows(self.f, self.cases))
 
     @property
+    def feedback_figures(self) -> FeedbackFigures:
+        return self._get("feedback", lambda: feedback_figures(self.f, self.manager_user_ids))
+
+    @property
     def feedback(self) -> tuple[FeedbackStats, dict]:
-        return self._get("feedback", lambda: feedback_by_manager(self.f, self.manager_user_ids))
+        return self.feedback_figures.overall, self.feedback_figures.by_manager
 
     @property
     def channels(self) -> list[dict]:
-        return self._get("channels", lambda: feedback_by_channel(self.f))
+        return self.feedback_figures.channels
 
     @property
     def registration(self) -> tuple[list[dict], dict]:

@@ -14,4 +14,5 @@ class CoreConfig(AppConfig):
         autodiscover_modules("outbox")
         # prometheus connects the Celery signals that count task failures and retries, in the web and the worker
         # alike; sessions records the last-seen time at sign-in, in the session write signing in makes anyway.
-        from . import prometheus, sessions  # noqa: F401
+        # calendar connects the signals that drop the cached holiday dates when an administrator edits one.
+        from . import calendar, prometheus, sessions  # noqa: F401

@@ -10,10 +10,42 @@ from __future__ import annotations
 import datetime
 
 from dateutil.relativedelta import MO, TH, relativedelta
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from .models import Holiday
 
 ONE_DAY = datetime.timedelta(days=1)
+
+# The holiday dates, kept in the shared cache: nearly every request that counts Business Days (the metrics page, SLA
+# clocks, review clocks) would otherwise read the whole table. Saving or deleting a holiday drops the entry (again
+# once the transaction commits, so a reader in between cannot keep the old dates), and it expires after a day in
+# any case. A bulk write to the table bypasses the signals: call ``forget_holidays()`` after one.
+HOLIDAYS_CACHE_KEY = "core:calendar:holidays:v1"
+HOLIDAYS_CACHE_SECONDS = 24 * 60 * 60
+
+
+def holiday_dates() -> set[datetime.date]:
+    """The dates of every holiday: from the cache, or from the table (one query) and then cached."""
+    dates = cache.get(HOLIDAYS_CACHE_KEY)
+    if dates is None:
+        dates = set(Holiday.objects.values_list("date", flat=True))
+        cache.set(HOLIDAYS_CACHE_KEY, dates, HOLIDAYS_CACHE_SECONDS)
+    return set(dates)
+
+
+def forget_holidays() -> None:
+    """Drop the cached holiday dates now and again when the current transaction commits."""
+    cache.delete(HOLIDAYS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(HOLIDAYS_CACHE_KEY))
+
+
+@receiver(post_save, sender=Holiday, dispatch_uid="core.calendar.holiday_saved")
+@receiver(post_delete, sender=Holiday, dispatch_uid="core.calendar.holiday_deleted")
+def _holiday_changed(**kwargs) -> None:
+    forget_holidays()
 
 
 def _observed(day: datetime.date) -> datetime.date:
@@ -52,7 +84,7 @@ class BusinessCalendar:
 
     def __init__(self, holidays: set[datetime.date] | None = None):
         if holidays is None:
-            holidays = set(Holiday.objects.values_list("date", flat=True))
+            holidays = holiday_dates()
         self.holidays = holidays
 
     def is_business_day(self, day: datetime.date) -> bool:
@@ -89,7 +121,7 @@ class BusinessCalendar:
 
 
 def business_calendar() -> BusinessCalendar:
-    """A calendar loaded from the Holiday table (one query)."""
+    """A calendar of the holidays in the Holiday table (cached: see :func:`holiday_dates`)."""
     return BusinessCalendar()
 
 

@@ -6,8 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Avg,
+    BooleanField,
     Count,
+    ExpressionWrapper,
     Q,
     Sum,
 )
@@ -37,12 +38,25 @@ class FeedbackStats:
         self.distribution = [a + b for a, b in zip(self.distribution, other.distribution, strict=False)]
 
 
-def feedback_by_manager(f: MetricsFilter, manager_user_ids: set[int]) -> tuple[FeedbackStats, dict]:
-    """Feedback given in the range, per current AM of the MP (always everyone) and overall (scoped)."""
+@dataclass
+class FeedbackFigures:
+    """The feedback section: overall (scoped), per current AM (always everyone) and per channel (scoped)."""
+
+    overall: FeedbackStats
+    by_manager: dict[object, FeedbackStats]
+    channels: list[dict]
+
+
+def feedback_figures(f: MetricsFilter, manager_user_ids: set[int]) -> FeedbackFigures:
+    """Feedback given in the range, in one query grouped by the MP's current AM, the channel and (when an AM is
+    chosen) whether the MP is in that AM's book: the per-manager figures read every row, the channels the book's."""
+    rows = PerformanceFeedback.objects.filter(f.in_range("created_at")).annotate(am=current_am_user_subquery())
+    group = ["am", "channel"]
+    if f.manager_id:
+        rows = rows.annotate(in_book=ExpressionWrapper(book_q(f), output_field=BooleanField()))
+        group.append("in_book")
     rows = (
-        PerformanceFeedback.objects.filter(f.in_range("created_at"))
-        .annotate(am=current_am_user_subquery())
-        .values("am")
+        rows.values(*group)
         .annotate(
             count=Count("pk"),
             total=Sum("rating"),
@@ -51,32 +65,36 @@ def feedback_by_manager(f: MetricsFilter, manager_user_ids: set[int]) -> tuple[F
         .order_by()
     )
     by_manager: dict[object, FeedbackStats] = defaultdict(FeedbackStats)
+    by_channel: dict[str, FeedbackStats] = defaultdict(FeedbackStats)
     for row in rows:
-        key = row["am"] if row["am"] in manager_user_ids else OTHERS
-        by_manager[key].add(FeedbackStats(row["count"], row["total"] or 0, [row[f"r{n}"] for n in range(1, 6)]))
+        stats = FeedbackStats(row["count"], row["total"] or 0, [row[f"r{n}"] for n in range(1, 6)])
+        by_manager[row["am"] if row["am"] in manager_user_ids else OTHERS].add(stats)
+        if row.get("in_book", True):
+            by_channel[row["channel"]].add(stats)
     overall = FeedbackStats()
     if f.manager_id:
         overall.add(by_manager.get(f.manager_id, FeedbackStats()))
     else:
         for stats in by_manager.values():
             overall.add(stats)
-    return overall, dict(by_manager)
-
-
-def feedback_by_channel(f: MetricsFilter) -> list[dict]:
-    rows = (
-        PerformanceFeedback.objects.filter(f.in_range("created_at") & book_q(f))
-        .values("channel")
-        .annotate(count=Count("pk"), average=Avg("rating"))
-        .order_by()
-    )
-    by_channel = {row["channel"]: row for row in rows}
-    return [
+    channels = [
         {
             "channel": value,
             "label": label,
-            "count": by_channel.get(value, {}).get("count", 0),
-            "average": by_channel.get(value, {}).get("average"),
+            "count": by_channel[value].count,
+            "average": by_channel[value].average,
         }
         for value, label in FeedbackChannel.choices
     ]
+    return FeedbackFigures(overall, dict(by_manager), channels)
+
+
+def feedback_by_manager(f: MetricsFilter, manager_user_ids: set[int]) -> tuple[FeedbackStats, dict]:
+    """Feedback given in the range, per current AM of the MP (always everyone) and overall (scoped)."""
+    figures = feedback_figures(f, manager_user_ids)
+    return figures.overall, figures.by_manager
+
+
+def feedback_by_channel(f: MetricsFilter) -> list[dict]:
+    """Feedback given in the range by the MPs in the filter's scope, per channel."""
+    return feedback_figures(f, set()).channels

@@ -151,3 +151,20 @@ def test_an_administrator_added_holiday_takes_effect():
     assert business_calendar().is_business_day(day) is True
     Holiday.objects.create(date=day, name="Operator closure")
     assert business_calendar().is_business_day(day) is False
+
+
+def test_the_calendar_reads_the_holidays_once_and_again_after_an_edit(django_assert_num_queries):
+    new_day = D(2031, 3, 4)
+    business_calendar()  # fills the cache
+    with django_assert_num_queries(0):
+        assert business_calendar().is_business_day(new_day) is True
+    holiday = Holiday.objects.create(date=new_day, name="Special closure")
+    with django_assert_num_queries(1):
+        assert business_calendar().is_business_day(new_day) is False
+    holiday.name = "Special closure (moved)"
+    holiday.date = D(2031, 3, 5)
+    holiday.save()
+    assert business_calendar().is_business_day(new_day) is True
+    assert business_calendar().is_business_day(D(2031, 3, 5)) is False
+    holiday.delete()
+    assert business_calendar().is_business_day(D(2031, 3, 5)) is True

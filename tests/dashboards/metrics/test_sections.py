@@ -11,7 +11,7 @@ from cases.selectors.metrics import OTHERS, dispute_rows
 from dashboards.selectors.metrics import metrics_table
 from notices.selectors.metrics import delivery_stats, notice_rows
 from plans.models import FeedbackChannel
-from plans.selectors.metrics import feedback_by_channel, feedback_by_manager
+from plans.selectors.metrics import feedback_by_channel, feedback_by_manager, feedback_figures
 from qualification.selectors.metrics import qualification_stats
 from registration.selectors.metrics import registration_rows
 from tests.accounts.factories import ParticipantFactory
@@ -84,7 +84,34 @@ def test_feedback_scores_per_manager_and_channel(mp1, mp2, am1, am2):
     assert channels["phone"] == (0, None)
 
 
-def test_registration_throughput_and_cycle_time(mp1, mp2, am1):
+def test_feedback_of_an_inactive_managers_book_counts_in_its_channels_not_under_the_manager(
+    mp1, mp2, am1, am2, django_assert_num_queries
+):
+    """Per manager the MP's *current* AM counts (an inactive AM is nobody's); the channels of a chosen AM read its
+    book as assigned. Both come from one query."""
+    _feedback_fixture(mp1, mp2)
+    am1.is_active = False
+    am1.save()
+    with django_assert_num_queries(1):
+        figures = feedback_figures(october(am1), {am1.user_id, am2.user_id})
+    assert am1.user_id not in figures.by_manager
+    assert figures.by_manager[OTHERS].count == 4
+    assert figures.overall.count == 0
+    channels = {row["channel"]: (row["count"], row["average"]) for row in figures.channels}
+    assert channels["meeting"] == (1, 5)
+    assert channels["portal"] == (2, 4)
+
+
+@pytest.fixture(params=["sql", "python"])
+def percentiles_in(request, monkeypatch):
+    """Each section's medians both ways: in SQL (PostgreSQL) and in Python (the fallback for other databases)."""
+    in_sql = request.param == "sql"
+    for module in ("registration.selectors.metrics", "qualification.selectors.metrics"):
+        monkeypatch.setattr(f"{module}.uses_sql_percentiles", lambda: in_sql)
+    return request.param
+
+
+def test_registration_throughput_and_cycle_time(mp1, mp2, am1, percentiles_in):
     # Initial: mp1 submitted Oct 1 approved Oct 11 (10 d); mp1 submitted Sep 20 rejected Oct 20 (30 d).
     builders.application(mp1, "initial", "approved", ct(2026, 10, 1, 9), ct(2026, 10, 11, 9))
     builders.application(mp1, "initial", "rejected", ct(2026, 9, 20, 9), ct(2026, 10, 20, 9))
@@ -111,7 +138,15 @@ def test_registration_throughput_and_cycle_time(mp1, mp2, am1):
     assert scoped_total["median_days"] == pytest.approx(20)
 
 
-def test_qualification_throughput_and_cycle_time(mp1, mp2, am2):
+def test_registration_and_qualification_are_one_query_each_on_postgresql(mp1, django_assert_num_queries):
+    builders.application(mp1, "initial", "approved", ct(2026, 10, 1, 9), ct(2026, 10, 11, 9))
+    with django_assert_num_queries(1):
+        registration_rows(october())
+    with django_assert_num_queries(1):
+        qualification_stats(october())
+
+
+def test_qualification_throughput_and_cycle_time(mp1, mp2, am2, percentiles_in):
     testing = builders.flight()
     builders.enrollment(
         testing,

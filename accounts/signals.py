@@ -1,5 +1,11 @@
-from django.db.models.signals import post_migrate
+from django.conf import settings
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
+
+from .user_cache import forget_saved_user
+
+post_save.connect(forget_saved_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_cache.saved")
+post_delete.connect(forget_saved_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_cache.deleted")
 
 
 @receiver(post_migrate)

@@ -205,7 +205,7 @@ def make_sessions(count: int) -> tuple[dict[str, list[str]], dict[str, object]]:
         for _ in range(count):
             session = store()
             session[SESSION_KEY] = str(user.pk)
-            session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+            session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
             session[HASH_SESSION_KEY] = user.get_session_auth_hash()
             if who == "mp":
                 session[PARTICIPANT_KEY] = big.pk

@@ -24,6 +24,16 @@ class UserQuerySet(models.QuerySet):
             memberships = memberships.filter(participant=participant)
         return self.filter(is_staff=False, is_active=True, pk__in=memberships.values("user_id"))
 
+    def update(self, **kwargs):
+        """Sends no signal, so it replaces the cached snapshots of the users it writes itself (accounts.user_cache);
+        ``bulk_update`` goes through here too."""
+        from ..user_cache import forget_users
+
+        user_ids = list(self.values_list("pk", flat=True))
+        rows = super().update(**kwargs)
+        forget_users(user_ids)
+        return rows
+
 
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True

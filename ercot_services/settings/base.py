@@ -118,8 +118,12 @@ PARTICIPANT_MODEL = "accounts.MarketParticipant"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend reading the signed-in user from a snapshot in the cache, replaced on every write of the user.
+    "accounts.user_cache.CachedUserBackend",
 ]
+# How long a user's snapshot may stay in the cache (seconds; 0 reads the user from the database on every request).
+# Writes replace it at once; the expiry only bounds a snapshot that a cache outage kept from being replaced.
+AUTH_USER_CACHE_SECONDS = env.int("AUTH_USER_CACHE_SECONDS", default=300)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},

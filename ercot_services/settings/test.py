@@ -26,3 +26,7 @@ AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 # Serve static files straight from the finders (the browser tests need them; no collectstatic).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests read the signed-in user from the database on every request (accounts/user_cache.py): a page's query count is
+# then the same on its first request and on the next, and no snapshot in the per-process cache outlives the test
+# that wrote it. tests/accounts/test_user_cache.py turns the cache on.
+AUTH_USER_CACHE_SECONDS = 0

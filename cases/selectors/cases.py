@@ -87,11 +87,12 @@ def staff_case_queue() -> QuerySet[Case]:
 
 
 def case_queue_counts(user: User) -> dict[str, int]:
-    """Counts for the queue tabs and the workspace home card, in three queries.
+    """Counts for the queue tabs and the workspace home card, in two queries.
 
     "Open" and "At risk" are sums of the participant summaries (one row per MP, kept current by the case services)
     plus the open cases no MP owns yet (potential-MP contacts); the user's own counts and "Unassigned" read only the
-    open cases that are the user's, unassigned or without an MP; "All" is a plain count.
+    open cases that are the user's, unassigned or without an MP. "All" has no count: it would be a ``COUNT(*)`` of
+    every case ever logged on every queue view and home page, for a number nobody works from.
     """
     own_or_loose = Case.objects.filter(status__in=OPEN_STATUSES).filter(
         Q(assignee=user) | Q(assignee__isnull=True) | Q(participant__isnull=True)
@@ -113,7 +114,6 @@ def case_queue_counts(user: User) -> dict[str, int]:
     )
     counts["open"] = sums["open"] + counts.pop("loose_open")
     counts["at_risk"] = sums["at_risk"] + counts.pop("loose_at_risk")
-    counts["all"] = Case.objects.count()
     return counts
 
 

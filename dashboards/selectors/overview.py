@@ -1,4 +1,10 @@
-"""The 360° view of one MP for staff: everything the operator knows about it, in a fixed number of queries."""
+"""The 360° view of one MP for staff: everything the operator knows about it, in a fixed number of queries.
+
+The page's first response holds the MP, its Account Manager and assignment history, its contacts and its cases
+(:func:`participant_360`, the case counts from the participant summary). The secondary sections (registration,
+qualification, notices, plan, audit timeline) load into it one request each (:data:`SECTIONS`), so no request
+pays for all of them and each stays bounded whatever the MP's history.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +13,8 @@ import dataclasses
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.models import MarketParticipant, Membership
-from accounts.selectors.participants import participant_contacts
+from accounts.models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership
+from accounts.selectors.participants import assignment_history, current_manager, participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
 from notices.models import ContactListOptOut, DistributionList, Subscription
 from notices.selectors import inbox_notices
@@ -21,11 +27,16 @@ from plans.models import (
     PerformanceFeedback,
     PlanObjective,
 )
-from qualification.selectors import participant_qualification
+from qualification.models import CertificateRequest, ConnectivitySpec, ConnectivityTest, Enrollment
 from registration.selectors import applications_for_participant
 from registration.templatetags.registration_tags import registration_card
 
 RECENT_CASES = 10
+# The assignment history card: the latest assignments (an MP rarely has more than a few).
+ASSIGNMENT_HISTORY = 20
+RECENT_APPLICATIONS = 10
+# The qualification card: the latest enrollments, certificate requests and connectivity tests.
+QUALIFICATION_ROWS = 10
 RECENT_ACTION_NOTICES = 8
 # The plan card of the 360° page shows a glance; the plan page has the rest.
 PLAN_OBJECTIVES = 8
@@ -45,20 +56,48 @@ class ListReach:
     subscribed: list[Subscription]
 
 
+def participant_360_queryset():
+    """The MP with what the page header and the case counts read: its summary row, roles and territories."""
+    return MarketParticipant.objects.select_related("summary").prefetch_related("roles", "service_territories")
+
+
 def participant_cases(participant: MarketParticipant) -> dict:
-    counts = Case.objects.filter(participant=participant).aggregate(
-        total=Count("pk"),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        at_risk=Count("pk", filter=Q(status__in=OPEN_STATUSES, sla_state=SlaState.AT_RISK)),
-        breached=Count("pk", filter=Q(status__in=OPEN_STATUSES, sla_state=SlaState.BREACHED)),
-        disputes_open=Count("pk", filter=Q(status__in=OPEN_STATUSES, kind="dispute")),
-    )
+    """The case counts and the latest cases. Open, at-risk and breached come from the participant summary (the
+    numbers the home page shows); the total and the open disputes are counted on the MP's cases by its index."""
+    summary = getattr(participant, "summary", None)  # None before the summary row was first built
+    open_cases = Q(status__in=OPEN_STATUSES)
+    counted = {
+        "total": Count("pk"),
+        "disputes_open": Count("pk", filter=open_cases & Q(kind="dispute")),
+    }
+    if summary is None:
+        counted.update(
+            open=Count("pk", filter=open_cases),
+            at_risk=Count("pk", filter=open_cases & Q(sla_state=SlaState.AT_RISK)),
+            breached=Count("pk", filter=open_cases & Q(sla_state=SlaState.BREACHED)),
+        )
+    counts = Case.objects.filter(participant=participant).aggregate(**counted)
+    if summary is not None:
+        counts.update(open=summary.open_cases, at_risk=summary.at_risk_cases, breached=summary.breached_cases)
     recent = list(
         Case.objects.filter(participant=participant)
         .select_related("category", "assignee")
         .order_by("-created_at", "-pk")[:RECENT_CASES]
     )
     return {"counts": counts, "recent": recent}
+
+
+def _current_manager(
+    participant: MarketParticipant, assignments: list[AccountManagerAssignment]
+) -> AccountManager | None:
+    """The current AM from the assignment history already read (the rule of ``with_active_manager``: not ended,
+    AM active); asks the database only when the history shown was cut before any assignment in force."""
+    for assignment in assignments:
+        if assignment.is_current and assignment.account_manager.is_active:
+            return assignment.account_manager
+    if len(assignments) > ASSIGNMENT_HISTORY:
+        return current_manager(participant)
+    return None
 
 
 def participant_list_reach(participant: MarketParticipant, contacts: list[Membership]) -> list[ListReach]:
@@ -85,18 +124,74 @@ def participant_list_reach(participant: MarketParticipant, contacts: list[Member
     return reach
 
 
-def participant_overview(participant: MarketParticipant) -> dict:
-    """Cases, registrations, qualification, notices and list reach of one MP (plan and audit come separately)."""
+def participant_360(participant: MarketParticipant) -> dict:
+    """The first response of the 360° page: contacts, the AM and assignment history, cases (four queries)."""
     contacts = list(participant_contacts(participant))
+    assignments = list(assignment_history(participant)[: ASSIGNMENT_HISTORY + 1])
     return {
         "contacts": contacts,
         "authorizing": [m for m in contacts if m.can_authorize],
+        "account_manager": _current_manager(participant, assignments),
+        "assignments": assignments[:ASSIGNMENT_HISTORY],
+        "more_assignments": len(assignments) > ASSIGNMENT_HISTORY,
         "cases": participant_cases(participant),
-        "applications": list(applications_for_participant(participant)[:10]),
-        "qualification": participant_qualification(participant),
+    }
+
+
+def participant_registration_section(participant: MarketParticipant) -> dict:
+    """Open applications, registration facts and the latest applications (six queries)."""
+    return {
+        "registration": registration_card(participant),
+        "applications": list(applications_for_participant(participant)[:RECENT_APPLICATIONS]),
+    }
+
+
+def _latest(queryset, limit: int) -> tuple[list, bool]:
+    """The first ``limit`` rows and whether there are more (one query: ``limit + 1`` rows are read)."""
+    rows = list(queryset[: limit + 1])
+    return rows[:limit], len(rows) > limit
+
+
+def participant_qualification_section(participant: MarketParticipant) -> dict:
+    """The latest enrollments with their result and letter, certificate requests, the connectivity specs and
+    tests (four queries). The portal's qualification page (``participant_qualification``) also evaluates the
+    criteria gate and lists every letter, which this card does not show."""
+    enrollments, more_enrollments = _latest(
+        Enrollment.objects.filter(participant=participant)
+        .select_related("flight", "result", "letter")
+        .order_by("-flight__start_date", "change_kind"),
+        QUALIFICATION_ROWS,
+    )
+    certificates, more_certificates = _latest(
+        CertificateRequest.objects.filter(participant=participant)
+        .select_related("security_administrator")
+        .order_by("-requested_at"),
+        QUALIFICATION_ROWS,
+    )
+    connectivity_tests, more_tests = _latest(
+        ConnectivityTest.objects.filter(participant=participant)
+        .select_related("service_request")
+        .order_by("-created_at"),
+        QUALIFICATION_ROWS,
+    )
+    return {
+        "qualification": {
+            "enrollments": enrollments,
+            "certificates": certificates,
+            "connectivity_spec": ConnectivitySpec.objects.filter(participant=participant).first(),
+            "connectivity_tests": connectivity_tests,
+            "cut": more_enrollments or more_certificates or more_tests,
+        },
+        "qualification_rows": QUALIFICATION_ROWS,
+    }
+
+
+def participant_notices_section(participant: MarketParticipant) -> dict:
+    """The ACTION REQUIRED notices addressed to the MP and the distribution lists its contacts are on."""
+    contacts = list(participant_contacts(participant))
+    return {
         "action_notices": list(inbox_notices(participant, action_only=True)[:RECENT_ACTION_NOTICES]),
         "list_reach": participant_list_reach(participant, contacts),
-        "registration": registration_card(participant),
     }
 
 
@@ -120,3 +215,17 @@ def participant_plan_glance(participant: MarketParticipant) -> dict:
             PerformanceFeedback.objects.filter(participant=participant).order_by("-created_at")[:PLAN_FEEDBACK]
         ),
     }
+
+
+def participant_plan_section(participant: MarketParticipant) -> dict:
+    return {"plan": participant_plan_glance(participant)}
+
+
+# The sections of the 360° page that load after it, by name (the audit timeline, paged by the request, is the
+# view's own section).
+SECTIONS = {
+    "registration": participant_registration_section,
+    "qualification": participant_qualification_section,
+    "notices": participant_notices_section,
+    "plan": participant_plan_section,
+}

@@ -8,8 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,7 +27,7 @@ from notices.selectors import book_acknowledgement_gaps
 
 from ..selectors import home as dashboard
 from ..selectors import metrics as selectors
-from ..selectors.overview import participant_overview, participant_plan_glance
+from ..selectors.overview import SECTIONS, participant_360, participant_360_queryset
 
 MAX_RANGE_DAYS = 3 * 366
 PAGE_SIZE = 25
@@ -220,24 +222,58 @@ class WorkspaceHomeListsView(StaffRequiredMixin, TemplateView):
         return context
 
 
+HISTORY_SECTION = "history"
+
+
 class ParticipantDetailView(StaffRequiredMixin, TemplateView):
-    """The 360° page: contacts and AR/BAR, AM history, cases, registration, qualification, notices, plan, audit."""
+    """The 360° page: the MP, its AM and assignment history, contacts and AR/BAR, and cases; registration,
+    qualification, notices, plan and the audit timeline load into it from :class:`ParticipantSectionView`."""
 
     template_name = "workspace/participant_detail.html"
 
     def get_context_data(self, **kwargs):
-        participant = get_object_or_404(
-            MarketParticipant.objects.prefetch_related("roles", "service_territories"), pk=self.kwargs["pk"]
-        )
+        participant = get_object_or_404(participant_360_queryset(), pk=self.kwargs["pk"])
+        overview = participant_360(participant)
         context = super().get_context_data(**kwargs)
         context.update(
             participant=participant,
-            today=timezone.localdate(),
-            account_manager=account_selectors.current_manager(participant),
-            overview=participant_overview(participant),
-            plan=participant_plan_glance(participant),
-            assignments=list(account_selectors.assignment_history(participant)),
-            history=_audit_page(self.request, participant),
+            overview=overview,
+            account_manager=overview["account_manager"],
+            assignments=overview["assignments"],
+            section_urls=self.section_urls(participant),
             can_reassign=self.request.user.has_perm("accounts.reassign_account_manager"),
         )
+        return context
+
+    def section_urls(self, participant) -> dict[str, str]:
+        """Where each section loads from; the audit timeline keeps the page of it asked for (its page links lead
+        back here with ``history_page``)."""
+        urls = {
+            section: reverse("workspace:participant-section", args=[participant.pk, section])
+            for section in [*SECTIONS, HISTORY_SECTION]
+        }
+        history_page = self.request.GET.get("history_page")
+        if history_page:
+            urls[HISTORY_SECTION] += "?" + urlencode({"history_page": history_page})
+        return urls
+
+
+class ParticipantSectionView(StaffRequiredMixin, TemplateView):
+    """One secondary section of the 360° page, loaded into it by htmx (and a plain fragment to open without
+    JavaScript): the same staff who see the page see its sections."""
+
+    def get_template_names(self):
+        return [f"workspace/participant/_section_{self.kwargs['section']}.html"]
+
+    def get_context_data(self, **kwargs):
+        section = self.kwargs["section"]
+        if section != HISTORY_SECTION and section not in SECTIONS:
+            raise Http404("No such section.")
+        participant = get_object_or_404(MarketParticipant, pk=self.kwargs["pk"])
+        context = super().get_context_data(**kwargs)
+        context.update(participant=participant, today=timezone.localdate())
+        if section == HISTORY_SECTION:
+            context["history"] = _audit_page(self.request, participant)
+        else:
+            context.update(SECTIONS[section](participant))
         return context

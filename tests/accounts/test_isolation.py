@@ -27,6 +27,8 @@ def _workspace_urls(participant, account_manager):
         reverse("workspace:home"),
         reverse("workspace:participants"),
         reverse("workspace:participant-detail", args=[participant.pk]),
+        reverse("workspace:participant-section", args=[participant.pk, "history"]),
+        reverse("workspace:participant-section", args=[participant.pk, "notices"]),
         reverse("workspace:participant-reassign", args=[participant.pk]),
         reverse("workspace:account-managers"),
         reverse("workspace:book-reassign", args=[account_manager.pk]),

@@ -305,9 +305,10 @@ def test_participant_detail_shows_contacts_history_and_timeline(staff_client, le
     services.account_manager_assign(actor=lead, participant=mp, account_manager=market["ben"], reason="Ada on leave")
 
     response = staff_client.get(reverse("workspace:participant-detail", args=[mp.pk]))
+    timeline = staff_client.get(reverse("workspace:participant-section", args=[mp.pk, "history"]))
 
-    assert response.status_code == 200
-    page = response.content.decode()
+    assert response.status_code == timeline.status_code == 200
+    page = response.content.decode() + timeline.content.decode()
     assert mp.legal_name in page
     # Contacts with their authorizing roles.
     assert "Alex Representative" in page and "Blair Backup" in page
@@ -319,10 +320,10 @@ def test_participant_detail_shows_contacts_history_and_timeline(staff_client, le
     assert "Ada on leave" in page
     assert response.context["account_manager"] == market["ben"]
     # Audit timeline: every change to the MP and its contacts.
-    verbs = [event.verb for event in response.context["history"]]
+    verbs = [event.verb for event in timeline.context["history"]]
     assert verbs.count("membership.added") == 2
     assert "participant.account_manager_assigned" in verbs
-    assigned = next(e for e in response.context["history"] if e.verb == "participant.account_manager_assigned")
+    assigned = next(e for e in timeline.context["history"] if e.verb == "participant.account_manager_assigned")
     assert assigned.verb_display in page
     assert str(lead) in page  # the actor
     # Plain AMs see no reassign button.

@@ -74,6 +74,10 @@ def test_lead_reassigns_an_account_manager(page, screenshot, lead, participant, 
 
     expect(page.get_by_role("alert")).to_contain_text("Morgan Ellis is now the Account Manager")
     expect(page.get_by_text("Rebalancing books").first).to_be_visible()
+    # The secondary sections load into the page (htmx): the timeline shows the reassignment, the plan its card.
+    expect(page.locator("#history .timeline")).to_contain_text("Rebalancing books")
+    expect(page.locator("#plan")).to_contain_text("Open the account plan")
+    expect(page.get_by_text("Loading…")).to_have_count(0)
     screenshot("workspace-participant-detail")
     current = AccountManagerAssignment.objects.current().get(participant=participant)
     assert current.account_manager == new_manager

@@ -83,8 +83,8 @@ def _agreement(client, participant, contact, account_manager, notices) -> None:
     assert inbox.context["unacknowledged"] == len(to_act - acknowledged)
 
     client.force_login(account_manager.user)
-    overview = client.get(reverse("workspace:participant-detail", args=[participant.pk]))
-    assert {n.pk for n in overview.context["overview"]["action_notices"]} == to_act
+    overview = client.get(reverse("workspace:participant-section", args=[participant.pk, "notices"]))
+    assert {n.pk for n in overview.context["action_notices"]} == to_act
     [row] = [r for r in client.get(reverse("workspace:home")).context["rows"] if r.pk == participant.pk]
     assert row.unacknowledged_notices == len(to_act - acknowledged)
     gaps = {notice.pk for notice, missing in book_acknowledgement_gaps(account_manager.user) if participant in missing}

@@ -630,7 +630,8 @@ def test_lead_records_sfa_puct_and_qse_acknowledgement(lead_client, lead, partic
 
     page = _text(lead_client.get(url))
     assert "10123" in page and qse_mp.short_name in page
-    detail = _text(lead_client.get(participant.get_absolute_url()))
+    # The 360° page's Registration section (loaded into it from its own URL).
+    detail = _text(lead_client.get(reverse("workspace:participant-section", args=[participant.pk, "registration"])))
     assert "Registration facts" in detail and "10123" in detail and "processed by Legal" in detail
 
 
@@ -766,6 +767,9 @@ def test_invite_is_404_for_other_case_kinds_and_needs_the_add_mp_permission(
 def test_participant_page_shows_the_registration_card(lead_client, submitted, prospect):
     mp, _ar, _bar = prospect
     page = _text(lead_client.get(mp.get_absolute_url()))
+    registration_url = reverse("workspace:participant-section", args=[mp.pk, "registration"])
+    assert registration_url in page  # the page loads its Registration section from there
+    page = _text(lead_client.get(registration_url))
     assert "Registration" in page
     assert submitted.reference in page
     assert reverse("workspace:participant-facts", args=[mp.pk]) in page

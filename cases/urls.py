@@ -20,6 +20,7 @@ portal_patterns = [
 workspace_patterns = [
     path("cases/", staff.CaseQueueView.as_view(), name="cases"),
     path("cases/new/", staff.CaseCreateView.as_view(), name="case-new"),
+    path("cases/new/requesters/", staff.RequesterOptionsView.as_view(), name="case-new-requesters"),
     path("cases/bulk/", staff.CaseBulkView.as_view(), name="cases-bulk"),
     path("cases/attachments/<int:pk>/", staff.AttachmentDownloadView.as_view(), name="case-attachment"),
     path("cases/<str:reference>/", staff.CaseDetailView.as_view(), name="case-detail"),

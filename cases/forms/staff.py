@@ -12,6 +12,7 @@ from decimal import Decimal
 from crispy_forms.layout import HTML, Div, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.autocomplete import ParticipantAutocomplete, participant_scope
@@ -153,6 +154,13 @@ class CaseCreateForm(LayoutMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attachments"] = _attachments_field()
         self.fields["requester"].label_from_instance = lambda user: f"{user.full_name} <{user.email}>"
+        # The requester's options are loaded for the chosen MP when it changes (the page's script, htmx).
+        self.fields["participant"].widget.attrs.update(
+            {"hx-get": reverse("workspace:case-new-requesters"), "hx-target": "#id_requester", "hx-trigger": "change"}
+        )
+        self.fields["requester"].error_messages["required"] = (
+            "Choose the requester among the MP's contacts (they are listed once the MP is chosen)."
+        )
 
     def get_layout(self) -> Layout:
         hidden = "" if self["kind"].value() == CaseKind.DISPUTE else " d-none"

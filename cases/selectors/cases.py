@@ -256,6 +256,14 @@ def requester_choices(participant_ids=None) -> list[tuple[int, str, str, list[tu
     return list(groups.values())
 
 
+def requester_choices_for(participant_id) -> list[tuple[int, str, str, list[tuple[int, str]]]]:
+    """The active contacts of one MP (a posted or typed id, validated here), or nothing before an MP is chosen."""
+    participant_id = str(participant_id or "")
+    if not participant_id.isdigit():
+        return []
+    return requester_choices([int(participant_id)])
+
+
 # --- issue patterns --------------------------------------------------------------------------
 
 

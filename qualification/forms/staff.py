@@ -13,7 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.autocomplete import ParticipantAutocomplete, participant_scope
+from accounts.autocomplete import ParticipantAutocomplete, ParticipantAutocompleteMultiple, participant_scope
 from accounts.models import MarketParticipant, Membership, User
 from cases.models import Channel
 from ercot_services.core.forms import LayoutMixin, grid
@@ -178,6 +178,11 @@ class WithdrawForm(LayoutMixin, forms.Form):
 
 
 class ResultForm(LayoutMixin, forms.Form):
+    """The testing result. The trading partners come in two fields, merged into ``trading_partners`` when clean:
+    for a REP its candidate TDSPs (a handful) as checkboxes, those serving its territories preselected; any other MP
+    through the MP picker, which renders only the chosen ones (2,000 MPs at market scale). Both validate against
+    every MP but the enrolled one."""
+
     COMPLETED = "completed"
     FAILED = "failed"
 
@@ -186,13 +191,19 @@ class ResultForm(LayoutMixin, forms.Form):
         choices=[(COMPLETED, "Completed the testing successfully"), (FAILED, "Failed (did not complete)")],
         widget=forms.RadioSelect,
     )
+    tdsps = forms.TypedMultipleChoiceField(
+        label="TDSPs (a REP's trading partners)",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each one's Authorized Representatives receive a copy of the letter.",
+    )
     trading_partners = ParticipantMultipleChoiceField(
         label="Trading partners tested with",
         queryset=MarketParticipant.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 10}),
-        help_text="Hold Ctrl (⌘ on a Mac) to choose several. For a REP these are its TDSPs: each one's "
-        "Authorized Representatives receive a copy of the letter.",
+        widget=ParticipantAutocompleteMultiple(scope="all", placeholder="Type a short or legal name…"),
+        help_text="Type to find a Market Participant; choose as many as were tested with.",
     )
     business_functions = forms.ModelMultipleChoiceField(
         label="Business functions tested",
@@ -202,52 +213,71 @@ class ResultForm(LayoutMixin, forms.Form):
     )
     tested_on = forms.DateField(label="Tested on", widget=DATE_WIDGET)
     notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 2}))
-    layout = Layout(
-        "outcome",
-        grid((7, "trading_partners"), (5, "business_functions"), gutter=""),
-        grid((4, "tested_on"), (8, "notes"), gutter=""),
-    )
 
     def __init__(self, *args, enrollment: Enrollment, partners=None, **kwargs):
+        """``partners``: the candidate TDSPs (``selectors.trading_partner_tdsps``), read once by the view."""
         super().__init__(*args, **kwargs)
         self.enrollment = enrollment
         participant = enrollment.participant
-        choices = list(
-            partners
-            if partners is not None
-            else MarketParticipant.objects.exclude(pk=participant.pk).prefetch_related("roles").order_by("short_name")
-        )
-        self.fields["trading_partners"].queryset = MarketParticipant.objects.exclude(pk=participant.pk)
-        is_rep = participant.has_role("REP")
-        tdsps = [p for p in choices if p.has_role("TDSP")]
-        others = [p for p in choices if not p.has_role("TDSP")]
-        if is_rep:
-            self.fields["trading_partners"].choices = [
-                ("TDSPs (a REP's trading partners)", [(p.pk, participant_label(p)) for p in tdsps]),
-                ("Other Market Participants", [(p.pk, participant_label(p)) for p in others]),
-            ]
+        scope = MarketParticipant.objects.exclude(pk=participant.pk)
+        self.fields["trading_partners"].queryset = scope
+        self.is_rep = participant.has_role("REP")
+        self.tdsp_by_pk: dict[int, MarketParticipant] = {}
+        tdsps = []
+        if self.is_rep:
+            tdsps = list(
+                partners
+                if partners is not None
+                else scope.filter(roles__code="TDSP").prefetch_related("roles", "service_territories")
+            )
+            # Read once by the view (a plain choice field, so ``load_choices`` leaves them be); a posted id must be
+            # one of them, as the picker's must be any MP but this one.
+            self.fields["tdsps"].choices = [(p.pk, participant_label(p)) for p in tdsps]
+            self.tdsp_by_pk = {p.pk: p for p in tdsps}
+            self.fields["trading_partners"].label = "Other trading partners"
+            self.fields["trading_partners"].help_text = "Any other Market Participant tested with: type to find it."
         else:
-            self.fields["trading_partners"].choices = [(p.pk, participant_label(p)) for p in choices]
+            del self.fields["tdsps"]
+        tdsp_ids = {p.pk for p in tdsps}
         self.fields["business_functions"].queryset = BusinessFunction.objects.order_by("sort_order", "name")
         if self.is_bound:
             return
         result = getattr(enrollment, "result", None)
         if result is not None:
+            chosen = [p.pk for p in result.trading_partners.all()]
             self.initial.update(
                 outcome=self.COMPLETED if result.completed else self.FAILED,
-                trading_partners=[p.pk for p in result.trading_partners.all()],
+                trading_partners=[pk for pk in chosen if pk not in tdsp_ids],
                 business_functions=[f.pk for f in result.business_functions.all()],
                 tested_on=result.tested_on,
                 notes=result.notes,
             )
+            if self.is_rep:
+                self.initial["tdsps"] = [pk for pk in chosen if pk in tdsp_ids]
         else:
             self.initial.setdefault("tested_on", timezone.localdate())
-            if is_rep:
+            if self.is_rep:
                 # A REP tests with the TDSPs whose territories it serves: preselect those.
                 territories = {t.pk for t in participant.service_territories.all()}
-                self.initial["trading_partners"] = [
+                self.initial["tdsps"] = [
                     p.pk for p in tdsps if territories & {t.pk for t in p.service_territories.all()}
                 ]
+
+    def get_layout(self) -> Layout:
+        partners = (7, "tdsps", "trading_partners") if self.is_rep else (7, "trading_partners")
+        return Layout(
+            "outcome",
+            grid(partners, (5, "business_functions"), gutter=""),
+            grid((4, "tested_on"), (8, "notes"), gutter=""),
+        )
+
+    def clean(self):
+        data = super().clean()
+        merged = {pk: self.tdsp_by_pk[pk] for pk in data.get("tdsps") or []}
+        for p in data.get("trading_partners") or []:
+            merged.setdefault(p.pk, p)
+        data["trading_partners"] = list(merged.values())
+        return data
 
 
 # --- letters, certificates, connectivity ---------------------------------------------------------------------------

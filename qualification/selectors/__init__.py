@@ -167,10 +167,14 @@ def participant_connectivity_spec(participant: MarketParticipant) -> Connectivit
     return ConnectivitySpec.objects.filter(participant=participant).first()
 
 
-def trading_partner_choices(enrollment: Enrollment) -> QuerySet[MarketParticipant]:
-    """Every other MP, with roles (for the labels and the TDSP group) and territories (for the REP default)."""
-    return (
+def trading_partner_tdsps(enrollment: Enrollment) -> list[MarketParticipant]:
+    """A REP's candidate trading partners (the TDSPs, a handful), with roles (for the labels) and territories (for
+    the preselection); none for any other MP, whose partners are chosen through the MP picker."""
+    if not enrollment.participant.has_role("REP"):
+        return []
+    return list(
         MarketParticipant.objects.exclude(pk=enrollment.participant_id)
+        .filter(roles__code="TDSP")
         .prefetch_related("roles", "service_territories")
         .order_by("short_name")
     )

@@ -112,3 +112,22 @@ def test_mp_picker_searches_and_filters_the_queue(page, live_server, participant
     expect(page.locator("#id_participant option[selected]")).to_have_text(
         f"{participant.short_name} — {participant.legal_name}"
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_logging_a_case_loads_the_chosen_mps_contacts(page, live_server, participant, other_participant, lead):
+    """The case log form lists no MP's contacts until the MP is chosen; then htmx loads that MP's only."""
+    mine = MembershipFactory(participant=participant, user__full_name="Riley Requester").user
+    theirs = MembershipFactory(participant=other_participant, user__full_name="Olly Other").user
+    sign_in(page, lead.email, PASSWORD)
+    page.goto("/workspace/cases/new/")
+    requester = page.locator("#id_requester")
+    expect(requester.locator("option")).to_have_count(1)  # "Choose the MP first…"
+
+    page.get_by_role("combobox", name="Market Participant").click()
+    page.keyboard.type(participant.short_name)
+    page.locator(".ts-dropdown .option", has_text=participant.legal_name).click()
+    expect(requester.locator(f'option[value="{mine.pk}"]')).to_have_count(1)
+    expect(requester.locator(f'option[value="{theirs.pk}"]')).to_have_count(0)
+    requester.select_option(str(mine.pk))
+    expect(page.locator("#no-contacts")).to_be_hidden()

@@ -31,7 +31,7 @@ from cases.models import (
 from cases.services import case_close, case_reply, case_resolve
 from ercot_services.core.models import AuditEvent, DomainError
 from plans.models import ImprovementAction
-from tests.accounts.factories import StaffFactory
+from tests.accounts.factories import MembershipFactory, StaffFactory
 from tests.case_inputs import submit_case
 from tests.cases.factories import SubmittedCaseFactory, dispute_fields
 
@@ -97,6 +97,7 @@ def _staff_urls(case, attachment, pattern):
     gets = [
         reverse("workspace:cases"),
         reverse("workspace:case-new"),
+        reverse("workspace:case-new-requesters"),
         reverse("workspace:case-detail", args=[ref]),
         reverse("workspace:case-attachment", args=[attachment.pk]),
         reverse("workspace:patterns"),
@@ -442,11 +443,60 @@ def _new_case_data(participant, requester, category, **overrides):
     return data
 
 
-def test_the_new_case_form_offers_the_mps_contacts(staff_client, participant, mp_user):
+def test_the_new_case_form_offers_the_mps_contacts(staff_client, participant, mp_user, other_mp_user):
     response = staff_client.get(reverse("workspace:case-new"), {"participant": participant.pk})
     assert response.status_code == 200
     text = _text(response)
     assert f'data-participant="{participant.pk}"' in text and mp_user.email in text
+    # Only the chosen MP's: another MP's contacts come when that MP is chosen (the fragment below).
+    assert other_mp_user.email not in text
+    assert f'hx-get="{reverse("workspace:case-new-requesters")}"' in text
+
+
+def test_the_new_case_form_lists_no_contact_before_an_mp_is_chosen(staff_client, mp_user, other_mp_user):
+    text = _text(staff_client.get(reverse("workspace:case-new")))
+    assert mp_user.email not in text and other_mp_user.email not in text
+    assert "Choose the MP first" in text
+
+
+def test_the_requester_fragment_lists_only_that_mps_active_contacts(staff_client, participant, mp_user, other_mp_user):
+    from accounts.models import Membership
+
+    former = MembershipFactory(participant=participant, secondary=True).user
+    Membership.objects.filter(user=former).update(is_active=False)
+    url = reverse("workspace:case-new-requesters")
+    response = staff_client.get(url, {"participant": participant.pk})
+    assert response.status_code == 200
+    text = _text(response)
+    assert f'<option value="{mp_user.pk}">' in text and mp_user.email in text
+    assert other_mp_user.email not in text and former.email not in text
+    assert "<html" not in text  # a fragment of <option>s
+    for junk in ("", "abc", "999999"):
+        assert mp_user.email not in _text(staff_client.get(url, {"participant": junk}))
+
+
+def test_the_requester_fragment_is_for_staff_who_log_cases(client, participant, mp_user):
+    url = reverse("workspace:case-new-requesters")
+    client.force_login(mp_user)
+    assert client.get(url, {"participant": participant.pk}).status_code == 403
+    client.force_login(StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS]))
+    assert client.get(url, {"participant": participant.pk}).status_code == 403
+    client.force_login(StaffFactory(groups=[StaffGroup.SERVICE_DESK]))
+    assert mp_user.email in _text(client.get(url, {"participant": participant.pk}))
+
+
+def test_without_a_requester_the_form_asks_for_one_and_lists_the_mps_contacts(
+    staff_client, participant, mp_user, other_mp_user, registration
+):
+    """Without JavaScript: choose the MP, post, and the form comes back with that MP's contacts to choose from."""
+    data = _new_case_data(participant, mp_user, registration)
+    del data["requester"]
+    response = staff_client.post(reverse("workspace:case-new"), data)
+    assert response.status_code == 400
+    text = _text(response)
+    assert "Choose the requester among the MP" in text
+    assert f'<option value="{mp_user.pk}">' in text and other_mp_user.email not in text
+    assert not Case.objects.exists()
 
 
 def test_log_a_phone_inquiry_on_behalf_of_a_contact(

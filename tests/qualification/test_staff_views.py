@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ContactRole, ServiceTerritory
+from accounts.models import ContactRole, MarketParticipant, ServiceTerritory
 from accounts.roles import StaffGroup
 from qualification import services
 from qualification.models import (
@@ -34,6 +34,7 @@ from qualification.models import (
 )
 from registration import services as registration_services
 from tests.accounts.factories import ParticipantFactory, StaffFactory
+from tests.qualification.conftest import add_contacts
 
 pytestmark = pytest.mark.django_db
 
@@ -495,11 +496,12 @@ def test_flight_administrator_records_the_result_through_the_page(client, flight
     client.force_login(flight_admin)
     page = client.get(enrollment.get_absolute_url())
     form = page.context["result_form"]
-    # For a REP the TDSPs come first, labelled with their roles; those serving its territories are preselected.
-    groups = [label for label, _ in form.fields["trading_partners"].choices]
-    assert groups[0].startswith("TDSPs")
+    # For a REP the TDSPs are checkboxes, labelled with their roles; those serving its territories are preselected.
+    assert {pk for pk, _ in form.fields["tdsps"].choices} == {t.pk for t in [*tdsps, other_tdsp]}
     assert "WIRESCO — Wiresco Energy LLC (TDSP)" in page.content.decode()
-    assert sorted(form.initial["trading_partners"]) == sorted(t.pk for t in tdsps)
+    assert sorted(form.initial["tdsps"]) == sorted(t.pk for t in tdsps)
+    # Any other MP through the picker, which renders only the chosen ones.
+    assert 'data-participant-autocomplete="/workspace/' in page.content.decode()
 
     chosen = functions()
     response = client.post(
@@ -520,6 +522,86 @@ def test_flight_administrator_records_the_result_through_the_page(client, flight
     assert set(result.business_functions.all()) == set(chosen)
     page = client.get(enrollment.get_absolute_url())
     assert "Hand over to Retail Operations" in _text(page)
+
+
+def _result_post(partners, **extra):
+    return {
+        "outcome": "completed",
+        "trading_partners": partners,
+        "business_functions": [f.pk for f in functions()],
+        "tested_on": TODAY.isoformat(),
+        **extra,
+    }
+
+
+def test_result_merges_the_tdsp_checkboxes_and_the_picker(client, flight_admin, flight, rep, tdsps, other_tdsp):
+    enrollment = enroll(flight, rep, flight_admin)
+    qse = ParticipantFactory(short_name="SOMEQSE", legal_name="Some QSE LLC", role_codes=["QSE"])
+    client.force_login(flight_admin)
+    response = client.post(action(enrollment, "result"), _result_post([qse.pk], tdsps=[tdsps[0].pk]))
+    assert response.status_code == 302
+    result = Enrollment.objects.get(pk=enrollment.pk).result
+    assert set(result.trading_partners.all()) == {tdsps[0], qse}
+    # Edited again: the TDSPs come back as ticked checkboxes, the other MP as the picker's only option.
+    page = client.get(enrollment.get_absolute_url())
+    form = page.context["result_form"]
+    assert form.initial["tdsps"] == [tdsps[0].pk] and form.initial["trading_partners"] == [qse.pk]
+    html = page.content.decode()
+    assert f'<option value="{qse.pk}" selected>SOMEQSE — Some QSE LLC</option>' in html
+
+
+@pytest.mark.parametrize("outside", ["itself", "missing"])
+def test_result_refuses_a_partner_outside_the_scope(client, flight_admin, flight, rep, tdsps, outside):
+    enrollment = enroll(flight, rep, flight_admin)
+    client.force_login(flight_admin)
+    pk = rep.pk if outside == "itself" else 999_999
+    for field in ("trading_partners", "tdsps"):
+        data = _result_post([tdsps[0].pk])
+        data[field] = [*data.get(field, []), pk]
+        response = client.post(action(enrollment, "result"), data)
+        assert response.status_code == 400
+        assert response.context["result_form"].errors[field]
+    assert not hasattr(Enrollment.objects.get(pk=enrollment.pk), "result")
+
+
+def test_a_non_rep_chooses_every_partner_through_the_picker(client, flight_admin, flight, tdsps):
+    qse = ParticipantFactory(short_name="QSEONLY", legal_name="QSE Only LLC", role_codes=["QSE"])
+    add_contacts(qse, "qseonly.example", ar="Quinn Q", bar="Bea B")
+    enrollment = enroll(flight, qse, flight_admin)
+    client.force_login(flight_admin)
+    page = client.get(enrollment.get_absolute_url())
+    form = page.context["result_form"]
+    assert "tdsps" not in form.fields
+    assert tdsps[0].short_name not in page.content.decode()  # no MP is listed until chosen
+
+
+@pytest.mark.usefixtures("no_queries_while_rendering")
+def test_result_page_queries_do_not_grow_with_the_market(client, flight_admin, flight, rep, tdsps):
+    enrollment = enroll(flight, rep, flight_admin)
+    client.force_login(flight_admin)
+    url = enrollment.get_absolute_url()
+    client.get(url)  # warm per-session caches
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        assert page.status_code == 200 and page.context["result_form"] is not None
+        return len(captured.captured_queries), len(page.content)
+
+    small, small_size = count()
+    existing = MarketParticipant.objects.count()
+    MarketParticipant.objects.bulk_create(
+        [
+            MarketParticipant(short_name=f"MP{n:05d}", legal_name=f"Market Participant {n} LLC")
+            for n in range(1000 - existing)
+        ],
+        batch_size=500,
+    )
+    large, large_size = count()
+    assert large == small, f"{small} queries with {existing} MPs, {large} with 1,000"
+    assert large <= 15, f"{large} queries"
+    assert large_size - small_size < 2000, "the page grew with the number of MPs"
+    assert "MP00001" not in client.get(url).content.decode()
 
 
 def test_result_refusal_keeps_what_was_typed(client, flight_admin, flight, rep, tdsps):

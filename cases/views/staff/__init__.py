@@ -12,6 +12,7 @@ from .cases import (
     CaseReplyView,
     CaseTransitionView,
     CaseUpdateView,
+    RequesterOptionsView,
 )
 from .patterns import PatternListView
 from .queue import CaseBulkView, CaseQueueView
@@ -28,6 +29,7 @@ __all__ = [
     "CaseMergeView",
     "CaseQueueView",
     "CaseReplyView",
+    "RequesterOptionsView",
     "CaseTransitionView",
     "CaseUpdateView",
     "PatternListView",

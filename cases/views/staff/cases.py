@@ -58,8 +58,9 @@ class CaseCreateView(StaffRequiredMixin, ActionView):
         return initial
 
     def get_context(self, form):
+        # Only the chosen MP's contacts: the page's script loads another MP's (RequesterOptionsView) when it changes.
         return {
-            "requester_groups": case_selectors.requester_choices(),
+            "requester_groups": case_selectors.requester_choices_for(form["participant"].value()),
             "max_attachment_mb": form.fields["attachments"].max_bytes // (1024 * 1024),
         }
 
@@ -95,6 +96,21 @@ class CaseCreateView(StaffRequiredMixin, ActionView):
 
     def get_success_url(self):
         return self.result.get_absolute_url()
+
+
+class RequesterOptionsView(StaffRequiredMixin, View):
+    """The requester ``<option>``s for one MP (``?participant=<id>``): fetched by the case log form when the MP
+    changes, for the staff who log cases."""
+
+    permission_required = policies.WORK_CASE
+
+    def get(self, request):
+        groups = case_selectors.requester_choices_for(request.GET.get("participant", ""))
+        return render(
+            request,
+            "workspace/cases/_requester_options.html",
+            {"requester_groups": groups, "requester_value": ""},
+        )
 
 
 # --- the case page ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from ercot_services.core.forms import load_choices
 from ercot_services.core.models import AuditEvent
 
 from ... import policies, selectors
@@ -87,7 +88,8 @@ def _testing_section(enrollment: Enrollment, result, *, flight_admin: bool, resu
         EnrollmentStatus.FAILED,
     )
     if result_form is None and flight_admin and result_editable:
-        result_form = ResultForm(enrollment=enrollment, partners=selectors.trading_partner_choices(enrollment))
+        result_form = ResultForm(enrollment=enrollment, partners=selectors.trading_partner_tdsps(enrollment))
+    load_choices(result_form)  # the chosen partners and the business functions, read before rendering
     return {
         "result_editable": result_editable,
         "result_form": result_form,
@@ -137,9 +139,9 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         "certificates": certificates,
         "connectivity_tests": tests,
         "connectivity_spec": spec,
-        "timeline": AuditEvent.objects.for_object(enrollment)
-        .select_related("actor")
-        .order_by("-created_at", "-id")[:200],
+        "timeline": list(
+            AuditEvent.objects.for_object(enrollment).select_related("actor").order_by("-created_at", "-id")[:200]
+        ),
         "error_section": error_section,
         "section": "flights",
     }

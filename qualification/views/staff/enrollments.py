@@ -155,7 +155,7 @@ class EnrollmentActionView(StaffRequiredMixin, View):
         )
 
     def result(self, request, enrollment):
-        form = ResultForm(request.POST, enrollment=enrollment, partners=selectors.trading_partner_choices(enrollment))
+        form = ResultForm(request.POST, enrollment=enrollment, partners=selectors.trading_partner_tdsps(enrollment))
         if form.is_valid():
             data = form.cleaned_data
             completed = data["outcome"] == ResultForm.COMPLETED

@@ -11,7 +11,7 @@ import datetime
 
 from django.contrib.auth.models import Group
 from django.db.models import Case as SqlCase
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Count, F, IntegerField, Prefetch, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -212,16 +212,19 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
 
 
 def case_related_cases(case: Case) -> dict[str, list[Case]]:
-    """Linked cases, cases merged into this one, and clones of it."""
-    linked = Case.related.through.objects.filter(from_case=case, to_case=OuterRef("pk"))
+    """Linked cases, cases merged into this one, and clones of it.
+
+    The linked ids are read first: with a subquery among the OR's arms PostgreSQL cannot combine three index scans
+    and reads every case instead (40 ms at 200,000 cases); with a list of ids each arm is an index scan.
+    """
+    linked_ids = set(Case.related.through.objects.filter(from_case=case).values_list("to_case_id", flat=True))
     rows = list(
         Case.objects.select_related("participant")
-        .filter(Q(pk__in=case.related.values("pk")) | Q(merged_into=case) | Q(cloned_from=case))
-        .annotate(is_linked=Exists(linked))
+        .filter(Q(pk__in=linked_ids) | Q(merged_into=case) | Q(cloned_from=case))
         .order_by("-created_at")
     )
     return {
-        "related": [row for row in rows if row.is_linked],
+        "related": [row for row in rows if row.pk in linked_ids],
         "merged": [row for row in rows if row.merged_into_id == case.pk],
         "clones": [row for row in rows if row.cloned_from_id == case.pk],
     }

@@ -151,16 +151,9 @@ def _moment_in(ranges, path: str) -> Q:
     return q
 
 
+# The case fields a day's figures read (the same list whose changes mark days stale), and the dispute's.
 CASE_COLUMNS = (
-    "assignee_id",
-    "created_at",
-    "first_response_at",
-    "first_response_due_at",
-    "first_response_business_seconds",
-    "resolved_at",
-    "resolution_due_at",
-    "resolution_business_seconds",
-    "closed_at",
+    *Case.rollup_fields,
     "dispute_outcome",
     "dispute_disputed",
     "dispute_granted",

@@ -202,6 +202,12 @@ class MarketParticipant(TimeStampedModel):
     notes = BoundedTextField(
         max_length=MESSAGE_TEXT, blank=True, help_text="Internal notes; never shown to the participant."
     )
+    requires_second_factor = models.BooleanField(
+        "requires a second factor",
+        default=False,
+        help_text="Every portal user of this MP must sign in with a passkey or an authenticator app. "
+        "The MP's User Security Administrator decides.",
+    )
 
     class Meta:
         ordering = ["short_name"]

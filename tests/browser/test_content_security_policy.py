@@ -13,7 +13,9 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from accounts.models import User
+from notices.models import NoticeDelivery
 from tests.accounts.factories import PASSWORD
+from tests.notices.factories import NoticeDeliveryFactory, NoticeFactory
 
 from .conftest import sign_in
 from .csp import watch
@@ -87,6 +89,18 @@ def test_staff_pages_run_under_the_enforced_policy(browser, live_server, partici
     page.get_by_role("combobox", name="Market Participant").click()
     page.keyboard.type(participant.short_name)
     expect(page.locator(".ts-dropdown .option", has_text=participant.legal_name)).to_be_visible()
+
+    # The notice progress bar takes its width from data-progress-width, again when htmx polls a new one in.
+    sent = NoticeFactory(published=True, author=am_user)
+    NoticeDeliveryFactory.create_batch(3, notice=sent, sent=True)
+    NoticeDeliveryFactory(notice=sent)
+    _open(page, reverse("workspace:notice-detail", args=[sent.pk]))
+    bar = page.locator("#progress .progress-bar")
+    expect(bar).to_have_text("75%")
+    assert bar.evaluate("bar => bar.style.width") == "75%"
+    NoticeDelivery.objects.filter(notice=sent).update(status=NoticeDelivery.Status.SENT)
+    expect(bar).to_have_text("100%")
+    assert bar.evaluate("bar => bar.style.width") == "100%"
 
     # A filter select submits its form when changed (data-autosubmit, no inline handler).
     _open(page, reverse("workspace:home"))

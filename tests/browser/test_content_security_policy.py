@@ -139,6 +139,24 @@ def test_portal_pages_run_under_the_enforced_policy(browser, live_server, partic
     context.close()
 
 
+def test_public_pages_run_under_the_enforced_policy(browser, live_server):
+    context, page, problems = _context(browser, live_server)
+    pages = [
+        reverse("landing"),
+        reverse("notices:archive"),
+        reverse("contact"),
+        reverse("login"),
+        reverse("password_reset"),
+    ]
+    for url in pages:
+        _open(page, url)
+    page.goto("/no-such-page/")  # the 404 page (its own console error is the 404 itself)
+    page.wait_for_load_state("networkidle")
+    assert problems.violations == [], "Content Security Policy violations"
+    assert [error for error in problems.console_errors if "404" not in error] == []
+    context.close()
+
+
 def test_a_blocked_inline_script_is_seen_and_reported(browser, live_server, caplog):
     """The check is not vacuous: an inline script is blocked, the listener sees it, and the browser reports it."""
     caplog.set_level(logging.WARNING, logger="ercot_services.csp")

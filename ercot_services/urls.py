@@ -6,7 +6,7 @@ from cases import urls as cases_urls
 from cases.views import public
 from cases.views.portal import preferences
 from dashboards import urls as dashboards_urls
-from ercot_services.core import prometheus
+from ercot_services.core import csp_reports, prometheus
 from ercot_services.core import views as core_views
 from notices import urls_portal as notices_urls_portal
 from notices import urls_staff as notices_urls_staff
@@ -41,6 +41,7 @@ urlpatterns = [
     path("home/", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("metrics", prometheus.metrics, name="metrics"),
+    path("csp-report/", csp_reports.csp_report, name="csp-report"),
     path("accounts/preferences/", preferences.NotificationPreferencesView.as_view(), name="preferences"),
     path("accounts/", include(auth_patterns)),
     path("contact/", public.ContactView.as_view(), name="contact"),

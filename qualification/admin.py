@@ -223,7 +223,7 @@ class QualificationLetterAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.Mod
         counts = {status: sum(1 for d in deliveries if d.status == status) for status in LetterDelivery.Status.values}
         text = f"{counts['sent']} sent · {counts['pending']} pending · {counts['failed']} failed"
         if counts["failed"]:
-            return format_html('<strong style="color:#b02a37">{}</strong>', text)
+            return format_html('<strong class="delivery-failed">{}</strong>', text)
         return text
 
 

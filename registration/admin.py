@@ -81,7 +81,7 @@ class ApplicationRequirementInline(ReadOnlyInlineMixin, admin.TabularInline):
             return "—"
         latest = documents[0]
         return format_html(
-            '{} <span style="color:#666">v{} · {}{}</span>',
+            '{} <span class="quiet">v{} · {}{}</span>',
             admin_change_link(latest, latest.original_name),
             latest.version,
             latest.get_review_status_display(),

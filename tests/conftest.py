@@ -227,11 +227,17 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page of a fresh context. The test settings enforce the Content Security Policy: a journey whose pages tried
+    something the policy forbids (an inline script or style, a foreign source) fails at teardown."""
+    from .browser.csp import watch
+
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1366, "height": 900})
+    problems = watch(context)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    assert problems.violations == [], "Content Security Policy violations"
 
 
 @pytest.fixture

@@ -61,7 +61,7 @@ def render_audit_events(events) -> str:
         return "No audit events recorded yet."
     rows = format_html_join(
         "",
-        '<tr><td style="white-space:nowrap">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>',
+        '<tr><td class="nowrap">{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>',
         (
             (
                 timezone.localtime(event.created_at).strftime("%Y-%m-%d %H:%M"),
@@ -75,7 +75,7 @@ def render_audit_events(events) -> str:
         ),
     )
     return format_html(
-        '<table class="audit-timeline" style="width:100%">'
+        '<table class="audit-timeline">'
         "<thead><tr><th>When</th><th>Who</th><th>What</th><th>Object</th><th>Changes</th><th>Reason</th></tr></thead>"
         "<tbody>{}</tbody></table>",
         rows,

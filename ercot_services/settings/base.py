@@ -11,6 +11,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ERCOT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_prometheus",
+    "csp",
     "ercot_services.core",
     "accounts",
     "cases",
@@ -60,6 +62,9 @@ MIDDLEWARE = [
     "ercot_services.core.log_context.RequestIdMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (or its -Report-Only twin) and Permissions-Policy on every response.
+    "csp.middleware.CSPMiddleware",
+    "ercot_services.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads input: strips control characters from query strings, forms and cookies.
     "ercot_services.core.middleware.ControlCharacterMiddleware",
@@ -146,6 +151,60 @@ SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT + SESSION_LAST_SEEN_SECONDS
 SESSION_ENGINE = "ercot_services.core.sessions"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Security headers (README "Content Security Policy and headers"). HSTS and the secure cookies are production's.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the app never uses are off for every page; passkeys (WebAuthn) stay allowed for the
+# site itself. ercot_services/core/headers.py writes the header.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+}
+
+# Content Security Policy (django-csp): scripts and styles come from our own static files only; the rare inline
+# script carries the request's nonce (``{{ request.csp_nonce }}``). Browsers POST what the policy blocked to
+# report-uri, where it is logged (ercot_services/core/csp_reports.py). CSP_ENFORCE picks the header: enforced
+# (Content-Security-Policy) or only reported (Content-Security-Policy-Report-Only, the development default).
+CSP_REPORT_PATH = "/csp-report/"
+CONTENT_SECURITY_POLICY_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "frame-ancestors": [NONE],
+    "form-action": [SELF],
+    "base-uri": [SELF],
+    "object-src": [NONE],
+    "report-uri": [CSP_REPORT_PATH],
+}
+
+
+def content_security_policy(*, enforce: bool) -> tuple[dict | None, dict | None]:
+    """(CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY): the one policy, in the header ``enforce`` picks."""
+    policy = {"DIRECTIVES": CONTENT_SECURITY_POLICY_DIRECTIVES}
+    return (policy, None) if enforce else (None, policy)
+
+
+CSP_ENFORCE = env.bool("CSP_ENFORCE", default=True)
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(enforce=CSP_ENFORCE)
+# A violation report larger than this is dropped unread (a real one is well under 4 KB).
+CSP_REPORT_MAX_BYTES = 16 * 1024
 
 # django-axes: lock out a username (not an address) after repeated failures.
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import content_security_policy, env
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -30,3 +30,6 @@ WHITENOISE_AUTOREFRESH = True
 # then the same on its first request and on the next, and no snapshot in the per-process cache outlives the test
 # that wrote it. tests/accounts/test_user_cache.py turns the cache on.
 AUTH_USER_CACHE_SECONDS = 0
+# The Content Security Policy is enforced whatever the environment says, so a test sees what it would block.
+CSP_ENFORCE = True
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(enforce=CSP_ENFORCE)

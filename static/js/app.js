@@ -6,6 +6,22 @@
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 
+  // A filter select marked data-autosubmit submits its form when changed (no inline onchange: the Content Security
+  // Policy runs no code from attributes).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]") && event.target.form) event.target.form.submit();
+  });
+
+  // A progress bar's width comes from data-progress-width (a percentage): set through the CSSOM, which the Content
+  // Security Policy allows, where a style attribute is refused. Again for bars htmx swaps in (the notice progress).
+  function sizeProgressBars(root) {
+    root.querySelectorAll("[data-progress-width]").forEach(function (bar) {
+      bar.style.width = bar.dataset.progressWidth + "%";
+    });
+  }
+  sizeProgressBars(document);
+  document.addEventListener("htmx:load", function (event) { sizeProgressBars(event.target); });
+
   // Row editors: a link with data-opens-editor="<id>" loads its page's form (includes/inline_form.html, the view's
   // htmx fragment) into the element [data-editor] of that id (its cell when it is a table row) instead of leaving
   // the page; without JavaScript the link opens the full page. One editor is open at a time; Cancel closes it and

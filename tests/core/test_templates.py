@@ -28,6 +28,65 @@ def test_no_template_carries_an_inline_style_block():
     assert offenders == []
 
 
+# --- the Content Security Policy (README "Content Security Policy and headers") ---------------------------------------
+
+# Emails are read by mail clients, not under the site's policy, and mail clients want inline styles.
+EMAILS = "emails/"
+# A <script> tag that runs code of its own: no src, and not a data block (json_script writes type="application/json").
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)(?![^>]*type=\"application/(?:ld\+)?json\")[^>]*>")
+STYLE_ATTRIBUTE = re.compile(r"<[a-zA-Z][^<>]*\sstyle=")
+# onclick=, onchange=, onsubmit=…: code in an attribute, which the policy never runs.
+EVENT_HANDLER_ATTRIBUTE = re.compile(r"<[a-zA-Z][^<>]*\son[a-z]+=")
+
+
+# Templates allowed one inline script carrying the request's nonce (``<script nonce="{{ request.csp_nonce }}">``), for
+# the rare code that cannot be a static file. None today: adding one is a decision, made here.
+NONCED_INLINE_SCRIPTS: frozenset[str] = frozenset()
+NONCE_ATTRIBUTE = 'nonce="{{ request.csp_nonce }}"'
+
+
+def _page_templates():
+    return [path for path in _templates() if not _name(path).startswith(EMAILS)]
+
+
+def _page_offenders(pattern: re.Pattern) -> list[str]:
+    return [
+        f"{_name(path)}: {match.group(0)}" for path in _page_templates() for match in pattern.finditer(path.read_text())
+    ]
+
+
+def test_no_page_template_carries_an_inline_script():
+    """Scripts live in static/js and load with ``<script src>``; the policy runs no inline script without a nonce."""
+    offenders = [
+        offence
+        for offence in _page_offenders(INLINE_SCRIPT)
+        if not (offence.split(":")[0] in NONCED_INLINE_SCRIPTS and NONCE_ATTRIBUTE in offence)
+    ]
+    assert offenders == []
+
+
+def test_no_page_template_carries_a_style_attribute():
+    """Utility classes (Bootstrap's, then static/css/app.css) instead: the policy applies no inline style."""
+    assert _page_offenders(STYLE_ATTRIBUTE) == []
+
+
+def test_no_page_template_carries_an_inline_event_handler():
+    """A data attribute read by a static script instead (``data-autosubmit``, ``data-opens-editor``)."""
+    assert _page_offenders(EVENT_HANDLER_ATTRIBUTE) == []
+
+
+def test_the_template_rules_catch_what_they_forbid():
+    """The patterns are not vacuous: each finds its offence, and lets the allowed forms through."""
+    assert INLINE_SCRIPT.search("<script>alert(1)</script>")
+    assert INLINE_SCRIPT.search('<script nonce="{{ request.csp_nonce }}">x()</script>')
+    assert not INLINE_SCRIPT.search("<script src=\"{% static 'js/app.js' %}\"></script>")
+    assert not INLINE_SCRIPT.search('<script id="data" type="application/json">{}</script>')
+    assert STYLE_ATTRIBUTE.search('<div class="x" style="width: 1px">')
+    assert not STYLE_ATTRIBUTE.search('<div class="style-guide" data-style="x">')
+    assert EVENT_HANDLER_ATTRIBUTE.search('<select onchange="this.form.submit()">')
+    assert not EVENT_HANDLER_ATTRIBUTE.search("<select data-autosubmit>")
+
+
 # --- shared partials ---------------------------------------------------------------------------------------------
 
 

@@ -152,6 +152,25 @@ def test_staff_who_are_not_publishers_may_view_but_not_change(client, publisher,
     assert notice.status == NoticeStatus.DRAFT
 
 
+def test_a_notice_published_by_the_scheduler_and_whose_author_is_gone_still_shows(
+    client, publisher, publisher2, credit_type, staff_user, django_capture_on_commit_callbacks
+):
+    """The scheduler publishes with no actor, and the author is SET_NULL when the user is deleted: the pages say so
+    instead of failing on ``None.email``."""
+    notice = _draft(publisher, credit_type)
+    services.notice_submit_for_review(actor=publisher, notice=notice)
+    services.notice_approve(actor=publisher2, notice=notice)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notice_publish(actor=None, notice=notice)
+    Notice.objects.filter(pk=notice.pk).update(author=None)
+    client.force_login(staff_user)
+    for url in (reverse("workspace:notice-list"), reverse("workspace:notice-detail", args=[notice.pk])):
+        page = client.get(url)
+        assert page.status_code == 200, url
+    html = page.content.decode()
+    assert "Drafted by —" in html and "by the system" in html
+
+
 # --- the seed 003 notice from draft to mailbox --------------------------------------------------------
 
 

@@ -16,3 +16,17 @@ class AccountEvent(models.TextChoices):
     PARTICIPANT_STATUS_CHANGED = "participant.status_changed", "Participant status changed"
     PARTICIPANT_UPDATED = "participant.updated", "Participant updated"
     USER_PASSWORD_CHANGED_IN_ADMIN = "user.password_changed_in_admin", "User password changed in admin"
+    USER_SIGNED_IN = "user.signed_in", "Signed in"
+    USER_SIGN_IN_FAILED = "user.sign_in_failed", "Sign-in failed"
+    USER_LOCKED_OUT = "user.locked_out", "Locked out after failed sign-ins"
+
+
+# The events about a person's sign-in and its protections: their own security page lists them, and each MP they act
+# for shows them in its history.
+SECURITY_EVENTS = frozenset(
+    {
+        AccountEvent.USER_SIGNED_IN,
+        AccountEvent.USER_SIGN_IN_FAILED,
+        AccountEvent.USER_LOCKED_OUT,
+    }
+)

@@ -1,4 +1,6 @@
+from axes.signals import user_locked_out
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
@@ -15,3 +17,38 @@ def keep_staff_groups_in_sync(sender, **kwargs):
 
     if sender.label in {dotted.split(".", 1)[0] for perms in GROUP_PERMISSIONS.values() for dotted in perms}:
         sync_staff_groups()
+
+
+BROWSER_COOKIE_ATTR = "known_browser_key"
+
+
+def _from_a_client(request) -> bool:
+    """A sign-in a person made over HTTP, not ``Client.login``/``force_login`` or a shell (whose request is bare)."""
+    return request is not None and "REMOTE_ADDR" in request.META
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.security.signed_in")
+def record_sign_in(sender, request, user, **kwargs):
+    from .services.security import sign_in_record
+
+    if not _from_a_client(request):
+        return
+    browser_key = request.COOKIES.get(settings.KNOWN_BROWSER_COOKIE_NAME)
+    setattr(request, BROWSER_COOKIE_ATTR, sign_in_record(user=user, request=request, browser_key=browser_key))
+
+
+@receiver(user_login_failed, dispatch_uid="accounts.security.sign_in_failed")
+def record_sign_in_failure(sender, credentials, request=None, **kwargs):
+    from .services.security import sign_in_failure_record
+
+    if not _from_a_client(request):
+        return
+    email = credentials.get("email") or credentials.get("username") or ""
+    sign_in_failure_record(email=email, request=request)
+
+
+@receiver(user_locked_out, dispatch_uid="accounts.security.locked_out")
+def record_lockout(sender, request, username, **kwargs):
+    from .services.security import lockout_record
+
+    lockout_record(email=username or "", request=request)

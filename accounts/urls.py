@@ -3,13 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from .forms.public import PasswordChangeForm, QueuedPasswordResetForm, SetPasswordForm
-from .views import portal, staff
+from .views import portal, public, staff
 
 # Sign-in is django-allauth's (its second-factor stage and reauthentication come with it; templates in
 # templates/account/ and templates/mfa/), under the names the codebase and allauth both use. Sign-out (POST only),
 # password change and reset stay Django's views, with the names django.contrib.auth.urls gives them, rendering the
 # templates in templates/auth/ (their emails go through the outbox: QueuedPasswordResetForm).
 auth_patterns = [
+    path("security/activity/", public.SecurityActivityView.as_view(), name="security-activity"),
     path("login/", allauth_views.login, name="login"),
     path("login/", allauth_views.login, name="account_login"),
     path("logout/", auth_views.LogoutView.as_view(template_name="auth/logged_out.html"), name="logout"),

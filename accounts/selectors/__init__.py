@@ -1,5 +1,6 @@
 """accounts selectors, one module per area; import from here."""
 
+from .history import participant_history, security_history
 from .participants import (
     account_managers_with_book_size,
     assignment_history,
@@ -15,6 +16,8 @@ from .participants import (
 )
 
 __all__ = [
+    "participant_history",
+    "security_history",
     "participants_for_user",
     "participant_ids_for_user",
     "participant_get_for_user",

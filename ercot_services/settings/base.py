@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ercot_services.core.sessions.IdleTimeoutMiddleware",
+    # Sets the cookie that marks a browser the user signed in from (the new-sign-in email goes out for any other).
+    "accounts.middleware.KnownBrowserCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -153,6 +155,9 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 
 # django-axes: lock out a username (not an address) after repeated failures.
+# The cookie holding a browser's random key (only its hash is stored: accounts.KnownBrowser).
+KNOWN_BROWSER_COOKIE_NAME = "ercot_browser"
+
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)

@@ -1,9 +1,11 @@
+from allauth.mfa.signals import authentication_failed, authenticator_added, authenticator_removed, authenticator_reset
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
+from .events import AccountEvent
 from .user_cache import forget_saved_user
 
 post_save.connect(forget_saved_user, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts.user_cache.saved")
@@ -52,3 +54,27 @@ def record_lockout(sender, request, username, **kwargs):
     from .services.security import lockout_record
 
     lockout_record(email=username or "", request=request)
+
+
+def _factor_changed(verb):
+    def record(sender, request, user, authenticator, **kwargs):
+        from .services.credentials import factor_change_record
+
+        factor_change_record(user=user, verb=verb, authenticator=authenticator, request=request)
+
+    return record
+
+
+record_factor_added = _factor_changed(AccountEvent.USER_FACTOR_ADDED)
+record_factor_removed = _factor_changed(AccountEvent.USER_FACTOR_REMOVED)
+record_recovery_codes_regenerated = _factor_changed(AccountEvent.USER_RECOVERY_CODES_REGENERATED)
+authenticator_added.connect(record_factor_added, dispatch_uid="accounts.security.factor_added")
+authenticator_removed.connect(record_factor_removed, dispatch_uid="accounts.security.factor_removed")
+authenticator_reset.connect(record_recovery_codes_regenerated, dispatch_uid="accounts.security.recovery_codes")
+
+
+@receiver(authentication_failed, dispatch_uid="accounts.security.second_factor_failed")
+def record_second_factor_failure(sender, request, user, **kwargs):
+    from .services.credentials import second_factor_failure_record
+
+    second_factor_failure_record(user=user, request=request)

@@ -56,3 +56,9 @@ class PasswordChangeForm(LayoutMixin, auth_forms.PasswordChangeForm):
 
 class SetPasswordForm(LayoutMixin, auth_forms.SetPasswordForm):
     """Django's form, drawn by the layout helper as every form is (the new password of a reset link)."""
+
+
+class EndSessionsForm(forms.Form):
+    """Which of the signed-in person's other browsers to sign out: the one named, or all of them when none is."""
+
+    session = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

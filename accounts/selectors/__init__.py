@@ -14,8 +14,11 @@ from .participants import (
     scope_to_user,
     with_current_manager,
 )
+from .sessions import SignedInBrowser, signed_in_browsers
 
 __all__ = [
+    "SignedInBrowser",
+    "signed_in_browsers",
     "participant_history",
     "security_history",
     "participants_for_user",

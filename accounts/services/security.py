@@ -10,18 +10,22 @@ import hashlib
 import logging
 import secrets
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.template import loader
 from django.utils import timezone
 
 from ercot_services.core.audit import audit_record
+from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.ratelimit import client_ip
 
 from ..email_address import canonical_email
+from ..error_codes import AccountErrorCode
 from ..events import AccountEvent
 from ..models import KnownBrowser, Membership, User
+from ..user_agents import browser_label
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +39,13 @@ def _user_agent(request) -> str:
 def _ip_address(request) -> str | None:
     address = client_ip(request)
     return None if address == "unknown" else address
+
+
+def client_details(request) -> dict:
+    """The browser and address an event came from, as audit ``changes`` (nothing without a request)."""
+    if request is None:
+        return {}
+    return {"ip_address": (None, _ip_address(request)), "browser": (None, _user_agent(request))}
 
 
 def _key_hash(browser_key: str) -> str:
@@ -73,7 +84,7 @@ def sign_in_record(*, user: User, request, browser_key: str | None) -> str:
         verb=AccountEvent.USER_SIGNED_IN,
         target=user,
         participant=security_event_participant(user),
-        changes={"ip_address": (None, ip_address), "browser": (None, user_agent), "new_browser": (None, created)},
+        changes={**client_details(request), "new_browser": (None, created)},
     )
     if created:
         _queue_new_browser_email(user=user, known=known)
@@ -84,7 +95,7 @@ def _queue_new_browser_email(*, user: User, known: KnownBrowser) -> None:
     context = {
         "name": user.get_short_name(),
         "when": timezone.localtime(known.first_seen_at),
-        "browser": known.user_agent or "an unknown browser",
+        "browser": browser_label(known.user_agent),
         "ip_address": known.ip_address or "an unknown address",
         "site_url": settings.SITE_URL,
         "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
@@ -105,16 +116,15 @@ def _user_by_email(email: str) -> User | None:
 def sign_in_failure_record(*, email: str, request) -> None:
     """Audit a failed sign-in against the account it named; an address with no account is only logged."""
     user = _user_by_email(email)
-    ip_address = _ip_address(request) if request is not None else None
     if user is None:
-        logger.info("sign-in failed for an unknown address", extra={"ip_address": ip_address})
+        logger.info("sign-in failed for an unknown address", extra={"ip_address": client_ip(request)})
         return
     audit_record(
         actor=None,
         verb=AccountEvent.USER_SIGN_IN_FAILED,
         target=user,
         participant=security_event_participant(user),
-        changes={"ip_address": (None, ip_address), "browser": (None, _user_agent(request) if request else "")},
+        changes=client_details(request),
     )
 
 
@@ -122,8 +132,7 @@ def sign_in_failure_record(*, email: str, request) -> None:
 def lockout_record(*, email: str, request) -> None:
     """Audit that too many failed sign-ins locked an account (Axes decides; this keeps the record)."""
     user = _user_by_email(email)
-    ip_address = _ip_address(request) if request is not None else None
-    logger.warning("sign-in locked out", extra={"ip_address": ip_address, "known_user": user is not None})
+    logger.warning("sign-in locked out", extra={"ip_address": client_ip(request), "known_user": user is not None})
     if user is None:
         return
     audit_record(
@@ -131,6 +140,32 @@ def lockout_record(*, email: str, request) -> None:
         verb=AccountEvent.USER_LOCKED_OUT,
         target=user,
         participant=security_event_participant(user),
-        changes={"ip_address": (None, ip_address)},
+        changes=client_details(request),
         reason=f"{settings.AXES_FAILURE_LIMIT} failed sign-ins",
     )
+
+
+@transaction.atomic
+def sessions_end(*, actor: User, current_session_key: str, user_session_id: int | None = None) -> int:
+    """Sign ``actor`` out of their other browsers (of the one ``user_session_id`` names, when given).
+
+    The browser asking keeps its session. Ended sessions are gone from the session store, so their next request is
+    anonymous. Returns how many ended.
+    """
+    sessions = UserSession.objects.filter(user=actor).exclude(session_key=current_session_key)
+    if user_session_id is not None:
+        sessions = sessions.filter(pk=user_session_id)
+    ended = list(sessions)
+    if user_session_id is not None and not ended:
+        raise DomainError("That browser is already signed out.", code=AccountErrorCode.SESSION_ENDED)
+    for session in ended:
+        session.end()
+    if ended:
+        audit_record(
+            actor=actor,
+            verb=AccountEvent.USER_SESSIONS_ENDED,
+            target=actor,
+            participant=security_event_participant(actor),
+            changes={"browsers": (None, [f"{browser_label(s.user_agent)} ({s.ip})" for s in ended])},
+        )
+    return len(ended)

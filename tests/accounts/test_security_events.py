@@ -47,7 +47,7 @@ def test_a_first_sign_in_from_a_browser_is_audited_emailed_and_remembered(
     assert event.changes["ip_address"] == [None, "127.0.0.1"]
     [message] = [m for m in mailoutbox if m.subject == NEW_SIGN_IN_SUBJECT]
     assert message.to == [user.email]
-    assert BROWSER in message.body and "127.0.0.1" in message.body
+    assert "Chrome 156 on Linux" in message.body and "127.0.0.1" in message.body
     assert "/accounts/sessions/" in message.body
     cookie = response.cookies[settings.KNOWN_BROWSER_COOKIE_NAME]
     assert cookie["httponly"] and cookie["max-age"]

@@ -146,7 +146,7 @@ def lockout_record(*, email: str, request) -> None:
 
 
 @transaction.atomic
-def sessions_end(*, actor: User, current_session_key: str, user_session_id: int | None = None) -> int:
+def sessions_end(*, actor: User, current_session_key: str, user_session_id: int | None = None, request=None) -> int:
     """Sign ``actor`` out of their other browsers (of the one ``user_session_id`` names, when given).
 
     The browser asking keeps its session. Ended sessions are gone from the session store, so their next request is
@@ -166,6 +166,9 @@ def sessions_end(*, actor: User, current_session_key: str, user_session_id: int 
             verb=AccountEvent.USER_SESSIONS_ENDED,
             target=actor,
             participant=security_event_participant(actor),
-            changes={"browsers": (None, [f"{browser_label(s.user_agent)} ({s.ip})" for s in ended])},
+            changes={
+                "browsers": (None, [f"{browser_label(s.user_agent)} ({s.ip})" for s in ended]),
+                **client_details(request),
+            },
         )
     return len(ended)

@@ -14,8 +14,26 @@ from ..events import AccountEvent
 from ..forms.public import EndSessionsForm, PasswordChangeForm, SetPasswordForm
 from ..services.credentials import password_change_record
 from ..services.security import sessions_end
+from ..user_agents import browser_label
 
 ACTIVITY_PAGE_SIZE = 25
+
+
+def _after(event, field, default=None):
+    """The new value an audit event recorded for ``field``."""
+    return (event.changes.get(field) or [None, default])[1]
+
+
+def _activity_row(event) -> dict:
+    browsers = _after(event, "browsers") or []
+    return {
+        "event": event,
+        "label": AccountEvent(event.verb).label,
+        "detail": _after(event, "factor") or ", ".join(browsers),
+        "ip_address": _after(event, "ip_address"),
+        "browser": browser_label(_after(event, "browser", "")) if _after(event, "browser") else "",
+        "new_browser": _after(event, "new_browser", False),
+    }
 
 
 class SecurityActivityView(LoginRequiredMixin, TemplateView):
@@ -26,16 +44,7 @@ class SecurityActivityView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         events = selectors.security_history(self.request.user)
         page = Paginator(events, ACTIVITY_PAGE_SIZE).get_page(self.request.GET.get("page"))
-        rows = [
-            {
-                "event": event,
-                "label": AccountEvent(event.verb).label,
-                "ip_address": (event.changes.get("ip_address") or [None, None])[1],
-                "browser": (event.changes.get("browser") or [None, None])[1],
-                "new_browser": (event.changes.get("new_browser") or [None, False])[1],
-            }
-            for event in page.object_list
-        ]
+        rows = [_activity_row(event) for event in page.object_list]
         return super().get_context_data(page_obj=page, rows=rows, **kwargs)
 
 
@@ -55,6 +64,7 @@ class SignedInBrowsersView(LoginRequiredMixin, ActionView):
             actor=self.request.user,
             current_session_key=self.request.session.session_key,
             user_session_id=form.cleaned_data["session"],
+            request=self.request,
         )
         if form.cleaned_data["session"]:
             self.success_message = "That browser is signed out."

@@ -56,21 +56,27 @@ def record_lockout(sender, request, username, **kwargs):
     lockout_record(email=username or "", request=request)
 
 
-def _factor_changed(verb):
-    def record(sender, request, user, authenticator, **kwargs):
-        from .services.credentials import factor_change_record
+@receiver(authenticator_added, dispatch_uid="accounts.security.factor_added")
+def record_factor_added(sender, request, user, authenticator, **kwargs):
+    from .services.credentials import factor_change_record
 
-        factor_change_record(user=user, verb=verb, authenticator=authenticator, request=request)
-
-    return record
+    factor_change_record(user=user, verb=AccountEvent.USER_FACTOR_ADDED, authenticator=authenticator, request=request)
 
 
-record_factor_added = _factor_changed(AccountEvent.USER_FACTOR_ADDED)
-record_factor_removed = _factor_changed(AccountEvent.USER_FACTOR_REMOVED)
-record_recovery_codes_regenerated = _factor_changed(AccountEvent.USER_RECOVERY_CODES_REGENERATED)
-authenticator_added.connect(record_factor_added, dispatch_uid="accounts.security.factor_added")
-authenticator_removed.connect(record_factor_removed, dispatch_uid="accounts.security.factor_removed")
-authenticator_reset.connect(record_recovery_codes_regenerated, dispatch_uid="accounts.security.recovery_codes")
+@receiver(authenticator_removed, dispatch_uid="accounts.security.factor_removed")
+def record_factor_removed(sender, request, user, authenticator, **kwargs):
+    from .services.credentials import factor_change_record
+
+    factor_change_record(user=user, verb=AccountEvent.USER_FACTOR_REMOVED, authenticator=authenticator, request=request)
+
+
+@receiver(authenticator_reset, dispatch_uid="accounts.security.recovery_codes")
+def record_recovery_codes_regenerated(sender, request, user, authenticator, **kwargs):
+    from .services.credentials import factor_change_record
+
+    factor_change_record(
+        user=user, verb=AccountEvent.USER_RECOVERY_CODES_REGENERATED, authenticator=authenticator, request=request
+    )
 
 
 @receiver(authentication_failed, dispatch_uid="accounts.security.second_factor_failed")

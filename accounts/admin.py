@@ -22,7 +22,6 @@ from ercot_services.core.admin import (
     ReadOnlyInlineMixin,
     admin_change_link,
 )
-from ercot_services.core.audit import audit_record
 from ercot_services.core.models import AuditEvent, DomainError
 
 from . import selectors
@@ -39,6 +38,7 @@ from .models import (
     User,
 )
 from .services import participant_set_status
+from .services.credentials import password_change_record
 
 # --------------------------------------------------------------------------
 # Inlines
@@ -196,12 +196,9 @@ class UserAdmin(AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
         if request.method == "POST" and response.status_code == 302:
             user = self.get_object(request, id)
             if user is not None:
-                audit_record(
-                    actor=request.user,
-                    verb=AccountEvent.USER_PASSWORD_CHANGED_IN_ADMIN,
-                    target=user,
-                    changes={"password": ("(hidden)", "(changed)")},
-                    reason="Password set in the admin",
+                # The admin's browser is not the person's: the email does not name it.
+                password_change_record(
+                    user=user, actor=request.user, verb=AccountEvent.USER_PASSWORD_CHANGED_IN_ADMIN, request=None
                 )
         return response
 

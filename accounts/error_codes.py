@@ -15,3 +15,4 @@ class AccountErrorCode(models.TextChoices):
     NOT_STAFF = "not_staff", "Only operator staff can be Account Managers"
     STAFF_AS_CONTACT = "staff_as_contact", "Operator staff cannot be contacts of an MP"
     ALREADY_A_CONTACT = "already_a_contact", "The user already holds that contact role"
+    SESSION_ENDED = "session_ended", "That browser is already signed out"

@@ -1,29 +1,25 @@
+from allauth.account import views as allauth_views
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from .forms.public import EmailAuthenticationForm, PasswordChangeForm, QueuedPasswordResetForm, SetPasswordForm
-from .views import portal, staff
+from .forms.public import QueuedPasswordResetForm
+from .views import portal, public, staff
 
-# Sign-in, sign-out, password change and reset: Django's views under /accounts/, with the names
-# django.contrib.auth.urls gives them, rendering the templates in templates/auth/.
+# Sign-in is django-allauth's (its second-factor stage and reauthentication come with it; templates in
+# templates/account/ and templates/mfa/), under the names the codebase and allauth both use. Sign-out (POST only),
+# password change and reset stay Django's views, with the names django.contrib.auth.urls gives them, rendering the
+# templates in templates/auth/ (their emails go through the outbox: QueuedPasswordResetForm).
 auth_patterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="auth/login.html",
-            authentication_form=EmailAuthenticationForm,
-            redirect_authenticated_user=True,
-        ),
-        name="login",
-    ),
+    path("security/activity/", public.SecurityActivityView.as_view(), name="security-activity"),
+    path("sessions/", public.SignedInBrowsersView.as_view(), name="signed-in-browsers"),
+    path("login/", allauth_views.login, name="login"),
+    path("login/", allauth_views.login, name="account_login"),
     path("logout/", auth_views.LogoutView.as_view(template_name="auth/logged_out.html"), name="logout"),
-    path(
-        "password_change/",
-        auth_views.PasswordChangeView.as_view(
-            form_class=PasswordChangeForm, template_name="auth/password_change_form.html"
-        ),
-        name="password_change",
-    ),
+    path("logout/", auth_views.LogoutView.as_view(template_name="auth/logged_out.html"), name="account_logout"),
+    path("inactive/", allauth_views.account_inactive, name="account_inactive"),
+    path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
+    path("2fa/", include("allauth.mfa.urls")),
+    path("password_change/", public.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password_change/done/",
         auth_views.PasswordChangeDoneView.as_view(template_name="auth/password_change_done.html"),
@@ -44,13 +40,7 @@ auth_patterns = [
         auth_views.PasswordResetDoneView.as_view(template_name="auth/password_reset_done.html"),
         name="password_reset_done",
     ),
-    path(
-        "reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            form_class=SetPasswordForm, template_name="auth/password_reset_confirm.html"
-        ),
-        name="password_reset_confirm",
-    ),
+    path("reset/<uidb64>/<token>/", public.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path(
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="auth/password_reset_complete.html"),

@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +17,8 @@ from registration import urls as registration_urls
 
 admin.site.site_header = "ERCOT Client Services administration"
 admin.site.site_title = "Client Services admin"
+# The admin signs in through allauth's sign-in (and its second factor), never through a form of its own.
+admin.site.login = secure_admin_login(admin.site.login)
 
 # Each app contributes pages to the two areas; the namespaces stay "portal" and "workspace".
 PORTAL = (

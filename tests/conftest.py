@@ -136,6 +136,14 @@ def _axes_reset(db):
     AccessFailureLog.objects.all().delete()
 
 
+@pytest.fixture(autouse=True)
+def _rate_limits_reset():
+    """Each test starts with django-allauth's rate limits unspent: they count in the cache, which outlives a test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def business_day_morning():
     """Pin the clock to 10:00 operator time on an ordinary Business Day (a Wednesday, no holiday near).

@@ -1,5 +1,6 @@
 """Sign-in and password reset forms (public pages: nobody is signed in yet)."""
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.template import loader
@@ -10,10 +11,16 @@ from ..email_address import canonical_email
 from ..models import User
 
 
-class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
-    username = forms.EmailField(
-        label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
-    )
+class EmailLoginForm(LayoutMixin, allauth_forms.LoginForm):
+    """django-allauth's sign-in form (email and password; its field is ``login``), drawn like every form."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"] = forms.EmailField(
+            label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+        )
+        self.fields["password"].help_text = ""
+        self.order_fields(["login", "password"])
 
 
 class QueuedPasswordResetForm(LayoutMixin, auth_forms.PasswordResetForm):
@@ -49,3 +56,9 @@ class PasswordChangeForm(LayoutMixin, auth_forms.PasswordChangeForm):
 
 class SetPasswordForm(LayoutMixin, auth_forms.SetPasswordForm):
     """Django's form, drawn by the layout helper as every form is (the new password of a reset link)."""
+
+
+class EndSessionsForm(forms.Form):
+    """Which of the signed-in person's other browsers to sign out: the one named, or all of them when none is."""
+
+    session = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

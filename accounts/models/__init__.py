@@ -14,6 +14,7 @@ from .participants import (
     User,
     UserManager,
 )
+from .security import KnownBrowser
 from .summary import ParticipantSummary
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "AccountManagerAssignment",
     "ContactRank",
     "ContactRole",
+    "KnownBrowser",
     "MarketParticipant",
     "MarketRole",
     "Membership",

@@ -1,5 +1,6 @@
 """accounts selectors, one module per area; import from here."""
 
+from .history import participant_history, security_history
 from .participants import (
     account_managers_with_book_size,
     assignment_history,
@@ -13,8 +14,13 @@ from .participants import (
     scope_to_user,
     with_current_manager,
 )
+from .sessions import SignedInBrowser, signed_in_browsers
 
 __all__ = [
+    "SignedInBrowser",
+    "signed_in_browsers",
+    "participant_history",
+    "security_history",
     "participants_for_user",
     "participant_ids_for_user",
     "participant_get_for_user",

@@ -21,7 +21,6 @@ from accounts.roles import StaffGroup
 from accounts.selectors.metrics import managers as metric_managers
 from ercot_services.core.csv import csv_response
 from ercot_services.core.metrics import MetricsFilter, default_range, uses_sql_percentiles
-from ercot_services.core.models import AuditEvent
 from ercot_services.core.permissions import StaffRequiredMixin
 from notices.selectors import book_acknowledgement_gaps
 
@@ -131,7 +130,7 @@ class MetricsCsvView(MetricsAccessMixin, View):
 
 
 def _audit_page(request, participant):
-    events = AuditEvent.objects.filter(participant=participant).select_related("actor")
+    events = account_selectors.participant_history(participant).select_related("actor")
     page = Paginator(events, 20).get_page(request.GET.get("history_page"))
     page.object_list = list(page.object_list)  # read here, not while the template renders
     return page

@@ -45,6 +45,10 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_prometheus",
     "csp",
     "ercot_services.core",
@@ -73,9 +77,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ercot_services.core.sessions.IdleTimeoutMiddleware",
+    # Sets the cookie that marks a browser the user signed in from (the new-sign-in email goes out for any other).
+    "accounts.middleware.KnownBrowserCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # django-allauth's request context (its flows read the request from it) and its half-finished sign-ins.
+    "allauth.account.middleware.AccountMiddleware",
     # django-prometheus wants its After middleware last, but Axes must be: just before Axes it still sees every view
     # and the final response (the lockout page included).
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -207,14 +215,32 @@ CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_
 CSP_REPORT_MAX_BYTES = 16 * 1024
 
 # django-axes: lock out a username (not an address) after repeated failures.
+# The cookie holding a browser's random key (only its hash is stored: accounts.KnownBrowser).
+KNOWN_BROWSER_COOKIE_NAME = "ercot_browser"
+
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_FORM_FIELD = "login"
 AXES_USERNAME_CALLABLE = "accounts.auth.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "auth/lockout.html"
+
+# django-allauth signs people in (README "Signing in: passwords, second factors and passkeys"): by email and
+# password, nobody signs up (accounts come from the operator and from invitations), addresses are not verified
+# by allauth (the operator and the invitation vouch for them; no EmailAddress rows are kept).
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.public.EmailLoginForm"}
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+# Sessions end when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE): no "remember me".
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/Chicago")

@@ -76,9 +76,9 @@ def test_the_reset_link_sets_a_new_password(client, user, django_capture_on_comm
     assert done["Location"] == reverse("password_reset_complete")
 
     # The old password no longer works, the new one does.
-    old = client.post(reverse("login"), {"username": user.email, "password": PASSWORD})
+    old = client.post(reverse("login"), {"login": user.email, "password": PASSWORD})
     assert old.status_code == 200
-    new = client.post(reverse("login"), {"username": user.email, "password": NEW_PASSWORD})
+    new = client.post(reverse("login"), {"login": user.email, "password": NEW_PASSWORD})
     assert new.status_code == 302
     assert new["Location"] == reverse("home")
 

@@ -23,7 +23,7 @@ DOTLESS_I = "wade.lambert@westtexasw\u0131nd.example"  # ı: a different address
 
 
 def _sign_in(client, email, password):
-    return client.post(reverse("login"), {"username": email, "password": password})
+    return client.post(reverse("login"), {"login": email, "password": password})
 
 
 def _is_signed_in(client) -> bool:

@@ -13,7 +13,7 @@ WRONG = "not-the-password-1"
 
 
 def _sign_in(client, email, password, **extra):
-    return client.post(reverse("login"), {"username": email, "password": password}, **extra)
+    return client.post(reverse("login"), {"login": email, "password": password}, **extra)
 
 
 def _is_signed_in(client) -> bool:

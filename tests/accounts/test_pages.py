@@ -35,7 +35,7 @@ MAX_QUERIES_PORTAL_HOME = (
 
 
 def _sign_in(client, user):
-    return client.post(reverse("login"), {"username": user.email, "password": PASSWORD}, follow=True)
+    return client.post(reverse("login"), {"login": user.email, "password": PASSWORD}, follow=True)
 
 
 def _ids(response):
@@ -134,7 +134,7 @@ def test_landing_page_for_anonymous_users(client):
 def test_login_page_renders(client):
     response = client.get(reverse("login"))
     assert response.status_code == 200
-    assert 'name="username"' in response.content.decode()
+    assert 'name="login"' in response.content.decode()
     assert 'name="password"' in response.content.decode()
 
 

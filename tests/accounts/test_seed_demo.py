@@ -153,7 +153,7 @@ def test_the_output_lists_sign_ins_that_work(seeded, client):
         expected_home = "/workspace/" if user.is_staff else "/portal/"
         if not user.is_superuser:
             assert row["lands"] == expected_home, row
-        response = client.post(reverse("login"), {"username": row["email"], "password": row["password"]}, follow=True)
+        response = client.post(reverse("login"), {"login": row["email"], "password": row["password"]}, follow=True)
         assert response.status_code == 200, row
         assert response.redirect_chain[-1][0] == expected_home, row
         client.post(reverse("logout"))

@@ -111,7 +111,7 @@ def test_the_invitation_link_sets_a_password(
     assert client.get(path, follow=True).context["validlink"] is False
 
     # Signed in, the new AR can start the registration of the prospective MP.
-    signed_in = client.post(reverse("login"), {"username": user.email, "password": NEW_PASSWORD}, follow=True)
+    signed_in = client.post(reverse("login"), {"login": user.email, "password": NEW_PASSWORD}, follow=True)
     assert signed_in.redirect_chain[-1][0] == "/portal/"
     application = application_start(
         actor=user, participant=participant, kind=ApplicationKind.INITIAL, role_codes=["REP", "LSE"]

@@ -1,0 +1,45 @@
+"""django-allauth's hooks for this project: no self sign-up, mail through the outbox, one lockout on passwords.
+
+Accounts are made by the operator and by User Security Administrators' invitations, never by signing up. Every email
+goes through the outbox after the request commits (``ercot_services.core.outbox``), allauth's included. The password
+step's lockout is django-axes' (keyed on the canonical address, README "Rules worth knowing"); allauth's own
+``login_failed`` rate limit stays on for the second step, where allauth keys it on the user.
+"""
+
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+from django.template import loader
+
+from ercot_services.core.outbox import email_queue
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request) -> bool:
+        return False
+
+    def login(self, request, user) -> None:
+        """Sign in through our model backend when no backend authenticated the user (a passkey sign-in).
+
+        allauth would otherwise pick the first backend with ``get_user``, which is Axes' (it finds nobody).
+        """
+        if not hasattr(user, "backend"):
+            user.backend = "accounts.user_cache.CachedUserBackend"
+        super().login(request, user)
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        """No allauth rate limit on the password step: django-axes locks the address out there (one lockout)."""
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """Queue allauth's email (security notices, codes) in the outbox; it is sent once the request commits."""
+        request = allauth_context.request
+        message_context = {"request": request, "email": email, "current_site": get_current_site(request), **context}
+        subject = loader.render_to_string(f"{template_prefix}_subject.txt", message_context, request)
+        email_queue(
+            key=f"allauth:{template_prefix}:{uuid.uuid4()}",
+            to=[email],
+            subject=self.format_email_subject(" ".join(subject.splitlines()).strip()),
+            body=loader.render_to_string(f"{template_prefix}_message.txt", message_context, request).strip(),
+        )

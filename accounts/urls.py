@@ -2,7 +2,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms.public import EmailAuthenticationForm, PasswordChangeForm, QueuedPasswordResetForm, SetPasswordForm
-from .views import portal, staff
+from .views import portal, public, staff
+from .views.portal import people
 
 # Sign-in, sign-out, password change and reset: Django's views under /accounts/, with the names
 # django.contrib.auth.urls gives them, rendering the templates in templates/auth/.
@@ -51,6 +52,8 @@ auth_patterns = [
         ),
         name="password_reset_confirm",
     ),
+    # The link in a portal invitation (accounts.services.access): public, the token is the only key.
+    path("invitation/<str:token>/", public.InvitationAcceptView.as_view(), name="invitation-accept"),
     path(
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="auth/password_reset_complete.html"),
@@ -63,6 +66,21 @@ portal_patterns = (
         path("", portal.PortalHomeView.as_view(), name="home"),
         path("company/<int:pk>/", portal.PortalCompanyView.as_view(), name="company"),
         path("switch/<int:pk>/", portal.PortalSwitchView.as_view(), name="switch"),
+        # The MP's people, for its User Security Administrator.
+        path("people/", people.PeopleView.as_view(), name="people"),
+        path("people/invite/", people.PersonInviteView.as_view(), name="people-invite"),
+        path(
+            "people/invitations/<int:pk>/revoke/",
+            people.InvitationRevokeView.as_view(),
+            name="people-invitation-revoke",
+        ),
+        path("people/second-factor/", people.SecondFactorView.as_view(), name="people-second-factor"),
+        path("people/review/", people.AccessReviewView.as_view(), name="access-review"),
+        path("people/<int:user_id>/", people.PersonView.as_view(), name="person"),
+        path("people/<int:user_id>/roles/", people.PersonRolesView.as_view(), name="person-roles"),
+        path("people/<int:user_id>/suspend/", people.PersonSuspendView.as_view(), name="person-suspend"),
+        path("people/<int:user_id>/reinstate/", people.PersonReinstateView.as_view(), name="person-reinstate"),
+        path("people/<int:user_id>/remove/", people.PersonRemoveView.as_view(), name="person-remove"),
     ],
     "portal",
 )

@@ -15,6 +15,18 @@ class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
         label="Email address", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
+    def get_invalid_login_error(self):
+        """Say why when the right password meets a suspended account (every link to an MP suspended or removed by
+        its User Security Administrator); anything else keeps Django's one message, which discloses nothing."""
+        user = User._default_manager.filter(email=canonical_email(self.cleaned_data.get("username") or "")).first()
+        if user is not None and user.portal_locked and user.check_password(self.cleaned_data.get("password") or ""):
+            return forms.ValidationError(
+                "Your access to the portal is suspended. Ask your company's User Security Administrator to "
+                "reinstate it.",
+                code="portal_locked",
+            )
+        return super().get_invalid_login_error()
+
 
 class QueuedPasswordResetForm(LayoutMixin, auth_forms.PasswordResetForm):
     """Password reset whose email goes out through a Celery task after the request commits."""
@@ -49,3 +61,21 @@ class PasswordChangeForm(LayoutMixin, auth_forms.PasswordChangeForm):
 
 class SetPasswordForm(LayoutMixin, auth_forms.SetPasswordForm):
     """Django's form, drawn by the layout helper as every form is (the new password of a reset link)."""
+
+
+class InvitationNewAccountForm(LayoutMixin, forms.Form):
+    """A new person accepting an invitation: their name and a password (validated by the service)."""
+
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return cleaned

@@ -76,6 +76,11 @@ class User(AbstractUser):
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    portal_locked = models.BooleanField(
+        default=False,
+        help_text="Every link of this participant user to an MP is suspended or removed: they cannot sign in, and a "
+        "session they hold ends on its next request. Kept by the people services (accounts.services.access).",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -317,10 +322,13 @@ class ContactRole(models.TextChoices):
     SETTLEMENT = "settlement", "Settlement contact"
     CREDIT = "credit", "Credit contact"
     TECHNICAL = "technical", "Technical contact"
+    GENERAL = "general", "General contact"
 
 
 # Roles that may sign and authorize registration information for the MP.
 AUTHORIZING_ROLES = frozenset({ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE})
+# Roles the MP's User Security Administrator grants and removes; AR and BAR stay with registration.
+USA_GRANTABLE_ROLES = tuple(role for role in ContactRole if role not in AUTHORIZING_ROLES)
 
 
 class ContactRank(models.TextChoices):

@@ -489,3 +489,5 @@ __all__ = [
     "ServiceTerritoryAdmin",
     "UserAdmin",
 ]
+
+from . import admin_access  # noqa: E402, F401  (the people part: links, invitations, access reviews)

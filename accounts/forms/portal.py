@@ -41,6 +41,7 @@ class PersonRolesForm(LayoutMixin, forms.Form):
     reason = _reason_field()
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_roles_%s")  # the person page also draws PersonAccessForm's reason
         super().__init__(*args, **kwargs)
         self.fields["roles"].required = False
 
@@ -49,6 +50,10 @@ class PersonAccessForm(LayoutMixin, forms.Form):
     """Suspend, reinstate or remove: only a reason."""
 
     reason = _reason_field()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_access_%s")
+        super().__init__(*args, **kwargs)
 
 
 class NothingForm(forms.Form):

@@ -18,8 +18,14 @@ from ..email_address import canonical_email
 class UserQuerySet(models.QuerySet):
     def active_contacts(self, participant=None):
         """The one rule for "an active contact of this MP": a participant user (not staff) whose account is
-        active and who holds an active membership there (at any MP when ``participant`` is None)."""
-        memberships = Membership.objects.active()
+        active and who holds an active membership there through an active link (``PortalAccess``: not suspended or
+        removed by the MP's User Security Administrator), at any MP when ``participant`` is None."""
+        from .access import PortalAccessStatus
+
+        memberships = Membership.objects.active().filter(
+            user__portal_accesses__participant=models.F("participant"),
+            user__portal_accesses__status=PortalAccessStatus.ACTIVE,
+        )
         if participant is not None:
             memberships = memberships.filter(participant=participant)
         return self.filter(is_staff=False, is_active=True, pk__in=memberships.values("user_id"))

@@ -68,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ercot_services.core.sessions.IdleTimeoutMiddleware",
+    # A session whose user the backend now refuses (suspended everywhere by their MPs' USAs) ends for good.
+    "accounts.middleware.EndRefusedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -366,3 +366,9 @@ def test_an_invitation_row_keeps_its_state(participant):
     invitation = PortalInvitationFactory(participant=participant)
     assert invitation.state() == "pending"
     assert PortalInvitation.objects.pending().filter(pk=invitation.pk).exists()
+
+
+def test_a_suspended_person_is_no_longer_an_active_contact_of_that_mp(usa, participant, person):
+    assert person in User.objects.active_contacts(participant)
+    services.person_suspend(actor=usa, participant=participant, user=person)
+    assert person not in User.objects.active_contacts(participant)

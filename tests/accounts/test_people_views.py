@@ -210,6 +210,10 @@ def test_a_suspended_persons_open_session_ends_on_its_next_request(
 
     response = client.get(reverse("portal:home"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert "_auth_user_id" not in client.session
+
+    services.person_reinstate(actor=usa, participant=participant, user=person)
+    assert client.get(reverse("portal:home")).status_code == 302  # the old session is gone: sign in again
     cache.clear()
 
 

@@ -26,6 +26,7 @@ from ercot_services.core.audit import audit_record
 from ercot_services.core.models import AuditEvent, DomainError
 
 from . import selectors
+from .admin_access import PeopleAuditMixin  # and the people part's own pages: links, invitations, access reviews
 from .email_address import canonical_email
 from .events import AccountEvent
 from .models import (
@@ -151,7 +152,7 @@ class UserChangeAdminForm(_CanonicalEmailMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
+class UserAdmin(PeopleAuditMixin, AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     fieldsets = (
@@ -489,5 +490,3 @@ __all__ = [
     "ServiceTerritoryAdmin",
     "UserAdmin",
 ]
-
-from . import admin_access  # noqa: E402, F401  (the people part: links, invitations, access reviews)

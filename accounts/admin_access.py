@@ -5,10 +5,22 @@ and the Account Manager told; the audit history of each row shows here."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 
 from ercot_services.core.admin import AuditTimelineMixin, ReadOnlyAdminMixin, ReadOnlyInlineMixin
+from ercot_services.core.models import AuditEvent
 
 from .models import AccessReview, AccessReviewEntry, PortalAccess, PortalInvitation
+
+
+class PeopleAuditMixin:
+    """A user's admin page also shows what the MPs' User Security Administrators did to their access."""
+
+    def get_audit_events(self, obj):
+        links = [str(pk) for pk in PortalAccess.objects.filter(user=obj).values_list("pk", flat=True)]
+        return super().get_audit_events(obj) | AuditEvent.objects.filter(
+            target_content_type=ContentType.objects.get_for_model(PortalAccess), target_object_id__in=links
+        )
 
 
 @admin.register(PortalAccess)

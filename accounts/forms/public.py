@@ -79,3 +79,22 @@ class InvitationNewAccountForm(LayoutMixin, forms.Form):
         if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
             self.add_error("password2", "The two passwords differ.")
         return cleaned
+
+
+class InvitationPasswordForm(LayoutMixin, forms.Form):
+    """Someone who has an account under the invited address accepts with its password (the emailed token is the
+    other half: nobody reaches this form without it)."""
+
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.is_active or not self.user.check_password(password):
+            raise forms.ValidationError("That is not the password of this account.", code="wrong_password")
+        return password

@@ -174,13 +174,34 @@ def test_an_unknown_invitation_link_says_so(client):
     assert response.status_code == 410
 
 
-def test_an_existing_account_is_asked_to_sign_in_then_accepts(client, participant, other_mp_user):
+def test_an_existing_account_accepts_when_signed_in(client, participant, other_mp_user):
     PortalInvitationFactory(participant=participant, token="tok", email=other_mp_user.email)
     url = reverse("invitation-accept", args=["tok"])
-    assert "Sign in to accept" in client.get(url).content.decode()
     client.force_login(other_mp_user)
+    assert "Accept the invitation" in client.get(url).content.decode()
     assert client.post(url).status_code == 302
     assert PortalAccess.objects.filter(user=other_mp_user, participant=participant).exists()
+
+
+def test_a_removed_person_who_cannot_sign_in_accepts_a_new_invitation_with_their_password(
+    client, usa, participant, person
+):
+    services.person_remove(actor=usa, participant=participant, user=person)
+    PortalInvitationFactory(participant=participant, token="back", email=person.email)
+    url = reverse("invitation-accept", args=["back"])
+    assert "give its password" in client.get(url).content.decode()
+    wrong = client.post(url, {"password": "not-it"})
+    assert wrong.status_code == 400 and "not the password" in wrong.content.decode()
+    assert client.post(url, {"password": PASSWORD}).status_code == 302
+    assert PortalAccess.objects.get(user=person, participant=participant).status == PortalAccessStatus.ACTIVE
+    assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_signed_in_as_someone_else_the_invitation_is_refused_with_a_message(client, participant, other_mp_user):
+    PortalInvitationFactory(participant=participant, token="tok", email="someone@example.com")
+    client.force_login(other_mp_user)
+    response = client.post(reverse("invitation-accept", args=["tok"]))
+    assert response.status_code == 400 and "Sign out" in response.content.decode()
 
 
 # --- a suspended person ----------------------------------------------------------------------------------------------
@@ -225,3 +246,13 @@ def test_suspended_at_one_mp_the_session_goes_on_for_the_other(client, usa, part
     page = client.get(reverse("portal:home"))
     assert page.status_code == 200 and page.context["participant"] == other_participant
     assert client.get(reverse("portal:company", args=[participant.pk])).status_code == 404
+
+
+def test_the_users_admin_page_and_the_links_admin_show_what_the_usa_did(admin_client, usa, participant, person):
+    services.person_suspend(actor=usa, participant=participant, user=person, reason="On leave")
+    page = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
+    assert "On leave" in page
+    access = PortalAccess.objects.get(user=person, participant=participant)
+    assert admin_client.get(reverse("admin:accounts_portalaccess_change", args=[access.pk])).status_code == 200
+    assert admin_client.get(reverse("admin:accounts_accessreview_changelist")).status_code == 200
+    assert admin_client.get(reverse("admin:accounts_portalinvitation_changelist")).status_code == 200

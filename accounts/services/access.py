@@ -1,5 +1,5 @@
-"""The MP's people, as its User Security Administrator (USA) runs them: invite, accept, change roles, suspend,
-reinstate, remove, and the MP's second-factor rule.
+"""The MP's people, as its User Security Administrator (USA) runs them: change roles, suspend, reinstate, remove,
+and the MP's second-factor rule (inviting and accepting are in ``invitations``, which builds on the helpers here).
 
 Every service checks inside that the actor may manage the MP's people (``policies.check_manage_people``: the MP's
 own active USA, or staff holding the membership permission; ``actor=None`` is the system, e.g. the access review
@@ -79,7 +79,9 @@ def active_security_administrator_ids(participant: MarketParticipant) -> set[int
 
 
 def _refuse_losing_last_usa(participant: MarketParticipant, user: User, doing: str) -> None:
-    """Refuse ``doing`` when it would leave the MP without an active USA."""
+    """Refuse ``doing`` when it would leave the MP without an active USA. The MP's row is locked first, so two USAs
+    removing each other at the same moment queue up and the second is refused."""
+    MarketParticipant.objects.select_for_update().only("pk").get(pk=participant.pk)
     if active_security_administrator_ids(participant) == {user.pk}:
         raise DomainError(
             f"{user} is the last active User Security Administrator of {participant.short_name}: "

@@ -8,6 +8,7 @@ from ercot_services.core.forms import LayoutMixin
 
 from ..email_address import canonical_email
 from ..models import User
+from ..suspension import suspended_sign_in_error
 
 
 class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
@@ -16,16 +17,10 @@ class EmailAuthenticationForm(LayoutMixin, auth_forms.AuthenticationForm):
     )
 
     def get_invalid_login_error(self):
-        """Say why when the right password meets a suspended account (every link to an MP suspended or removed by
-        its User Security Administrator); anything else keeps Django's one message, which discloses nothing."""
-        user = User._default_manager.filter(email=canonical_email(self.cleaned_data.get("username") or "")).first()
-        if user is not None and user.portal_locked and user.check_password(self.cleaned_data.get("password") or ""):
-            return forms.ValidationError(
-                "Your access to the portal is suspended. Ask your company's User Security Administrator to "
-                "reinstate it.",
-                code="portal_locked",
-            )
-        return super().get_invalid_login_error()
+        """Say why when the right password meets a suspended account (accounts.suspension); anything else keeps
+        Django's one message, which discloses nothing."""
+        data = self.cleaned_data
+        return suspended_sign_in_error(data.get("username"), data.get("password")) or super().get_invalid_login_error()
 
 
 class QueuedPasswordResetForm(LayoutMixin, auth_forms.PasswordResetForm):

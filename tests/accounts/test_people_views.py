@@ -223,7 +223,7 @@ def test_a_suspended_persons_open_session_ends_on_its_next_request(
 ):
     settings.AUTH_USER_CACHE_SECONDS = cache_seconds
     cache.clear()
-    client.post(reverse("login"), {"username": person.email, "password": PASSWORD})
+    client.force_login(person, backend="accounts.user_cache.CachedUserBackend")
     assert client.get(reverse("portal:home")).status_code == 200
     assert client.get(reverse("portal:home")).status_code == 200  # the snapshot is cached now
 

@@ -15,6 +15,8 @@ from django.template import loader
 
 from ercot_services.core.outbox import email_queue
 
+from .suspension import suspended_sign_in_error
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
@@ -31,6 +33,13 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def pre_authenticate(self, request, **credentials) -> None:
         """No allauth rate limit on the password step: django-axes locks the address out there (one lockout)."""
+
+    def authentication_failed(self, request, **credentials) -> None:
+        """Say why when the right password meets an account whose every MP suspended it (``accounts.suspension``);
+        anything else keeps allauth's one message, which discloses nothing."""
+        error = suspended_sign_in_error(credentials.get("email"), credentials.get("password"))
+        if error is not None:
+            raise error
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         """Queue allauth's email (security notices, codes) in the outbox; it is sent once the request commits."""

@@ -25,6 +25,7 @@ from ercot_services.core.admin import (
 from ercot_services.core.models import AuditEvent, DomainError
 
 from . import selectors
+from .admin_access import PeopleAuditMixin  # and the people part's own pages: links, invitations, access reviews
 from .email_address import canonical_email
 from .events import AccountEvent
 from .models import (
@@ -151,7 +152,7 @@ class UserChangeAdminForm(_CanonicalEmailMixin, UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
+class UserAdmin(PeopleAuditMixin, AdminAuditMixin, AuditTimelineMixin, DjangoUserAdmin):
     form = UserChangeAdminForm
     add_form = UserCreationAdminForm
     fieldsets = (

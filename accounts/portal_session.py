@@ -7,6 +7,18 @@ SESSION_KEY = "current_participant_id"
 _CACHE_ATTR = "_current_participant"
 
 
+def _is_security_administrator(user):
+    from django.db.models import Exists, OuterRef
+
+    from .models import ContactRole, Membership
+
+    return Exists(
+        Membership.objects.active().filter(
+            user=user, participant=OuterRef("pk"), contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR
+        )
+    )
+
+
 def current_participant(request):
     """The MP a portal user has chosen in this session, or their first one; ``None`` for staff.
 
@@ -20,7 +32,9 @@ def current_participant(request):
     participant = None
     user = request.user
     if user.is_authenticated and not user.is_staff:
-        participants = participants_for_user(user)
+        # Whether the user is this MP's User Security Administrator comes with the same query: the portal's
+        # navigation shows "People" from it (accounts.context_processors) without a query while rendering.
+        participants = participants_for_user(user).annotate(manages_people=_is_security_administrator(user))
         chosen = request.session.get(SESSION_KEY)
         participant = participants.filter(pk=chosen).first() if chosen else None
         if participant is None:
@@ -29,6 +43,11 @@ def current_participant(request):
                 request.session[SESSION_KEY] = participant.pk
     setattr(request, _CACHE_ATTR, participant)
     return participant
+
+
+def participant_already_chosen(request):
+    """The MP ``current_participant`` found for this request, if a view asked already (``None`` otherwise)."""
+    return getattr(request, _CACHE_ATTR, None)
 
 
 def choose_participant(request, participant) -> None:

@@ -1,4 +1,5 @@
-"""Celery tasks of the accounts app: the participant summary's midnight roll and nightly rebuild."""
+"""Celery tasks of the accounts app: the participant summary's midnight roll and nightly rebuild, and the
+quarterly access reviews."""
 
 from __future__ import annotations
 
@@ -32,3 +33,14 @@ def rebuild_participant_summaries() -> int:
         logger.warning("Participant summary drift fixed: %s", row)
     logger.info("Participant summaries rebuilt: %d row(s) drifted.", len(drift))
     return len(drift)
+
+
+@shared_task(name="accounts.run_access_reviews")
+def run_access_reviews() -> dict:
+    """Daily: close the access reviews that are due (suspending whoever was not confirmed) and open this quarter's
+    review of every MP that has none yet. Safe to run twice (one review per MP per quarter)."""
+    from .services import access_reviews_run
+
+    closed, opened = access_reviews_run()
+    logger.info("Access reviews: %d closed, %d opened.", closed, opened)
+    return {"closed": closed, "opened": opened}

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from .forms.public import QueuedPasswordResetForm
 from .views import portal, public, staff
+from .views.portal import people
 
 # Sign-in is django-allauth's (its second-factor stage and reauthentication come with it; templates in
 # templates/account/ and templates/mfa/), under the names the codebase and allauth both use. Sign-out (POST only),
@@ -41,6 +42,8 @@ auth_patterns = [
         name="password_reset_done",
     ),
     path("reset/<uidb64>/<token>/", public.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    # The link in a portal invitation (accounts.services.access): public, the token is the only key.
+    path("invitation/<str:token>/", public.InvitationAcceptView.as_view(), name="invitation-accept"),
     path(
         "reset/done/",
         auth_views.PasswordResetCompleteView.as_view(template_name="auth/password_reset_complete.html"),
@@ -53,6 +56,21 @@ portal_patterns = (
         path("", portal.PortalHomeView.as_view(), name="home"),
         path("company/<int:pk>/", portal.PortalCompanyView.as_view(), name="company"),
         path("switch/<int:pk>/", portal.PortalSwitchView.as_view(), name="switch"),
+        # The MP's people, for its User Security Administrator.
+        path("people/", people.PeopleView.as_view(), name="people"),
+        path("people/invite/", people.PersonInviteView.as_view(), name="people-invite"),
+        path(
+            "people/invitations/<int:pk>/revoke/",
+            people.InvitationRevokeView.as_view(),
+            name="people-invitation-revoke",
+        ),
+        path("people/second-factor/", people.SecondFactorView.as_view(), name="people-second-factor"),
+        path("people/review/", people.AccessReviewView.as_view(), name="access-review"),
+        path("people/<int:user_id>/", people.PersonView.as_view(), name="person"),
+        path("people/<int:user_id>/roles/", people.PersonRolesView.as_view(), name="person-roles"),
+        path("people/<int:user_id>/suspend/", people.PersonSuspendView.as_view(), name="person-suspend"),
+        path("people/<int:user_id>/reinstate/", people.PersonReinstateView.as_view(), name="person-reinstate"),
+        path("people/<int:user_id>/remove/", people.PersonRemoveView.as_view(), name="person-remove"),
     ],
     "portal",
 )

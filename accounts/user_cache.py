@@ -55,7 +55,15 @@ def _from_snapshot(snapshot: dict):
 
 
 class CachedUserBackend(ModelBackend):
-    """``ModelBackend`` whose ``get_user`` (once per signed-in request) reads the user's snapshot from the cache."""
+    """``ModelBackend`` whose ``get_user`` (once per signed-in request) reads the user's snapshot from the cache.
+
+    A participant user whose every link to an MP is suspended or removed (``User.portal_locked``, kept by the people
+    services) can neither sign in nor keep a session: the flag is a column of the user, so it is in the snapshot,
+    and writing it replaces the snapshot, so the next request of an open session finds no user.
+    """
+
+    def user_can_authenticate(self, user):
+        return super().user_can_authenticate(user) and not getattr(user, "portal_locked", False)
 
     def get_user(self, user_id):
         seconds = settings.AUTH_USER_CACHE_SECONDS

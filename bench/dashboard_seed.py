@@ -20,7 +20,7 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
-SEED_VERSION = 1
+SEED_VERSION = 2  # 2: each contact has their PortalAccess link (issue 15)
 BIG_MP = "MP00000"  # the MP with the most cases: the MP 360 page and the portal user's company
 BIG_MP_SHARE = 0.025  # of all cases
 DAY = datetime.timedelta(days=1)
@@ -263,6 +263,7 @@ def _participants(copier: Copier, rng: random.Random, sizes: Sizes, people: dict
         MarketRole,
         Membership,
         ParticipantStatus,
+        PortalAccess,
         ServiceTerritory,
         User,
     )
@@ -346,6 +347,10 @@ def _participants(copier: Copier, rng: random.Random, sizes: Sizes, people: dict
             Membership(user_id=u.pk, participant_id=p.pk, contact_role=role, rank=ContactRank.PRIMARY)
             for u, p, role in memberships
         ]
+    )
+    # Each person's link to each of their MPs (portal scoping requires an active one).
+    copier.write(
+        [PortalAccess(user_id=u.pk, participant_id=p.pk) for u, p in dict.fromkeys((u, p) for u, p, _ in memberships)]
     )
 
     # Current AM for most MPs (the big one in the first AM's book), some unassigned, some with a history.

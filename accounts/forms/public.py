@@ -62,3 +62,40 @@ class EndSessionsForm(forms.Form):
     """Which of the signed-in person's other browsers to sign out: the one named, or all of them when none is."""
 
     session = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+
+class InvitationNewAccountForm(LayoutMixin, forms.Form):
+    """A new person accepting an invitation: their name and a password (validated by the service)."""
+
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password1 = forms.CharField(
+        label="Password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    password2 = forms.CharField(
+        label="Password again", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("password1") and cleaned.get("password1") != cleaned.get("password2"):
+            self.add_error("password2", "The two passwords differ.")
+        return cleaned
+
+
+class InvitationPasswordForm(LayoutMixin, forms.Form):
+    """Someone who has an account under the invited address accepts with its password (the emailed token is the
+    other half: nobody reaches this form without it)."""
+
+    password = forms.CharField(
+        label="Your password", strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.is_active or not self.user.check_password(password):
+            raise forms.ValidationError("That is not the password of this account.", code="wrong_password")
+        return password

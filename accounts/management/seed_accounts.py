@@ -31,6 +31,7 @@ from accounts.services import (
 )
 
 from .demo_market import ACCOUNT_MANAGERS, EXTRA_ROLES, OTHER_STAFF, SUPERUSER
+from .seed_people import seed_people
 
 AM_PHONE = "(512) 248-3900"
 DEMO_REASON = "Demo data (seed_demo)"
@@ -42,6 +43,7 @@ def seed_accounts(ctx) -> None:
     seed_participants(ctx)
     seed_assignments(ctx)
     seed_contacts(ctx)
+    seed_people(ctx)
 
 
 def seed_staff(ctx) -> None:

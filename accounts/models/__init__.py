@@ -1,7 +1,21 @@
 """accounts models: participants and the people who act for them."""
 
+from .access import (
+    ACCESS_REVIEW_TRANSITIONS,
+    PORTAL_ACCESS_TRANSITIONS,
+    AccessReview,
+    AccessReviewEntry,
+    AccessReviewOutcome,
+    AccessReviewStatus,
+    InvitationState,
+    PortalAccess,
+    PortalAccessStatus,
+    PortalInvitation,
+    invitation_token_hash,
+)
 from .participants import (
     AUTHORIZING_ROLES,
+    USA_GRANTABLE_ROLES,
     AccountManager,
     AccountManagerAssignment,
     ContactRank,
@@ -18,6 +32,18 @@ from .security import KnownBrowser
 from .summary import ParticipantSummary
 
 __all__ = [
+    "ACCESS_REVIEW_TRANSITIONS",
+    "PORTAL_ACCESS_TRANSITIONS",
+    "USA_GRANTABLE_ROLES",
+    "AccessReview",
+    "AccessReviewEntry",
+    "AccessReviewOutcome",
+    "AccessReviewStatus",
+    "InvitationState",
+    "PortalAccess",
+    "PortalAccessStatus",
+    "PortalInvitation",
+    "invitation_token_hash",
     "AUTHORIZING_ROLES",
     "AccountManager",
     "AccountManagerAssignment",

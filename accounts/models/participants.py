@@ -18,8 +18,14 @@ from ..email_address import canonical_email
 class UserQuerySet(models.QuerySet):
     def active_contacts(self, participant=None):
         """The one rule for "an active contact of this MP": a participant user (not staff) whose account is
-        active and who holds an active membership there (at any MP when ``participant`` is None)."""
-        memberships = Membership.objects.active()
+        active and who holds an active membership there through an active link (``PortalAccess``: not suspended or
+        removed by the MP's User Security Administrator), at any MP when ``participant`` is None."""
+        from .access import PortalAccessStatus
+
+        memberships = Membership.objects.active().filter(
+            user__portal_accesses__participant=models.F("participant"),
+            user__portal_accesses__status=PortalAccessStatus.ACTIVE,
+        )
         if participant is not None:
             memberships = memberships.filter(participant=participant)
         return self.filter(is_staff=False, is_active=True, pk__in=memberships.values("user_id"))
@@ -76,6 +82,11 @@ class User(AbstractUser):
     full_name = models.CharField(max_length=150)
     job_title = models.CharField(max_length=150, blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    portal_locked = models.BooleanField(
+        default=False,
+        help_text="Every link of this participant user to an MP is suspended or removed: they cannot sign in, and a "
+        "session they hold ends on its next request. Kept by the people services (accounts.services.access).",
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
@@ -317,10 +328,13 @@ class ContactRole(models.TextChoices):
     SETTLEMENT = "settlement", "Settlement contact"
     CREDIT = "credit", "Credit contact"
     TECHNICAL = "technical", "Technical contact"
+    GENERAL = "general", "General contact"
 
 
 # Roles that may sign and authorize registration information for the MP.
 AUTHORIZING_ROLES = frozenset({ContactRole.AUTHORIZED_REPRESENTATIVE, ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE})
+# Roles the MP's User Security Administrator grants and removes; AR and BAR stay with registration.
+USA_GRANTABLE_ROLES = tuple(role for role in ContactRole if role not in AUTHORIZING_ROLES)
 
 
 class ContactRank(models.TextChoices):

@@ -9,18 +9,21 @@ from __future__ import annotations
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership, User
+from ..models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership, PortalAccess, User
 
 
 def participants_for_user(user: User) -> QuerySet[MarketParticipant]:
-    """The MPs ``user`` may see: all of them for staff, their own for participant users."""
+    """The MPs ``user`` may see: all of them for staff, their own for participant users (an active role and an
+    active link, ``PortalAccess``)."""
     if not user.is_authenticated:
         return MarketParticipant.objects.none()
     if user.is_staff:
         return MarketParticipant.objects.all()
+    # An active role there, through an active link: the MP's USA suspends or removes the link
+    # (accounts.services.access), which ends the person's access to that MP alone.
     return MarketParticipant.objects.filter(
         pk__in=Membership.objects.active().filter(user=user).values("participant_id")
-    )
+    ).filter(pk__in=PortalAccess.objects.active().filter(user=user).values("participant_id"))
 
 
 def participant_ids_for_user(user: User) -> list[int]:

@@ -1,5 +1,15 @@
 """accounts services, one module per area; import from here."""
 
+from .access import (
+    participant_second_factor_set,
+    person_reinstate,
+    person_remove,
+    person_roles_change,
+    person_suspend,
+    portal_access_ensure,
+)
+from .access_reviews import access_review_close, access_review_confirm, access_review_open, access_reviews_run
+from .invitations import invitation_accept, invitation_for_token, invitation_revoke, invitation_send
 from .participants import (
     ParticipantInput,
     account_manager_assign,
@@ -19,6 +29,20 @@ from .summary import (
 )
 
 __all__ = [
+    "invitation_accept",
+    "invitation_for_token",
+    "invitation_revoke",
+    "invitation_send",
+    "participant_second_factor_set",
+    "person_reinstate",
+    "person_remove",
+    "person_roles_change",
+    "person_suspend",
+    "portal_access_ensure",
+    "access_review_close",
+    "access_review_confirm",
+    "access_review_open",
+    "access_reviews_run",
     "ParticipantInput",
     "participant_create",
     "participant_update",

@@ -323,6 +323,10 @@ def membership_add(
     membership.is_active = True
     _clean(membership)
     membership.save()
+    # A role reaches the portal through the person's link to the MP (accounts.services.access).
+    from .access import portal_access_ensure
+
+    portal_access_ensure(actor=actor, participant=participant, user=user, reason=reason)
     audit_record(
         actor=actor,
         verb=AccountEvent.MEMBERSHIP_ADDED,

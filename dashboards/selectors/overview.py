@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership
+from accounts.selectors.access import latest_review_for_staff
 from accounts.selectors.participants import assignment_history, current_manager, participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
 from notices.models import ContactListOptOut, DistributionList, Subscription
@@ -221,6 +222,11 @@ def participant_plan_section(participant: MarketParticipant) -> dict:
     return {"plan": participant_plan_glance(participant)}
 
 
+def participant_access_section(participant: MarketParticipant) -> dict:
+    """People and access: the latest quarterly access review, its counts and whom it suspended (two queries)."""
+    return {"access": latest_review_for_staff(participant)}
+
+
 # The sections of the 360° page that load after it, by name (the audit timeline, paged by the request, is the
 # view's own section).
 SECTIONS = {
@@ -228,4 +234,5 @@ SECTIONS = {
     "qualification": participant_qualification_section,
     "notices": participant_notices_section,
     "plan": participant_plan_section,
+    "access": participant_access_section,
 }

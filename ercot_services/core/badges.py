@@ -54,6 +54,18 @@ BADGES: dict[str, dict[str, Badge]] = {
         "suspended": B("rust"),
         "*": B("dark"),
     },
+    # a person's access to an MP's portal, and the quarterly access review
+    "portal_access": {
+        "active": B("success"),
+        "suspended": B("rust", "pause-circle"),
+        "removed": B("muted"),
+        "*": B("dark"),
+    },
+    "access_review": {
+        "open": B("warning", "hourglass-split"),
+        "closed": B("secondary"),
+        "*": B("dark"),
+    },
     # cases
     "case": {
         "new": B("primary"),

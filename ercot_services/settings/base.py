@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "ercot_services.core.sessions.IdleTimeoutMiddleware",
+    # A session whose user the backend now refuses (suspended everywhere by their MPs' USAs) ends for good.
+    "accounts.middleware.EndRefusedSessionMiddleware",
     # Sets the cookie that marks a browser the user signed in from (the new-sign-in email goes out for any other).
     "accounts.middleware.KnownBrowserCookieMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -105,6 +107,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ercot_services.core.context_processors.site",
+                "accounts.context_processors.portal_navigation",
             ],
         },
     },
@@ -372,6 +375,12 @@ CELERY_BEAT_SCHEDULE = {
     "rebuild-participant-summaries": {
         "task": "accounts.rebuild_participant_summaries",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # The quarterly access review of each MP's people: opened once per MP per quarter, closed (unconfirmed people
+    # suspended) when due (accounts.services.access_reviews).
+    "run-access-reviews": {
+        "task": "accounts.run_access_reviews",
+        "schedule": crontab(hour=6, minute=15),
     },
     "clear-expired-sessions": {
         "task": "ercot_services.core.tasks.clear_expired_sessions",

@@ -1,11 +1,13 @@
 """factory_boy factories for accounts: users and staff, Account Managers, Market Participants, their AM assignment
 and their contacts (memberships). Every app's factories build on these."""
 
+import datetime
 import functools
 
 import factory
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import (
     AccountManager,
@@ -17,6 +19,8 @@ from accounts.models import (
     Membership,
     ParticipantStatus,
     ParticipantSummary,
+    PortalAccess,
+    invitation_token_hash,
 )
 
 PASSWORD = "correct-horse-battery"
@@ -143,13 +147,42 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     class Params:
         ar = factory.Trait(contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE, rank=ContactRank.PRIMARY)
         bar = factory.Trait(contact_role=ContactRole.BACKUP_AUTHORIZED_REPRESENTATIVE, rank=ContactRank.SECONDARY)
         secondary = factory.Trait(contact_role=ContactRole.TECHNICAL, rank=ContactRank.SECONDARY)
+        usa = factory.Trait(contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR, rank=ContactRank.PRIMARY)
 
     user = factory.SubFactory(UserFactory)
     participant = factory.SubFactory(ParticipantFactory)
     contact_role = ContactRole.AUTHORIZED_REPRESENTATIVE
     rank = ContactRank.PRIMARY
+
+    @factory.post_generation
+    def portal_access(self, create, extracted, **kwargs):
+        """The person's link to the MP (``PortalAccess``), active, as ``membership_add`` gives it; ``portal_access=
+        False`` leaves it out, ``portal_access="suspended"`` makes it suspended."""
+        if create and extracted is not False:
+            access, _ = PortalAccess.objects.get_or_create(user=self.user, participant=self.participant)
+            if isinstance(extracted, str) and access.status != extracted:
+                access.status = extracted
+                access.save(update_fields=["status"])
+
+
+class PortalInvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation whose link token is ``token`` (only its hash is stored): ``PortalInvitationFactory(
+    token="abc")`` is accepted at ``/accounts/invitation/abc/``."""
+
+    class Meta:
+        model = "accounts.PortalInvitation"
+
+    class Params:
+        token = factory.Sequence(lambda n: f"test-invitation-token-{n}")
+
+    email = factory.Sequence(lambda n: f"invitee{n}@example.com")
+    participant = factory.SubFactory(ParticipantFactory)
+    roles = factory.LazyFunction(lambda: [ContactRole.SETTLEMENT.value])
+    token_hash = factory.LazyAttribute(lambda o: invitation_token_hash(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))

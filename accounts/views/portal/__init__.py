@@ -7,9 +7,9 @@ from django.views.generic import TemplateView
 
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from .. import selectors
-from ..portal_home import portal_home_cards
-from ..portal_session import choose_participant, current_participant
+from ... import selectors
+from ...portal_home import portal_home_cards
+from ...portal_session import choose_participant, current_participant
 
 
 class PortalHomeView(ParticipantRequiredMixin, TemplateView):

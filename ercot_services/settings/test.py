@@ -30,3 +30,5 @@ WHITENOISE_AUTOREFRESH = True
 # then the same on its first request and on the next, and no snapshot in the per-process cache outlives the test
 # that wrote it. tests/accounts/test_user_cache.py turns the cache on.
 AUTH_USER_CACHE_SECONDS = 0
+# Passkeys on http://localhost and the test server (browsers allow WebAuthn there; allauth checks the origin).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

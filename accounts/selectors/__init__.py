@@ -13,6 +13,7 @@ from .participants import (
     scope_to_user,
     with_current_manager,
 )
+from .second_factor import second_factor_user_ids
 
 __all__ = [
     "participants_for_user",
@@ -26,4 +27,5 @@ __all__ = [
     "assignment_history",
     "memberships_for_user",
     "account_managers_with_book_size",
+    "second_factor_user_ids",
 ]

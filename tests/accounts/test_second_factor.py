@@ -202,6 +202,9 @@ def test_password_then_code_signs_a_staff_user_in(client, staff_user):
     first = client.post(reverse("login"), {"login": staff_user.email, "password": PASSWORD})
     assert first["Location"] == reverse("mfa_authenticate")
     assert "_auth_user_id" not in client.session  # not signed in until the second step
+    step = client.get(reverse("mfa_authenticate")).content.decode()
+    assert "Code from your authenticator app" in step
+    assert "Use a passkey or security key" not in step  # this user has no key
 
     second = client.post(reverse("mfa_authenticate"), {"code": totp_code()})
 
@@ -354,7 +357,34 @@ def test_another_users_passkey_is_not_found(client, staff_user):
     _mark_recently_reauthenticated(client, staff_user)
 
     assert client.post(reverse("mfa_remove_webauthn", args=[key.pk])).status_code == 404
+    assert client.post(reverse("mfa_edit_webauthn", args=[key.pk]), {"name": "Mine now"}).status_code == 404
     assert Authenticator.objects.filter(pk=key.pk).exists()
+    key.refresh_from_db()
+    assert key.data["name"] == "Blue key"
+
+
+def test_a_passkey_is_renamed(client, staff_user):
+    key = _passkey(staff_user)
+    client.force_login(staff_user)
+    _mark_recently_reauthenticated(client, staff_user)
+
+    blank = client.post(reverse("mfa_edit_webauthn", args=[key.pk]), {"name": ""})
+    assert blank.status_code == 200 and "There is a problem" in blank.content.decode()
+    response = client.post(reverse("mfa_edit_webauthn", args=[key.pk]), {"name": "Work laptop"})
+
+    assert response.status_code == 302
+    key.refresh_from_db()
+    assert key.data["name"] == "Work laptop"
+
+
+def test_the_passkey_list_shows_only_ones_own_keys(client, staff_user):
+    _passkey(staff_user, name="Mine")
+    _passkey(StaffFactory(), name="Someone else's")
+    client.force_login(staff_user)
+
+    page = client.get(reverse("mfa_list_webauthn")).content.decode()
+
+    assert "Mine" in page and "Someone else" not in page
 
 
 # --- the Security page -------------------------------------------------------------------------------------------

@@ -179,6 +179,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 # Sessions end when the browser closes (SESSION_EXPIRE_AT_BROWSER_CLOSE): no "remember me".
 ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 # Second factors: an authenticator app (TOTP), passkeys and security keys (WebAuthn), and single-use recovery codes.
 MFA_ADAPTER = "accounts.adapters.MFAAdapter"

@@ -10,11 +10,14 @@ import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib.sites.shortcuts import get_current_site
 from django.template import loader
 
 from ercot_services.core.outbox import email_queue
 
+from .second_factor import LAST_FACTOR_KEPT, second_factor_required
+from .selectors.second_factor import SECOND_FACTOR_TYPES
 from .suspension import suspended_sign_in_error
 
 
@@ -30,6 +33,12 @@ class AccountAdapter(DefaultAccountAdapter):
         if not hasattr(user, "backend"):
             user.backend = "accounts.user_cache.CachedUserBackend"
         super().login(request, user)
+
+    def get_reauthentication_methods(self, user) -> list[dict]:
+        """A user with a second factor confirms a sensitive change with it, not with the password alone."""
+        methods = super().get_reauthentication_methods(user)
+        second_factor = [method for method in methods if method["id"].startswith("mfa_")]
+        return second_factor or methods
 
     def pre_authenticate(self, request, **credentials) -> None:
         """No allauth rate limit on the password step: django-axes locks the address out there (one lockout)."""
@@ -52,3 +61,14 @@ class AccountAdapter(DefaultAccountAdapter):
             subject=self.format_email_subject(" ".join(subject.splitlines()).strip()),
             body=loader.render_to_string(f"{template_prefix}_message.txt", message_context, request).strip(),
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {**DefaultMFAAdapter.error_messages, "cannot_delete_authenticator": LAST_FACTOR_KEPT}
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """A user who must have a second factor cannot remove their last one (they may add another first)."""
+        if authenticator.type not in SECOND_FACTOR_TYPES or not second_factor_required(authenticator.user):
+            return True
+        others = type(authenticator).objects.filter(user_id=authenticator.user_id, type__in=SECOND_FACTOR_TYPES)
+        return others.exclude(pk=authenticator.pk).exists()

@@ -84,3 +84,24 @@ def record_second_factor_failure(sender, request, user, **kwargs):
     from .services.credentials import second_factor_failure_record
 
     second_factor_failure_record(user=user, request=request)
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.second_factor.signed_in")
+def work_out_second_factor_state(sender, request, user, **kwargs):
+    """The session remembers whether the user must enrol a second factor (accounts/second_factor.py)."""
+    from .second_factor import remember_second_factor_state
+
+    if request is not None and hasattr(request, "session"):
+        remember_second_factor_state(request, user)
+
+
+def _second_factor_changed(sender, request=None, **kwargs):
+    from .second_factor import forget_second_factor_state
+
+    if request is not None:
+        forget_second_factor_state(request)
+
+
+authenticator_added.connect(_second_factor_changed, dispatch_uid="accounts.second_factor.added")
+authenticator_removed.connect(_second_factor_changed, dispatch_uid="accounts.second_factor.removed")
+authenticator_reset.connect(_second_factor_changed, dispatch_uid="accounts.second_factor.reset")

@@ -19,6 +19,9 @@ auth_patterns = [
     path("logout/", auth_views.LogoutView.as_view(template_name="auth/logged_out.html"), name="account_logout"),
     path("inactive/", allauth_views.account_inactive, name="account_inactive"),
     path("reauthenticate/", allauth_views.reauthenticate, name="account_reauthenticate"),
+    path("2fa/", public.SecurityView.as_view(), name="mfa_index"),
+    # Ahead of allauth's own view at the same address: removal refused for a last factor that must stay.
+    path("2fa/webauthn/keys/<int:pk>/remove/", public.RemovePasskeyView.as_view(), name="mfa_remove_webauthn"),
     path("2fa/", include("allauth.mfa.urls")),
     path("password_change/", public.PasswordChangeView.as_view(), name="password_change"),
     path(

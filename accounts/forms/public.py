@@ -1,8 +1,20 @@
-"""Sign-in and password reset forms (public pages: nobody is signed in yet)."""
+"""Sign-in forms (the password, the second step, reauthentication), the second-factor forms of one's own Security page,
+and the password forms: the pages of signing in, reached before either side.
+
+``SecondStepForm`` adds the second step's lockout: after ``MFA_CODE_FAILURE_LIMIT`` wrong codes the half-finished
+sign-in ends and the user starts again from the password (whose own lockout, django-axes', then counts).
+"""
 
 from allauth.account import forms as allauth_forms
+from allauth.account.internal.stagekit import clear_login
+from allauth.core import context
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
+from allauth.mfa.webauthn import forms as webauthn_forms
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.template import loader
 
 from ercot_services.core.forms import LayoutMixin
@@ -99,3 +111,83 @@ class InvitationPasswordForm(LayoutMixin, forms.Form):
         if not self.user.is_active or not self.user.check_password(password):
             raise forms.ValidationError("That is not the password of this account.", code="wrong_password")
         return password
+
+
+FAILURES_SESSION_KEY = "accounts.second_step_failures"
+TOO_MANY_WRONG_CODES = "Too many wrong codes. For your security, sign in again with your email address and password."
+
+
+def _code_field(label: str = "Code from your authenticator app, or a recovery code") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True, "spellcheck": "false"}
+        ),
+    )
+
+
+class SecondStepForm(LayoutMixin, mfa_forms.AuthenticateForm):
+    """The second step of signing in: a code from the authenticator app, or one of the recovery codes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = _code_field()
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()
+        except ValidationError:
+            if self._count_failure() >= settings.MFA_CODE_FAILURE_LIMIT:
+                clear_login(context.request)
+                context.request.session.pop(FAILURES_SESSION_KEY, None)
+                raise ValidationError(TOO_MANY_WRONG_CODES, code="too_many_wrong_codes") from None
+            raise
+
+    @staticmethod
+    def _count_failure() -> int:
+        """The wrong codes entered for this half-finished sign-in (counted per sign-in, kept in its session)."""
+        session = context.request.session
+        pending = getattr(context.request, "_login_stage", None)
+        started = pending.login.initiated_at if pending else None
+        counted = session.get(FAILURES_SESSION_KEY) or {}
+        failures = (counted.get("failures", 0) if counted.get("login") == started else 0) + 1
+        session[FAILURES_SESSION_KEY] = {"login": started, "failures": failures}
+        return failures
+
+
+class SecondFactorReauthenticateForm(LayoutMixin, mfa_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = _code_field()
+
+
+class PasswordReauthenticateForm(LayoutMixin, allauth_forms.ReauthenticateForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password"].help_text = ""
+
+
+class ActivateAuthenticatorAppForm(LayoutMixin, totp_forms.ActivateTOTPForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = _code_field("Code shown by the app")
+
+
+class AddPasskeyForm(LayoutMixin, webauthn_forms.AddWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name of this passkey or security key"
+        self.fields["name"].help_text = "So you can tell your keys apart, e.g. “Work laptop” or “Blue YubiKey”."
+        if "passwordless" in self.fields:
+            self.fields["passwordless"].label = "Use it as a passkey: sign in with this key alone"
+            self.fields["passwordless"].help_text = (
+                "The key then asks for your PIN, fingerprint or face each time. Leave it unticked for a security "
+                "key used after your password."
+            )
+
+
+class RenamePasskeyForm(LayoutMixin, webauthn_forms.EditWebAuthnForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = "Name"

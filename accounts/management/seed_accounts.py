@@ -9,6 +9,7 @@ user + MP + role, assignments by MP) and skipped when it exists.
 
 from __future__ import annotations
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group
 
 from accounts.models import (
@@ -34,6 +35,9 @@ from .demo_market import ACCOUNT_MANAGERS, EXTRA_ROLES, OTHER_STAFF, SUPERUSER
 from .seed_people import seed_people
 
 AM_PHONE = "(512) 248-3900"
+# Every demo staff user's authenticator app secret (staff must sign in with a second factor): printed by seed_demo,
+# and ``manage.py totp_code <email>`` shows its current code (DEBUG only, demo users only).
+DEMO_TOTP_SECRET = "DEMODEMODEMODEMOERCOTCLIENTSERVS"
 DEMO_REASON = "Demo data (seed_demo)"
 
 
@@ -49,11 +53,13 @@ def seed_accounts(ctx) -> None:
 def seed_staff(ctx) -> None:
     """The superuser, the staff groups' users and the Account Manager profiles."""
     email, name, title = SUPERUSER
-    ctx.get_or_create_user(email, name, job_title=title, is_staff=True, is_superuser=True)
+    _with_demo_authenticator(ctx.get_or_create_user(email, name, job_title=title, is_staff=True, is_superuser=True))
     ctx.signins.append(("Superuser (administrator; also /admin/)", email, "/workspace/"))
 
     for email, name, title, group_name in OTHER_STAFF:
-        user = ctx.get_or_create_user(email, name, job_title=title, is_staff=True, phone=AM_PHONE)
+        user = _with_demo_authenticator(
+            ctx.get_or_create_user(email, name, job_title=title, is_staff=True, phone=AM_PHONE)
+        )
         user.groups.add(Group.objects.get(name=group_name))
         ctx.signins.append((group_name, email, "/workspace/"))
 
@@ -68,6 +74,7 @@ def seed_staff(ctx) -> None:
             is_staff=True,
             phone=f"{AM_PHONE} ext. {extension}",
         )
+        _with_demo_authenticator(user)
         user.groups.add(am_group)
         manager = AccountManager.objects.filter(user=user).first()
         if manager is None:
@@ -77,6 +84,14 @@ def seed_staff(ctx) -> None:
             ctx.created["account managers"] += 1
         ctx.account_managers[email] = manager
     ctx.signins.append((StaffGroup.ACCOUNT_MANAGER, ACCOUNT_MANAGERS[0][0], "/workspace/"))
+
+
+def _with_demo_authenticator(user):
+    """The demo authenticator app (``DEMO_TOTP_SECRET``) of a staff user who has no second factor yet."""
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": DEMO_TOTP_SECRET}}
+    )
+    return user
 
 
 def seed_participants(ctx) -> None:

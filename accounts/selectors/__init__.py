@@ -14,6 +14,7 @@ from .participants import (
     scope_to_user,
     with_current_manager,
 )
+from .second_factor import second_factor_user_ids
 from .sessions import SignedInBrowser, signed_in_browsers
 
 __all__ = [
@@ -32,4 +33,5 @@ __all__ = [
     "assignment_history",
     "memberships_for_user",
     "account_managers_with_book_size",
+    "second_factor_user_ids",
 ]

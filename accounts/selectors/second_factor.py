@@ -1,14 +1,25 @@
-"""Who has a second factor (a passkey or an authenticator app): the one place the people pages ask."""
+"""Who has a second factor (an authenticator app or a passkey / security key; recovery codes alone do not count)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from allauth.mfa.models import Authenticator
+
+SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
 
 def second_factor_user_ids(user_ids: Iterable[int]) -> set[int]:
-    """The ids among ``user_ids`` of people who have set up a second factor.
+    """The ids among ``user_ids`` of users with at least one second factor (one query)."""
+    ids = list(user_ids)
+    if not ids:
+        return set()
+    return set(
+        Authenticator.objects.filter(user_id__in=ids, type__in=SECOND_FACTOR_TYPES)
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
 
-    Empty for now: the MFA branch of issue 15 (django-allauth passkeys and TOTP) fills this in with one query over
-    its authenticators; the USA's people list and person page call only this.
-    """
-    return set()
+
+def has_second_factor(user) -> bool:
+    return Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()

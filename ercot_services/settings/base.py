@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # django-allauth's request context (its flows read the request from it) and its half-finished sign-ins.
     "allauth.account.middleware.AccountMiddleware",
+    # A signed-in user who must have a second factor and has none enrols before anything else (admin included).
+    "accounts.second_factor.SecondFactorEnrolmentMiddleware",
     # django-prometheus wants its After middleware last, but Axes must be: just before Axes it still sees every view
     # and the final response (the lockout page included).
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -234,7 +236,10 @@ AXES_LOCKOUT_TEMPLATE = "auth/lockout.html"
 # password, nobody signs up (accounts come from the operator and from invitations), addresses are not verified
 # by allauth (the operator and the invitation vouch for them; no EmailAddress rows are kept).
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.public.EmailLoginForm"}
+ACCOUNT_FORMS = {
+    "login": "accounts.forms.public.EmailLoginForm",
+    "reauthenticate": "accounts.forms.public.PasswordReauthenticateForm",
+}
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
@@ -244,6 +249,28 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGOUT_REDIRECT_URL = LOGOUT_REDIRECT_URL
 MFA_ALLOW_UNVERIFIED_EMAIL = True
+# Second factors: an authenticator app (TOTP), passkeys and security keys (WebAuthn), and single-use recovery codes.
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_TOTP_ISSUER = "ERCOT Client Services"
+MFA_FORMS = {
+    "authenticate": "accounts.forms.public.SecondStepForm",
+    "reauthenticate": "accounts.forms.public.SecondFactorReauthenticateForm",
+    "activate_totp": "accounts.forms.public.ActivateAuthenticatorAppForm",
+    "add_webauthn": "accounts.forms.public.AddPasskeyForm",
+    "edit_webauthn": "accounts.forms.public.RenamePasskeyForm",
+}
+# Staff always sign in with a second factor, an MP's portal users when the MP requires it; this setting requires
+# it of everyone (accounts/second_factor.py).
+MFA_REQUIRED_FOR_ALL = env.bool("MFA_REQUIRED_FOR_ALL", default=False)
+# How often a session of a user who was not required to have a second factor checks again (an MP may start
+# requiring it).
+SECOND_FACTOR_RECHECK_SECONDS = env.int("SECOND_FACTOR_RECHECK_SECONDS", default=300)
+# The second step's lockout: this many wrong codes end the half-finished sign-in (back to the password, whose
+# failures django-axes counts). allauth's own rate limit on codes (login_failed, keyed on the user) stays on too.
+MFA_CODE_FAILURE_LIMIT = env.int("MFA_CODE_FAILURE_LIMIT", default=5)
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="America/Chicago")

@@ -15,3 +15,5 @@ for _folder in ("mail", "private"):
 
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+# Passkeys on http://localhost and the test server (browsers allow WebAuthn there; allauth checks the origin).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

@@ -33,3 +33,6 @@ AUTH_USER_CACHE_SECONDS = 0
 # The Content Security Policy is enforced whatever the environment says, so a test sees what it would block.
 CSP_ENFORCE = True
 CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_policy(enforce=CSP_ENFORCE)
+
+# Passkeys on http://localhost and the test server (browsers allow WebAuthn there; allauth checks the origin).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True

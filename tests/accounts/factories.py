@@ -5,6 +5,9 @@ import datetime
 import functools
 
 import factory
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import time as totp_time
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -24,6 +27,13 @@ from accounts.models import (
 )
 
 PASSWORD = "correct-horse-battery"
+# The authenticator app secret of every factory user with a second factor (base32, as authenticator apps take it).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TOTP_SECRET, *, offset: int = 0) -> str:
+    """The code an authenticator app shows now for ``secret`` (``offset`` periods later or earlier)."""
+    return format_hotp_value(hotp_value(secret, int(totp_time.time()) // 30 + offset))
 
 
 @functools.cache
@@ -53,6 +63,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         if create and extracted:
             found = {group.name: group for group in Group.objects.filter(name__in=extracted)}
             self.groups.add(*[found[name] for name in extracted])
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """An authenticator app (``TOTP_SECRET``): staff have one unless ``second_factor=False``; others when
+        ``second_factor=True``. Staff must have one to reach anything (accounts/second_factor.py)."""
+        if create and (self.is_staff if extracted is None else extracted):
+            Authenticator.objects.get_or_create(
+                user=self, type=Authenticator.Type.TOTP, defaults={"data": {"secret": TOTP_SECRET}}
+            )
 
 
 class StaffFactory(UserFactory):

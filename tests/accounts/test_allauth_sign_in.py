@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from ercot_services.core.models import OutboundEmail
 from tests.accounts.factories import PASSWORD, UserFactory
+from tests.accounts.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +56,7 @@ def test_the_admin_signs_in_through_allauth(client):
     assert response["Location"].startswith(reverse("login"))
 
     admin = UserFactory(is_staff=True, is_superuser=True)
-    client.post(reverse("login"), {"login": admin.email, "password": PASSWORD})
+    sign_in(client, admin.email)
     assert client.get(reverse("admin:index")).status_code == 200
 
 

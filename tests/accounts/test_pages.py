@@ -15,7 +15,6 @@ from accounts.models import AccountManagerAssignment, ContactRank, ContactRole, 
 from accounts.roles import StaffGroup
 from ercot_services.core.models import AuditEvent
 from tests.accounts.factories import (
-    PASSWORD,
     AccountManagerFactory,
     AssignmentFactory,
     MembershipFactory,
@@ -23,6 +22,7 @@ from tests.accounts.factories import (
     StaffFactory,
     UserFactory,
 )
+from tests.accounts.sign_in import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ MAX_QUERIES_PORTAL_HOME = (
 
 
 def _sign_in(client, user):
-    return client.post(reverse("login"), {"login": user.email, "password": PASSWORD}, follow=True)
+    return sign_in(client, user.email, follow=True)
 
 
 def _ids(response):

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from accounts.management.seed_accounts import DEMO_TOTP_SECRET
 from accounts.models import (
     AccountManager,
     AccountManagerAssignment,
@@ -21,6 +22,7 @@ from accounts.models import (
 )
 from accounts.roles import StaffGroup
 from ercot_services.core.models import AuditEvent
+from tests.accounts.sign_in import sign_in
 
 # Seeds the whole demo market (the longest fixture of the suite): make test runs it, make test-fast leaves it out.
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -153,7 +155,7 @@ def test_the_output_lists_sign_ins_that_work(seeded, client):
         expected_home = "/workspace/" if user.is_staff else "/portal/"
         if not user.is_superuser:
             assert row["lands"] == expected_home, row
-        response = client.post(reverse("login"), {"login": row["email"], "password": row["password"]}, follow=True)
+        response = sign_in(client, row["email"], password=row["password"], secret=DEMO_TOTP_SECRET, follow=True)
         assert response.status_code == 200, row
         assert response.redirect_chain[-1][0] == expected_home, row
         client.post(reverse("logout"))
@@ -162,3 +164,34 @@ def test_the_output_lists_sign_ins_that_work(seeded, client):
 def test_the_superuser_row_says_where_sign_in_lands(seeded):
     [row] = [row for row in _signin_rows(seeded) if User.objects.get(email=row["email"]).is_superuser]
     assert row["lands"] == "/workspace/"
+
+
+def test_demo_staff_have_the_demo_authenticator_app_and_the_output_says_how_to_get_a_code(seeded):
+    from allauth.mfa.models import Authenticator
+
+    staff = User.objects.filter(is_staff=True)
+    apps = Authenticator.objects.filter(user__in=staff, type=Authenticator.Type.TOTP)
+    assert apps.count() == staff.count()
+    assert {app.data["secret"] for app in apps} == {DEMO_TOTP_SECRET}
+    assert DEMO_TOTP_SECRET in seeded
+    assert "manage.py totp_code" in seeded
+
+
+def test_totp_code_prints_the_current_code_of_a_demo_user_with_debug_on(seeded, settings):
+    from django.core.management.base import CommandError
+
+    from tests.accounts.factories import UserFactory, totp_code
+
+    lead = User.objects.filter(is_staff=True).first()
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("totp_code", lead.email, stdout=StringIO(), stderr=StringIO())
+
+    settings.DEBUG = True
+    out = StringIO()
+    call_command("totp_code", lead.email, stdout=out, stderr=StringIO())
+    assert out.getvalue().strip() in {totp_code(DEMO_TOTP_SECRET), totp_code(DEMO_TOTP_SECRET, offset=1)}
+
+    someone = UserFactory(second_factor=True)  # a real (non-demo) secret: no code for them
+    with pytest.raises(CommandError, match="no demo authenticator"):
+        call_command("totp_code", someone.email, stdout=StringIO(), stderr=StringIO())

@@ -460,10 +460,10 @@ def test_report_queries_do_not_grow_with_deliveries(client, publisher, publisher
 def test_admin_pages_open(
     client, publisher, publisher2, credit_type, credit_contacts, django_capture_on_commit_callbacks
 ):
-    from django.contrib.auth import get_user_model
+    from tests.accounts.factories import StaffFactory
 
     notice = _published(publisher, publisher2, credit_type, django_capture_on_commit_callbacks)
-    admin = get_user_model().objects.create_superuser(email="root@ercot.example", password="x-long-pass-2026")
+    admin = StaffFactory(email="root@ercot.example", is_superuser=True)  # with its second factor, as staff must
     client.force_login(admin)
     for model in (
         "noticetype",

@@ -27,7 +27,7 @@ from django.db import transaction
 
 from accounts.email_address import canonical_email
 from accounts.management.demo_plan import ParticipantPlan, plan_market
-from accounts.management.seed_accounts import collect_portal_signins, seed_accounts
+from accounts.management.seed_accounts import DEMO_TOTP_SECRET, collect_portal_signins, seed_accounts
 from accounts.models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership, User
 from accounts.services import participant_summaries_rebuild
 from cases.management.seed_cases import seed_cases
@@ -171,3 +171,8 @@ class Command(BaseCommand):
             write("  Users that existed before this run keep their password; use --reset-passwords to set it again.")
         write("")
         write(f"Every demo user has the same password. Open {SITE_URL}")
+        write(
+            "Staff sign in with a second factor: after the password, enter the code of the demo authenticator app, "
+            f"secret {DEMO_TOTP_SECRET} (add it to any authenticator app), or print the current code with "
+            "`python manage.py totp_code <email>` (DEBUG only)."
+        )

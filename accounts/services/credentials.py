@@ -61,7 +61,11 @@ def password_change_record(*, user: User, actor: User | None, verb: AccountEvent
 
 @transaction.atomic
 def factor_change_record(*, user: User, verb: AccountEvent, authenticator: Authenticator, request=None) -> None:
-    """Audit an added or removed second factor (or new recovery codes) and tell the person."""
+    """Audit an added or removed second factor (or new recovery codes) and tell the person.
+
+    Recovery codes come and go with the first and the last factor (allauth makes them with the first and removes
+    them with the last): that is audited, but the email about the factor itself says it all.
+    """
     label = factor_label(authenticator)
     event = audit_record(
         actor=user,
@@ -70,6 +74,8 @@ def factor_change_record(*, user: User, verb: AccountEvent, authenticator: Authe
         participant=security_event_participant(user),
         changes={"factor": (None, label), **client_details(request)},
     )
+    if authenticator.type == Authenticator.Type.RECOVERY_CODES and verb != AccountEvent.USER_RECOVERY_CODES_REGENERATED:
+        return
     _queue_change_email(user=user, event=event, change=f"{label} {FACTOR_CHANGES[verb]}.", request=request)
 
 

@@ -147,3 +147,33 @@ def test_a_wrong_second_factor_code_is_audited_not_emailed(user, request_from_la
 
     assert _event(user, AccountEvent.USER_SECOND_FACTOR_FAILED).changes["ip_address"] == [None, "203.0.113.5"]
     assert _change_emails(user) == []
+
+
+@pytest.mark.parametrize("signal", [authenticator_added, authenticator_removed])
+def test_recovery_codes_made_or_dropped_with_a_factor_are_audited_not_emailed(user, request_from_laptop, signal):
+    codes = RecoveryCodes.activate(user).instance
+
+    signal.send(sender=Authenticator, request=request_from_laptop, user=user, authenticator=codes)
+
+    assert AuditEvent.objects.for_object(user).get().changes["factor"] == [None, "Your recovery codes"]
+    assert _change_emails(user) == []
+
+
+def test_enrolling_an_authenticator_app_through_the_pages_sends_one_email(django_capture_on_commit_callbacks):
+    from allauth.mfa.totp.internal.auth import SECRET_SESSION_KEY
+
+    from tests.accounts.factories import totp_code
+
+    staff = StaffFactory(second_factor=False)
+    client = Client(HTTP_USER_AGENT=LAPTOP, REMOTE_ADDR="203.0.113.5")
+    client.force_login(staff)
+    client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
+    client.get(reverse("mfa_activate_totp"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("mfa_activate_totp"), {"code": totp_code(client.session[SECRET_SESSION_KEY])})
+
+    factors = [e.changes["factor"][1] for e in AuditEvent.objects.for_object(staff).filter(verb="user.factor_added")]
+    assert sorted(factors) == ["An authenticator app", "Your recovery codes"]
+    [email] = _change_emails(staff)
+    assert "An authenticator app was added to your account." in email.body

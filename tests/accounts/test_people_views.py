@@ -253,7 +253,9 @@ def test_suspended_at_one_mp_the_session_goes_on_for_the_other(client, usa, part
     assert client.get(reverse("portal:company", args=[participant.pk])).status_code == 404
 
 
-def test_the_users_admin_page_and_the_links_admin_show_what_the_usa_did(admin_client, usa, participant, person):
+def test_the_users_admin_page_and_the_links_admin_show_what_the_usa_did(client, usa, participant, person):
+    admin_client = client
+    admin_client.force_login(StaffFactory(is_superuser=True))
     services.person_suspend(actor=usa, participant=participant, user=person, reason="On leave")
     page = admin_client.get(reverse("admin:accounts_user_change", args=[person.pk])).content.decode()
     assert "On leave" in page
@@ -272,3 +274,15 @@ def test_the_person_page_shows_their_sign_ins_and_failures_to_the_usa(client, us
     page = client.get(reverse("portal:person", args=[person.pk])).content.decode()
 
     assert "Signed in" in page and "Sign in failed" in page
+
+
+def test_the_people_page_says_who_has_a_second_factor(usa_client, usa, participant, person):
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.create(user=person, type=Authenticator.Type.TOTP, data={"secret": "JBSWY3DPEHPK3PXP"})
+
+    page = usa_client.get(reverse("portal:people")).content.decode()
+
+    rows = {user.full_name: page[page.rindex(user.full_name) :].split("</tr>")[0] for user in (person, usa)}
+    assert "Yes" in rows[person.full_name]
+    assert "No</span>" in rows[usa.full_name]

@@ -11,16 +11,22 @@ from .models import Enrollment
 
 
 def compute_qualification_part(participant_ids: list[int], today: datetime.date) -> PartValues:
-    latest = (
+    """The first enrollment of each MP in latest-flight order.
+
+    Read in that order and kept per MP here, not with PostgreSQL's ``DISTINCT ON``: the embedded SQLite default
+    (``make run``) has no such clause, and an MP has a handful of enrollments.
+    """
+    enrollments = (
         Enrollment.objects.filter(participant_id__in=participant_ids)
         .order_by("participant_id", "-flight__start_date", "-pk")
-        .distinct("participant_id")
         .values_list("participant_id", "pk", "status", "flight__name")
     )
-    return {
-        participant_id: {"enrollment_id": pk, "enrollment_status": status, "enrollment_flight": flight}
-        for participant_id, pk, status, flight in latest
-    }
+    latest: PartValues = {}
+    for participant_id, pk, status, flight in enrollments:
+        latest.setdefault(
+            participant_id, {"enrollment_id": pk, "enrollment_status": status, "enrollment_flight": flight}
+        )
+    return latest
 
 
 QUALIFICATION_PART = SummaryPart(

@@ -18,6 +18,16 @@ import uuid
 
 WAIT_SECONDS = 20
 
+# The alerts every sign-in from a new browser, and every change to how one signs in, sends (accounts/services/
+# security.py, credentials.py). A journey that signs people in counts the emails of the flow it tests: the sink keeps
+# these apart (``alerts``), and tests/accounts covers them.
+SECURITY_ALERT_SUBJECTS = ("New sign-in to your ERCOT account", "Your ERCOT sign-in settings changed")
+
+
+def _is_security_alert(envelope) -> bool:
+    headers = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+    return headers["Subject"] in SECURITY_ALERT_SUBJECTS
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -39,8 +49,14 @@ class CollectingHandler:
 
     @property
     def envelopes(self):
+        """Every message but the security alerts (``SECURITY_ALERT_SUBJECTS``)."""
         with self._lock:
-            return list(self._envelopes)
+            return [envelope for envelope in self._envelopes if not _is_security_alert(envelope)]
+
+    @property
+    def alerts(self):
+        with self._lock:
+            return [envelope for envelope in self._envelopes if _is_security_alert(envelope)]
 
     def messages(self):
         """The envelopes parsed as :class:`email.message.EmailMessage` (modern policy)."""

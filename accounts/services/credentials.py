@@ -8,19 +8,16 @@ call these.
 from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.db import transaction
-from django.template import loader
 from django.utils import timezone
 
 from ercot_services.core.audit import audit_record
-from ercot_services.core.outbox import email_queue
 from ercot_services.core.ratelimit import client_ip
 
 from ..events import AccountEvent
 from ..models import User
 from ..user_agents import browser_label
-from .security import client_details, security_event_participant
+from .security import client_details, security_email_queue, security_event_participant
 
 # What each password change says, in the audit trail and in the email.
 PASSWORD_CHANGES = {
@@ -92,19 +89,14 @@ def second_factor_failure_record(*, user: User, request=None) -> None:
 
 
 def _queue_change_email(*, user: User, event, change: str, request) -> None:
-    context = {
-        "name": user.get_short_name(),
-        "change": change,
-        "when": timezone.localtime(event.created_at),
-        # The browser and address of the person who made the change, when it was the person themselves.
-        "browser": browser_label(request.META.get("HTTP_USER_AGENT", "")) if request is not None else "",
-        "ip_address": client_ip(request) if request is not None else "",
-        "site_url": settings.SITE_URL,
-        "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
-    }
-    email_queue(
+    security_email_queue(
+        user=user,
         key=f"security_change:{user.pk}:{event.pk}",
-        to=[user.email],
         subject="Your ERCOT sign-in settings changed",
-        body=loader.render_to_string("emails/accounts/security_change.txt", context),
+        template="emails/accounts/security_change.txt",
+        change=change,
+        when=timezone.localtime(event.created_at),
+        # The browser and address of the person who made the change, when it was the person themselves.
+        browser=browser_label(request.META.get("HTTP_USER_AGENT", "")) if request is not None else "",
+        ip_address=client_ip(request) if request is not None else "",
     )

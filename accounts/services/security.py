@@ -91,20 +91,27 @@ def sign_in_record(*, user: User, request, browser_key: str | None) -> str:
     return browser_key
 
 
+def security_email_queue(*, user: User, key: str, subject: str, template: str, **context) -> None:
+    """Queue one of the emails that tell a person about their account's security (new browser, changed sign-in).
+
+    Each says what happened and, if it was not them, what to do: the template gets the person's name, the site's
+    address and Client Services' phone besides ``context``.
+    """
+    context.update(
+        name=user.get_short_name(), site_url=settings.SITE_URL, CLIENT_SERVICES_PHONE=settings.CLIENT_SERVICES_PHONE
+    )
+    email_queue(key=key, to=[user.email], subject=subject, body=loader.render_to_string(template, context))
+
+
 def _queue_new_browser_email(*, user: User, known: KnownBrowser) -> None:
-    context = {
-        "name": user.get_short_name(),
-        "when": timezone.localtime(known.first_seen_at),
-        "browser": browser_label(known.user_agent),
-        "ip_address": known.ip_address or "an unknown address",
-        "site_url": settings.SITE_URL,
-        "CLIENT_SERVICES_PHONE": settings.CLIENT_SERVICES_PHONE,
-    }
-    email_queue(
+    security_email_queue(
+        user=user,
         key=f"new_sign_in:{user.pk}:{known.pk}",
-        to=[user.email],
         subject="New sign-in to your ERCOT account",
-        body=loader.render_to_string("emails/accounts/new_sign_in.txt", context),
+        template="emails/accounts/new_sign_in.txt",
+        when=timezone.localtime(known.first_seen_at),
+        browser=browser_label(known.user_agent),
+        ip_address=known.ip_address or "an unknown address",
     )
 
 

@@ -9,16 +9,19 @@ step's lockout is django-axes' (keyed on the canonical address, README "Rules wo
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.stagekit import clear_login
 from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.contrib import messages
 from django.contrib.sites.shortcuts import get_current_site
+from django.shortcuts import redirect
 from django.template import loader
 
 from ercot_services.core.outbox import email_queue
 
 from .second_factor import LAST_FACTOR_KEPT, second_factor_required
 from .selectors.second_factor import SECOND_FACTOR_TYPES
-from .suspension import suspended_sign_in_error
+from .suspension import SUSPENDED_MESSAGE, suspended_sign_in_error
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,6 +36,15 @@ class AccountAdapter(DefaultAccountAdapter):
         if not hasattr(user, "backend"):
             user.backend = "accounts.user_cache.CachedUserBackend"
         super().login(request, user)
+
+    def pre_login(self, request, user, **kwargs):
+        """Turn away an account every MP suspended, however it got here: a passkey signs in without the password
+        step, whose backend refuses it (``CachedUserBackend.user_can_authenticate``)."""
+        if user.portal_locked:
+            clear_login(request)
+            messages.error(request, SUSPENDED_MESSAGE)
+            return redirect("login")
+        return super().pre_login(request, user, **kwargs)
 
     def get_reauthentication_methods(self, user) -> list[dict]:
         """A user with a second factor confirms a sensitive change with it, not with the password alone."""

@@ -286,3 +286,25 @@ def test_the_people_page_says_who_has_a_second_factor(usa_client, usa, participa
     rows = {user.full_name: page[page.rindex(user.full_name) :].split("</tr>")[0] for user in (person, usa)}
     assert "Yes" in rows[person.full_name]
     assert "No</span>" in rows[usa.full_name]
+
+
+def test_a_suspended_person_is_turned_away_however_they_sign_in(rf, usa, participant, person):
+    """A passkey signs in without the password step (whose backend refuses them): allauth's pre-login hook refuses."""
+    from allauth.account.adapter import get_adapter
+    from django.contrib.messages import get_messages
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    services.person_suspend(actor=usa, participant=participant, user=person)
+    person.refresh_from_db()
+    request = rf.post(reverse("login"))
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    hook = {"email_verification": "none", "signal_kwargs": None, "email": None, "signup": False, "redirect_url": None}
+
+    response = get_adapter(request).pre_login(request, person, **hook)
+
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert "suspended" in " ".join(str(m) for m in get_messages(request))
+    usa.refresh_from_db()
+    assert get_adapter(request).pre_login(request, usa, **hook) is None

@@ -37,6 +37,11 @@ def test_a_usa_runs_the_whole_life_of_an_mp_user(page, browser, live_server, par
     page.get_by_role("button", name="Send the invitation").click()
     expect(page.locator("#invitations")).to_contain_text(INVITEE)
     snap(page, "people-01-invited")
+    # On a phone the list scrolls inside its card; the page itself does not scroll sideways.
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    snap(page, "people-01-invited-phone")
+    page.set_viewport_size({"width": 1366, "height": 900})
 
     # The invitee, in a browser of their own, opens the emailed link and creates the account.
     invitee_context = browser.new_context(base_url=live_server.url)

@@ -25,6 +25,10 @@ def test_signing_out_another_browser(browser, live_server, page, screenshot):
     expect(phone).to_have_url(re.compile(r"/portal/$"))
     sign_in(page, user.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/portal/$"))
+    # On the phone both pages fit the screen: nothing scrolls sideways (a table's hidden labels included).
+    for path in ("/accounts/sessions/", "/accounts/security/activity/"):
+        phone.goto(path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, path
     # Each browser was new to her: one email each.
     assert OutboundEmail.objects.filter(subject="New sign-in to your ERCOT account", to=[user.email]).count() == 2
 

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
+from api import urls as api_urls
 from cases import urls as cases_urls
 from cases.views import public
 from cases.views.portal import preferences
@@ -28,6 +29,7 @@ PORTAL = (
     + qualification_urls.portal_patterns
     + notices_urls_portal.portal_patterns
     + plans_urls.portal_patterns
+    + api_urls.portal_patterns
 )
 WORKSPACE = (
     workspace_patterns[0]
@@ -53,6 +55,7 @@ urlpatterns = [
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include((api_urls.api_patterns, "api"))),
 ]
 
 handler400 = "ercot_services.core.views.error_400"

@@ -3,7 +3,8 @@ one :class:`ApiCallLog` row with the key's name."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
@@ -59,6 +60,13 @@ class CasePagination(CursorPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def decode_cursor(self, request):
+        """A cursor we did not hand out is invalid input (400 with the field), not a missing page (DRF's 404)."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": ["The cursor is not one this API gave out."]}) from None
+
 
 class ParticipantView(ApiView):
     """The key's Market Participant: names, roles, contacts and its Account Manager."""
@@ -79,7 +87,7 @@ class CaseListView(ApiView):
 
     @extend_schema(
         operation_id="cases_list",
-        parameters=[CaseFilterSerializer, OpenApiParameter("page_size", int, description="At most 200.")],
+        parameters=[CaseFilterSerializer],
         responses={200: CaseSerializer(many=True), **_problems(400), **ERRORS},
     )
     def get(self, request):
@@ -99,7 +107,7 @@ class CaseDetailView(ApiView):
     required_scope = ApiScope.READ_CASES
     serializer_class = CaseDetailSerializer
 
-    @extend_schema(operation_id="cases_read", responses={200: CaseDetailSerializer, **_problems(404), **ERRORS})
+    @extend_schema(operation_id="cases_read", responses={200: CaseDetailSerializer, **_problems(400, 404), **ERRORS})
     def get(self, request, reference):
         case = selectors.api_case_get(participant=request.auth.participant, reference=reference)
         return Response(CaseDetailSerializer(case).data)

@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from ercot_services.core import views as core_views
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ActionNotAllowed
 
@@ -93,6 +94,14 @@ def exception_handler(exc, context):
     response.data = body
     response.content_type = PROBLEM_CONTENT_TYPE
     return response
+
+
+def error_400(request, exception=None):
+    """The site's 400 handler: a problem under /api/ (a control character in the path, a bad host), else the page."""
+    if request.path.startswith("/api/"):
+        body = problem(status_code=400, code=ApiErrorCode.INVALID, detail="The request is not valid.")
+        return JsonResponse(body, status=400, content_type=PROBLEM_CONTENT_TYPE)
+    return core_views.error_400(request, exception)
 
 
 def not_found(request, *args, **kwargs):

@@ -58,7 +58,8 @@ urlpatterns = [
     path("api/", include((api_urls.api_patterns, "api"))),
 ]
 
-handler400 = "ercot_services.core.views.error_400"
+# Under /api/ a 400 is a problem-details answer (api.problems); elsewhere ercot_services.core.views.error_400.
+handler400 = "api.problems.error_400"
 handler403 = "ercot_services.core.views.error_403"
 handler404 = "ercot_services.core.views.error_404"
 handler500 = "ercot_services.core.views.error_500"

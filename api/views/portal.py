@@ -27,7 +27,7 @@ class ApiKeyListView(SecurityAdministratorRequiredMixin, View):
         page = Paginator(selectors.api_keys_for_participant(self.participant), API_KEYS_PAGE).get_page(
             request.GET.get("page")
         )
-        context = {"participant": self.participant, "api_keys": page.object_list, "page_obj": page}
+        context = {"participant": self.participant, "api_keys": list(page.object_list), "page_obj": page}
         return render(request, "portal/api_keys/list.html", context)
 
 

@@ -118,6 +118,17 @@ def test_bad_filters_are_a_400_problem_with_field_errors(client, key):
     assert set(body["errors"]) == {"status", "updated_since"}
 
 
+def test_an_unknown_or_empty_parameter_and_a_forged_cursor_are_refused_not_ignored(client, key):
+    body = _assert_problem(_get(client, "/api/v1/cases", key, stauts="open", kind=""), 400, "invalid")
+    assert set(body["errors"]) == {"stauts", "kind"}
+    body = _assert_problem(_get(client, "/api/v1/cases", key, cursor="forged"), 400, "invalid")
+    assert set(body["errors"]) == {"cursor"}
+
+
+def test_a_control_character_in_the_path_is_a_400_problem(client, key):
+    _assert_problem(_get(client, "/api/v1/cases/%1F", key), 400, "invalid")
+
+
 def test_the_list_pages_with_a_cursor_newest_activity_first(client, key, participant):
     made = [CaseFactory(participant=participant) for _ in range(5)]
     first = _get(client, "/api/v1/cases", key, page_size=2).json()

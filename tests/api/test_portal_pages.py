@@ -102,3 +102,16 @@ def test_the_list_costs_the_same_queries_at_2_and_at_30_keys(
     with django_assert_max_num_queries(12):
         response = usa_client.get(reverse("portal:api-keys"))
     assert "Showing 1–25 of 30" in response.content.decode()
+
+
+def test_the_operator_reads_keys_and_the_call_log_in_the_admin_and_never_the_secret(client, participant):
+    key = ApiKeyFactory(participant=participant)
+    client.get("/api/v1/cases", headers={"Authorization": f"Bearer {key.raw}"})
+    client.force_login(StaffFactory(is_superuser=True))
+    keys = client.get(reverse("admin:api_apikey_changelist"))
+    calls = client.get(reverse("admin:api_apicalllog_changelist"))
+    detail = client.get(reverse("admin:api_apikey_change", args=[key.pk]))
+    assert keys.status_code == calls.status_code == detail.status_code == 200
+    assert key.prefix in keys.content.decode() and "/api/v1/cases" in calls.content.decode()
+    assert key.secret_hash not in detail.content.decode()
+    assert client.get(reverse("admin:api_apikey_add")).status_code == 403

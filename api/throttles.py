@@ -3,6 +3,8 @@ with ``Retry-After``."""
 
 from rest_framework.throttling import SimpleRateThrottle
 
+from ercot_services.core.ratelimit import client_ip
+
 from .models import ApiKey
 
 
@@ -19,4 +21,6 @@ class ApiAddressRateThrottle(SimpleRateThrottle):
     scope = "api_address"
 
     def get_cache_key(self, request, view):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        # The address the site uses everywhere (REMOTE_ADDR), not DRF's get_ident: without NUM_PROXIES that trusts
+        # X-Forwarded-For, which a client could vary to escape the limit.
+        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}

@@ -196,3 +196,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(client, participant, tigh
     # another key of the MP has its own allowance, until the address's runs out
     other = ApiKeyFactory(participant=participant)
     assert _get(client, "/api/v1/cases", other).status_code == 429  # the address: 3 a minute
+    spoofed = client.get(
+        "/api/v1/cases", headers={"Authorization": f"Bearer {other.raw}", "X-Forwarded-For": "203.0.113.9"}
+    )
+    assert spoofed.status_code == 429  # a forwarded-for header is no new address

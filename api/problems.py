@@ -69,10 +69,10 @@ def _field_errors(detail) -> dict[str, list[str]]:
 def exception_handler(exc, context):
     """DRF's handler (its headers: ``WWW-Authenticate``, ``Retry-After``) with a problem-details body."""
     if isinstance(exc, DomainError):
-        status_code = 403 if isinstance(exc, ActionNotAllowed) else 400
-        body = problem(
-            status_code=status_code, code=exc.code or ApiErrorCode.INVALID, detail=str(exc), errors=exc.fields
-        )
+        refused = isinstance(exc, ActionNotAllowed)
+        status_code = 403 if refused else 400
+        code = exc.code or (ApiErrorCode.PERMISSION_DENIED if refused else ApiErrorCode.INVALID)
+        body = problem(status_code=status_code, code=code, detail=str(exc), errors=exc.fields)
         return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
+from api import urls as api_urls
 from cases import urls as cases_urls
 from cases.views import public
 from cases.views.portal import preferences
@@ -28,6 +29,7 @@ PORTAL = (
     + qualification_urls.portal_patterns
     + notices_urls_portal.portal_patterns
     + plans_urls.portal_patterns
+    + api_urls.portal_patterns
 )
 WORKSPACE = (
     workspace_patterns[0]
@@ -53,9 +55,11 @@ urlpatterns = [
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),
     path("admin/", admin.site.urls),
+    path("api/", include((api_urls.api_patterns, "api"))),
 ]
 
-handler400 = "ercot_services.core.views.error_400"
+# Under /api/ a 400 is a problem-details answer (api.problems); elsewhere ercot_services.core.views.error_400.
+handler400 = "api.problems.error_400"
 handler403 = "ercot_services.core.views.error_403"
 handler404 = "ercot_services.core.views.error_404"
 handler500 = "ercot_services.core.views.error_500"

@@ -14,6 +14,7 @@ APP_EVENTS = {
     "plans": "PlanEvent",
     "qualification": "QualificationEvent",
     "registration": "RegistrationEvent",
+    "api": "ApiEvent",
 }
 
 

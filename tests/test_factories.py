@@ -2,12 +2,15 @@
 
 import pytest
 
+from api.models import ApiScope
+from api.services import split_key
 from cases.models import CaseKind, CaseStatus, SlaState
 from ercot_services.core.models import AuditEvent
 from notices.models import NoticeStatus
 from plans.models import ActionItemStatus, ActionSide, MeetingStatus
 from registration.models import ApplicationKind, ApplicationStatus
 from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from tests.api.factories import ApiKeyFactory
 from tests.cases.factories import CaseFactory, CaseMessageFactory, SlaTargetFactory, SubmittedCaseFactory
 from tests.notices.factories import NoticeDeliveryFactory, NoticeFactory, SubscriptionFactory
 from tests.plans.factories import ActionItemFactory, FeedbackFactory, MeetingFactory, ObjectiveFactory
@@ -97,3 +100,9 @@ def test_notices():
     assert published.notice_id and published.published_at and published.action_required
     assert SubscriptionFactory(pending=True).status == "pending"
     assert NoticeDeliveryFactory(sent=True).sent_at is not None
+
+
+def test_api(participant):
+    key = ApiKeyFactory(participant=participant)
+    assert key.scopes == [ApiScope.READ_CASES] and key.is_usable()
+    assert split_key(key.raw)[0] == key.prefix

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "django_prometheus",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "ercot_services.core",
     "accounts",
     "cases",
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "notices",
     "plans",
     "dashboards",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -463,6 +467,33 @@ SILENCED_SYSTEM_CHECKS = [
 
 # Business hours (operator time) on Business Days: SLA clocks run only inside them.
 BUSINESS_HOURS = (env.int("BUSINESS_HOURS_START", default=8), env.int("BUSINESS_HOURS_END", default=17))
+
+# The public REST API (README "The API (v1)"): API keys only (no session, so no CSRF), problem details for every
+# error, rate limits per key and per client address counted in the shared cache.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ApiKeyRateThrottle", "api.throttles.ApiAddressRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_key": env.str("API_RATE_PER_KEY", default="600/min"),
+        "api_address": env.str("API_RATE_PER_ADDRESS", default="1200/min"),
+    },
+    "EXCEPTION_HANDLER": "api.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "ERCOT Client Services API",
+    "DESCRIPTION": "Cases of your Market Participant, read with an API key (Authorization: Bearer <key>).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN: the CSP allows only 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # A shared cache (Redis) in production keeps rate limits across processes; the
 # default is per-process memory, which is enough for one dev server.

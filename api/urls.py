@@ -1,0 +1,34 @@
+"""/api/: the schema, its documentation and v1. Anything else under /api/ is a 404 problem, not the HTML page."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from . import endpoints
+from .problems import not_found
+from .views import portal as portal_views
+
+v1_patterns = [
+    path("participant", endpoints.ParticipantView.as_view(), name="participant"),
+    path("cases", endpoints.CaseListView.as_view(), name="cases"),
+    path("cases/<str:reference>", endpoints.CaseDetailView.as_view(), name="case"),
+]
+
+api_patterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        # The split view loads its start-up script from a URL (no inline script: our CSP); our template drops the
+        # inline <style> drf-spectacular's has.
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/swagger_ui.html"),
+        name="docs",
+    ),
+    path("v1/", include((v1_patterns, "v1"))),
+    re_path(r"^.*$", not_found),
+]
+
+# The USA's pages, under /portal/ (namespace "portal").
+portal_patterns = [
+    path("api-keys/", portal_views.ApiKeyListView.as_view(), name="api-keys"),
+    path("api-keys/new/", portal_views.ApiKeyCreateView.as_view(), name="api-keys-create"),
+    path("api-keys/<int:pk>/revoke/", portal_views.ApiKeyRevokeView.as_view(), name="api-keys-revoke"),
+]

@@ -9,6 +9,7 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from rest_framework.throttling import SimpleRateThrottle
+from schemathesis.specs.openapi import checks
 
 from api.models import ApiScope
 from tests.cases.factories import CaseFactory, CaseMessageFactory
@@ -53,8 +54,13 @@ def test_every_operation_answers_valid_requests_as_its_schema_says(case, full_ke
 
 
 # Invalid data for the operation whose input the schema constrains: the list's filters (the MP's endpoint takes none,
-# and a case's reference is any string, so neither has invalid data to make).
+# and a case's reference is any string, so neither has invalid data to make). The contract is no 5xx and every
+# answer as documented; schemathesis' own "negative data rejected" check is left out, as its mutations sometimes
+# produce a valid request (``?kind=dispute``) and call it invalid. That bad filters are refused with a 400 problem is
+# asserted case by case in test_endpoints.py.
 @schema.parametrize(data_generation_methods=[schemathesis.DataGenerationMethod.negative], endpoint="^/api/v1/cases$")
 @EXAMPLES
-def test_every_operation_refuses_invalid_input_with_a_documented_problem(case, full_key):
-    case.call_and_validate(headers={"Authorization": f"Bearer {full_key.raw}"})
+def test_invalid_input_never_breaks_the_server_or_the_contract(case, full_key):
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {full_key.raw}"}, excluded_checks=(checks.negative_data_rejection,)
+    )

@@ -3,14 +3,14 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import endpoints
+from .endpoints import cases, participant
 from .problems import not_found
 from .views import portal as portal_views
 
 v1_patterns = [
-    path("participant", endpoints.ParticipantView.as_view(), name="participant"),
-    path("cases", endpoints.CaseListView.as_view(), name="cases"),
-    path("cases/<str:reference>", endpoints.CaseDetailView.as_view(), name="case"),
+    path("participant", participant.ParticipantView.as_view(), name="participant"),
+    path("cases", cases.CaseListView.as_view(), name="cases"),
+    path("cases/<str:reference>", cases.CaseDetailView.as_view(), name="case"),
 ]
 
 api_patterns = [

@@ -16,8 +16,9 @@ from django.views import View
 from accounts.views.portal.people import SecurityAdministratorRequiredMixin
 from ercot_services.core.actions import ActionView
 
-from .. import selectors, services
+from .. import services
 from ..forms.portal import ApiKeyCreateForm, ApiKeyRevokeForm
+from ..selectors import keys as selectors
 
 API_KEYS_PAGE = 25
 

@@ -1,46 +1,10 @@
-"""The API representation of each resource (read-only in v1's first slice)."""
+"""Cases: the list row, the case with its public messages, the list filters."""
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from accounts.selectors.participants import current_manager
 from cases.models import CaseKind, CaseStatus
-
-
-class AccountManagerSerializer(serializers.Serializer):
-    name = serializers.CharField(source="user.full_name")
-    title = serializers.CharField()
-    email = serializers.EmailField()
-    phone = serializers.CharField()
-    extension = serializers.CharField()
-
-
-class ContactSerializer(serializers.Serializer):
-    name = serializers.CharField(source="user.full_name")
-    email = serializers.EmailField(source="user.email")
-    role = serializers.CharField(source="contact_role")
-    role_label = serializers.CharField(source="get_contact_role_display")
-    rank = serializers.CharField()
-
-
-class ParticipantSerializer(serializers.Serializer):
-    legal_name = serializers.CharField()
-    short_name = serializers.CharField()
-    dba_name = serializers.CharField()
-    status = serializers.CharField()
-    roles = serializers.SerializerMethodField()
-    contacts = ContactSerializer(many=True, source="api_contacts")
-    account_manager = serializers.SerializerMethodField()
-
-    def get_roles(self, participant) -> list[str]:
-        return sorted(role.code for role in participant.roles.all())
-
-    @extend_schema_field(AccountManagerSerializer(allow_null=True))
-    def get_account_manager(self, participant):
-        manager = current_manager(participant)
-        return AccountManagerSerializer(manager).data if manager else None
 
 
 class CaseSerializer(serializers.Serializer):
@@ -98,14 +62,3 @@ class CaseFilterSerializer(serializers.Serializer):
         if errors:
             raise serializers.ValidationError(errors)
         return attrs
-
-
-class ProblemSerializer(serializers.Serializer):
-    """RFC 9457 problem details, with our stable ``code`` and, for invalid input, the field errors."""
-
-    type = serializers.URLField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    code = serializers.CharField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()), required=False)

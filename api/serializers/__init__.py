@@ -1,0 +1,1 @@
+"""The API representation of each resource, one module per resource; ``common`` holds what every endpoint shares."""

@@ -12,11 +12,10 @@ enrol, on every request until they have.
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django_htmx.http import HttpResponseClientRedirect
 
 from .models import Membership
@@ -50,7 +49,7 @@ def second_factor_state(user) -> str:
 
 def remember_second_factor_state(request, user) -> str:
     state = second_factor_state(user)
-    request.session[SESSION_KEY] = {"state": state, "at": int(time.time())}
+    request.session[SESSION_KEY] = {"state": state, "at": int(timezone.now().timestamp())}
     return state
 
 
@@ -65,7 +64,7 @@ def _current_state(request) -> str:
     remembered = request.session.get(SESSION_KEY) or {}
     state = remembered.get("state")
     if state == ENROLLED or (
-        state == NOT_REQUIRED and time.time() - remembered["at"] < settings.SECOND_FACTOR_RECHECK_SECONDS
+        state == NOT_REQUIRED and timezone.now().timestamp() - remembered["at"] < settings.SECOND_FACTOR_RECHECK_SECONDS
     ):
         return state
     return remember_second_factor_state(request, request.user)

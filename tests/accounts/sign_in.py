@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.email_address import canonical_email
 
-from .factories import PASSWORD, TOTP_SECRET, totp_code
+from .factories import PASSWORD, TOTP_SECRET, code_to_type_now
 
 
 def forget_used_totp_code(user_id: int, code: str) -> None:
@@ -24,6 +24,6 @@ def sign_in(client, email: str, *, password: str = PASSWORD, secret: str = TOTP_
     response = client.post(reverse("login"), {"login": email, "password": password})
     if response.status_code != 302 or response["Location"] != reverse("mfa_authenticate"):
         return response
-    code = totp_code(secret)
+    code = code_to_type_now(secret)
     forget_used_totp_code(app.user_id, code)
     return client.post(reverse("mfa_authenticate"), {"code": code}, follow=follow)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.accounts.factories import TOTP_SECRET, totp_code
+from tests.accounts.factories import TOTP_SECRET, code_to_type_now
 from tests.accounts.sign_in import forget_used_totp_code
 
 # The metrics journey's cases and people, and the staff plan journey's realistic plan.
@@ -55,7 +55,7 @@ def enter_totp_code(page, email: str, secret: str = TOTP_SECRET):
     30 seconds, so the code's used-mark is cleared first: the replay guard has its own test)."""
     from accounts.models import User
 
-    code = totp_code(secret)
+    code = code_to_type_now(secret)
     forget_used_totp_code(User.objects.get(email=email).pk, code)
     page.get_by_label("Code from your authenticator app").fill(code)
     page.get_by_role("button", name="Continue").click()

@@ -417,6 +417,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,
     },
+    # The API call log keeps API_CALL_LOG_RETENTION_DAYS (api.services.api_call_log_prune).
+    "prune-api-call-log": {
+        "task": "api.prune_call_log",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name
@@ -481,8 +486,10 @@ REST_FRAMEWORK = {
         "api_address": env.str("API_RATE_PER_ADDRESS", default="1200/min"),
     },
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
 }
+# How long the API call log (each key's recent calls, the operator's log) is kept; a nightly task deletes older rows.
+API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ERCOT Client Services API",
     "DESCRIPTION": "Cases of your Market Participant, read with an API key (Authorization: Bearer <key>).",

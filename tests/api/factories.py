@@ -10,7 +10,7 @@ import secrets
 import factory
 
 from accounts.models import ContactRank, ContactRole, Membership
-from api.models import ApiKey, ApiScope
+from api.models import ApiCallLog, ApiKey, ApiScope
 from api.services import hash_secret
 from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
@@ -52,3 +52,18 @@ class ApiKeyFactory(factory.django.DjangoModelFactory):
         key = super()._create(model_class, *args, **kwargs)
         key.raw = f"ercot_{key.prefix}.{secret}"
         return key
+
+
+class ApiCallLogFactory(factory.django.DjangoModelFactory):
+    """One logged call of ``api_key`` (default: a new MP key) to the case list."""
+
+    class Meta:
+        model = ApiCallLog
+
+    api_key = factory.SubFactory(ApiKeyFactory)
+    key_name = factory.LazyAttribute(lambda o: o.api_key.name)
+    participant = factory.LazyAttribute(lambda o: o.api_key.participant)
+    method = "GET"
+    path = "/api/v1/cases"
+    status_code = 200
+    ip_address = "192.0.2.10"

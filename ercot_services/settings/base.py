@@ -374,14 +374,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # The one place where periodic work is declared.
 CELERY_BEAT_SCHEDULE = {
-    "scan-case-slas": {
-        "task": "accounts.scan_case_slas",
-        "schedule": 5 * 60,
-    },
-    "registration-review-reminders": {
-        "task": "registration.send_review_reminders",
-        "schedule": 3600,
-    },
+    "scan-case-slas": {"task": "accounts.scan_case_slas", "schedule": 5 * 60},
+    "registration-review-reminders": {"task": "registration.send_review_reminders", "schedule": 3600},
     "action-item-reminders": {
         "task": "accounts.send_action_item_reminders",
         "schedule": crontab(hour=7, minute=0),
@@ -418,10 +412,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600,
     },
     # The API call log keeps API_CALL_LOG_RETENTION_DAYS (api.services.api_call_log_prune).
-    "prune-api-call-log": {
-        "task": "api.prune_call_log",
-        "schedule": crontab(hour=3, minute=15),
-    },
+    "prune-api-call-log": {"task": "api.prune_call_log", "schedule": crontab(hour=3, minute=15)},
 }
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name

@@ -77,8 +77,10 @@ class ApiView(GenericAPIView):
     @property
     def actor(self):
         """Who a write is recorded as (services take a person): an MP key's creator, the MP's USA (authentication
-        refuses the key once they are not). The audit event also names the key (``api_key`` in its data)."""
-        return self.request.auth.created_by
+        refuses the key once they are not); a staff key's user (who writes nothing). The audit event also names the
+        key (``api_key`` in its data)."""
+        key = self.request.auth
+        return key.user if key.is_staff_key else key.created_by
 
     def check_permissions(self, request):
         """A staff key reads: a write the view would handle is refused before the scope check, with the reason."""

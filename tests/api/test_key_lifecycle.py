@@ -15,7 +15,7 @@ from api import services
 from api.endpoints.cases import CaseListView
 from api.models import ApiCallLog, ApiScope
 from api.tasks import prune_call_log
-from tests.accounts.factories import MembershipFactory
+from tests.accounts.factories import MembershipFactory, StaffFactory
 
 from .factories import ApiCallLogFactory, ApiKeyFactory
 from .test_endpoints import _assert_problem, _get
@@ -193,3 +193,19 @@ def test_a_staff_key_is_not_on_any_mps_page(usa_client, participant):
     staff_key = ApiKeyFactory(staff=True, scopes=[ApiScope.READ_CASES])
     assert usa_client.get(reverse("portal:api-keys-detail", args=[staff_key.pk])).status_code == 404
     assert staff_key.name not in usa_client.get(reverse("portal:api-keys")).content.decode()
+
+
+def test_the_operator_filters_the_call_log_by_mp_key_and_status(client, key, participant, other_participant):
+    ApiCallLogFactory(api_key=key, path="/api/v1/cases/OURS", status_code=200)
+    ApiCallLogFactory(api_key=key, path="/api/v1/cases/MISSING", status_code=404)
+    ApiCallLogFactory(api_key=ApiKeyFactory(participant=other_participant), path="/api/v1/cases/THEIRS")
+    client.force_login(StaffFactory(is_superuser=True))
+    url = reverse("admin:api_apicalllog_changelist")
+
+    def paths(**params):
+        page = client.get(url, params).content.decode()
+        return {path for path in ("OURS", "MISSING", "THEIRS") if f"/api/v1/cases/{path}<" in page}
+
+    assert paths() == {"OURS", "MISSING", "THEIRS"}
+    assert paths(participant__id__exact=participant.pk) == {"OURS", "MISSING"}
+    assert paths(api_key__id__exact=key.pk, status_code=404) == {"MISSING"}

@@ -27,21 +27,11 @@ MANAGE_PEOPLE_AS_STAFF = "accounts.change_membership"
 
 def is_security_administrator(user, participant) -> bool:
     """An active USA membership at ``participant`` through an active link (one query)."""
-    from .models import ContactRole, Membership, PortalAccessStatus
+    from .models import Membership
 
     if user is None or not user.is_authenticated or user.is_staff or participant is None:
         return False
-    return (
-        Membership.objects.active()
-        .filter(
-            user=user,
-            participant=participant,
-            contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR,
-            participant__portal_accesses__user=user,
-            participant__portal_accesses__status=PortalAccessStatus.ACTIVE,
-        )
-        .exists()
-    )
+    return Membership.objects.security_administrators().filter(user=user, participant=participant).exists()
 
 
 def can_manage_people(user, participant) -> bool:

@@ -29,6 +29,7 @@ api_patterns = [
 # The USA's pages, under /portal/ (namespace "portal").
 portal_patterns = [
     path("api-keys/", portal_views.ApiKeyListView.as_view(), name="api-keys"),
+    path("api-keys/<int:pk>/", portal_views.ApiKeyDetailView.as_view(), name="api-keys-detail"),
     path("api-keys/new/", portal_views.ApiKeyCreateView.as_view(), name="api-keys-create"),
     path("api-keys/<int:pk>/revoke/", portal_views.ApiKeyRevokeView.as_view(), name="api-keys-revoke"),
 ]

@@ -349,6 +349,18 @@ class MembershipQuerySet(models.QuerySet):
     def authorizing(self):
         return self.filter(contact_role__in=AUTHORIZING_ROLES)
 
+    def security_administrators(self):
+        """Active User Security Administrator memberships whose person's portal access to that MP is active: who
+        administers an MP (its people, its API keys). Filter by ``user`` and ``participant``, or use it in a
+        subquery with ``OuterRef``."""
+        from .access import PortalAccessStatus
+
+        return self.active().filter(
+            contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR,
+            participant__portal_accesses__user=models.F("user"),
+            participant__portal_accesses__status=PortalAccessStatus.ACTIVE,
+        )
+
 
 class Membership(TimeStampedModel):
     """A participant user's place at one MP: their contact role and rank.

@@ -67,14 +67,7 @@ def _check_grantable(roles: Iterable[str]) -> list[str]:
 def active_security_administrator_ids(participant: MarketParticipant) -> set[int]:
     """The people who are an active USA of the MP: an active USA membership through an active link."""
     return set(
-        Membership.objects.active()
-        .filter(
-            participant=participant,
-            contact_role=ContactRole.USER_SECURITY_ADMINISTRATOR,
-            user__portal_accesses__participant=participant,
-            user__portal_accesses__status=PortalAccessStatus.ACTIVE,
-        )
-        .values_list("user_id", flat=True)
+        Membership.objects.security_administrators().filter(participant=participant).values_list("user_id", flat=True)
     )
 
 

@@ -1,11 +1,12 @@
-"""The MP's API keys in the portal, for its User Security Administrator: the list (with last use), creating a key
-(its secret shown once, on the page the POST answers with) and revoking one. Anyone else gets 403, another MP's key
+"""The MP's API keys in the portal, for its User Security Administrator: the list (with last use), a key's page
+with its latest calls, creating a key (its secret shown once, on the page the POST answers with) and revoking one. Anyone else gets 403, another MP's key
 is a 404; the services check the same rule again."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -21,6 +22,7 @@ from ..forms.portal import ApiKeyCreateForm, ApiKeyRevokeForm
 from ..selectors import keys as selectors
 
 API_KEYS_PAGE = 25
+API_CALLS_PAGE = 50
 
 
 class ApiKeyListView(SecurityAdministratorRequiredMixin, View):
@@ -32,7 +34,21 @@ class ApiKeyListView(SecurityAdministratorRequiredMixin, View):
         return render(request, "portal/api_keys/list.html", context)
 
 
-def _end_of_day(day: datetime.date | None) -> datetime.datetime | None:
+class ApiKeyDetailView(SecurityAdministratorRequiredMixin, View):
+    def get(self, request, pk):
+        api_key = selectors.api_key_get(self.participant, pk)
+        calls = Paginator(selectors.api_key_calls(api_key), API_CALLS_PAGE).get_page(request.GET.get("page"))
+        context = {
+            "participant": self.participant,
+            "api_key": api_key,
+            "calls": list(calls),
+            "page_obj": calls,
+            "retention_days": settings.API_CALL_LOG_RETENTION_DAYS,
+        }
+        return render(request, "portal/api_keys/detail.html", context)
+
+
+def end_of_day(day: datetime.date | None) -> datetime.datetime | None:
     """The first moment after ``day`` in the operator's time zone: the key is valid through that day."""
     if day is None:
         return None
@@ -53,7 +69,7 @@ class ApiKeyCreateView(SecurityAdministratorRequiredMixin, ActionView):
             participant=self.participant,
             name=data["name"],
             scopes=data["scopes"],
-            expires_at=_end_of_day(data["expires_on"]),
+            expires_at=end_of_day(data["expires_on"]),
         )
 
     def post(self, request, *args, **kwargs):

@@ -374,14 +374,8 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
 
 # The one place where periodic work is declared.
 CELERY_BEAT_SCHEDULE = {
-    "scan-case-slas": {
-        "task": "accounts.scan_case_slas",
-        "schedule": 5 * 60,
-    },
-    "registration-review-reminders": {
-        "task": "registration.send_review_reminders",
-        "schedule": 3600,
-    },
+    "scan-case-slas": {"task": "accounts.scan_case_slas", "schedule": 5 * 60},
+    "registration-review-reminders": {"task": "registration.send_review_reminders", "schedule": 3600},
     "action-item-reminders": {
         "task": "accounts.send_action_item_reminders",
         "schedule": crontab(hour=7, minute=0),
@@ -417,6 +411,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ercot_services.core.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,
     },
+    # The API call log keeps API_CALL_LOG_RETENTION_DAYS (api.services.api_call_log_prune).
+    "prune-api-call-log": {"task": "api.prune_call_log", "schedule": crontab(hour=3, minute=15)},
 }
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name
@@ -481,8 +477,10 @@ REST_FRAMEWORK = {
         "api_address": env.str("API_RATE_PER_ADDRESS", default="1200/min"),
     },
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ApiAutoSchema",
 }
+# How long the API call log (each key's recent calls, the operator's log) is kept; a nightly task deletes older rows.
+API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "ERCOT Client Services API",
     "DESCRIPTION": "Cases of your Market Participant, read with an API key (Authorization: Bearer <key>).",

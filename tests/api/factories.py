@@ -1,4 +1,5 @@
-"""API keys for tests: ``ApiKeyFactory`` writes a row whose full key is on ``key.raw`` (the secret is never stored)."""
+"""API keys for tests: ``ApiKeyFactory`` writes a row whose full key is on ``key.raw`` (the secret is never stored).
+Trait ``by_usa``: created by an active User Security Administrator of the MP (whom a write acts as)."""
 
 import secrets
 
@@ -6,12 +7,17 @@ import factory
 
 from api.models import ApiKey, ApiScope
 from api.services import hash_secret
-from tests.accounts.factories import ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 
 class ApiKeyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ApiKey
+
+    class Params:
+        by_usa = factory.Trait(
+            created_by=factory.LazyAttribute(lambda o: MembershipFactory(participant=o.participant, usa=True).user)
+        )
 
     participant = factory.SubFactory(ParticipantFactory)
     name = factory.Sequence(lambda n: f"Settlement system {n}")

@@ -1,5 +1,6 @@
-"""What the API tests share: calling an endpoint with a key, the problem-details check, and the notice fixtures of
-``tests/notices/conftest.py`` (notices get their thread and ID only through the services)."""
+"""What the API tests share: calling an endpoint with a key, the problem-details check, and the fixtures of
+``tests/notices/conftest.py`` and ``tests/registration/conftest.py`` that build notices and applications through the
+services (a notice's thread and ID, an application's reference and checklist only come from them)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from tests.notices.conftest import (  # noqa: F401  (fixtures, shared with the n
     publish,
     publisher,
     types,
+)
+from tests.registration.conftest import (  # noqa: F401  (fixtures, shared with the registration tests)
+    ar,
+    kit,
+    prospect,
+    prospect_ar,
+    reviewer,
 )
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}

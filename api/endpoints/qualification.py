@@ -64,7 +64,7 @@ class LetterDetailView(ApiView):
 
     @extend_schema(
         operation_id="qualification_letters_read",
-        responses={200: LetterSerializer, **problem_responses(404), **ERRORS},
+        responses={200: LetterSerializer, **problem_responses(400, 404), **ERRORS},
     )
     def get(self, request, pk):
         return Response(LetterSerializer(selectors.api_letter_get(self.participant, pk)).data)
@@ -79,7 +79,7 @@ class LetterPdfView(ApiView):
         operation_id="qualification_letters_pdf",
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The letter (PDF)."),
-            **problem_responses(404),
+            **problem_responses(400, 404),
             **ERRORS,
         },
     )

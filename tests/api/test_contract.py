@@ -57,23 +57,22 @@ def full_key(participant, monkeypatch, publish, publisher):
     ApplicationRequirement.objects.create(application=application, requirement=RequirementType.objects.first())
     key = ApiKeyFactory(participant=participant, scopes=list(ApiScope.values), by_usa=True)
     key.real_path_parameters = {
-        "reference": [case.reference, application.reference],
-        "identifier": [notice.notice_id, str(update.pk)],
-        "id": [letter.pk],
+        "/api/v1/cases/{reference}": {"reference": case.reference},
+        "/api/v1/notices/{identifier}": {"identifier": notice.notice_id},
+        "/api/v1/notices/{identifier}/acknowledge": {"identifier": str(update.pk)},
+        "/api/v1/qualification/letters/{id}": {"id": letter.pk},
+        "/api/v1/qualification/letters/{id}/pdf": {"id": letter.pk},
+        "/api/v1/registration/applications/{reference}": {"reference": application.reference},
     }
     return key
 
 
 def with_real_path_parameters(case, key):
     """Half the generated path parameters (those of even length) become the MP's real ones, so the positive runs
-    read real objects too, not only 404s."""
-    for name, value in (case.path_parameters or {}).items():
-        real = key.real_path_parameters.get(name)
-        if real and len(str(value)) % 2 == 0:
-            # A case's reference where a case is asked for, an application's where an application is.
-            case.path_parameters[name] = real[1] if "registration" in case.path and name == "reference" else real[0]
-            if name == "identifier" and len(str(value)) % 4 == 0:
-                case.path_parameters[name] = real[1]
+    read (and acknowledge) real objects too, not only 404s."""
+    for name, real in key.real_path_parameters.get(case.path, {}).items():
+        if len(str(case.path_parameters[name])) % 2 == 0:
+            case.path_parameters[name] = real
     return case
 
 

@@ -17,6 +17,9 @@ from .base import ERRORS, ApiCursorPagination, ApiView, problem_responses
 
 
 class EnrollmentPagination(ApiCursorPagination):
+    """Newest enrollment first (a cursor orders by the enrollment's own fields, not by its flight's start as the
+    portal's page does)."""
+
     ordering = ("-created_at", "-id")
 
 

@@ -204,7 +204,7 @@ def test_one_notice_by_its_notice_id_or_its_id_with_its_thread(client, key, arch
 
 def test_a_draft_or_an_unknown_notice_is_a_404(client, key, archive):
     draft = Notice.objects.get(short_description="Secret draft")
-    for identifier in (str(draft.pk), "M-NOPE", "9" * 30):
+    for identifier in (str(draft.pk), "M-NOPE", "9" * 30, "²"):
         assert_problem(api_get(client, f"{NOTICES}/{identifier}", key), 404, "not_found")
 
 

@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from .api_schema import SPECTACULAR_SETTINGS  # noqa: F401  (the API schema's settings, in their own module)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ERCOT_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -481,18 +483,6 @@ REST_FRAMEWORK = {
 }
 # How long the API call log (each key's recent calls, the operator's log) is kept; a nightly task deletes older rows.
 API_CALL_LOG_RETENTION_DAYS = env.int("API_CALL_LOG_RETENTION_DAYS", default=90)
-SPECTACULAR_SETTINGS = {
-    "TITLE": "ERCOT Client Services API",
-    "DESCRIPTION": "Cases of your Market Participant, read with an API key (Authorization: Bearer <key>).",
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN: the CSP allows only 'self'.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-}
-
 # A shared cache (Redis) in production keeps rate limits across processes; the
 # default is per-process memory, which is enough for one dev server.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ercot")}

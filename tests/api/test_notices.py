@@ -269,8 +269,9 @@ def test_acknowledging_follows_the_portals_rules(client, key, archive):
 
 
 def test_a_key_whose_creator_left_the_mp_cannot_acknowledge(client, participant, archive):
-    key = ApiKeyFactory(participant=participant, scopes=[ApiScope.ACKNOWLEDGE_NOTICES])  # no creator
-    assert_problem(api_post(client, acknowledge_url(archive["retail"]), key), 400, "permission_denied")
+    key = ApiKeyFactory(participant=participant, scopes=[ApiScope.ACKNOWLEDGE_NOTICES], created_by=None)
+    assert_problem(api_post(client, acknowledge_url(archive["retail"]), key), 401, "not_authenticated")
+    assert not Acknowledgement.objects.filter(participant=participant).exists()
 
 
 def test_action_required_costs_the_same_queries_for_a_few_and_for_many_notices(

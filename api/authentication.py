@@ -57,7 +57,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         if presented is None:
             raise refused
         prefix, secret = presented
-        key = ApiKey.objects.select_related("participant").filter(prefix=prefix).first()
+        key = ApiKey.objects.select_related("participant", "created_by").filter(prefix=prefix).first()
         if key is None or not hmac.compare_digest(key.secret_hash, hash_secret(secret)) or not key.is_usable():
             raise refused
         return key

@@ -261,7 +261,7 @@ class AttachmentDownloadView(ApiView):
         operation_id="cases_attachments_download",
         responses={
             (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="The file, with its checked type."),
-            **problem_responses(404),
+            **problem_responses(400, 404),
             **ERRORS,
         },
     )

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from rest_framework import serializers
 
 from cases.forms.portal import ReopenForm
@@ -103,7 +101,9 @@ class DisputeCreateSerializer(serializers.Serializer):
         help_text="The date on the statement or invoice; needed when the filing window counts from it.",
     )
     charge_type = serializers.CharField(max_length=120)
-    disputed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0.01"))
+    disputed_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="In dollars and cents, greater than zero."
+    )
     statement_reference = serializers.CharField(max_length=80)
     category = serializers.CharField(
         required=False,

@@ -15,11 +15,10 @@ from cases.models import CaseKind, CaseStatus
 from tests.accounts.factories import MembershipFactory
 from tests.cases.factories import CaseFactory, CaseMessageFactory
 
+from .calls import assert_problem, auth
 from .factories import ApiKeyFactory
 
 pytestmark = pytest.mark.django_db
-
-PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
 
 
 @pytest.fixture
@@ -28,18 +27,7 @@ def key(participant):
 
 
 def _get(client, url, key=None, **params):
-    headers = {"Authorization": f"Bearer {key.raw if isinstance(key, ApiKey) else key}"} if key else {}
-    return client.get(url, params, headers=headers)
-
-
-def _assert_problem(response, status, code):
-    assert response.status_code == status
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert PROBLEM_KEYS <= body.keys()
-    assert (body["status"], body["code"]) == (status, code)
-    assert body["type"].endswith("/" + code)
-    return body
+    return client.get(url, params, headers=auth(key) if key else {})
 
 
 ENDPOINTS = ["/api/v1/participant", "/api/v1/cases", "/api/v1/cases/{reference}"]
@@ -54,23 +42,23 @@ def case(participant):
 def test_every_endpoint_needs_a_valid_key(client, participant, case, url):
     url = url.format(reference=case.reference)
     response = _get(client, url)
-    _assert_problem(response, 401, "not_authenticated")
+    assert_problem(response, 401, "not_authenticated")
     assert response["WWW-Authenticate"] == 'Bearer realm="api"'
     for wrong in ("nonsense", "ercot_abcdefgh.wrong", "ercot_abc.short"):
-        _assert_problem(_get(client, url, wrong), 401, "not_authenticated")
+        assert_problem(_get(client, url, wrong), 401, "not_authenticated")
     good = ApiKeyFactory(participant=participant)
-    _assert_problem(_get(client, url, good.raw[:-1] + "x"), 401, "not_authenticated")
+    assert_problem(_get(client, url, good.raw[:-1] + "x"), 401, "not_authenticated")
     expired = ApiKeyFactory(participant=participant, expires_at=timezone.now() - datetime.timedelta(seconds=1))
-    _assert_problem(_get(client, url, expired), 401, "not_authenticated")
+    assert_problem(_get(client, url, expired), 401, "not_authenticated")
     revoked = ApiKeyFactory(participant=participant, revoked_at=timezone.now())
-    _assert_problem(_get(client, url, revoked), 401, "not_authenticated")
+    assert_problem(_get(client, url, revoked), 401, "not_authenticated")
     assert _get(client, url, good).status_code == 200
 
 
 @pytest.mark.parametrize("url", ENDPOINTS[1:])
 def test_a_key_without_the_scope_gets_403(client, participant, case, url):
     key = ApiKeyFactory(participant=participant, scopes=[ApiScope.READ_NOTICES])
-    body = _assert_problem(_get(client, url.format(reference=case.reference), key), 403, "scope_missing")
+    body = assert_problem(_get(client, url.format(reference=case.reference), key), 403, "scope_missing")
     assert "cases:read" in body["detail"]
 
 
@@ -86,8 +74,8 @@ def test_the_participant_is_the_keys_mp_with_roles_contacts_and_account_manager(
 
 def test_another_mps_case_is_not_found(client, key, other_participant):
     theirs = CaseFactory(participant=other_participant)
-    _assert_problem(_get(client, f"/api/v1/cases/{theirs.reference}", key), 404, "not_found")
-    _assert_problem(_get(client, "/api/v1/cases/NOPE-1", key), 404, "not_found")
+    assert_problem(_get(client, f"/api/v1/cases/{theirs.reference}", key), 404, "not_found")
+    assert_problem(_get(client, "/api/v1/cases/NOPE-1", key), 404, "not_found")
     assert _get(client, "/api/v1/cases", key).json()["results"] == []
 
 
@@ -114,19 +102,19 @@ def test_the_list_filters_by_status_kind_and_updated_since(client, key, particip
 
 
 def test_bad_filters_are_a_400_problem_with_field_errors(client, key):
-    body = _assert_problem(_get(client, "/api/v1/cases", key, status="lost", updated_since="yesterday"), 400, "invalid")
+    body = assert_problem(_get(client, "/api/v1/cases", key, status="lost", updated_since="yesterday"), 400, "invalid")
     assert set(body["errors"]) == {"status", "updated_since"}
 
 
 def test_an_unknown_or_empty_parameter_and_a_forged_cursor_are_refused_not_ignored(client, key):
-    body = _assert_problem(_get(client, "/api/v1/cases", key, stauts="open", kind=""), 400, "invalid")
+    body = assert_problem(_get(client, "/api/v1/cases", key, stauts="open", kind=""), 400, "invalid")
     assert set(body["errors"]) == {"stauts", "kind"}
-    body = _assert_problem(_get(client, "/api/v1/cases", key, cursor="forged"), 400, "invalid")
+    body = assert_problem(_get(client, "/api/v1/cases", key, cursor="forged"), 400, "invalid")
     assert set(body["errors"]) == {"cursor"}
 
 
 def test_a_control_character_in_the_path_is_a_400_problem(client, key):
-    _assert_problem(_get(client, "/api/v1/cases/%1F", key), 400, "invalid")
+    assert_problem(_get(client, "/api/v1/cases/%1F", key), 400, "invalid")
 
 
 def test_the_list_pages_with_a_cursor_newest_activity_first(client, key, participant):
@@ -170,11 +158,11 @@ def test_last_used_is_written_at_most_once_a_minute_and_every_call_is_logged(cli
 
 
 def test_an_unknown_address_under_api_is_a_404_problem(client):
-    _assert_problem(client.get("/api/v2/cases"), 404, "not_found")
+    assert_problem(client.get("/api/v2/cases"), 404, "not_found")
 
 
 def test_a_write_method_is_a_405_problem(client, key):
-    _assert_problem(
+    assert_problem(
         client.post("/api/v1/cases", {}, headers={"Authorization": f"Bearer {key.raw}"}), 405, "method_not_allowed"
     )
 
@@ -191,7 +179,7 @@ def test_a_key_over_its_rate_gets_429_with_retry_after(client, participant, tigh
     for _ in range(2):
         assert _get(client, "/api/v1/cases", key).status_code == 200
     response = _get(client, "/api/v1/cases", key)
-    _assert_problem(response, 429, "throttled")
+    assert_problem(response, 429, "throttled")
     assert int(response["Retry-After"]) > 0
     # another key of the MP has its own allowance, until the address's runs out
     other = ApiKeyFactory(participant=participant)

@@ -190,6 +190,7 @@ def test_every_post_documents_the_header_and_its_refusals(client):
     assert all("Idempotency-Key" not in str(operation.get("parameters", [])) for operation in gets)
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_duplicates_file_one_dispute(participant, monkeypatch):
     """The first request is held inside the service; the duplicate, sent meanwhile, is a 409 and files nothing;

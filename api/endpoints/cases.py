@@ -1,8 +1,9 @@
 """Cases of the key's MP: list, read, file an inquiry or a dispute, reply, withdraw, reopen, download an attachment.
 
 A write is checked as the portal checks it: the serializer checks the request's shape and types, then the portal's
-own form (``api.forms.cases``) its rules, with the portal's messages; the service refuses what it refuses (the filing
-deadline, a closed case, the reopen window) with its ``DomainError`` code.
+own form its rules, with the portal's messages (dates not in the future, the statement date a filing window counts
+from, a dispute's default category and subject, attachments by size and by content); the service refuses what it
+refuses (the filing deadline, a closed case, the reopen window) with its ``DomainError`` code.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.forms.portal import ReopenForm, ReplyForm, WithdrawForm
+from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
 from cases.models import Channel
 from cases.services import (
     DisputeInput,
@@ -29,7 +30,6 @@ from cases.services import (
 )
 from ercot_services.core.downloads import private_file_response
 
-from ..forms.cases import ApiDisputeForm, ApiInquiryForm
 from ..models import ApiScope
 from ..selectors import cases as selectors
 from ..serializers.cases import (
@@ -98,6 +98,22 @@ class CaseDetailView(ApiView):
 
 
 # --- writes ------------------------------------------------------------------------------------------------------
+
+
+class CategoryByCodeMixin:
+    """The portal's filing forms name the category by its database id; the API by its code (``settlements``)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].to_field_name = "code"
+
+
+class ApiInquiryForm(CategoryByCodeMixin, InquiryForm):
+    pass
+
+
+class ApiDisputeForm(CategoryByCodeMixin, DisputeForm):
+    pass
 
 
 WRITE_ERRORS = {**problem_responses(400, 404, 409, 422), **ERRORS}

@@ -128,7 +128,7 @@ def case_close(*, actor: User, case: Case, reason: str = "", now: datetime.datet
 @transaction.atomic
 def case_reopen(*, actor: User, case: Case, reason: str, now: datetime.datetime | None = None) -> Case:
     """Back In Progress within ``CaseSettings.reopen_window_days`` of the resolution; the reason is required."""
-    if case.status != CaseStatus.RESOLVED:
+    if not actor.is_staff and Case.objects.filter(pk=case.pk).exclude(status=CaseStatus.RESOLVED).exists():
         # Before the move's checks: a participant reopening a New case is told why, not that only staff move it.
         _refuse_reopen(case)
     move = _begin(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, now=now)

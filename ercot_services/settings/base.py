@@ -413,12 +413,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.run_access_reviews",
         "schedule": crontab(hour=6, minute=15),
     },
-    "clear-expired-sessions": {
-        "task": "ercot_services.core.tasks.clear_expired_sessions",
-        "schedule": 6 * 3600,
-    },
-    # The API's Idempotency-Keys are kept 24 hours (api.idempotency); the hourly purge keeps the table small.
-    "purge-idempotency-records": {"task": "api.purge_idempotency_records", "schedule": 3600},
+    "clear-expired-sessions": {"task": "ercot_services.core.tasks.clear_expired_sessions", "schedule": 6 * 3600},
+    "purge-idempotency-records": {"task": "api.purge_idempotency_records", "schedule": 3600},  # kept 24 h
 }
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name

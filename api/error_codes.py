@@ -22,4 +22,6 @@ class ApiErrorCode(models.TextChoices):
     METHOD_NOT_ALLOWED = "method_not_allowed", "Method not allowed"
     NOT_ACCEPTABLE = "not_acceptable", "Not acceptable"
     UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type", "Unsupported media type"
+    IDEMPOTENCY_KEY_IN_USE = "idempotency_key_in_use", "A request with this Idempotency-Key is still running"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused", "The Idempotency-Key was used for a different request"
     ERROR = "error", "The request failed"

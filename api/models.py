@@ -149,3 +149,31 @@ class ApiCallLog(models.Model):
 
     def __str__(self):
         return f"{self.method} {self.path} {self.status_code} ({self.key_name})"
+
+
+class IdempotencyRecord(models.Model):
+    """A POST made with an ``Idempotency-Key``: while it runs (``completed_at`` empty) a second one with the same key
+    is refused; once done, a retry gets the stored answer instead of running again. See :mod:`api.idempotency`.
+
+    The unique (key, ``key``) pair is what keeps two concurrent duplicates from both filing: only one INSERT wins.
+    """
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="idempotency_records")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the method, path and request body.")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.JSONField(null=True, blank=True)
+    response_headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["api_key", "key"], name="api_idempotency_key_unique_per_api_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.method} {self.path} with Idempotency-Key {self.key}"

@@ -12,6 +12,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from cases.error_codes import CaseErrorCode
 from ercot_services.core import views as core_views
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ActionNotAllowed
@@ -32,6 +33,18 @@ _CODES = {
     exceptions.MethodNotAllowed: ApiErrorCode.METHOD_NOT_ALLOWED,
     exceptions.NotAcceptable: ApiErrorCode.NOT_ACCEPTABLE,
     exceptions.UnsupportedMediaType: ApiErrorCode.UNSUPPORTED_MEDIA_TYPE,
+}
+
+
+# A service's refusal is a 400 unless its code says more: the object's state forbids it now (409), or the request is
+# well formed but cannot be accepted (422), or the person may not (403).
+_DOMAIN_STATUS = {
+    CaseErrorCode.ALREADY_IN_STATUS: status.HTTP_409_CONFLICT,
+    CaseErrorCode.INVALID_TRANSITION: status.HTTP_409_CONFLICT,
+    CaseErrorCode.CASE_CLOSED: status.HTTP_409_CONFLICT,
+    CaseErrorCode.REOPEN_WINDOW_PASSED: status.HTTP_409_CONFLICT,
+    CaseErrorCode.FILING_DEADLINE_PASSED: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    CaseErrorCode.PERMISSION_DENIED: status.HTTP_403_FORBIDDEN,
 }
 
 
@@ -70,7 +83,7 @@ def exception_handler(exc, context):
     """DRF's handler (its headers: ``WWW-Authenticate``, ``Retry-After``) with a problem-details body."""
     if isinstance(exc, DomainError):
         refused = isinstance(exc, ActionNotAllowed)
-        status_code = 403 if refused else 400
+        status_code = 403 if refused else _DOMAIN_STATUS.get(exc.code, 400)
         code = exc.code or (ApiErrorCode.PERMISSION_DENIED if refused else ApiErrorCode.INVALID)
         body = problem(status_code=status_code, code=code, detail=str(exc), errors=exc.fields)
         return Response(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
@@ -81,7 +94,9 @@ def exception_handler(exc, context):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
-    code = next((c for cls, c in _CODES.items() if isinstance(exc, cls)), ApiErrorCode.ERROR)
+    code = getattr(exc, "problem_code", None) or next(
+        (c for cls, c in _CODES.items() if isinstance(exc, cls)), ApiErrorCode.ERROR
+    )
     if isinstance(exc, exceptions.ValidationError):
         body = problem(
             status_code=response.status_code,

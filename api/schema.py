@@ -20,9 +20,27 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
         }
 
 
+def idempotency_key_parameter() -> OpenApiParameter:
+    from .idempotency import HEADER, KEY_PATTERN
+
+    return OpenApiParameter(
+        HEADER,
+        {"type": "string", "minLength": 1, "maxLength": 255, "pattern": f"^{KEY_PATTERN.pattern}$"},
+        OpenApiParameter.HEADER,
+        required=False,
+        description=(
+            "Recommended. A key of your choice (a UUID) that makes the POST safe to retry: a retry with the same key "
+            "and body within 24 hours gets the first answer (with `Idempotent-Replayed: true`) and does nothing "
+            "again. The same key with a different request is a 422 problem; while the first request still runs, a "
+            "409 problem."
+        ),
+    )
+
+
 class ApiAutoSchema(AutoSchema):
     """What every ``ApiView`` operation shares, so an endpoint module declares none of it: the ``X-Participant``
-    header of staff keys with its 400 and 404 problems, and ``deprecated`` for a view with ``deprecated_at``."""
+    header of staff keys with its 400 and 404 problems, the ``Idempotency-Key`` header of every POST with its 409 and
+    422 problems, and ``deprecated`` for a view with ``deprecated_at``."""
 
     def _api_view(self) -> bool:
         from .endpoints.base import ApiView
@@ -51,6 +69,8 @@ class ApiAutoSchema(AutoSchema):
                     "call reads. An MP's key always acts for its own MP and ignores it.",
                 )
             )
+            if self.method == "POST":
+                parameters.append(idempotency_key_parameter())
         return parameters
 
     def _get_response_bodies(self, direction="response"):
@@ -60,7 +80,7 @@ class ApiAutoSchema(AutoSchema):
             from .serializers.common import ProblemSerializer
 
             problem = OpenApiResponse(ProblemSerializer, description="Problem details")
-            for code in ("400", "404"):
+            for code in ("400", "404", *(("409", "422") if self.method == "POST" else ())):
                 if code not in responses:
                     responses[code] = self._get_response_for_code(problem, code, (PROBLEM_MEDIA_TYPE,), direction)
         return responses

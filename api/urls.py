@@ -10,7 +10,13 @@ from .views import portal as portal_views
 v1_patterns = [
     path("participant", participant.ParticipantView.as_view(), name="participant"),
     path("cases", cases.CaseListView.as_view(), name="cases"),
+    path("cases/inquiries", cases.InquiryCreateView.as_view(), name="inquiries"),
+    path("cases/disputes", cases.DisputeCreateView.as_view(), name="disputes"),
     path("cases/<str:reference>", cases.CaseDetailView.as_view(), name="case"),
+    path("cases/<str:reference>/replies", cases.CaseReplyView.as_view(), name="case-replies"),
+    path("cases/<str:reference>/withdraw", cases.CaseWithdrawView.as_view(), name="case-withdraw"),
+    path("cases/<str:reference>/reopen", cases.CaseReopenView.as_view(), name="case-reopen"),
+    path("cases/<str:reference>/attachments/<int:pk>", cases.AttachmentDownloadView.as_view(), name="case-attachment"),
     path("notices", notices.NoticeListView.as_view(), name="notices"),
     path("notices/action-required", notices.ActionRequiredListView.as_view(), name="notices-action-required"),
     path("notices/<str:identifier>", notices.NoticeDetailView.as_view(), name="notice"),

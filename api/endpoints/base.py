@@ -1,10 +1,13 @@
 """What every v1 endpoint shares: the base view (the MP a call acts for, the scope check, a staff key's refusal to
-write, deprecation headers, the call log) and the documented error responses."""
+write, the audit context, ``Idempotency-Key`` on every POST, deprecation headers, the call log), the lists'
+pagination and the documented error responses."""
 
 from __future__ import annotations
 
 import datetime
+from contextlib import ExitStack
 
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import http_date
@@ -15,10 +18,12 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import SAFE_METHODS
 
 from accounts.selectors.participants import participants_for_user
+from ercot_services.core.audit import audit_context
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ActionNotAllowed
 from ercot_services.core.ratelimit import client_ip
 
+from .. import idempotency
 from ..error_codes import ApiErrorCode
 from ..models import ApiCallLog, ApiKey
 from ..permissions import HasScope
@@ -58,7 +63,9 @@ class ApiCursorPagination(CursorPagination):
 
 
 class ApiView(GenericAPIView):
-    """Every authenticated call leaves one :class:`ApiCallLog` row with the key's name.
+    """Every authenticated call leaves one :class:`ApiCallLog` row with the key's name; every audit event it causes
+    names the key (``api_key`` in the event's changes). A POST with an ``Idempotency-Key`` runs at most once
+    (:mod:`api.idempotency`): its work and its stored answer commit in one transaction.
 
     Deprecation (README "Versioning and deprecation"): a view to be removed sets ``deprecated_at`` (when it was
     announced), ``sunset_at`` (when it goes, at least six months later) and ``deprecation_link`` (the notice; the API
@@ -73,6 +80,29 @@ class ApiView(GenericAPIView):
     deprecation_link = ""
 
     _named_participant = None
+    idempotency_record = None
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            with ExitStack() as self.call_context:
+                return super().dispatch(request, *args, **kwargs)
+        except BaseException:
+            # Not answered at all (a 500 is coming): the work was rolled back; free the key for a retry.
+            if self.idempotency_record is not None:
+                idempotency.idempotency_abandon(self.idempotency_record)
+            raise
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # authentication, scope, rate limits
+        self.call_context.enter_context(audit_context(api_key=request.auth.name))
+        if request.method == "POST" and (key := idempotency.idempotency_key(request)) is not None:
+            self.idempotency_record = idempotency.idempotency_begin(request=request, api_key=request.auth, key=key)
+            self.call_context.enter_context(transaction.atomic())
+
+    def handle_exception(self, exc):
+        if isinstance(exc, idempotency.IdempotentReplay):
+            return exc.response
+        return super().handle_exception(exc)
 
     @property
     def participant(self):
@@ -134,6 +164,8 @@ class ApiView(GenericAPIView):
                 status_code=response.status_code,
                 ip_address=address if (address := client_ip(request)) != "unknown" else None,
             )
+        if self.idempotency_record is not None:
+            idempotency.idempotency_complete(self.idempotency_record, response)
         return response
 
     def _deprecation_headers(self, request, response) -> None:

@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import MarketParticipant
-from cases.models import Case
-from cases.selectors.portal import portal_case_initial_attachments, portal_case_messages
+from cases.models import Case, CaseAttachment
+from cases.selectors.portal import portal_case_initial_attachments, portal_case_messages, public_attachments
 
 
 def api_cases(
@@ -30,3 +30,14 @@ def api_case_get(*, participant: MarketParticipant, reference: str) -> Case:
     case.public_messages = list(portal_case_messages(case))
     case.initial_attachments = list(portal_case_initial_attachments(case))
     return case
+
+
+def api_case_lookup(*, participant: MarketParticipant, reference: str) -> Case:
+    """The MP's case a write acts on (the service locks it), else 404."""
+    return get_object_or_404(Case.objects.filter(participant=participant), reference=reference)
+
+
+def api_attachment_get(*, participant: MarketParticipant, reference: str, pk: int) -> CaseAttachment:
+    """A public attachment of the MP's case (the portal's rule: not internal, not on an internal note), else 404."""
+    queryset = public_attachments().filter(case__participant=participant, case__reference=reference)
+    return get_object_or_404(queryset, pk=pk)

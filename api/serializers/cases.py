@@ -1,10 +1,12 @@
-"""Cases: the list row, the case with its public messages, the list filters."""
+"""Cases: the list row, the case with its public messages, the list filters, and the bodies of the writes."""
 
 from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.models import CaseKind, CaseStatus
+from cases.forms.portal import ReopenForm
+from cases.models import CaseKind, CaseStatus, StatementType
+from ercot_services.core.text_limits import MESSAGE_TEXT
 
 from .common import StrictQueryParameters
 
@@ -24,6 +26,7 @@ class CaseSerializer(serializers.Serializer):
 
 
 class AttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(help_text="GET /api/v1/cases/{reference}/attachments/{id} downloads it.")
     name = serializers.CharField(source="original_name")
     content_type = serializers.CharField()
     size = serializers.IntegerField()
@@ -47,3 +50,76 @@ class CaseFilterSerializer(StrictQueryParameters):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
     updated_since = serializers.DateTimeField(required=False)
+
+
+# --- writes: the shape and types of a request; the rules and their messages are the portal form's (api.forms) ------
+
+
+# The portal's words for a missing reason (its form says the same as the service).
+_REOPEN_REASON_REQUIRED = ReopenForm.base_fields["reason"].error_messages["required"]
+
+
+def _attachments():
+    return serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        help_text="multipart/form-data only. Checked as in the portal: size, and type by content.",
+    )
+
+
+class InquiryCreateSerializer(serializers.Serializer):
+    category = serializers.CharField(help_text="The category's code, for example settlements.")
+    subject = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=MESSAGE_TEXT)
+
+
+class InquiryCreateUploadSerializer(InquiryCreateSerializer):
+    attachments = _attachments()
+
+
+class DisputeCreateSerializer(serializers.Serializer):
+    operating_day = serializers.DateField(help_text="The day the disputed charge applies to; not in the future.")
+    statement_type = serializers.ChoiceField(choices=StatementType.choices)
+    statement_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="The date on the statement or invoice; needed when the filing window counts from it.",
+    )
+    charge_type = serializers.CharField(max_length=120)
+    disputed_amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, help_text="In dollars and cents, greater than zero."
+    )
+    statement_reference = serializers.CharField(max_length=80)
+    category = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="The category's code; left out: settlements (credit-financial for an invoice).",
+    )
+    subject = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="Left out: made from the charge and day."
+    )
+    description = serializers.CharField(max_length=MESSAGE_TEXT)
+
+
+class DisputeCreateUploadSerializer(DisputeCreateSerializer):
+    attachments = _attachments()
+
+
+class ReplySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=MESSAGE_TEXT)
+
+
+class ReplyUploadSerializer(ReplySerializer):
+    attachments = _attachments()
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, required=False, allow_blank=True)
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text="Why the case is being reopened.",
+        error_messages={"required": _REOPEN_REASON_REQUIRED, "blank": _REOPEN_REASON_REQUIRED},
+    )

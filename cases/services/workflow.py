@@ -128,13 +128,15 @@ def case_close(*, actor: User, case: Case, reason: str = "", now: datetime.datet
 @transaction.atomic
 def case_reopen(*, actor: User, case: Case, reason: str, now: datetime.datetime | None = None) -> Case:
     """Back In Progress within ``CaseSettings.reopen_window_days`` of the resolution; the reason is required."""
+    if not actor.is_staff:
+        # Before the move's checks: a participant reopening a New case is told why, not that only staff move it.
+        current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).get()
+        if current != CaseStatus.RESOLVED:
+            _refuse_reopen(case.reference, current)
     move = _begin(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, now=now)
     case = move.case
     if move.old != CaseStatus.RESOLVED:
-        raise DomainError(
-            f"{case.reference} is {case.get_status_display()}: only a resolved case can be reopened.",
-            code=CaseErrorCode.INVALID_TRANSITION,
-        )
+        _refuse_reopen(case.reference, move.old)
     deadline = case.reopen_deadline(move.settings.reopen_window_days)
     if deadline and move.now > deadline:
         raise DomainError(
@@ -151,6 +153,13 @@ def case_reopen(*, actor: User, case: Case, reason: str, now: datetime.datetime 
     sla.resume(case, move.calendar, move.now)
     move.changes["resolved_at"] = (True, None)
     return _finish(move, actor=actor, reason=reason)
+
+
+def _refuse_reopen(reference: str, status: str):
+    raise DomainError(
+        f"{reference} is {CaseStatus(status).label}: only a resolved case can be reopened.",
+        code=CaseErrorCode.INVALID_TRANSITION,
+    )
 
 
 @transaction.atomic

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextvars
 import datetime
 import decimal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
@@ -12,6 +15,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditEvent
+
+# What every event recorded in the current context also names (``audit_context``), e.g. the API key a call came
+# through: services take a person as the actor, and keep their signatures when a new channel calls them.
+_context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("audit_context", default=None)
+
+
+@contextmanager
+def audit_context(**values: Any) -> Iterator[None]:
+    """Inside the block, every event also records each of ``values`` in its changes, as ``(None, value)``."""
+    token = _context.set({**(_context.get() or {}), **values})
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def _jsonable(value: Any) -> Any:
@@ -36,9 +53,11 @@ def audit_record(
     participant=None,
     at: datetime.datetime | None = None,
 ) -> AuditEvent:
-    """Append one audit event. ``changes`` maps a field to ``(old, new)``; ``at`` defaults to now."""
+    """Append one audit event. ``changes`` maps a field to ``(old, new)`` (plus what ``audit_context`` names);
+    ``at`` defaults to now."""
     if participant is None:
         participant = _participant_of(target)
+    changes = {**{field: (None, value) for field, value in (_context.get() or {}).items()}, **(changes or {})}
     return AuditEvent.objects.create(
         actor=actor if actor is not None and actor.is_authenticated else None,
         verb=verb,
@@ -46,7 +65,7 @@ def audit_record(
         target_object_id=str(target.pk),
         target_repr=str(target)[:255],
         participant=participant,
-        changes={field: [_jsonable(old), _jsonable(new)] for field, (old, new) in (changes or {}).items()},
+        changes={field: [_jsonable(old), _jsonable(new)] for field, (old, new) in changes.items()},
         reason=reason,
         **({"created_at": at} if at else {}),
     )

@@ -409,10 +409,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.run_access_reviews",
         "schedule": crontab(hour=6, minute=15),
     },
-    "clear-expired-sessions": {
-        "task": "ercot_services.core.tasks.clear_expired_sessions",
-        "schedule": 6 * 3600,
-    },
+    "clear-expired-sessions": {"task": "ercot_services.core.tasks.clear_expired_sessions", "schedule": 6 * 3600},
+    "purge-idempotency-records": {"task": "api.purge_idempotency_records", "schedule": 3600},  # kept 24 h
     # The API call log keeps API_CALL_LOG_RETENTION_DAYS (api.services.api_call_log_prune).
     "prune-api-call-log": {"task": "api.prune_call_log", "schedule": crontab(hour=3, minute=15)},
 }

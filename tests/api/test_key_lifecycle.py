@@ -17,8 +17,8 @@ from api.models import ApiCallLog, ApiScope
 from api.tasks import prune_call_log
 from tests.accounts.factories import MembershipFactory, StaffFactory
 
+from .calls import api_get, assert_problem
 from .factories import ApiCallLogFactory, ApiKeyFactory
-from .test_endpoints import _assert_problem, _get
 
 pytestmark = pytest.mark.django_db
 
@@ -49,22 +49,24 @@ def _usa_membership(user):
     ],
 )
 def test_a_key_stops_once_its_creator_no_longer_administers_the_mp(client, key, usa, participant, leave):
-    assert _get(client, "/api/v1/cases", key).status_code == 200
+    assert api_get(client, "/api/v1/cases", key).status_code == 200
     leave(usa)
-    body = _assert_problem(_get(client, "/api/v1/cases", key), 401, "not_authenticated")
+    body = assert_problem(api_get(client, "/api/v1/cases", key), 401, "not_authenticated")
     assert f"no longer administers {participant}" in body["detail"]
     assert "ask your User Security Administrator for a new key" in body["detail"]
 
 
 def test_a_key_whose_creator_is_another_mps_usa_or_gone_does_not_work(client, participant, other_participant):
     stranger = MembershipFactory(participant=other_participant, usa=True).user
-    _assert_problem(
-        _get(client, "/api/v1/cases", ApiKeyFactory(participant=participant, created_by=stranger)),
+    assert_problem(
+        api_get(client, "/api/v1/cases", ApiKeyFactory(participant=participant, created_by=stranger)),
         401,
         "not_authenticated",
     )
-    _assert_problem(
-        _get(client, "/api/v1/cases", ApiKeyFactory(participant=participant, created_by=None)), 401, "not_authenticated"
+    assert_problem(
+        api_get(client, "/api/v1/cases", ApiKeyFactory(participant=participant, created_by=None)),
+        401,
+        "not_authenticated",
     )
 
 
@@ -82,21 +84,21 @@ def test_the_portal_shows_an_orphaned_key_as_such(client, key, usa, participant)
 
 
 def test_every_response_names_the_api_version(client, key):
-    assert _get(client, "/api/v1/cases", key)["API-Version"] == "1"
-    assert _get(client, "/api/v1/cases", "nonsense")["API-Version"] == "1"
+    assert api_get(client, "/api/v1/cases", key)["API-Version"] == "1"
+    assert api_get(client, "/api/v1/cases", "nonsense")["API-Version"] == "1"
 
 
 def test_a_deprecated_view_announces_its_deprecation_and_sunset_and_the_schema_marks_it(client, key, monkeypatch):
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert "deprecated" not in schema["paths"]["/api/v1/cases"]["get"]
-    response = _get(client, "/api/v1/cases", key)
+    response = api_get(client, "/api/v1/cases", key)
     assert "Deprecation" not in response and "Sunset" not in response
     announced = datetime.datetime(2027, 1, 4, 15, 0, tzinfo=datetime.UTC)
     sunset = datetime.datetime(2027, 7, 5, 15, 0, tzinfo=datetime.UTC)
     monkeypatch.setattr(CaseListView, "deprecated_at", announced)
     monkeypatch.setattr(CaseListView, "sunset_at", sunset)
     monkeypatch.setattr(CaseListView, "deprecation_link", "https://ercot-services.example/notices/M-2027-001/")
-    response = _get(client, "/api/v1/cases", key)
+    response = api_get(client, "/api/v1/cases", key)
     assert response.status_code == 200
     assert response["Deprecation"] == f"@{int(announced.timestamp())}"
     assert response["Sunset"] == http_date(sunset.timestamp()) == "Mon, 05 Jul 2027 15:00:00 GMT"
@@ -104,7 +106,7 @@ def test_a_deprecated_view_announces_its_deprecation_and_sunset_and_the_schema_m
         response["Link"] == '<https://ercot-services.example/notices/M-2027-001/>; rel="deprecation"; type="text/html"'
     )
     # errors of a deprecated operation say it too
-    assert _get(client, "/api/v1/cases", key, status="lost")["Deprecation"] == response["Deprecation"]
+    assert api_get(client, "/api/v1/cases", key, status="lost")["Deprecation"] == response["Deprecation"]
     schema = client.get("/api/schema/", {"format": "json"}).json()
     assert schema["paths"]["/api/v1/cases"]["get"]["deprecated"] is True
     assert "deprecated" not in schema["paths"]["/api/v1/participant"]["get"]
@@ -112,7 +114,7 @@ def test_a_deprecated_view_announces_its_deprecation_and_sunset_and_the_schema_m
 
 def test_a_deprecation_without_a_link_points_at_the_api_documentation(client, key, monkeypatch):
     monkeypatch.setattr(CaseListView, "deprecated_at", timezone.now())
-    response = _get(client, "/api/v1/cases", key)
+    response = api_get(client, "/api/v1/cases", key)
     assert response["Link"] == '<http://testserver/api/docs/>; rel="deprecation"; type="text/html"'
     assert "Sunset" not in response
 

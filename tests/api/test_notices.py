@@ -17,7 +17,7 @@ from notices.services import notice_acknowledge, notice_follow_up
 from tests.accounts.factories import MembershipFactory
 from tests.notices.conftest import ct
 
-from .conftest import api_get, api_post, assert_problem
+from .calls import api_get, api_post, assert_problem
 from .factories import ApiKeyFactory
 
 pytestmark = pytest.mark.django_db

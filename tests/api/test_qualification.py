@@ -15,7 +15,7 @@ from qualification.models import ChangeKind, EnrollmentStatus
 from tests.accounts.factories import MembershipFactory, ParticipantFactory
 from tests.qualification.factories import EnrollmentFactory, FlightResultFactory, QualificationLetterFactory
 
-from .conftest import api_get, assert_problem
+from .calls import api_get, assert_problem
 from .factories import ApiKeyFactory
 
 pytestmark = pytest.mark.django_db

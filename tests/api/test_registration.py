@@ -15,7 +15,7 @@ from registration.models import ApplicationKind, ApplicationStatus
 from registration.services import application_update, document_upload
 from tests.registration.conftest import line, pdf
 
-from .conftest import api_get, assert_problem
+from .calls import api_get, assert_problem
 from .factories import ApiKeyFactory
 
 pytestmark = pytest.mark.django_db

@@ -21,14 +21,14 @@ from ercot_services.core.permissions import ActionNotAllowed
 from tests.accounts.factories import StaffFactory, UserFactory
 from tests.cases.factories import CaseFactory
 
+from .calls import assert_problem, auth
 from .factories import ApiKeyFactory
-from .test_endpoints import _assert_problem
 
 pytestmark = pytest.mark.django_db
 
 
 def _get(client, url, key, participant=None, **params):
-    headers = {"Authorization": f"Bearer {key.raw}"}
+    headers = auth(key)
     if participant is not None:
         headers["X-Participant"] = participant if isinstance(participant, str) else participant.short_name
     return client.get(url, params, headers=headers)
@@ -46,7 +46,7 @@ def test_a_staff_key_reads_the_cases_of_the_mp_the_call_names(client, staff_key,
     assert [row["reference"] for row in listed] == [ours.reference]
     assert _get(client, f"/api/v1/cases/{ours.reference}", staff_key, participant).json()["reference"] == ours.reference
     # a case is found only under its own MP
-    _assert_problem(_get(client, f"/api/v1/cases/{theirs.reference}", staff_key, participant), 404, "not_found")
+    assert_problem(_get(client, f"/api/v1/cases/{theirs.reference}", staff_key, participant), 404, "not_found")
     assert _get(client, f"/api/v1/cases/{theirs.reference}", staff_key, other_participant).status_code == 200
     assert _get(client, "/api/v1/participant", staff_key, participant).json()["short_name"] == participant.short_name
     logged = ApiCallLog.objects.order_by("id").values_list("participant", flat=True)
@@ -54,9 +54,9 @@ def test_a_staff_key_reads_the_cases_of_the_mp_the_call_names(client, staff_key,
 
 
 def test_a_staff_key_call_that_names_no_mp_is_a_400_and_an_unknown_one_a_404(client, staff_key):
-    body = _assert_problem(_get(client, "/api/v1/cases", staff_key), 400, "participant_required")
+    body = assert_problem(_get(client, "/api/v1/cases", staff_key), 400, "participant_required")
     assert set(body["errors"]) == {"X-Participant"}
-    _assert_problem(_get(client, "/api/v1/cases", staff_key, "NO-SUCH-MP"), 404, "not_found")
+    assert_problem(_get(client, "/api/v1/cases", staff_key, "NO-SUCH-MP"), 404, "not_found")
     assert ApiCallLog.objects.filter(participant__isnull=True).count() == 2
 
 
@@ -64,7 +64,7 @@ def test_an_mp_key_ignores_the_header_and_reads_only_its_own_mp(client, particip
     key = ApiKeyFactory(participant=participant)
     theirs = CaseFactory(participant=other_participant)
     assert _get(client, "/api/v1/cases", key, other_participant).json()["results"] == []
-    _assert_problem(_get(client, f"/api/v1/cases/{theirs.reference}", key, other_participant), 404, "not_found")
+    assert_problem(_get(client, f"/api/v1/cases/{theirs.reference}", key, other_participant), 404, "not_found")
 
 
 def test_a_staff_key_reads_with_a_bounded_number_of_queries(
@@ -91,13 +91,13 @@ def test_a_staff_key_stops_when_its_user_is_no_longer_active_staff_with_a_second
     assert _get(client, "/api/v1/cases", staff_key, participant).status_code == 200
     change(staff_key.user)
     staff_key.user.save()
-    body = _assert_problem(_get(client, "/api/v1/cases", staff_key, participant), 401, "not_authenticated")
+    body = assert_problem(_get(client, "/api/v1/cases", staff_key, participant), 401, "not_authenticated")
     assert str(staff_key.user) in body["detail"]
 
 
 def test_a_staff_key_whose_user_left_the_group_that_reads_is_refused(client, staff_key, participant):
     staff_key.user.groups.clear()
-    body = _assert_problem(_get(client, "/api/v1/cases", staff_key, participant), 403, "scope_missing")
+    body = assert_problem(_get(client, "/api/v1/cases", staff_key, participant), 403, "scope_missing")
     assert "no longer allows" in body["detail"]
 
 
@@ -108,19 +108,19 @@ def test_a_staff_key_whose_user_left_the_group_that_reads_is_refused(client, sta
 )
 def test_a_revoked_or_expired_staff_key_is_a_401(client, participant, state):
     key = ApiKeyFactory(staff=True, **state)
-    _assert_problem(_get(client, "/api/v1/cases", key, participant), 401, "not_authenticated")
+    assert_problem(_get(client, "/api/v1/cases", key, participant), 401, "not_authenticated")
 
 
 def test_a_staff_key_without_the_scope_is_refused(client, participant):
     key = ApiKeyFactory(staff=True, scopes=[ApiScope.READ_REGISTRATION])
-    _assert_problem(_get(client, "/api/v1/cases", key, participant), 403, "scope_missing")
+    assert_problem(_get(client, "/api/v1/cases", key, participant), 403, "scope_missing")
 
 
 def test_a_staff_key_never_writes(client, staff_key, participant, monkeypatch):
     """A write endpoint (here the case list given a POST for the test) refuses a staff key before anything else."""
     monkeypatch.setattr(CaseListView, "post", lambda self, request: Response(status=201), raising=False)
     headers = {"Authorization": f"Bearer {staff_key.raw}", "X-Participant": participant.short_name}
-    body = _assert_problem(client.post("/api/v1/cases", {}, headers=headers), 403, "staff_key_read_only")
+    body = assert_problem(client.post("/api/v1/cases", {}, headers=headers), 403, "staff_key_read_only")
     assert "only reads" in body["detail"]
     mp_key = ApiKeyFactory(participant=participant)
     assert client.post("/api/v1/cases", {}, headers={"Authorization": f"Bearer {mp_key.raw}"}).status_code == 201

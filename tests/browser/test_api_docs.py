@@ -20,7 +20,9 @@ def test_the_api_docs_run_under_the_enforced_policy(browser, live_server):
     page.set_default_timeout(15_000)
     page.goto("/api/docs/")
     page.wait_for_load_state("networkidle")
-    expect(page.get_by_text("/api/v1/cases/{reference}")).to_be_visible()
+    # exact: the case's other operations (/replies, /withdraw, ...) start with the same path
+    expect(page.get_by_role("link", name="/api/v1/cases/{reference}", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name="/api/v1/cases/disputes", exact=True)).to_be_visible()
     expect(page.get_by_text("ERCOT Client Services API")).to_be_visible()
     assert problems.violations == [], "Content Security Policy violations"
     assert [error for error in problems.console_errors if "/favicon.ico" not in error] == []

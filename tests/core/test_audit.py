@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from accounts import services
 from accounts.models import ContactRole, MarketParticipant, ParticipantStatus
-from ercot_services.core.audit import apply_changes, audit_record
+from ercot_services.core.audit import apply_changes, audit_context, audit_record
 from ercot_services.core.models import AuditEvent, DomainError
 from tests.accounts.factories import AccountManagerFactory, ParticipantFactory, StaffFactory, UserFactory
 
@@ -139,6 +139,18 @@ def test_audit_record_stores_anonymous_actors_as_system():
     assert event.actor is None
     event = audit_record(actor=None, verb="x.z", target=participant)
     assert event.actor is None
+
+
+def test_events_inside_an_audit_context_also_name_what_it_names():
+    participant = ParticipantFactory()
+    with audit_context(api_key="Settlement system"):
+        with audit_context(batch="7"):
+            nested = audit_record(actor=None, verb="x.nested", target=participant, changes={"status": ("a", "b")})
+        inside = audit_record(actor=None, verb="x.inside", target=participant)
+    outside = audit_record(actor=None, verb="x.outside", target=participant)
+    assert nested.changes == {"api_key": [None, "Settlement system"], "batch": [None, "7"], "status": ["a", "b"]}
+    assert inside.changes == {"api_key": [None, "Settlement system"]}
+    assert outside.changes == {}
 
 
 def test_audit_record_makes_values_json_friendly():

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0019_portal_access_for_existing_contacts"),
-        ("api", "0001_api_keys"),
+        ("api", "0002_idempotency"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -92,6 +92,30 @@ def django_db_setup(django_db_setup, django_db_blocker):
         reseed_reference_data()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _reference_data_survives_a_flush(django_db_setup):
+    """A transactional test ends with a flush, which empties every table, the data migrations' rows included. Under
+    xdist a worker runs a file's transactional tests with the file, so ordinary tests of the next file would find no
+    market roles or case categories. The flush ends with ``post_migrate`` (once per app): after the last app's, the
+    rows are written back, so no test ever starts without them."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models.signals import post_migrate
+
+    from .reference_data import reseed_reference_data
+
+    last_app = list(apps.get_app_configs())[-1]
+
+    def reseed(sender, **kwargs):
+        if sender is last_app:
+            ContentType.objects.clear_cache()
+            reseed_reference_data()
+
+    post_migrate.connect(reseed, weak=False, dispatch_uid="tests.reseed_reference_data")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests.reseed_reference_data")
+
+
 @pytest.fixture(autouse=True)
 def _migration_files(request):
     """A test marked ``migrations`` reads the migration files, even under ``--no-migrations`` (which hides them)."""

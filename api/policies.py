@@ -14,3 +14,13 @@ def can_manage_api_keys(user, participant) -> bool:
 def check_manage_api_keys(actor, participant) -> None:
     if not can_manage_api_keys(actor, participant):
         raise ActionNotAllowed(f"Only a User Security Administrator of {participant} manages its API keys.")
+
+
+def can_manage_webhooks(user, participant) -> bool:
+    """Webhook endpoints follow the API keys' rule: their secrets sign as the MP's systems expect."""
+    return can_manage_api_keys(user, participant)
+
+
+def check_manage_webhooks(actor, participant) -> None:
+    if not can_manage_webhooks(actor, participant):
+        raise ActionNotAllowed(f"Only a User Security Administrator of {participant} manages its webhooks.")

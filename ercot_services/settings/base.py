@@ -483,6 +483,22 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Webhooks (README "Webhooks"): an MP's endpoints get signed POSTs (Standard Webhooks) through the outbox
+# (api/webhooks/). A delivery is tried once, then again after each of WEBHOOK_RETRY_DELAYS seconds (5 attempts over
+# about an hour); an endpoint is disabled (its USAs emailed) after WEBHOOK_DISABLE_AFTER_FAILURES deliveries failed
+# in a row, or when it has failed every attempt for WEBHOOK_DISABLE_AFTER_SECONDS. Plain http:// endpoints only
+# when WEBHOOK_ALLOW_HTTP (a receiver on the developer's machine, the tests).
+WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 900, 2400])
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
+WEBHOOK_DISABLE_AFTER_SECONDS = env.int("WEBHOOK_DISABLE_AFTER_SECONDS", default=24 * 3600)
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_CONNECT_TIMEOUT = 5
+WEBHOOK_READ_TIMEOUT = 10
+# A claimed delivery whose worker died is taken over after this long (well past one request's timeouts).
+WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=60)
+# A rotated secret keeps signing (next to the new one) for this long, so receivers can switch without a gap.
+WEBHOOK_SECRET_OVERLAP_SECONDS = env.int("WEBHOOK_SECRET_OVERLAP_SECONDS", default=24 * 3600)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "ERCOT Client Services API",
     "DESCRIPTION": "Cases of your Market Participant, read with an API key (Authorization: Bearer <key>).",

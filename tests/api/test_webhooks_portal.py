@@ -89,7 +89,9 @@ def test_the_services_refuse_unknown_events_and_anyone_but_the_usa(participant, 
     assert refused.value.code == "unknown_event"
     with pytest.raises(DomainError) as refused:
         services.webhook_endpoint_create(
-            actor=usa, participant=participant, data=services.WebhookEndpointInput(url="https://h.example", event_types=[])
+            actor=usa,
+            participant=participant,
+            data=services.WebhookEndpointInput(url="https://h.example", event_types=[]),
         )
     assert refused.value.code == "events_required"
     data = services.WebhookEndpointInput(url="https://hooks.example.com/x", event_types=[E.CASE_CREATED])

@@ -3,7 +3,7 @@
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from .endpoints import cases, participant
+from .endpoints import cases, notices, participant, qualification, registration
 from .problems import not_found
 from .views import portal as portal_views
 
@@ -11,6 +11,32 @@ v1_patterns = [
     path("participant", participant.ParticipantView.as_view(), name="participant"),
     path("cases", cases.CaseListView.as_view(), name="cases"),
     path("cases/<str:reference>", cases.CaseDetailView.as_view(), name="case"),
+    path("notices", notices.NoticeListView.as_view(), name="notices"),
+    path("notices/action-required", notices.ActionRequiredListView.as_view(), name="notices-action-required"),
+    path("notices/<str:identifier>", notices.NoticeDetailView.as_view(), name="notice"),
+    path("notices/<str:identifier>/acknowledge", notices.NoticeAcknowledgeView.as_view(), name="notice-acknowledge"),
+    path(
+        "qualification/enrollments",
+        qualification.EnrollmentListView.as_view(),
+        name="qualification-enrollments",
+    ),
+    path("qualification/letters", qualification.LetterListView.as_view(), name="qualification-letters"),
+    path("qualification/letters/<int:pk>", qualification.LetterDetailView.as_view(), name="qualification-letter"),
+    path(
+        "qualification/letters/<int:pk>/pdf",
+        qualification.LetterPdfView.as_view(),
+        name="qualification-letter-pdf",
+    ),
+    path(
+        "registration/applications",
+        registration.ApplicationListView.as_view(),
+        name="registration-applications",
+    ),
+    path(
+        "registration/applications/<str:reference>",
+        registration.ApplicationDetailView.as_view(),
+        name="registration-application",
+    ),
 ]
 
 api_patterns = [

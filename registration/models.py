@@ -264,6 +264,10 @@ class RequirementStatus(models.TextChoices):
     REJECTED = "rejected", "Rejected"
 
 
+# The statuses of a checklist line whose document is still to be provided (none yet, or the last one rejected).
+MISSING_LINE_STATUSES = (RequirementStatus.MISSING, RequirementStatus.REJECTED)
+
+
 class ApplicationRequirement(models.Model):
     """One checklist line of an application."""
 
@@ -278,6 +282,15 @@ class ApplicationRequirement(models.Model):
 
     def __str__(self):
         return f"{self.application.reference}: {self.requirement} ({self.get_status_display()})"
+
+    def is_missing_among(self, required_ids: set[int]) -> bool:
+        """A document is still to be provided: the checklist requires the line (its requirement is in
+        ``required_ids``), it needs a document, and it has none yet or the last one was rejected."""
+        return (
+            self.requirement_id in required_ids
+            and self.requirement.needs_document
+            and self.status in MISSING_LINE_STATUSES
+        )
 
 
 def document_path(instance, filename):

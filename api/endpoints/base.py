@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiResponse
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
+from rest_framework.pagination import CursorPagination
 
 from ercot_services.core.ratelimit import client_ip
 
@@ -23,6 +25,22 @@ def problem_responses(*status_codes: int) -> dict:
 
 
 ERRORS = problem_responses(401, 403, 429)
+
+
+class ApiCursorPagination(CursorPagination):
+    """Every list's pagination: an opaque cursor, 50 a page unless ``page_size`` (up to 200) says otherwise. A
+    subclass names its ``ordering`` (ending with a unique field)."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def decode_cursor(self, request):
+        """A cursor we did not hand out is invalid input (400 with the field), not a missing page (DRF's 404)."""
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": ["The cursor is not one this API gave out."]}) from None
 
 
 class ApiView(GenericAPIView):

@@ -3,28 +3,16 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.response import Response
 
 from ..models import ApiScope
 from ..selectors import cases as selectors
 from ..serializers.cases import CaseDetailSerializer, CaseFilterSerializer, CaseSerializer
-from .base import ERRORS, ApiView, problem_responses
+from .base import ERRORS, ApiCursorPagination, ApiView, problem_responses
 
 
-class CasePagination(CursorPagination):
+class CasePagination(ApiCursorPagination):
     ordering = ("-updated_at", "-id")
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def decode_cursor(self, request):
-        """A cursor we did not hand out is invalid input (400 with the field), not a missing page (DRF's 404)."""
-        try:
-            return super().decode_cursor(request)
-        except NotFound:
-            raise ValidationError({"cursor": ["The cursor is not one this API gave out."]}) from None
 
 
 class CaseListView(ApiView):

@@ -6,6 +6,8 @@ from rest_framework import serializers
 
 from cases.models import CaseKind, CaseStatus
 
+from .common import StrictQueryParameters
+
 
 class CaseSerializer(serializers.Serializer):
     reference = serializers.CharField()
@@ -41,24 +43,7 @@ class CaseDetailSerializer(CaseSerializer):
     messages = MessageSerializer(many=True, source="public_messages")
 
 
-class CaseFilterSerializer(serializers.Serializer):
+class CaseFilterSerializer(StrictQueryParameters):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
     updated_since = serializers.DateTimeField(required=False)
-    cursor = serializers.CharField(required=False)
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=200, help_text="50 unless told.")
-
-    def validate(self, attrs):
-        """DRF reads an empty query parameter as one left out, and ignores one it does not know: the schema says a
-        value is not empty and names every parameter, so both are refused rather than silently ignored (a typo in a
-        filter would otherwise list every case)."""
-        errors = {
-            name: ["Leave the parameter out rather than empty."]
-            for name in self.fields
-            if self.initial_data.get(name) == ""
-        }
-        unknown = [name for name in self.initial_data if name not in self.fields]
-        errors.update({name or "(empty name)": ["Unknown parameter."] for name in unknown})
-        if errors:
-            raise serializers.ValidationError(errors)
-        return attrs

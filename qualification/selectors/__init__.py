@@ -244,14 +244,18 @@ def delivery_rows(*, failed_only: bool = False) -> QuerySet[LetterDelivery]:
 # --- one MP's qualification (the portal reads these) ------------------------------------------------------------
 
 
-def participant_enrollments(participant: MarketParticipant) -> list[Enrollment]:
-    """The MP's enrollments, newest flight first, with result, partners, functions and letter."""
-    return list(
+def participant_enrollments_queryset(participant: MarketParticipant) -> QuerySet[Enrollment]:
+    """The MP's enrollments, newest flight first, with flight, result, partners, functions and letter."""
+    return (
         Enrollment.objects.filter(participant=participant)
         .select_related("flight", "result", "letter", "participant")
         .prefetch_related("result__trading_partners", "result__business_functions", "participant__roles")
         .order_by("-flight__start_date", "change_kind")
     )
+
+
+def participant_enrollments(participant: MarketParticipant) -> list[Enrollment]:
+    return list(participant_enrollments_queryset(participant))
 
 
 def participant_letters(participant: MarketParticipant) -> QuerySet[QualificationLetter]:
@@ -308,6 +312,7 @@ __all__ = [
     "letter_report",
     "participant_criteria",
     "participant_enrollments",
+    "participant_enrollments_queryset",
     "participant_letter_get",
     "participant_letters",
     "participant_qualification",

@@ -27,7 +27,6 @@ from ..models import (
     ApplicationRequirement,
     ApplicationSequence,
     ApplicationStatus,
-    RequirementStatus,
     RequirementType,
     RoleRequirement,
 )
@@ -45,15 +44,30 @@ def _next_reference(year: int) -> str:
     return f"REG-{year}-{next_in_sequence(ApplicationSequence, year=year):05d}"
 
 
-def required_requirement_ids(application: Application) -> set[int]:
-    """The checklist: requirements of the roles applied for (or added), plus Form E for a revision."""
-    role_ids = list(application.roles.values_list("pk", flat=True))
-    ids = set(RoleRequirement.objects.filter(role_id__in=role_ids).values_list("requirement_id", flat=True))
-    if application.kind == ApplicationKind.REVISION:
-        form_e = RequirementType.objects.filter(code=CHANGE_NOTICE).values_list("pk", flat=True).first()
-        if form_e:
-            ids.add(form_e)
+def checklist_requirement_ids(*, kind: str, role_requirement_ids: set[int], change_notice_id: int | None) -> set[int]:
+    """The checklist: requirements of the roles applied for (or added), plus Form E (``change_notice_id``) for a
+    revision. The rule alone, for :func:`required_requirement_ids` and for many applications at once
+    (``registration.selectors.mark_checklists``)."""
+    ids = set(role_requirement_ids)
+    if kind == ApplicationKind.REVISION and change_notice_id:
+        ids.add(change_notice_id)
     return ids
+
+
+def change_notice_requirement_id() -> int | None:
+    return RequirementType.objects.filter(code=CHANGE_NOTICE).values_list("pk", flat=True).first()
+
+
+def required_requirement_ids(application: Application) -> set[int]:
+    """The requirements ``application``'s checklist holds (:func:`checklist_requirement_ids`)."""
+    role_ids = list(application.roles.values_list("pk", flat=True))
+    return checklist_requirement_ids(
+        kind=application.kind,
+        role_requirement_ids=set(
+            RoleRequirement.objects.filter(role_id__in=role_ids).values_list("requirement_id", flat=True)
+        ),
+        change_notice_id=change_notice_requirement_id() if application.kind == ApplicationKind.REVISION else None,
+    )
 
 
 def _sync_checklist(application: Application) -> None:
@@ -68,13 +82,7 @@ def _sync_checklist(application: Application) -> None:
 
 def missing_lines(application: Application) -> list[ApplicationRequirement]:
     required = required_requirement_ids(application)
-    return [
-        line
-        for line in application.requirements.select_related("requirement")
-        if line.requirement_id in required
-        and line.requirement.needs_document
-        and line.status in (RequirementStatus.MISSING, RequirementStatus.REJECTED)
-    ]
+    return [line for line in application.requirements.select_related("requirement") if line.is_missing_among(required)]
 
 
 # --- people and emails ----------------------------------------------------------------------

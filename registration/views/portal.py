@@ -41,7 +41,6 @@ from ..models import (
     ApplicationKind,
     ApplicationStatus,
     ChangeType,
-    RequirementStatus,
     start_offered,
     start_refusal,
 )
@@ -299,11 +298,7 @@ def _checklist_lines(application, *, upload_line=None, upload_form=None) -> list
     lines = selectors.checklist(application)
     for line in lines:
         line.required = line.requirement_id in required
-        line.is_missing = (
-            line.required
-            and line.requirement.needs_document
-            and line.status in (RequirementStatus.MISSING, RequirementStatus.REJECTED)
-        )
+        line.is_missing = line.is_missing_among(required)
         if upload_line is not None and line.pk == upload_line:
             line.upload_form = upload_form
         else:

@@ -1,10 +1,10 @@
 """Audit events → webhook deliveries.
 
 ``AuditEvent`` rows are saved by every service inside its transaction; a ``post_save`` receiver (connected in
-``api.apps``) checks the verb without a query and, for a webhook event, writes the deliveries once the transaction
-commits: one row per enabled endpoint subscribed to the event's type, of the event's MP (every MP for a public
-event). The event's id, ``msg_<audit event id>``, is the ``webhook-id``: a row per (endpoint, event id) is unique,
-so the same event handled twice writes no second delivery.
+``api.apps``) checks the verb without a query and, for a verb that may be a webhook event, writes the deliveries
+once the transaction commits: one row per enabled endpoint subscribed to the event's type, of the event's MP
+(every MP for a public event). The event's id, ``msg_<audit event id>``, is the ``webhook-id``: a row per
+(endpoint, event id) is unique, so the same event handled twice writes no second delivery.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ercot_services.core.delivery import outbox_enqueue
 from ercot_services.core.models import AuditEvent
 from ercot_services.core.outbox import outbox_is_suppressed
 
-from .mapping import event_payload, webhook_event_for
+from .mapping import WEBHOOK_VERBS, event_payload, webhook_event_for
 from .models import WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
@@ -31,10 +31,7 @@ def event_id_of(audit: AuditEvent) -> str:
 def on_audit_event_saved(sender, instance: AuditEvent, created: bool, raw: bool = False, **kwargs) -> None:
     """The ``post_save`` receiver: a new event that is a webhook event gets its deliveries after commit (robust: a
     failure is logged and never undoes, nor fails, the change that was committed)."""
-    if not created or raw or outbox_is_suppressed():
-        return
-    event = webhook_event_for(instance)
-    if event is None or (not event.public and instance.participant_id is None):
+    if not created or raw or instance.verb not in WEBHOOK_VERBS or outbox_is_suppressed():
         return
     transaction.on_commit(functools.partial(webhook_fanout, audit_event_id=instance.pk), robust=True)
 
@@ -49,19 +46,22 @@ def webhook_fanout(*, audit_event_id: int) -> list[WebhookDelivery]:
         return []
     endpoints = WebhookEndpoint.objects.filter(enabled=True).select_related("participant").order_by("pk")
     if not event.public:
+        if audit.participant_id is None:
+            return []  # a case of nobody's (a potential MP's contact request)
         endpoints = endpoints.filter(participant_id=audit.participant_id)
     # Subscriptions are read in Python: few endpoints per MP, and JSON containment is not portable (SQLite).
     subscribed = [endpoint for endpoint in endpoints if event.type in endpoint.event_types]
-    payloads: dict[int, dict] = {}
+    payloads: dict[int | None, dict] = {}
     written = []
     with transaction.atomic():
         for endpoint in subscribed:
-            if endpoint.participant_id not in payloads:
-                payloads[endpoint.participant_id] = event_payload(audit, event, endpoint.participant)
+            reader = None if event.public else endpoint.participant_id  # a public resource reads the same for all
+            if reader not in payloads:
+                payloads[reader] = event_payload(audit, event, endpoint.participant)
             delivery, created = WebhookDelivery.objects.get_or_create(
                 endpoint=endpoint,
                 event_id=event_id_of(audit),
-                defaults={"event_type": event.type, "payload": payloads[endpoint.participant_id]},
+                defaults={"event_type": event.type, "payload": payloads[reader]},
             )
             if created:
                 written.append(delivery)

@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import ipaddress
 import logging
+import socket
 import time
+from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -37,6 +40,8 @@ from .signing import body_of, signed_headers
 logger = logging.getLogger(__name__)
 
 KIND = "webhook"
+# A retry may arrive this much before its row's ``next_attempt_at`` (clocks of the web and worker hosts differ).
+DUE_TOLERANCE = datetime.timedelta(seconds=5)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -73,8 +78,26 @@ def webhook_request(delivery: WebhookDelivery, at: datetime.datetime | None = No
     return body, signed_headers(delivery.endpoint, webhook_id=delivery.event_id, body=body, at=at or timezone.now())
 
 
+def private_address(url: str) -> str | None:
+    """The address of ``url``'s host that is not on the public internet (loopback, private, link-local such as a
+    cloud's metadata service, reserved), or ``None``. The MP's USA sees what an endpoint answers, so the site must
+    not be made to probe its own network (``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` allows it for local receivers)."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return None  # the POST reports that the name does not resolve
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%")[0])
+        if not address.is_global:
+            return str(address)
+    return None
+
+
 def post(delivery: WebhookDelivery) -> AttemptResult:
     """POST the delivery once (connect and read timeouts: ``WEBHOOK_CONNECT_TIMEOUT``, ``WEBHOOK_READ_TIMEOUT``)."""
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and (address := private_address(delivery.endpoint.url)):
+        return AttemptResult(error=f"Not sent: the endpoint's host resolves to a non-public address ({address}).")
     body, headers = webhook_request(delivery)
     started = time.monotonic()
     try:
@@ -96,9 +119,11 @@ def post(delivery: WebhookDelivery) -> AttemptResult:
 
 
 def webhook_delivery_attempt(*, delivery_id: int, owner: str | None = None) -> Outcome:
-    """Claim the delivery if it is pending (or its claim expired), POST it once and mark it. Safe to run twice."""
-    if not outbox_claim(kind=KIND, rows=WebhookDelivery.objects.filter(pk=delivery_id), limit=1, owner=owner):
-        return Outcome(status=None)  # sent, failed, or another run holds it
+    """Claim the delivery if it is pending and due (or its claim expired), POST it once and mark it. Safe to run
+    twice: a second task for the same row (the sweep's, next to a late retry) sends nothing before the backoff."""
+    due = WebhookDelivery.objects.filter(pk=delivery_id, next_attempt_at__lte=timezone.now() + DUE_TOLERANCE)
+    if not outbox_claim(kind=KIND, rows=due, limit=1, owner=owner):
+        return Outcome(status=None)  # sent, failed, not due yet, or another run holds it
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     if not delivery.endpoint.enabled:
         _unsent(delivery).update(

@@ -20,6 +20,7 @@ env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
+from .webhooks import *  # noqa: E402, F403 - the WEBHOOK_* settings (README "Webhooks"), once .env is read
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str(
@@ -483,22 +484,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-# Webhooks (README "Webhooks"): an MP's endpoints get signed POSTs (Standard Webhooks) through the outbox
-# (api/webhooks/). A delivery is tried once, then again after each of WEBHOOK_RETRY_DELAYS seconds (5 attempts over
-# about an hour); an endpoint is disabled (its USAs emailed) after WEBHOOK_DISABLE_AFTER_FAILURES deliveries failed
-# in a row, or when it has failed every attempt for WEBHOOK_DISABLE_AFTER_SECONDS. Plain http:// endpoints only
-# when WEBHOOK_ALLOW_HTTP (a receiver on the developer's machine, the tests).
-WEBHOOK_RETRY_DELAYS = env.list("WEBHOOK_RETRY_DELAYS", cast=int, default=[60, 300, 900, 2400])
-WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=5)
-WEBHOOK_DISABLE_AFTER_SECONDS = env.int("WEBHOOK_DISABLE_AFTER_SECONDS", default=24 * 3600)
-WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
-WEBHOOK_CONNECT_TIMEOUT = 5
-WEBHOOK_READ_TIMEOUT = 10
-# A claimed delivery whose worker died is taken over after this long (well past one request's timeouts).
-WEBHOOK_CLAIM_TIMEOUT_SECONDS = env.int("WEBHOOK_CLAIM_TIMEOUT_SECONDS", default=60)
-# A rotated secret keeps signing (next to the new one) for this long, so receivers can switch without a gap.
-WEBHOOK_SECRET_OVERLAP_SECONDS = env.int("WEBHOOK_SECRET_OVERLAP_SECONDS", default=24 * 3600)
-
 SPECTACULAR_SETTINGS = {
     "TITLE": "ERCOT Client Services API",
     "DESCRIPTION": (

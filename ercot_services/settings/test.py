@@ -39,3 +39,4 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
 
 # Webhook receivers in the tests listen on http://127.0.0.1.
 WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

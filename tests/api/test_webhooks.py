@@ -182,8 +182,11 @@ def test_a_failing_endpoint_gets_retries_with_backoff_then_the_delivery_fails(en
         <= delivery.next_attempt_at
         <= timezone.now() + datetime.timedelta(seconds=10)
     )
-    assert webhook_delivery_attempt(delivery_id=delivery.pk).retry_in == 40
-    last = webhook_delivery_attempt(delivery_id=delivery.pk)
+    assert webhook_delivery_attempt(delivery_id=delivery.pk).status is None  # not due before its backoff
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=11)):
+        assert webhook_delivery_attempt(delivery_id=delivery.pk).retry_in == 40
+    with time_machine.travel(timezone.now() + datetime.timedelta(seconds=52)):
+        last = webhook_delivery_attempt(delivery_id=delivery.pk)
 
     assert (last.status, last.retry_in) == ("failed", None)
     delivery.refresh_from_db()
@@ -303,3 +306,14 @@ def test_the_sweep_queues_overdue_webhooks_even_while_the_mail_server_is_down(en
 
     assert result == {"webhook": 1, "email": 0}
     assert len(queued) == 1
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "[::1]", "localhost"])
+def test_an_endpoint_on_a_non_public_address_is_not_sent_to(participant, settings, host):
+    settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES = False
+    delivery = WebhookDeliveryFactory(endpoint__participant=participant, endpoint__url=f"https://{host}/hook")
+
+    webhook_delivery_attempt(delivery_id=delivery.pk)
+
+    attempt = WebhookAttempt.objects.get()
+    assert attempt.status_code is None and "non-public address" in attempt.error

@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.subprocess, pytest.mark.postgres, py
 # Three attempts a second apart; one delivery failed for good disables its endpoint.
 WORKER_ENVIRONMENT = {
     "WEBHOOK_ALLOW_HTTP": "1",
+    "WEBHOOK_ALLOW_PRIVATE_ADDRESSES": "1",
     "WEBHOOK_RETRY_DELAYS": "1,1",
     "WEBHOOK_DISABLE_AFTER_FAILURES": "1",
     "OUTBOX_SWEEP_SECONDS": "5",

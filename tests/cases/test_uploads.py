@@ -38,7 +38,8 @@ def png_bytes() -> bytes:
 def zip_bytes() -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("payload.js", "alert(1)")
+        # A fixed date: the bytes are a test id, which every xdist worker must collect alike.
+        archive.writestr(zipfile.ZipInfo("payload.js", date_time=(2026, 1, 1, 0, 0, 0)), "alert(1)")
     return buffer.getvalue()
 
 

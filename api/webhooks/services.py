@@ -42,9 +42,8 @@ def _clean(data: WebhookEndpointInput) -> dict:
     try:
         URLValidator(schemes=schemes)(url)
     except ValidationError:
-        raise DomainError(
-            "Enter a full https:// URL of your receiver.", code=ApiErrorCode.INSECURE_URL, fields={"url": []}
-        ) from None
+        message = "Enter a full https:// URL of your receiver."
+        raise DomainError(message, code=ApiErrorCode.INSECURE_URL, fields={"url": [message]}) from None
     event_types = list(dict.fromkeys(data.event_types))
     if not event_types:
         raise DomainError("Choose at least one event.", code=ApiErrorCode.EVENTS_REQUIRED)

@@ -36,9 +36,10 @@ def png_bytes() -> bytes:
 
 
 def zip_bytes() -> bytes:
+    """The same bytes on every call: a parameter's bytes are its test id, and xdist workers that collect different
+    ids (a member stamped with the clock, a second apart) refuse to run at all."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        # A fixed date: the bytes are a test id, which every xdist worker must collect alike.
         archive.writestr(zipfile.ZipInfo("payload.js", date_time=(2026, 1, 1, 0, 0, 0)), "alert(1)")
     return buffer.getvalue()
 

@@ -17,6 +17,9 @@ from .base import ERRORS, ApiCursorPagination, ApiView, problem_responses
 
 
 class EnrollmentPagination(ApiCursorPagination):
+    """Newest enrollment first (a cursor orders by the enrollment's own fields, not by its flight's start as the
+    portal's page does)."""
+
     ordering = ("-created_at", "-id")
 
 
@@ -64,7 +67,7 @@ class LetterDetailView(ApiView):
 
     @extend_schema(
         operation_id="qualification_letters_read",
-        responses={200: LetterSerializer, **problem_responses(404), **ERRORS},
+        responses={200: LetterSerializer, **problem_responses(400, 404), **ERRORS},
     )
     def get(self, request, pk):
         return Response(LetterSerializer(selectors.api_letter_get(self.participant, pk)).data)
@@ -79,7 +82,7 @@ class LetterPdfView(ApiView):
         operation_id="qualification_letters_pdf",
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, description="The letter (PDF)."),
-            **problem_responses(404),
+            **problem_responses(400, 404),
             **ERRORS,
         },
     )

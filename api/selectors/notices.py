@@ -12,8 +12,7 @@ from accounts.models import MarketParticipant
 from notices import selectors as notice_selectors
 from notices.models import Notice, NoticeStatus
 
-# The largest ``id`` (a PostgreSQL integer): a longer number names no notice (and is no query).
-MAX_ID = 2**31 - 1
+from . import MAX_ID
 
 
 def api_notices(
@@ -34,7 +33,7 @@ def api_notices(
 def _by_identifier(notices: QuerySet[Notice], identifier: str) -> Notice:
     """The notice of ``notices`` whose notice ID is ``identifier`` or, failing that, whose ``id`` it is; else 404."""
     notice = notices.filter(notice_id=identifier).first()
-    if notice is None and identifier.isdigit() and int(identifier) <= MAX_ID:
+    if notice is None and identifier.isascii() and identifier.isdecimal() and int(identifier) <= MAX_ID:
         notice = notices.filter(pk=int(identifier)).first()
     if notice is None:
         raise Http404("No published notice has this ID.")

@@ -11,8 +11,7 @@ from qualification import selectors as qualification_selectors
 from qualification.headlines import enrollment_headline
 from qualification.models import Enrollment, ParticipantKind, QualificationLetter
 
-# The largest ``id`` (a PostgreSQL integer): a larger number names nothing.
-MAX_ID = 2**31 - 1
+from . import MAX_ID
 
 
 def api_enrollments(participant: MarketParticipant) -> QuerySet[Enrollment]:

@@ -39,13 +39,14 @@ class FlightSerializer(serializers.Serializer):
 
 
 class ResultSerializer(serializers.Serializer):
-    """What the Flight Administrator recorded; its internal notes are not shown."""
+    """What the Flight Administrator recorded, as the portal shows it (notes included)."""
 
     completed = serializers.BooleanField()
     tested_on = serializers.DateField()
     trading_partners = serializers.SerializerMethodField()
     business_functions = serializers.SerializerMethodField()
     handed_over_at = serializers.DateTimeField(allow_null=True)
+    notes = serializers.CharField()
 
     def get_trading_partners(self, result) -> list[str]:
         return sorted(partner.legal_name for partner in result.trading_partners.all())

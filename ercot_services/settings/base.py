@@ -13,6 +13,8 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
+from .api_schema import SPECTACULAR_SETTINGS  # noqa: F401  (the API schema's settings, in their own module)
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ERCOT_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -484,32 +486,6 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
-SPECTACULAR_SETTINGS = {
-    "TITLE": "ERCOT Client Services API",
-    "DESCRIPTION": (
-        "Your Market Participant's cases, market notices, qualification and registration, read with an API key "
-        "(Authorization: Bearer <key>)."
-    ),
-    "VERSION": "1.0.0",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SCHEMA_PATH_PREFIX": "/api/v1",
-    # Swagger UI from our own static files (drf-spectacular-sidecar), never a CDN: the CSP allows only 'self'.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    # Several resources have a "kind" and a "status": each choice set keeps its own name in the schema.
-    "ENUM_NAME_OVERRIDES": {
-        "CaseKindEnum": "cases.models.CaseKind",
-        "CaseStatusEnum": "cases.models.CaseStatus",
-        "NoticeKindEnum": "notices.models.Notice.Kind",
-        "ApplicationKindEnum": "registration.models.ApplicationKind",
-        "ApplicationStatusEnum": "registration.models.ApplicationStatus",
-        "RequirementStatusEnum": "registration.models.RequirementStatus",
-        "EnrollmentStatusEnum": "qualification.models.EnrollmentStatus",
-        "FlightStatusEnum": "qualification.models.FlightStatus",
-    },
-}
-
 # A shared cache (Redis) in production keeps rate limits across processes; the
 # default is per-process memory, which is enough for one dev server.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://ercot")}

@@ -1,6 +1,6 @@
 """API keys and webhooks for tests: ``ApiKeyFactory`` writes a row whose full key is on ``key.raw`` (the secret is
-never stored); ``WebhookEndpointFactory`` an endpoint with a real secret, ``WebhookDeliveryFactory`` a pending
-delivery."""
+never stored); trait ``by_usa``: created by an active User Security Administrator of the MP (whom a write acts as).
+``WebhookEndpointFactory`` writes an endpoint with a real secret, ``WebhookDeliveryFactory`` a pending delivery."""
 
 import secrets
 
@@ -9,12 +9,17 @@ import factory
 from api.models import ApiKey, ApiScope, WebhookDelivery, WebhookEndpoint, WebhookEventType
 from api.services import hash_secret
 from api.webhooks.signing import new_secret
-from tests.accounts.factories import ParticipantFactory
+from tests.accounts.factories import MembershipFactory, ParticipantFactory
 
 
 class ApiKeyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ApiKey
+
+    class Params:
+        by_usa = factory.Trait(
+            created_by=factory.LazyAttribute(lambda o: MembershipFactory(participant=o.participant, usa=True).user)
+        )
 
     participant = factory.SubFactory(ParticipantFactory)
     name = factory.Sequence(lambda n: f"Settlement system {n}")

@@ -15,31 +15,16 @@ from cases.models import CaseKind, CaseStatus
 from tests.accounts.factories import MembershipFactory
 from tests.cases.factories import CaseFactory, CaseMessageFactory
 
+from .conftest import api_get as _get
+from .conftest import assert_problem as _assert_problem
 from .factories import ApiKeyFactory
 
 pytestmark = pytest.mark.django_db
-
-PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
 
 
 @pytest.fixture
 def key(participant):
     return ApiKeyFactory(participant=participant)
-
-
-def _get(client, url, key=None, **params):
-    headers = {"Authorization": f"Bearer {key.raw if isinstance(key, ApiKey) else key}"} if key else {}
-    return client.get(url, params, headers=headers)
-
-
-def _assert_problem(response, status, code):
-    assert response.status_code == status
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert PROBLEM_KEYS <= body.keys()
-    assert (body["status"], body["code"]) == (status, code)
-    assert body["type"].endswith("/" + code)
-    return body
 
 
 ENDPOINTS = ["/api/v1/participant", "/api/v1/cases", "/api/v1/cases/{reference}"]

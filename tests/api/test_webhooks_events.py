@@ -6,23 +6,12 @@ import json
 
 import pytest
 
-from accounts.models import ContactRole
-from accounts.roles import StaffGroup
 from api.models import WebhookDelivery, WebhookEventType
-from notices.models import Notice, NoticeType
-from notices.services import (
-    NoticeInput,
-    notice_approve,
-    notice_create,
-    notice_follow_up,
-    notice_publish,
-    notice_submit_for_review,
-)
+from notices.models import Notice
+from notices.services import notice_follow_up
 from qualification.events import QualificationEvent
-from registration.services import application_reject, application_start_review
-from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
+from registration.models import ApplicationStatus
 from tests.qualification.factories import QualificationLetterFactory
-from tests.registration.factories import SubmittedApplicationFactory
 
 from .factories import WebhookEndpointFactory
 from .webhook_receiver import receiver_running
@@ -38,36 +27,18 @@ def receiver():
         yield running
 
 
-@pytest.fixture
-def publishers(db):
-    return StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER]), StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER])
-
-
-def _publish(notice, approver):
-    notice_submit_for_review(actor=notice.author, notice=notice)
-    notice_approve(actor=approver, notice=notice)
-    return notice_publish(actor=approver, notice=notice)
-
-
 def test_a_notice_its_update_and_its_cancellation_reach_every_mps_subscribed_endpoints(
-    participant, other_participant, publishers, receiver, django_capture_on_commit_callbacks
+    participant, other_participant, publisher, publish, receiver, django_capture_on_commit_callbacks
 ):
     ours = WebhookEndpointFactory(
         participant=participant, url=receiver.url, event_types=[E.NOTICE_PUBLISHED, E.NOTICE_CANCELLED]
     )
     theirs = WebhookEndpointFactory(participant=other_participant, url=receiver.url, event_types=list(E.values))
     WebhookEndpointFactory(participant=other_participant, url=receiver.url, event_types=[E.CASE_CREATED])
-    author, approver = publishers
-    data = NoticeInput(
-        notice_type=NoticeType.objects.get(name="Financial/Credit"),
-        short_description="TPE calculations affected by ERS resettlements",
-        long_description="ERCOT removed the affected Operating Day.",
-    )
     with django_capture_on_commit_callbacks(execute=True):
-        original = _publish(notice_create(actor=author, data=data), approver)
-        update = _publish(notice_follow_up(actor=author, previous=original, kind=Notice.Kind.UPDATE), approver)
-        cancellation = notice_follow_up(actor=author, previous=update, kind=Notice.Kind.CANCELLATION)
-        cancellation = _publish(cancellation, approver)
+        original = publish()
+        update = publish(notice_follow_up(actor=publisher, previous=original, kind=Notice.Kind.UPDATE))
+        cancellation = publish(notice_follow_up(actor=publisher, previous=update, kind=Notice.Kind.CANCELLATION))
 
     def received(endpoint):
         rows = WebhookDelivery.objects.filter(endpoint=endpoint).order_by("pk")
@@ -89,18 +60,13 @@ def test_a_notice_its_update_and_its_cancellation_reach_every_mps_subscribed_end
 
 
 def test_a_rejected_application_is_registration_decided_for_its_mp_only(
-    account_manager, other_participant, receiver, django_capture_on_commit_callbacks
+    prospect, prospect_ar, other_participant, kit, receiver, django_capture_on_commit_callbacks
 ):
-    participant = ParticipantFactory(prospective=True, account_manager=account_manager)
-    ours = WebhookEndpointFactory(participant=participant, url=receiver.url, event_types=[E.REGISTRATION_DECIDED])
+    ours = WebhookEndpointFactory(participant=prospect, url=receiver.url, event_types=[E.REGISTRATION_DECIDED])
     WebhookEndpointFactory(participant=other_participant, url=receiver.url, event_types=[E.REGISTRATION_DECIDED])
-    ar = MembershipFactory(participant=participant, contact_role=ContactRole.AUTHORIZED_REPRESENTATIVE).user
-    reviewer = StaffFactory(groups=[StaffGroup.RETAIL_OPERATIONS])
-    application = SubmittedApplicationFactory(participant=participant, actor=ar)
 
     with django_capture_on_commit_callbacks(execute=True):
-        application_start_review(actor=reviewer, application=application)
-        application_reject(actor=reviewer, application=application, reason="Incomplete Form G")
+        application = kit.build(prospect, prospect_ar, ApplicationStatus.REJECTED)  # "Incomplete Form G"
 
     delivery = WebhookDelivery.objects.get()
     assert (delivery.endpoint, delivery.event_type, delivery.status) == (ours, "registration.decided", "sent")

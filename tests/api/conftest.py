@@ -21,6 +21,8 @@ from tests.registration.conftest import (  # noqa: F401  (fixtures, shared with 
     reviewer,
 )
 
+from .webhook_fixtures import receiver, usa  # noqa: F401  (fixtures of the webhook tests)
+
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code"}
 
 

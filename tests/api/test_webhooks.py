@@ -24,26 +24,13 @@ from ercot_services.core import delivery_recovery
 from ercot_services.core.delivery import DeliveryStatus
 from ercot_services.core.delivery_recovery import outbox_sweep
 from ercot_services.core.models import AuditEvent, OutboundEmail
-from tests.accounts.factories import MembershipFactory
 from tests.cases.factories import SubmittedCaseFactory
 
 from .factories import WebhookDeliveryFactory, WebhookEndpointFactory
-from .webhook_receiver import receiver_running
 
 pytestmark = pytest.mark.django_db
 
 E = WebhookEventType
-
-
-@pytest.fixture
-def receiver():
-    with receiver_running() as running:
-        yield running
-
-
-@pytest.fixture
-def usa(participant):
-    return MembershipFactory(participant=participant, usa=True).user
 
 
 @pytest.fixture

@@ -14,17 +14,10 @@ from registration.models import ApplicationStatus
 from tests.qualification.factories import QualificationLetterFactory
 
 from .factories import WebhookEndpointFactory
-from .webhook_receiver import receiver_running
 
 pytestmark = pytest.mark.django_db
 
 E = WebhookEventType
-
-
-@pytest.fixture
-def receiver():
-    with receiver_running() as running:
-        yield running
 
 
 def test_a_notice_its_update_and_its_cancellation_reach_every_mps_subscribed_endpoints(

@@ -13,7 +13,6 @@ from ercot_services.core.permissions import ActionNotAllowed
 from tests.accounts.factories import MembershipFactory, StaffFactory
 
 from .factories import WebhookDeliveryFactory, WebhookEndpointFactory
-from .webhook_receiver import receiver_running
 
 pytestmark = pytest.mark.django_db
 
@@ -21,20 +20,9 @@ E = WebhookEventType
 
 
 @pytest.fixture
-def usa(participant):
-    return MembershipFactory(participant=participant, usa=True).user
-
-
-@pytest.fixture
 def usa_client(client, usa):
     client.force_login(usa)
     return client
-
-
-@pytest.fixture
-def receiver():
-    with receiver_running() as running:
-        yield running
 
 
 def _urls(endpoint_pk, delivery_pk):

@@ -2,6 +2,7 @@
 by the MP's USA (an endpoint's secrets are never shown here)."""
 
 from django.contrib import admin
+from django.db import models
 
 from ercot_services.core.admin import ReadOnlyAdminMixin
 
@@ -34,6 +35,7 @@ class WebhookEndpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ("participant",)
     search_fields = ("url", "description", "participant__short_name")
     exclude = ("secret", "previous_secret")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(WebhookDelivery)

@@ -205,3 +205,15 @@ def test_the_endpoint_page_costs_the_same_queries_at_2_and_at_30_deliveries(
     assert "Showing 1–20 of 30" in response.content.decode()
     with django_assert_max_num_queries(12):
         assert usa_client.get(reverse("portal:webhooks")).status_code == 200
+
+
+def test_the_operator_reads_endpoints_and_deliveries_in_the_admin_and_never_a_secret(client, participant):
+    delivery = WebhookDeliveryFactory(endpoint__participant=participant, endpoint__url="https://ours.example.com/h")
+    client.force_login(StaffFactory(is_superuser=True))
+    endpoints = client.get(reverse("admin:api_webhookendpoint_changelist"))
+    deliveries = client.get(reverse("admin:api_webhookdelivery_changelist"))
+    detail = client.get(reverse("admin:api_webhookendpoint_change", args=[delivery.endpoint.pk]))
+    assert endpoints.status_code == deliveries.status_code == detail.status_code == 200
+    assert "ours.example.com" in endpoints.content.decode() and delivery.event_id in deliveries.content.decode()
+    assert delivery.endpoint.secret not in detail.content.decode()
+    assert client.get(reverse("admin:api_webhookendpoint_add")).status_code == 403

@@ -1,9 +1,11 @@
-"""The operator reads API keys and the call log in the admin. An MP's keys are made and revoked only by its USA (in
-the portal); staff keys are made and revoked here, by an administrator (``api.manage_staff_api_keys``), through the
-same services, their secret shown once."""
+"""The operator reads API keys, the call log and webhooks in the admin. An MP's keys and webhook endpoints are made
+and changed only by its USA (in the portal; an endpoint's secrets are never shown here); staff keys are made and
+revoked here, by an administrator (``api.manage_staff_api_keys``), through the same services, their secret shown
+once."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.template.response import TemplateResponse
 
 from ercot_services.core.admin import ReadOnlyAdminMixin
@@ -11,7 +13,7 @@ from ercot_services.core.models import DomainError
 
 from . import policies, services
 from .forms.staff import StaffApiKeyCreateForm
-from .models import ApiCallLog, ApiKey
+from .models import ApiCallLog, ApiKey, WebhookDelivery, WebhookEndpoint
 from .views.portal import end_of_day
 
 
@@ -83,6 +85,27 @@ class ApiCallLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = ("status_code", "method", "participant", "api_key")
     list_select_related = ("participant",)
     search_fields = ("key_name", "path", "participant__short_name")
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    list_per_page = 100
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("url", "participant", "enabled", "consecutive_failures", "created_at")
+    list_filter = ("enabled",)
+    list_select_related = ("participant",)
+    search_fields = ("url", "description", "participant__short_name")
+    exclude = ("secret", "previous_secret")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "event_type", "event_id", "endpoint", "status", "attempts", "last_status_code")
+    list_filter = ("status", "event_type")
+    list_select_related = ("endpoint",)
+    search_fields = ("event_id", "endpoint__url")
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_per_page = 100

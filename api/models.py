@@ -15,6 +15,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+# The webhook models live with the rest of the webhooks (api/webhooks/); Django finds an app's models here.
+from .webhooks.models import WebhookAttempt, WebhookDelivery, WebhookEndpoint, WebhookEventType  # noqa: F401
+
 
 class ApiScope(models.TextChoices):
     READ_CASES = "cases:read", "Read cases"

@@ -47,3 +47,13 @@ def staff_may_read(user, scope: str) -> bool:
     A scope with no entry (a write scope) is never allowed."""
     permission = STAFF_SCOPE_PERMISSIONS.get(scope)
     return bool(permission) and user.is_active and user.is_staff and has_permission(user, permission)
+
+
+def can_manage_webhooks(user, participant) -> bool:
+    """Webhook endpoints follow the API keys' rule: their secrets sign as the MP's systems expect."""
+    return can_manage_api_keys(user, participant)
+
+
+def check_manage_webhooks(actor, participant) -> None:
+    if not can_manage_webhooks(actor, participant):
+        raise ActionNotAllowed(f"Only a User Security Administrator of {participant} manages its webhooks.")

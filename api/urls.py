@@ -64,4 +64,17 @@ portal_patterns = [
     path("api-keys/<int:pk>/", portal_views.ApiKeyDetailView.as_view(), name="api-keys-detail"),
     path("api-keys/new/", portal_views.ApiKeyCreateView.as_view(), name="api-keys-create"),
     path("api-keys/<int:pk>/revoke/", portal_views.ApiKeyRevokeView.as_view(), name="api-keys-revoke"),
+    path("webhooks/", portal_views.WebhookEndpointListView.as_view(), name="webhooks"),
+    path("webhooks/new/", portal_views.WebhookEndpointCreateView.as_view(), name="webhooks-create"),
+    path("webhooks/<int:pk>/", portal_views.WebhookEndpointDetailView.as_view(), name="webhook"),
+    path("webhooks/<int:pk>/edit/", portal_views.WebhookEndpointUpdateView.as_view(), name="webhook-edit"),
+    path("webhooks/<int:pk>/rotate/", portal_views.WebhookEndpointRotateView.as_view(), name="webhook-rotate"),
+    path("webhooks/<int:pk>/disable/", portal_views.WebhookEndpointDisableView.as_view(), name="webhook-disable"),
+    path("webhooks/<int:pk>/enable/", portal_views.WebhookEndpointEnableView.as_view(), name="webhook-enable"),
+    path("webhooks/<int:pk>/test/", portal_views.WebhookEndpointTestView.as_view(), name="webhook-test"),
+    path(
+        "webhooks/<int:pk>/deliveries/<int:delivery_pk>/resend/",
+        portal_views.WebhookDeliveryResendView.as_view(),
+        name="webhook-delivery-resend",
+    ),
 ]

@@ -10,7 +10,7 @@ from notices.models import NoticeStatus
 from plans.models import ActionItemStatus, ActionSide, MeetingStatus
 from registration.models import ApplicationKind, ApplicationStatus
 from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
-from tests.api.factories import ApiKeyFactory
+from tests.api.factories import ApiKeyFactory, WebhookDeliveryFactory
 from tests.cases.factories import CaseFactory, CaseMessageFactory, SlaTargetFactory, SubmittedCaseFactory
 from tests.notices.factories import NoticeDeliveryFactory, NoticeFactory, SubscriptionFactory
 from tests.plans.factories import ActionItemFactory, FeedbackFactory, MeetingFactory, ObjectiveFactory
@@ -106,3 +106,6 @@ def test_api(participant):
     key = ApiKeyFactory(participant=participant)
     assert key.scopes == [ApiScope.READ_CASES] and key.is_usable()
     assert split_key(key.raw)[0] == key.prefix
+    delivery = WebhookDeliveryFactory(endpoint__participant=participant)
+    assert delivery.status == "pending" and delivery.endpoint.participant == participant
+    assert delivery.endpoint.secret.startswith("whsec_") and delivery.endpoint.enabled

@@ -1,10 +1,10 @@
-"""The USA's API key form (portal)."""
+"""The USA's forms (portal): API keys and webhook endpoints."""
 
 from django import forms
 
 from ercot_services.core.forms import LayoutMixin
 
-from ..models import ApiScope
+from ..models import ApiScope, WebhookEventType
 
 
 class ApiKeyCreateForm(LayoutMixin, forms.Form):
@@ -27,3 +27,22 @@ class ApiKeyCreateForm(LayoutMixin, forms.Form):
 
 class ApiKeyRevokeForm(forms.Form):
     """A revoke button: no input."""
+
+
+class WebhookEndpointForm(LayoutMixin, forms.Form):
+    url = forms.URLField(
+        label="URL",
+        max_length=500,
+        assume_scheme="https",
+        help_text="Where we POST the events: an https:// address of your systems.",
+    )
+    description = forms.CharField(
+        label="Description", max_length=200, required=False, help_text="For example “Settlement system (test)”."
+    )
+    event_types = forms.MultipleChoiceField(
+        label="Events", choices=WebhookEventType.choices, widget=forms.CheckboxSelectMultiple
+    )
+
+
+class WebhookButtonForm(forms.Form):
+    """A button on the endpoint's page (rotate, disable, enable, test, re-send): no input."""

@@ -150,6 +150,9 @@ BADGES: dict[str, dict[str, Badge]] = {
         "*": B("secondary"),
     },
     "letter_delivery": {"sent": B("success"), "failed": B("danger"), "*": B("warning")},
+    # api: webhook deliveries and endpoints
+    "webhook_delivery": {"sent": B("success", label="Delivered"), "failed": B("danger"), "*": B("warning")},
+    "webhook_endpoint": {"enabled": B("success"), "*": B("secondary")},
     "certificate": {"installed": B("success"), "issued": B("info"), "*": B("warning")},
     "connectivity_test": {"passed": B("success"), "failed": B("danger"), "scheduled": B("info"), "*": B("warning")},
     # notices

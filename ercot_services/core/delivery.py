@@ -113,7 +113,9 @@ class OutboxKind:
     field whose rows move together (a notice's fan-out): the sweep judges progress per group, so one row sent
     or claimed in the last ``OUTBOX_STALLED_SECONDS`` keeps the whole group from being queued again. ``wire(row)``,
     if set, gives the row's message as bytes for an SMTP connection (or ``None``: then ``build`` is used); other
-    backends (files, memory in tests) always get ``build``'s message.
+    backends (files, memory in tests) always get ``build``'s message. ``mail`` is false for a kind that is not
+    email (webhooks): its own task sends it (``build`` gives the request), and the sweep queues its stranded rows
+    whether or not the mail server answers.
     """
 
     name: str
@@ -124,6 +126,7 @@ class OutboxKind:
     claim_timeout: Callable[[], datetime.timedelta] | None = None
     group: str | None = None
     wire: Callable[[Any], WireMessage | None] | None = None
+    mail: bool = True
 
     def _has(self, field: str) -> bool:
         try:

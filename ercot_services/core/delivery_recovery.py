@@ -12,7 +12,7 @@ A row is stranded when nothing is going to send it:
 
 The sweep queues enough tasks for every stranded row in one pass, unless the mail server cannot be reached
 (then every task would fail: it probes first, once, and leaves the rows to the tasks' own retries and the next
-sweep). It records when it ran, which the health uses as the sign that a worker (and beat) is alive.
+sweep; kinds that are not email, webhooks, are queued all the same). It records when it ran, which the health uses as the sign that a worker (and beat) is alive.
 """
 
 from __future__ import annotations
@@ -89,12 +89,10 @@ def outbox_sweep(*, kinds: Iterable[str] | None = None, now: datetime.datetime |
     stranded = [(kind, stranded_rows(kind, now)) for kind in selected]
     queued = dict.fromkeys((kind.name for kind in selected), 0)
     lost = [(kind, rows) for kind, rows in stranded if rows.exists()]
-    if lost:
-        error = mail_server_probe()
-        if error is not None:
-            logger.warning("Outbox sweep: %s; the stranded rows wait for the mail server", error)
-        else:
-            queued.update({kind.name: kind.requeue(rows) for kind, rows in lost})
+    error = mail_server_probe() if any(kind.mail for kind, _ in lost) else None
+    if error is not None:
+        logger.warning("Outbox sweep: %s; the stranded emails wait for the mail server", error)
+    queued.update({kind.name: kind.requeue(rows) for kind, rows in lost if error is None or not kind.mail})
     hint_set(SWEPT_KEY, timezone.now())
     return queued
 

@@ -17,3 +17,6 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 # Passkeys on http://localhost and the test server (browsers allow WebAuthn there; allauth checks the origin).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+# Webhook receivers on the developer's machine (http://127.0.0.1:…).
+WEBHOOK_ALLOW_HTTP = env.bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = env.bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", default=DEBUG)

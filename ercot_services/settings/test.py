@@ -36,3 +36,7 @@ CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = content_security_
 
 # Passkeys on http://localhost and the test server (browsers allow WebAuthn there; allauth checks the origin).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = True
+
+# Webhook receivers in the tests listen on http://127.0.0.1.
+WEBHOOK_ALLOW_HTTP = True
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = True

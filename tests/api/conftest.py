@@ -19,3 +19,5 @@ from tests.registration.conftest import (  # noqa: F401  (fixtures, shared with 
     prospect_ar,
     reviewer,
 )
+
+from .webhook_fixtures import receiver, usa  # noqa: F401  (fixtures of the webhook tests)

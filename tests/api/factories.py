@@ -3,6 +3,7 @@
 An MP's key is made by an active USA of its MP (the MP's first one, else a new secondary USA), as the portal makes
 it, so it authenticates; ``created_by=`` another person makes an orphaned one. ``staff=True`` makes a staff key of a
 new Account Manager (who has a second factor), or of ``user=``.
+``WebhookEndpointFactory`` writes an endpoint with a real secret, ``WebhookDeliveryFactory`` a pending delivery.
 """
 
 import secrets
@@ -10,8 +11,9 @@ import secrets
 import factory
 
 from accounts.models import ContactRank, ContactRole, Membership
-from api.models import ApiCallLog, ApiKey, ApiScope
+from api.models import ApiCallLog, ApiKey, ApiScope, WebhookDelivery, WebhookEndpoint, WebhookEventType
 from api.services import hash_secret
+from api.webhooks.signing import new_secret
 from tests.accounts.factories import MembershipFactory, ParticipantFactory, StaffFactory
 
 
@@ -67,3 +69,26 @@ class ApiCallLogFactory(factory.django.DjangoModelFactory):
     path = "/api/v1/cases"
     status_code = 200
     ip_address = "192.0.2.10"
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """An enabled endpoint subscribed to ``case.created`` (pass ``url`` of a test receiver)."""
+
+    class Meta:
+        model = WebhookEndpoint
+
+    participant = factory.SubFactory(ParticipantFactory)
+    url = "https://hooks.example.com/ercot"
+    description = factory.Sequence(lambda n: f"Settlement system {n}")
+    event_types = factory.LazyFunction(lambda: [WebhookEventType.CASE_CREATED.value])
+    secret = factory.LazyFunction(new_secret)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event_id = factory.Sequence(lambda n: f"msg_factory{n}")
+    event_type = WebhookEventType.CASE_CREATED
+    payload = factory.LazyAttribute(lambda o: {"type": o.event_type, "timestamp": "2026-01-05T10:00:00Z", "data": {}})

@@ -36,6 +36,7 @@ def test_the_usa_creates_and_revokes_a_key_under_the_enforced_policy(browser, li
     page = context.new_page()
     page.set_default_timeout(15_000)
     sign_in(page, usa.email, PASSWORD)
+    page.get_by_role("button", name="Administration").click()
     page.get_by_role("link", name="API keys").click()
     page.get_by_role("link", name="Create a key").click()
     page.get_by_label("Name").fill("Shadow settlement")

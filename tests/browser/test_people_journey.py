@@ -30,7 +30,9 @@ def test_a_usa_runs_the_whole_life_of_an_mp_user(page, browser, live_server, par
     usa = MembershipFactory(participant=participant, usa=True, user__full_name="Uma Security").user
 
     sign_in(page, usa.email, PASSWORD)
-    page.get_by_role("navigation", name="Main navigation").get_by_role("link", name="People").click()
+    main_navigation = page.get_by_role("navigation", name="Main navigation")
+    main_navigation.get_by_role("button", name="Administration").click()
+    main_navigation.get_by_role("link", name="People").click()
     page.get_by_role("link", name="Invite a person").click()
     page.get_by_label("Email address").fill(INVITEE)
     page.get_by_label("Credit contact").check()

@@ -642,7 +642,7 @@ def test_the_case_page_shows_the_case(staff_client, open_case, participant, mp_u
         "Client Services",
         "On track",
         "Acknowledge",
-        "Resolve…",
+        "Resolve",
     ):
         assert expected in text, expected
     assert participant.get_absolute_url() in text

@@ -18,7 +18,7 @@ def _money(amount: Decimal) -> str:
 
 
 def dispute_low_grant_consequence(case: Case, *, outcome: str, granted_amount: Decimal | None) -> str:
-    """"You are granting $100.00 of $208,866.00 claimed (0.05 %)…" when a dispute is Granted for under half of what
+    """ "You are granting $100.00 of $208,866.00 claimed (0.05 %)…" when a dispute is Granted for under half of what
     was disputed; empty otherwise."""
     dispute = getattr(case, "dispute", None) if case.kind == CaseKind.DISPUTE else None
     if dispute is None or outcome != DisputeOutcome.GRANTED or granted_amount is None or not dispute.disputed_amount:

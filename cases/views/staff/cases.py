@@ -20,6 +20,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin, load_permissions
 
 from ... import policies, services
+from ...confirmations import transition_consequence
 from ...forms.staff import (
     TRANSITION_LABELS,
     AssignForm,
@@ -34,7 +35,6 @@ from ...forms.staff import (
 from ...models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
 from ...selectors import cases as case_selectors
 from ...selectors.cases import STATUS_ORDER
-from ...confirmations import transition_consequence
 
 DISPUTE_RESOLUTION_FIELDS = ("outcome", "outcome_explanation", "granted_amount", "resolution_summary")
 
@@ -142,7 +142,13 @@ CONVERSATION_LATEST = 50
 
 
 def case_page(
-    request, case: Case, *, status: int = 200, error_section: str = "", confirmation: Confirmation | None = None, **forms
+    request,
+    case: Case,
+    *,
+    status: int = 200,
+    error_section: str = "",
+    confirmation: Confirmation | None = None,
+    **forms,
 ):
     """Render the case page; an action view passes its bound form (with errors) to show it in place."""
     load_permissions(request.user)

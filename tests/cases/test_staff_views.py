@@ -646,7 +646,7 @@ def test_the_case_page_shows_the_case(staff_client, open_case, participant, mp_u
     ):
         assert expected in text, expected
     assert participant.get_absolute_url() in text
-    assert "Submitted" in text  # the timeline
+    assert "Case submitted" in text  # the timeline
 
 
 def test_the_case_page_of_a_potential_mp_contact(staff_client, queue_cases):
@@ -682,7 +682,7 @@ def test_a_public_reply_is_emailed_once_and_shown(
     assert open_case.first_response_at is not None
     page = _text(_page(staff_client, open_case))
     assert "Form H was processed on Monday." in page and "Public reply" in page
-    assert "Replied" in page  # timeline
+    assert "Case replied" in page  # timeline
 
 
 def test_an_internal_note_is_never_emailed_and_is_marked(

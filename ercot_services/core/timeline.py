@@ -22,6 +22,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import dateformat
@@ -146,7 +147,7 @@ def format_value(value: Any, model_field: models.Field | None = None) -> str:
         return ", ".join(format_value(item, model_field) for item in value)
     if isinstance(value, bool):
         return "Yes" if value else "No"
-    if model_field is not None and model_field.choices:
+    if getattr(model_field, "choices", None):
         choices = {str(key): str(label) for key, label in model_field.flatchoices}
         if str(value) in choices:
             return choices[str(value)]
@@ -171,8 +172,16 @@ def format_value(value: Any, model_field: models.Field | None = None) -> str:
     return str(value)
 
 
+def _target_model(event: AuditEvent) -> type[models.Model] | None:
+    """The model of the event's target: from the selected content type (pages select it with the actor, so that a
+    template sends no query), else from Django's content type cache."""
+    if AuditEvent.target_content_type.is_cached(event):
+        return event.target_content_type.model_class()
+    return ContentType.objects.get_for_id(event.target_content_type_id).model_class()
+
+
 def _changes(event: AuditEvent) -> list[ChangeLine]:
-    model = event.target_content_type.model_class() if event.target_content_type_id else None
+    model = _target_model(event)
     lines = []
     for name, pair in (event.changes or {}).items():
         old, new = (list(pair) + [None, None])[:2] if isinstance(pair, list | tuple) else (None, pair)
@@ -194,7 +203,7 @@ def _same_request(entry: TimelineEntry, event: AuditEvent) -> bool:
 
 
 def timeline_entries(events: Iterable[AuditEvent]) -> list[TimelineEntry]:
-    """``events`` (newest first, actors selected) as entries, the events of one request grouped into one."""
+    """``events`` (newest first, ``actor`` and ``target_content_type`` selected) as entries, the events of one request grouped into one."""
     entries: list[TimelineEntry] = []
     for event in events:
         item = TimelineItem(event=event, label=verb_label(event.verb), changes=_changes(event))

@@ -203,7 +203,11 @@ class NoticePreviewView(PublisherRequiredMixin, View):
 
 def notice_page(request, notice: Notice, *, status: int = 200, error_section: str = "", **forms):
     is_pub = is_publisher(request.user)
-    timeline = AuditEvent.objects.for_object(notice).select_related("actor").order_by("-created_at", "-id")[:100]
+    timeline = (
+        AuditEvent.objects.for_object(notice)
+        .select_related("actor", "target_content_type")
+        .order_by("-created_at", "-id")[:100]
+    )
     counts = delivery_counts(notice) if notice.status == NoticeStatus.PUBLISHED else None
     recipients = None
     if notice.status != NoticeStatus.PUBLISHED:

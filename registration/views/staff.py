@@ -151,7 +151,7 @@ def review_page(request, application, *, status=200, error_section="", document_
         "representatives": authorized_representatives(participant),
         "facts": participant_registration_facts(participant) if application.kind == ApplicationKind.INITIAL else None,
         "timeline": AuditEvent.objects.for_object(application)
-        .select_related("actor")
+        .select_related("actor", "target_content_type")
         .order_by("-created_at", "-id")[:200],
         "can_decide": policies.can_decide_application(request.user, application),
         "can_start_review": application.can_move_to(ApplicationStatus.UNDER_REVIEW),
@@ -377,7 +377,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                 :10
             ],
             "history": AuditEvent.objects.filter(participant=participant, verb__startswith="registration.")
-            .select_related("actor")
+            .select_related("actor", "target_content_type")
             .order_by("-created_at", "-id")[:50],
         }
         return render(request, self.template_name, context, status=status)

@@ -788,7 +788,7 @@ def test_transition_through_the_page(staff_client, open_case):
     assert open_case.status == CaseStatus.ACKNOWLEDGED
     event = AuditEvent.objects.for_object(open_case).filter(verb="case.status_changed").get()
     assert event.actor.pk == open_case.assignee_id and event.reason == "Looking"
-    assert "Status changed" in _text(response)
+    assert "Case status changed" in _text(response)
 
 
 def test_a_transition_reads_the_case_by_its_reference_once(staff_client, open_case):
@@ -856,7 +856,7 @@ def test_assign_through_the_page(staff_client, open_case, sme, mp_user):
     response = _post(staff_client, open_case, "assign", {"assignee": sme.pk, "reason": "SME owns it"}, follow=True)
     open_case.refresh_from_db()
     assert open_case.assignee == sme
-    assert "Assigned" in _text(response) and "SME owns it" in _text(response)
+    assert "Case assigned" in _text(response) and "SME owns it" in _text(response)
     response = _post(staff_client, open_case, "assign", {"assignee": mp_user.pk})
     assert response.status_code == 400 and "valid choice" in _text(response)
 
@@ -896,7 +896,7 @@ def test_update_priority_and_category_through_the_page(staff_client, open_case, 
     open_case.refresh_from_db()
     assert open_case.priority == Priority.URGENT and open_case.category == settlements
     assert open_case.resolution_due_at < old_due
-    assert "Updated" in _text(response) and "Money at stake" in _text(response)
+    assert "Case updated" in _text(response) and "Money at stake" in _text(response)
 
 
 def test_merge_through_the_page(
@@ -915,7 +915,7 @@ def test_merge_through_the_page(
     assert duplicate.status == CaseStatus.CLOSED and duplicate.merged_into == open_case
     assert response.redirect_chain[-1][0] == open_case.get_absolute_url()
     text = _text(response)
-    assert duplicate.reference in text and "Merge received" in text
+    assert duplicate.reference in text and "Case merge received" in text
     assert "Merged" in _text(_page(staff_client, duplicate))
 
 
@@ -934,7 +934,7 @@ def test_clone_through_the_page(staff_client, open_case):
     assert clone.cloned_from == open_case and clone.participant == open_case.participant
     assert response.redirect_chain[-1][0] == clone.get_absolute_url()
     assert open_case.reference in _text(response)
-    assert "Cloned" in _text(_page(staff_client, open_case))
+    assert "Case cloned" in _text(_page(staff_client, open_case))
 
 
 def test_action_urls_redirect_a_get_to_the_case(staff_client, open_case):

@@ -261,7 +261,7 @@ def test_review_page_shows_header_checklist_documents_and_timeline(lead_client, 
     assert bar.email in page and account_manager.email in page  # who gets the emails
     timeline = [event.verb for event in response.context["timeline"]]
     assert timeline[0] == "application.submitted" and "application.started" in timeline
-    assert "Document uploaded" in page
+    assert "Application document uploaded" in page
 
 
 def test_staff_download_a_document(lead_client, submitted):

@@ -9,7 +9,7 @@ register = template.Library()
 
 @register.inclusion_tag("includes/audit_timeline.html")
 def audit_timeline(events, empty_text="No recorded changes yet."):
-    """``events``: audit events newest first with their actors selected (a queryset, a slice or a page)."""
+    """``events``: audit events newest first with ``actor`` and ``target_content_type`` selected (a queryset, a slice or a page)."""
     return {"entries": timeline_entries(events), "empty_text": empty_text}
 
 

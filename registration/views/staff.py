@@ -191,7 +191,7 @@ class _ApplicationActionView(StaffRequiredMixin, ActionView):
             self.request,
             self.object,
             status=status,
-            error_section=self.section,
+            error_section="" if self.confirmation else self.section,  # a question, not an error
             confirmation=self.confirmation,
             **{self.form_name: form},
         )

@@ -150,7 +150,8 @@ def case_page(
     confirmation: Confirmation | None = None,
     **forms,
 ):
-    """Render the case page; an action view passes its bound form (with errors) to show it in place."""
+    """Render the case page; an action view passes its bound form (with errors) to show it in place, or the
+    confirmation it asks for. Why this size: one context holds every form of the page, each bound or fresh."""
     load_permissions(request.user)
     show_all = request.GET.get("conversation") == "all"
     # One more than shown tells whether earlier messages exist without counting them.
@@ -231,7 +232,7 @@ class _CaseActionView(StaffRequiredMixin, ActionView):
             self.request,
             self.object,
             status=status,
-            error_section=self.section,
+            error_section="" if self.confirmation else self.section,  # a question, not an error
             confirmation=self.confirmation,
             **{self.form_name: form},
         )

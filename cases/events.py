@@ -13,7 +13,7 @@ class CaseEvent(models.TextChoices):
     CASE_NOTE_ADDED = "case.note_added", "Case note added"
     CASE_PARTICIPANT_LINKED = "case.participant_linked", "Case linked to its Market Participant"
     CASE_REPLIED = "case.replied", "Case replied"
-    CASE_SLA_CHANGED = "case.sla_changed", "Case sla changed"
+    CASE_SLA_CHANGED = "case.sla_changed", "Case SLA changed"
     CASE_STATUS_CHANGED = "case.status_changed", "Case status changed"
     CASE_SUBMITTED = "case.submitted", "Case submitted"
     CASE_UPDATED = "case.updated", "Case updated"

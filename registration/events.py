@@ -16,13 +16,13 @@ class RegistrationEvent(models.TextChoices):
     APPLICATION_UPDATED = "application.updated", "Application updated"
     APPLICATION_WITHDRAWN = "application.withdrawn", "Application withdrawn"
     PARTICIPANT_TERRITORIES_ADDED = "participant.territories_added", "Participant territories added"
-    REGISTRATION_PUCT_RECORDED = "registration.puct_recorded", "Registration puct recorded"
+    REGISTRATION_PUCT_RECORDED = "registration.puct_recorded", "PUCT registration recorded"
     REGISTRATION_QSE_ACKNOWLEDGEMENT_RECORDED = (
         "registration.qse_acknowledgement_recorded",
-        "Registration qse acknowledgement recorded",
+        "QSE acknowledgement recorded",
     )
     REGISTRATION_QSE_LOAD_QUALIFICATION_RECORDED = (
         "registration.qse_load_qualification_recorded",
-        "Registration qse load qualification recorded",
+        "QSE load qualification recorded",
     )
-    REGISTRATION_SFA_RECORDED = "registration.sfa_recorded", "Registration sfa recorded"
+    REGISTRATION_SFA_RECORDED = "registration.sfa_recorded", "Standard Form Agreement recorded"

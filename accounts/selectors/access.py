@@ -58,7 +58,7 @@ def person_events(access: PortalAccess, limit: int = 50) -> list[AuditEvent]:
     """The person's events the MP's USA answers for, newest first: those of their link at this MP (grants, roles,
     suspensions, removals) and their own security events (sign-ins, failures, lockouts, factor and session changes)."""
     events = AuditEvent.objects.for_object(access) | security_history(access.user)
-    return list(events.select_related("actor")[:limit])
+    return list(events.select_related("actor", "target_content_type")[:limit])
 
 
 def pending_invitations(participant: MarketParticipant) -> QuerySet[PortalInvitation]:

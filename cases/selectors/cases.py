@@ -208,7 +208,7 @@ def case_opening_attachments(case: Case, *, include_internal: bool = True) -> Qu
 
 def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     """The audit events of this case, newest first: who changed what, when, and why."""
-    return AuditEvent.objects.for_object(case).select_related("actor")
+    return AuditEvent.objects.for_object(case).select_related("actor", "target_content_type")
 
 
 def case_related_cases(case: Case) -> dict[str, list[Case]]:

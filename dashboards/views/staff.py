@@ -130,7 +130,7 @@ class MetricsCsvView(MetricsAccessMixin, View):
 
 
 def _audit_page(request, participant):
-    events = account_selectors.participant_history(participant).select_related("actor")
+    events = account_selectors.participant_history(participant).select_related("actor", "target_content_type")
     page = Paginator(events, 20).get_page(request.GET.get("history_page"))
     page.object_list = list(page.object_list)  # read here, not while the template renders
     return page

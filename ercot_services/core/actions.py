@@ -8,6 +8,7 @@ success the person gets a message and a redirect.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +22,22 @@ from .models import DomainError
 
 # The fragment most action views answer an htmx GET with: their form and buttons, for a row's editor.
 INLINE_FORM_TEMPLATE = "includes/inline_form.html"
+
+
+# The name and value of the button that confirms a consequential action (``ActionView.get_confirmation``).
+CONFIRM_FIELD = "confirmed"
+CONFIRM_VALUE = "yes"
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """A consequence a person confirms before the service runs: the page shows ``message`` and a form that posts
+    the same values again (``data``) with ``CONFIRM_FIELD``; what they typed stays in the form below it."""
+
+    message: str
+    button_label: str
+    action: str = ""
+    data: tuple[tuple[str, str], ...] = ()
 
 
 def safe_next_url(request, fallback: str = "", *, under: str = "") -> str:
@@ -85,11 +102,13 @@ class ActionView(View):
 
     object: Any = None
     result: Any = None
+    confirmation: Confirmation | None = None
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.object = None
         self.result = None
+        self.confirmation = None
 
     def get_object(self):
         return None
@@ -117,7 +136,28 @@ class ActionView(View):
 
     def render_form(self, form, status: int = 200) -> HttpResponse:
         template = self.fragment_template_name if self.wants_fragment() else self.template_name
-        return render(self.request, template, {"form": form, **self.get_context(form)}, status=status)
+        context = {"form": form, "confirmation": self.confirmation, **self.get_context(form)}
+        return render(self.request, template, context, status=status)
+
+    def get_confirmation(self, form) -> Confirmation | None:
+        """The consequence of this valid form the person must confirm before the service runs (resolving a dispute
+        for much less than claimed, withdrawing, rejecting, cancelling), or ``None``. A POST that carries
+        ``CONFIRM_FIELD`` was confirmed: the service runs (and its own rules still apply)."""
+        return None
+
+    def _confirmation_needed(self, form) -> Confirmation | None:
+        if self.request.POST.get(CONFIRM_FIELD) == CONFIRM_VALUE:
+            return None
+        needed = self.get_confirmation(form)
+        if needed is None:
+            return None
+        data = tuple(
+            (name, value)
+            for name, values in self.request.POST.lists()
+            if name not in ("csrfmiddlewaretoken", CONFIRM_FIELD)
+            for value in values
+        )
+        return Confirmation(needed.message, needed.button_label, needed.action or self.request.path, data)
 
     def perform(self, form):
         """Call the service with ``form.cleaned_data``; what it returns becomes ``self.result``."""
@@ -145,6 +185,9 @@ class ActionView(View):
     def post(self, request, *args, **kwargs):
         self._load_object()
         form = self.get_form(request.POST, request.FILES)
+        if form.is_valid() and (confirmation := self._confirmation_needed(form)):
+            self.confirmation = confirmation
+            return self.render_form(form, status=200)
         if form.is_valid():
             try:
                 self.result = self.perform(form)

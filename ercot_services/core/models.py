@@ -117,8 +117,10 @@ class AuditEvent(models.Model):
 
     @property
     def verb_display(self) -> str:
-        """``participant.account_manager_assigned`` → ``Account manager assigned``."""
-        return self.verb.rsplit(".", 1)[-1].replace("_", " ").capitalize()
+        """The verb's label for people, from the enum of the app that writes it (``core.timeline``)."""
+        from .timeline import verb_label
+
+        return verb_label(self.verb)
 
 
 class Holiday(models.Model):

@@ -58,16 +58,6 @@ STATUS_ORDER = [
     NoticeStatus.SCHEDULED,
     NoticeStatus.PUBLISHED,
 ]
-VERB_LABELS = {
-    "notice.drafted": "Drafted",
-    "notice.edited": "Edited",
-    "notice.submitted": "Submitted for review",
-    "notice.returned": "Returned to draft",
-    "notice.approved": "Approved",
-    "notice.scheduled": "Scheduled",
-    "notice.published": "Published",
-    "notice.acknowledged": "Acknowledged",
-}
 DELIVERY_STATUSES = [s for s, _ in NoticeDelivery.Status.choices]
 
 
@@ -213,19 +203,11 @@ class NoticePreviewView(PublisherRequiredMixin, View):
 
 def notice_page(request, notice: Notice, *, status: int = 200, error_section: str = "", **forms):
     is_pub = is_publisher(request.user)
-    timeline = list(AuditEvent.objects.for_object(notice).select_related("actor").order_by("-created_at", "-id")[:100])
-    status_labels = dict(NoticeStatus.choices)
-    for event in timeline:
-        event.label = VERB_LABELS.get(event.verb, event.verb)
-        event.lines = []
-        for field, pair in (event.changes or {}).items():
-            old, new = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
-            if field == "status":
-                old, new = status_labels.get(old, old), status_labels.get(new, new)
-            if field in ("status", "notice_id", "recipients", "scheduled_for"):
-                event.lines.append(f"{field.replace('_', ' ').capitalize()}: {old or '—'} → {new or '—'}")
-            elif field != "kind":
-                event.lines.append(f"{field.replace('_', ' ').capitalize()} changed")
+    timeline = (
+        AuditEvent.objects.for_object(notice)
+        .select_related("actor", "target_content_type")
+        .order_by("-created_at", "-id")[:100]
+    )
     counts = delivery_counts(notice) if notice.status == NoticeStatus.PUBLISHED else None
     recipients = None
     if notice.status != NoticeStatus.PUBLISHED:

@@ -21,7 +21,7 @@ from accounts.models import MarketParticipant
 from accounts.selectors import current_manager
 from cases.models import CaseKind
 from cases.selectors.cases import case_get_for_staff
-from ercot_services.core.actions import ActionView, add_domain_error
+from ercot_services.core.actions import ActionView, Confirmation, add_domain_error
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -112,7 +112,7 @@ def _get_application(request, reference):
     return application_get_for_user(request.user, (reference or "").strip().upper())
 
 
-def review_page(request, application, *, status=200, error_section="", document_error=None, **forms):
+def review_page(request, application, *, status=200, error_section="", document_error=None, confirmation=None, **forms):
     """Render the review page; an action view passes its bound form (with errors) to show it in place."""
     lines = checklist(application)
     calendar, today = business_calendar(), timezone.localdate()
@@ -151,7 +151,7 @@ def review_page(request, application, *, status=200, error_section="", document_
         "representatives": authorized_representatives(participant),
         "facts": participant_registration_facts(participant) if application.kind == ApplicationKind.INITIAL else None,
         "timeline": AuditEvent.objects.for_object(application)
-        .select_related("actor")
+        .select_related("actor", "target_content_type")
         .order_by("-created_at", "-id")[:200],
         "can_decide": policies.can_decide_application(request.user, application),
         "can_start_review": application.can_move_to(ApplicationStatus.UNDER_REVIEW),
@@ -160,6 +160,7 @@ def review_page(request, application, *, status=200, error_section="", document_
         "request_info_form": forms.get("request_info_form") or RequestInfoForm(),
         "approve_form": forms.get("approve_form") or ApproveForm(),
         "reject_form": forms.get("reject_form") or RejectForm(),
+        "confirmation": confirmation,
         "start_review_error": forms.get("start_review_error", ""),
         "error_section": error_section,
         "document_error": document_error,  # (document pk, bound form) of a refused document review
@@ -187,7 +188,12 @@ class _ApplicationActionView(StaffRequiredMixin, ActionView):
 
     def render_form(self, form, status=200):
         return review_page(
-            self.request, self.object, status=status, error_section=self.section, **{self.form_name: form}
+            self.request,
+            self.object,
+            status=status,
+            error_section="" if self.confirmation else self.section,  # a question, not an error
+            confirmation=self.confirmation,
+            **{self.form_name: form},
         )
 
     def get_success_url(self):
@@ -244,6 +250,14 @@ class ApplicationRejectView(_ApplicationActionView):
     form_class = RejectForm
     form_name = "reject_form"
     section = "reject"
+
+    def get_confirmation(self, form):
+        application = self.object
+        return Confirmation(
+            f"Rejecting {application.reference} is final: {application.participant.short_name}'s Authorized "
+            "Representatives are emailed this reason, and a new application is needed to register.",
+            f"Yes, reject {application.reference}",
+        )
 
     def perform(self, form):
         request, application = self.request, self.object
@@ -363,7 +377,7 @@ class RegistrationFactsView(StaffRequiredMixin, View):
                 :10
             ],
             "history": AuditEvent.objects.filter(participant=participant, verb__startswith="registration.")
-            .select_related("actor")
+            .select_related("actor", "target_content_type")
             .order_by("-created_at", "-id")[:50],
         }
         return render(request, self.template_name, context, status=status)

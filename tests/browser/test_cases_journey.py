@@ -68,7 +68,6 @@ def test_inquiry_from_portal_to_resolution(
     assert case.status == CaseStatus.IN_PROGRESS
 
     staff.reload()
-    staff.get_by_text("Resolve…").click()
     staff.get_by_label("Resolution summary").fill("Usage was re-sent by the TDSP and appears on the next statement.")
     staff.get_by_role("button", name=f"Resolve {case.reference}").click()
     expect(staff.get_by_role("alert").first).to_be_visible()

@@ -642,11 +642,11 @@ def test_the_case_page_shows_the_case(staff_client, open_case, participant, mp_u
         "Client Services",
         "On track",
         "Acknowledge",
-        "Resolve…",
+        "Resolve",
     ):
         assert expected in text, expected
     assert participant.get_absolute_url() in text
-    assert "Submitted" in text  # the timeline
+    assert "Case submitted" in text  # the timeline
 
 
 def test_the_case_page_of_a_potential_mp_contact(staff_client, queue_cases):
@@ -682,7 +682,7 @@ def test_a_public_reply_is_emailed_once_and_shown(
     assert open_case.first_response_at is not None
     page = _text(_page(staff_client, open_case))
     assert "Form H was processed on Monday." in page and "Public reply" in page
-    assert "Replied" in page  # timeline
+    assert "Case replied" in page  # timeline
 
 
 def test_an_internal_note_is_never_emailed_and_is_marked(
@@ -788,7 +788,7 @@ def test_transition_through_the_page(staff_client, open_case):
     assert open_case.status == CaseStatus.ACKNOWLEDGED
     event = AuditEvent.objects.for_object(open_case).filter(verb="case.status_changed").get()
     assert event.actor.pk == open_case.assignee_id and event.reason == "Looking"
-    assert "Status changed" in _text(response)
+    assert "Case status changed" in _text(response)
 
 
 def test_a_transition_reads_the_case_by_its_reference_once(staff_client, open_case):
@@ -856,7 +856,7 @@ def test_assign_through_the_page(staff_client, open_case, sme, mp_user):
     response = _post(staff_client, open_case, "assign", {"assignee": sme.pk, "reason": "SME owns it"}, follow=True)
     open_case.refresh_from_db()
     assert open_case.assignee == sme
-    assert "Assigned" in _text(response) and "SME owns it" in _text(response)
+    assert "Case assigned" in _text(response) and "SME owns it" in _text(response)
     response = _post(staff_client, open_case, "assign", {"assignee": mp_user.pk})
     assert response.status_code == 400 and "valid choice" in _text(response)
 
@@ -896,7 +896,7 @@ def test_update_priority_and_category_through_the_page(staff_client, open_case, 
     open_case.refresh_from_db()
     assert open_case.priority == Priority.URGENT and open_case.category == settlements
     assert open_case.resolution_due_at < old_due
-    assert "Updated" in _text(response) and "Money at stake" in _text(response)
+    assert "Case updated" in _text(response) and "Money at stake" in _text(response)
 
 
 def test_merge_through_the_page(
@@ -915,7 +915,7 @@ def test_merge_through_the_page(
     assert duplicate.status == CaseStatus.CLOSED and duplicate.merged_into == open_case
     assert response.redirect_chain[-1][0] == open_case.get_absolute_url()
     text = _text(response)
-    assert duplicate.reference in text and "Merge received" in text
+    assert duplicate.reference in text and "Case merge received" in text
     assert "Merged" in _text(_page(staff_client, duplicate))
 
 
@@ -934,7 +934,7 @@ def test_clone_through_the_page(staff_client, open_case):
     assert clone.cloned_from == open_case and clone.participant == open_case.participant
     assert response.redirect_chain[-1][0] == clone.get_absolute_url()
     assert open_case.reference in _text(response)
-    assert "Cloned" in _text(_page(staff_client, open_case))
+    assert "Case cloned" in _text(_page(staff_client, open_case))
 
 
 def test_action_urls_redirect_a_get_to_the_case(staff_client, open_case):

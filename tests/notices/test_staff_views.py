@@ -168,7 +168,8 @@ def test_a_notice_published_by_the_scheduler_and_whose_author_is_gone_still_show
         page = client.get(url)
         assert page.status_code == 200, url
     html = page.content.decode()
-    assert "Drafted by —" in html and "by the system" in html
+    history = html.split('id="history-h"')[1]
+    assert "Drafted by —" in html and "· System</div>" in history
 
 
 # --- the seed 003 notice from draft to mailbox --------------------------------------------------------
@@ -223,7 +224,7 @@ def test_seed_003_drafted_approved_and_published_through_the_pages(
     assert f"Published as {notice.notice_id}" in text
     assert "Delivery report" in text and 'hx-trigger="every 2s"' not in text  # nothing pending: no polling
     history = text.split('id="history-h"')[1]
-    for label in ("Drafted", "Submitted for review", "Approved", "Published"):
+    for label in ("Notice drafted", "Notice submitted for review", "Notice approved", "Notice published"):
         assert f"<strong>{label}</strong>" in history
 
 

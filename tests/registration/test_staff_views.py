@@ -261,7 +261,7 @@ def test_review_page_shows_header_checklist_documents_and_timeline(lead_client, 
     assert bar.email in page and account_manager.email in page  # who gets the emails
     timeline = [event.verb for event in response.context["timeline"]]
     assert timeline[0] == "application.submitted" and "application.started" in timeline
-    assert "Document uploaded" in page
+    assert "Application document uploaded" in page
 
 
 def test_staff_download_a_document(lead_client, submitted):
@@ -552,8 +552,14 @@ def test_reject_needs_a_reason(lead_client, submitted, django_capture_on_commit_
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.UNDER_REVIEW
 
+    reason = {"reason": "The applicant is not a Texas entity."}
+    asked = lead_client.post(url, reason)  # a rejection is final: it is confirmed first
+    assert asked.status_code == 200
+    assert f"Rejecting {submitted.reference} is final" in _text(asked)
+    submitted.refresh_from_db()
+    assert submitted.status == ApplicationStatus.UNDER_REVIEW
     with django_capture_on_commit_callbacks(execute=True):
-        response = lead_client.post(url, {"reason": "The applicant is not a Texas entity."})
+        response = lead_client.post(url, {**reason, "confirmed": "yes"})
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.REJECTED

@@ -13,13 +13,14 @@ from django.forms import BaseForm
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import ActionView, Confirmation
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.forms import load_choices
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin, load_permissions
 
 from ... import policies, services
+from ...confirmations import transition_consequence
 from ...forms.staff import (
     TRANSITION_LABELS,
     AssignForm,
@@ -128,7 +129,7 @@ def _transition_buttons(case: Case) -> list[dict]:
         if status == CaseStatus.IN_PROGRESS and case.status == CaseStatus.WAITING:
             label = "Resume work"
         style = {
-            CaseStatus.WITHDRAWN: "btn-outline-danger",
+            CaseStatus.WITHDRAWN: "btn-link text-secondary",
             CaseStatus.CLOSED: "btn-outline-dark",
             CaseStatus.WAITING: "btn-outline-secondary",
         }.get(status, "btn-outline-primary")
@@ -140,8 +141,17 @@ def _transition_buttons(case: Case) -> list[dict]:
 CONVERSATION_LATEST = 50
 
 
-def case_page(request, case: Case, *, status: int = 200, error_section: str = "", **forms):
-    """Render the case page; an action view passes its bound form (with errors) to show it in place."""
+def case_page(
+    request,
+    case: Case,
+    *,
+    status: int = 200,
+    error_section: str = "",
+    confirmation: Confirmation | None = None,
+    **forms,
+):
+    """Render the case page; an action view passes its bound form (with errors) to show it in place, or the
+    confirmation it asks for. Why this size: one context holds every form of the page, each bound or fresh."""
     load_permissions(request.user)
     show_all = request.GET.get("conversation") == "all"
     # One more than shown tells whether earlier messages exist without counting them.
@@ -172,6 +182,7 @@ def case_page(request, case: Case, *, status: int = 200, error_section: str = ""
         if case.status == CaseStatus.RESOLVED
         else None,
         "transition_buttons": _transition_buttons(case),
+        "confirmation": confirmation,
         # A dispute (money) is resolved by Account Managers and the Lead only.
         "can_resolve": CaseStatus.RESOLVED in allowed
         and (case.kind != CaseKind.DISPUTE or policies.can_resolve_dispute(request.user, case)),
@@ -217,7 +228,14 @@ class _CaseActionView(StaffRequiredMixin, ActionView):
         return redirect(self.get_object().get_absolute_url())
 
     def render_form(self, form, status=200):
-        return case_page(self.request, self.object, status=status, error_section=self.section, **{self.form_name: form})
+        return case_page(
+            self.request,
+            self.object,
+            status=status,
+            error_section="" if self.confirmation else self.section,  # a question, not an error
+            confirmation=self.confirmation,
+            **{self.form_name: form},
+        )
 
 
 class CaseReplyView(_CaseActionView):
@@ -266,6 +284,10 @@ class CaseTransitionView(_CaseActionView):
     def get_form(self, data=None, files=None):
         self.form_name = f"transition_{TransitionForm.section_for(self.object, self.request.POST.get('to_status', ''))}"
         return TransitionForm(data, case=self.object, section=self.form_name.removeprefix("transition_"))
+
+    def get_confirmation(self, form):
+        message, button_label = transition_consequence(self.object, form.cleaned_data)
+        return Confirmation(message, button_label) if message else None
 
     def perform(self, form):
         data = form.cleaned_data

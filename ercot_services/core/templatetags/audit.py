@@ -1,22 +1,19 @@
+"""The one way a page shows audit events: ``{% audit_timeline events %}`` (see ``core.timeline``)."""
+
 from django import template
+
+from ..timeline import format_moment, timeline_entries
 
 register = template.Library()
 
 
-@register.filter
-def audit_value(value):
-    """An audit change value for people: lists joined, empty values as a dash, codes made readable."""
-    if value is None or value == "" or value == []:
-        return "—"
-    if isinstance(value, list):
-        return ", ".join(str(audit_value(item)) for item in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str) and value.islower() and "_" in value and " " not in value:
-        return value.replace("_", " ")
-    return value
+@register.inclusion_tag("includes/audit_timeline.html")
+def audit_timeline(events, empty_text="No recorded changes yet."):
+    """``events``: audit events newest first with ``actor`` and ``target_content_type`` selected (a queryset, a slice or a page)."""
+    return {"entries": timeline_entries(events), "empty_text": empty_text}
 
 
 @register.filter
-def audit_field(name: str) -> str:
-    return str(name).replace("_", " ")
+def operator_time(value):
+    """A moment in the operator's time zone, in the project's date-and-time format."""
+    return format_moment(value) if value else ""

@@ -184,7 +184,7 @@ def meeting_page(request, meeting: Meeting, *, status: int = 200, **forms):
             timezone.localdate(),
         ),
         "feedback": list(meeting.feedback.select_related("submitted_by", "recorded_by")),
-        "timeline": AuditEvent.objects.for_object(meeting).select_related("actor")[:50],
+        "timeline": AuditEvent.objects.for_object(meeting).select_related("actor", "target_content_type")[:50],
         "minutes_form": forms.get("minutes_form") or MinutesForm(initial={"minutes": meeting.minutes}),
         "is_scheduled": meeting.status == MeetingStatus.SCHEDULED,
         "can_record_minutes": meeting.status != MeetingStatus.CANCELLED,

@@ -32,7 +32,7 @@ def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_f
         "cases": case_selectors.pattern_cases(pattern),
         "trend": case_selectors.participant_category_trend(pattern.participant),
         "actions": participant_improvement_actions(pattern.participant),
-        "timeline": AuditEvent.objects.for_object(pattern).select_related("actor"),
+        "timeline": AuditEvent.objects.for_object(pattern).select_related("actor", "target_content_type"),
         "action_form": action_form or ImprovementActionForm(initial={"owner": request.user.pk}),
         "dismiss_form": dismiss_form or PatternDismissForm(),
         "can_record_improvement": policies.can_record_improvement(request.user, pattern.participant),

@@ -140,7 +140,9 @@ def enrollment_page(request, enrollment: Enrollment, *, status: int = 200, error
         "connectivity_tests": tests,
         "connectivity_spec": spec,
         "timeline": list(
-            AuditEvent.objects.for_object(enrollment).select_related("actor").order_by("-created_at", "-id")[:200]
+            AuditEvent.objects.for_object(enrollment)
+            .select_related("actor", "target_content_type")
+            .order_by("-created_at", "-id")[:200]
         ),
         "error_section": error_section,
         "section": "flights",

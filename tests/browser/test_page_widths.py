@@ -23,7 +23,13 @@ STAFF_PAGES = [
     "/workspace/action-items/",
     "/workspace/meetings/",
 ]
-PORTAL_PAGES = ["/portal/", "/portal/cases/", "/portal/notices/", "/portal/qualification/", "/portal/cases/new/dispute/"]
+PORTAL_PAGES = [
+    "/portal/",
+    "/portal/cases/",
+    "/portal/notices/",
+    "/portal/qualification/",
+    "/portal/cases/new/dispute/",
+]
 
 # Wider than the window, and list tables (.table-stack) wider than their scrolling box.
 MEASURE = """() => ({

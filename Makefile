@@ -4,6 +4,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address links in emails and in seed_demo's output point at: the one `make run` serves, unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 PYTEST_ARGS ?=
 TEST_WORKERS ?= auto
 
@@ -28,12 +30,12 @@ migrate: install
 	$(BIN)/python manage.py rebuild_participant_summaries
 
 demo: migrate
-	$(BIN)/python manage.py seed_demo
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py seed_demo
 
-## Install, migrate, load demo data (printing the sign-ins) and serve on http://127.0.0.1:8000
+## Install, migrate, load demo data (printing the sign-ins) and serve on http://127.0.0.1:8000 (HOST=, PORT= to change)
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/  (emails are written to var/mail/)"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	SITE_URL=$(SITE_URL) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Install and run the whole test suite, after the linters and the import contracts
 test: install-test lint

@@ -1,6 +1,9 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
 from api import urls as api_urls
@@ -45,6 +48,9 @@ urlpatterns = [
     path("", core_views.landing, name="landing"),
     path("home/", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page's <link rel="icon"> says; the file is a static one (its hashed
+    # name is looked up per request, so the URLconf loads before collectstatic has run).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.ico")), name="favicon"),
     path("metrics", prometheus.metrics, name="metrics"),
     path("csp-report/", csp_reports.csp_report, name="csp-report"),
     path("accounts/preferences/", preferences.NotificationPreferencesView.as_view(), name="preferences"),

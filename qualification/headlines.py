@@ -105,7 +105,8 @@ def _handed_over(enrollment: Enrollment, blocked: bool, today) -> tuple[str, str
     if blocked:
         return (
             "Testing completed — your letter waits for the registration criteria",
-            "ERCOT Retail Operations cannot issue your qualification letter until every criterion below is met.",
+            "ERCOT Retail Operations cannot issue your qualification letter until every criterion under "
+            "“Registration criteria for your letter” is met.",
             "warning",
         )
     return (

@@ -142,7 +142,7 @@ def suggested_dispute_subject(*, charge_type: str, operating_day, statement_type
     if charge_type:
         parts.append(charge_type.strip())
     if operating_day:
-        parts.append(f"OD {operating_day:%m/%d/%Y}")
+        parts.append(f"Operating Day {operating_day:%m/%d/%Y}")
     label = StatementType(statement_type).label if statement_type in StatementType.values else ""
     subject = " – ".join(parts)
     if label:

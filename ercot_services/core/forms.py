@@ -17,9 +17,13 @@ leaves crispy's own non-field error box out.
 
 from __future__ import annotations
 
+import re
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, LayoutObject, Row
 from crispy_forms.utils import TEMPLATE_PACK
+from django import forms
+from django.forms.utils import pretty_name
 from django.template import Template
 from django.template.loader import render_to_string
 from django.utils.functional import cached_property
@@ -35,11 +39,58 @@ class FieldsHelper(FormHelper):
     template = "includes/crispy_fields.html"
 
 
-class LayoutMixin:
+_DEFAULT_REQUIRED = forms.Field.default_error_messages["required"]
+_POSSESSIVE_OR_ARTICLE = {"your", "the", "a", "an", "its", "this", "their"}
+
+
+def _label_phrase(label: str) -> str:
+    """A field's label as words inside a sentence: "Disputed amount (USD)" -> "disputed amount"; a term in Title Case
+    ("Operating Day") or one starting with an acronym ("QSE name") keeps its capitals."""
+    phrase = re.sub(r"\s*\([^)]*\)", "", label).strip().rstrip(":").strip()
+    words = phrase.split()
+    title_case = len(words) > 1 and all(word[:1].isupper() for word in words if len(word) > 2)
+    if words and not title_case and not words[0].isupper():
+        phrase = phrase[:1].lower() + phrase[1:]
+    return phrase
+
+
+def required_message(field: forms.Field, name: str) -> str:
+    """What to say when a required field is left empty, worded from its label and what kind of input it is:
+    "Enter the Operating Day", "Choose a statement type", "Choose a file for the signed agreement"."""
+    label = str(field.label if field.label is not None else pretty_name(name))
+    if label.rstrip().endswith("?"):
+        return f"Answer “{label.strip()}”."
+    phrase = _label_phrase(label)
+    bare = phrase.split()[0].lower() in _POSSESSIVE_OR_ARTICLE if phrase else False
+    if isinstance(field, forms.BooleanField):
+        return f"Tick “{label.strip()}” to go on."
+    if isinstance(field, forms.FileField):
+        return f"Choose a file for {phrase if bare else 'the ' + phrase}."
+    if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField):
+        return f"Choose at least one: {phrase}."
+    if isinstance(field, forms.ChoiceField | forms.ModelChoiceField):
+        article = "" if bare else ("an " if phrase[:1].lower() in "aeiou" else "a ")
+        return f"Choose {article}{phrase}."
+    return f"Enter {phrase if bare else 'the ' + phrase}."
+
+
+class SpecificRequiredMessagesMixin:
+    """Every required field that still says Django's "This field is required." says instead what to do, worded
+    from its label (``required_message``). A field's own ``error_messages["required"]`` is kept."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if field.required and field.error_messages.get("required") == _DEFAULT_REQUIRED:
+                field.error_messages = {**field.error_messages, "required": required_message(field, name)}
+
+
+class LayoutMixin(SpecificRequiredMessagesMixin):
     """A form drawn by ``{% crispy form %}``: a fixed ``layout``, or ``get_layout()`` when it depends on the form.
 
     A fixed layout is shared by every form of the class, which crispy draws without changing it; a ``StrictButton``
-    renders its content into itself, so a layout holding one is built by ``get_layout()``.
+    renders its content into itself, so a layout holding one is built by ``get_layout()``. Its required fields say
+    what to enter when left empty (``SpecificRequiredMessagesMixin``).
     """
 
     layout: Layout | None = None

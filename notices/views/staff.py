@@ -224,6 +224,8 @@ def notice_page(request, notice: Notice, *, status: int = 200, error_section: st
         list(notice.thread.notices.filter(status=NoticeStatus.PUBLISHED).order_by("number")) if notice.thread_id else []
     )
     available = {key for key, spec in ACTIONS.items() if notice.status in spec["statuses"]}
+    if notice.status == NoticeStatus.IN_REVIEW and notice.author_id == request.user.pk:
+        available.discard("return")  # returning with a reason is the reviewer's answer, not the author's
     cannot_approve = ""
     if "approve" in available:
         if not is_pub:

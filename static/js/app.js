@@ -22,6 +22,30 @@
   sizeProgressBars(document);
   document.addEventListener("htmx:load", function (event) { sizeProgressBars(event.target); });
 
+  // A list table marked .table-stack stacks its rows on a phone (static/css/app.css): each cell gets its column's
+  // name as data-label, from the header (a column's colspan counted), for tables htmx swaps in too.
+  function labelStackedTables(root) {
+    const tables = root.matches && root.matches("table.table-stack") ? [root] : root.querySelectorAll("table.table-stack");
+    tables.forEach(function (table) {
+      const names = [];
+      table.querySelectorAll(":scope > thead > tr:last-child > th").forEach(function (th) {
+        for (let span = 0; span < th.colSpan; span++) names.push(th.textContent.trim());
+      });
+      table.querySelectorAll(":scope > tbody > tr").forEach(function (row) {
+        let column = 0;
+        Array.from(row.children).forEach(function (cell) {
+          const name = names[column];
+          if (name && cell.colSpan === 1 && !cell.hasAttribute("data-label")) cell.setAttribute("data-label", name);
+          column += cell.colSpan;
+        });
+      });
+    });
+  }
+  labelStackedTables(document);
+  document.addEventListener("htmx:load", function (event) {
+    labelStackedTables(event.target.closest("table.table-stack") || event.target);
+  });
+
   // Row editors: a link with data-opens-editor="<id>" loads its page's form (includes/inline_form.html, the view's
   // htmx fragment) into the element [data-editor] of that id (its cell when it is a table row) instead of leaving
   // the page; without JavaScript the link opens the full page. One editor is open at a time; Cancel closes it and

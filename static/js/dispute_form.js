@@ -18,7 +18,7 @@
   function suggestSubject() {
     var parts = ["Dispute"];
     if (charge.value.trim()) parts.push(charge.value.trim());
-    if (day.value) { var d = day.value.split("-"); parts.push("OD " + d[1] + "/" + d[2] + "/" + d[0]); }
+    if (day.value) { var d = day.value.split("-"); parts.push("Operating Day " + d[1] + "/" + d[2] + "/" + d[0]); }
     var text = parts.join(" – ");
     if (type.value) text += " (" + type.options[type.selectedIndex].text + ")";
     subject.placeholder = parts.length > 1 ? text : "Suggested from the fields above";

@@ -109,7 +109,7 @@ def test_a_dispute_within_its_window_is_filed_in_the_default_category(client, ke
     assert response.status_code == 201
     case = Case.objects.get()
     assert (case.kind, case.category.code) == (CaseKind.DISPUTE, "settlements")
-    assert case.subject.startswith("Dispute – Day-Ahead Energy Purchase – OD")
+    assert case.subject.startswith("Dispute – Day-Ahead Energy Purchase – Operating Day ")
     detail = DisputeDetail.objects.get(case=case)
     assert (detail.statement_reference, str(detail.disputed_amount), detail.filed_late) == (
         "DAM-STMT-0042",

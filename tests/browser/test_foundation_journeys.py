@@ -67,7 +67,7 @@ def test_lead_reassigns_an_account_manager(page, screenshot, lead, participant, 
 
     page.get_by_role("link", name="Reassign Account Manager").click()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("This field is required.").first).to_be_visible()
+    expect(page.get_by_text("There is a problem")).to_be_visible()
     page.get_by_label("New Account Manager").select_option(label="Morgan Ellis")
     page.get_by_label("Reason").fill("Rebalancing books")
     page.get_by_role("button", name="Save").click()

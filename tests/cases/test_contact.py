@@ -130,7 +130,7 @@ def test_missing_required_fields_are_explained(client):
     response = client.post(reverse("contact"), {"name": "Only a name"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "This field is required." in html
+    assert "Enter the subject." in html
     assert 'value="Only a name"' in html
     assert Case.objects.count() == 0
 

@@ -437,7 +437,7 @@ def test_dispute_submitted_end_to_end(
     assert response["Location"] == case.get_portal_url()
     assert case.kind == CaseKind.DISPUTE
     assert case.category == category_by_code["settlements"]
-    assert case.subject.startswith("Dispute – Day-Ahead Energy Purchase – OD ")
+    assert case.subject.startswith("Dispute – Day-Ahead Energy Purchase – Operating Day ")
     detail = DisputeDetail.objects.get(case=case)
     assert detail.disputed_amount == Decimal("1250.75")
     assert detail.statement_reference == "DAM-STMT-0042"

@@ -175,5 +175,5 @@ def test_a_layout_form_draws_its_fields_inside_the_templates_form_tag_without_it
 
     assert "<form" not in html and "csrfmiddlewaretoken" not in html  # the template writes both
     assert 'id="id_name"' in html and 'id="id_name_helptext"' in html
-    assert '<p id="error_1_id_name"><strong>This field is required.</strong></p>' in html
+    assert '<p id="error_1_id_name"><strong>Enter the name.</strong></p>' in html
     assert "Something about the whole form." not in html  # shown once, in includes/form_errors.html

@@ -548,7 +548,7 @@ def test_reject_needs_a_reason(lead_client, submitted, django_capture_on_commit_
     url = reverse("workspace:application-reject", args=[submitted.reference])
     refused = lead_client.post(url, {"reason": ""})
     assert refused.status_code == 400
-    assert "This field is required" in _text(refused)
+    assert "Enter the reason for rejecting." in _text(refused)
     submitted.refresh_from_db()
     assert submitted.status == ApplicationStatus.UNDER_REVIEW
 

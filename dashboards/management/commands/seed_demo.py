@@ -16,11 +16,14 @@ participants and AMs by key) and call it from :meth:`Command.handle` after the e
 
 from __future__ import annotations
 
+import logging
 import random
 import time
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -44,7 +47,21 @@ from registration.models import Application
 
 SEED = 2026
 DEFAULT_PASSWORD = "demo-pass-2026"
-SITE_URL = "http://127.0.0.1:8000/"
+
+
+@contextmanager
+def _quiet_logging(verbosity: int):
+    """While seeding, the services' and tasks' INFO lines (an email queued, a task run) stay out of the terminal, so
+    the sign-ins printed at the end are what the newcomer sees; warnings still show. ``-v 2`` keeps every line."""
+    if verbosity >= 2:
+        yield
+        return
+    previous = logging.root.manager.disable
+    logging.disable(logging.INFO)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
 
 
 @dataclass
@@ -132,7 +149,7 @@ class Command(BaseCommand):
             reset_passwords=options["reset_passwords"],
         )
         ctx.plan = plan_market(ctx.rng)
-        with transaction.atomic():
+        with _quiet_logging(options["verbosity"]), transaction.atomic():
             seed_accounts(ctx)
             seed_cases(ctx, act_on_old_patterns=action_old_patterns)
             seed_registration(ctx)
@@ -146,6 +163,7 @@ class Command(BaseCommand):
 
     def _report(self, ctx: DemoContext, before: dict, after: dict, seconds: float) -> None:
         write = self.stdout.write
+        site_url = settings.SITE_URL + "/"  # the address `make run` serves (HOST and PORT), not always port 8000
         write("")
         write(self.style.MIGRATE_HEADING("Demo data"))
         width = max(len(k) for k in after)
@@ -157,7 +175,7 @@ class Command(BaseCommand):
             write("  Nothing new: the demo data was already there.")
         write(f"  ({seconds:.1f}s)")
         write("")
-        write(self.style.MIGRATE_HEADING("Sign in at " + SITE_URL))
+        write(self.style.MIGRATE_HEADING("Sign in at " + site_url))
         rows = [("Role", "Email", "Password", "Lands on")] + [
             (role, email, ctx.password, lands) for role, email, lands in ctx.signins
         ]
@@ -170,7 +188,7 @@ class Command(BaseCommand):
         if not ctx.reset_passwords and before["users"]:
             write("  Users that existed before this run keep their password; use --reset-passwords to set it again.")
         write("")
-        write(f"Every demo user has the same password. Open {SITE_URL}")
+        write(f"Every demo user has the same password. Open {site_url}")
         write(
             "Staff sign in with a second factor: after the password, enter the code of the demo authenticator app, "
             f"secret {DEMO_TOTP_SECRET} (add it to any authenticator app), or print the current code with "

@@ -164,7 +164,7 @@ def test_objective_form_error_keeps_input_on_the_plan_page(am_client, participan
     )
     assert response.status_code == 400
     assert "Typed description" in _text(response)
-    assert "This field is required" in _text(response)
+    assert "Enter the title." in _text(response)
 
 
 # --- action items ----------------------------------------------------------------------------------------
@@ -407,7 +407,7 @@ def test_meeting_cancel_needs_a_reason_then_cancels(am_client, plan_data):
     meeting = plan_data["meeting"]
     url = reverse("workspace:meeting-cancel", args=[meeting.pk])
     response = am_client.post(url, {"reason": ""})
-    assert response.status_code == 400 and "This field is required" in _text(response)
+    assert response.status_code == 400 and "Answer “Why is the meeting cancelled?”." in _text(response)
     assert am_client.post(url, {"reason": "The MP asked to postpone."}).status_code == 302
     meeting.refresh_from_db()
     assert meeting.status == MeetingStatus.CANCELLED and meeting.sequence == 1
@@ -556,7 +556,7 @@ def test_improvement_form_errors_keep_input(am_client, participant):
         {"kind": "training", "title": "", "description": "Typed description", "due_date": _future(3)},
     )
     assert response.status_code == 400
-    assert "Typed description" in _text(response) and "This field is required" in _text(response)
+    assert "Typed description" in _text(response) and "Enter the title." in _text(response)
 
 
 def test_improvement_prefill_from_another_mps_feedback_or_pattern_is_404(am_client, participant, other_participant):

@@ -124,7 +124,7 @@ def test_the_usa_runs_a_persons_life_from_the_pages(usa_client, participant, per
     usa_client.post(reverse("portal:person-reinstate", args=[person.pk]), {"reason": ""})
     assert PortalAccess.objects.get(user=person).status == PortalAccessStatus.ACTIVE
     page = usa_client.get(reverse("portal:person", args=[person.pk])).content.decode()
-    assert "Suspended" in page and "Reinstated" in page and "On leave" in page
+    assert "Portal access suspended" in page and "Portal access reinstated" in page and "On leave" in page
     response = usa_client.post(reverse("portal:person-remove", args=[person.pk]), {"reason": "Left"})
     assert response.status_code == 302 and response["Location"] == reverse("portal:people")
 
@@ -273,7 +273,7 @@ def test_the_person_page_shows_their_sign_ins_and_failures_to_the_usa(client, us
 
     page = client.get(reverse("portal:person", args=[person.pk])).content.decode()
 
-    assert "Signed in" in page and "Sign in failed" in page
+    assert "Signed in" in page and "Sign-in failed" in page
 
 
 def test_the_people_page_says_who_has_a_second_factor(usa_client, usa, participant, person):

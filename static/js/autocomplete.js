@@ -67,8 +67,10 @@
         loading: function () { return '<div class="spinner-border spinner-border-sm m-2" role="status"><span class="visually-hidden">Searching…</span></div>'; },
       },
     });
-    // The search box in the dropdown is named after the field (the hidden select stays unnamed: one combobox).
+    // The search box in the dropdown is named after the field; the select Tom Select keeps (hidden, out of the tab
+    // order) leaves the accessibility tree, so assistive technology meets one named combobox, not an unnamed twin.
     if (label) picker.control_input.setAttribute("aria-label", label.textContent.trim());
+    select.setAttribute("aria-hidden", "true");
   }
 
   function enhanceAll(container) {

@@ -4,6 +4,7 @@ and gives feedback; screenshots go to test-artifacts/ for people to look at."""
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -93,7 +94,7 @@ def test_plan_pages_in_the_browser(page, participant, account_manager):
 
     row = page.locator(f"#action-item-{overdue.pk}")
     row.get_by_label("Note for your Account Manager").fill("Couriered on Monday")
-    row.get_by_role("button", name="Mark “Return the signed SFA” complete").click()
+    row.get_by_role("button", name=re.compile(r"^Mark complete\W+Return the signed SFA$")).click()
     expect(page.locator(f"#action-item-{overdue.pk}").get_by_text("Marked complete.")).to_be_visible()
     overdue.refresh_from_db()
     assert overdue.status == ActionItemStatus.DONE and overdue.completion_note == "Couriered on Monday"

@@ -44,9 +44,11 @@ def test_retail_operations_land_on_their_letters_and_registrations(page):
     page.goto("/workspace/")
     card = page.get_by_role("region", name="Registrations to review")
     assert card.get_by_role("link", name=f"{application.reference} · {application.participant.short_name}").count()
-    assert page.get_by_role("region", name="Enrollments ready for a letter").get_by_text(
-        "No enrollment is ready for a letter."
-    ).is_visible()
+    assert (
+        page.get_by_role("region", name="Enrollments ready for a letter")
+        .get_by_text("No enrollment is ready for a letter.")
+        .is_visible()
+    )
     assert page.get_by_text("SLA breached").count() == 0
     assert nav(page).get_by_role("link", name="Metrics").count() == 0
     _look_at_home(page, "retail-operations")

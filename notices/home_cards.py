@@ -44,7 +44,7 @@ def notices_to_approve(user, *, today):
         .order_by("updated_at", "pk"),
         title="Waiting for my approval",
         row=lambda notice: _notice_row(
-            notice, f"By {notice.author.full_name if notice.author else 'a former publisher'}", urgent=True
+            notice, f"By {notice.author.full_name if notice.author else 'a former publisher'}"
         ),
         list_url=_list_url(NoticeStatus.IN_REVIEW),
         list_label="All notices in review",

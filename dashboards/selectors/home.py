@@ -28,6 +28,7 @@ from accounts.models import (
 from accounts.roles import StaffGroup
 from accounts.selectors import account_managers_with_book_size
 from cases.models import OPEN_STATUSES, Case, IssuePattern, SlaState
+from ercot_services.core.home_cards import HomeCard, card_specs_for
 from notices.models import Notice, NoticeStatus
 from plans.models import ActionItem, Meeting, MeetingAttendee, MeetingStatus
 from plans.selectors import next_seven_days
@@ -68,6 +69,18 @@ ROW_FIELDS = (
 
 def is_lead(user: User, group_names: list[str]) -> bool:
     return user.is_superuser or StaffGroup.CLIENT_SERVICES_LEAD in group_names
+
+
+def shows_book(user: User, group_names: list[str]) -> bool:
+    """The book's health (the AM's figures, the Lead's team view) is for Account Managers and the Lead; the other
+    groups own no book and see their own cards instead."""
+    return is_lead(user, group_names) or StaffGroup.ACCOUNT_MANAGER in group_names
+
+
+def role_cards(user: User, group_names: list[str], *, today: datetime.date) -> list[HomeCard]:
+    """The cards of the user's groups (registered by the apps, see ``ercot_services.core.home_cards``), the user's
+    own queues first. Each card costs a fixed number of queries, so the whole list does too."""
+    return [spec.selector(user, today=today) for spec in card_specs_for(group_names, superuser=user.is_superuser)]
 
 
 @dataclasses.dataclass

@@ -4,7 +4,6 @@ exports (Account Managers and the Lead). Each reads selectors that the apps own;
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -21,7 +20,7 @@ from accounts.roles import StaffGroup
 from accounts.selectors.metrics import managers as metric_managers
 from ercot_services.core.csv import csv_response
 from ercot_services.core.metrics import MetricsFilter, default_range, uses_sql_percentiles
-from ercot_services.core.permissions import StaffRequiredMixin
+from ercot_services.core.permissions import StaffRequiredMixin, group_names
 from notices.selectors import book_acknowledgement_gaps
 
 from ..selectors import home as dashboard
@@ -70,20 +69,17 @@ class MetricsFilterForm(forms.Form):
 
 
 def can_view_metrics(user) -> bool:
-    return (
-        user.is_superuser
-        or user.groups.filter(name__in=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD]).exists()
-    )
+    return user.is_superuser or bool(group_names(user) & {StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD})
 
 
 class MetricsAccessMixin(StaffRequiredMixin):
     """Staff only (StaffRequiredMixin), and of those only Account Managers and the Client Services Lead."""
 
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and user.is_staff and not can_view_metrics(user):
-            raise PermissionDenied("The metrics page is for Account Managers and the Client Services Lead.")
-        return super().dispatch(request, *args, **kwargs)
+    open_refusal = "The metrics page is for Account Managers and the Client Services Lead."
+
+    @classmethod
+    def may_open(cls, user) -> bool:
+        return super().may_open(user) and can_view_metrics(user)
 
 
 def _filter_from(request) -> tuple[MetricsFilterForm, MetricsFilter, list[AccountManager]]:
@@ -150,23 +146,39 @@ class KnownCountPaginator(Paginator):
 
 def _home_scope(request) -> tuple[dashboard.DashboardScope, list[str]]:
     """Whose book the home page and its lists show, and the user's group names (read once, shown on the page)."""
-    group_names = [group.name for group in request.user.groups.all()]
-    return dashboard.dashboard_scope(request.user, request.GET.get("manager"), group_names=group_names), group_names
+    names = sorted(group_names(request.user))
+    return dashboard.dashboard_scope(request.user, request.GET.get("manager"), group_names=names), names
 
 
 class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
-    """The AM's morning page: the headline figures and the book's health, from the participant summaries; the
-    day's lists (items, meetings, SLA watch, patterns, notices) load into it from :class:`WorkspaceHomeListsView`.
+    """The staff home: the cards of the user's groups (each app registers its own, see
+    ``ercot_services.core.home_cards``), and for Account Managers and the Lead the book's health.
 
-    An AM sees their own book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``). Everything
-    the template shows is a list or a value in the context: the template itself sends no query.
+    The book: the headline figures and the book's health, from the participant summaries; the day's lists (items,
+    meetings, SLA watch, patterns, notices) load into it from :class:`WorkspaceHomeListsView`. An AM sees their own
+    book; the Lead may switch to any AM's book or all MPs (``?manager=<id>|all``). Everything the template shows is
+    a list or a value in the context: the template itself sends no query.
     """
 
     template_name = "workspace/home.html"
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        scope, group_names = _home_scope(self.request)
+        user = self.request.user
+        names = sorted(group_names(user))
+        context = super().get_context_data(**kwargs)
+        context.update(
+            today=today,
+            group_names=names,
+            cards=dashboard.role_cards(user, names, today=today),
+            shows_book=dashboard.shows_book(user, names),
+        )
+        if context["shows_book"]:
+            context.update(self.book_context(names, today))
+        return context
+
+    def book_context(self, names: list[str], today) -> dict:
+        scope = dashboard.dashboard_scope(self.request.user, self.request.GET.get("manager"), group_names=names)
         sort = self.request.GET.get("sort")
         if sort not in dashboard.BOOK_SORTS:
             sort = dashboard.DEFAULT_BOOK_SORT
@@ -182,21 +194,17 @@ class WorkspaceHomeView(StaffRequiredMixin, TemplateView):
         managers = scope.managers if scope.can_choose else []
         if overview and not scope.can_choose:
             managers = list(account_selectors.account_managers_with_book_size().order_by("user__full_name"))
-        context = super().get_context_data(**kwargs)
-        context.update(
+        return dict(
             querystring=query.urlencode(),
             scope=scope,
-            today=today,
             sort=sort,
             sorts=[(key, label) for key, (label, _) in dashboard.BOOK_SORTS.items()],
             page_obj=page,
             rows=dashboard.book_health_rows(list(page.object_list)),
             summary=summary,
-            group_names=group_names,
             lead=dashboard.lead_overview() if overview else None,
             managers=managers if overview else [],
         )
-        return context
 
 
 class WorkspaceHomeListsView(StaffRequiredMixin, TemplateView):

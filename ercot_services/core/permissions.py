@@ -43,6 +43,16 @@ def load_permissions(user) -> None:
     user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in rows}
 
 
+def group_names(user) -> frozenset[str]:
+    """The names of ``user``'s groups, read once and kept on the user object (one query per request), so the
+    navigation and the templates ask again without a query."""
+    if user is None or not user.is_authenticated:
+        return frozenset()
+    if not hasattr(user, "_group_names"):
+        user._group_names = frozenset(user.groups.values_list("name", flat=True))
+    return user._group_names
+
+
 def require_permission(user, permission: str, message: str) -> None:
     """Refuse (:class:`ActionNotAllowed`, a ``DomainError``) unless ``user`` holds ``permission``."""
     if not has_permission(user, permission):
@@ -58,14 +68,24 @@ class StaffRequiredMixin(AccessMixin):
 
     permission_required: str | None = None
     action_permission_required: str | None = None
+    open_refusal = "Your role does not allow this action."
+
+    @classmethod
+    def may_open(cls, user) -> bool:
+        """Whether ``user`` may open the page (a GET): what ``dispatch`` checks, asked without a request, so the
+        navigation shows a link exactly when its page answers. Subclasses that refuse more override this."""
+        if not (user.is_authenticated and user.is_staff):
+            return False
+        return not cls.permission_required or user.has_perm(cls.permission_required)
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.is_staff:
             raise PermissionDenied("The workspace is for Client Services staff.")
-        if self.permission_required and not request.user.has_perm(self.permission_required):
-            raise PermissionDenied("Your role does not allow this action.")
+        group_names(request.user)  # read before rendering: the navigation asks which pages the groups may open
+        if not self.may_open(request.user):
+            raise PermissionDenied(self.open_refusal)
         if request.method == "POST" and self.action_permission_required:
             if not request.user.has_perm(self.action_permission_required):
                 raise PermissionDenied("Your role does not allow this action.")

@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ercot_services.core.context_processors.site",
                 "accounts.context_processors.portal_navigation",
+                "ercot_services.core.navigation.staff_navigation",
             ],
         },
     },

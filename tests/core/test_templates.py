@@ -100,7 +100,12 @@ def _offenders(pattern: re.Pattern, allowed=frozenset()) -> list[str]:
 
 
 # Counts (queue tabs, status filters) and the review clock are numbers, not statuses: their colour is their own.
-COLOURED_COUNTS = {"workspace/cases/queue.html", "portal/cases/list.html", "workspace/registration/_clock.html"}
+COLOURED_COUNTS = {
+    "workspace/cases/queue.html",
+    "portal/cases/list.html",
+    "workspace/registration/_clock.html",
+    "workspace/_home_card.html",
+}
 
 
 def test_a_status_pill_takes_its_colour_from_the_one_badge_table():

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.shortcuts import redirect
 
 SESSION_KEY = "current_participant_id"
+# Whether that MP is registered, kept for the navigation of pages that never look their MP up (no query).
+REGISTERED_SESSION_KEY = "current_participant_registered"
 _CACHE_ATTR = "_current_participant"
 
 
@@ -41,8 +43,15 @@ def current_participant(request):
             participant = participants.order_by("short_name").first()
             if participant is not None:
                 request.session[SESSION_KEY] = participant.pk
+    if participant is not None:
+        _remember_registered(request, participant)
     setattr(request, _CACHE_ATTR, participant)
     return participant
+
+
+def _remember_registered(request, participant) -> None:
+    if request.session.get(REGISTERED_SESSION_KEY) != participant.is_registered:  # no session write otherwise
+        request.session[REGISTERED_SESSION_KEY] = participant.is_registered
 
 
 def participant_already_chosen(request):
@@ -50,8 +59,18 @@ def participant_already_chosen(request):
     return getattr(request, _CACHE_ATTR, None)
 
 
+def participant_registered(request) -> bool:
+    """Whether the MP this request works for is registered: from the MP when a view looked it up, else as last seen
+    in this session (a user whose MP is unknown yet sees the registered portal; its pages refuse what they must)."""
+    participant = participant_already_chosen(request)
+    if participant is not None:
+        return participant.is_registered
+    return request.session.get(REGISTERED_SESSION_KEY, True)
+
+
 def choose_participant(request, participant) -> None:
     request.session[SESSION_KEY] = participant.pk
+    _remember_registered(request, participant)
     setattr(request, _CACHE_ATTR, participant)
 
 
@@ -71,4 +90,21 @@ class CurrentParticipantMixin:
         if self.participant is None:
             messages.warning(request, "Your account is not linked to a Market Participant yet.")
             return redirect("portal:home")
+        return super().dispatch(request, *args, **kwargs)
+
+
+class RegisteredParticipantMixin(CurrentParticipantMixin):
+    """Portal pages for a registered MP only (cases, disputes, meetings and action items): an MP still prospective or
+    registering is sent to its registration page with a message saying so. Use in place of
+    ``CurrentParticipantMixin``."""
+
+    def dispatch(self, request, *args, **kwargs):
+        participant = current_participant(request)
+        if participant is not None and not participant.is_registered:
+            messages.info(
+                request,
+                f"Cases, disputes and meetings with your Account Manager open once {participant.legal_name} is "
+                "registered. Until then, continue the registration here; Client Services answers your questions.",
+            )
+            return redirect("portal:applications")
         return super().dispatch(request, *args, **kwargs)

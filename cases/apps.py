@@ -23,5 +23,13 @@ class CasesConfig(AppConfig):
                 context=portal_cases_card_context,
                 order=30,
                 needs_column=True,
+                registered_only=True,
             )
         )
+
+        from accounts.portal_home import WaitingSource, register_waiting_source
+
+        from .selectors.portal import portal_waiting_cases
+
+        # Not registered_only: Client Services may log a case for an MP still registering and ask it for information.
+        register_waiting_source(WaitingSource(name="cases", source=portal_waiting_cases, order=10))

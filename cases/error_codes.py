@@ -7,6 +7,7 @@ class CaseErrorCode(models.TextChoices):
     INVALID = "invalid", "The case or dispute details are not valid"
     PERMISSION_DENIED = "permission_denied", "Not allowed for this person"
     PARTICIPANT_REQUIRED = "participant_required", "No Market Participant chosen"
+    PARTICIPANT_NOT_REGISTERED = "participant_not_registered", "The Market Participant is not registered yet"
     NO_DISPUTE_WINDOW = "no_dispute_window", "No dispute window configured for the statement type"
     DOCUMENT_DATE_REQUIRED = "document_date_required", "The date the filing window counts from is missing"
     DISPUTE_DETAILS_REQUIRED = "dispute_details_required", "Operating Day, statement, charge type or amount missing"

@@ -23,5 +23,14 @@ class PlansConfig(AppConfig):
                 context=portal_plan_card_context,
                 order=40,
                 needs_column=True,
+                registered_only=True,
             )
+        )
+
+        from accounts.portal_home import WaitingSource, register_waiting_source
+
+        from .selectors import portal_waiting_action_items
+
+        register_waiting_source(
+            WaitingSource(name="action_items", source=portal_waiting_action_items, order=20, registered_only=True)
         )

@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ContactRank, ContactRole, ParticipantStatus
+from accounts.models import UNREGISTERED_STATUSES, ContactRank, ContactRole, ParticipantStatus
 from ercot_services.core.models import BoundedTextField, TimeStampedModel
 from ercot_services.core.text_limits import NOTE_TEXT
 
@@ -60,7 +60,7 @@ class ApplicationKind(models.TextChoices):
 
 
 # Participant statuses that may start an initial registration / file a Notice of Change of Information.
-INITIAL_STATUSES = (ParticipantStatus.PROSPECTIVE, ParticipantStatus.REGISTERING)
+INITIAL_STATUSES = UNREGISTERED_STATUSES
 REVISION_STATUSES = (ParticipantStatus.QUALIFYING, ParticipantStatus.ACTIVE, ParticipantStatus.SUSPENDED)
 
 

@@ -15,6 +15,7 @@ from .access import (
 )
 from .participants import (
     AUTHORIZING_ROLES,
+    UNREGISTERED_STATUSES,
     USA_GRANTABLE_ROLES,
     AccountManager,
     AccountManagerAssignment,
@@ -34,6 +35,7 @@ from .summary import ParticipantSummary
 __all__ = [
     "ACCESS_REVIEW_TRANSITIONS",
     "PORTAL_ACCESS_TRANSITIONS",
+    "UNREGISTERED_STATUSES",
     "USA_GRANTABLE_ROLES",
     "AccessReview",
     "AccessReviewEntry",

@@ -168,6 +168,11 @@ class ParticipantStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
 
 
+# Statuses of an MP whose initial registration is not approved yet: its portal offers registration only (no cases,
+# disputes, meetings or action items until it is registered).
+UNREGISTERED_STATUSES = (ParticipantStatus.PROSPECTIVE, ParticipantStatus.REGISTERING)
+
+
 class MarketParticipant(TimeStampedModel):
     """A company in the market (an MP), or a potential one."""
 
@@ -247,6 +252,11 @@ class MarketParticipant(TimeStampedModel):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.STATUS_TRANSITIONS.get(self.status, set())
+
+    @property
+    def is_registered(self) -> bool:
+        """Its initial registration was approved (it may since be qualifying, active, suspended or terminated)."""
+        return self.status not in UNREGISTERED_STATUSES
 
 
 class AccountManager(TimeStampedModel):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
+from django.template.defaultfilters import pluralize
+from django.urls import reverse
 from django.utils import timezone
 
 from ercot_services.core.models import AuditEvent
@@ -18,6 +20,7 @@ from ..models import (
     PortalAccessStatus,
     PortalInvitation,
 )
+from ..portal_home import WaitingGroup, WaitingItem
 from .history import security_history
 from .second_factor import second_factor_user_ids
 
@@ -98,3 +101,37 @@ def portal_people_card_context(user, participant) -> dict:
     if not getattr(participant, "manages_people", False):
         return {"show": False}
     return {"show": True, "review": open_review(participant), "participant": participant}
+
+
+def portal_waiting_access(user, participant) -> WaitingGroup | None:
+    """The "Waiting on you" card's group for the MP's USA: the open access review and the invitations not accepted
+    yet (two queries; none for anyone else, as for :func:`portal_people_card_context`)."""
+    if not getattr(participant, "manages_people", False):
+        return None
+    items = []
+    review = open_review(participant)
+    if review is not None:
+        items.append(
+            WaitingItem(
+                text=f"Confirm who still needs access ({review.quarter} access review)",
+                url=reverse("portal:access-review"),
+                due=review.due_at,
+                overdue=review.due_at <= timezone.now(),
+            )
+        )
+    invitations = PortalInvitation.objects.pending().filter(participant=participant).count()
+    if invitations:
+        items.append(
+            WaitingItem(
+                text=f"{invitations} invitation{pluralize(invitations)} not accepted yet", url=reverse("portal:people")
+            )
+        )
+    if not items:
+        return None
+    return WaitingGroup(
+        title="People and access",
+        count=len(items),
+        items=items,
+        url=reverse("portal:people"),
+        link_text="Manage people",
+    )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 
 from accounts.models import MarketParticipant, User
+from accounts.portal_home import WAITING_ITEMS_SHOWN, WaitingGroup, WaitingItem
 from accounts.selectors.participants import scope_to_user
 
 from ..models import OPEN_STATUSES, Case, CaseAttachment, CaseMessage, CaseStatus, NextAction
@@ -105,3 +107,20 @@ def portal_case_summary(*, user: User, participant: MarketParticipant) -> dict[s
     """Counts for the portal home card: open cases, and those waiting on the participant."""
     counts = portal_case_counts(user=user, participant=participant)
     return {"open": counts["open"], "waiting": counts["waiting"], "all": counts["all"]}
+
+
+def portal_waiting_cases(user: User, participant: MarketParticipant) -> WaitingGroup | None:
+    """The "Waiting on you" card's group: open cases of the MP on which Client Services waits for the participant
+    (an information request), the oldest first; two queries."""
+    waiting = portal_cases_base(user=user, participant=participant).filter(STATUS_FILTERS["waiting"][1])
+    count = waiting.count()
+    if not count:
+        return None
+    first = waiting.order_by("updated_at", "id").only("reference", "subject")[:WAITING_ITEMS_SHOWN]
+    return WaitingGroup(
+        title="Information requested on your cases",
+        count=count,
+        items=[WaitingItem(text=f"{case.reference}: {case.subject}", url=case.get_portal_url()) for case in first],
+        url=f"{reverse('portal:cases')}?status=waiting",
+        link_text="All cases waiting on you",
+    )

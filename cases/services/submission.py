@@ -177,7 +177,25 @@ def _check_opener(actor: User | None, data: CaseInput, *, kind: str) -> bool:
         # Logging an inquiry or dispute on the MP's behalf is case work. A service request is a ticket to the
         # Service Desk that other services open after their own check (qualification's connectivity ticket).
         policies.check_work_case(actor)
+    _check_registered(data.participant, kind=kind, is_staff=is_staff)
     return is_staff
+
+
+def _check_registered(participant, *, kind: str, is_staff: bool) -> None:
+    """A dispute is about settlement statements, which only a registered MP receives; and the portal's cases open
+    once the MP is registered (before that, its questions go to Client Services, who may log them as staff)."""
+    if participant is None or participant.is_registered:
+        return
+    if kind == CaseKind.DISPUTE:
+        raise DomainError(
+            f"{participant.legal_name} is not registered yet: disputes can be filed once its registration is approved.",
+            code=CaseErrorCode.PARTICIPANT_NOT_REGISTERED,
+        )
+    if kind == CaseKind.INQUIRY and not is_staff:
+        raise DomainError(
+            f"{participant.legal_name} is not registered yet: until it is, ask Client Services about the registration.",
+            code=CaseErrorCode.PARTICIPANT_NOT_REGISTERED,
+        )
 
 
 def _new_case(*, actor: User | None, kind: str, data: CaseInput, now: datetime.datetime) -> Case:

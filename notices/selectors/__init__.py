@@ -252,6 +252,19 @@ def inbox_unacknowledged_count(participant: MarketParticipant) -> int:
     return inbox_unacknowledged(participant).count()
 
 
+# How many of the notices awaiting acknowledgement the portal home lists (its count says how many there are).
+HOME_CARD_NOTICES = 3
+
+
+def portal_notices_card_context(user, participant: MarketParticipant) -> dict:
+    """The portal home's card of ACTION REQUIRED notices awaiting the MP's acknowledgement: their count and the
+    oldest few (two queries; the card is left out when none waits)."""
+    waiting = inbox_unacknowledged(participant).prefetch_related(None)
+    count = waiting.count()
+    first = list(waiting.order_by("published_at", "pk")[:HOME_CARD_NOTICES]) if count else []
+    return {"count": count, "notices": first, "participant": participant}
+
+
 # --- list memberships and subscriptions ----------------------------------------------------------------
 
 

@@ -68,7 +68,7 @@ class AcknowledgeView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
                 request,
                 f"{participant.short_name} acknowledged {notice.notice_id} ({ack.user} on {timezone.localtime(ack.acknowledged_at):%b %d, %Y %H:%M}).",
             )
-        return redirect(safe_next_url(request, reverse("portal:notices"), under="/portal/notices/"))
+        return redirect(safe_next_url(request, reverse("portal:notices"), under="/portal/"))
 
 
 class SubscriptionsView(ParticipantRequiredMixin, CurrentParticipantMixin, View):

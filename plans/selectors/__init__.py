@@ -26,9 +26,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, User
+from accounts.portal_home import WAITING_ITEMS_SHOWN, WaitingGroup, WaitingItem
 from accounts.selectors.participants import participants_for_user
 from cases.models import IssuePattern
 from ercot_services.core.calendar import start_of_day
@@ -211,6 +213,35 @@ def portal_action_items(*, user: User, participant: MarketParticipant) -> QueryS
             participant=participant, participant__in=participants_for_user(user), side=ActionSide.PARTICIPANT
         )
     ).order_by("status", "due_date", "pk")
+
+
+def portal_waiting_action_items(user: User, participant: MarketParticipant) -> WaitingGroup | None:
+    """The "Waiting on you" card's group: the open action items ``user`` owns for the MP, due soonest first (two
+    queries)."""
+    mine = ActionItem.objects.filter(
+        participant=participant,
+        participant__in=participants_for_user(user),
+        owner=user,
+        status__in=ACTION_ITEM_OPEN_STATUSES,
+    )
+    count = mine.count()
+    if not count:
+        return None
+    today = timezone.localdate()
+    first = mine.order_by("due_date", "pk").only("title", "due_date", "status")[:WAITING_ITEMS_SHOWN]
+    plan_url = reverse("portal:plan")
+    return WaitingGroup(
+        title="Action items you own",
+        count=count,
+        items=[
+            WaitingItem(
+                text=item.title, url=f"{plan_url}#action-items", due=item.due_date, overdue=item.due_date < today
+            )
+            for item in first
+        ],
+        url=f"{plan_url}#action-items",
+        link_text="Meetings and action items",
+    )
 
 
 def _portal_meeting_base(*, user: User, participant: MarketParticipant) -> QuerySet[Meeting]:

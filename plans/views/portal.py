@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.portal_session import CurrentParticipantMixin
+from accounts.portal_session import RegisteredParticipantMixin
 from accounts.selectors import current_manager
 from ercot_services.core.actions import add_domain_error, safe_next_url
 from ercot_services.core.models import DomainError
@@ -76,7 +76,7 @@ def _past_meetings(user, participant, now):
 # --- the plan page ---------------------------------------------------------------------------------------
 
 
-class PlanView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateView):
+class PlanView(ParticipantRequiredMixin, RegisteredParticipantMixin, TemplateView):
     template_name = "portal/plan/plan.html"
 
     def get_context_data(self, **kwargs):
@@ -118,7 +118,7 @@ class PlanView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateView):
 # --- one meeting -------------------------------------------------------------------------------------------
 
 
-class MeetingDetailView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateView):
+class MeetingDetailView(ParticipantRequiredMixin, RegisteredParticipantMixin, TemplateView):
     template_name = "portal/plan/meeting_detail.html"
 
     def get_context_data(self, **kwargs):
@@ -142,7 +142,7 @@ class MeetingDetailView(ParticipantRequiredMixin, CurrentParticipantMixin, Templ
         return context
 
 
-class MeetingIcsView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
+class MeetingIcsView(ParticipantRequiredMixin, RegisteredParticipantMixin, View):
     """The meeting as an iCalendar file, with the same UID and SEQUENCE as the emailed invitation,
     so adding it to a calendar that already holds the invitation updates it instead of duplicating it."""
 
@@ -159,7 +159,7 @@ class MeetingIcsView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
 # --- completing an action item -----------------------------------------------------------------------------
 
 
-class ActionItemCompleteView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
+class ActionItemCompleteView(ParticipantRequiredMixin, RegisteredParticipantMixin, View):
     """Mark one of the MP's action items done, with an optional note (the AM is emailed by the service).
 
     With htmx the updated row replaces the old one; without it, back to the plan page with a message.
@@ -225,7 +225,7 @@ def _feedback_given(participant):
     )
 
 
-class FeedbackView(ParticipantRequiredMixin, CurrentParticipantMixin, View):
+class FeedbackView(ParticipantRequiredMixin, RegisteredParticipantMixin, View):
     """ "How are we doing?": give feedback (POST, then redirect) and see what was given and what came of it."""
 
     template_name = "portal/plan/feedback.html"

@@ -11,6 +11,7 @@ from .applications import (
     application_submit,
     application_update,
     application_withdraw,
+    completeness_refusal,
     contact_change_add,
 )
 from .common import (
@@ -33,6 +34,7 @@ __all__ = [
     "application_submit",
     "application_update",
     "application_withdraw",
+    "completeness_refusal",
     "contact_change_add",
     "ATTESTATION",
     "authorized_representatives",

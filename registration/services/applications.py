@@ -192,19 +192,30 @@ def _check_may_submit(actor: User, application: Application, *, attest: bool) ->
 
 def _check_complete(application: Application) -> None:
     """Every required document provided, and what the application asks for chosen."""
-    missing = missing_lines(application)
+    refusal = completeness_refusal(
+        application, missing=missing_lines(application), has_roles=application.roles.exists()
+    )
+    if refusal is not None:
+        raise refusal
+
+
+def completeness_refusal(application: Application, *, missing: list, has_roles: bool) -> DomainError | None:
+    """Why ``application`` cannot be submitted yet for what it lacks (``None`` when complete): the one rule behind
+    the service's refusal and the portal's disabled "Attest and submit" with its reason. ``missing`` are its missing
+    checklist lines (``missing_lines``, or the lines a page already marked); ``has_roles``: roles are chosen."""
     if missing:
-        raise DomainError(
+        return DomainError(
             "Still missing: " + "; ".join(line.requirement.name for line in missing) + ".",
             code=RegistrationErrorCode.REQUIREMENTS_MISSING,
         )
-    if application.kind == ApplicationKind.INITIAL and not application.roles.exists():
-        raise DomainError("Choose at least one market role to apply for.", code=RegistrationErrorCode.ROLE_REQUIRED)
+    if application.kind == ApplicationKind.INITIAL and not has_roles:
+        return DomainError("Choose at least one market role to apply for.", code=RegistrationErrorCode.ROLE_REQUIRED)
     if application.kind == ApplicationKind.REVISION and not application.change_types:
-        raise DomainError(
+        return DomainError(
             "Choose what changes in this Notice of Change of Information.",
             code=RegistrationErrorCode.CHANGE_TYPE_REQUIRED,
         )
+    return None
 
 
 def _run_review_clock(application: Application, *, old_status: str, today: datetime.date) -> None:

@@ -49,6 +49,7 @@ from ..services.applications import (
     application_submit,
     application_update,
     application_withdraw,
+    completeness_refusal,
     contact_change_add,
 )
 from ..services.common import (
@@ -312,6 +313,9 @@ def _detail_page(request, application, *, status=200, forms=None, upload_line=No
     forms = forms or {}
     participant = application.participant
     lines = _checklist_lines(application, upload_line=upload_line, upload_form=forms.get("upload_form"))
+    missing = [line for line in lines if line.is_missing]
+    roles = list(application.roles.all())
+    refusal = completeness_refusal(application, missing=missing, has_roles=bool(roles))
     next_step = (
         approved_next_step(application)
         if application.status == ApplicationStatus.APPROVED
@@ -324,8 +328,9 @@ def _detail_page(request, application, *, status=200, forms=None, upload_line=No
         "waiting_on_you": application.status in (ApplicationStatus.DRAFT, ApplicationStatus.INFO_REQUESTED),
         "clock": review_clock(application, calendar=business_calendar(), today=timezone.localdate()),
         "lines": lines,
-        "missing": [line for line in lines if line.is_missing],
-        "roles": list(application.roles.all()),
+        "missing": missing,
+        "roles": roles,
+        "submit_blocked_because": str(refusal) if refusal is not None else "",
         "roles_to_remove": list(application.roles_to_remove.all()),
         "territories_to_add": list(application.territories_to_add.all()),
         "contact_changes": list(selectors.contact_changes(application)),

@@ -122,8 +122,10 @@ def test_portal_home_without_an_am_points_to_the_service_desk(client):
 
     page = client.get(reverse("portal:home")).content.decode()
 
-    assert "No Account Manager is assigned yet." in page
+    assert "Your Account Manager" not in page  # no card for an AM that does not exist
+    assert f"{mp.short_name} has no Account Manager yet" in page
     assert settings.SERVICE_DESK_EMAIL in page
+    assert settings.CLIENT_SERVICES_PHONE in page
 
 
 def test_landing_page_for_anonymous_users(client):

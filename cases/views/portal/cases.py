@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.portal_session import CurrentParticipantMixin
+from accounts.portal_session import RegisteredParticipantMixin
 from accounts.selectors import current_manager
 from ercot_services.core.actions import ActionView
 from ercot_services.core.downloads import private_file_response
@@ -44,7 +44,7 @@ STATUS_EXPLANATIONS = {
 # --- list ---------------------------------------------------------------------------------------
 
 
-class CaseListView(ParticipantRequiredMixin, CurrentParticipantMixin, TemplateView):
+class CaseListView(ParticipantRequiredMixin, RegisteredParticipantMixin, TemplateView):
     template_name = "portal/cases/list.html"
 
     def get_context_data(self, **kwargs):

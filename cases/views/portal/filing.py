@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.views import View
 
-from accounts.portal_session import CurrentParticipantMixin
+from accounts.portal_session import RegisteredParticipantMixin
 from ercot_services.core.actions import ActionView
 from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import DomainError
@@ -32,7 +32,7 @@ def _receipt_note(user) -> str:
     return ""
 
 
-class InquiryCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, ActionView):
+class InquiryCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, ActionView):
     template_name = "portal/cases/inquiry_form.html"
     form_class = InquiryForm
 
@@ -116,7 +116,7 @@ class DisputeDeadlineView(ParticipantRequiredMixin, View):
         return render(request, "portal/cases/_deadline.html", {"preview": _preview_from(request.GET)})
 
 
-class DisputeCreateView(ParticipantRequiredMixin, CurrentParticipantMixin, ActionView):
+class DisputeCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, ActionView):
     template_name = "portal/cases/dispute_form.html"
     form_class = DisputeForm
 

@@ -142,9 +142,10 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
 
 
 def _seed_participant_history(run: _Run, participant) -> int:
-    """7 to 12 cases of one MP opened over the last months, each moved along as far as its age makes believable."""
+    """7 to 12 cases of one MP opened over the last months, each moved along as far as its age makes believable. An MP
+    that is not registered yet files none (the portal offers it registration, not cases)."""
     requesters = run.contacts.get(participant.pk)
-    if not requesters:
+    if not requesters or not participant.is_registered:
         return 0
     count = run.rng.randint(7, 12)
     for _ in range(count):

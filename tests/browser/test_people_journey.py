@@ -70,13 +70,13 @@ def test_a_usa_runs_the_whole_life_of_an_mp_user(page, browser, live_server, par
     # Suspending ends the invitee's open session on its next request.
     page.locator("#access-form").get_by_label("Reason").fill("On leave")
     page.get_by_role("button", name="Suspend access").click()
-    expect(page.get_by_text("access suspended")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="access suspended")).to_be_visible()
     invitee.goto("/portal/")
     expect(invitee).to_have_url(re.compile(r"/accounts/login/"))
     snap(invitee, "people-02-session-ended")
 
     page.get_by_role("button", name="Reinstate access").click()
-    expect(page.get_by_text("access reinstated")).to_be_visible()
+    expect(page.get_by_role("alert").filter(has_text="access reinstated")).to_be_visible()
     sign_in(invitee, INVITEE, INVITEE_PASSWORD)  # the suspended session ended for good: a new sign-in
     expect(invitee.get_by_role("heading", name=re.compile(participant.legal_name))).to_be_visible()
 

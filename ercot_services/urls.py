@@ -11,6 +11,7 @@ from cases import urls as cases_urls
 from cases.views import public
 from cases.views.portal import preferences
 from dashboards import urls as dashboards_urls
+from education import urls as education_urls
 from ercot_services.core import csp_reports, prometheus
 from ercot_services.core import views as core_views
 from notices import urls_portal as notices_urls_portal
@@ -31,6 +32,7 @@ PORTAL = (
     + registration_urls.portal_patterns
     + qualification_urls.portal_patterns
     + notices_urls_portal.portal_patterns
+    + education_urls.portal_patterns
     + plans_urls.portal_patterns
     + api_urls.portal_patterns
 )
@@ -40,6 +42,7 @@ WORKSPACE = (
     + registration_urls.workspace_patterns
     + qualification_urls.workspace_patterns
     + notices_urls_staff.workspace_patterns
+    + education_urls.workspace_patterns
     + plans_urls.workspace_patterns
     + dashboards_urls.workspace_patterns
 )
@@ -60,6 +63,7 @@ urlpatterns = [
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),
+    path("education/", include((education_urls.public_patterns, "education"))),
     path("admin/", admin.site.urls),
     path("api/", include((api_urls.api_patterns, "api"))),
 ]

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 
 BASE = Path(settings.BASE_DIR)
-APPS = ["accounts", "cases", "registration", "qualification", "notices", "plans", "dashboards", "api"]
+APPS = ["accounts", "cases", "registration", "qualification", "notices", "education", "plans", "dashboards", "api"]
 SIDES = {"public", "portal", "staff"}
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 60

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "registration",
     "qualification",
     "notices",
+    "education",
     "plans",
     "dashboards",
     "api",

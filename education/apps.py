@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class EducationConfig(AppConfig):
+    """Market education: courses and sessions, the knowledge base, and the market rules cases and notices cite."""
+
+    name = "education"
+    verbose_name = "Market education"

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import AccountManagerAssignment, ParticipantStatus
-from ercot_services.core.actions import ActionView
+from ercot_services.core.actions import CONFIRM_FIELD, CONFIRM_VALUE, ActionView, Confirmation
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
@@ -247,8 +247,24 @@ def notice_page(request, notice: Notice, *, status: int = 200, error_section: st
         "schedule_form": forms.get("schedule_form") or ScheduleForm(),
         "action_error": forms.get("action_error", ""),
         "error_section": error_section,
+        "confirmation": forms.get("confirmation"),
     }
     return render(request, "workspace/notices/detail.html", context, status=status)
+
+
+def cancellation_confirmation(request, notice: Notice) -> Confirmation | None:
+    """Publishing a cancellation withdraws a notice the market has already read: the publisher confirms it, with who
+    hears it, before it goes (``None`` once confirmed, or for any other notice)."""
+    if notice.kind != Notice.Kind.CANCELLATION or request.POST.get(CONFIRM_FIELD) == CONFIRM_VALUE:
+        return None
+    total = len(recipients_for(notice))
+    cancelled = notice.previous.notice_id if notice.previous_id else "the original notice"
+    return Confirmation(
+        message=f"Publishing this cancellation tells {total} recipient{'s' if total != 1 else ''} that {cancelled} "
+        "is cancelled. A published notice cannot be taken back.",
+        button_label=f"Yes, cancel {cancelled}",
+        action=reverse("workspace:notice-action", args=[notice.pk, "publish"]),
+    )
 
 
 class NoticeDetailView(StaffRequiredMixin, View):
@@ -289,6 +305,8 @@ class NoticeActionView(PublisherRequiredMixin, View):
                 text = f"Scheduled for {timezone.localtime(when):%b %d, %Y %H:%M %Z}."
                 target = notice_url(notice)
             elif action == "publish":
+                if confirmation := cancellation_confirmation(request, notice):
+                    return notice_page(request, notice, confirmation=confirmation)
                 published = notice_publish(actor=request.user, notice=notice)
                 total = NoticeDelivery.objects.filter(notice=published).count()
                 text = f"Published as {published.notice_id}; sending to {total} recipient{'s' if total != 1 else ''}."

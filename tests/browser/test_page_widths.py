@@ -2,11 +2,13 @@
 and a list table fits its card (stacked rows on a phone) instead of scrolling sideways. One session per role."""
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseCategory, CaseKind
 from tests.accounts.factories import PASSWORD
 from tests.case_inputs import submit_case
+from tests.qualification.factories import EnrollmentFactory, FlightFactory
 
 from .conftest import sign_in
 
@@ -72,16 +74,24 @@ def _too_wide(page, paths) -> list[str]:
     return problems
 
 
-def test_staff_pages_fit_a_phone_and_a_laptop(page, lead, long_cases):
+def test_staff_pages_fit_a_phone_and_a_laptop(page, lead, participant, long_cases):
+    """The lists, and the pages they lead to: a case, an MP (the 360° page), a flight's board and an enrollment."""
+    enrollment = EnrollmentFactory.create_batch(3, flight=FlightFactory(), testing=True)[0]
     sign_in(page, lead.email, PASSWORD)
+    details = [
+        long_cases[0].get_absolute_url(),
+        f"/workspace/participants/{participant.pk}/",
+        reverse("workspace:flight-detail", args=[enrollment.flight.name]),
+        reverse("workspace:enrollment-detail", args=[enrollment.pk]),
+    ]
 
-    assert _too_wide(page, STAFF_PAGES) == []
+    assert _too_wide(page, STAFF_PAGES + details) == []
 
 
 def test_portal_pages_fit_a_phone_and_a_laptop(page, mp_user, long_cases):
     sign_in(page, mp_user.email, PASSWORD)
 
-    assert _too_wide(page, PORTAL_PAGES) == []
+    assert _too_wide(page, PORTAL_PAGES + [long_cases[0].get_portal_url()]) == []
 
 
 def test_a_stacked_row_names_each_cell_by_its_column_on_a_phone(page, lead, long_cases):

@@ -296,8 +296,9 @@ def test_update_and_cancellation_continue_the_thread(
         _action(client, draft, "submit")
         client.force_login(publisher2)
         assert _action(client, draft, "approve").status_code == 302
+        confirm = {"confirmed": "yes"} if action == "cancel" else {}
         with django_capture_on_commit_callbacks(execute=True):
-            assert _action(client, draft, "publish").status_code == 302
+            assert _action(client, draft, "publish", **confirm).status_code == 302
         client.force_login(publisher)
         draft.refresh_from_db()
         assert draft.notice_id == f"{thread_prefix}-{number}"
@@ -307,6 +308,50 @@ def test_update_and_cancellation_continue_the_thread(
     # The thread was cancelled: no further update.
     response = _action(client, original, "update")
     assert response.status_code == 400 and "was cancelled" in response.content.decode()
+
+
+def test_publishing_a_cancellation_asks_first_and_names_who_hears_it(
+    client, publisher, publisher2, credit_type, credit_contacts, django_capture_on_commit_callbacks
+):
+    original = _published(publisher, publisher2, credit_type, django_capture_on_commit_callbacks)
+    client.force_login(publisher)
+    _action(client, original, "cancel")
+    cancellation = Notice.objects.exclude(status=NoticeStatus.PUBLISHED).get()
+    _action(client, cancellation, "submit")
+    client.force_login(publisher2)
+    _action(client, cancellation, "approve")
+
+    asked = _action(client, cancellation, "publish")
+
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    # The two credit contacts and the public subscriber of NOTICE_CREDIT.
+    assert f"tells 3 recipients that {original.notice_id} is cancelled" in page
+    assert f"Yes, cancel {original.notice_id}" in page
+    cancellation.refresh_from_db()
+    assert cancellation.status == NoticeStatus.APPROVED
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _action(client, cancellation, "publish", confirmed="yes").status_code == 302
+    cancellation.refresh_from_db()
+    assert cancellation.status == NoticeStatus.PUBLISHED
+
+
+def test_publishing_an_update_needs_no_confirmation(
+    client, publisher, publisher2, credit_type, credit_contacts, django_capture_on_commit_callbacks
+):
+    original = _published(publisher, publisher2, credit_type, django_capture_on_commit_callbacks)
+    client.force_login(publisher)
+    _action(client, original, "update")
+    update = Notice.objects.exclude(status=NoticeStatus.PUBLISHED).get()
+    _action(client, update, "submit")
+    client.force_login(publisher2)
+    _action(client, update, "approve")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _action(client, update, "publish").status_code == 302
+    update.refresh_from_db()
+    assert update.status == NoticeStatus.PUBLISHED
 
 
 # --- progress, report, CSV ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ import time
 from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -78,39 +79,88 @@ def webhook_request(delivery: WebhookDelivery, at: datetime.datetime | None = No
     return body, signed_headers(delivery.endpoint, webhook_id=delivery.event_id, body=body, at=at or timezone.now())
 
 
-def private_address(url: str) -> str | None:
-    """The address of ``url``'s host that is not on the public internet (loopback, private, link-local such as a
-    cloud's metadata service, reserved), or ``None``. The MP's USA sees what an endpoint answers, so the site must
-    not be made to probe its own network (``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` allows it for local receivers)."""
-    host = urlsplit(url).hostname or ""
+@dataclasses.dataclass(frozen=True)
+class Destination:
+    """Where a POST to an endpoint's URL goes: the addresses its host resolved to once, before sending. The POST
+    connects to ``address`` itself, so a name that resolves to a public address when checked and to a private one a
+    moment later (DNS rebinding) still reaches only the address that was checked."""
+
+    hostname: str
+    addresses: tuple[str, ...] = ()
+
+    @property
+    def address(self) -> str | None:
+        return self.addresses[0] if self.addresses else None
+
+    @property
+    def non_public(self) -> str | None:
+        """An address not on the public internet (loopback, private, link-local such as a cloud's metadata service,
+        reserved), or ``None``. The MP's USA sees what an endpoint answers, so the site must not be made to probe its
+        own network (``WEBHOOK_ALLOW_PRIVATE_ADDRESSES`` allows it for local receivers)."""
+        return next((address for address in self.addresses if not is_public(address)), None)
+
+
+def is_public(address: str) -> bool:
+    return ipaddress.ip_address(address).is_global
+
+
+def destination(url: str) -> Destination:
+    """Resolve ``url``'s host once. A name that does not resolve has no address: the POST then reports it."""
+    hostname = urlsplit(url).hostname or ""
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+        infos = socket.getaddrinfo(hostname, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
-        return None  # the POST reports that the name does not resolve
-    for info in infos:
-        address = ipaddress.ip_address(info[4][0].split("%")[0])
-        if not address.is_global:
-            return str(address)
-    return None
+        return Destination(hostname)
+    addresses = dict.fromkeys(info[4][0].split("%")[0] for info in infos)
+    return Destination(hostname, tuple(addresses))
+
+
+class _PinnedHostAdapter(requests.adapters.HTTPAdapter):
+    """HTTPS to a pinned address that still presents and verifies the endpoint's own name (SNI and certificate)."""
+
+    def __init__(self, hostname: str):
+        self.hostname = hostname
+        super().__init__(max_retries=0)
+
+    def init_poolmanager(self, *args, **kwargs):
+        super().init_poolmanager(*args, server_hostname=self.hostname, assert_hostname=self.hostname, **kwargs)
+
+
+def _pinned(url: str, target: Destination) -> tuple[str, dict, requests.Session]:
+    """The URL with its host replaced by the checked address, the Host header naming the endpoint, and a session
+    that verifies TLS against the endpoint's name."""
+    parts = urlsplit(url)
+    session = requests.Session()
+    if target.address is None:
+        return url, {}, session
+    host = f"[{target.address}]" if ":" in target.address else target.address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    session.mount("https://", _PinnedHostAdapter(target.hostname))
+    host_header = f"{target.hostname}:{parts.port}" if parts.port else target.hostname
+    return parts._replace(netloc=netloc).geturl(), {"Host": host_header}, session
 
 
 def post(delivery: WebhookDelivery) -> AttemptResult:
-    """POST the delivery once (connect and read timeouts: ``WEBHOOK_CONNECT_TIMEOUT``, ``WEBHOOK_READ_TIMEOUT``)."""
-    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and (address := private_address(delivery.endpoint.url)):
+    """POST the delivery once (connect and read timeouts: ``WEBHOOK_CONNECT_TIMEOUT``, ``WEBHOOK_READ_TIMEOUT``), to
+    the address its host resolved to when checked."""
+    target = destination(delivery.endpoint.url)
+    if not settings.WEBHOOK_ALLOW_PRIVATE_ADDRESSES and (address := target.non_public):
         return AttemptResult(error=f"Not sent: the endpoint's host resolves to a non-public address ({address}).")
     body, headers = webhook_request(delivery)
+    url, host_header, session = _pinned(delivery.endpoint.url, target)
     started = time.monotonic()
     try:
-        response = requests.post(
-            delivery.endpoint.url,
-            data=body,
-            headers=headers,
-            timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT),
-            allow_redirects=False,
-            stream=True,
-        )
-        with response:
-            excerpt = response.raw.read(RESPONSE_EXCERPT, decode_content=True).decode("utf-8", errors="replace")
+        with session:
+            response = session.post(
+                url,
+                data=body,
+                headers={**headers, **host_header},
+                timeout=(settings.WEBHOOK_CONNECT_TIMEOUT, settings.WEBHOOK_READ_TIMEOUT),
+                allow_redirects=False,
+                stream=True,
+            )
+            with response:
+                excerpt = response.raw.read(RESPONSE_EXCERPT, decode_content=True).decode("utf-8", errors="replace")
     except requests.RequestException as error:
         elapsed = int((time.monotonic() - started) * 1000)
         return AttemptResult(error=f"{type(error).__name__}: {error}"[:1000], duration_ms=elapsed)

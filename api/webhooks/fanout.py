@@ -3,7 +3,7 @@
 ``AuditEvent`` rows are saved by every service inside its transaction; a ``post_save`` receiver (connected in
 ``api.apps``) checks the verb without a query and, for a verb that may be a webhook event, writes the deliveries
 once the transaction commits: one row per enabled endpoint subscribed to the event's type, of the event's MP
-(every MP for a public event). The event's id, ``msg_<audit event id>``, is the ``webhook-id``: a row per
+(for a public event, every MP it is addressed to: a notice's intended audience). The event's id, ``msg_<audit event id>``, is the ``webhook-id``: a row per
 (endpoint, event id) is unique, so the same event handled twice writes no second delivery.
 """
 
@@ -49,6 +49,8 @@ def webhook_fanout(*, audit_event_id: int) -> list[WebhookDelivery]:
         if audit.participant_id is None:
             return []  # a case of nobody's (a potential MP's contact request)
         endpoints = endpoints.filter(participant_id=audit.participant_id)
+    elif event.addressed_to is not None:
+        endpoints = endpoints.filter(participant__in=event.addressed_to(audit))
     # Subscriptions are read in Python: few endpoints per MP, and JSON containment is not portable (SQLite).
     subscribed = [endpoint for endpoint in endpoints if event.type in endpoint.event_types]
     payloads: dict[int | None, dict] = {}

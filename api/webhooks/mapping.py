@@ -7,7 +7,7 @@ may be one; :func:`webhook_event_for` (after commit) decides which:
 - cases: ``case.submitted`` → ``case.created``; ``case.updated`` (priority, category) → ``case.updated``; a public
   reply → ``case.replied`` (an internal note is another verb); a status change → ``case.resolved`` when the new
   status is Resolved, ``case.updated`` otherwise;
-- notices (public: every MP's endpoints): publishing an original → ``notice.published``, an update →
+- notices (public: the endpoints of every MP the notice is addressed to): publishing an original → ``notice.published``, an update →
   ``notice.updated``, a cancellation → ``notice.cancelled`` (a published notice changes only through those);
 - qualification: a letter issued (and emailed) → ``letter.sent``;
 - registration: an application approved or rejected → ``registration.decided``.
@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from django.db.models import QuerySet
 from rest_framework.fields import DateTimeField
 
 from cases.events import CaseEvent
@@ -28,6 +29,7 @@ from cases.models import Case, CaseStatus
 from ercot_services.core.models import AuditEvent
 from notices.events import NoticeEvent
 from notices.models import Notice
+from notices.selectors import participants_addressed_by
 from qualification.events import QualificationEvent
 from qualification.models import QualificationLetter
 from registration.events import RegistrationEvent
@@ -49,11 +51,13 @@ E = WebhookEventType
 @dataclasses.dataclass(frozen=True)
 class WebhookEvent:
     """The webhook event an audit event stands for. ``data(audit, participant)`` is the resource as that MP reads
-    it; ``public``: the event goes to every MP's endpoints (a published notice), not only to its MP's."""
+    it; ``public``: the event goes to other MPs' endpoints too (a published notice), not only to its MP's: to those of
+    the MPs ``addressed_to(audit)`` returns (a queryset of Market Participants), or to every MP's without it."""
 
     type: str
     data: Callable[[AuditEvent, object], dict]
     public: bool = False
+    addressed_to: Callable[[AuditEvent], QuerySet] | None = None
 
 
 def _case_data(audit: AuditEvent, participant) -> dict:
@@ -90,9 +94,14 @@ NOTICE_EVENTS = {
 }
 
 
+def _notice_readers(audit: AuditEvent) -> QuerySet:
+    """The MPs the notice is addressed to (its intended audience's market roles): the portal inbox's rule."""
+    return participants_addressed_by(Notice(pk=audit.target_object_id))
+
+
 def _notice_event(audit: AuditEvent) -> WebhookEvent:
     kind = Notice.objects.filter(pk=audit.target_object_id).values_list("kind", flat=True).get()
-    return WebhookEvent(NOTICE_EVENTS[kind], _notice_data, public=True)
+    return WebhookEvent(NOTICE_EVENTS[kind], _notice_data, public=True, addressed_to=_notice_readers)
 
 
 _ROUTES: dict[str, Callable[[AuditEvent], WebhookEvent]] = {

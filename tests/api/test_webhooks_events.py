@@ -1,5 +1,5 @@
-"""The webhook events beyond cases: a published notice, its update and its cancellation go to every MP's endpoints
-subscribed to them (the notice as the public archive's API shows it); a decided registration application and an
+"""The webhook events beyond cases: a published notice, its update and its cancellation go to the endpoints subscribed
+to them of every MP the notice is addressed to (the notice as the public archive's API shows it); a decided registration application and an
 issued qualification letter go to their MP's endpoints only, as the API shows them to that MP."""
 
 import json
@@ -50,6 +50,25 @@ def test_a_notice_its_update_and_its_cancellation_reach_every_mps_subscribed_end
     last = json.loads(receiver.requests[-1].body)["data"]
     assert last["cancelled"] is True and last["previous"]["notice_id"] == update.notice_id
     assert "author" not in last and "lists" not in last
+
+
+def test_a_notice_for_one_market_role_reaches_only_the_endpoints_of_mps_holding_it(
+    participant, other_participant, publish, receiver, django_capture_on_commit_callbacks
+):
+    """The portal inbox's rule (``Notice.objects.addressed_to``): the REP/LSE does not hear of a notice for QSEs."""
+    rep = WebhookEndpointFactory(participant=participant, url=receiver.url, event_types=[E.NOTICE_PUBLISHED])
+    qse = WebhookEndpointFactory(participant=other_participant, url=receiver.url, event_types=[E.NOTICE_PUBLISHED])
+    with django_capture_on_commit_callbacks(execute=True):
+        for_qses = publish(short_description="QSE telemetry change", audience_codes=["QSE"])
+        for_everyone = publish(short_description="Holiday schedule")
+
+    def received(endpoint):
+        return list(
+            WebhookDelivery.objects.filter(endpoint=endpoint).values_list("payload__data__notice_id", flat=True)
+        )
+
+    assert received(rep) == [for_everyone.notice_id]
+    assert sorted(received(qse)) == sorted([for_qses.notice_id, for_everyone.notice_id])
 
 
 def test_a_rejected_application_is_registration_decided_for_its_mp_only(

@@ -5,6 +5,7 @@ from django.db import models
 
 class NoticeEvent(models.TextChoices):
     NOTICE_ACKNOWLEDGED = "notice.acknowledged", "Notice acknowledged"
+    NOTICE_ADDRESS_SUPPRESSED = "notice.address_suppressed", "Address suppressed from notice email"
     NOTICE_APPROVED = "notice.approved", "Notice approved"
     NOTICE_ATTACHMENT_ADDED = "notice.attachment_added", "Notice attachment added"
     NOTICE_ATTACHMENT_REMOVED = "notice.attachment_removed", "Notice attachment removed"

@@ -135,11 +135,20 @@ def unsubscribe_by_token(*, token: str) -> Unsubscribed:
 
 
 @transaction.atomic
-def suppression_add(*, email: str, reason: str, detail: str = "") -> Suppression:
-    suppression, _ = Suppression.objects.update_or_create(
-        email=email.strip().lower(), defaults={"reason": reason, "detail": detail}
-    )
-    NoticeDelivery.objects.filter(email=suppression.email, status=NoticeDelivery.Status.PENDING).update(
+def suppression_add(*, email: str, reason: str, detail: str = "", actor=None) -> Suppression:
+    """Stop all notice email to ``email`` (a hard bounce, a complaint, an unsubscribe from everything): its pending
+    deliveries fail as suppressed, and the audit trail says why and how many were stopped."""
+    address = email.strip().lower()
+    previous = Suppression.objects.filter(email=address).values_list("reason", flat=True).first()
+    suppression, _ = Suppression.objects.update_or_create(email=address, defaults={"reason": reason, "detail": detail})
+    stopped = NoticeDelivery.objects.filter(email=suppression.email, status=NoticeDelivery.Status.PENDING).update(
         status=NoticeDelivery.Status.FAILED, last_error=f"Suppressed: {suppression.get_reason_display()}"
+    )
+    audit_record(
+        actor=actor,
+        verb=NoticeEvent.NOTICE_ADDRESS_SUPPRESSED,
+        target=suppression,
+        changes={"reason": (previous, suppression.reason), "pending_deliveries_stopped": (None, stopped)},
+        reason=detail,
     )
     return suppression

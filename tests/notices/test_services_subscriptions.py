@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import AuditEvent, DomainError
+from notices.events import NoticeEvent
 from notices.models import NoticeDelivery, Subscription, Suppression
 from notices.services import subscription_confirm, subscription_request, suppression_add
 from notices.services.subscriptions import _subscribe_token
@@ -138,3 +139,17 @@ def test_confirming_again_lifts_an_unsubscribe_suppression(public_list):
     subscription = subscription_request(email="back@example.com", distribution_list=public_list)
     subscription_confirm(token=_subscribe_token(subscription))
     assert not Suppression.objects.filter(email="back@example.com").exists()
+
+
+def test_a_suppression_is_audited_with_why_and_how_many_deliveries_it_stopped(
+    publish, public_list, django_capture_on_commit_callbacks
+):
+    subscribe(public_list, "a@example.com", "b@example.com")
+    with django_capture_on_commit_callbacks(execute=False):
+        publish(lists=[public_list])
+
+    suppression = suppression_add(email=" B@Example.com ", reason=Suppression.Reason.HARD_BOUNCE, detail="550 5.1.1")
+
+    event = AuditEvent.objects.get(verb=NoticeEvent.NOTICE_ADDRESS_SUPPRESSED)
+    assert event.target_object_id == str(suppression.pk) and event.actor is None and event.reason == "550 5.1.1"
+    assert event.changes == {"reason": [None, "hard_bounce"], "pending_deliveries_stopped": [None, 1]}

@@ -5,7 +5,10 @@ The permissions are granted to staff groups in ``accounts.roles``; views, templa
 
 from __future__ import annotations
 
+from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import has_permission, require_permission
+
+from .error_codes import RegistrationErrorCode
 
 DECIDE_APPLICATION = "registration.decide_application"
 RECORD_FACTS = "registration.change_sfarecord"
@@ -27,6 +30,12 @@ def can_invite_potential_participant(user, case=None) -> bool:
 
 
 def check_decide_application(actor) -> None:
+    """Staff whose job it is: an MP's user is refused as such even if a permission was granted to it by mistake."""
+    if not actor.is_staff:
+        raise DomainError(
+            "Only Client Services staff review registration applications and their documents.",
+            code=RegistrationErrorCode.PERMISSION_DENIED,
+        )
     require_permission(
         actor,
         DECIDE_APPLICATION,

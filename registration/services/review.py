@@ -23,10 +23,6 @@ from .common import _contact_user, _move, _notify
 
 @transaction.atomic
 def application_start_review(*, actor: User, application: Application) -> Application:
-    if not actor.is_staff:
-        raise DomainError(
-            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
-        )
     policies.check_decide_application(actor)
     application = Application.objects.select_for_update().get(pk=application.pk)
     old = _move(application, ApplicationStatus.UNDER_REVIEW)
@@ -46,10 +42,6 @@ def application_start_review(*, actor: User, application: Application) -> Applic
 def application_request_info(
     *, actor: User, application: Application, message: str, now: datetime.datetime | None = None
 ) -> Application:
-    if not actor.is_staff:
-        raise DomainError(
-            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
-        )
     policies.check_decide_application(actor)
     if not message.strip():
         raise DomainError(
@@ -77,10 +69,6 @@ def application_request_info(
 
 @transaction.atomic
 def application_reject(*, actor: User, application: Application, reason: str) -> Application:
-    if not actor.is_staff:
-        raise DomainError(
-            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
-        )
     policies.check_decide_application(actor)
     if not reason.strip():
         raise DomainError(
@@ -106,10 +94,6 @@ def application_reject(*, actor: User, application: Application, reason: str) ->
 @transaction.atomic
 def application_approve(*, actor: User, application: Application, reason: str = "") -> Application:
     """Approve and apply: roles, names, territories, AR/BAR and contacts, and the MP's status."""
-    if not actor.is_staff:
-        raise DomainError(
-            "Only Client Services staff review applications.", code=RegistrationErrorCode.PERMISSION_DENIED
-        )
     policies.check_decide_application(actor)
     application = (
         Application.objects.select_for_update(of=("self",)).select_related("participant").get(pk=application.pk)

@@ -33,7 +33,8 @@ def fault_stack(django_db_setup, tmp_path_factory):
     if RedisServer.binary is None:
         _missing("the fault-injection tests start a private redis-server: the binary is not on PATH")
     workdir = tmp_path_factory.mktemp("faults")
-    environment = {} if PRODUCTION else SHORT
+    # The workers read the files this process writes (a letter's PDF): the same private media folder.
+    environment = {"PRIVATE_MEDIA_ROOT": str(settings.PRIVATE_MEDIA_ROOT), **({} if PRODUCTION else SHORT)}
     stack = Stack.start(workdir, database_url=database_url(settings.DATABASES["default"]), environment=environment)
     try:
         with publishing_to(stack.redis.url(0)):

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ercot_services.core.audit import apply_changes, audit_record
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 
 from .. import policies
 from ..error_codes import AccountErrorCode
@@ -36,10 +35,7 @@ from .summary import participant_summary_refresh
 
 def _clean(instance, **options) -> None:
     """``full_clean()``, its failure a ``DomainError`` (code ``INVALID``) that keeps the field errors for a form."""
-    try:
-        instance.full_clean(**options)
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=AccountErrorCode.INVALID) from error
+    clean_or_refuse(instance, code=AccountErrorCode.INVALID, **options)
 
 
 def _roles_from_codes(codes: Iterable[str]) -> list[MarketRole]:

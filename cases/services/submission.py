@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from accounts.roles import StaffGroup
 from accounts.services.participants import _current_manager_user
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 from ercot_services.core.sequences import next_in_sequence
 from ercot_services.core.uploads import CheckedUpload
 
@@ -310,10 +309,7 @@ def _file(
 
 
 def _clean(obj) -> None:
-    try:
-        obj.full_clean()
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=CaseErrorCode.INVALID) from error
+    clean_or_refuse(obj, code=CaseErrorCode.INVALID)
 
 
 def _next_reference(kind: str, year: int) -> str:

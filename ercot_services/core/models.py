@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core import validators
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -56,6 +57,15 @@ class DomainError(Exception):
         """Wrap a ``full_clean()`` failure: the joined messages, the code and the per-field errors."""
         fields = error.message_dict if hasattr(error, "error_dict") else {}
         return cls("; ".join(error.messages), code=code, fields=fields)
+
+
+def clean_or_refuse(instance: models.Model, *, code, exclude=(), **options) -> None:
+    """``instance.full_clean()`` in a service: a failure becomes a ``DomainError`` with the app's ``code`` that keeps
+    the per-field errors, so the form that called the service shows each where it belongs."""
+    try:
+        instance.full_clean(exclude=list(exclude) or None, **options)
+    except ValidationError as error:
+        raise DomainError.from_validation_error(error, code=code) from error
 
 
 class AuditEventQuerySet(models.QuerySet):

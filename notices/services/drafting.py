@@ -6,12 +6,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.models import MarketRole, User
 from ercot_services.core.audit import audit_record
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 from ercot_services.core.uploads import CheckedUpload
 
 from .. import policies
@@ -83,10 +82,7 @@ def notice_create(
         previous=previous,
         kind=kind,
     )
-    try:
-        notice.full_clean(exclude=["thread", "number"])
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=NoticeErrorCode.INVALID) from error
+    clean_or_refuse(notice, code=NoticeErrorCode.INVALID, exclude=["thread", "number"])
     notice.save()
     notice.audience.set(MarketRole.objects.filter(code__in=list(data.audience_codes)))
     notice.lists.set(list(data.lists))
@@ -112,10 +108,7 @@ def notice_update(
     changes = {name: (getattr(notice, name), value) for name, value in fields.items() if getattr(notice, name) != value}
     for name, value in fields.items():
         setattr(notice, name, value)
-    try:
-        notice.full_clean(exclude=["thread", "number"])
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=NoticeErrorCode.INVALID) from error
+    clean_or_refuse(notice, code=NoticeErrorCode.INVALID, exclude=["thread", "number"])
     notice.save()
     if audience_codes is not None:
         notice.audience.set(MarketRole.objects.filter(code__in=list(audience_codes)))

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.models import MarketParticipant, Membership, User
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 from ercot_services.core.permissions import require_permission
 
 from ..error_codes import PlanErrorCode
@@ -22,10 +21,7 @@ from ..models import (
 
 
 def _clean(instance, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=PlanErrorCode.INVALID) from error
+    clean_or_refuse(instance, code=PlanErrorCode.INVALID, exclude=exclude)
 
 
 def _require_staff(actor: User, doing: str, permission: str) -> None:

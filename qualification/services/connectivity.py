@@ -7,7 +7,6 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from accounts.services import participant_set_status
 from cases.models import Case, CaseCategory, Channel
 from cases.services import ServiceRequestInput, service_request_submit
 from ercot_services.core.audit import audit_record
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 
 from .. import policies
 from ..error_codes import QualificationErrorCode
@@ -62,10 +61,7 @@ def connectivity_spec_update(*, actor: User, participant: MarketParticipant, **f
         setattr(spec, name, value)
     spec.status = ConnectivitySpec.Status.SUBMITTED
     spec.updated_by = actor
-    try:
-        spec.full_clean()
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=QualificationErrorCode.INVALID) from error
+    clean_or_refuse(spec, code=QualificationErrorCode.INVALID)
     spec.save()
     audit_record(
         actor=actor,

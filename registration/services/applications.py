@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +21,7 @@ from accounts.models import (
 from accounts.services import participant_set_status
 from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import business_calendar
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 
 from ..error_codes import RegistrationErrorCode
 from ..events import RegistrationEvent
@@ -164,10 +163,7 @@ def contact_change_add(
         email=canonical_email(email),
         phone=phone.strip(),
     )
-    try:
-        change.full_clean()
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=RegistrationErrorCode.INVALID) from error
+    clean_or_refuse(change, code=RegistrationErrorCode.INVALID)
     change.save()
     audit_record(
         actor=actor,

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, User
 from ercot_services.core.audit import audit_record
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import DomainError, clean_or_refuse
 
 from .. import policies
 from ..error_codes import RegistrationErrorCode
@@ -70,10 +69,7 @@ def puct_record(
     record.received_at = record.received_at or (timezone.now() if received else None)
     if not received:
         record.received_at = None
-    try:
-        record.full_clean()
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=RegistrationErrorCode.INVALID) from error
+    clean_or_refuse(record, code=RegistrationErrorCode.INVALID)
     record.save()
     audit_record(
         actor=actor,

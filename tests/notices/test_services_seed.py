@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import time
 from collections import Counter
 from types import SimpleNamespace
 
@@ -33,10 +32,8 @@ def ctx(db):
 
 
 def test_seed_notices(ctx, django_capture_on_commit_callbacks):
-    started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         seed_notices(ctx)
-    assert time.monotonic() - started < 30  # ~1.5 s on an idle machine; generous for loaded CI
     assert mail.outbox == []  # nothing sent while seeding
     assert not NoticeDelivery.objects.exclude(status="sent").exists()
     assert NoticeDelivery.objects.count() > 1000

@@ -41,6 +41,8 @@ class MaildirSource:
     def poll(self, *, limit: int) -> int:
         from .services.inbound import inbound_message_receive
 
+        for folder in ("tmp", "new", "cur"):  # a newcomer may have made only new/
+            (self.path / folder).mkdir(parents=True, exist_ok=True)
         box = mailbox.Maildir(self.path, factory=None, create=True)
         handled = 0
         for key in sorted(box.iterkeys()):

@@ -36,11 +36,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.email_address import canonical_email
 from accounts.models import MarketParticipant, User
 from accounts.roles import StaffGroup
 from accounts.selectors.participants import participants_for_user
@@ -48,28 +46,24 @@ from ercot_services.core import mail_parsing
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import outbox_suppressed
-from ercot_services.core.site import site_host
-from ercot_services.core.text_limits import MESSAGE_TEXT
-from ercot_services.core.uploads import CheckedUpload, check_upload
+from ercot_services.core.uploads import CheckedUpload
 
 from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
 from ..models import (
-    KIND_PREFIX,
     Case,
     CaseCategory,
     CaseMessage,
     CaseNotification,
-    CaseSettings,
     CaseStatus,
     Channel,
     InboundMessage,
     InboundOutcome,
     InboundStatus,
 )
-from ..outbox import case_notification_pk
 from ..summary import refresh_case_summary
+from . import inbound_reading as reading
 from .attachments import attach_uploads
 from .notifications import assignee_recipients, notify, requester_recipients
 from .replies import case_reply
@@ -84,11 +78,8 @@ from .submission import (
 
 logger = logging.getLogger(__name__)
 
-MAX_AGE = datetime.timedelta(days=30)  # an older Date/Received header is not believed: the case gets the arrival
-CLOCK_SKEW = datetime.timedelta(minutes=5)
 SERVICE_DESK = "service_desk"
 SYSTEM_AUTHOR = "Inbound email"
-_SUBJECT_PREFIX = re.compile(r"^\s*((re|fw|fwd|aw|wg|tr|sv|antw)\s*(\[\d+\])?\s*:\s*)+", re.I)
 
 
 @dataclass
@@ -130,12 +121,12 @@ def inbound_message_record(
     if len(message_id) > 255:
         message_id = f"<sha256-{hashlib.sha256(message_id.encode()).hexdigest()}@inbound.invalid>"
     too_large = len(raw) > settings.INBOUND_MAX_BYTES
-    recipient, _ = _our_address(message)
+    recipient, _ = reading.our_address(message)
     defaults = {
         "source": source,
         "source_ref": source_ref[:255],
-        "received_at": _received_moment(message, now),
-        "sender": address[:254] if _valid_address(address) else "",
+        "received_at": reading.received_moment(message, now),
+        "sender": address[:254] if reading.valid_address(address) else "",
         "sender_name": name[:150],
         "recipient": recipient,
         "subject": mail_parsing.header_text(message, "Subject")[:255],
@@ -194,11 +185,11 @@ def inbound_message_reprocess(*, actor: User, message: InboundMessage) -> Inboun
 def _process(row: InboundMessage, now: datetime.datetime) -> None:
     message = mail_parsing.parse_message(bytes(row.raw))
     name, address = mail_parsing.sender(message)
-    reason = _ignore_reason(message, address)
+    reason = reading.ignore_reason(message, address)
     if reason:
         _finish(row, InboundStatus.IGNORED, now, reason=reason)
         return
-    user = _sender_user(address)
+    user = reading.sender_user(address)
     if user is not None and user.is_staff:
         _finish(row, InboundStatus.IGNORED, now, reason="From a staff address: staff answer cases in the workspace.")
         return
@@ -206,12 +197,12 @@ def _process(row: InboundMessage, now: datetime.datetime) -> None:
         message=message,
         name=name,
         address=address,
-        subject=_clean_subject(mail_parsing.header_text(message, "Subject")),
-        text=_bounded(mail_parsing.body_text(message)),
+        subject=reading.clean_subject(mail_parsing.header_text(message, "Subject")),
+        text=reading.bounded(mail_parsing.body_text(message)),
     )
-    mail.uploads, mail.refused = _checked_attachments(message)
-    case = _thread_case(message)
-    if case is not None and _may_add(case, user=user, address=address):
+    mail.uploads, mail.refused = reading.checked_attachments(message)
+    case = reading.thread_case(message)
+    if case is not None and reading.may_add(case, user=user, address=address):
         if case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN):
             new = _open_case(row=row, mail=mail, user=user, now=now, follows=case)
             _finish(row, InboundStatus.PROCESSED, now, case=new, outcome=InboundOutcome.FOLLOW_UP)
@@ -233,125 +224,6 @@ def _reason_of(error) -> str:
     if isinstance(error, DomainError):
         return str(error)[:1000]
     return "; ".join(error.messages)[:1000]
-
-
-# --- what the message is ------------------------------------------------------------------------------------
-
-
-def _ignore_reason(message, address: str) -> str:
-    """Why this message must not become a case (nor be answered), or ``""``."""
-    reason = mail_parsing.automatic_reason(message)
-    if reason:
-        return f"Automatic mail: {reason}."
-    if address in _own_addresses():
-        return "Sent from one of this application's own addresses."
-    ids = mail_parsing.message_ids(mail_parsing.header_text(message, "Message-ID"))
-    if ids and ids[0].lower().endswith(f"@{site_host().lower()}>"):
-        return "A message this application sent (its own Message-ID)."
-    if not _valid_address(address):
-        return "No valid sender address."
-    return ""
-
-
-def _own_addresses() -> set[str]:
-    import email.utils
-
-    own = {address.lower() for address in settings.INBOUND_MAIL_ADDRESSES}
-    for value in (settings.DEFAULT_FROM_EMAIL, settings.SERVER_EMAIL):
-        own.add(email.utils.parseaddr(value)[1].lower())
-    return own - {""}
-
-
-def _our_address(message) -> tuple[str, str]:
-    """The address of ours the message was sent to and what it means; the Client Services inbox by default."""
-    addresses = {key.lower(): value for key, value in settings.INBOUND_MAIL_ADDRESSES.items()}
-    for address in mail_parsing.recipients(message):
-        if address in addresses:
-            return address, addresses[address]
-    return "", "client_services"
-
-
-def _valid_address(address: str) -> bool:
-    from django.core.validators import validate_email
-
-    try:
-        validate_email(address)
-    except ValidationError:
-        return False
-    return True
-
-
-def _received_moment(message, now: datetime.datetime) -> datetime.datetime:
-    """The message's own time, unless it is in the future or implausibly old (then the moment we read it)."""
-    moment = mail_parsing.received_at(message)
-    if moment is None or moment > now + CLOCK_SKEW or moment < now - MAX_AGE:
-        return now
-    return min(moment, now)
-
-
-def _clean_subject(subject: str) -> str:
-    return _SUBJECT_PREFIX.sub("", subject).strip()[:200] or "(no subject)"
-
-
-def _bounded(text: str) -> str:
-    note = "\n\n[The email was longer; the rest is in the original message.]"
-    return text if len(text) <= MESSAGE_TEXT else text[: MESSAGE_TEXT - len(note)] + note
-
-
-def _sender_user(address: str) -> User | None:
-    return User.objects.filter(email=canonical_email(address), is_active=True).first() if address else None
-
-
-def _checked_attachments(message) -> tuple[list[CheckedUpload], list[str]]:
-    """The attachments that pass the upload checks, and a line for each refused one."""
-    max_bytes = CaseSettings.load().max_attachment_mb * 1024 * 1024
-    accepted, refused = [], []
-    for attachment in mail_parsing.attachments(message):
-        upload = SimpleUploadedFile(attachment.filename[:255], attachment.content, attachment.content_type)
-        try:
-            accepted.append(check_upload(upload, max_bytes=max_bytes))
-        except ValidationError as error:
-            refused.append(" ".join(error.messages))
-    return accepted, refused
-
-
-# --- which case it belongs to ---------------------------------------------------------------------------------
-
-
-_REFERENCE = re.compile(r"\b(" + "|".join(sorted(set(KIND_PREFIX.values()))) + r")-(\d{4})-(\d{6})\b")
-
-
-def _thread_case(message) -> Case | None:
-    """The case this message replies to: by the Message-IDs it answers (newest first), else by the subject."""
-    ids = mail_parsing.message_ids(mail_parsing.header_text(message, "In-Reply-To"))
-    ids += list(reversed(mail_parsing.message_ids(mail_parsing.header_text(message, "References"))))
-    for message_id in ids:
-        pk = case_notification_pk(message_id)
-        if pk is not None:
-            case_id = CaseNotification.objects.filter(pk=pk).values_list("case_id", flat=True).first()
-        else:
-            case_id = (
-                InboundMessage.objects.filter(message_id=message_id, case__isnull=False)
-                .values_list("case_id", flat=True)
-                .first()
-            )
-        if case_id is not None:
-            return Case.objects.select_related("participant", "submitted_by").get(pk=case_id)
-    match = _REFERENCE.search(mail_parsing.header_text(message, "Subject"))
-    if match is None:
-        return None
-    return Case.objects.select_related("participant", "submitted_by").filter(reference=match.group(0)).first()
-
-
-def _may_add(case: Case, *, user: User | None, address: str) -> bool:
-    """The original requester, or an active contact of the case's MP; nobody else writes on a case by email."""
-    if address and address in {case.contact_email.lower(), case.requester_email.lower()}:
-        return True
-    return bool(
-        user is not None
-        and case.participant_id
-        and User.objects.active_contacts(case.participant).filter(pk=user.pk).exists()
-    )
 
 
 # --- what it becomes ------------------------------------------------------------------------------------------
@@ -383,9 +255,9 @@ def _open_case(
 ) -> Case:
     """A new case for the message; its receipt (unless rate-limited) says when it follows a closed case."""
     participant = _participant_for(user, follows.participant if follows else None)
-    _, mailbox = _our_address(mail.message)
+    _, mailbox = reading.our_address(mail.message)
     # References quoted in the subject are dropped: the case gets its own (and another MP's is never repeated).
-    subject = _clean_subject(re.sub(r"\[?" + _REFERENCE.pattern + r"\]?", "", mail.subject))
+    subject = reading.clean_subject(re.sub(r"\[?" + reading.REFERENCE.pattern + r"\]?", "", mail.subject))
     if follows is not None:
         subject = f"{subject} (follow-up to {follows.reference})"[:200]
     common = {

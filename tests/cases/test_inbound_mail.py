@@ -320,13 +320,24 @@ def test_a_failure_is_recorded_with_its_reason_and_can_be_reprocessed(mp_user, l
     assert AuditEvent.objects.filter(verb="inbound_message.reprocessed", target_object_id=str(row.pk)).exists()
 
 
-def test_only_case_workers_reprocess_and_only_failed_messages(mp_user, lead):
+def test_only_case_workers_reprocess_and_only_failed_messages(mp_user, lead, categories):
+    from cases.models import CaseCategory
+    from tests.accounts.factories import StaffFactory
+
     row = receive(mail(sender=mp_user.email))
     with pytest.raises(DomainError) as refused:
         inbound_message_reprocess(actor=lead, message=row)
     assert refused.value.code == "inbound_not_failed"
-    with pytest.raises(DomainError):
-        inbound_message_reprocess(actor=mp_user, message=row)
+
+    CaseCategory.objects.update(is_active=False)
+    failed = receive(mail(sender=mp_user.email))
+    CaseCategory.objects.update(is_active=True)
+    publisher = StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER])
+    for actor in (mp_user, publisher):
+        with pytest.raises(DomainError):
+            inbound_message_reprocess(actor=actor, message=failed)
+    failed.refresh_from_db()
+    assert failed.status == InboundStatus.FAILED and failed.case is None
 
 
 def test_a_date_in_the_future_or_long_ago_is_not_believed(mp_user):

@@ -302,7 +302,7 @@ def _open_case(
 
 
 def _add_reply(*, row: InboundMessage, mail: _Mail, case: Case, user: User | None) -> CaseMessage:
-    body = mail.text or "(The email had no text; see its attachments.)"
+    body = reading.reply_text(mail.text) or "(The email had no text; see its attachments.)"
     if user is not None:
         message = case_reply(actor=user, case=case, body=body, attachments=mail.uploads, now=row.received_at)
     else:  # the original requester without an account (a potential MP's contact)

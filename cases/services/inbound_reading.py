@@ -141,3 +141,24 @@ def may_add(case: Case, *, user: User | None, address: str) -> bool:
         and case.participant_id
         and User.objects.active_contacts(case.participant).filter(pk=user.pk).exists()
     )
+
+
+_QUOTE_START = re.compile(r"^(-{2,}\s*original message\s*-{2,}|_{10,}|from:\s.+@.+)$", re.I)
+
+
+def reply_text(text: str) -> str:
+    """A reply's own words: the text above the quoted thread ("On … wrote:", "-----Original Message-----", an
+    Outlook header block) without ``>`` lines. The whole text when nothing of its own would remain (the original
+    message is kept on its ``InboundMessage``)."""
+    lines = text.splitlines()
+    cut = len(lines)
+    for index, line in enumerate(lines[1:], start=1):
+        stripped = line.strip()
+        joined = f"{stripped} {lines[index + 1].strip()}" if index + 1 < len(lines) else stripped
+        if _QUOTE_START.match(stripped) or (
+            stripped.startswith("On ") and (stripped.endswith("wrote:") or joined.endswith("wrote:"))
+        ):
+            cut = index
+            break
+    own = "\n".join(line for line in lines[:cut] if not line.lstrip().startswith(">")).strip()
+    return own or text

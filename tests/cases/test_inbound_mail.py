@@ -408,3 +408,38 @@ def test_the_webhook_refuses_a_message_over_the_size_limit(client, webhook_secre
 def test_the_webhook_is_off_without_a_secret(client, settings):
     settings.INBOUND_WEBHOOK_SECRET = ""
     assert client.post(reverse("inbound-mail"), b"x", content_type="message/rfc822").status_code == 404
+
+
+# --- the received time and Business Days --------------------------------------------------------------------
+
+
+def test_an_email_received_on_a_holiday_starts_its_clock_at_the_next_business_day(mp_user, participant, settlements):
+    import time_machine
+
+    from cases.services import InquiryInput, inquiry_submit
+    from ercot_services.core.models import Holiday
+    from tests.cases.conftest import ct
+
+    Holiday.objects.create(date=datetime.date(2026, 10, 12), name="Storm day")  # a Monday
+    written = ct(2026, 10, 12, 10, 0)
+    with time_machine.travel(ct(2026, 10, 13, 11, 0), tick=False):  # read on Tuesday, late morning
+        case = receive(mail(sender=mp_user.email, date=written)).case
+        same_as = inquiry_submit(
+            actor=mp_user,
+            inquiry=InquiryInput(category=case.category, subject="x", description="x", participant=participant),
+            now=ct(2026, 10, 13, 8, 0),  # Tuesday's opening: the first business moment after the email
+        )
+    assert case.created_at == written, "the case is received when the email was, not when it was read"
+    assert case.first_response_due_at == same_as.first_response_due_at
+    assert case.resolution_due_at == same_as.resolution_due_at
+
+
+def test_a_reply_keeps_its_own_words_and_drops_the_quoted_thread(submit, mp_user):
+    case = submit()
+    body = (
+        "The ESI ID is 1008901000000000000.\n\nThanks,\nPat\n\n"
+        f"On Tue, Oct 13, 2026 at 10:00 AM Client Services <{CLIENT_SERVICES}>\nwrote:\n"
+        "> Could you send the ESI ID?\n> Regards"
+    )
+    row = receive(mail(sender=mp_user.email, subject=f"Re: [{case.reference}]", body=body))
+    assert row.case_message.body == "The ESI ID is 1008901000000000000.\n\nThanks,\nPat"

@@ -176,3 +176,13 @@ def test_staff_see_inbound_messages_and_reprocess_a_failed_one_in_the_admin(clie
     assert response.status_code == 200
     row.refresh_from_db()
     assert row.status == InboundStatus.PROCESSED and row.case is not None
+
+
+def test_the_demo_seed_shows_each_outcome_once(mp_user):
+    from cases.management.seed_inbound import seed_inbound
+
+    now = timezone.now()
+    assert seed_inbound(now=now, contact=mp_user) == 2
+    assert seed_inbound(now=now, contact=mp_user) == 2, "the same rows, nothing new"
+    assert sorted(InboundMessage.objects.values_list("status", flat=True)) == ["ignored", "processed", "processed"]
+    assert Case.objects.count() == 2

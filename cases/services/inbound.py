@@ -216,6 +216,8 @@ def _process(row: InboundMessage, now: datetime.datetime) -> None:
 
 def _finish(row, status, now, *, reason="", case=None, case_message=None, outcome="") -> None:
     row.status, row.reason, row.processed_at, row.outcome = status, reason[:5000], now, outcome
+    if status == InboundStatus.FAILED:
+        row.acknowledged = False  # the receipt was rolled back with the rest of the attempt
     row.case, row.case_message = case, case_message
     row.save()
 

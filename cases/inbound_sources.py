@@ -6,7 +6,7 @@
   ``.eml`` file into ``var/inbound/new/`` and the next poll opens its case.
 - :class:`ImapSource` (``INBOUND_IMAP_*``): UID-based; searches the folder for messages without ``\\Seen``, fetches
   each with ``BODY.PEEK[]`` (fetching marks nothing), and sets ``\\Seen`` only once the message is recorded.
-- the webhook (``cases.views.inbound``) pushes instead of being polled.
+- the webhook (``InboundMailWebhookView`` in ``cases.views.public``) pushes instead of being polled.
 
 A poll is resumable and idempotent: a message is recorded once by its Message-ID, so one marked too late (a crash
 between recording and marking) is simply recognised on the next poll; rows left Received by a crash are processed by
@@ -16,6 +16,8 @@ the next poll (:func:`inbound_poll`).
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import imaplib
 import logging
 import mailbox
@@ -30,6 +32,13 @@ from .models import InboundMessage, InboundSource, InboundStatus
 logger = logging.getLogger(__name__)
 
 STUCK_AFTER = datetime.timedelta(minutes=5)
+SIGNATURE_HEADER = "X-Inbound-Signature"
+
+
+def inbound_signature(body: bytes, secret: str) -> str:
+    """The webhook's signature header value (``cases.views.public.InboundMailWebhookView``): ``sha256=`` and the
+    hex HMAC-SHA256 of the raw message under ``INBOUND_WEBHOOK_SECRET``."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 class MaildirSource:

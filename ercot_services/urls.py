@@ -8,7 +8,6 @@ from django.views.generic import RedirectView
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
 from api import urls as api_urls
 from cases import urls as cases_urls
-from cases.views import inbound as inbound_mail
 from cases.views import public
 from cases.views.portal import preferences
 from dashboards import urls as dashboards_urls
@@ -61,7 +60,7 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("contact/", public.ContactView.as_view(), name="contact"),
     path("contact/thanks/", public.ContactThanksView.as_view(), name="contact-thanks"),
-    path("inbound-mail/", inbound_mail.InboundMailWebhookView.as_view(), name="inbound-mail"),
+    path("inbound-mail/", public.InboundMailWebhookView.as_view(), name="inbound-mail"),
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),

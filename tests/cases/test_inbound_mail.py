@@ -376,7 +376,7 @@ def test_the_webhook_refuses_a_bad_signature(client, webhook_secret, mp_user):
 def test_the_webhook_accepts_a_signed_message_and_opens_the_case(
     client, webhook_secret, mp_user, django_capture_on_commit_callbacks
 ):
-    from cases.views.inbound import inbound_signature
+    from cases.inbound_sources import inbound_signature
 
     body = mail(sender=mp_user.email, message_id="<hook-1@mp.example>").as_bytes()
     with django_capture_on_commit_callbacks(execute=True):
@@ -392,7 +392,7 @@ def test_the_webhook_accepts_a_signed_message_and_opens_the_case(
 
 
 def test_the_webhook_refuses_a_message_over_the_size_limit(client, webhook_secret, settings):
-    from cases.views.inbound import inbound_signature
+    from cases.inbound_sources import inbound_signature
 
     settings.INBOUND_MAX_BYTES = 100
     body = b"x" * 101

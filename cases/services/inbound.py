@@ -45,7 +45,6 @@ from accounts.selectors.participants import participants_for_user
 from ercot_services.core import mail_parsing
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
-from ercot_services.core.outbox import outbox_suppressed
 from ercot_services.core.uploads import CheckedUpload
 
 from .. import policies
@@ -270,24 +269,25 @@ def _open_case(
         "channel": Channel.EMAIL,
         "attachments": mail.uploads,
     }
-    with outbox_suppressed():  # the receipt is sent below, once, and only within the per-sender limit
-        if participant is not None and participant.is_registered and mailbox == SERVICE_DESK:
-            queue = Group.objects.filter(name=StaffGroup.SERVICE_DESK).first()
-            service_request = ServiceRequestInput(category=_category("other"), queue=queue, **common)
-            case = service_request_submit(actor=None, service_request=service_request, now=row.received_at)
-        elif participant is not None and participant.is_registered:
-            case = inquiry_submit(
-                actor=None, inquiry=InquiryInput(category=_category("other"), **common), now=row.received_at
-            )
-        else:
-            contact = ContactRequestInput(
-                category=_category("registration", "other"),
-                name=(mail.name or (user.full_name if user else "") or mail.address)[:150],
-                email=mail.address,
-                company=participant.legal_name if participant else "",
-                **{**common, "requester": user},
-            )
-            case = contact_request_submit(actor=None, contact=contact, now=row.received_at)
+    # The receipt _file queued is replaced in _acknowledge (its wording, and the per-sender limit); nothing else is
+    # suppressed: the MP's API webhooks hear of the case as of any other.
+    if participant is not None and participant.is_registered and mailbox == SERVICE_DESK:
+        queue = Group.objects.filter(name=StaffGroup.SERVICE_DESK).first()
+        service_request = ServiceRequestInput(category=_category("other"), queue=queue, **common)
+        case = service_request_submit(actor=None, service_request=service_request, now=row.received_at)
+    elif participant is not None and participant.is_registered:
+        case = inquiry_submit(
+            actor=None, inquiry=InquiryInput(category=_category("other"), **common), now=row.received_at
+        )
+    else:
+        contact = ContactRequestInput(
+            category=_category("registration", "other"),
+            name=(mail.name or (user.full_name if user else "") or mail.address)[:150],
+            email=mail.address,
+            company=participant.legal_name if participant else "",
+            **{**common, "requester": user},
+        )
+        case = contact_request_submit(actor=None, contact=contact, now=row.received_at)
     if follows is not None:
         case.related.add(follows)
         for one, other in ((case, follows), (follows, case)):
@@ -336,7 +336,11 @@ def _note_refused(case: Case, mail: _Mail) -> None:
 
 
 def _acknowledge(*, row: InboundMessage, case: Case, address: str, follows: Case | None) -> None:
-    """The receipt, at most ``INBOUND_ACKS_PER_SENDER_PER_HOUR`` times an hour per sender (a loop stops here)."""
+    """Replace the receipt the submission queued (still pending, before commit) with one saying it came by email and
+    which closed case it follows; at most ``INBOUND_ACKS_PER_SENDER_PER_HOUR`` an hour per sender (a loop stops here)."""
+    CaseNotification.objects.filter(
+        case=case, event=CaseNotification.Event.SUBMITTED, status=CaseNotification.Status.PENDING
+    ).delete()
     since = timezone.now() - datetime.timedelta(hours=1)
     sent = InboundMessage.objects.filter(sender=address, acknowledged=True, processed_at__gte=since).count()
     if sent >= settings.INBOUND_ACKS_PER_SENDER_PER_HOUR:

@@ -443,3 +443,13 @@ def test_a_reply_keeps_its_own_words_and_drops_the_quoted_thread(submit, mp_user
     )
     row = receive(mail(sender=mp_user.email, subject=f"Re: [{case.reference}]", body=body))
     assert row.case_message.body == "The ESI ID is 1008901000000000000.\n\nThanks,\nPat"
+
+
+def test_an_emailed_case_reaches_the_mps_api_webhooks_like_any_other(mp_user, django_capture_on_commit_callbacks):
+    from api.webhooks.fanout import webhook_fanout
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        case = receive(mail(sender=mp_user.email)).case
+    fanouts = [callback for callback in callbacks if getattr(callback, "func", None) is webhook_fanout]
+    submitted = AuditEvent.objects.get(verb="case.submitted", target_object_id=str(case.pk))
+    assert [callback.keywords for callback in fanouts] == [{"audit_event_id": submitted.pk}]

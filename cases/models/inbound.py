@@ -14,6 +14,7 @@ class InboundSource(models.TextChoices):
     MAILDIR = "maildir", "Local maildir"
     IMAP = "imap", "IMAP mailbox"
     WEBHOOK = "webhook", "Inbound-mail webhook"
+    FILE = "file", "File (manage.py receive_mail)"
 
 
 class InboundStatus(models.TextChoices):

@@ -186,3 +186,25 @@ def test_the_demo_seed_shows_each_outcome_once(mp_user):
     assert seed_inbound(now=now, contact=mp_user) == 2, "the same rows, nothing new"
     assert sorted(InboundMessage.objects.values_list("status", flat=True)) == ["ignored", "processed", "processed"]
     assert Case.objects.count() == 2
+
+
+def test_receive_mail_reads_named_files_and_polls_the_source_without(tmp_path, settings, mp_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    eml = tmp_path / "question.eml"
+    eml.write_bytes(raw_mail(mp_user.email, message_id="<cmd-1@mp.ex>"))
+    out = StringIO()
+    call_command("receive_mail", str(eml), stdout=out)
+    call_command("receive_mail", str(eml), stdout=out)
+    case = Case.objects.get()
+    assert out.getvalue().count(f"processed, opened a case {case.reference}") == 2, out.getvalue()
+    assert InboundMessage.objects.get().source == InboundSource.FILE
+
+    settings.INBOUND_MAIL_SOURCE = "maildir"
+    settings.INBOUND_MAILDIR = tmp_path / "inbound"
+    mailbox.Maildir(settings.INBOUND_MAILDIR, create=True).add(raw_mail(mp_user.email, message_id="<cmd-2@mp.ex>"))
+    out = StringIO()
+    call_command("receive_mail", stdout=out)
+    assert "Read 1 message(s)." in out.getvalue() and Case.objects.count() == 2

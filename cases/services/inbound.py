@@ -34,7 +34,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -74,6 +74,7 @@ from .submission import (
     inquiry_submit,
     service_request_submit,
 )
+from .workflow import case_start_work
 
 logger = logging.getLogger(__name__)
 
@@ -321,6 +322,11 @@ def _add_reply(*, row: InboundMessage, mail: _Mail, case: Case, user: User | Non
             recipients=assignee_recipients(case),
             context={"author_name": message.author_name, "body": message.body},
         )
+        if case.status == CaseStatus.WAITING:
+            # The participant side, without an account: the workflow's participant move, audited without an actor.
+            case_start_work(
+                actor=AnonymousUser(), case=case, reason="Participant replied by email", now=row.received_at
+            )
     _note_refused(case, mail)
     return message
 

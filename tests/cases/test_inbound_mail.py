@@ -453,3 +453,18 @@ def test_an_emailed_case_reaches_the_mps_api_webhooks_like_any_other(mp_user, dj
     fanouts = [callback for callback in callbacks if getattr(callback, "func", None) is webhook_fanout]
     submitted = AuditEvent.objects.get(verb="case.submitted", target_object_id=str(case.pk))
     assert [callback.keywords for callback in fanouts] == [{"audit_event_id": submitted.pk}]
+
+
+def test_a_prospects_emailed_reply_puts_their_case_waiting_on_them_back_in_progress(lead):
+    from cases.services import case_reply
+
+    first = receive(mail(sender="dana@newco.example", subject="Becoming a REP")).case
+    case_reply(actor=lead, case=first, body="Which market roles?", wait_on_participant=True)
+    first.refresh_from_db()
+    assert first.status == CaseStatus.WAITING
+    ours = CaseNotification.objects.filter(case=first, event=CaseNotification.Event.REPLY).latest("pk")
+    receive(mail(sender="dana@newco.example", headers={"In-Reply-To": case_email_message_id(ours.pk)}))
+    first.refresh_from_db()
+    assert first.status == CaseStatus.IN_PROGRESS and first.paused_at is None
+    moved = AuditEvent.objects.filter(verb="case.status_changed", target_object_id=str(first.pk)).latest("pk")
+    assert moved.actor is None and moved.reason == "Participant replied by email"

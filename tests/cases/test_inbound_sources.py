@@ -172,6 +172,8 @@ def test_staff_see_inbound_messages_and_reprocess_a_failed_one_in_the_admin(clie
     changelist = reverse("admin:cases_inboundmessage_changelist")
     page = client.get(changelist)
     assert page.status_code == 200 and "Usage question" in page.content.decode()
+    change = client.get(reverse("admin:cases_inboundmessage_change", args=[row.pk]))
+    assert change.status_code == 200 and "No active case category" in change.content.decode()
     response = client.post(changelist, {"action": "reprocess", "_selected_action": [row.pk]}, follow=True)
     assert response.status_code == 200
     row.refresh_from_db()

@@ -26,6 +26,8 @@ from .models import (
     CaseSettings,
     DisputeDetail,
     DisputeWindow,
+    InboundMessage,
+    InboundStatus,
     IssuePattern,
     NotificationPreference,
     SlaTarget,
@@ -146,3 +148,37 @@ class IssuePatternAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin
 class NotificationPreferenceAdmin(AdminAuditMixin, admin.ModelAdmin):
     list_display = ("user", "on_submission", "on_reply", "on_status_change", "on_at_risk")
     search_fields = ("user__email",)
+
+
+@admin.register(InboundMessage)
+class InboundMessageAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """Email received at the case addresses (cases.services.inbound): what each became, and why one was ignored or
+    failed. A failed one can be processed again once its cause is fixed."""
+
+    list_display = ("received_at", "sender", "subject", "source", "status", "outcome", "case_link", "attempts")
+    list_filter = ("status", "outcome", "source")
+    search_fields = ("message_id", "sender", "subject", "case__reference")
+    list_select_related = ("case",)
+    date_hierarchy = "received_at"
+    exclude = ("raw",)
+    actions = ["reprocess"]
+
+    @admin.display(description="case")
+    def case_link(self, obj):
+        return admin_change_link(obj.case, obj.case.reference) if obj.case_id else "—"
+
+    @admin.action(description="Process the selected failed emails again")
+    def reprocess(self, request, queryset):
+        from ercot_services.core.models import DomainError
+
+        from .services.inbound import inbound_message_reprocess
+
+        done = 0
+        for row in queryset.filter(status=InboundStatus.FAILED):
+            try:
+                row = inbound_message_reprocess(actor=request.user, message=row)
+            except DomainError as error:
+                messages.error(request, str(error))
+                return
+            done += row.status != InboundStatus.FAILED
+        messages.success(request, f"Processed {done} email(s) again; any still failing show their reason.")

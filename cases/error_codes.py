@@ -25,3 +25,4 @@ class CaseErrorCode(models.TextChoices):
     SAME_CASE = "same_case", "A case cannot be merged into or linked to itself"
     DIFFERENT_PARTICIPANT = "different_participant", "The cases belong to different Market Participants"
     NOT_A_POTENTIAL_MP_CONTACT = "not_a_potential_mp_contact", "Not a potential-MP contact waiting for its MP"
+    INBOUND_NOT_FAILED = "inbound_not_failed", "Only a failed inbound email can be processed again"

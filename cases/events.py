@@ -17,6 +17,7 @@ class CaseEvent(models.TextChoices):
     CASE_STATUS_CHANGED = "case.status_changed", "Case status changed"
     CASE_SUBMITTED = "case.submitted", "Case submitted"
     CASE_UPDATED = "case.updated", "Case updated"
+    INBOUND_REPROCESSED = "inbound_message.reprocessed", "Inbound email processed again"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification preferences updated"
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import re
+
 from django.core.mail import EmailMessage
 
 from ercot_services.core.delivery import OutboxKind, outbox_enqueue, outbox_register
 from ercot_services.core.site import site_host
 
 from .models import CaseNotification
+
+_CASE_MESSAGE_ID = re.compile(r"^<case-(\d+)@([^<>\s]+)>$")
+
+
+def case_email_message_id(pk: int) -> str:
+    """The Message-ID of the case email in outbox row ``pk``: the same on every resend, so a reply's In-Reply-To or
+    References leads back to the row and its case (``case_notification_pk``)."""
+    return f"<case-{pk}@{site_host()}>"
+
+
+def case_notification_pk(message_id: str) -> int | None:
+    """The outbox row a Message-ID of ours names (``<case-123@our host>``), or None for anyone else's."""
+    match = _CASE_MESSAGE_ID.match(message_id.strip())
+    if match is None or match.group(2).lower() != site_host().lower():
+        return None
+    return int(match.group(1))
 
 
 def case_email_message(row: CaseNotification) -> EmailMessage:
@@ -17,7 +35,7 @@ def case_email_message(row: CaseNotification) -> EmailMessage:
         body=row.body,
         to=[row.recipient],
         headers={
-            "Message-ID": f"<case-{row.pk}@{site_host()}>",
+            "Message-ID": case_email_message_id(row.pk),
             "Auto-Submitted": "auto-generated",
             "X-Case-Reference": row.case.reference,
         },

@@ -46,3 +46,21 @@ def rollup_case_metrics() -> int:
     from .services.rollups import case_rollups_refresh
 
     return case_rollups_refresh().days
+
+
+@shared_task(name="cases.poll_inbound_mail")
+def poll_inbound_mail() -> int:
+    """Read the configured inbound mail source (maildir or IMAP; README "Email that opens cases"); resumable."""
+    from .inbound_sources import inbound_poll
+
+    return inbound_poll()
+
+
+@shared_task(name="cases.process_inbound_message")
+def process_inbound_message(*, pk: int) -> str:
+    """Process one recorded inbound email (the webhook records, this turns it into a case); safe to run twice."""
+    from .models import InboundMessage
+    from .services.inbound import inbound_message_process
+
+    row = InboundMessage.objects.filter(pk=pk).first()
+    return inbound_message_process(message=row).status if row is not None else "missing"

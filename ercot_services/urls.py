@@ -60,6 +60,7 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("contact/", public.ContactView.as_view(), name="contact"),
     path("contact/thanks/", public.ContactThanksView.as_view(), name="contact-thanks"),
+    path("inbound-mail/", public.InboundMailWebhookView.as_view(), name="inbound-mail"),
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from ercot_services.core.mail_parsing import is_delivery_status_report
+
 from .models import Suppression
 from .services.subscriptions import suppression_add
 
@@ -95,10 +97,7 @@ def _delivery_status_blocks(message) -> list:
 def ingest_dsn(raw: bytes) -> BounceResult:
     """A DSN: suppress each permanently failed recipient; 4.x.x (transient) is ignored."""
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
-    if (
-        message.get_content_type() != "multipart/report"
-        or (message.get_param("report-type") or "").lower() != "delivery-status"
-    ):
+    if not is_delivery_status_report(message):
         raise ValueError("Not a delivery status notification (multipart/report; report-type=delivery-status).")
     result = BounceResult()
     for block in _delivery_status_blocks(message):

@@ -45,6 +45,7 @@ from ..services import (
     inquiry_submit,
     service_request_submit,
 )
+from .seed_inbound import seed_inbound
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -134,6 +135,8 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         made = sum(_seed_participant_history(run, participant) for participant in participants)
         made += _seed_pattern(run, participants)
         made += _seed_contact_requests(run)
+        registered = [run.contacts[p.pk][0] for p in participants if p.is_registered and run.contacts.get(p.pk)]
+        made += seed_inbound(now=run.now, contact=registered[0] if registered else None)
         case_sla_scan(now=run.now)
         if act_on_old_patterns is not None:
             act_on_old_patterns(run.rng, run.now)

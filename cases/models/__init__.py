@@ -10,6 +10,7 @@ from .choices import KIND_PREFIX, CaseKind, Channel, DisputeOutcome, Priority, S
 from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, CaseSettings, SlaTarget
 from .conversation import CaseAttachment, CaseMessage, attachment_path
 from .disputes import DisputeDetail, DisputeWindow
+from .inbound import InboundMessage, InboundOutcome, InboundSource, InboundStatus
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
@@ -38,6 +39,10 @@ __all__ = [
     "DisputeDetail",
     "DisputeOutcome",
     "DisputeWindow",
+    "InboundMessage",
+    "InboundOutcome",
+    "InboundSource",
+    "InboundStatus",
     "IssuePattern",
     "NextAction",
     "NotificationPreference",

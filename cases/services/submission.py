@@ -167,7 +167,9 @@ def _check_opener(actor: User | None, data: CaseInput, *, kind: str) -> bool:
     is_staff = bool(actor and actor.is_authenticated and actor.is_staff)
     if kind != CaseKind.POTENTIAL_MP and data.participant is None:
         raise DomainError("Choose the Market Participant this case is for.", code=CaseErrorCode.PARTICIPANT_REQUIRED)
-    if data.channel in (Channel.PHONE, Channel.EMAIL, Channel.MEETING) and not is_staff:
+    # Mail received at our addresses is opened by the system (actor None) once cases.services.inbound matched it.
+    received_by_email = actor is None and data.channel == Channel.EMAIL
+    if data.channel in (Channel.PHONE, Channel.EMAIL, Channel.MEETING) and not is_staff and not received_by_email:
         raise DomainError(
             "Only Client Services staff can log a case received by phone, email or in a meeting.",
             code=CaseErrorCode.PERMISSION_DENIED,

@@ -4,20 +4,33 @@ A valid message opens a Potential-MP case in the Service Desk queue through
 ``contact_request_submit``, which also emails the receipt with the reference. Spam is kept
 out by a honeypot field (a filled one is answered with a pretend success and
 creates nothing) and a rate limit per client IP.
+
+``/inbound-mail/`` is the inbound-mail webhook: a signed POST of one raw email (README "Email that opens cases").
 """
 
 from __future__ import annotations
 
+import hmac
+
+from django.conf import settings
+from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from ercot_services.core.actions import add_domain_error
+from ercot_services.core.delivery import outbox_enqueue
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
 from ..forms.portal import ContactForm
-from ..models import CaseCategory, Channel
+from ..inbound_sources import SIGNATURE_HEADER, inbound_signature
+from ..models import CaseCategory, Channel, InboundSource, InboundStatus
 from ..services import ContactRequestInput, contact_request_submit
+from ..services.inbound import inbound_message_record
+from ..tasks import process_inbound_message
 
 SESSION_KEY = "contact_thanks"
 RATE_LIMIT = 5
@@ -80,3 +93,39 @@ class ContactThanksView(View):
         if receipt is None:
             return redirect("contact")
         return render(request, "contact/thanks.html", {"receipt": receipt})
+
+
+# --- POST /inbound-mail/ -----------------------------------------------------------------------------------------
+# A mail provider (or relay) pushes one received message, raw MIME, as the request body; authenticated by
+# ``X-Inbound-Signature: sha256=<hex>``, the HMAC-SHA256 of the body under ``INBOUND_WEBHOOK_SECRET`` (constant-time
+# comparison); CSRF-exempt (a machine posts it); at most ``INBOUND_MAX_BYTES``. The message is recorded at once (one
+# row per Message-ID: a provider's retry makes nothing new) and turned into a case by a task after commit (README
+# "Email that opens cases"); the answer is 202 with the row's Message-ID and status.
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class InboundMailWebhookView(View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        secret = settings.INBOUND_WEBHOOK_SECRET
+        if not secret:
+            return JsonResponse({"error": "The inbound-mail endpoint is off."}, status=404)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.INBOUND_MAX_BYTES:
+            return JsonResponse({"error": "The message is too large."}, status=413)
+        body = request.read(settings.INBOUND_MAX_BYTES + 1)
+        if len(body) > settings.INBOUND_MAX_BYTES:
+            return JsonResponse({"error": "The message is too large."}, status=413)
+        supplied = request.headers.get(SIGNATURE_HEADER, "").strip()
+        if not hmac.compare_digest(supplied.encode(), inbound_signature(body, secret).encode()):
+            return JsonResponse({"error": "Bad or missing signature."}, status=403)
+        if not body.strip():
+            return JsonResponse({"error": "The body must be a raw MIME message."}, status=400)
+        row, created = inbound_message_record(raw=body, source=InboundSource.WEBHOOK)
+        if created or row.status == InboundStatus.RECEIVED:
+            transaction.on_commit(lambda: outbox_enqueue(process_inbound_message, pk=row.pk))
+        return JsonResponse({"message_id": row.message_id, "status": row.status, "duplicate": not created}, status=202)

@@ -10,7 +10,7 @@ from celery import shared_task
 from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_retry, outbox_send
 from ercot_services.core.delivery_recovery import outbox_sweep
 
-from .outbox import CASE_EMAILS
+from .outbox import CASE_EMAILS, DEADLINE_REMINDERS
 
 
 @shared_task(name="accounts.send_case_notifications", bind=True, max_retries=TASK_MAX_RETRIES)
@@ -46,3 +46,22 @@ def rollup_case_metrics() -> int:
     from .services.rollups import case_rollups_refresh
 
     return case_rollups_refresh().days
+
+
+@shared_task(name="cases.send_dispute_deadline_reminders")
+def send_dispute_deadline_reminders() -> int:
+    """Daily: the reminders of dispute windows closing soon on charge types disputed recently (idempotent)."""
+    from .services.deadline_reminders import dispute_deadline_reminders_queue
+
+    return dispute_deadline_reminders_queue()
+
+
+@shared_task(name="cases.send_deadline_reminder_emails", bind=True, max_retries=TASK_MAX_RETRIES)
+def send_deadline_reminder_emails(self, *, reminder_ids: list[int]) -> int:
+    """Send the pending reminder rows through the outbox engine (rows already sent are never sent again)."""
+    from .models import DeadlineReminder
+
+    report = outbox_send(kind=DEADLINE_REMINDERS, rows=DeadlineReminder.objects.filter(pk__in=reminder_ids))
+    if report.retry:
+        raise outbox_retry(self, report)
+    return report.sent

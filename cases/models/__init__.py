@@ -13,6 +13,7 @@ from .disputes import DisputeDetail, DisputeWindow
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
+from .settlement_calendar import DeadlineReminder, DeadlineReminderWindow, SettlementStatement
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -35,6 +36,8 @@ __all__ = [
     "CaseSettings",
     "CaseStatus",
     "Channel",
+    "DeadlineReminder",
+    "DeadlineReminderWindow",
     "DisputeDetail",
     "DisputeOutcome",
     "DisputeWindow",
@@ -42,6 +45,7 @@ __all__ = [
     "NextAction",
     "NotificationPreference",
     "Priority",
+    "SettlementStatement",
     "SlaState",
     "SlaTarget",
     "StatementType",

@@ -22,6 +22,7 @@ env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
+from .deadline_radar import *  # noqa: E402, F403 - the DISPUTE_RADAR_* settings (README "Deadline radar")
 from .webhooks import *  # noqa: E402, F403 - the WEBHOOK_* settings (README "Webhooks"), once .env is read
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
@@ -416,6 +417,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-idempotency-records": {"task": "api.purge_idempotency_records", "schedule": 3600},  # kept 24 h
     # The API call log keeps API_CALL_LOG_RETENTION_DAYS (api.services.api_call_log_prune).
     "prune-api-call-log": {"task": "api.prune_call_log", "schedule": crontab(hour=3, minute=15)},
+    **DEADLINE_RADAR_BEAT,  # noqa: F405 - the daily dispute-deadline reminders (settings/deadline_radar.py)
 }
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name

@@ -147,3 +147,16 @@ def test_nothing_is_written_while_the_outbox_is_suppressed(setup, django_capture
     with outbox_suppressed():
         assert run(django_capture_on_commit_callbacks) == 0
     assert not DeadlineReminder.objects.exists()
+
+
+def test_the_outbox_sweep_sends_a_reminder_whose_task_was_lost(setup, participant):
+    from ercot_services.core.tasks import sweep_outboxes
+
+    reminder = DeadlineReminder.objects.create(
+        participant=participant, recipient="lost@mp.example", subject="S", body="B"
+    )
+    DeadlineReminder.objects.filter(pk=reminder.pk).update(created_at=reminder.created_at - datetime.timedelta(hours=1))
+    assert sweep_outboxes()["dispute_deadline_reminder"] == 1
+    assert [m.to for m in mail.outbox] == [["lost@mp.example"]]
+    assert mail.outbox[0].extra_headers["Message-ID"].startswith(f"<deadline-reminder-{reminder.pk}@")
+    assert sweep_outboxes()["dispute_deadline_reminder"] == 0

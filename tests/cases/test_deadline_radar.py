@@ -328,3 +328,13 @@ def test_the_360_section_shows_the_mps_radar_to_staff_only(today, client, partic
     assert "Day-Ahead Energy Purchase · Day-Ahead Market" in html
     page = client.get(reverse("workspace:participant-detail", args=[participant.pk])).content.decode()
     assert url in page
+
+
+def test_another_mps_user_sees_none_of_its_disputes_on_their_page(today, client, participant, other_mp_user):
+    load_calendar(30)
+    disputed(participant, operating_day=TODAY - datetime.timedelta(days=9), charge_type="Day-Ahead Energy Purchase")
+    client.force_login(other_mp_user)
+    html = client.get(reverse("portal:dispute-deadlines")).content.decode()
+    assert participant.legal_name not in html
+    assert "Day-Ahead Energy Purchase" not in html
+    assert "File the same dispute for these days" not in html

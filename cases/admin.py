@@ -30,6 +30,7 @@ from .models import (
     InboundStatus,
     IssuePattern,
     NotificationPreference,
+    SettlementStatement,
     SlaTarget,
 )
 
@@ -50,6 +51,16 @@ class CaseCategoryAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
 @admin.register(DisputeWindow)
 class DisputeWindowAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
     list_display = ("statement_type", "anchor", "business_days", "true_up_after_days", "note")
+
+
+@admin.register(SettlementStatement)
+class SettlementStatementAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """The settlement calendar (the deadline radar reads it); bulk loads: ``manage.py load_settlement_calendar``."""
+
+    list_display = ("operating_day", "statement_type", "statement_date")
+    list_filter = ("statement_type",)
+    date_hierarchy = "operating_day"
+    ordering = ("-operating_day", "statement_type")
 
 
 @admin.register(CaseSettings)

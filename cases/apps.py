@@ -27,6 +27,20 @@ class CasesConfig(AppConfig):
             )
         )
 
+        from .views.portal.deadlines import portal_deadlines_card_context
+
+        # The deadline radar (cases.selectors.radar): open dispute windows, closing first.
+        register_portal_home_card(
+            PortalHomeCard(
+                name="dispute_deadlines",
+                template="portal/cases/_deadlines_card.html",
+                context=portal_deadlines_card_context,
+                order=35,
+                needs_column=True,
+                registered_only=True,
+            )
+        )
+
         from accounts.portal_home import WaitingSource, register_waiting_source
 
         from .selectors.portal import portal_waiting_cases

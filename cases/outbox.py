@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 from ercot_services.core.delivery import OutboxKind, outbox_enqueue, outbox_register
 from ercot_services.core.site import site_host
 
-from .models import CaseNotification
+from .models import CaseNotification, DeadlineReminder
 
 _CASE_MESSAGE_ID = re.compile(r"^<case-(\d+)@([^<>\s]+)>$")
 
@@ -55,4 +55,37 @@ def _requeue(rows) -> int:
 
 CASE_EMAILS = outbox_register(
     OutboxKind(name="case_email", model=CaseNotification, build=case_email_message, requeue=_requeue)
+)
+
+
+# --- dispute-deadline reminders (cases.services.deadline_reminders) -----------------------------------------------
+
+
+def deadline_reminder_message(row) -> EmailMessage:
+    """The reminder email of one row; its Message-ID is the same on every resend of the row."""
+    return EmailMessage(
+        subject=row.subject,
+        body=row.body,
+        to=[row.recipient],
+        headers={"Message-ID": f"<deadline-reminder-{row.pk}@{site_host()}>", "Auto-Submitted": "auto-generated"},
+    )
+
+
+def _requeue_reminders(rows) -> int:
+    from .tasks import send_deadline_reminder_emails
+
+    ids = sorted(rows.values_list("pk", flat=True))
+    for start in range(0, len(ids), 100):
+        if not outbox_enqueue(send_deadline_reminder_emails, reminder_ids=ids[start : start + 100]):
+            return start // 100  # the broker is down: the next sweep
+    return (len(ids) + 99) // 100
+
+
+DEADLINE_REMINDERS = outbox_register(
+    OutboxKind(
+        name="dispute_deadline_reminder",
+        model=DeadlineReminder,
+        build=deadline_reminder_message,
+        requeue=_requeue_reminders,
+    )
 )

@@ -10,7 +10,7 @@ from celery import shared_task
 from ercot_services.core.delivery import TASK_MAX_RETRIES, outbox_retry, outbox_send
 from ercot_services.core.delivery_recovery import outbox_sweep
 
-from .outbox import CASE_EMAILS
+from .outbox import CASE_EMAILS, DEADLINE_REMINDERS
 
 
 @shared_task(name="accounts.send_case_notifications", bind=True, max_retries=TASK_MAX_RETRIES)
@@ -64,3 +64,22 @@ def process_inbound_message(*, pk: int) -> str:
 
     row = InboundMessage.objects.filter(pk=pk).first()
     return inbound_message_process(message=row).status if row is not None else "missing"
+
+
+@shared_task(name="cases.send_dispute_deadline_reminders")
+def send_dispute_deadline_reminders() -> int:
+    """Daily: the reminders of dispute windows closing soon on charge types disputed recently (idempotent)."""
+    from .services.deadline_reminders import dispute_deadline_reminders_queue
+
+    return dispute_deadline_reminders_queue()
+
+
+@shared_task(name="cases.send_deadline_reminder_emails", bind=True, max_retries=TASK_MAX_RETRIES)
+def send_deadline_reminder_emails(self, *, reminder_ids: list[int]) -> int:
+    """Send the pending reminder rows through the outbox engine (rows already sent are never sent again)."""
+    from .models import DeadlineReminder
+
+    report = outbox_send(kind=DEADLINE_REMINDERS, rows=DeadlineReminder.objects.filter(pk__in=reminder_ids))
+    if report.retry:
+        raise outbox_retry(self, report)
+    return report.sent

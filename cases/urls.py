@@ -10,6 +10,7 @@ portal_patterns = [
     path("cases/new/inquiry/", portal.InquiryCreateView.as_view(), name="case-new-inquiry"),
     path("cases/new/dispute/", portal.DisputeCreateView.as_view(), name="case-new-dispute"),
     path("cases/dispute-deadline/", portal.DisputeDeadlineView.as_view(), name="dispute-deadline"),
+    path("cases/deadlines/", portal.DisputeDeadlinesView.as_view(), name="dispute-deadlines"),
     path("cases/attachments/<int:pk>/", portal.AttachmentDownloadView.as_view(), name="case-attachment"),
     path("cases/<str:reference>/", portal.CaseDetailView.as_view(), name="case-detail"),
     path("cases/<str:reference>/reply/", portal.CaseReplyView.as_view(), name="case-reply"),

@@ -14,6 +14,7 @@ from .inbound import InboundMessage, InboundOutcome, InboundSource, InboundStatu
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
+from .settlement_calendar import DeadlineReminder, DeadlineReminderWindow, SettlementStatement
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -36,6 +37,8 @@ __all__ = [
     "CaseSettings",
     "CaseStatus",
     "Channel",
+    "DeadlineReminder",
+    "DeadlineReminderWindow",
     "DisputeDetail",
     "DisputeOutcome",
     "DisputeWindow",
@@ -47,6 +50,7 @@ __all__ = [
     "NextAction",
     "NotificationPreference",
     "Priority",
+    "SettlementStatement",
     "SlaState",
     "SlaTarget",
     "StatementType",

@@ -17,6 +17,7 @@ from accounts.models import AccountManager, AccountManagerAssignment, MarketPart
 from accounts.selectors.access import latest_review_for_staff
 from accounts.selectors.participants import assignment_history, current_manager, participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
+from cases.selectors.radar import participant_radar
 from notices.models import ContactListOptOut, DistributionList, Subscription
 from notices.selectors import inbox_notices
 from plans.models import (
@@ -227,6 +228,20 @@ def participant_access_section(participant: MarketParticipant) -> dict:
     return {"access": latest_review_for_staff(participant)}
 
 
+# The 360° page's dispute-deadline card lists the windows closing first (the MP's portal page has them all).
+DEADLINE_WINDOWS = 8
+
+
+def participant_deadlines_section(participant: MarketParticipant) -> dict:
+    """The deadline radar of the MP (cases.selectors.radar): open windows closing first, those on charge types it
+    disputed recently, and what it could file again (three queries, whatever the calendar's size)."""
+    radar = participant_radar(participant=participant)
+    return {
+        "radar": radar,
+        "deadline_windows": radar.windows[:DEADLINE_WINDOWS],
+    }
+
+
 # The sections of the 360° page that load after it, by name (the audit timeline, paged by the request, is the
 # view's own section).
 SECTIONS = {
@@ -235,4 +250,5 @@ SECTIONS = {
     "notices": participant_notices_section,
     "plan": participant_plan_section,
     "access": participant_access_section,
+    "deadlines": participant_deadlines_section,
 }

@@ -22,6 +22,7 @@ env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
+from .deadline_radar import *  # noqa: E402, F403 - the DISPUTE_RADAR_* settings (README "Deadline radar")
 from .inbound_mail import *  # noqa: E402, F403 - the INBOUND_* settings (README "Email that opens cases")
 from .webhooks import *  # noqa: E402, F403 - the WEBHOOK_* settings (README "Webhooks"), once .env is read
 
@@ -418,6 +419,7 @@ CELERY_BEAT_SCHEDULE = {
     # The API call log keeps API_CALL_LOG_RETENTION_DAYS (api.services.api_call_log_prune).
     "prune-api-call-log": {"task": "api.prune_call_log", "schedule": crontab(hour=3, minute=15)},
     **INBOUND_MAIL_BEAT_SCHEDULE,  # noqa: F405 - poll the inbound mail source (cases/inbound/)
+    **DEADLINE_RADAR_BEAT,  # noqa: F405 - the daily dispute-deadline reminders (settings/deadline_radar.py)
 }
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name

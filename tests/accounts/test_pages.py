@@ -29,9 +29,9 @@ pytestmark = pytest.mark.django_db
 # Absolute ceilings; the "same count for 5 and 60 MPs" tests catch N+1 regressions below them.
 MAX_QUERIES_WORKSPACE_HOME = 15  # the AM dashboard: figures and book health from the participant summaries
 MAX_QUERIES_PARTICIPANT_LIST = 14
-MAX_QUERIES_PORTAL_HOME = (
-    15  # home cards: AM, cases, registration, qualification (2), plan (next meeting + item counts)
-)
+# Home cards: AM, cases, registration, qualification (2), plan (next meeting + item counts), dispute deadlines (the
+# windows, the statements they may be open on, the MP's disputes).
+MAX_QUERIES_PORTAL_HOME = 17
 
 
 def _sign_in(client, user):

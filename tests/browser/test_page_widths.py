@@ -31,6 +31,7 @@ PORTAL_PAGES = [
     "/portal/notices/",
     "/portal/qualification/",
     "/portal/cases/new/dispute/",
+    "/portal/cases/deadlines/",
 ]
 
 # Wider than the window, and list tables (.table-stack) wider than their scrolling box.

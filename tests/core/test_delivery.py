@@ -171,7 +171,13 @@ def test_an_unreachable_mail_server_charges_no_attempt_and_the_task_retries_with
 
 def test_every_kind_of_email_is_registered_with_the_engine():
     kinds = outbox_kinds()
-    assert {kind.name for kind in kinds if kind.mail} == {"email", "case_email", "letter", "notice"}
+    assert {kind.name for kind in kinds if kind.mail} == {
+        "email",
+        "case_email",
+        "letter",
+        "notice",
+        "dispute_deadline_reminder",
+    }
     assert {kind.name for kind in kinds if not kind.mail} == {"webhook"}  # api's webhook deliveries
 
 

@@ -69,7 +69,7 @@ def test_the_one_sweep_sends_the_lost_rows_of_every_kind_once(mailoutbox, partic
         description="The task never ran.",
         participant=participant,
     )
-    nothing = {"email": 0, "case_email": 0, "letter": 0, "notice": 0, "webhook": 0}
+    nothing = {"email": 0, "case_email": 0, "letter": 0, "notice": 0, "webhook": 0, "dispute_deadline_reminder": 0}
     assert sweep_outboxes() == nothing
     _age(OutboundEmail.objects.all())
     _age(CaseNotification.objects.all())

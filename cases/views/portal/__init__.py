@@ -2,6 +2,7 @@
 email preferences every signed-in user keeps (``preferences``, outside the portal namespace)."""
 
 from .cases import AttachmentDownloadView, CaseDetailView, CaseListView, CaseReopenView, CaseReplyView, CaseWithdrawView
+from .deadlines import DisputeDeadlinesView
 from .filing import DisputeCreateView, DisputeDeadlineView, InquiryCreateView
 
 __all__ = [
@@ -13,5 +14,6 @@ __all__ = [
     "CaseWithdrawView",
     "DisputeCreateView",
     "DisputeDeadlineView",
+    "DisputeDeadlinesView",
     "InquiryCreateView",
 ]

@@ -24,6 +24,7 @@ from ...models import CaseNotification, Channel, DisputeWindow
 from ...selectors import portal as case_selectors
 from ...services import DisputeInput, InquiryInput, dispute_deadline, dispute_submit, inquiry_submit
 from ...services.notifications import wants
+from .deadlines import dispute_form_prefill
 
 
 def _receipt_note(user) -> str:
@@ -119,6 +120,10 @@ class DisputeDeadlineView(ParticipantRequiredMixin, View):
 class DisputeCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, ActionView):
     template_name = "portal/cases/dispute_form.html"
     form_class = DisputeForm
+
+    def get_initial(self):
+        """Prefilled from the deadline radar's "file the same dispute" link."""
+        return dispute_form_prefill(self.request.GET)
 
     def get_context(self, form):
         return {

@@ -34,6 +34,7 @@ from accounts.management.seed_accounts import DEMO_TOTP_SECRET, collect_portal_s
 from accounts.models import AccountManager, AccountManagerAssignment, MarketParticipant, Membership, User
 from accounts.services import participant_summaries_rebuild
 from cases.management.seed_cases import seed_cases
+from cases.management.seed_settlement_calendar import seed_settlement_calendar
 from cases.models import Case
 from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
@@ -152,6 +153,7 @@ class Command(BaseCommand):
         with _quiet_logging(options["verbosity"]), transaction.atomic():
             seed_accounts(ctx)
             seed_cases(ctx, act_on_old_patterns=action_old_patterns)
+            seed_settlement_calendar(ctx)
             seed_registration(ctx)
             seed_qualification(ctx)
             seed_notices(ctx)

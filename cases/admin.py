@@ -26,6 +26,8 @@ from .models import (
     CaseSettings,
     DisputeDetail,
     DisputeWindow,
+    Incident,
+    IncidentRule,
     IssuePattern,
     NotificationPreference,
     SlaTarget,
@@ -146,3 +148,20 @@ class IssuePatternAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin
 class NotificationPreferenceAdmin(AdminAuditMixin, admin.ModelAdmin):
     list_display = ("user", "on_submission", "on_reply", "on_status_change", "on_at_risk")
     search_fields = ("user__email",)
+
+
+@admin.register(IncidentRule)
+class IncidentRuleAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """The market incident thresholds: N different MPs within D days, per dimension."""
+
+    list_display = ("dimension", "min_participants", "window_days", "is_active")
+    list_editable = ("min_participants", "window_days", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
+    list_display = ("title", "dimension", "key_label", "participant_count", "status", "created_at")
+    list_filter = ("status", "dimension")

@@ -46,3 +46,21 @@ def rollup_case_metrics() -> int:
     from .services.rollups import case_rollups_refresh
 
     return case_rollups_refresh().days
+
+
+@shared_task(name="cases.detect_case_incidents")
+def detect_case_incidents(*, case_id: int) -> int:
+    """Market incident detection for the keys of one newly filed case (idempotent); returns the incidents proposed."""
+    from .models import Case
+    from .services.incidents import incident_detect_for_case
+
+    case = Case.objects.filter(pk=case_id).first()
+    return len(incident_detect_for_case(case=case)) if case is not None else 0
+
+
+@shared_task(name="cases.scan_incidents")
+def scan_incidents() -> int:
+    """The periodic market incident detection over every key with recent cases (idempotent)."""
+    from .services.incidents import incident_scan
+
+    return len(incident_scan())

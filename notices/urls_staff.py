@@ -2,12 +2,17 @@
 
 from django.urls import path
 
-from .views import staff
+from .views import staff, staff_incidents
 
 workspace_patterns = [
     path("notices/", staff.NoticeListView.as_view(), name="notice-list"),
     path("notices/new/", staff.NoticeCreateView.as_view(), name="notice-new"),
     path("notices/preview/", staff.NoticePreviewView.as_view(), name="notice-preview"),
+    path(
+        "notices/from-incident/<int:pk>/",
+        staff_incidents.NoticeFromIncidentView.as_view(),
+        name="notice-from-incident",
+    ),
     path("notices/<int:pk>/", staff.NoticeDetailView.as_view(), name="notice-detail"),
     path("notices/<int:pk>/edit/", staff.NoticeEditView.as_view(), name="notice-edit"),
     path("notices/<int:pk>/actions/<slug:action>/", staff.NoticeActionView.as_view(), name="notice-action"),

@@ -10,6 +10,15 @@ from .choices import KIND_PREFIX, CaseKind, Channel, DisputeOutcome, Priority, S
 from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, CaseSettings, SlaTarget
 from .conversation import CaseAttachment, CaseMessage, attachment_path
 from .disputes import DisputeDetail, DisputeWindow
+from .incidents import (
+    ACTIVE_INCIDENT_STATUSES,
+    INCIDENT_TRANSITIONS,
+    Incident,
+    IncidentDimension,
+    IncidentReply,
+    IncidentRule,
+    IncidentStatus,
+)
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
@@ -39,6 +48,13 @@ __all__ = [
     "DisputeOutcome",
     "DisputeWindow",
     "IssuePattern",
+    "ACTIVE_INCIDENT_STATUSES",
+    "INCIDENT_TRANSITIONS",
+    "Incident",
+    "IncidentDimension",
+    "IncidentReply",
+    "IncidentRule",
+    "IncidentStatus",
     "NextAction",
     "NotificationPreference",
     "Priority",

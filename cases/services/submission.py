@@ -35,6 +35,7 @@ from . import sla
 from .attachments import attach_uploads
 from .disputes import dispute_deadline
 from .notifications import notify, requester_recipients
+from .incidents import incident_detection_queue
 from .patterns import pattern_detect
 
 # --- what each kind is opened with ----------------------------------------------------------------
@@ -306,6 +307,7 @@ def _file(
     )
     if case.participant is not None:
         pattern_detect(participant=case.participant, category=case.category, now=now)
+        incident_detection_queue(case)
     return case
 
 

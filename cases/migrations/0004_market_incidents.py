@@ -3,10 +3,10 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import ercot_services.core.models
 from django.conf import settings
 from django.db import migrations, models
 
+import ercot_services.core.models
 
 # The default thresholds (administrators edit them): several MPs' cases about one thing within a few days.
 DEFAULT_RULES = [("category", 4, 2), ("charge_type", 3, 5), ("operating_day", 3, 5)]

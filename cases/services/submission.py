@@ -34,8 +34,8 @@ from ..summary import refresh_case_summary
 from . import sla
 from .attachments import attach_uploads
 from .disputes import dispute_deadline
-from .notifications import notify, requester_recipients
 from .incidents import incident_detection_queue
+from .notifications import notify, requester_recipients
 from .patterns import pattern_detect
 
 # --- what each kind is opened with ----------------------------------------------------------------

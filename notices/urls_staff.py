@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import staff, staff_incidents
+from .views import staff
 
 workspace_patterns = [
     path("notices/", staff.NoticeListView.as_view(), name="notice-list"),
@@ -10,7 +10,7 @@ workspace_patterns = [
     path("notices/preview/", staff.NoticePreviewView.as_view(), name="notice-preview"),
     path(
         "notices/from-incident/<int:pk>/",
-        staff_incidents.NoticeFromIncidentView.as_view(),
+        staff.NoticeFromIncidentView.as_view(),
         name="notice-from-incident",
     ),
     path("notices/<int:pk>/", staff.NoticeDetailView.as_view(), name="notice-detail"),

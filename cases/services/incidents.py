@@ -11,6 +11,7 @@ cases of a dismissed or resolved incident never count again for its key.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -168,14 +169,20 @@ def incident_detection_queue(case: Case) -> None:
     """After the filing commits, queue the detection for ``case`` (a broker outage loses nothing: the periodic
     scan finds the same clusters). Not while the outbox is suppressed (the demo seed, an import of history: the
     seed runs ``incident_scan`` itself)."""
-    from ercot_services.core.delivery import outbox_enqueue
     from ercot_services.core.outbox import outbox_is_suppressed
-
-    from ..tasks import detect_case_incidents
 
     if case.participant_id is None or outbox_is_suppressed():
         return
-    transaction.on_commit(lambda: outbox_enqueue(detect_case_incidents, case_id=case.pk))
+    transaction.on_commit(functools.partial(incident_detection_enqueue, case.pk))
+
+
+def incident_detection_enqueue(case_id: int) -> None:
+    """Queue the detection task of one case (the on-commit callback of ``incident_detection_queue``)."""
+    from ercot_services.core.delivery import outbox_enqueue
+
+    from ..tasks import detect_case_incidents
+
+    outbox_enqueue(detect_case_incidents, case_id=case_id)
 
 
 def incident_detect_for_case(*, case: Case) -> list[Incident]:

@@ -1,5 +1,5 @@
 """Workspace (staff) pages for market notices: the list, the draft form, the notice page and its actions,
-live fan-out progress, the delivery report (with CSV export) and acknowledgements of ACTION REQUIRED notices.
+live fan-out progress, the delivery report (with CSV export) and acknowledgements of ACTION REQUIRED notices, and a draft from a market incident (``cases``).
 
 Views stay thin: they write through ``notices.services`` and turn a ``DomainError``
 into a form error shown on the page (status 400) with what was typed kept.
@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import AccountManagerAssignment, ParticipantStatus
+from cases.models import Incident
 from ercot_services.core.actions import ActionView
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
@@ -40,6 +41,7 @@ from ..services.drafting import (
     notice_follow_up,
     notice_update,
 )
+from ..services.from_incident import notice_draft_from_incident
 from ..services.recipients import lists_for, recipients_for
 from ..services.workflow import (
     notice_approve,
@@ -460,3 +462,25 @@ class StaffAttachmentDownloadView(StaffRequiredMixin, View):
         return private_file_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
+
+
+# --- a draft from a market incident (cases) ----------------------------------------------------------------
+
+
+class NoticeFromIncidentView(PublisherRequiredMixin, View):
+    """POST: a draft prefilled from the incident, then its edit page; GET goes back to the incident."""
+
+    def get(self, request, pk):
+        return redirect("workspace:incident-detail", pk=pk)
+
+    def post(self, request, pk):
+        incident = get_object_or_404(Incident, pk=pk)
+        try:
+            notice = notice_draft_from_incident(actor=request.user, incident=incident)
+        except DomainError as error:
+            messages.error(request, str(error))
+            return redirect("workspace:incident-detail", pk=pk)
+        messages.success(
+            request, "Draft market notice created from the incident. Check the wording, then submit it for review."
+        )
+        return redirect(reverse("workspace:notice-edit", args=[notice.pk]))

@@ -1,5 +1,5 @@
-"""The Service Desk's cards, and the case workers' proposed incidents, on the staff home
-(see ``ercot_services.core.home_cards``)."""
+"""The Service Desk's cards on the staff home, proposed market incidents among them
+(see ``ercot_services.core.home_cards``; AMs and the Lead keep their book there instead)."""
 
 from __future__ import annotations
 
@@ -74,11 +74,7 @@ def potential_mp_contacts(user, *, today):
 # --- market incidents (cases.services.incidents) ----------------------------------------------------------
 
 
-@register_card(
-    "proposed-incidents",
-    groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.SERVICE_DESK],
-    order=25,
-)
+@register_card("proposed-incidents", groups=[StaffGroup.SERVICE_DESK], order=25)
 def proposed_incidents(user, *, today):
     return card_from_queryset(
         Incident.objects.filter(status=IncidentStatus.PROPOSED).order_by("-created_at", "-id"),

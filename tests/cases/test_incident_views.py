@@ -155,8 +155,9 @@ def test_each_mp_sees_the_reply_on_its_own_case_only(client, incident, filers, a
     assert client.get(reverse("portal:case-detail", args=[cases[other.pk].reference])).status_code == 404
 
 
-def test_the_home_card_lists_proposed_incidents(am_client, incident):
-    response = am_client.get(reverse("workspace:home"))
+def test_the_service_desk_home_card_lists_proposed_incidents(client, incident):
+    client.force_login(StaffFactory(groups=[StaffGroup.SERVICE_DESK]))
+    response = client.get(reverse("workspace:home"))
     assert response.status_code == 200
     text = response.content.decode()
     assert "Proposed incidents" in text

@@ -22,6 +22,7 @@ STAFF_PAGES = [
     "/workspace/notices/",
     "/workspace/action-items/",
     "/workspace/meetings/",
+    "/workspace/incidents/",
 ]
 PORTAL_PAGES = [
     "/portal/",

@@ -25,6 +25,7 @@ MASS = StaffGroup.MARKET_APPLICATION_SUPPORT
 EVERYONE = frozenset(StaffGroup.ALL)
 CASE_WORKERS = frozenset({AM, LEAD, SERVICE_DESK, MASS})
 PLANNERS = frozenset({AM, LEAD})
+INCIDENT_HANDLERS = frozenset({AM, LEAD, SERVICE_DESK})
 REVIEWERS = frozenset({RETAIL_OPS, LEAD})
 LETTERS = frozenset({RETAIL_OPS, LEAD})
 TESTING = frozenset({FLIGHT_ADMIN})
@@ -48,6 +49,14 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     # Issue patterns: dismissing is case work; an improvement action is part of the MP's plan.
     "pattern-dismiss": CASE_WORKERS,
     "pattern-detail": PLANNERS,
+    # Market incidents (many MPs): the groups that answer the market's cases; a notice from one: publishers.
+    "incident-confirm": INCIDENT_HANDLERS,
+    "incident-dismiss": INCIDENT_HANDLERS,
+    "incident-resolve": INCIDENT_HANDLERS,
+    "incident-link": INCIDENT_HANDLERS,
+    "incident-unlink": INCIDENT_HANDLERS,
+    "incident-reply": INCIDENT_HANDLERS,
+    "notice-from-incident": PUBLISHERS,
     # Plans.
     "plan-edit": PLANNERS,
     "objective-new": PLANNERS,

@@ -165,6 +165,8 @@ _ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     "cases.reply_case": StaffGroup.ALL,
     "cases.resolve_dispute": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD),
+    # Market incidents (many MPs, one problem): the groups that answer the market's cases.
+    "cases.manage_incidents": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.SERVICE_DESK),
     # Registration review decisions: Retail Operations and the Lead; inviting a potential MP from its contact:
     # the Service Desk, AMs and the Lead.
     "registration.decide_application": (StaffGroup.RETAIL_OPERATIONS, StaffGroup.CLIENT_SERVICES_LEAD),

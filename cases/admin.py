@@ -28,6 +28,8 @@ from .models import (
     DisputeWindow,
     InboundMessage,
     InboundStatus,
+    Incident,
+    IncidentRule,
     IssuePattern,
     NotificationPreference,
     SettlementStatement,
@@ -193,3 +195,20 @@ class InboundMessageAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdm
                 return
             done += row.status != InboundStatus.FAILED
         messages.success(request, f"Processed {done} email(s) again; any still failing show their reason.")
+
+
+@admin.register(IncidentRule)
+class IncidentRuleAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """The market incident thresholds: N different MPs within D days, per dimension."""
+
+    list_display = ("dimension", "min_participants", "window_days", "is_active")
+    list_editable = ("min_participants", "window_days", "is_active")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Incident)
+class IncidentAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
+    list_display = ("title", "dimension", "key_label", "participant_count", "status", "created_at")
+    list_filter = ("status", "dimension")

@@ -26,3 +26,6 @@ class CaseErrorCode(models.TextChoices):
     DIFFERENT_PARTICIPANT = "different_participant", "The cases belong to different Market Participants"
     NOT_A_POTENTIAL_MP_CONTACT = "not_a_potential_mp_contact", "Not a potential-MP contact waiting for its MP"
     INBOUND_NOT_FAILED = "inbound_not_failed", "Only a failed inbound email can be processed again"
+    NOT_IN_INCIDENT = "not_in_incident", "The case is not linked to the incident"
+    INCIDENT_CLOSED = "incident_closed", "The incident is resolved or dismissed"
+    INCIDENT_NOT_OPEN = "incident_not_open", "The incident is not open (confirm it first)"

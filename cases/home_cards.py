@@ -1,7 +1,9 @@
-"""The Service Desk's cards on the staff home (see ``ercot_services.core.home_cards``)."""
+"""The Service Desk's cards on the staff home, proposed market incidents among them
+(see ``ercot_services.core.home_cards``; AMs and the Lead keep their book there instead)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -9,7 +11,7 @@ from accounts.roles import StaffGroup
 from ercot_services.core.home_cards import CardRow, card_from_queryset, register_card
 
 from .filters import AT_RISK_OR_BREACHED, UNASSIGNED
-from .models import OPEN_STATUSES, Case, CaseKind, SlaState
+from .models import OPEN_STATUSES, Case, CaseKind, Incident, IncidentStatus, SlaState
 from .selectors.metrics import case_queue_url
 
 OPEN = [str(status) for status in OPEN_STATUSES]
@@ -66,4 +68,24 @@ def potential_mp_contacts(user, *, today):
         list_url=case_queue_url(statuses=OPEN, kind=CaseKind.POTENTIAL_MP, sort="resolution_due_at"),
         list_label="All open potential-MP contacts",
         empty_text="No potential-MP contact is open.",
+    )
+
+
+# --- market incidents (cases.services.incidents) ----------------------------------------------------------
+
+
+@register_card("proposed-incidents", groups=[StaffGroup.SERVICE_DESK], order=25)
+def proposed_incidents(user, *, today):
+    return card_from_queryset(
+        Incident.objects.filter(status=IncidentStatus.PROPOSED).order_by("-created_at", "-id"),
+        title="Proposed incidents",
+        row=lambda incident: CardRow(
+            label=incident.title,
+            url=incident.get_absolute_url(),
+            detail=f"{incident.participant_count} MPs · {incident.get_dimension_display()} {incident.key_label}",
+            urgent=True,
+        ),
+        list_url=f"{reverse('workspace:incidents')}?status={IncidentStatus.PROPOSED}",
+        list_label="All proposed incidents",
+        empty_text="No market incident is waiting for a decision.",
     )

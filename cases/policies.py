@@ -11,6 +11,7 @@ from ercot_services.core.permissions import has_permission, require_permission
 WORK_CASE = "cases.work_case"
 REPLY_CASE = "cases.reply_case"
 RESOLVE_DISPUTE = "cases.resolve_dispute"
+MANAGE_INCIDENTS = "cases.manage_incidents"
 
 
 def can_work_case(user, case=None) -> bool:
@@ -39,3 +40,16 @@ def check_reply_case(actor) -> None:
 
 def check_resolve_dispute(actor) -> None:
     require_permission(actor, RESOLVE_DISPUTE, "Only Account Managers and the Client Services Lead resolve disputes.")
+
+
+def can_manage_incidents(user, incident=None) -> bool:
+    """Confirm, dismiss, link cases to, answer and resolve market incidents: AMs, the Lead and the Service Desk."""
+    return has_permission(user, MANAGE_INCIDENTS)
+
+
+def check_manage_incidents(actor) -> None:
+    require_permission(
+        actor,
+        MANAGE_INCIDENTS,
+        "Only Account Managers, the Client Services Lead and the Service Desk handle incidents.",
+    )

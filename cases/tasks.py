@@ -83,3 +83,21 @@ def send_deadline_reminder_emails(self, *, reminder_ids: list[int]) -> int:
     if report.retry:
         raise outbox_retry(self, report)
     return report.sent
+
+
+@shared_task(name="cases.detect_case_incidents")
+def detect_case_incidents(*, case_id: int) -> int:
+    """Market incident detection for the keys of one newly filed case (idempotent); returns the incidents proposed."""
+    from .models import Case
+    from .services.incidents import incident_detect_for_case
+
+    case = Case.objects.filter(pk=case_id).first()
+    return len(incident_detect_for_case(case=case)) if case is not None else 0
+
+
+@shared_task(name="cases.scan_incidents")
+def scan_incidents() -> int:
+    """The periodic market incident detection over every key with recent cases (idempotent)."""
+    from .services.incidents import incident_scan
+
+    return len(incident_scan())

@@ -1,4 +1,4 @@
-"""Case pages (inquiries, disputes, issue patterns), mounted inside the portal and workspace namespaces by
+"""Case pages (inquiries, disputes, issue patterns, market incidents), mounted inside the portal and workspace namespaces by
 ercot_services/urls.py."""
 
 from django.urls import path
@@ -34,4 +34,12 @@ workspace_patterns = [
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
     path("patterns/", staff.PatternListView.as_view(), name="patterns"),
+    path("incidents/", staff.IncidentListView.as_view(), name="incidents"),
+    path("incidents/<int:pk>/", staff.IncidentDetailView.as_view(), name="incident-detail"),
+    path("incidents/<int:pk>/confirm/", staff.IncidentConfirmView.as_view(), name="incident-confirm"),
+    path("incidents/<int:pk>/dismiss/", staff.IncidentDismissView.as_view(), name="incident-dismiss"),
+    path("incidents/<int:pk>/resolve/", staff.IncidentResolveView.as_view(), name="incident-resolve"),
+    path("incidents/<int:pk>/link/", staff.IncidentLinkView.as_view(), name="incident-link"),
+    path("incidents/<int:pk>/unlink/", staff.IncidentUnlinkView.as_view(), name="incident-unlink"),
+    path("incidents/<int:pk>/reply/", staff.IncidentReplyView.as_view(), name="incident-reply"),
 ]

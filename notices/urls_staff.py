@@ -8,6 +8,11 @@ workspace_patterns = [
     path("notices/", staff.NoticeListView.as_view(), name="notice-list"),
     path("notices/new/", staff.NoticeCreateView.as_view(), name="notice-new"),
     path("notices/preview/", staff.NoticePreviewView.as_view(), name="notice-preview"),
+    path(
+        "notices/from-incident/<int:pk>/",
+        staff.NoticeFromIncidentView.as_view(),
+        name="notice-from-incident",
+    ),
     path("notices/<int:pk>/", staff.NoticeDetailView.as_view(), name="notice-detail"),
     path("notices/<int:pk>/edit/", staff.NoticeEditView.as_view(), name="notice-edit"),
     path("notices/<int:pk>/actions/<slug:action>/", staff.NoticeActionView.as_view(), name="notice-action"),

@@ -42,6 +42,7 @@ from ..services import (
     contact_request_submit,
     dispute_resolve,
     dispute_submit,
+    incident_scan,
     inquiry_submit,
     service_request_submit,
 )
@@ -137,7 +138,9 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         made += _seed_contact_requests(run)
         registered = [run.contacts[p.pk][0] for p in participants if p.is_registered and run.contacts.get(p.pk)]
         made += seed_inbound(now=run.now, contact=registered[0] if registered else None)
+        made += _seed_incident(run, participants)
         case_sla_scan(now=run.now)
+        incident_scan(now=run.now)
         if act_on_old_patterns is not None:
             act_on_old_patterns(run.rng, run.now)
         _date_last_updates()
@@ -217,6 +220,41 @@ def _seed_pattern(run: _Run, participants) -> int:
             now=min(opened, run.now - datetime.timedelta(hours=1)),
         )
     return 4
+
+
+INCIDENT_CHARGE_TYPE = "Real-Time Reliability Deployment Price Adder"
+
+
+def _seed_incident(run: _Run, participants) -> int:
+    """A market incident to look at: three MPs dispute the same charge type within three days (the detection at the
+    end of the section proposes it; cases/services/incidents.py)."""
+    filers = [p for p in participants if p.is_registered and run.contacts.get(p.pk)][:3]
+    if len(filers) < 3:
+        return 0
+    for offset, participant in zip((3, 2, 1), filers, strict=True):
+        opened = min(
+            _business_moment(run.rng, run.calendar, run.today - datetime.timedelta(days=offset)),
+            run.now - datetime.timedelta(hours=1),
+        )
+        operating_day = opened.date() - datetime.timedelta(days=offset + 2)
+        dispute_submit(
+            actor=run.contacts[participant.pk][0],
+            dispute=DisputeInput(
+                category=run.categories["settlements"],
+                subject=f"{INCIDENT_CHARGE_TYPE} charged twice, Operating Day {operating_day:%b %d, %Y}",
+                description="The adder appears twice on our Day-Ahead statement for the same intervals.",
+                participant=participant,
+                requester=run.contacts[participant.pk][0],
+                operating_day=operating_day,
+                statement_type=StatementType.DAM,
+                statement_date=opened.date() - datetime.timedelta(days=1),
+                charge_type=INCIDENT_CHARGE_TYPE,
+                disputed_amount=Decimal("18250.00"),
+                statement_reference=f"DAM-{operating_day:%Y%m%d}-777",
+            ),
+            now=opened,
+        )
+    return len(filers)
 
 
 POTENTIAL_MPS = [

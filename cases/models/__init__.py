@@ -11,6 +11,15 @@ from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, Case
 from .conversation import CaseAttachment, CaseMessage, attachment_path
 from .disputes import DisputeDetail, DisputeWindow
 from .inbound import InboundMessage, InboundOutcome, InboundSource, InboundStatus
+from .incidents import (
+    ACTIVE_INCIDENT_STATUSES,
+    INCIDENT_TRANSITIONS,
+    Incident,
+    IncidentDimension,
+    IncidentReply,
+    IncidentRule,
+    IncidentStatus,
+)
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
@@ -47,6 +56,13 @@ __all__ = [
     "InboundSource",
     "InboundStatus",
     "IssuePattern",
+    "ACTIVE_INCIDENT_STATUSES",
+    "INCIDENT_TRANSITIONS",
+    "Incident",
+    "IncidentDimension",
+    "IncidentReply",
+    "IncidentRule",
+    "IncidentStatus",
     "NextAction",
     "NotificationPreference",
     "Priority",

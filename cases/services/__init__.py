@@ -1,11 +1,22 @@
 """cases services, one module per concern: ``submission`` (opening a case), ``workflow`` (status changes),
 ``replies``, ``assignment`` (assign, escalate, update), ``merging`` (merge, link, clone), ``bulk``, ``disputes``
-(filing windows), ``sla`` (clocks and the scan), ``patterns``, ``notifications`` (case emails),
+(filing windows), ``incidents`` (many MPs, one problem), ``sla`` (clocks and the scan), ``patterns``, ``notifications`` (case emails),
 ``preferences`` (which of them a person receives) and ``attachments``."""
 
 from .assignment import case_assign, case_escalate, case_update
 from .bulk import BulkResult, case_bulk_assign, case_bulk_close
 from .disputes import DisputeDeadline, dispute_deadline
+from .incidents import (
+    IncidentReplyResult,
+    incident_confirm,
+    incident_detect_for_case,
+    incident_dismiss,
+    incident_link_case,
+    incident_reply_all,
+    incident_resolve,
+    incident_scan,
+    incident_unlink_case,
+)
 from .merging import case_clone, case_link, case_merge
 from .patterns import pattern_detect, pattern_dismiss
 from .preferences import notification_preferences_update
@@ -41,6 +52,7 @@ __all__ = [
     "ContactRequestInput",
     "DisputeDeadline",
     "DisputeInput",
+    "IncidentReplyResult",
     "InquiryInput",
     "ServiceRequestInput",
     "case_acknowledge",
@@ -65,6 +77,14 @@ __all__ = [
     "dispute_deadline",
     "dispute_resolve",
     "dispute_submit",
+    "incident_confirm",
+    "incident_detect_for_case",
+    "incident_dismiss",
+    "incident_link_case",
+    "incident_reply_all",
+    "incident_resolve",
+    "incident_scan",
+    "incident_unlink_case",
     "inquiry_submit",
     "notification_preferences_update",
     "pattern_detect",

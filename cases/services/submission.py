@@ -33,6 +33,7 @@ from ..summary import refresh_case_summary
 from . import sla
 from .attachments import attach_uploads
 from .disputes import dispute_deadline
+from .incidents import incident_detection_queue
 from .notifications import notify, requester_recipients
 from .patterns import pattern_detect
 
@@ -307,6 +308,7 @@ def _file(
     )
     if case.participant is not None:
         pattern_detect(participant=case.participant, category=case.category, now=now)
+        incident_detection_queue(case)
     return case
 
 

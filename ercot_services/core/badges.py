@@ -99,6 +99,7 @@ BADGES: dict[str, dict[str, Badge]] = {
     },
     "dispute_outcome": {"denied": B("danger"), "withdrawn": B("secondary"), "*": B("success")},
     "pattern": {"open": B("danger"), "actioned": B("success"), "*": B("secondary")},
+    "incident": {"proposed": B("warning"), "open": B("danger"), "resolved": B("success"), "*": B("secondary")},
     # registration
     "application": {
         "submitted": B("primary"),

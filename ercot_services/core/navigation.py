@@ -33,6 +33,7 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
     NavLink("Workspace", "workspace:home"),
     NavLink("Cases", "workspace:cases"),
     NavLink("Patterns", "workspace:patterns"),
+    NavLink("Incidents", "workspace:incidents"),
     NavMenu(
         "Participants",
         (

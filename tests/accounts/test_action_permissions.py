@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from accounts.action_matrix import ACTION_MATRIX
 from accounts.roles import StaffGroup
-from cases.models import CaseCategory, CaseKind, Channel, IssuePattern
+from cases.models import CaseCategory, CaseKind, Channel, Incident, IssuePattern
 from cases.services import case_assign
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from notices.forms.staff import ACTIONS as NOTICE_ACTIONS
@@ -169,6 +169,14 @@ class World:
         )
         pattern.cases.add(self.case)
         return pattern
+
+    @cached_property
+    def incident(self):
+        incident = Incident.objects.create(
+            title="Settlements", dimension="category", key="settlements", key_label="Settlements"
+        )
+        incident.cases.add(self.case)
+        return incident
 
     @cached_property
     def objective(self):
@@ -370,6 +378,8 @@ def url_for(key: str, world: World) -> str:
     }
     if name.startswith("case-"):
         args.setdefault(name, lambda: by_reference(world.case))
+    if name.startswith("incident-") or name == "notice-from-incident":
+        args.setdefault(name, lambda: [world.incident.pk])
     if name.startswith("application-"):
         args.setdefault(name, lambda: by_reference(world.application))
     return reverse(f"workspace:{name}", args=args[name]())

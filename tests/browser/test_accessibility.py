@@ -93,6 +93,8 @@ ROLES = {
             "/workspace/",
             "/workspace/cases/",
             "/workspace/cases/new/",
+            "/workspace/incidents/",
+            first_link(r"^/workspace/incidents/\d+/$", under="/workspace/incidents/"),
         ],
     ),
     "Notice Publisher": (

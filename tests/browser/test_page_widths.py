@@ -24,6 +24,7 @@ STAFF_PAGES = [
     "/workspace/notices/",
     "/workspace/action-items/",
     "/workspace/meetings/",
+    "/workspace/incidents/",
 ]
 PORTAL_PAGES = [
     "/portal/",

@@ -1,4 +1,5 @@
-"""Workspace (staff) pages of cases: the queue (``queue``), one case (``cases``) and issue patterns (``patterns``)."""
+"""Workspace (staff) pages of cases: the queue (``queue``), one case (``cases``) issue patterns (``patterns``) and market
+incidents (``incidents``)."""
 
 from .cases import (
     AttachmentDownloadView,
@@ -13,6 +14,16 @@ from .cases import (
     CaseTransitionView,
     CaseUpdateView,
     RequesterOptionsView,
+)
+from .incidents import (
+    IncidentConfirmView,
+    IncidentDetailView,
+    IncidentDismissView,
+    IncidentLinkView,
+    IncidentListView,
+    IncidentReplyView,
+    IncidentResolveView,
+    IncidentUnlinkView,
 )
 from .patterns import PatternListView
 from .queue import CaseBulkView, CaseQueueView
@@ -32,5 +43,13 @@ __all__ = [
     "RequesterOptionsView",
     "CaseTransitionView",
     "CaseUpdateView",
+    "IncidentConfirmView",
+    "IncidentDetailView",
+    "IncidentDismissView",
+    "IncidentLinkView",
+    "IncidentListView",
+    "IncidentReplyView",
+    "IncidentResolveView",
+    "IncidentUnlinkView",
     "PatternListView",
 ]

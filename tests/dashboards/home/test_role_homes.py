@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import StaffGroup
-from cases.models import CaseKind
+from cases.models import CaseKind, Incident
 from notices.models import NoticeDelivery, NoticeStatus
 from qualification.models import EnrollmentStatus, FlightStatus, LetterDelivery
 from registration.models import ApplicationStatus
@@ -62,6 +62,7 @@ def _work_for_every_group(*, publisher, months_back: range) -> None:
         CaseFactory(assignee=None)
         CaseFactory(at_risk=True, assignee=StaffFactory())
         CaseFactory(kind=CaseKind.POTENTIAL_MP, participant=None, contact_email="new@example.com")
+        Incident.objects.create(title=f"Incident {months}", dimension="category", key=f"k{months}", key_label="K")
         NoticeFactory(status=NoticeStatus.IN_REVIEW, author=publisher)
         NoticeFactory(status=NoticeStatus.IN_REVIEW, author=StaffFactory(groups=[StaffGroup.NOTICE_PUBLISHER]))
         NoticeFactory()

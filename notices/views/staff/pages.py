@@ -1,5 +1,5 @@
 """Workspace (staff) pages for market notices: the list, the draft form, the notice page and its actions,
-live fan-out progress, the delivery report (with CSV export) and acknowledgements of ACTION REQUIRED notices.
+live fan-out progress, the delivery report (with CSV export) and acknowledgements of ACTION REQUIRED notices, and a draft from a market incident (``cases``).
 
 Views stay thin: they write through ``notices.services`` and turn a ``DomainError``
 into a form error shown on the page (status 400) with what was typed kept.
@@ -25,12 +25,12 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
-from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
-from ..outbox import notice_delivery_health
-from ..rendering import render_markdown
-from ..selectors import participants_addressed_by
-from ..services.drafting import (
+from ...forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
+from ...models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
+from ...outbox import notice_delivery_health
+from ...rendering import render_markdown
+from ...selectors import participants_addressed_by
+from ...services.drafting import (
     NoticeInput,
     default_contact,
     is_publisher,
@@ -40,8 +40,8 @@ from ..services.drafting import (
     notice_follow_up,
     notice_update,
 )
-from ..services.recipients import lists_for, recipients_for
-from ..services.workflow import (
+from ...services.recipients import lists_for, recipients_for
+from ...services.workflow import (
     notice_approve,
     notice_publish,
     notice_return_to_draft,

@@ -22,6 +22,7 @@ from ercot_services.core.audit import audit_record
 from ercot_services.core.calendar import BusinessCalendar, business_calendar
 from ercot_services.core.outbox import outbox_is_suppressed
 
+from ..events import CaseEvent
 from ..models import DeadlineReminder, DeadlineReminderWindow, DisputeDetail
 from ..selectors.radar import RadarWindow, open_windows, participant_radar, radar_offers, recent_operating_days
 
@@ -111,7 +112,7 @@ def _queue_for_participant(participant, windows: list[RadarWindow], today: datet
         if written:
             audit_record(
                 actor=None,
-                verb="dispute_deadline.reminded",
+                verb=CaseEvent.DISPUTE_DEADLINE_REMINDED,
                 target=participant,
                 changes={
                     "statements": (None, [str(w.statement) for w in windows]),

@@ -23,6 +23,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import require_permission
 
 from ..error_codes import CaseErrorCode
+from ..events import CaseEvent
 from ..models import SettlementStatement, StatementType
 
 CSV_HEADER = ("operating_day", "statement_type", "statement_date")
@@ -174,7 +175,7 @@ def settlement_calendar_load(*, actor, rows: Iterable[StatementRow], source: str
         anchor = new[0] if new else changed[0]
         audit_record(
             actor=actor,
-            verb="settlement_calendar.loaded",
+            verb=CaseEvent.SETTLEMENT_CALENDAR_LOADED,
             target=anchor,
             changes={
                 "created": (None, result.created),

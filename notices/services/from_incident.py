@@ -13,11 +13,11 @@ from django.db import transaction
 from django.utils.dateformat import format as format_date
 
 from accounts.models import User
-from cases.events import CaseEvent
 from cases.models import Incident, IncidentDimension
 from ercot_services.core.audit import audit_record
 
 from .. import policies
+from ..events import NoticeEvent
 from ..models import Notice, NoticeType, Scope
 from .drafting import NoticeInput, notice_create
 
@@ -91,6 +91,9 @@ def notice_draft_from_incident(*, actor: User, incident: Incident) -> Notice:
     )
     notice = notice_create(actor=actor, data=data)
     audit_record(
-        actor=actor, verb=CaseEvent.INCIDENT_NOTICE_DRAFTED, target=incident, changes={"notice": (None, notice.pk)}
+        actor=actor,
+        verb=NoticeEvent.NOTICE_DRAFTED_FROM_INCIDENT,
+        target=incident,
+        changes={"notice": (None, notice.pk)},
     )
     return notice

@@ -25,3 +25,7 @@ class CaseErrorCode(models.TextChoices):
     SAME_CASE = "same_case", "A case cannot be merged into or linked to itself"
     DIFFERENT_PARTICIPANT = "different_participant", "The cases belong to different Market Participants"
     NOT_A_POTENTIAL_MP_CONTACT = "not_a_potential_mp_contact", "Not a potential-MP contact waiting for its MP"
+    SURVEY_LINK_INVALID = "survey_link_invalid", "The survey link is not valid"
+    SURVEY_LINK_EXPIRED = "survey_link_expired", "The survey link has expired"
+    SURVEY_ALREADY_ANSWERED = "survey_already_answered", "The survey was already answered"
+    SURVEY_SCORE_REQUIRED = "survey_score_required", "No score chosen"

@@ -17,6 +17,8 @@ class CaseEvent(models.TextChoices):
     CASE_STATUS_CHANGED = "case.status_changed", "Case status changed"
     CASE_SUBMITTED = "case.submitted", "Case submitted"
     CASE_UPDATED = "case.updated", "Case updated"
+    CASE_SURVEY_ANSWERED = "case.survey_answered", "Satisfaction survey answered"
+    CASE_SURVEY_SENT = "case.survey_sent", "Satisfaction survey sent"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification preferences updated"
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"

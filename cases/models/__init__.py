@@ -13,6 +13,7 @@ from .disputes import DisputeDetail, DisputeWindow
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
+from .surveys import CaseSurvey, SurveyScore
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -34,6 +35,7 @@ __all__ = [
     "CaseSequence",
     "CaseSettings",
     "CaseStatus",
+    "CaseSurvey",
     "Channel",
     "DisputeDetail",
     "DisputeOutcome",
@@ -45,5 +47,6 @@ __all__ = [
     "SlaState",
     "SlaTarget",
     "StatementType",
+    "SurveyScore",
     "attachment_path",
 ]

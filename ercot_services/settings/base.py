@@ -22,6 +22,7 @@ env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
+from .surveys import *  # noqa: E402, F403 - the CASE_SURVEY_* settings (README "Satisfaction surveys")
 from .webhooks import *  # noqa: E402, F403 - the WEBHOOK_* settings (README "Webhooks"), once .env is read
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

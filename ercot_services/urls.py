@@ -8,7 +8,7 @@ from django.views.generic import RedirectView
 from accounts.urls import auth_patterns, portal_patterns, workspace_patterns
 from api import urls as api_urls
 from cases import urls as cases_urls
-from cases.views import public, surveys
+from cases.views import public
 from cases.views.portal import preferences
 from dashboards import urls as dashboards_urls
 from education import urls as education_urls
@@ -60,8 +60,8 @@ urlpatterns = [
     path("accounts/", include(auth_patterns)),
     path("contact/", public.ContactView.as_view(), name="contact"),
     path("contact/thanks/", public.ContactThanksView.as_view(), name="contact-thanks"),
-    path("survey/thanks/", surveys.SurveyThanksView.as_view(), name="case-survey-thanks"),
-    path("survey/<str:token>/", surveys.SurveyView.as_view(), name="case-survey"),
+    path("survey/thanks/", public.SurveyThanksView.as_view(), name="case-survey-thanks"),
+    path("survey/<str:token>/", public.SurveyView.as_view(), name="case-survey"),
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),

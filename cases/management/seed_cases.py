@@ -45,6 +45,7 @@ from ..services import (
     inquiry_submit,
     service_request_submit,
 )
+from .seed_surveys import seed_survey_answers
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -135,6 +136,7 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         made += _seed_pattern(run, participants)
         made += _seed_contact_requests(run)
         case_sla_scan(now=run.now)
+        seed_survey_answers(ctx.section_rng("surveys"), run.now)
         if act_on_old_patterns is not None:
             act_on_old_patterns(run.rng, run.now)
         _date_last_updates()

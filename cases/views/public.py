@@ -1,4 +1,5 @@
-"""The public contact form for potential Market Participants (``/contact/``).
+"""Public pages (no sign-in): the contact form for potential Market Participants (``/contact/``), and the
+satisfaction survey (``/survey/<token>/``, below).
 
 A valid message opens a Potential-MP case in the Service Desk queue through
 ``contact_request_submit``, which also emails the receipt with the reference. Spam is kept
@@ -8,6 +9,7 @@ creates nothing) and a rate limit per client IP.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.views import View
 
@@ -15,9 +17,12 @@ from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
+from ..error_codes import CaseErrorCode
 from ..forms.portal import ContactForm
-from ..models import CaseCategory, Channel
+from ..forms.public import SurveyForm
+from ..models import CaseCategory, CaseSurvey, Channel
 from ..services import ContactRequestInput, contact_request_submit
+from ..services.surveys import survey_answer, survey_from_token
 
 SESSION_KEY = "contact_thanks"
 RATE_LIMIT = 5
@@ -80,3 +85,80 @@ class ContactThanksView(View):
         if receipt is None:
             return redirect("contact")
         return render(request, "contact/thanks.html", {"receipt": receipt})
+
+
+# --- the satisfaction survey ------------------------------------------------------------------------------------
+# Answered once, by the signed link, without signing in. The page shows the case's reference and subject and nothing
+# else of the case. A second use of the link says the survey was answered; a changed, made-up or expired link gets a
+# page saying so (400 / 410), never the case.
+
+SURVEY_SESSION_KEY = "survey_thanks"
+LINK_STATUS = {CaseErrorCode.SURVEY_LINK_EXPIRED: 410, CaseErrorCode.SURVEY_LINK_INVALID: 400}
+
+
+def _initial_score(request) -> int | None:
+    """``?score=N`` from the email's one-click links preselects a score (anything else is ignored)."""
+    raw = request.GET.get("score", "")
+    return int(raw) if raw in {"1", "2", "3", "4", "5"} else None
+
+
+class SurveyView(View):
+    template_name = "surveys/answer.html"
+
+    def _problem(self, request, error: DomainError):
+        return render(request, "surveys/link_problem.html", {"error": error}, status=LINK_STATUS[error.code])
+
+    def _already(self, request):
+        return render(request, "surveys/answered.html")
+
+    def _render(self, request, survey: CaseSurvey, form, status=200, limited=False):
+        context = {"reference": survey.case.reference, "subject": survey.case.subject, "form": form}
+        return render(request, self.template_name, {**context, "rate_limited": limited}, status=status)
+
+    def get(self, request, token):
+        try:
+            survey = survey_from_token(token)
+        except DomainError as error:
+            return self._problem(request, error)
+        if survey.is_answered:
+            return self._already(request)
+        form = SurveyForm(reference=survey.case.reference, initial={"score": _initial_score(request)})
+        return self._render(request, survey, form)
+
+    def post(self, request, token):
+        try:
+            survey = survey_from_token(token)
+        except DomainError as error:
+            return self._problem(request, error)
+        if survey.is_answered:
+            return self._already(request)
+        form = SurveyForm(request.POST, reference=survey.case.reference)
+        if not form.is_valid():
+            return self._render(request, survey, form, status=400)
+        limit = settings.CASE_SURVEY_RATE_LIMIT
+        if rate_limited(f"survey:{client_ip(request)}", limit=limit, window_seconds=RATE_WINDOW_SECONDS):
+            return self._render(request, survey, form, status=429, limited=True)
+        try:
+            survey_answer(
+                actor=request.user,
+                token=token,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            if error.code == CaseErrorCode.SURVEY_ALREADY_ANSWERED:
+                return self._already(request)
+            if error.code in LINK_STATUS:
+                return self._problem(request, error)
+            add_domain_error(form, error)
+            return self._render(request, survey, form, status=400)
+        request.session[SURVEY_SESSION_KEY] = survey.case.reference
+        return redirect("case-survey-thanks")
+
+
+class SurveyThanksView(View):
+    def get(self, request):
+        reference = request.session.get(SURVEY_SESSION_KEY)
+        if reference is None:
+            return redirect("landing")
+        return render(request, "surveys/thanks.html", {"reference": reference})

@@ -1,4 +1,5 @@
-"""The satisfaction survey's public form: one question (1–5, radio buttons with their labels) and a comment."""
+"""Public forms (no sign-in): the satisfaction survey's one question (1–5, radio buttons with their labels) and
+a comment."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ from .models import (
     CaseMessage,
     CaseNotification,
     CaseSettings,
+    CaseSurvey,
     DisputeDetail,
     DisputeWindow,
     IssuePattern,
@@ -146,3 +147,18 @@ class IssuePatternAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin
 class NotificationPreferenceAdmin(AdminAuditMixin, admin.ModelAdmin):
     list_display = ("user", "on_submission", "on_reply", "on_status_change", "on_at_risk")
     search_fields = ("user__email",)
+
+
+@admin.register(CaseSurvey)
+class CaseSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Satisfaction surveys, one per resolution (cases.services.surveys): read-only, as the requester answered."""
+
+    list_display = ("sent_at", "case_link", "resolution_number", "requester_email", "score", "answered_at")
+    list_filter = ("score", "category")
+    search_fields = ("case__reference", "requester_email")
+    list_select_related = ("case",)
+    exclude = ("token_id",)
+
+    @admin.display(description="case")
+    def case_link(self, obj):
+        return admin_change_link(obj.case, obj.case.reference)

@@ -296,3 +296,14 @@ def test_the_survey_result_is_not_on_the_portal_case_page(client, survey, mp_use
     response = client.get(survey.case.get_portal_url())
     assert response.status_code == 200
     assert "Took three calls." not in response.content.decode()
+
+
+def test_the_admin_lists_surveys_read_only_without_their_token(client, survey):
+    from tests.accounts.factories import UserFactory
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert client.get(reverse("admin:cases_casesurvey_changelist")).status_code == 200
+    page = client.get(reverse("admin:cases_casesurvey_change", args=[survey.pk]))
+    assert page.status_code == 200
+    assert survey.token_id not in page.content.decode()
+    assert client.get(reverse("admin:cases_casesurvey_add")).status_code == 403

@@ -24,6 +24,7 @@ from .models import (
     CaseMessage,
     CaseNotification,
     CaseSettings,
+    CaseSurvey,
     DisputeDetail,
     DisputeWindow,
     InboundMessage,
@@ -212,3 +213,18 @@ class IncidentRuleAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
 class IncidentAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
     list_display = ("title", "dimension", "key_label", "participant_count", "status", "created_at")
     list_filter = ("status", "dimension")
+
+
+@admin.register(CaseSurvey)
+class CaseSurveyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Satisfaction surveys, one per resolution (cases.services.surveys): read-only, as the requester answered."""
+
+    list_display = ("sent_at", "case_link", "resolution_number", "requester_email", "score", "answered_at")
+    list_filter = ("score", "category")
+    search_fields = ("case__reference", "requester_email")
+    list_select_related = ("case",)
+    exclude = ("token_id",)
+
+    @admin.display(description="case")
+    def case_link(self, obj):
+        return admin_change_link(obj.case, obj.case.reference)

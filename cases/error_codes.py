@@ -29,3 +29,7 @@ class CaseErrorCode(models.TextChoices):
     NOT_IN_INCIDENT = "not_in_incident", "The case is not linked to the incident"
     INCIDENT_CLOSED = "incident_closed", "The incident is resolved or dismissed"
     INCIDENT_NOT_OPEN = "incident_not_open", "The incident is not open (confirm it first)"
+    SURVEY_LINK_INVALID = "survey_link_invalid", "The survey link is not valid"
+    SURVEY_LINK_EXPIRED = "survey_link_expired", "The survey link has expired"
+    SURVEY_ALREADY_ANSWERED = "survey_already_answered", "The survey was already answered"
+    SURVEY_SCORE_REQUIRED = "survey_score_required", "No score chosen"

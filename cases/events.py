@@ -26,6 +26,8 @@ class CaseEvent(models.TextChoices):
     INCIDENT_PROPOSED = "incident.proposed", "Incident proposed"
     INCIDENT_REPLIED = "incident.replied", "Incident answered on every linked case"
     INCIDENT_RESOLVED = "incident.resolved", "Incident resolved"
+    CASE_SURVEY_ANSWERED = "case.survey_answered", "Satisfaction survey answered"
+    CASE_SURVEY_SENT = "case.survey_sent", "Satisfaction survey sent"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification preferences updated"
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"

@@ -61,6 +61,8 @@ urlpatterns = [
     path("contact/", public.ContactView.as_view(), name="contact"),
     path("contact/thanks/", public.ContactThanksView.as_view(), name="contact-thanks"),
     path("inbound-mail/", public.InboundMailWebhookView.as_view(), name="inbound-mail"),
+    path("survey/thanks/", public.SurveyThanksView.as_view(), name="case-survey-thanks"),
+    path("survey/<str:token>/", public.SurveyView.as_view(), name="case-survey"),
     path("portal/", include((PORTAL, "portal"))),
     path("workspace/", include((WORKSPACE, "workspace"))),
     path("notices/", include("notices.urls")),

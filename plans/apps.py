@@ -34,3 +34,9 @@ class PlansConfig(AppConfig):
         register_waiting_source(
             WaitingSource(name="action_items", source=portal_waiting_action_items, order=20, registered_only=True)
         )
+
+        from cases.signals import survey_answered
+
+        from .services.survey_follow_up import on_survey_answered
+
+        survey_answered.connect(on_survey_answered, dispatch_uid="plans.survey_follow_up")

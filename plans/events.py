@@ -6,6 +6,7 @@ from django.db import models
 class PlanEvent(models.TextChoices):
     ACTION_ITEM_CREATED = "action_item.created", "Action item created"
     ACTION_ITEM_REMINDED = "action_item.reminded", "Action item reminded"
+    ACTION_ITEM_OPENED_FOR_LOW_SCORE = "action_item.opened_for_low_score", "Action item opened for a low survey score"
     ACTION_ITEM_STATUS_CHANGED = "action_item.status_changed", "Action item status changed"
     ACTION_ITEM_UPDATED = "action_item.updated", "Action item updated"
     FEEDBACK_FOLLOWED_UP = "feedback.followed_up", "Feedback followed up"

@@ -148,6 +148,14 @@ class ActionItem(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    survey = models.OneToOneField(
+        "cases.CaseSurvey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="follow_up",
+        help_text="The low satisfaction score this item follows up (one item per survey).",
+    )
 
     objects = ActionItemQuerySet.as_manager()
 

@@ -47,6 +47,7 @@ from ..services import (
     service_request_submit,
 )
 from .seed_inbound import seed_inbound
+from .seed_surveys import seed_survey_answers
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -141,6 +142,7 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         made += _seed_incident(run, participants)
         case_sla_scan(now=run.now)
         incident_scan(now=run.now)
+        seed_survey_answers(ctx.section_rng("surveys"), run.now)
         if act_on_old_patterns is not None:
             act_on_old_patterns(run.rng, run.now)
         _date_last_updates()

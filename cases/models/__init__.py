@@ -24,6 +24,7 @@ from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
 from .settlement_calendar import DeadlineReminder, DeadlineReminderWindow, SettlementStatement
+from .surveys import CaseSurvey, SurveyScore
 
 __all__ = [
     "CASE_TRANSITIONS",
@@ -45,6 +46,7 @@ __all__ = [
     "CaseSequence",
     "CaseSettings",
     "CaseStatus",
+    "CaseSurvey",
     "Channel",
     "DeadlineReminder",
     "DeadlineReminderWindow",
@@ -70,5 +72,6 @@ __all__ = [
     "SlaState",
     "SlaTarget",
     "StatementType",
+    "SurveyScore",
     "attachment_path",
 ]

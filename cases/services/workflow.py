@@ -45,6 +45,7 @@ from ..models import (
 from ..summary import refresh_case_summary
 from . import sla
 from .notifications import assignee_recipients, notify, requester_recipients
+from .surveys import survey_send
 
 # --- one service per action ---------------------------------------------------------------------------
 
@@ -351,6 +352,8 @@ def _finish(move: _Move, *, actor: User, reason: str) -> Case:
             **move.notify_context,
         },
     )
+    if move.to == CaseStatus.RESOLVED:
+        survey_send(case=case, now=move.now)  # one satisfaction survey per resolution (services.surveys)
     return case
 
 

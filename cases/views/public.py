@@ -1,4 +1,5 @@
-"""The public contact form for potential Market Participants (``/contact/``).
+"""Public pages (no sign-in): the contact form for potential Market Participants (``/contact/``), and the
+satisfaction survey (``/survey/<token>/``, below).
 
 A valid message opens a Potential-MP case in the Service Desk queue through
 ``contact_request_submit``, which also emails the receipt with the reference. Spam is kept
@@ -25,11 +26,14 @@ from ercot_services.core.delivery import outbox_enqueue
 from ercot_services.core.models import DomainError
 from ercot_services.core.ratelimit import client_ip, rate_limited
 
+from ..error_codes import CaseErrorCode
 from ..forms.portal import ContactForm
+from ..forms.public import SurveyForm
 from ..inbound_sources import SIGNATURE_HEADER, inbound_signature
-from ..models import CaseCategory, Channel, InboundSource, InboundStatus
+from ..models import CaseCategory, CaseSurvey, Channel, InboundSource, InboundStatus
 from ..services import ContactRequestInput, contact_request_submit
 from ..services.inbound import inbound_message_record
+from ..services.surveys import survey_answer, survey_from_token
 from ..tasks import process_inbound_message
 
 SESSION_KEY = "contact_thanks"
@@ -129,3 +133,80 @@ class InboundMailWebhookView(View):
         if created or row.status == InboundStatus.RECEIVED:
             transaction.on_commit(lambda: outbox_enqueue(process_inbound_message, pk=row.pk))
         return JsonResponse({"message_id": row.message_id, "status": row.status, "duplicate": not created}, status=202)
+
+
+# --- the satisfaction survey ------------------------------------------------------------------------------------
+# Answered once, by the signed link, without signing in. The page shows the case's reference and subject and nothing
+# else of the case. A second use of the link says the survey was answered; a changed, made-up or expired link gets a
+# page saying so (400 / 410), never the case.
+
+SURVEY_SESSION_KEY = "survey_thanks"
+LINK_STATUS = {CaseErrorCode.SURVEY_LINK_EXPIRED: 410, CaseErrorCode.SURVEY_LINK_INVALID: 400}
+
+
+def _initial_score(request) -> int | None:
+    """``?score=N`` from the email's one-click links preselects a score (anything else is ignored)."""
+    raw = request.GET.get("score", "")
+    return int(raw) if raw in {"1", "2", "3", "4", "5"} else None
+
+
+class SurveyView(View):
+    template_name = "surveys/answer.html"
+
+    def _problem(self, request, error: DomainError):
+        return render(request, "surveys/link_problem.html", {"error": error}, status=LINK_STATUS[error.code])
+
+    def _already(self, request):
+        return render(request, "surveys/answered.html")
+
+    def _render(self, request, survey: CaseSurvey, form, status=200, limited=False):
+        context = {"reference": survey.case.reference, "subject": survey.case.subject, "form": form}
+        return render(request, self.template_name, {**context, "rate_limited": limited}, status=status)
+
+    def get(self, request, token):
+        try:
+            survey = survey_from_token(token)
+        except DomainError as error:
+            return self._problem(request, error)
+        if survey.is_answered:
+            return self._already(request)
+        form = SurveyForm(reference=survey.case.reference, initial={"score": _initial_score(request)})
+        return self._render(request, survey, form)
+
+    def post(self, request, token):
+        try:
+            survey = survey_from_token(token)
+        except DomainError as error:
+            return self._problem(request, error)
+        if survey.is_answered:
+            return self._already(request)
+        form = SurveyForm(request.POST, reference=survey.case.reference)
+        if not form.is_valid():
+            return self._render(request, survey, form, status=400)
+        limit = settings.CASE_SURVEY_RATE_LIMIT
+        if rate_limited(f"survey:{client_ip(request)}", limit=limit, window_seconds=RATE_WINDOW_SECONDS):
+            return self._render(request, survey, form, status=429, limited=True)
+        try:
+            survey_answer(
+                actor=request.user,
+                token=token,
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+        except DomainError as error:
+            if error.code == CaseErrorCode.SURVEY_ALREADY_ANSWERED:
+                return self._already(request)
+            if error.code in LINK_STATUS:
+                return self._problem(request, error)
+            add_domain_error(form, error)
+            return self._render(request, survey, form, status=400)
+        request.session[SURVEY_SESSION_KEY] = survey.case.reference
+        return redirect("case-survey-thanks")
+
+
+class SurveyThanksView(View):
+    def get(self, request):
+        reference = request.session.get(SURVEY_SESSION_KEY)
+        if reference is None:
+            return redirect("landing")
+        return render(request, "surveys/thanks.html", {"reference": reference})

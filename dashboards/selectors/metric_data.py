@@ -5,6 +5,7 @@ from __future__ import annotations
 from accounts.models import AccountManager
 from accounts.selectors.metrics import managers
 from cases.selectors.metrics import CaseMetrics, case_metrics, dispute_rows
+from cases.selectors.surveys import SurveyFigures, survey_figures
 from ercot_services.core.metrics import MetricsFilter
 from notices.selectors.metrics import delivery_stats, notice_rows
 from plans.selectors.metrics import FeedbackFigures, FeedbackStats, feedback_figures
@@ -68,3 +69,7 @@ class MetricsData:
     @property
     def deliveries(self) -> dict:
         return self._get("deliveries", lambda: delivery_stats(self.f))
+
+    @property
+    def surveys(self) -> SurveyFigures:
+        return self._get("surveys", lambda: survey_figures(self.f, self.manager_user_ids))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.selectors.metrics import AGE_BUCKETS, FINISHED_STATUSES, OTHERS, PENDING, CaseStats, case_queue_url
+from cases.selectors.surveys import SurveyStats
 from plans.selectors.metrics import FeedbackStats
 
 from .metric_cells import Cell, Table, days, hours, money, num, percent
@@ -327,6 +328,56 @@ def _table_channels(d: MetricsData) -> Table:
     return Table("feedback-channels", "Feedback by channel", ["Channel", "Responses", "Average rating"], rows)
 
 
+SURVEY_COLUMNS = ["Surveys sent", "Answered", "Response rate", "Average score"]
+SURVEY_CSV_COLUMNS = ["Surveys sent", "Answered", "Response rate (%)", "Average score"]
+
+
+def _survey_cells(stats: SurveyStats) -> list[Cell]:
+    return [num(stats.sent), num(stats.answered), percent(stats.answered, stats.sent), _average(stats.average)]
+
+
+def _table_surveys_managers(d: MetricsData) -> Table:
+    """Satisfaction per Account Manager: the case's assignee when it was resolved (cases.selectors.surveys)."""
+    figures = d.surveys
+    entries = [(m.user_id, m.user.full_name, m) for m in d.managers]
+    entries.append((OTHERS, "Other staff / queues", None))
+    rows = []
+    for key, name, manager in entries:
+        stats = figures.by_manager.get(key, SurveyStats())
+        if manager is None and not stats.sent:
+            continue
+        scoped_url = f"?{urlencode({**d.f.params, 'manager': key})}" if manager else ""
+        rows.append([Cell(name, url=scoped_url), *_survey_cells(stats)])
+    total = SurveyStats()
+    for stats in figures.by_manager.values():
+        total.add(stats)
+    return Table(
+        "surveys-managers",
+        "Satisfaction by Account Manager",
+        ["Account Manager", *SURVEY_COLUMNS],
+        rows,
+        footer=[Cell("All", "All"), *_survey_cells(total)],
+        csv_columns=["Account Manager", *SURVEY_CSV_COLUMNS],
+        note="Surveys sent in the range (one per resolved case, answers 1–5), counted for the case's assignee when it "
+        "was resolved. Response rate = answered ÷ sent.",
+    )
+
+
+def _table_surveys_categories(d: MetricsData) -> Table:
+    figures = d.surveys
+    rows = [[Cell(name), *_survey_cells(stats)] for name, stats in figures.by_category]
+    return Table(
+        "surveys-categories",
+        "Satisfaction by category",
+        ["Category", *SURVEY_COLUMNS],
+        rows,
+        footer=[Cell("All", "All"), *_survey_cells(figures.overall)],
+        csv_columns=["Category", *SURVEY_CSV_COLUMNS],
+        note="The case's category when it was resolved.",
+        empty="No satisfaction survey was sent in this range.",
+    )
+
+
 TABLES = {
     "managers": _table_managers,
     "weekly": _table_weekly,
@@ -339,4 +390,6 @@ TABLES = {
     "deliveries": _table_deliveries,
     "feedback": _table_feedback,
     "feedback-channels": _table_channels,
+    "surveys-managers": _table_surveys_managers,
+    "surveys-categories": _table_surveys_categories,
 }

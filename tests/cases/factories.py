@@ -25,6 +25,7 @@ from cases.models import (
     CaseKind,
     CaseMessage,
     CaseStatus,
+    CaseSurvey,
     DisputeDetail,
     NextAction,
     Priority,
@@ -191,3 +192,22 @@ class SubmittedCaseFactory(factory.django.DjangoModelFactory):
         from tests.case_inputs import submit_case
 
         return submit_case(**kwargs)
+
+
+class CaseSurveyFactory(factory.django.DjangoModelFactory):
+    """A satisfaction survey row as ``survey_send`` leaves it (``answered=True``: with a score of ``score``)."""
+
+    class Meta:
+        model = CaseSurvey
+
+    class Params:
+        answered = factory.Trait(answered_at=factory.LazyAttribute(lambda o: o.sent_at), score=4)
+
+    case = factory.SubFactory(CaseFactory, resolved=True)
+    resolution_number = factory.Sequence(lambda n: n + 1)
+    requester_email = factory.Sequence(lambda n: f"requester{n}@mp.example")
+    token_id = factory.Sequence(lambda n: f"token{n:027d}")
+    account_manager = factory.LazyAttribute(lambda o: o.case.assignee)
+    category = factory.LazyAttribute(lambda o: o.case.category)
+    resolved_at = factory.LazyFunction(timezone.now)
+    sent_at = factory.LazyAttribute(lambda o: o.resolved_at)

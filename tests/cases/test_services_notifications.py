@@ -242,6 +242,7 @@ def test_each_status_change_is_its_own_email(inquiry, am_user, mp_user, mailoutb
     assert [m.subject.split("] ")[1] for m in mailoutbox] == [
         f"Now In Progress: {inquiry.subject}",
         f"Now Resolved: {inquiry.subject}",
+        f"How did we do? {inquiry.subject}",  # the satisfaction survey of the resolution (test_surveys.py)
         f"Now Closed: {inquiry.subject}",
     ]
     assert "Resolution: Approved on 11/20." in mailoutbox[1].body
@@ -255,7 +256,8 @@ def test_a_dispute_outcome_is_in_the_email(dispute, am_user, mp_user, mailoutbox
             outcome=DisputeOutcome.DENIED,
             outcome_explanation="The charge matches the settlement data.",
         )
-    [message] = to(mailoutbox, mp_user.email)
+    message, survey = to(mailoutbox, mp_user.email)  # the status change, then the satisfaction survey
+    assert "How did we do?" in survey.subject
     assert "Dispute outcome: Denied" in message.body
     assert "The charge matches the settlement data." in message.body
 

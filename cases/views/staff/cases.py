@@ -35,6 +35,7 @@ from ...forms.staff import (
 from ...models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
 from ...selectors import cases as case_selectors
 from ...selectors.cases import STATUS_ORDER
+from ...selectors.surveys import case_surveys
 
 DISPUTE_RESOLUTION_FIELDS = ("outcome", "outcome_explanation", "granted_amount", "resolution_summary")
 
@@ -177,6 +178,7 @@ def case_page(
         "opening_attachments": files.get(None, []),
         "timeline": list(case_selectors.case_timeline(case)[:200]),
         "related": case_selectors.case_related_cases(case),
+        "surveys": case_surveys(case),
         "canned_responses": case_selectors.canned_responses_for(case),
         "reopen_deadline": services.case_reopen_deadline(case, window_days=getattr(case, "reopen_window_days", None))
         if case.status == CaseStatus.RESOLVED

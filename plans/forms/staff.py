@@ -17,6 +17,7 @@ from accounts.models import MarketParticipant, User
 from cases.forms.staff import staff_user_choice
 from cases.models import IssuePattern
 from cases.selectors.cases import staff_users
+from education.models import Course
 from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
@@ -443,7 +444,21 @@ class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
         queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput
     )
     pattern = forms.ModelChoiceField(queryset=IssuePattern.objects.none(), required=False, widget=forms.HiddenInput)
-    layout = Layout("feedback", "pattern", "kind", "title", "description", grid((8, "owner"), (4, "due_date")))
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.published(),
+        required=False,
+        empty_label="No course",
+        help_text="For training: the course the MP's people should take (the plan shows who completed it).",
+    )
+    layout = Layout(
+        "feedback", "pattern", "kind", "title", "description", "course", grid((8, "owner"), (4, "due_date"))
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("course") and cleaned.get("kind") != ImprovementAction.Kind.TRAINING:
+            self.add_error("course", "A course goes with a training action only.")
+        return cleaned
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -483,12 +498,24 @@ class ImprovementActionForm(LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    course = forms.ModelChoiceField(
+        queryset=Course.objects.published(),
+        required=False,
+        empty_label="No course",
+        help_text="For training: the course the MP's people should take (the plan shows who completed it).",
+    )
     owner = staff_user_choice(empty_label="Choose the owner…")
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_action_%s")
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("course") and cleaned.get("kind") != ImprovementAction.Kind.TRAINING:
+            self.add_error("course", "A course goes with a training action only.")
+        return cleaned
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]

@@ -98,6 +98,7 @@ def _improvement_input(data: dict) -> ImprovementActionInput:
         description=data["description"],
         owner=data["owner"],
         due_date=data["due_date"],
+        course=data.get("course"),
     )
 
 

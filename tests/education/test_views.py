@@ -43,7 +43,7 @@ def test_the_catalogue_lists_published_courses_and_searches_and_filters_them(cli
 
 
 def test_the_catalogue_query_count_does_not_grow_with_the_courses(client, django_assert_max_num_queries, staff_user):
-    for n in range(12):
+    for _ in range(12):
         course = CourseFactory(audience_codes=["REP", "LSE"])
         CourseSessionFactory(course=course, instructor=staff_user)
     with django_assert_max_num_queries(6):

@@ -14,7 +14,7 @@ HOME_CARD_COURSES = 3
 
 
 def course_card_context(user, participant) -> dict:
-    courses = recommended_courses(participant)
+    courses = recommended_courses(participant, with_sessions=False)
     next_enrolment = (
         portal_enrolments(user=user, participant=participant)
         .filter(

@@ -327,6 +327,37 @@ def _table_channels(d: MetricsData) -> Table:
     return Table("feedback-channels", "Feedback by channel", ["Channel", "Responses", "Average rating"], rows)
 
 
+def _table_training(d: MetricsData) -> Table:
+    rows = [
+        [
+            Cell(row["participant__roles__code"] or "No market role"),
+            num(row["participants"]),
+            num(row["enrolled"]),
+            percent(row["present"], row["enrolled"]),
+            percent(row["present"], row["present"] + row["absent"]),
+        ]
+        for row in d.training
+    ]
+    delivered = d.training_delivered
+    return Table(
+        "training",
+        "Training by market role",
+        ["Market role", "MPs", "Seats taken", "Completed (attended)", "Attendance of those recorded"],
+        rows,
+        csv_columns=["Market role", "MPs", "Seats taken", "Completed (%)", "Attendance recorded (%)"],
+        footer=[
+            Cell("Delivered", f"Delivered: {delivered['sessions']} sessions of {delivered['courses']} courses"),
+            num(delivered["sessions"], reverse("workspace:course-sessions") + "?show=all"),
+            _blank(),
+            _blank(),
+            _blank(),
+        ],
+        note="Sessions that started in the range and were not cancelled. An enrolment counts for every market role "
+        "of its MP. Completed = marked present by the instructor.",
+        empty="No course session was delivered in this range.",
+    )
+
+
 TABLES = {
     "managers": _table_managers,
     "weekly": _table_weekly,
@@ -339,4 +370,5 @@ TABLES = {
     "deliveries": _table_deliveries,
     "feedback": _table_feedback,
     "feedback-channels": _table_channels,
+    "training": _table_training,
 }

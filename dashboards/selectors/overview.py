@@ -17,6 +17,7 @@ from accounts.models import AccountManager, AccountManagerAssignment, MarketPart
 from accounts.selectors.access import latest_review_for_staff
 from accounts.selectors.participants import assignment_history, current_manager, participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
+from education.selectors import participant_training
 from notices.models import ContactListOptOut, DistributionList, Subscription
 from notices.selectors import inbox_notices
 from plans.models import (
@@ -229,10 +230,17 @@ def participant_access_section(participant: MarketParticipant) -> dict:
 
 # The sections of the 360° page that load after it, by name (the audit timeline, paged by the request, is the
 # view's own section).
+def participant_training_section(participant: MarketParticipant) -> dict:
+    """Market education: the courses recommended to the MP, its people's enrolments to come and completions
+    (three queries, ``education.selectors.participant_training``)."""
+    return {"training": participant_training(participant)}
+
+
 SECTIONS = {
     "registration": participant_registration_section,
     "qualification": participant_qualification_section,
     "notices": participant_notices_section,
     "plan": participant_plan_section,
     "access": participant_access_section,
+    "training": participant_training_section,
 }

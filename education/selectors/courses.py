@@ -110,20 +110,22 @@ def course_upcoming_sessions(course: Course) -> list[CourseSession]:
     return list(sessions.order_by("starts_at"))
 
 
-def recommended_courses(participant: MarketParticipant) -> list[Course]:
+def recommended_courses(participant: MarketParticipant, *, with_sessions: bool = True) -> list[Course]:
     """The courses meant for ``participant``: those its AM recommended (with the reason), then the published
-    courses whose audience includes one of its market roles. Each carries ``recommendation`` (or ``None``)."""
+    courses whose audience includes one of its market roles. Each carries ``recommendation`` (or ``None``) and,
+    ``with_sessions``, its audience and upcoming sessions (two queries more)."""
     recommendations = {
         rec.course_id: rec
         for rec in CourseRecommendation.objects.filter(participant=participant, course__is_published=True)
     }
-    role_ids = list(participant.roles.values_list("pk", flat=True))
-    courses = list(
+    courses = (
         Course.objects.published()
-        .filter(Q(pk__in=list(recommendations)) | Q(audience__in=role_ids))
+        .filter(Q(pk__in=list(recommendations)) | Q(audience__in=participant.roles.values("pk")))
         .distinct()
-        .prefetch_related("audience", _next_sessions_prefetch(timezone.now()))
     )
+    if with_sessions:
+        courses = courses.prefetch_related("audience", _next_sessions_prefetch(timezone.now()))
+    courses = list(courses)
     for course in courses:
         course.recommendation = recommendations.get(course.pk)
     courses.sort(key=lambda course: (course.recommendation is None, course.title))

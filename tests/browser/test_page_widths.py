@@ -22,6 +22,7 @@ STAFF_PAGES = [
     "/workspace/notices/",
     "/workspace/action-items/",
     "/workspace/meetings/",
+    "/workspace/education/sessions/",
 ]
 PORTAL_PAGES = [
     "/portal/",
@@ -29,6 +30,7 @@ PORTAL_PAGES = [
     "/portal/notices/",
     "/portal/qualification/",
     "/portal/cases/new/dispute/",
+    "/portal/education/",
 ]
 
 # Wider than the window, and list tables (.table-stack) wider than their scrolling box.

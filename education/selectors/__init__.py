@@ -3,6 +3,7 @@
 from .courses import (
     CatalogueFilters,
     ParticipantTraining,
+    book_training,
     catalogue_courses,
     course_completions,
     course_get_published,
@@ -22,6 +23,7 @@ from .courses import (
 __all__ = [
     "CatalogueFilters",
     "ParticipantTraining",
+    "book_training",
     "catalogue_courses",
     "course_completions",
     "course_get_published",

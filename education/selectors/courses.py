@@ -203,3 +203,27 @@ def course_completions(*, participant_ids, course_ids) -> dict[tuple[int, int], 
     for row in rows:
         result.setdefault((row.participant_id, row.session.course_id), []).append(row)
     return result
+
+
+def book_training(participants: QuerySet[MarketParticipant] | None, *, limit: int = 8) -> list[Enrolment]:
+    """The AM home's training list (one query): the people of ``participants`` (``None``: every MP) enrolled in a
+    session of the next two weeks, and those who completed a course in the last thirty days, soonest session first."""
+    now = timezone.now()
+    enrolments = Enrolment.objects.filter(
+        Q(
+            status=EnrolmentStatus.ENROLLED,
+            session__status=SessionStatus.SCHEDULED,
+            session__starts_at__gt=now,
+            session__starts_at__lt=now + timezone.timedelta(days=14),
+        )
+        | Q(
+            status=EnrolmentStatus.ENROLLED,
+            attendance=Attendance.PRESENT,
+            completed_at__gte=now - timezone.timedelta(days=30),
+        )
+    )
+    if participants is not None:
+        enrolments = enrolments.filter(participant__in=participants)
+    return list(
+        enrolments.select_related("user", "participant", "session__course").order_by("-session__starts_at")[:limit]
+    )

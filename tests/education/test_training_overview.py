@@ -57,13 +57,17 @@ def test_the_360_training_section_shows_recommended_enrolled_and_completed(clien
     assert len(many.captured_queries) <= 12
 
 
-def test_the_am_home_shows_sessions_to_teach_and_completions_in_the_book(client, participant, course, account_manager):
+def test_the_am_home_lists_the_books_training(client, participant, other_participant, course, account_manager):
     am = account_manager.user
     _training(participant, course, am)
+    elsewhere = CourseFactory(title="Elsewhere course")
+    _training(other_participant, elsewhere, am)
+    other_participant.am_assignments.all().delete()
     client.force_login(am)
-    page = client.get(reverse("workspace:home")).content.decode()
-    assert "Sessions I teach" in page and "Training completed in my book" in page
-    assert f"{participant.short_name} · {course.title}" in page
+    page = client.get(reverse("workspace:home-lists")).content.decode()
+    training = page.split('id="home-training"')[1].split("</ul>")[0]
+    assert f"{participant.short_name} · {course.title}" in training and "Completed" in training
+    assert "Elsewhere course" not in training
 
 
 def test_the_metrics_page_counts_training_by_market_role(client, lead, participant, course, staff_user):

@@ -19,9 +19,17 @@ from ..certificates import certificate_number, certificate_pdf
 from ..models import CourseSession, EnrolmentStatus, SessionStatus
 from ..selectors import enrolment_for_certificate, portal_enrolment_get, portal_enrolments, recommended_courses
 from ..services import enrolment_cancel, enrolment_enrol, session_ics
-from .common import enrolment_rows
 
 ENROLMENTS_SHOWN = 50
+
+
+def enrolment_rows(enrolments, now):
+    """Mark each enrolment for the template: upcoming (may still be cancelled by its person)."""
+    for enrolment in enrolments:
+        session = enrolment.session
+        enrolment.upcoming = session.starts_at > now and session.status == SessionStatus.SCHEDULED
+        enrolment.may_cancel = enrolment.upcoming and enrolment.status != EnrolmentStatus.CANCELLED
+    return enrolments
 
 
 class PortalView(ParticipantRequiredMixin, CurrentParticipantMixin, View):

@@ -17,10 +17,10 @@ from accounts.models import MarketParticipant, User
 from cases.forms.staff import staff_user_choice
 from cases.models import IssuePattern
 from cases.selectors.cases import staff_users
-from education.models import Course
 from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
+from ..improvement_courses import TrainingCourseMixin
 from ..models import ActionItemStatus, FeedbackChannel, ImprovementAction, Meeting, PerformanceFeedback, PlanObjective
 from ..selectors import participant_contacts_and_staff_choices
 
@@ -427,7 +427,7 @@ class FeedbackFollowUpForm(LayoutMixin, _AutoIdMixin, forms.Form):
 # --- improvement opportunities ------------------------------------------------------------------------
 
 
-class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
+class ImprovementForm(TrainingCourseMixin, LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "improvement"
 
     kind = forms.ChoiceField(
@@ -444,21 +444,9 @@ class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
         queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput
     )
     pattern = forms.ModelChoiceField(queryset=IssuePattern.objects.none(), required=False, widget=forms.HiddenInput)
-    course = forms.ModelChoiceField(
-        queryset=Course.objects.published(),
-        required=False,
-        empty_label="No course",
-        help_text="For training: the course the MP's people should take (the plan shows who completed it).",
-    )
     layout = Layout(
         "feedback", "pattern", "kind", "title", "description", "course", grid((8, "owner"), (4, "due_date"))
     )
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("course") and cleaned.get("kind") != ImprovementAction.Kind.TRAINING:
-            self.add_error("course", "A course goes with a training action only.")
-        return cleaned
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -494,28 +482,16 @@ IMPROVEMENT_NEXT_STATUSES = {
 }
 
 
-class ImprovementActionForm(LayoutMixin, forms.Form):
+class ImprovementActionForm(TrainingCourseMixin, LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    course = forms.ModelChoiceField(
-        queryset=Course.objects.published(),
-        required=False,
-        empty_label="No course",
-        help_text="For training: the course the MP's people should take (the plan shows who completed it).",
-    )
     owner = staff_user_choice(empty_label="Choose the owner…")
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due date")
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_action_%s")
         super().__init__(*args, **kwargs)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("course") and cleaned.get("kind") != ImprovementAction.Kind.TRAINING:
-            self.add_error("course", "A course goes with a training action only.")
-        return cleaned
 
     def clean_due_date(self):
         due = self.cleaned_data["due_date"]

@@ -1,35 +1,21 @@
 """The portal home's "Courses for you" card (registered from ``EducationConfig.ready``): the first courses meant
-for the MP (recommended by its AM, then by market role) and the user's next session."""
+for the MP (recommended by its AM, then by market role)."""
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from accounts.portal_home import PortalHomeCard, register_portal_home_card
 
-from .models import EnrolmentStatus, SessionStatus
-from .selectors import portal_enrolments, recommended_courses
+from .selectors import recommended_courses
 
 HOME_CARD_COURSES = 3
 
 
 def course_card_context(user, participant) -> dict:
+    """One query: the courses meant for the MP (recommended first); the card is left out when there is none."""
     courses = recommended_courses(participant, with_sessions=False)
-    next_enrolment = (
-        portal_enrolments(user=user, participant=participant)
-        .filter(
-            user=user,
-            status=EnrolmentStatus.ENROLLED,
-            session__status=SessionStatus.SCHEDULED,
-            session__starts_at__gt=timezone.now(),
-        )
-        .order_by("session__starts_at")
-        .first()
-    )
     return {
         "courses": courses[:HOME_CARD_COURSES],
         "more": max(len(courses) - HOME_CARD_COURSES, 0),
-        "next_enrolment": next_enrolment,
         "participant": participant,
     }
 

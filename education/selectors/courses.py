@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -111,25 +111,29 @@ def course_upcoming_sessions(course: Course) -> list[CourseSession]:
 
 
 def recommended_courses(participant: MarketParticipant, *, with_sessions: bool = True) -> list[Course]:
-    """The courses meant for ``participant``: those its AM recommended (with the reason), then the published
-    courses whose audience includes one of its market roles. Each carries ``recommendation`` (or ``None``) and,
-    ``with_sessions``, its audience and upcoming sessions (two queries more)."""
-    recommendations = {
-        rec.course_id: rec
-        for rec in CourseRecommendation.objects.filter(participant=participant, course__is_published=True)
-    }
+    """The courses meant for ``participant``, in one query: those its AM recommended first (``recommended``, with
+    ``recommended_reason``), then the published courses whose audience includes one of its market roles; with
+    ``with_sessions``, their audience and upcoming sessions too (two queries more)."""
+    recommendations = CourseRecommendation.objects.filter(participant=participant, course=OuterRef("pk"))
     courses = (
         Course.objects.published()
-        .filter(Q(pk__in=list(recommendations)) | Q(audience__in=participant.roles.values("pk")))
-        .distinct()
+        .annotate(
+            recommended=Exists(recommendations),
+            recommended_reason=Subquery(recommendations.values("reason")[:1]),
+        )
+        .filter(
+            Q(recommended=True)
+            | Q(
+                pk__in=Course.audience.through.objects.filter(marketrole__in=participant.roles.values("pk")).values(
+                    "course_id"
+                )
+            )
+        )
+        .order_by("-recommended", "title")
     )
     if with_sessions:
         courses = courses.prefetch_related("audience", _next_sessions_prefetch(timezone.now()))
-    courses = list(courses)
-    for course in courses:
-        course.recommendation = recommendations.get(course.pk)
-    courses.sort(key=lambda course: (course.recommendation is None, course.title))
-    return courses
+    return list(courses)
 
 
 def portal_enrolments(*, user: User, participant: MarketParticipant) -> QuerySet[Enrolment]:

@@ -205,3 +205,14 @@ def test_the_am_recommends_a_course_from_an_issue_pattern(client, course, partic
     other = ParticipantFactory(role_codes=["QSE"])
     assert participant.course_recommendations.get().reason == "Five switch hold questions this month."
     assert not other.course_recommendations.exists()
+
+
+def test_a_course_the_am_recommended_comes_first_with_the_reason(client, mp_user, participant, course, staff_user):
+    from education.services import recommendation_record
+
+    other = CourseFactory(title="Anything goes", slug="anything", audience_codes=[])
+    recommendation_record(actor=staff_user, participant=participant, course=other, reason="Five switch hold cases")
+    client.force_login(mp_user)
+    page = client.get(reverse("portal:education")).content.decode()
+    assert page.index("Anything goes") < page.index(course.title)
+    assert "Recommended by your Account Manager: Five switch hold cases" in page

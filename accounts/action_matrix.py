@@ -108,4 +108,13 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     "notice-action/publish": PUBLISHERS,
     "notice-action/update": PUBLISHERS,
     "notice-action/cancel": PUBLISHERS,
+    # Market education: Account Managers teach and enrol their MPs' people, the Lead runs the programme
+    # (attendance: also the session's instructor, whoever that is).
+    "course-session-new": PLANNERS,
+    "course-session-edit": PLANNERS,
+    "course-session-cancel": PLANNERS,
+    "course-session-attendance": PLANNERS,
+    "course-session-enrol": PLANNERS,
+    "course-enrolment-cancel": PLANNERS,
+    "participant-recommend-course": PLANNERS,
 }

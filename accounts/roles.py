@@ -191,6 +191,8 @@ _ACTIONS: dict[str, tuple[str, ...]] = {
     ),
     # Market notices: Notice Publishers draft, approve (a second one: four eyes), publish, update and cancel.
     "notices.publish_notice": (StaffGroup.NOTICE_PUBLISHER,),
+    # Market education: Account Managers teach and enrol their MPs' people; the Lead runs the programme.
+    "education.manage_courses": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD),
 }
 for _permission, _groups in _ACTIONS.items():
     for _group in _groups:

@@ -6,3 +6,8 @@ class EducationConfig(AppConfig):
 
     name = "education"
     verbose_name = "Market education"
+
+    def ready(self):
+        from .portal_cards import register_course_cards
+
+        register_course_cards()

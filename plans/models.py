@@ -362,6 +362,14 @@ class ImprovementAction(TimeStampedModel):
     kind = models.CharField(max_length=30, choices=Kind.choices)
     title = models.CharField(max_length=200)
     description = BoundedTextField(max_length=NOTE_TEXT, blank=True)
+    course = models.ForeignKey(
+        "education.Course",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="improvement_actions",
+        help_text="For a training opportunity: the course the MP's people should take.",
+    )
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="improvement_actions")
     due_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)

@@ -6,6 +6,7 @@ from accounts.models import AccountManager
 from accounts.selectors.metrics import managers
 from cases.selectors.metrics import CaseMetrics, case_metrics, dispute_rows
 from cases.selectors.surveys import SurveyFigures, survey_figures
+from education.selectors.metrics import training_by_role, training_delivered
 from ercot_services.core.metrics import MetricsFilter
 from notices.selectors.metrics import delivery_stats, notice_rows
 from plans.selectors.metrics import FeedbackFigures, FeedbackStats, feedback_figures
@@ -65,6 +66,14 @@ class MetricsData:
     @property
     def notices(self) -> list[dict]:
         return self._get("notices", lambda: notice_rows(self.f))
+
+    @property
+    def training(self) -> list[dict]:
+        return self._get("training", lambda: training_by_role(self.f))
+
+    @property
+    def training_delivered(self) -> dict:
+        return self._get("training_delivered", lambda: training_delivered(self.f))
 
     @property
     def deliveries(self) -> dict:

@@ -378,6 +378,37 @@ def _table_surveys_categories(d: MetricsData) -> Table:
     )
 
 
+def _table_training(d: MetricsData) -> Table:
+    rows = [
+        [
+            Cell(row["participant__roles__code"] or "No market role"),
+            num(row["participants"]),
+            num(row["enrolled"]),
+            percent(row["present"], row["enrolled"]),
+            percent(row["present"], row["present"] + row["absent"]),
+        ]
+        for row in d.training
+    ]
+    delivered = d.training_delivered
+    return Table(
+        "training",
+        "Training by market role",
+        ["Market role", "MPs", "Seats taken", "Completed (attended)", "Attendance of those recorded"],
+        rows,
+        csv_columns=["Market role", "MPs", "Seats taken", "Completed (%)", "Attendance recorded (%)"],
+        footer=[
+            Cell("Delivered", f"Delivered: {delivered['sessions']} sessions of {delivered['courses']} courses"),
+            num(delivered["sessions"], reverse("workspace:course-sessions") + "?show=all"),
+            _blank(),
+            _blank(),
+            _blank(),
+        ],
+        note="Sessions that started in the range and were not cancelled. An enrolment counts for every market role "
+        "of its MP. Completed = marked present by the instructor.",
+        empty="No course session was delivered in this range.",
+    )
+
+
 TABLES = {
     "managers": _table_managers,
     "weekly": _table_weekly,
@@ -392,4 +423,5 @@ TABLES = {
     "feedback-channels": _table_channels,
     "surveys-managers": _table_surveys_managers,
     "surveys-categories": _table_surveys_categories,
+    "training": _table_training,
 }

@@ -18,6 +18,7 @@ from accounts.selectors.access import latest_review_for_staff
 from accounts.selectors.participants import assignment_history, current_manager, participant_contacts
 from cases.models import OPEN_STATUSES, Case, SlaState
 from cases.selectors.radar import participant_radar
+from education.selectors import participant_training
 from notices.models import ContactListOptOut, DistributionList, Subscription
 from notices.selectors import inbox_notices
 from plans.models import (
@@ -242,6 +243,12 @@ def participant_deadlines_section(participant: MarketParticipant) -> dict:
     }
 
 
+def participant_training_section(participant: MarketParticipant) -> dict:
+    """Market education: the courses recommended to the MP, its people's enrolments to come and completions
+    (three queries, ``education.selectors.participant_training``)."""
+    return {"training": participant_training(participant)}
+
+
 # The sections of the 360° page that load after it, by name (the audit timeline, paged by the request, is the
 # view's own section).
 SECTIONS = {
@@ -251,4 +258,5 @@ SECTIONS = {
     "plan": participant_plan_section,
     "access": participant_access_section,
     "deadlines": participant_deadlines_section,
+    "training": participant_training_section,
 }

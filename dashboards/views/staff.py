@@ -18,9 +18,10 @@ from accounts import selectors as account_selectors
 from accounts.models import AccountManager, MarketParticipant
 from accounts.roles import StaffGroup
 from accounts.selectors.metrics import managers as metric_managers
+from education.selectors import book_training
 from ercot_services.core.csv import csv_response
 from ercot_services.core.metrics import MetricsFilter, default_range, uses_sql_percentiles
-from ercot_services.core.permissions import StaffRequiredMixin, group_names
+from ercot_services.core.permissions import StaffRequiredMixin, group_names, load_permissions
 from notices.selectors import book_acknowledgement_gaps
 
 from ..selectors import home as dashboard
@@ -222,6 +223,7 @@ class WorkspaceHomeListsView(StaffRequiredMixin, TemplateView):
             sla_watch=dashboard.sla_watch(scope),
             pattern_alerts=dashboard.pattern_alerts(scope),
             meetings=dashboard.upcoming_meetings(scope, user=user),
+            training=book_training(None if scope.is_all else scope.participants()),
             items_due=dashboard.action_items_due(user=user, today=timezone.localdate()),
             recent_notices=dashboard.recent_notices(),
             acknowledgement_gaps=book_acknowledgement_gaps(user),
@@ -277,6 +279,7 @@ class ParticipantSectionView(StaffRequiredMixin, TemplateView):
         if section != HISTORY_SECTION and section not in SECTIONS:
             raise Http404("No such section.")
         participant = get_object_or_404(MarketParticipant, pk=self.kwargs["pk"])
+        load_permissions(self.request.user)  # the sections' buttons ask ``perms``: read them now, not while rendering
         context = super().get_context_data(**kwargs)
         context.update(participant=participant, today=timezone.localdate())
         if section == HISTORY_SECTION:

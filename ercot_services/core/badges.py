@@ -187,6 +187,9 @@ BADGES: dict[str, dict[str, Badge]] = {
         "*": B("secondary"),
     },
     "follow_up": {"open": B("warning"), "done": B("success"), "*": B("light")},
+    # education: enrolments and sessions
+    "enrolment": {"enrolled": B("success"), "waitlisted": B("warning", "hourglass-split"), "*": B("secondary")},
+    "course_session": {"scheduled": B("primary"), "*": B("secondary")},
 }
 
 

@@ -62,6 +62,7 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
         ),
         also_active_under=("/plan/",),
     ),
+    NavLink("Training", "workspace:course-sessions"),
     NavLink("Metrics", "workspace:metrics"),
 )
 

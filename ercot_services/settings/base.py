@@ -14,6 +14,7 @@ from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 from .api_schema import SPECTACULAR_SETTINGS  # noqa: F401  (the API schema's settings, in their own module)
+from .education import EDUCATION_BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(environ.Env().str("ERCOT_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -423,6 +424,7 @@ CELERY_BEAT_SCHEDULE = {
     **INBOUND_MAIL_BEAT_SCHEDULE,  # noqa: F405 - poll the inbound mail source (cases/inbound/)
     **DEADLINE_RADAR_BEAT,  # noqa: F405 - the daily dispute-deadline reminders (settings/deadline_radar.py)
 }
+CELERY_BEAT_SCHEDULE.update(EDUCATION_BEAT_SCHEDULE)
 
 # Logs go to stderr. Every line carries the request id (X-Request-ID) and the running Celery task's id and name
 # (core.log_context); LOG_FORMAT picks plain lines (development, tests) or one JSON object per line (production).

@@ -20,6 +20,7 @@ from cases.selectors.cases import staff_users
 from ercot_services.core.forms import LayoutMixin, Partial, Section, ShownIf, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 
+from ..improvement_courses import TrainingCourseMixin
 from ..models import ActionItemStatus, FeedbackChannel, ImprovementAction, Meeting, PerformanceFeedback, PlanObjective
 from ..selectors import participant_contacts_and_staff_choices
 
@@ -426,7 +427,7 @@ class FeedbackFollowUpForm(LayoutMixin, _AutoIdMixin, forms.Form):
 # --- improvement opportunities ------------------------------------------------------------------------
 
 
-class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
+class ImprovementForm(TrainingCourseMixin, LayoutMixin, _AutoIdMixin, forms.Form):
     auto_id_prefix = "improvement"
 
     kind = forms.ChoiceField(
@@ -443,7 +444,9 @@ class ImprovementForm(LayoutMixin, _AutoIdMixin, forms.Form):
         queryset=PerformanceFeedback.objects.none(), required=False, widget=forms.HiddenInput
     )
     pattern = forms.ModelChoiceField(queryset=IssuePattern.objects.none(), required=False, widget=forms.HiddenInput)
-    layout = Layout("feedback", "pattern", "kind", "title", "description", grid((8, "owner"), (4, "due_date")))
+    layout = Layout(
+        "feedback", "pattern", "kind", "title", "description", "course", grid((8, "owner"), (4, "due_date"))
+    )
 
     def __init__(self, *args, participant: MarketParticipant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -479,7 +482,7 @@ IMPROVEMENT_NEXT_STATUSES = {
 }
 
 
-class ImprovementActionForm(LayoutMixin, forms.Form):
+class ImprovementActionForm(TrainingCourseMixin, LayoutMixin, forms.Form):
     kind = forms.ChoiceField(choices=ImprovementAction.Kind.choices, label="Kind of action")
     title = forms.CharField(max_length=200)
     description = forms.CharField(max_length=NOTE_TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -178,7 +178,7 @@ def plan_for_participant(participant: MarketParticipant) -> dict:
     }
     improvements = list(
         ImprovementAction.objects.filter(participant=participant)
-        .select_related("owner", "pattern__category", "feedback")
+        .select_related("owner", "pattern__category", "feedback", "course")
         .order_by("due_date")
     )
     return {
@@ -288,7 +288,7 @@ def pattern_actions(pattern: IssuePattern) -> QuerySet[ImprovementAction]:
 
 
 def participant_improvement_actions(participant) -> QuerySet[ImprovementAction]:
-    return participant.improvement_actions.select_related("owner", "pattern__category").order_by("due_date")
+    return participant.improvement_actions.select_related("owner", "pattern__category", "course").order_by("due_date")
 
 
 def next_seven_days(today: datetime.date) -> Q:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import MarketParticipant, User
 from cases.models import IssuePattern
+from education.models import Course
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 from ercot_services.core.workflow import move_status
@@ -60,6 +61,7 @@ class ImprovementActionInput:
     owner: User
     due_date: datetime.date
     description: str = ""
+    course: Course | None = None
 
 
 @transaction.atomic
@@ -86,6 +88,7 @@ def improvement_action_create(
         description=data.description,
         owner=data.owner,
         due_date=data.due_date,
+        course=data.course,
         created_by=actor,
     )
     _clean(action)

@@ -117,6 +117,13 @@ class World:
         self.today = timezone.localdate()
 
     @cached_property
+    def course_enrolment(self):
+        from tests.education.factories import CourseSessionFactory, EnrolmentFactory
+
+        session = CourseSessionFactory(instructor=self.admin)
+        return EnrolmentFactory(session=session, participant=self.participant, user=self.contact)
+
+    @cached_property
     def category(self):
         return CaseCategory.objects.filter(is_active=True).order_by("sort_order").first()
 
@@ -375,6 +382,13 @@ def url_for(key: str, world: World) -> str:
         "notice-attach": lambda: [world.notice("draft").pk],
         "notice-detach": lambda: [world.attachment.notice_id, world.attachment.pk],
         "notice-action": lambda: [world.notice(NOTICE_STATUS_FOR[action]).pk, action],
+        "course-session-new": list,
+        "course-session-edit": lambda: [world.course_enrolment.session_id],
+        "course-session-cancel": lambda: [world.course_enrolment.session_id],
+        "course-session-attendance": lambda: [world.course_enrolment.session_id],
+        "course-session-enrol": lambda: [world.course_enrolment.session_id],
+        "course-enrolment-cancel": lambda: [world.course_enrolment.pk],
+        "participant-recommend-course": lambda: [world.participant.pk],
     }
     if name.startswith("case-"):
         args.setdefault(name, lambda: by_reference(world.case))

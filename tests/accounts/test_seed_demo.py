@@ -195,3 +195,15 @@ def test_totp_code_prints_the_current_code_of_a_demo_user_with_debug_on(seeded, 
     someone = UserFactory(second_factor=True)  # a real (non-demo) secret: no code for them
     with pytest.raises(CommandError, match="no demo authenticator"):
         call_command("totp_code", someone.email, stdout=StringIO(), stderr=StringIO())
+
+
+def test_the_demo_has_courses_a_bluebonnet_certificate_a_recommendation_and_sessions_to_come(seeded):
+    from django.utils import timezone
+
+    from education.models import Course, CourseSession, Enrolment
+
+    assert Course.objects.published().filter(audience__code="REP").count() >= 2
+    assert CourseSession.objects.filter(starts_at__gt=timezone.now()).exists()
+    completed = Enrolment.objects.completed().select_related("participant").get()
+    assert completed.participant.short_name == "BLUEBONNET"
+    assert completed.participant.course_recommendations.exists()

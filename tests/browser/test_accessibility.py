@@ -37,6 +37,7 @@ ROLES = {
             "/notices/",
             first_link(r"^/notices/[A-Z]", under="/notices/"),
             "/notices/action-required/",
+            "/education/",
             "/contact/",
             "/accounts/login/",
         ],
@@ -122,6 +123,7 @@ ROLES = {
             "/portal/qualification/",
             "/portal/registration/",
             "/portal/plan/",
+            "/portal/education/",
         ],
     ),
     "Prospective MP": (

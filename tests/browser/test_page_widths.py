@@ -25,6 +25,7 @@ STAFF_PAGES = [
     "/workspace/action-items/",
     "/workspace/meetings/",
     "/workspace/incidents/",
+    "/workspace/education/sessions/",
 ]
 PORTAL_PAGES = [
     "/portal/",
@@ -33,6 +34,7 @@ PORTAL_PAGES = [
     "/portal/qualification/",
     "/portal/cases/new/dispute/",
     "/portal/cases/deadlines/",
+    "/portal/education/",
 ]
 
 # Wider than the window, and list tables (.table-stack) wider than their scrolling box.

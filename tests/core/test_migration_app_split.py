@@ -31,7 +31,7 @@ BEFORE_THE_MOVE = {
 }
 NEW_APPS = ("cases", "plans")
 # Apps added after the move, whose first migration depends on a later accounts migration: not there before it.
-LATER_APPS = ("api",)
+LATER_APPS = ("api", "education")
 MOVED_TABLES = [
     "accounts_case",
     "accounts_casemessage",

@@ -29,6 +29,7 @@ def noisy_sections(monkeypatch):
         "seed_qualification",
         "seed_notices",
         "seed_plans",
+        "seed_courses",
     ):
         monkeypatch.setattr(seed_demo, name, section)
     monkeypatch.setattr(seed_demo, "collect_portal_signins", lambda ctx: ctx.signins.append(("Lead", "a@b.c", "/w/")))
@@ -45,7 +46,7 @@ def test_seeding_keeps_info_lines_out_and_prints_the_sign_ins_last_at_the_site_u
     messages = [record.getMessage() for record in caplog.records]
     assert "email queued for a case update" not in messages
     assert "a warning still shows" in messages
-    assert noisy_sections == [logging.INFO] * 6
+    assert noisy_sections == [logging.INFO] * 7
     assert logging.root.manager.disable == logging.NOTSET  # logging is back as it was
     output = out.getvalue()
     assert "Sign in at http://127.0.0.1:8899/" in output

@@ -36,6 +36,8 @@ from accounts.services import participant_summaries_rebuild
 from cases.management.seed_cases import seed_cases
 from cases.management.seed_settlement_calendar import seed_settlement_calendar
 from cases.models import Case
+from education.management.seed_courses import seed_courses
+from education.models import Course
 from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
 from notices.models import Notice
@@ -123,6 +125,7 @@ def _counts() -> dict[str, int]:
         "notices": Notice.objects.count(),
         "action items": ActionItem.objects.count(),
         "meetings": Meeting.objects.count(),
+        "courses": Course.objects.count(),
     }
 
 
@@ -158,6 +161,7 @@ class Command(BaseCommand):
             seed_qualification(ctx)
             seed_notices(ctx)
             seed_plans(ctx)
+            seed_courses(ctx)
             # The seed writes some rows directly (backdated history): count them into the summaries.
             participant_summaries_rebuild(fix=True)
         collect_portal_signins(ctx)

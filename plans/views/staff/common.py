@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import MarketParticipant, User
 from accounts.selectors.participants import book_participant_ids
+from education.selectors import course_completions
 from ercot_services.core.actions import ActionView
 from ercot_services.core.permissions import StaffRequiredMixin
 from qualification.models import Enrollment, Flight
@@ -82,10 +83,21 @@ def _annotate_items(items, today: datetime.date):
 
 
 def _annotate_improvements(actions, today: datetime.date):
+    """Overdue flag and buttons; for a training action with a course, who at the MP completed it and when
+    (``action.completions``, one query for the whole list)."""
     actions = list(actions)
+    with_course = [action for action in actions if action.course_id]
+    completions = (
+        course_completions(
+            participant_ids={a.participant_id for a in with_course}, course_ids={a.course_id for a in with_course}
+        )
+        if with_course
+        else {}
+    )
     for action in actions:
         action.overdue = action.status in OPEN_IMPROVEMENT_STATUSES and action.due_date < today
         action.next_statuses = IMPROVEMENT_NEXT_STATUSES.get(action.status, [])
+        action.completions = completions.get((action.participant_id, action.course_id), [])
     return actions
 
 
@@ -98,6 +110,7 @@ def _improvement_input(data: dict) -> ImprovementActionInput:
         description=data["description"],
         owner=data["owner"],
         due_date=data["due_date"],
+        course=data.get("course"),
     )
 
 

@@ -53,7 +53,9 @@ class ImprovementListView(StaffRequiredMixin, View):
             owner = ALL
         kind = _choice_param(request, "kind", ImprovementAction.Kind.choices, "")
         participant_id = _int_param(request, "participant")
-        actions = ImprovementAction.objects.select_related("participant", "owner", "pattern__category", "feedback")
+        actions = ImprovementAction.objects.select_related(
+            "participant", "owner", "pattern__category", "feedback", "course"
+        )
         if participant_id:
             actions = actions.filter(participant_id=participant_id)
         if status == "open":

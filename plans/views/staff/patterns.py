@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views import View
 
 from cases import policies as case_policies
@@ -15,6 +16,7 @@ from cases import services as case_services
 from cases.forms.staff import PatternDismissForm
 from cases.models import IssuePattern
 from cases.selectors import cases as case_selectors
+from education.policies import can_manage_courses
 from ercot_services.core.actions import add_domain_error
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
@@ -23,7 +25,7 @@ from ... import policies
 from ...forms.staff import ImprovementActionForm
 from ...selectors import participant_improvement_actions
 from ...services import improvement_action_create
-from .common import _improvement_input
+from .common import _annotate_improvements, _improvement_input
 
 
 def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_form=None, status=200):
@@ -31,7 +33,8 @@ def _pattern_page(request, pattern: IssuePattern, *, action_form=None, dismiss_f
         "pattern": pattern,
         "cases": case_selectors.pattern_cases(pattern),
         "trend": case_selectors.participant_category_trend(pattern.participant),
-        "actions": participant_improvement_actions(pattern.participant),
+        "actions": _annotate_improvements(participant_improvement_actions(pattern.participant), timezone.localdate()),
+        "can_recommend_course": can_manage_courses(request.user),
         "timeline": AuditEvent.objects.for_object(pattern).select_related("actor", "target_content_type"),
         "action_form": action_form or ImprovementActionForm(initial={"owner": request.user.pk}),
         "dismiss_form": dismiss_form or PatternDismissForm(),

@@ -45,7 +45,7 @@ from tests.registration.factories import ApplicationFactory
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = ("registration", "qualification", "notices", "plan", "history")
+SECTIONS = ("registration", "qualification", "notices", "plan", "training", "history")
 
 
 def _flight(months_ago: int) -> Flight:

@@ -5,21 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from ercot_services.core.models import DomainError
+from ercot_services.core.models import clean_or_refuse
 
 from ..error_codes import CourseErrorCode
 
 
 def clean(instance, exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as error:
-        raise DomainError.from_validation_error(error, code=CourseErrorCode.INVALID) from error
+    clean_or_refuse(instance, code=CourseErrorCode.INVALID, exclude=exclude)
 
 
 def operator_time(moment) -> str:

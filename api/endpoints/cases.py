@@ -17,10 +17,7 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
-from cases.models import Channel
 from cases.services import (
-    DisputeInput,
-    InquiryInput,
     case_reopen,
     case_reply,
     case_withdraw,
@@ -162,15 +159,7 @@ class InquiryCreateView(CaseWriteView):
         responses={**FILED, **WRITE_ERRORS},
     )
     def post(self, request):
-        data = self.validated_form().cleaned_data
-        inquiry = InquiryInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-        )
+        inquiry = self.validated_form().case_input(participant=self.participant)
         return self.case_response(inquiry_submit(actor=self.actor, inquiry=inquiry), status_code=201)
 
 
@@ -187,17 +176,7 @@ class DisputeCreateView(CaseWriteView):
         responses={**FILED, **WRITE_ERRORS},
     )
     def post(self, request):
-        form = self.validated_form()
-        data = form.cleaned_data
-        dispute = DisputeInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-            **form.dispute_fields(),
-        )
+        dispute = self.validated_form().case_input(participant=self.participant)
         return self.case_response(dispute_submit(actor=self.actor, dispute=dispute), status_code=201)
 
 

@@ -20,7 +20,8 @@ from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
-from ..models import CaseCategory, CaseSettings, DisputeWindow, NotificationPreference, StatementType
+from ..models import CaseCategory, CaseSettings, Channel, DisputeWindow, NotificationPreference, StatementType
+from ..services import DisputeInput, InquiryInput
 
 MAX_FILES = 10
 ACCEPTED_TYPES_TEXT = ", ".join(sorted(set(DOCUMENT_TYPES.values())))
@@ -123,6 +124,18 @@ class InquiryForm(LayoutMixin, AttachmentsMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _active_categories()
+
+    def case_input(self, *, participant, channel: str = Channel.PORTAL) -> InquiryInput:
+        """The service's input from the cleaned form (the portal's and the API's one construction)."""
+        data = self.cleaned_data
+        return InquiryInput(
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=participant,
+            channel=channel,
+            attachments=data["attachments"],
+        )
 
 
 # --- dispute -------------------------------------------------------------------------------------
@@ -299,6 +312,19 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
             "disputed_amount": data["disputed_amount"],
             "statement_reference": data["statement_reference"].strip(),
         }
+
+    def case_input(self, *, participant, channel: str = Channel.PORTAL) -> DisputeInput:
+        """The service's input from the cleaned form (the portal's and the API's one construction)."""
+        data = self.cleaned_data
+        return DisputeInput(
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=participant,
+            channel=channel,
+            attachments=data["attachments"],
+            **self.dispute_fields(),
+        )
 
 
 # --- conversation ----------------------------------------------------------------------------------

@@ -20,9 +20,9 @@ from ...forms.portal import (
     InquiryForm,
     statement_types_needing_date,
 )
-from ...models import CaseNotification, Channel, DisputeWindow
+from ...models import CaseNotification, DisputeWindow
 from ...selectors import portal as case_selectors
-from ...services import DisputeInput, InquiryInput, dispute_deadline, dispute_submit, inquiry_submit
+from ...services import dispute_deadline, dispute_submit, inquiry_submit
 from ...services.notifications import wants
 
 
@@ -54,16 +54,7 @@ class InquiryCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
         return {"participant": self.participant}
 
     def perform(self, form):
-        data = form.cleaned_data
-        inquiry = InquiryInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-        )
-        return inquiry_submit(actor=self.request.user, inquiry=inquiry)
+        return inquiry_submit(actor=self.request.user, inquiry=form.case_input(participant=self.participant))
 
     def get_success_message(self, form):
         return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"
@@ -130,17 +121,7 @@ class DisputeCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
         }
 
     def perform(self, form):
-        data = form.cleaned_data
-        dispute = DisputeInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-            **form.dispute_fields(),
-        )
-        return dispute_submit(actor=self.request.user, dispute=dispute)
+        return dispute_submit(actor=self.request.user, dispute=form.case_input(participant=self.participant))
 
     def get_success_message(self, form):
         deadline = date_format(self.result.dispute.filing_deadline, "F j, Y")

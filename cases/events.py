@@ -17,6 +17,8 @@ class CaseEvent(models.TextChoices):
     CASE_STATUS_CHANGED = "case.status_changed", "Case status changed"
     CASE_SUBMITTED = "case.submitted", "Case submitted"
     CASE_UPDATED = "case.updated", "Case updated"
+    DISPUTE_DAYS_DECIDED = "dispute.days_decided", "Dispute days decided"
+    DISPUTES_BULK_FILED = "dispute.bulk_filed", "Disputes filed from a file"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification preferences updated"
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"

@@ -9,6 +9,7 @@ from .case import CASE_TRANSITIONS, OPEN_STATUSES, Case, CaseSequence, CaseStatu
 from .choices import KIND_PREFIX, CaseKind, Channel, DisputeOutcome, Priority, SlaState, StatementType
 from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, CaseSettings, SlaTarget
 from .conversation import CaseAttachment, CaseMessage, attachment_path
+from .dispute_days import MAX_DISPUTE_DAYS, DayOutcome, DisputeDay
 from .disputes import DisputeDetail, DisputeWindow
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
@@ -18,6 +19,7 @@ __all__ = [
     "CASE_TRANSITIONS",
     "DEFAULT_SLA_HOURS",
     "KIND_PREFIX",
+    "MAX_DISPUTE_DAYS",
     "OPEN_STATUSES",
     "CannedResponse",
     "Case",
@@ -35,6 +37,8 @@ __all__ = [
     "CaseSettings",
     "CaseStatus",
     "Channel",
+    "DayOutcome",
+    "DisputeDay",
     "DisputeDetail",
     "DisputeOutcome",
     "DisputeWindow",

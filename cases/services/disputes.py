@@ -25,9 +25,12 @@ def dispute_deadline(
     operating_day: datetime.date,
     statement_date: datetime.date | None,
     calendar: BusinessCalendar | None = None,
+    window: DisputeWindow | None = None,
 ) -> DisputeDeadline:
-    """The last Business Day to file, from the administrator-editable window of this statement type."""
-    window = DisputeWindow.objects.filter(statement_type=statement_type).first()
+    """The last Business Day to file, from the administrator-editable window of this statement type (``window``:
+    that row when the caller already read it, as a file of many disputes does)."""
+    if window is None or window.statement_type != statement_type:
+        window = DisputeWindow.objects.filter(statement_type=statement_type).first()
     if window is None:
         raise DomainError(
             f"No dispute window is configured for {StatementType(statement_type).label} statements.",

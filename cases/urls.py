@@ -4,6 +4,7 @@ ercot_services/urls.py."""
 from django.urls import path
 
 from .views import portal, staff
+from .views.staff.dispute_days import DisputeDaysResolveView
 
 portal_patterns = [
     path("cases/", portal.CaseListView.as_view(), name="cases"),
@@ -32,5 +33,6 @@ workspace_patterns = [
     path("cases/<str:reference>/merge/", staff.CaseMergeView.as_view(), name="case-merge"),
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
+    path("cases/<str:reference>/resolve-days/", DisputeDaysResolveView.as_view(), name="case-resolve-days"),
     path("patterns/", staff.PatternListView.as_view(), name="patterns"),
 ]

@@ -20,8 +20,17 @@ from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
-from ..models import CaseCategory, CaseSettings, Channel, DisputeWindow, NotificationPreference, StatementType
-from ..services import DisputeInput, InquiryInput
+from ..models import (
+    MAX_DISPUTE_DAYS,
+    CaseCategory,
+    CaseSettings,
+    Channel,
+    DisputeWindow,
+    NotificationPreference,
+    StatementType,
+)
+from ..services import DisputeDayInput, DisputeInput, InquiryInput
+from .dispute_days import DayLinesField
 
 MAX_FILES = 10
 ACCEPTED_TYPES_TEXT = ", ".join(sorted(set(DOCUMENT_TYPES.values())))
@@ -211,6 +220,12 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         max_length=80,
         help_text="The statement or invoice number.",
     )
+    more_days = DayLinesField(
+        label="More Operating Days (optional)",
+        required=False,
+        help_text="To dispute the same charge on other days (up to 31 in all): one day per line, its date then its "
+        "amount, as 2026-03-02, 980.50. Each day's filing deadline is checked on its own.",
+    )
     category = forms.ModelChoiceField(
         queryset=CaseCategory.objects.none(),
         required=False,
@@ -234,6 +249,7 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         "statement_date",
         "charge_type",
         "disputed_amount",
+        "more_days",
         "statement_reference",
         "category",
         "subject",
@@ -255,6 +271,7 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         Section(
             "The charge",
             grid((7, "charge_type", Partial("portal/cases/_charge_suggestions.html")), (5, "disputed_amount")),
+            "more_days",
             css_class="mb-3",
         ),
         Section("Your explanation", "category", "subject", "description", "attachments", css_class="mb-3"),
@@ -291,6 +308,11 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
             )
         if statement_date and operating_day and statement_date < operating_day:
             self.add_error("statement_date", "The statement date cannot be before the Operating Day.")
+        more_days = data.get("more_days") or []
+        if operating_day and any(day.operating_day == operating_day for day in more_days):
+            self.add_error("more_days", f"{operating_day:%b %d, %Y} is the first Operating Day already: list it once.")
+        elif len(more_days) + 1 > MAX_DISPUTE_DAYS:
+            self.add_error("more_days", f"One dispute covers at most {MAX_DISPUTE_DAYS} Operating Days.")
         if not data.get("category"):
             code = "credit-financial" if statement_type == StatementType.INVOICE else "settlements"
             data["category"] = CaseCategory.objects.filter(code=code).first() or _active_categories().first()
@@ -311,7 +333,17 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
             "charge_type": data["charge_type"].strip(),
             "disputed_amount": data["disputed_amount"],
             "statement_reference": data["statement_reference"].strip(),
+            "days": self.day_inputs(),
         }
+
+    def day_inputs(self) -> list[DisputeDayInput]:
+        """The first day and the more days, in date order (empty: the service's one day)."""
+        data = self.cleaned_data
+        more = data.get("more_days") or []
+        if not more:
+            return []
+        first = DisputeDayInput(operating_day=data["operating_day"], disputed_amount=data["disputed_amount"])
+        return sorted([first, *more], key=lambda day: day.operating_day)
 
     def case_input(self, *, participant, channel: str = Channel.PORTAL) -> DisputeInput:
         """The service's input from the cleaned form (the portal's and the API's one construction)."""

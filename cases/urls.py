@@ -4,12 +4,16 @@ ercot_services/urls.py."""
 from django.urls import path
 
 from .views import portal, staff
+from .views.portal.dispute_files import DisputeFileFiledView, DisputeFileTemplateView, DisputeFileView
 from .views.staff.dispute_days import DisputeDaysResolveView
 
 portal_patterns = [
     path("cases/", portal.CaseListView.as_view(), name="cases"),
     path("cases/new/inquiry/", portal.InquiryCreateView.as_view(), name="case-new-inquiry"),
     path("cases/new/dispute/", portal.DisputeCreateView.as_view(), name="case-new-dispute"),
+    path("cases/new/disputes-file/", DisputeFileView.as_view(), name="disputes-file"),
+    path("cases/new/disputes-file/template.csv", DisputeFileTemplateView.as_view(), name="disputes-file-template"),
+    path("cases/new/disputes-file/filed/", DisputeFileFiledView.as_view(), name="disputes-file-filed"),
     path("cases/dispute-deadline/", portal.DisputeDeadlineView.as_view(), name="dispute-deadline"),
     path("cases/attachments/<int:pk>/", portal.AttachmentDownloadView.as_view(), name="case-attachment"),
     path("cases/<str:reference>/", portal.CaseDetailView.as_view(), name="case-detail"),

@@ -17,7 +17,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.forms.dispute_csv import parse_rows, read_dispute_csv
+from cases.dispute_input import parse_rows, read_dispute_csv
 from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
 from cases.services import (
     case_reopen,
@@ -178,14 +178,6 @@ class DisputeCreateView(CaseWriteView):
     upload_serializer = DisputeCreateUploadSerializer
     form_class = ApiDisputeForm
 
-    @extend_schema(
-        operation_id="cases_disputes_create",
-        description="Filed only within its filing deadline, as in the portal: a late one is a 422 problem "
-        "`filing_deadline_passed` with the portal's message. With `days`, one dispute of several Operating Days: "
-        "each day's deadline is checked, and every late day is listed in the problem's `errors.days`.",
-        request=_bodies(DisputeCreateSerializer, DisputeCreateUploadSerializer),
-        responses={**FILED, **WRITE_ERRORS},
-    )
     def form_data(self):
         """A ``days`` list becomes the portal form's first day and its more-days lines."""
         days = self.request.data.get("days") if isinstance(self.request.data, dict) else None
@@ -199,6 +191,14 @@ class DisputeCreateView(CaseWriteView):
             "more_days": "\n".join(f"{day.get('operating_day')}, {day.get('disputed_amount')}" for day in more),
         }
 
+    @extend_schema(
+        operation_id="cases_disputes_create",
+        description="Filed only within its filing deadline, as in the portal: a late one is a 422 problem "
+        "`filing_deadline_passed` with the portal's message. With `days`, one dispute of several Operating Days: "
+        "each day's deadline is checked, and every late day is listed in the problem's `errors.days`.",
+        request=_bodies(DisputeCreateSerializer, DisputeCreateUploadSerializer),
+        responses={**FILED, **WRITE_ERRORS},
+    )
     def post(self, request):
         dispute = self.validated_form().case_input(participant=self.participant)
         return self.case_response(dispute_submit(actor=self.actor, dispute=dispute), status_code=201)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.forms.dispute_csv import MAX_ROWS
+from cases.dispute_input import MAX_ROWS
 from cases.forms.portal import ReopenForm
 from cases.models import MAX_DISPUTE_DAYS, CaseKind, CaseStatus, StatementType
 from ercot_services.core.text_limits import MESSAGE_TEXT

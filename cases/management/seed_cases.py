@@ -45,6 +45,7 @@ from ..services import (
     inquiry_submit,
     service_request_submit,
 )
+from .seed_dispute_days import seed_dispute_days
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -133,6 +134,7 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
     with outbox_suppressed():
         made = sum(_seed_participant_history(run, participant) for participant in participants)
         made += _seed_pattern(run, participants)
+        made += seed_dispute_days(participants=participants, contacts=contacts, today=run.today, now=run.now)
         made += _seed_contact_requests(run)
         case_sla_scan(now=run.now)
         if act_on_old_patterns is not None:

@@ -99,13 +99,20 @@ def dispute_rows_check(
     calendar: BusinessCalendar | None = None,
 ) -> list[RowError]:
     """Every problem of well-formed rows, with its line (a few queries for the whole file, none per row)."""
-    now = now or timezone.now()
-    today = timezone.localdate(now)
-    calendar = calendar or business_calendar()
-    windows = {window.statement_type: window for window in DisputeWindow.objects.all()}
-    errors: list[RowError] = []
     if not rows:
         return [RowError(1, "The file has no disputes: add one row per Operating Day under the header.")]
+    now = now or timezone.now()
+    errors = _deadline_errors(rows, today=timezone.localdate(now), calendar=calendar or business_calendar())
+    errors += _group_errors(rows)
+    errors += _already_disputed_errors(rows, participant=participant)
+    return sorted(errors, key=lambda error: error.line)
+
+
+def _deadline_errors(rows: Sequence[DisputeRow], *, today: datetime.date, calendar: BusinessCalendar) -> list[RowError]:
+    """A row repeated in the file, and each row's filing deadline (computed once per statement type, Operating Day
+    and statement date, from the windows read once)."""
+    windows = {window.statement_type: window for window in DisputeWindow.objects.all()}
+    errors: list[RowError] = []
     seen: dict[tuple, int] = {}
     deadlines: dict[tuple, object] = {}
     for row in rows:
@@ -137,11 +144,17 @@ def dispute_rows_check(
                     f"{due.deadline:%A, %B %d, %Y} ({due.explanation}).",
                 )
             )
+    return errors
+
+
+def _group_errors(rows: Sequence[DisputeRow]) -> list[RowError]:
+    """A dispute without a description, or of more than ``MAX_DISPUTE_DAYS`` days."""
+    errors = []
     for group in dispute_rows_group(rows):
+        first = group.first
         if not any(row.description.strip() for row in group.rows):
-            errors.append(RowError(group.first.line, "give a description: what is wrong, and what it should be."))
+            errors.append(RowError(first.line, "give a description: what is wrong, and what it should be."))
         if len(group.rows) > MAX_DISPUTE_DAYS:
-            first = group.first
             errors.append(
                 RowError(
                     group.rows[MAX_DISPUTE_DAYS].line,
@@ -149,12 +162,18 @@ def dispute_rows_check(
                     f"{first.statement_reference} has {len(group.rows)}. Give the extra days another file.",
                 )
             )
+    return errors
+
+
+def _already_disputed_errors(rows: Sequence[DisputeRow], *, participant: MarketParticipant) -> list[RowError]:
+    """A day this MP already disputes in an open dispute of the same charge type (one query)."""
     disputed = open_disputed_days(
         participant_id=participant.pk,
         charge_types={row.charge_type for row in rows},
         first=min(row.operating_day for row in rows),
         last=max(row.operating_day for row in rows),
     )
+    errors = []
     for row in rows:
         reference = disputed.get((row.charge_type.casefold(), row.operating_day))
         if reference:
@@ -165,7 +184,7 @@ def dispute_rows_check(
                     f"{reference}, which is still open.",
                 )
             )
-    return sorted(errors, key=lambda error: error.line)
+    return errors
 
 
 def _category(statement_type: str) -> CaseCategory | None:

@@ -48,24 +48,7 @@ def dispute_days_plan(
 ) -> list[DisputeDay]:
     """The unsaved days with their deadlines; every late day is refused at once (nothing is filed) unless
     ``may_accept_late`` (staff with a reason)."""
-    if not days:
-        raise DomainError(
-            "A dispute needs its Operating Day, statement, charge type and amount.",
-            code=CaseErrorCode.DISPUTE_DETAILS_REQUIRED,
-        )
-    if len(days) > MAX_DISPUTE_DAYS:
-        raise DomainError(
-            f"One dispute covers at most {MAX_DISPUTE_DAYS} Operating Days; this one has {len(days)}. "
-            "File the rest as another dispute.",
-            code=CaseErrorCode.TOO_MANY_DAYS,
-        )
-    seen = [day.operating_day for day in days]
-    repeated = sorted({day for day in seen if seen.count(day) > 1})
-    if repeated:
-        raise DomainError(
-            "Each Operating Day is disputed once: " + ", ".join(f"{day:%b %d, %Y}" for day in repeated) + " repeat.",
-            code=CaseErrorCode.DUPLICATE_DAY,
-        )
+    _check_day_list(days)
     today = timezone.localdate(now)
     planned, refused = [], []
     for day in sorted(days, key=lambda item: item.operating_day):
@@ -90,23 +73,50 @@ def dispute_days_plan(
             )
         )
     if refused and not may_accept_late:
-        if len(days) == 1:
-            due = refused[0][1]
-            raise DomainError(
-                f"The filing deadline for this dispute was {due.deadline:%A, %B %d, %Y} ({due.explanation}). "
-                "It can no longer be filed here; contact your Account Manager if you believe it should be "
-                "accepted late.",
-                code=CaseErrorCode.FILING_DEADLINE_PASSED,
-            )
-        lines = [late_day_message(day, due.deadline, due.explanation) for day, due in refused]
-        raise DomainError(
-            f"{len(refused)} of the {len(days)} Operating Days are past their filing deadline, so nothing was "
-            "filed: " + " ".join(lines) + " Remove them, or contact your Account Manager if you believe they "
-            "should be accepted late.",
-            code=CaseErrorCode.FILING_DEADLINE_PASSED,
-            fields={"days": lines},
-        )
+        _refuse_late(refused, total=len(days))
     return planned
+
+
+def _check_day_list(days: Sequence[DisputeDayInput]) -> None:
+    """At least one day, at most ``MAX_DISPUTE_DAYS``, each once."""
+    if not days:
+        raise DomainError(
+            "A dispute needs its Operating Day, statement, charge type and amount.",
+            code=CaseErrorCode.DISPUTE_DETAILS_REQUIRED,
+        )
+    if len(days) > MAX_DISPUTE_DAYS:
+        raise DomainError(
+            f"One dispute covers at most {MAX_DISPUTE_DAYS} Operating Days; this one has {len(days)}. "
+            "File the rest as another dispute.",
+            code=CaseErrorCode.TOO_MANY_DAYS,
+        )
+    seen = [day.operating_day for day in days]
+    repeated = sorted({day for day in seen if seen.count(day) > 1})
+    if repeated:
+        raise DomainError(
+            "Each Operating Day is disputed once: " + ", ".join(f"{day:%b %d, %Y}" for day in repeated) + " repeat.",
+            code=CaseErrorCode.DUPLICATE_DAY,
+        )
+
+
+def _refuse_late(refused: list, *, total: int) -> None:
+    """Refuse the dispute: one day with the single-dispute message, several with each late day and its deadline."""
+    if total == 1:
+        due = refused[0][1]
+        raise DomainError(
+            f"The filing deadline for this dispute was {due.deadline:%A, %B %d, %Y} ({due.explanation}). "
+            "It can no longer be filed here; contact your Account Manager if you believe it should be "
+            "accepted late.",
+            code=CaseErrorCode.FILING_DEADLINE_PASSED,
+        )
+    lines = [late_day_message(day, due.deadline, due.explanation) for day, due in refused]
+    raise DomainError(
+        f"{len(refused)} of the {total} Operating Days are past their filing deadline, so nothing was "
+        "filed: " + " ".join(lines) + " Remove them, or contact your Account Manager if you believe they "
+        "should be accepted late.",
+        code=CaseErrorCode.FILING_DEADLINE_PASSED,
+        fields={"days": lines},
+    )
 
 
 def detail_from_days(detail: DisputeDetail, days: Sequence[DisputeDay]) -> DisputeDetail:

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import StaffGroup
-from cases.forms.dispute_csv import parse_rows
+from cases.dispute_input import parse_rows
 from cases.models import Case, CaseKind, DisputeDay, DisputeDetail
 from cases.services import dispute_bulk
 from cases.services.dispute_bulk import DisputeFileRefused, dispute_bulk_file

@@ -13,7 +13,8 @@ from ercot_services.core.csv import csv_response
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ...forms.dispute_csv import MAX_FILE_BYTES, MAX_ROWS, TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE_ROWS, DisputeFileForm
+from ...dispute_input import MAX_FILE_BYTES, MAX_ROWS, TEMPLATE_COLUMNS, TEMPLATE_EXAMPLE_ROWS
+from ...forms.portal.dispute_files import DisputeFileForm
 from ...models import DisputeDay
 from ...selectors import portal as case_selectors
 from ...services.dispute_bulk import DisputeFileRefused, dispute_bulk_file

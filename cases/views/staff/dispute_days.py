@@ -10,7 +10,7 @@ from ercot_services.core.permissions import StaffRequiredMixin
 
 from ... import policies
 from ...confirmations import dispute_low_grant_consequence
-from ...forms.dispute_days import DisputeDaysResolveForm
+from ...forms.staff.dispute_days import DisputeDaysResolveForm
 from ...models import CASE_TRANSITIONS, CaseKind, CaseStatus
 from ...selectors import cases as case_selectors
 from ...selectors.dispute_days import dispute_days_of

@@ -1,76 +1,19 @@
-"""Forms of multi-day disputes: the Operating Days typed one per line in the portal, and staff deciding each day."""
+"""Staff deciding a multi-day dispute day by day: each day's outcome and granted amount (``dispute_days_resolve``)."""
 
 from __future__ import annotations
 
-import datetime
-import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from crispy_forms.layout import HTML, Layout
 from django import forms
-from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.html import escape
 
 from ercot_services.core.forms import LayoutMixin, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 
-from ..models import DayOutcome, DisputeDay
-from ..services import DisputeDayInput
-from ..services.dispute_day_outcomes import DayDecision
-from ..services.dispute_days import derived_outcome
-
-DAY_LINE = re.compile(r"^\s*(?P<day>[^,;\t ]+)\s*[,;\t ]\s*\$?\s*(?P<amount>[^\s]*)\s*$")
-
-
-def parse_day_lines(text: str, *, today: datetime.date) -> tuple[list[DisputeDayInput], list[str]]:
-    """``YYYY-MM-DD, amount`` per line (blank lines ignored) → the days, and one message per wrong line."""
-    days, errors, seen = [], [], set()
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if not line.strip():
-            continue
-        match = DAY_LINE.match(line)
-        if match is None:
-            errors.append(f"Line {number}: write the Operating Day and its amount, as 2026-03-01, 1250.00.")
-            continue
-        try:
-            day = datetime.date.fromisoformat(match["day"])
-        except ValueError:
-            errors.append(f"Line {number}: “{match['day']}” is not a date; write it as YYYY-MM-DD.")
-            continue
-        try:
-            amount = Decimal(match["amount"].replace(",", ""))
-        except InvalidOperation:
-            errors.append(f"Line {number}: give the amount disputed for {day:%b %d, %Y}, as 1250.00.")
-            continue
-        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
-            errors.append(f"Line {number}: the amount for {day:%b %d, %Y} must be greater than zero, in cents.")
-            continue
-        if day > today:
-            errors.append(f"Line {number}: the Operating Day {day:%b %d, %Y} is in the future.")
-            continue
-        if day in seen:
-            errors.append(f"Line {number}: {day:%b %d, %Y} is already listed.")
-            continue
-        seen.add(day)
-        days.append(DisputeDayInput(operating_day=day, disputed_amount=amount))
-    return days, errors
-
-
-class DayLinesField(forms.CharField):
-    """A textarea of Operating Days, one ``date, amount`` per line; cleans to a list of ``DisputeDayInput``."""
-
-    widget = forms.Textarea(attrs={"rows": 4, "spellcheck": "false", "autocomplete": "off"})
-
-    def clean(self, value):
-        text = super().clean(value)
-        days, errors = parse_day_lines(text, today=timezone.localdate())
-        if errors:
-            raise ValidationError(errors)
-        return days
-
-
-# --- staff: decide each day ------------------------------------------------------------------------------------
+from ...models import DayOutcome, DisputeDay
+from ...services.dispute_day_outcomes import DayDecision
+from ...services.dispute_days import derived_outcome
 
 
 class DisputeDaysResolveForm(LayoutMixin, forms.Form):

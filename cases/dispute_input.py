@@ -1,4 +1,5 @@
-"""Reading a dispute file: the documented CSV template, and rows given as JSON by the API.
+"""Reading disputes typed as text: the Operating Days of one dispute typed one per line (``date, amount``), and a
+dispute file: the documented CSV template, or rows given as JSON by the API.
 
 A file is checked as an upload first (``core.uploads.check_upload``: size, and text by its content, not its name),
 then as UTF-8 text (a spreadsheet's "CSV UTF-8"; a byte-order mark is fine), then its header, then each row's
@@ -11,19 +12,20 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 
 import filetype
-from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from ercot_services.core.forms import LayoutMixin
+from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import check_upload
 
-from ..models import StatementType
-from ..services.dispute_bulk import DisputeRow, RowError
+from .models import StatementType
+from .services.dispute_bulk import DisputeRow, RowError
+from .services.dispute_days import DisputeDayInput
 
 TEMPLATE_COLUMNS = [
     "operating_day",
@@ -81,22 +83,7 @@ def parse_row(
             errors.append(RowError(line, f"{name} is empty."))
     if errors:
         return None, errors
-    operating_day = _date(get("operating_day"))
-    if operating_day is None:
-        errors.append(RowError(line, f"operating_day “{get('operating_day')[:20]}” is not a date; write YYYY-MM-DD."))
-    elif operating_day > today:
-        errors.append(RowError(line, f"operating_day {operating_day:%Y-%m-%d} is in the future."))
-    statement_date = None
-    if get("statement_date"):
-        statement_date = _date(get("statement_date"))
-        if statement_date is None:
-            errors.append(
-                RowError(line, f"statement_date “{get('statement_date')[:20]}” is not a date; write YYYY-MM-DD.")
-            )
-        elif statement_date > today:
-            errors.append(RowError(line, f"statement_date {statement_date:%Y-%m-%d} is in the future."))
-        elif operating_day and statement_date < operating_day:
-            errors.append(RowError(line, "statement_date is before the Operating Day."))
+    operating_day, statement_date = _row_dates(get, line=line, today=today, errors=errors)
     statement_type = _statement_type(get("statement_type"))
     if statement_type is None:
         errors.append(
@@ -113,7 +100,12 @@ def parse_row(
         errors.append(
             RowError(line, f"disputed_amount “{get('disputed_amount')[:20]}” must be an amount above zero, as 1250.75.")
         )
-    for name, limit in (("charge_type", 120), ("statement_reference", 80), ("subject", 200), ("description", 10_000)):
+    for name, limit in (
+        ("charge_type", 120),
+        ("statement_reference", 80),
+        ("subject", 200),
+        ("description", MESSAGE_TEXT),
+    ):
         if len(get(name)) > limit:
             errors.append(RowError(line, f"{name} is longer than {limit} characters."))
     if errors:
@@ -132,6 +124,27 @@ def parse_row(
         ),
         [],
     )
+
+
+def _row_dates(get, *, line: int, today: datetime.date, errors: list[RowError]):
+    """The row's Operating Day and statement date (``None`` when missing or wrong; the problems go to ``errors``)."""
+    operating_day = _date(get("operating_day"))
+    if operating_day is None:
+        errors.append(RowError(line, f"operating_day “{get('operating_day')[:20]}” is not a date; write YYYY-MM-DD."))
+    elif operating_day > today:
+        errors.append(RowError(line, f"operating_day {operating_day:%Y-%m-%d} is in the future."))
+    statement_date = None
+    if get("statement_date"):
+        statement_date = _date(get("statement_date"))
+        if statement_date is None:
+            errors.append(
+                RowError(line, f"statement_date “{get('statement_date')[:20]}” is not a date; write YYYY-MM-DD.")
+            )
+        elif statement_date > today:
+            errors.append(RowError(line, f"statement_date {statement_date:%Y-%m-%d} is in the future."))
+        elif operating_day and statement_date < operating_day:
+            errors.append(RowError(line, "statement_date is before the Operating Day."))
+    return operating_day, statement_date
 
 
 def parse_rows(
@@ -191,15 +204,38 @@ def _decoded(content: bytes, name: str) -> str:
         ) from error
 
 
-class DisputeFileForm(LayoutMixin, forms.Form):
-    file = forms.FileField(
-        label="Dispute file (CSV)",
-        help_text=f"One row per Operating Day, as in the template; at most {MAX_ROWS:,} rows and "
-        f"{MAX_FILE_BYTES // (1024 * 1024)} MB, saved as CSV UTF-8.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
-    )
+DAY_LINE = re.compile(r"^\s*(?P<day>[^,;\t ]+)\s*[,;\t ]\s*\$?\s*(?P<amount>[^\s]*)\s*$")
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        self.rows, self.row_errors = read_dispute_csv(upload)
-        return upload
+
+def parse_day_lines(text: str, *, today: datetime.date) -> tuple[list[DisputeDayInput], list[str]]:
+    """``YYYY-MM-DD, amount`` per line (blank lines ignored) → the days, and one message per wrong line."""
+    days, errors, seen = [], [], set()
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = DAY_LINE.match(line)
+        if match is None:
+            errors.append(f"Line {number}: write the Operating Day and its amount, as 2026-03-01, 1250.00.")
+            continue
+        try:
+            day = datetime.date.fromisoformat(match["day"])
+        except ValueError:
+            errors.append(f"Line {number}: “{match['day']}” is not a date; write it as YYYY-MM-DD.")
+            continue
+        try:
+            amount = Decimal(match["amount"].replace(",", ""))
+        except InvalidOperation:
+            errors.append(f"Line {number}: give the amount disputed for {day:%b %d, %Y}, as 1250.00.")
+            continue
+        if not amount.is_finite() or amount <= 0 or amount != amount.quantize(Decimal("0.01")):
+            errors.append(f"Line {number}: the amount for {day:%b %d, %Y} must be greater than zero, in cents.")
+            continue
+        if day > today:
+            errors.append(f"Line {number}: the Operating Day {day:%b %d, %Y} is in the future.")
+            continue
+        if day in seen:
+            errors.append(f"Line {number}: {day:%b %d, %Y} is already listed.")
+            continue
+        seen.add(day)
+        days.append(DisputeDayInput(operating_day=day, disputed_amount=amount))
+    return days, errors

@@ -20,7 +20,7 @@ from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
-from ..models import (
+from ...models import (
     MAX_DISPUTE_DAYS,
     CaseCategory,
     CaseSettings,
@@ -29,7 +29,7 @@ from ..models import (
     NotificationPreference,
     StatementType,
 )
-from ..services import DisputeDayInput, DisputeInput, InquiryInput
+from ...services import DisputeDayInput, DisputeInput, InquiryInput
 from .dispute_days import DayLinesField
 
 MAX_FILES = 10

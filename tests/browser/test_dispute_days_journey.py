@@ -27,7 +27,7 @@ def test_a_participant_files_a_three_day_dispute(browser, live_server, participa
     page.get_by_role("link", name="File a dispute").first.click()
     assert_no_serious_violations(page, label="dispute form")
 
-    page.get_by_label("Operating Day", exact=True).fill(first.isoformat())
+    page.locator("#id_operating_day").fill(first.isoformat())
     page.get_by_label("Statement type").select_option("dam")
     page.get_by_label("Statement or invoice date").fill(today.isoformat())
     page.get_by_label("Statement or invoice reference").fill("DAM-STMT-3DAY")

@@ -232,12 +232,19 @@ def _post(**overrides):
     return data
 
 
-def test_portal_files_a_three_day_dispute(portal):
+def test_portal_files_a_three_day_dispute(portal, mp_user, django_capture_on_commit_callbacks, mailoutbox):
     today = timezone.localdate()
     lines = "\n".join(f"{today - datetime.timedelta(days=n):%Y-%m-%d}, {n}00.50" for n in (4, 5))
-    response = portal.post(reverse("portal:case-new-dispute"), _post(more_days=lines))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = portal.post(reverse("portal:case-new-dispute"), _post(more_days=lines))
     assert response.status_code == 302
     detail = DisputeDetail.objects.get()
+    first = today - datetime.timedelta(days=5)
+    assert detail.case.subject.startswith(
+        f"Dispute – Day-Ahead Energy Purchase – 3 Operating Days from {first:%m/%d/%Y}"
+    )
+    [receipt] = [m for m in mailoutbox if m.to == [mp_user.email]]
+    assert f"Operating Days: {first:%b} {first.day} ($500.50)" in receipt.body
     assert detail.days.count() == 3
     assert detail.disputed_amount == Decimal("1001.00")
     assert detail.operating_day == today - datetime.timedelta(days=5)

@@ -159,11 +159,13 @@ def statement_types_needing_date() -> list[str]:
     )
 
 
-def suggested_dispute_subject(*, charge_type: str, operating_day, statement_type: str) -> str:
+def suggested_dispute_subject(*, charge_type: str, operating_day, statement_type: str, days: int = 1) -> str:
     parts = ["Dispute"]
     if charge_type:
         parts.append(charge_type.strip())
-    if operating_day:
+    if operating_day and days > 1:
+        parts.append(f"{days} Operating Days from {operating_day:%m/%d/%Y}")
+    elif operating_day:
         parts.append(f"Operating Day {operating_day:%m/%d/%Y}")
     label = StatementType(statement_type).label if statement_type in StatementType.values else ""
     subject = " – ".join(parts)
@@ -317,10 +319,12 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
             code = "credit-financial" if statement_type == StatementType.INVOICE else "settlements"
             data["category"] = CaseCategory.objects.filter(code=code).first() or _active_categories().first()
         if not (data.get("subject") or "").strip():
+            days = [day.operating_day for day in more_days] + ([operating_day] if operating_day else [])
             data["subject"] = suggested_dispute_subject(
                 charge_type=data.get("charge_type", ""),
-                operating_day=operating_day,
+                operating_day=min(days, default=None),
                 statement_type=statement_type or "",
+                days=len(days),
             )
         return data
 

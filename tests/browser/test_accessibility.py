@@ -115,6 +115,7 @@ ROLES = {
             "/portal/cases/",
             first_link(r"^/portal/cases/[A-Z]+-", under="/portal/cases/"),
             "/portal/cases/new/dispute/",
+            "/portal/cases/new/disputes-file/",
             "/portal/notices/",
             "/portal/qualification/",
             "/portal/registration/",

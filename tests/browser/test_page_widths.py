@@ -29,6 +29,7 @@ PORTAL_PAGES = [
     "/portal/notices/",
     "/portal/qualification/",
     "/portal/cases/new/dispute/",
+    "/portal/cases/new/disputes-file/",
 ]
 
 # Wider than the window, and list tables (.table-stack) wider than their scrolling box.

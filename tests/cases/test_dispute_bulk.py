@@ -64,7 +64,7 @@ def test_the_template_downloads_with_its_columns(portal):
 
 
 def test_a_clean_file_files_one_dispute_per_group_with_its_days(
-    portal, mp_user, django_capture_on_commit_callbacks, mailoutbox
+    portal, mp_user, django_capture_on_commit_callbacks, mailoutbox, django_assert_max_num_queries
 ):
     upload = csv_file(
         _line(3, "10.00"),
@@ -82,7 +82,8 @@ def test_a_clean_file_files_one_dispute_per_group_with_its_days(
     assert len([m for m in mailoutbox if m.to == [mp_user.email]]) == 2
     assert AuditEvent.objects.filter(verb="dispute.bulk_filed").count() == 1
     assert AuditEvent.objects.filter(verb="case.submitted").count() == 2
-    filed = portal.get(response["Location"]).content.decode()
+    with django_assert_max_num_queries(15):
+        filed = portal.get(response["Location"]).content.decode()
     for case in Case.objects.all():
         assert f'href="{case.get_portal_url()}"' in filed
 

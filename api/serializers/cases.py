@@ -41,7 +41,32 @@ class MessageSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True)
 
 
+class DisputeDayDetailSerializer(serializers.Serializer):
+    operating_day = serializers.DateField()
+    disputed_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    filing_deadline = serializers.DateField()
+    filed_late = serializers.BooleanField()
+    outcome = serializers.CharField(help_text="granted, denied, or empty while undecided.")
+    granted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class DisputeDetailSerializer(serializers.Serializer):
+    """A dispute's statement and charge, its totals (the sum of its days) and its outcome (derived from the days)."""
+
+    statement_type = serializers.ChoiceField(choices=StatementType.choices)
+    statement_date = serializers.DateField(allow_null=True)
+    statement_reference = serializers.CharField()
+    charge_type = serializers.CharField()
+    operating_day = serializers.DateField(help_text="The first Operating Day.")
+    disputed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="The days' sum.")
+    filing_deadline = serializers.DateField(help_text="The earliest of the days' deadlines.")
+    outcome = serializers.CharField(help_text="granted, granted_with_exceptions, denied, withdrawn, or empty.")
+    granted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    days = DisputeDayDetailSerializer(many=True, source="day_list")
+
+
 class CaseDetailSerializer(CaseSerializer):
+    dispute = DisputeDetailSerializer(source="api_dispute", allow_null=True, help_text="A dispute's days; else null.")
     description = serializers.CharField()
     attachments = AttachmentSerializer(many=True, source="initial_attachments")
     messages = MessageSerializer(many=True, source="public_messages")

@@ -342,11 +342,12 @@ def test_a_key_whose_creator_is_deactivated_writes_nothing(client, key):
 
 def test_filing_costs_a_bounded_number_of_queries(client, key, django_assert_max_num_queries):
     """The services' own queries (reference, SLA, routing, audit, receipt, pattern check) plus the API's: the key, the
-    call log, the case read back, and with an Idempotency-Key its record (insert, savepoints, answer)."""
+    call log, the case read back, and with an Idempotency-Key its record (insert, savepoints, answer); a dispute
+    also writes its days and reads them back."""
     post_json(client, INQUIRIES, key, inquiry())  # warms the per-process caches (settings rows, calendar)
     with django_assert_max_num_queries(45):
         assert post_json(client, INQUIRIES, key, inquiry()).status_code == 201
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(62):
         assert post_json(client, DISPUTES, key, dispute(), **{"Idempotency-Key": "q-1"}).status_code == 201
 
 
@@ -381,6 +382,13 @@ def test_a_multi_day_dispute_is_filed_with_its_days(client, key):
     detail = DisputeDetail.objects.get()
     assert detail.days.count() == 3
     assert str(detail.disputed_amount) == "13.50"
+    body = response.json()["dispute"]
+    assert body["disputed_amount"] == "13.50" and body["outcome"] == ""
+    assert [(day["operating_day"], day["disputed_amount"]) for day in body["days"]] == [
+        ((today - datetime.timedelta(days=n)).isoformat(), f"{n}.50") for n in (5, 4, 3)
+    ]
+    inquiry_case = post_json(client, INQUIRIES, key, inquiry()).json()
+    assert inquiry_case["dispute"] is None
 
 
 def test_a_multi_day_dispute_with_a_late_day_is_a_422_listing_it(client, key):

@@ -12,6 +12,7 @@ v1_patterns = [
     path("cases", cases.CaseListView.as_view(), name="cases"),
     path("cases/inquiries", cases.InquiryCreateView.as_view(), name="inquiries"),
     path("cases/disputes", cases.DisputeCreateView.as_view(), name="disputes"),
+    path("cases/disputes/bulk", cases.DisputeBulkCreateView.as_view(), name="disputes-bulk"),
     path("cases/<str:reference>", cases.CaseDetailView.as_view(), name="case"),
     path("cases/<str:reference>/replies", cases.CaseReplyView.as_view(), name="case-replies"),
     path("cases/<str:reference>/withdraw", cases.CaseWithdrawView.as_view(), name="case-withdraw"),

@@ -28,6 +28,8 @@ class CaseEvent(models.TextChoices):
     INCIDENT_RESOLVED = "incident.resolved", "Incident resolved"
     CASE_SURVEY_ANSWERED = "case.survey_answered", "Satisfaction survey answered"
     CASE_SURVEY_SENT = "case.survey_sent", "Satisfaction survey sent"
+    DISPUTE_DAYS_DECIDED = "dispute.days_decided", "Dispute days decided"
+    DISPUTES_BULK_FILED = "dispute.bulk_filed", "Disputes filed from a file"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification preferences updated"
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"

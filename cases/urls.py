@@ -4,11 +4,16 @@ ercot_services/urls.py."""
 from django.urls import path
 
 from .views import portal, staff
+from .views.portal.dispute_files import DisputeFileFiledView, DisputeFileTemplateView, DisputeFileView
+from .views.staff.dispute_days import DisputeDaysResolveView
 
 portal_patterns = [
     path("cases/", portal.CaseListView.as_view(), name="cases"),
     path("cases/new/inquiry/", portal.InquiryCreateView.as_view(), name="case-new-inquiry"),
     path("cases/new/dispute/", portal.DisputeCreateView.as_view(), name="case-new-dispute"),
+    path("cases/new/disputes-file/", DisputeFileView.as_view(), name="disputes-file"),
+    path("cases/new/disputes-file/template.csv", DisputeFileTemplateView.as_view(), name="disputes-file-template"),
+    path("cases/new/disputes-file/filed/", DisputeFileFiledView.as_view(), name="disputes-file-filed"),
     path("cases/dispute-deadline/", portal.DisputeDeadlineView.as_view(), name="dispute-deadline"),
     path("cases/deadlines/", portal.DisputeDeadlinesView.as_view(), name="dispute-deadlines"),
     path("cases/attachments/<int:pk>/", portal.AttachmentDownloadView.as_view(), name="case-attachment"),
@@ -33,6 +38,7 @@ workspace_patterns = [
     path("cases/<str:reference>/merge/", staff.CaseMergeView.as_view(), name="case-merge"),
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
+    path("cases/<str:reference>/resolve-days/", DisputeDaysResolveView.as_view(), name="case-resolve-days"),
     path("patterns/", staff.PatternListView.as_view(), name="patterns"),
     path("incidents/", staff.IncidentListView.as_view(), name="incidents"),
     path("incidents/<int:pk>/", staff.IncidentDetailView.as_view(), name="incident-detail"),

@@ -8,6 +8,7 @@ refuses (the filing deadline, a closed case, the reopen window) with its ``Domai
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -16,17 +17,16 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from cases.dispute_input import parse_rows, read_dispute_csv
 from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
-from cases.models import Channel
 from cases.services import (
-    DisputeInput,
-    InquiryInput,
     case_reopen,
     case_reply,
     case_withdraw,
     dispute_submit,
     inquiry_submit,
 )
+from cases.services.dispute_bulk import DisputeFileRefused, dispute_bulk_file
 from ercot_services.core.downloads import private_file_response
 
 from ..models import ApiScope
@@ -35,6 +35,9 @@ from ..serializers.cases import (
     CaseDetailSerializer,
     CaseFilterSerializer,
     CaseSerializer,
+    DisputeBulkResultSerializer,
+    DisputeBulkSerializer,
+    DisputeBulkUploadSerializer,
     DisputeCreateSerializer,
     DisputeCreateUploadSerializer,
     InquiryCreateSerializer,
@@ -131,12 +134,16 @@ class CaseWriteView(ApiView):
         multipart = self.request.content_type.startswith("multipart/")
         serializer = (self.upload_serializer if multipart else self.json_serializer)(data=self.request.data)
         serializer.is_valid(raise_exception=True)
-        form = self.form_class(data=self.request.data, files=self.request.FILES)
+        form = self.form_class(data=self.form_data(), files=self.request.FILES)
         if not form.is_valid():
             raise ValidationError(
                 {"non_field_errors" if name == "__all__" else name: messages for name, messages in form.errors.items()}
             )
         return form
+
+    def form_data(self):
+        """What the portal's form is bound to: the request's data (a view may reshape it)."""
+        return self.request.data
 
     def case_response(self, case, *, status_code=status.HTTP_200_OK) -> Response:
         case = selectors.api_case_get(participant=self.participant, reference=case.reference)
@@ -162,15 +169,7 @@ class InquiryCreateView(CaseWriteView):
         responses={**FILED, **WRITE_ERRORS},
     )
     def post(self, request):
-        data = self.validated_form().cleaned_data
-        inquiry = InquiryInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-        )
+        inquiry = self.validated_form().case_input(participant=self.participant)
         return self.case_response(inquiry_submit(actor=self.actor, inquiry=inquiry), status_code=201)
 
 
@@ -179,26 +178,65 @@ class DisputeCreateView(CaseWriteView):
     upload_serializer = DisputeCreateUploadSerializer
     form_class = ApiDisputeForm
 
+    def form_data(self):
+        """A ``days`` list becomes the portal form's first day and its more-days lines."""
+        days = self.request.data.get("days") if isinstance(self.request.data, dict) else None
+        if not days or not isinstance(days, list):
+            return self.request.data
+        first, *more = days
+        return {
+            **self.request.data,
+            "operating_day": first.get("operating_day"),
+            "disputed_amount": first.get("disputed_amount"),
+            "more_days": "\n".join(f"{day.get('operating_day')}, {day.get('disputed_amount')}" for day in more),
+        }
+
     @extend_schema(
         operation_id="cases_disputes_create",
         description="Filed only within its filing deadline, as in the portal: a late one is a 422 problem "
-        "`filing_deadline_passed` with the portal's message.",
+        "`filing_deadline_passed` with the portal's message. With `days`, one dispute of several Operating Days: "
+        "each day's deadline is checked, and every late day is listed in the problem's `errors.days`.",
         request=_bodies(DisputeCreateSerializer, DisputeCreateUploadSerializer),
         responses={**FILED, **WRITE_ERRORS},
     )
     def post(self, request):
-        form = self.validated_form()
-        data = form.cleaned_data
-        dispute = DisputeInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-            **form.dispute_fields(),
-        )
+        dispute = self.validated_form().case_input(participant=self.participant)
         return self.case_response(dispute_submit(actor=self.actor, dispute=dispute), status_code=201)
+
+
+class DisputeBulkCreateView(CaseWriteView):
+    """Many disputes at once, from the CSV template (multipart ``file``) or its rows as JSON (``rows``)."""
+
+    json_serializer = DisputeBulkSerializer
+    upload_serializer = DisputeBulkUploadSerializer
+
+    @extend_schema(
+        operation_id="cases_disputes_bulk_create",
+        description="The rows are checked as a whole (the README's CSV template and grouping rule: the same charge "
+        "type, statement type and statement reference make one multi-day dispute). Any problem is a 422 problem "
+        "`invalid_csv` whose `errors.rows` lists each row's problem with its line (a CSV's line, or the row's "
+        "position from 1 in JSON); nothing is filed. A clean file files every dispute in one transaction.",
+        request=_bodies(DisputeBulkSerializer, DisputeBulkUploadSerializer),
+        responses={
+            (201, "application/json"): OpenApiResponse(DisputeBulkResultSerializer, description="The disputes filed."),
+            **WRITE_ERRORS,
+        },
+    )
+    def post(self, request):
+        if request.content_type.startswith("multipart/"):
+            DisputeBulkUploadSerializer(data=request.data).is_valid(raise_exception=True)
+            try:
+                rows, errors = read_dispute_csv(request.FILES["file"])
+            except DjangoValidationError as error:
+                raise ValidationError({"file": error.messages}) from error
+        else:
+            body = DisputeBulkSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
+            rows, errors = parse_rows(body.validated_data["rows"], first_line=1)
+        if errors:
+            raise DisputeFileRefused(errors)
+        cases = dispute_bulk_file(actor=self.actor, participant=self.participant, rows=rows)
+        return Response({"disputes": CaseSerializer(cases, many=True).data}, status=status.HTTP_201_CREATED)
 
 
 class CaseReplyView(CaseWriteView):

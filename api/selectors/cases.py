@@ -6,14 +6,15 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import MarketParticipant
-from cases.models import Case, CaseAttachment
+from cases.models import Case, CaseAttachment, CaseKind
+from cases.selectors.dispute_days import dispute_days_of
 from cases.selectors.portal import portal_case_initial_attachments, portal_case_messages, public_attachments
 
 
 def api_cases(
     *, participant: MarketParticipant, status: str = "", kind: str = "", updated_since=None
 ) -> QuerySet[Case]:
-    queryset = Case.objects.filter(participant=participant).select_related("category")
+    queryset = Case.objects.filter(participant=participant).select_related("category", "dispute")
     if status:
         queryset = queryset.filter(status=status)
     if kind:
@@ -24,11 +25,14 @@ def api_cases(
 
 
 def api_case_get(*, participant: MarketParticipant, reference: str) -> Case:
-    """One case of the MP with its public messages and attachments (two prefetches), else 404."""
-    queryset = Case.objects.filter(participant=participant).select_related("category")
+    """One case of the MP with its public messages and attachments (two prefetches) and a dispute's days, else 404."""
+    queryset = Case.objects.filter(participant=participant).select_related("category", "dispute")
     case = get_object_or_404(queryset, reference=reference)
     case.public_messages = list(portal_case_messages(case))
     case.initial_attachments = list(portal_case_initial_attachments(case))
+    case.api_dispute = getattr(case, "dispute", None) if case.kind == CaseKind.DISPUTE else None
+    if case.api_dispute is not None:
+        case.api_dispute.day_list = dispute_days_of(case)
     return case
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cases.dispute_input import MAX_ROWS
 from cases.forms.portal import ReopenForm
-from cases.models import CaseKind, CaseStatus, StatementType
+from cases.models import MAX_DISPUTE_DAYS, CaseKind, CaseStatus, StatementType
 from ercot_services.core.text_limits import MESSAGE_TEXT
 
 from .common import StrictQueryParameters
@@ -40,7 +41,32 @@ class MessageSerializer(serializers.Serializer):
     attachments = AttachmentSerializer(many=True)
 
 
+class DisputeDayDetailSerializer(serializers.Serializer):
+    operating_day = serializers.DateField()
+    disputed_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    filing_deadline = serializers.DateField()
+    filed_late = serializers.BooleanField()
+    outcome = serializers.CharField(help_text="granted, denied, or empty while undecided.")
+    granted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+
+
+class DisputeDetailSerializer(serializers.Serializer):
+    """A dispute's statement and charge, its totals (the sum of its days) and its outcome (derived from the days)."""
+
+    statement_type = serializers.ChoiceField(choices=StatementType.choices)
+    statement_date = serializers.DateField(allow_null=True)
+    statement_reference = serializers.CharField()
+    charge_type = serializers.CharField()
+    operating_day = serializers.DateField(help_text="The first Operating Day.")
+    disputed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="The days' sum.")
+    filing_deadline = serializers.DateField(help_text="The earliest of the days' deadlines.")
+    outcome = serializers.CharField(help_text="granted, granted_with_exceptions, denied, withdrawn, or empty.")
+    granted_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    days = DisputeDayDetailSerializer(many=True, source="day_list")
+
+
 class CaseDetailSerializer(CaseSerializer):
+    dispute = DisputeDetailSerializer(source="api_dispute", allow_null=True, help_text="A dispute's days; else null.")
     description = serializers.CharField()
     attachments = AttachmentSerializer(many=True, source="initial_attachments")
     messages = MessageSerializer(many=True, source="public_messages")
@@ -77,8 +103,16 @@ class InquiryCreateUploadSerializer(InquiryCreateSerializer):
     attachments = _attachments()
 
 
+class DisputeDaySerializer(serializers.Serializer):
+    operating_day = serializers.DateField(help_text="Not in the future.")
+    disputed_amount = serializers.DecimalField(max_digits=14, decimal_places=2, help_text="Greater than zero.")
+
+
 class DisputeCreateSerializer(serializers.Serializer):
-    operating_day = serializers.DateField(help_text="The day the disputed charge applies to; not in the future.")
+    operating_day = serializers.DateField(
+        required=False,
+        help_text="The day the disputed charge applies to; not in the future. Left out when `days` is given.",
+    )
     statement_type = serializers.ChoiceField(choices=StatementType.choices)
     statement_date = serializers.DateField(
         required=False,
@@ -87,7 +121,17 @@ class DisputeCreateSerializer(serializers.Serializer):
     )
     charge_type = serializers.CharField(max_length=120)
     disputed_amount = serializers.DecimalField(
-        max_digits=14, decimal_places=2, help_text="In dollars and cents, greater than zero."
+        max_digits=14,
+        decimal_places=2,
+        required=False,
+        help_text="In dollars and cents, greater than zero. Left out when `days` is given.",
+    )
+    days = DisputeDaySerializer(
+        many=True,
+        required=False,
+        max_length=MAX_DISPUTE_DAYS,
+        help_text="A dispute of several Operating Days of the same charge (JSON only): each day with its amount, "
+        "each checked against its own filing deadline; one late day refuses the whole dispute (422).",
     )
     statement_reference = serializers.CharField(max_length=80)
     category = serializers.CharField(
@@ -100,9 +144,43 @@ class DisputeCreateSerializer(serializers.Serializer):
     )
     description = serializers.CharField(max_length=MESSAGE_TEXT)
 
+    def validate(self, attrs):
+        if not attrs.get("days") and (attrs.get("operating_day") is None or attrs.get("disputed_amount") is None):
+            raise serializers.ValidationError(
+                "Give the operating_day and disputed_amount, or the days (each with its operating_day and amount)."
+            )
+        return attrs
+
 
 class DisputeCreateUploadSerializer(DisputeCreateSerializer):
+    days = None  # a list of objects does not travel in multipart/form-data: give one day, or use JSON
     attachments = _attachments()
+
+
+# --- filing many disputes at once (rows as the CSV template has them) ----------------------------------------------
+
+
+class DisputeBulkRowSerializer(serializers.Serializer):
+    operating_day = serializers.CharField(help_text="YYYY-MM-DD.")
+    statement_type = serializers.CharField(help_text="initial, final, true_up, dam or invoice.")
+    statement_date = serializers.CharField(required=False, allow_blank=True, help_text="YYYY-MM-DD.")
+    charge_type = serializers.CharField()
+    disputed_amount = serializers.CharField(help_text="Dollars and cents, as 1250.75.")
+    statement_reference = serializers.CharField()
+    subject = serializers.CharField(required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+
+
+class DisputeBulkSerializer(serializers.Serializer):
+    rows = DisputeBulkRowSerializer(many=True, min_length=1, max_length=MAX_ROWS)
+
+
+class DisputeBulkUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="The CSV template's columns, UTF-8.")
+
+
+class DisputeBulkResultSerializer(serializers.Serializer):
+    disputes = CaseSerializer(many=True)
 
 
 class ReplySerializer(serializers.Serializer):

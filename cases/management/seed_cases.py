@@ -46,6 +46,7 @@ from ..services import (
     inquiry_submit,
     service_request_submit,
 )
+from .seed_dispute_days import seed_dispute_days
 from .seed_inbound import seed_inbound
 from .seed_surveys import seed_survey_answers
 
@@ -136,6 +137,7 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
     with outbox_suppressed():
         made = sum(_seed_participant_history(run, participant) for participant in participants)
         made += _seed_pattern(run, participants)
+        made += seed_dispute_days(participants=participants, contacts=contacts, today=run.today, now=run.now)
         made += _seed_contact_requests(run)
         registered = [run.contacts[p.pk][0] for p in participants if p.is_registered and run.contacts.get(p.pk)]
         made += seed_inbound(now=run.now, contact=registered[0] if registered else None)

@@ -9,6 +9,7 @@ from .case import CASE_TRANSITIONS, OPEN_STATUSES, Case, CaseSequence, CaseStatu
 from .choices import KIND_PREFIX, CaseKind, Channel, DisputeOutcome, Priority, SlaState, StatementType
 from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, CaseSettings, SlaTarget
 from .conversation import CaseAttachment, CaseMessage, attachment_path
+from .dispute_days import MAX_DISPUTE_DAYS, DayOutcome, DisputeDay
 from .disputes import DisputeDetail, DisputeWindow
 from .inbound import InboundMessage, InboundOutcome, InboundSource, InboundStatus
 from .incidents import (
@@ -30,6 +31,7 @@ __all__ = [
     "CASE_TRANSITIONS",
     "DEFAULT_SLA_HOURS",
     "KIND_PREFIX",
+    "MAX_DISPUTE_DAYS",
     "OPEN_STATUSES",
     "CannedResponse",
     "Case",
@@ -50,6 +52,8 @@ __all__ = [
     "Channel",
     "DeadlineReminder",
     "DeadlineReminderWindow",
+    "DayOutcome",
+    "DisputeDay",
     "DisputeDetail",
     "DisputeOutcome",
     "DisputeWindow",

@@ -5,6 +5,7 @@
 
 from .assignment import case_assign, case_escalate, case_update
 from .bulk import BulkResult, case_bulk_assign, case_bulk_close
+from .dispute_days import DisputeDayInput
 from .disputes import DisputeDeadline, dispute_deadline
 from .incidents import (
     IncidentReplyResult,
@@ -51,6 +52,7 @@ __all__ = [
     "CaseInput",
     "ContactRequestInput",
     "DisputeDeadline",
+    "DisputeDayInput",
     "DisputeInput",
     "IncidentReplyResult",
     "InquiryInput",

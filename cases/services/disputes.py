@@ -28,8 +28,8 @@ def dispute_deadline(
     window: DisputeWindow | None = None,
 ) -> DisputeDeadline:
     """The last Business Day to file, from the administrator-editable window of this statement type (``window``:
-    that window read already, for a caller that computes many deadlines, as the deadline radar does)."""
-    if window is None:
+    that row when the caller already read it, as a file of many disputes or the deadline radar does)."""
+    if window is None or window.statement_type != statement_type:
         window = DisputeWindow.objects.filter(statement_type=statement_type).first()
     if window is None:
         raise DomainError(

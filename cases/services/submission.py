@@ -28,11 +28,21 @@ from ercot_services.core.uploads import CheckedUpload
 from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import CaseEvent
-from ..models import KIND_PREFIX, Case, CaseCategory, CaseKind, CaseNotification, CaseSequence, Channel, DisputeDetail
+from ..models import (
+    KIND_PREFIX,
+    Case,
+    CaseCategory,
+    CaseKind,
+    CaseNotification,
+    CaseSequence,
+    Channel,
+    DisputeDay,
+    DisputeDetail,
+)
 from ..summary import refresh_case_summary
 from . import sla
 from .attachments import attach_uploads
-from .disputes import dispute_deadline
+from .dispute_days import DisputeDayInput, detail_from_days, dispute_days_plan
 from .incidents import incident_detection_queue
 from .notifications import notify, requester_recipients
 from .patterns import pattern_detect
@@ -79,6 +89,16 @@ class DisputeInput(CaseInput):
     disputed_amount: Decimal | None = None
     statement_reference: str = ""
     late_acceptance_reason: str = ""
+    # Several Operating Days of the same charge and statement type (each with its amount); when empty, the one day
+    # of ``operating_day`` and ``disputed_amount``.
+    days: Sequence[DisputeDayInput] = ()
+
+    def day_inputs(self) -> list[DisputeDayInput]:
+        if self.days:
+            return list(self.days)
+        if self.operating_day is None or self.disputed_amount is None:
+            return []
+        return [DisputeDayInput(operating_day=self.operating_day, disputed_amount=self.disputed_amount)]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -233,37 +253,34 @@ def _route(case: Case, *, to_manager: bool, queue: Group | None = None) -> None:
 def _dispute_detail(
     *, actor: User | None, dispute: DisputeInput, now: datetime.datetime, calendar: BusinessCalendar, is_staff: bool
 ) -> DisputeDetail:
-    """The unsaved dispute details with their filing deadline; a late filing is refused unless staff accept it."""
-    if dispute.operating_day is None or not dispute.statement_type:
+    """The unsaved dispute details and their days, each with its filing deadline; a late day is refused (nothing is
+    filed) unless staff accept it with a reason."""
+    days = dispute.day_inputs()
+    if not days or not dispute.statement_type:
         raise DomainError(
             "A dispute needs its Operating Day, statement, charge type and amount.",
             code=CaseErrorCode.DISPUTE_DETAILS_REQUIRED,
         )
-    due = dispute_deadline(
+    planned = dispute_days_plan(
+        days=days,
         statement_type=dispute.statement_type,
-        operating_day=dispute.operating_day,
         statement_date=dispute.statement_date,
+        now=now,
         calendar=calendar,
+        may_accept_late=is_staff and bool(dispute.late_acceptance_reason.strip()),
     )
-    late = timezone.localdate(now) > due.deadline
-    if late and not (is_staff and dispute.late_acceptance_reason.strip()):
-        raise DomainError(
-            f"The filing deadline for this dispute was {due.deadline:%A, %B %d, %Y} ({due.explanation}). "
-            "It can no longer be filed here; contact your Account Manager if you believe it should be accepted late.",
-            code=CaseErrorCode.FILING_DEADLINE_PASSED,
-        )
-    return DisputeDetail(
-        operating_day=dispute.operating_day,
+    detail = DisputeDetail(
         statement_type=dispute.statement_type,
         statement_date=dispute.statement_date,
         charge_type=dispute.charge_type,
-        disputed_amount=None if dispute.disputed_amount is None else Decimal(dispute.disputed_amount),
         statement_reference=dispute.statement_reference,
-        filing_deadline=due.deadline,
-        filed_late=late,
-        late_acceptance_reason=dispute.late_acceptance_reason.strip() if late else "",
-        accepted_late_by=actor if late else None,
     )
+    detail_from_days(detail, planned)
+    late = detail.filed_late
+    detail.late_acceptance_reason = dispute.late_acceptance_reason.strip() if late else ""
+    detail.accepted_late_by = actor if late else None
+    detail.planned_days = planned
+    return detail
 
 
 def _file(
@@ -285,6 +302,10 @@ def _file(
         dispute_detail.case = case
         _clean(dispute_detail)
         dispute_detail.save()
+        for day in dispute_detail.planned_days:
+            day.dispute = dispute_detail
+            _clean(day)
+        DisputeDay.objects.bulk_create(dispute_detail.planned_days)
     attach_uploads(case=case, uploads=data.attachments, actor=actor)
     refresh_case_summary(case.participant_id)
     audit_record(

@@ -44,6 +44,7 @@ from ..models import (
 )
 from ..summary import refresh_case_summary
 from . import sla
+from .dispute_days import days_follow_outcome
 from .notifications import assignee_recipients, notify, requester_recipients
 from .surveys import survey_send
 
@@ -174,6 +175,7 @@ def case_withdraw(*, actor: User, case: Case, reason: str = "", now: datetime.da
         case.dispute.outcome = DisputeOutcome.WITHDRAWN
         case.dispute.outcome_explanation = reason or "Withdrawn by the participant."
         case.dispute.save(update_fields=["outcome", "outcome_explanation"])
+        days_follow_outcome(case.dispute)
     return _finish(move, actor=actor, reason=reason)
 
 
@@ -325,6 +327,7 @@ def _record_outcome(move: _Move, *, outcome: str, explanation: str, granted_amou
     dispute.outcome_explanation = explanation.strip()
     dispute.granted_amount = granted_amount
     dispute.save(update_fields=["outcome", "outcome_explanation", "granted_amount"])
+    days_follow_outcome(dispute)
     move.changes["outcome"] = ("", outcome)
     move.notify_context = {"outcome": DisputeOutcome(outcome).label, "outcome_explanation": explanation}
 

@@ -342,9 +342,124 @@ def test_a_key_whose_creator_is_deactivated_writes_nothing(client, key):
 
 def test_filing_costs_a_bounded_number_of_queries(client, key, django_assert_max_num_queries):
     """The services' own queries (reference, SLA, routing, audit, receipt, pattern check) plus the API's: the key, the
-    call log, the case read back, and with an Idempotency-Key its record (insert, savepoints, answer)."""
+    call log, the case read back, and with an Idempotency-Key its record (insert, savepoints, answer); a dispute
+    also writes its days and reads them back."""
     post_json(client, INQUIRIES, key, inquiry())  # warms the per-process caches (settings rows, calendar)
     with django_assert_max_num_queries(45):
         assert post_json(client, INQUIRIES, key, inquiry()).status_code == 201
-    with django_assert_max_num_queries(60):
+    with django_assert_max_num_queries(62):
         assert post_json(client, DISPUTES, key, dispute(), **{"Idempotency-Key": "q-1"}).status_code == 201
+
+
+# --- multi-day and bulk disputes (issue 18) ------------------------------------------------------------------------
+
+BULK = "/api/v1/cases/disputes/bulk"
+
+
+def _bulk_row(days_ago, **overrides):
+    today = timezone.localdate()
+    return {
+        "operating_day": (today - datetime.timedelta(days=days_ago)).isoformat(),
+        "statement_type": "dam",
+        "statement_date": today.isoformat(),
+        "charge_type": "Day-Ahead Energy Purchase",
+        "disputed_amount": "10.00",
+        "statement_reference": "DAM-7",
+        "description": "Doubled.",
+    } | overrides
+
+
+def test_a_multi_day_dispute_is_filed_with_its_days(client, key):
+    today = timezone.localdate()
+    days = [
+        {"operating_day": (today - datetime.timedelta(days=n)).isoformat(), "disputed_amount": f"{n}.50"}
+        for n in (3, 4, 5)
+    ]
+    body = dispute(days=days)
+    del body["operating_day"], body["disputed_amount"]
+    response = post_json(client, DISPUTES, key, body)
+    assert response.status_code == 201, response.content
+    detail = DisputeDetail.objects.get()
+    assert detail.days.count() == 3
+    assert str(detail.disputed_amount) == "13.50"
+    body = response.json()["dispute"]
+    assert body["disputed_amount"] == "13.50" and body["outcome"] == ""
+    assert [(day["operating_day"], day["disputed_amount"]) for day in body["days"]] == [
+        ((today - datetime.timedelta(days=n)).isoformat(), f"{n}.50") for n in (5, 4, 3)
+    ]
+    inquiry_case = post_json(client, INQUIRIES, key, inquiry()).json()
+    assert inquiry_case["dispute"] is None
+
+
+def test_a_multi_day_dispute_with_a_late_day_is_a_422_listing_it(client, key):
+    today = timezone.localdate()
+    body = dispute(
+        statement_date=(today - datetime.timedelta(days=30)).isoformat(),
+        days=[
+            {"operating_day": (today - datetime.timedelta(days=n)).isoformat(), "disputed_amount": "1"}
+            for n in (40, 41)
+        ],
+    )
+    problem = assert_problem(post_json(client, DISPUTES, key, body), 422, "filing_deadline_passed")
+    assert len(problem["errors"]["days"]) == 2
+    assert not Case.objects.exists()
+
+
+def test_bulk_rows_file_every_dispute_as_one_request(client, key, participant):
+    rows = [_bulk_row(3), _bulk_row(4), _bulk_row(3, charge_type="RT Imbalance", statement_reference="RT-1")]
+    response = post_json(client, BULK, key, {"rows": rows}, **{"Idempotency-Key": "bulk-1"})
+    assert response.status_code == 201, response.content
+    references = [case["reference"] for case in response.json()["disputes"]]
+    assert len(references) == 2
+    assert set(Case.objects.values_list("reference", flat=True)) == set(references)
+    again = post_json(client, BULK, key, {"rows": rows}, **{"Idempotency-Key": "bulk-1"})
+    assert again.status_code == 201 and Case.objects.count() == 2
+
+
+def test_bulk_rows_with_problems_are_a_422_listing_each_line(client, key):
+    rows = [_bulk_row(3), _bulk_row(3), _bulk_row(4, disputed_amount="abc"), _bulk_row(2, statement_type="weekly")]
+    problem = assert_problem(post_json(client, BULK, key, {"rows": rows}), 422, "invalid_csv")
+    lines = [message.split(":")[0] for message in problem["errors"]["rows"]]
+    assert lines == ["Line 3", "Line 4"]
+    assert not Case.objects.exists()
+    fixed = [_bulk_row(3), _bulk_row(3)]
+    problem = assert_problem(post_json(client, BULK, key, {"rows": fixed}), 422, "invalid_csv")
+    assert problem["errors"]["rows"] == ["Line 2: repeats line 1 (same charge, statement and Operating Day)."]
+
+
+def test_bulk_file_upload_is_checked_as_the_portal_checks_it(client, key):
+    today = timezone.localdate()
+    text = (
+        "operating_day,statement_type,statement_date,charge_type,disputed_amount,statement_reference,subject,description\n"
+        f"{today - datetime.timedelta(days=3):%Y-%m-%d},dam,{today:%Y-%m-%d},X,1.00,R,,Wrong\n"
+    )
+    upload = SimpleUploadedFile("d.csv", text.encode(), content_type="text/csv")
+    response = client.post(BULK, {"file": upload}, headers=auth(key))
+    assert response.status_code == 201, response.content
+    latin = SimpleUploadedFile("d.csv", text.replace("Wrong", "Éner").encode("latin-1"), content_type="text/csv")
+    problem = assert_problem(client.post(BULK, {"file": latin}, headers=auth(key)), 400, "invalid")
+    assert "is not UTF-8 text" in problem["errors"]["file"][0]
+
+
+def test_bulk_filing_checks_only_the_keys_own_participants_disputes(client, key, other_participant, other_mp_user):
+    today = timezone.localdate()
+    theirs = SubmittedCaseFactory(
+        actor=other_mp_user,
+        participant=other_participant,
+        disputed=True,
+        dispute={
+            "operating_day": today - datetime.timedelta(days=3),
+            "statement_type": "dam",
+            "statement_date": today,
+            "charge_type": "Day-Ahead Energy Purchase",
+            "disputed_amount": "5.00",
+            "statement_reference": "THEIRS",
+        },
+    )
+    response = post_json(client, BULK, key, {"rows": [_bulk_row(3)]})
+    assert response.status_code == 201, response.content
+    mine = Case.objects.exclude(pk=theirs.pk).get()
+    assert mine.participant == key.participant
+    again = post_json(client, BULK, key, {"rows": [_bulk_row(3, statement_reference="OTHER")]})
+    problem = assert_problem(again, 422, "invalid_csv")
+    assert mine.reference in problem["errors"]["rows"][0]

@@ -119,6 +119,7 @@ ROLES = {
             first_link(r"^/portal/cases/[A-Z]+-", under="/portal/cases/"),
             "/portal/cases/new/dispute/",
             "/portal/cases/deadlines/",
+            "/portal/cases/new/disputes-file/",
             "/portal/notices/",
             "/portal/qualification/",
             "/portal/registration/",

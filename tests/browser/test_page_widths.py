@@ -35,6 +35,7 @@ PORTAL_PAGES = [
     "/portal/cases/new/dispute/",
     "/portal/cases/deadlines/",
     "/portal/education/",
+    "/portal/cases/new/disputes-file/",
 ]
 
 # Wider than the window, and list tables (.table-stack) wider than their scrolling box.

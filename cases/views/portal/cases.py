@@ -25,6 +25,7 @@ from ercot_services.core.permissions import ParticipantRequiredMixin
 from ...forms.portal import ReopenForm, ReplyForm, WithdrawForm
 from ...models import CaseKind, CaseSettings, CaseStatus, DisputeDetail, NextAction
 from ...selectors import portal as case_selectors
+from ...selectors.dispute_days import dispute_days_of
 from ...services import case_reopen, case_reply, case_withdraw
 
 PAGE_SIZE = 25
@@ -94,6 +95,7 @@ def _case_page(request, case, *, reply_form=None, withdraw_form=None, reopen_for
         else (case.queue.name if case.queue else "Client Services"),
         "account_manager": current_manager(case.participant) if case.participant else None,
         "dispute": DisputeDetail.objects.filter(case=case).first() if case.kind == CaseKind.DISPUTE else None,
+        "dispute_days": dispute_days_of(case),
         "conversation": case_selectors.portal_case_messages(case),
         "initial_attachments": case_selectors.portal_case_initial_attachments(case),
         "can_reply": case.is_open,

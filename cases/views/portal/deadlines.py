@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.views.generic import TemplateView
@@ -11,7 +9,6 @@ from django.views.generic import TemplateView
 from accounts.portal_session import RegisteredParticipantMixin
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ...models import StatementType
 from ...selectors.radar import participant_radar
 
 PAGE_SIZE = 25
@@ -54,23 +51,3 @@ def portal_deadlines_card_context(user, participant) -> dict:
         "offers": radar.offers[:CARD_WINDOWS],
         "participant": participant,
     }
-
-
-def dispute_form_prefill(query) -> dict:
-    """The dispute form's initial values from the radar's "file the same dispute" link (``statement_type``,
-    ``charge_type``, ``operating_day`` repeated): what is valid is kept, the rest ignored (the single-day form takes
-    the first day)."""
-    initial = {}
-    statement_type = query.get("statement_type", "")
-    if statement_type in StatementType.values:
-        initial["statement_type"] = statement_type
-    charge_type = query.get("charge_type", "").strip()
-    if charge_type:
-        initial["charge_type"] = charge_type[:120]
-    for value in query.getlist("operating_day"):
-        try:
-            initial["operating_day"] = datetime.date.fromisoformat(value)
-        except ValueError:
-            continue
-        break
-    return initial

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -20,11 +22,10 @@ from ...forms.portal import (
     InquiryForm,
     statement_types_needing_date,
 )
-from ...models import CaseNotification, Channel, DisputeWindow
+from ...models import MAX_DISPUTE_DAYS, CaseNotification, DisputeWindow, StatementType
 from ...selectors import portal as case_selectors
-from ...services import DisputeInput, InquiryInput, dispute_deadline, dispute_submit, inquiry_submit
+from ...services import dispute_deadline, dispute_submit, inquiry_submit
 from ...services.notifications import wants
-from .deadlines import dispute_form_prefill
 
 
 def _receipt_note(user) -> str:
@@ -55,22 +56,43 @@ class InquiryCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
         return {"participant": self.participant}
 
     def perform(self, form):
-        data = form.cleaned_data
-        inquiry = InquiryInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-        )
-        return inquiry_submit(actor=self.request.user, inquiry=inquiry)
+        return inquiry_submit(actor=self.request.user, inquiry=form.case_input(participant=self.participant))
 
     def get_success_message(self, form):
         return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"
 
     def get_success_url(self):
         return self.result.get_portal_url()
+
+
+def dispute_prefill(query) -> dict:
+    """The dispute form's initial values from a link (the deadline radar's "Dispute these days"):
+    ``?statement_type=…&charge_type=…&statement_date=…&statement_reference=…&operating_day=YYYY-MM-DD&operating_day=…``.
+    The first day fills the Operating Day, the others the more-days lines (each waiting for its amount); what does
+    not parse is left out."""
+    initial = {}
+    if query.get("statement_type") in StatementType.values:
+        initial["statement_type"] = query["statement_type"]
+    for name, limit in (("charge_type", 120), ("statement_reference", 80)):
+        if query.get(name, "").strip():
+            initial[name] = query[name].strip()[:limit]
+    for name in ("statement_date",):
+        parsed = _iso_date(query.get(name, ""))
+        if parsed:
+            initial[name] = parsed
+    days = sorted({day for day in map(_iso_date, query.getlist("operating_day")[:MAX_DISPUTE_DAYS]) if day})
+    if days:
+        initial["operating_day"] = days[0]
+        if days[1:]:
+            initial["more_days"] = "\n".join(f"{day:%Y-%m-%d}, " for day in days[1:])
+    return initial
+
+
+def _iso_date(text: str):
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
 
 
 def deadline_preview(*, operating_day, statement_type, statement_date) -> dict:
@@ -122,8 +144,7 @@ class DisputeCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
     form_class = DisputeForm
 
     def get_initial(self):
-        """Prefilled from the deadline radar's "file the same dispute" link."""
-        return dispute_form_prefill(self.request.GET)
+        return dispute_prefill(self.request.GET)
 
     def get_context(self, form):
         return {
@@ -135,20 +156,16 @@ class DisputeCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
         }
 
     def perform(self, form):
-        data = form.cleaned_data
-        dispute = DisputeInput(
-            category=data["category"],
-            subject=data["subject"],
-            description=data["description"],
-            participant=self.participant,
-            channel=Channel.PORTAL,
-            attachments=data["attachments"],
-            **form.dispute_fields(),
-        )
-        return dispute_submit(actor=self.request.user, dispute=dispute)
+        return dispute_submit(actor=self.request.user, dispute=form.case_input(participant=self.participant))
 
     def get_success_message(self, form):
         deadline = date_format(self.result.dispute.filing_deadline, "F j, Y")
+        days = len(form.cleaned_data.get("more_days") or []) + 1
+        if days > 1:
+            return (
+                f"Your dispute of {days} Operating Days was filed as {self.result.reference}, each within its filing "
+                f"deadline (the earliest {deadline}).{_receipt_note(self.request.user)}"
+            )
         return (
             f"Your dispute was filed as {self.result.reference}, within its filing deadline of {deadline}."
             f"{_receipt_note(self.request.user)}"

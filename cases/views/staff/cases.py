@@ -35,6 +35,7 @@ from ...forms.staff import (
 from ...models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
 from ...selectors import cases as case_selectors
 from ...selectors.cases import STATUS_ORDER
+from ...selectors.dispute_days import dispute_days_of
 from ...selectors.surveys import case_surveys
 
 DISPUTE_RESOLUTION_FIELDS = ("outcome", "outcome_explanation", "granted_amount", "resolution_summary")
@@ -173,6 +174,7 @@ def case_page(
     context = {
         "case": case,
         "dispute": case_selectors.case_dispute(case) if case.kind == CaseKind.DISPUTE else None,
+        "dispute_days": dispute_days_of(case),
         "conversation": conversation,
         "earlier_hidden": earlier_hidden,
         "opening_attachments": files.get(None, []),

@@ -20,7 +20,17 @@ from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
-from ..models import CaseCategory, CaseSettings, DisputeWindow, NotificationPreference, StatementType
+from ...models import (
+    MAX_DISPUTE_DAYS,
+    CaseCategory,
+    CaseSettings,
+    Channel,
+    DisputeWindow,
+    NotificationPreference,
+    StatementType,
+)
+from ...services import DisputeDayInput, DisputeInput, InquiryInput
+from .dispute_days import DayLinesField
 
 MAX_FILES = 10
 ACCEPTED_TYPES_TEXT = ", ".join(sorted(set(DOCUMENT_TYPES.values())))
@@ -124,6 +134,18 @@ class InquiryForm(LayoutMixin, AttachmentsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = _active_categories()
 
+    def case_input(self, *, participant, channel: str = Channel.PORTAL) -> InquiryInput:
+        """The service's input from the cleaned form (the portal's and the API's one construction)."""
+        data = self.cleaned_data
+        return InquiryInput(
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=participant,
+            channel=channel,
+            attachments=data["attachments"],
+        )
+
 
 # --- dispute -------------------------------------------------------------------------------------
 
@@ -137,11 +159,13 @@ def statement_types_needing_date() -> list[str]:
     )
 
 
-def suggested_dispute_subject(*, charge_type: str, operating_day, statement_type: str) -> str:
+def suggested_dispute_subject(*, charge_type: str, operating_day, statement_type: str, days: int = 1) -> str:
     parts = ["Dispute"]
     if charge_type:
         parts.append(charge_type.strip())
-    if operating_day:
+    if operating_day and days > 1:
+        parts.append(f"{days} Operating Days from {operating_day:%m/%d/%Y}")
+    elif operating_day:
         parts.append(f"Operating Day {operating_day:%m/%d/%Y}")
     label = StatementType(statement_type).label if statement_type in StatementType.values else ""
     subject = " – ".join(parts)
@@ -198,6 +222,12 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         max_length=80,
         help_text="The statement or invoice number.",
     )
+    more_days = DayLinesField(
+        label="More Operating Days (optional)",
+        required=False,
+        help_text="To dispute the same charge on other days (up to 31 in all): one day per line, its date then its "
+        "amount, as 2026-03-02, 980.50. Each day's filing deadline is checked on its own.",
+    )
     category = forms.ModelChoiceField(
         queryset=CaseCategory.objects.none(),
         required=False,
@@ -221,6 +251,7 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         "statement_date",
         "charge_type",
         "disputed_amount",
+        "more_days",
         "statement_reference",
         "category",
         "subject",
@@ -242,6 +273,7 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
         Section(
             "The charge",
             grid((7, "charge_type", Partial("portal/cases/_charge_suggestions.html")), (5, "disputed_amount")),
+            "more_days",
             css_class="mb-3",
         ),
         Section("Your explanation", "category", "subject", "description", "attachments", css_class="mb-3"),
@@ -278,14 +310,21 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
             )
         if statement_date and operating_day and statement_date < operating_day:
             self.add_error("statement_date", "The statement date cannot be before the Operating Day.")
+        more_days = data.get("more_days") or []
+        if operating_day and any(day.operating_day == operating_day for day in more_days):
+            self.add_error("more_days", f"{operating_day:%b %d, %Y} is the first Operating Day already: list it once.")
+        elif len(more_days) + 1 > MAX_DISPUTE_DAYS:
+            self.add_error("more_days", f"One dispute covers at most {MAX_DISPUTE_DAYS} Operating Days.")
         if not data.get("category"):
             code = "credit-financial" if statement_type == StatementType.INVOICE else "settlements"
             data["category"] = CaseCategory.objects.filter(code=code).first() or _active_categories().first()
         if not (data.get("subject") or "").strip():
+            days = [day.operating_day for day in more_days] + ([operating_day] if operating_day else [])
             data["subject"] = suggested_dispute_subject(
                 charge_type=data.get("charge_type", ""),
-                operating_day=operating_day,
+                operating_day=min(days, default=None),
                 statement_type=statement_type or "",
+                days=len(days),
             )
         return data
 
@@ -298,7 +337,30 @@ class DisputeForm(LayoutMixin, AttachmentsMixin, forms.Form):
             "charge_type": data["charge_type"].strip(),
             "disputed_amount": data["disputed_amount"],
             "statement_reference": data["statement_reference"].strip(),
+            "days": self.day_inputs(),
         }
+
+    def day_inputs(self) -> list[DisputeDayInput]:
+        """The first day and the more days, in date order (empty: the service's one day)."""
+        data = self.cleaned_data
+        more = data.get("more_days") or []
+        if not more:
+            return []
+        first = DisputeDayInput(operating_day=data["operating_day"], disputed_amount=data["disputed_amount"])
+        return sorted([first, *more], key=lambda day: day.operating_day)
+
+    def case_input(self, *, participant, channel: str = Channel.PORTAL) -> DisputeInput:
+        """The service's input from the cleaned form (the portal's and the API's one construction)."""
+        data = self.cleaned_data
+        return DisputeInput(
+            category=data["category"],
+            subject=data["subject"],
+            description=data["description"],
+            participant=participant,
+            channel=channel,
+            attachments=data["attachments"],
+            **self.dispute_fields(),
+        )
 
 
 # --- conversation ----------------------------------------------------------------------------------

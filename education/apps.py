@@ -6,3 +6,11 @@ class EducationConfig(AppConfig):
 
     name = "education"
     verbose_name = "Market education"
+
+    def ready(self):
+        # The knowledge base hears of inquiries filed although it suggested articles (cases never imports it).
+        from cases.signals import inquiry_filed
+
+        from .services.knowledge import record_inquiry_filed
+
+        inquiry_filed.connect(record_inquiry_filed, dispatch_uid="education_kb_inquiry_filed")

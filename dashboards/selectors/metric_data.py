@@ -68,3 +68,9 @@ class MetricsData:
     @property
     def deliveries(self) -> dict:
         return self._get("deliveries", lambda: delivery_stats(self.f))
+
+    @property
+    def deflections(self):
+        from education.selectors.knowledge import deflection_metrics
+
+        return self._get("deflections", lambda: deflection_metrics(start=self.f.start_at, end=self.f.end_at))

@@ -327,6 +327,30 @@ def _table_channels(d: MetricsData) -> Table:
     return Table("feedback-channels", "Feedback by channel", ["Channel", "Responses", "Average rating"], rows)
 
 
+def _deflection_row(row) -> list[Cell]:
+    return [
+        Cell(row.category),
+        num(row.shown),
+        num(row.answered),
+        num(row.filed),
+        percent(row.answered, row.answered + row.filed),
+    ]
+
+
+def _table_deflection(d: MetricsData) -> Table:
+    """The knowledge base's suggestions on the portal's inquiry form: answered without a case, or filed anyway."""
+    figures = d.deflections
+    return Table(
+        "deflection",
+        "Knowledge base deflection",
+        ["Category", "Articles shown", "Answered (no case)", "Filed anyway", "Deflection rate"],
+        [_deflection_row(row) for row in figures.rows],
+        csv_columns=["Category", "Articles shown", "Answered (no case)", "Filed anyway", "Deflection rate (%)"],
+        footer=_deflection_row(figures.total) if figures.rows else None,
+        note="Inquiries written in the portal while articles were suggested. Rate = answered ÷ (answered + filed).",
+    )
+
+
 TABLES = {
     "managers": _table_managers,
     "weekly": _table_weekly,
@@ -339,4 +363,5 @@ TABLES = {
     "deliveries": _table_deliveries,
     "feedback": _table_feedback,
     "feedback-channels": _table_channels,
+    "deflection": _table_deflection,
 }

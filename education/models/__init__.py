@@ -1,1 +1,22 @@
 """The education app's models, one module per part: courses and sessions, the knowledge base, market rules."""
+# ruff: noqa: F401 (the parts' models, re-exported)
+
+from .knowledge import (
+    ARTICLE_TRANSITIONS,
+    Article,
+    ArticleStatus,
+    ArticleVisibility,
+    ArticleVote,
+    Deflection,
+    DeflectionOutcome,
+)
+from .rules import (
+    REVISION_TRANSITIONS,
+    Citation,
+    RevisionKind,
+    RevisionRequest,
+    RevisionStatus,
+    RevisionStatusChange,
+    RuleDocument,
+    RuleSection,
+)

@@ -42,6 +42,7 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
     ),
     NavLink("Registration", "workspace:applications"),
     NavLink("Notices", "workspace:notice-list"),
+    NavLink("Knowledge base", "workspace:kb-articles"),
     NavMenu(
         "Qualification",
         (

@@ -22,6 +22,7 @@ env = environ.Env()
 env_file = BASE_DIR / ".env"
 if env_file.exists():
     environ.Env.read_env(env_file)
+from .knowledge import *  # noqa: E402, F403 - the knowledge base and market rules settings
 from .webhooks import *  # noqa: E402, F403 - the WEBHOOK_* settings (README "Webhooks"), once .env is read
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)

@@ -24,6 +24,7 @@ from ...models import CaseNotification, Channel, DisputeWindow
 from ...selectors import portal as case_selectors
 from ...services import DisputeInput, InquiryInput, dispute_deadline, dispute_submit, inquiry_submit
 from ...services.notifications import wants
+from ...signals import send_inquiry_filed
 
 
 def _receipt_note(user) -> str:
@@ -63,7 +64,9 @@ class InquiryCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
             channel=Channel.PORTAL,
             attachments=data["attachments"],
         )
-        return inquiry_submit(actor=self.request.user, inquiry=inquiry)
+        case = inquiry_submit(actor=self.request.user, inquiry=inquiry)
+        send_inquiry_filed(case=case, actor=self.request.user, data=self.request.POST)
+        return case
 
     def get_success_message(self, form):
         return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"

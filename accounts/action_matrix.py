@@ -29,6 +29,8 @@ REVIEWERS = frozenset({RETAIL_OPS, LEAD})
 LETTERS = frozenset({RETAIL_OPS, LEAD})
 TESTING = frozenset({FLIGHT_ADMIN})
 PUBLISHERS = frozenset({PUBLISHER})
+KB_WRITERS = frozenset({AM, LEAD, SERVICE_DESK, PUBLISHER})
+KB_PUBLISHERS = frozenset({LEAD, PUBLISHER})
 
 ACTION_MATRIX: dict[str, frozenset[str]] = {
     # Account Managers and books.
@@ -99,4 +101,14 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     "notice-action/publish": PUBLISHERS,
     "notice-action/update": PUBLISHERS,
     "notice-action/cancel": PUBLISHERS,
+    # Knowledge base and market rules (education): those who answer cases write articles and cite rules; a second
+    # person with the publish permission (the Lead, Notice Publishers) approves or archives an article.
+    "kb-article-new": KB_WRITERS,
+    "kb-article-edit": KB_WRITERS,
+    "kb-article-action/submit": KB_WRITERS,
+    "kb-article-action/return": KB_WRITERS,
+    "kb-article-action/approve": KB_PUBLISHERS,
+    "kb-article-action/archive": KB_PUBLISHERS,
+    "citation-add": KB_WRITERS,
+    "citation-remove": KB_WRITERS,
 }

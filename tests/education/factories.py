@@ -35,7 +35,9 @@ class ArticleFactory(factory.django.DjangoModelFactory):
         draft = factory.Trait(status=ArticleStatus.DRAFT, published_at=None)
         in_review = factory.Trait(status=ArticleStatus.IN_REVIEW, published_at=None)
         portal = factory.Trait(visibility=ArticleVisibility.PORTAL)
-        overdue = factory.Trait(review_by=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1)))
+        overdue = factory.Trait(
+            review_by=factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1))
+        )
 
     slug = factory.Sequence(lambda n: f"article-{n}")
     title = factory.Sequence(lambda n: f"How to do thing {n}")

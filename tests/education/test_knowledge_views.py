@@ -84,7 +84,12 @@ def test_this_answered_my_question_records_a_deflection_and_files_no_case(client
     category = seeded_category("settlements")
     response = client.post(
         reverse("portal:kb-answered"),
-        {"answered": article.pk, "kb_suggested": [article.pk, shown.pk], "subject": "Switch hold", "category": category.pk},
+        {
+            "answered": article.pk,
+            "kb_suggested": [article.pk, shown.pk],
+            "subject": "Switch hold",
+            "category": category.pk,
+        },
     )
     assert response.status_code == 302 and response["Location"] == article.get_absolute_url()
     deflection = Deflection.objects.get()

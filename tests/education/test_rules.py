@@ -76,7 +76,8 @@ def test_the_admin_saves_a_status_change_through_the_service(client, participant
     client.force_login(admin)
     url = reverse("admin:education_revisionrequest_change", args=[revision.pk])
     response = client.post(
-        url, {"kind": revision.kind, "number": revision.number, "title": revision.title, "status": "approved", "url": ""}
+        url,
+        {"kind": revision.kind, "number": revision.number, "title": revision.title, "status": "approved", "url": ""},
     )
     assert response.status_code == 302
     assert RevisionStatusChange.objects.get().to_status == "approved"
@@ -168,5 +169,3 @@ def test_the_rules_page_searches_sections_and_revision_requests_in_bounded_queri
 def test_loading_the_sample_twice_changes_nothing():
     assert market_rules_load() == market_rules_load()
     assert RevisionRequest.objects.get(kind="NPRR", number=1247).sections.count() == 2
-
-

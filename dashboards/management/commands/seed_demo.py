@@ -35,6 +35,7 @@ from accounts.models import AccountManager, AccountManagerAssignment, MarketPart
 from accounts.services import participant_summaries_rebuild
 from cases.management.seed_cases import seed_cases
 from cases.models import Case
+from education.management.seed_knowledge import seed_knowledge
 from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
 from notices.models import Notice
@@ -156,6 +157,7 @@ class Command(BaseCommand):
             seed_qualification(ctx)
             seed_notices(ctx)
             seed_plans(ctx)
+            seed_knowledge(ctx)
             # The seed writes some rows directly (backdated history): count them into the summaries.
             participant_summaries_rebuild(fix=True)
         collect_portal_signins(ctx)

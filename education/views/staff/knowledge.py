@@ -4,6 +4,7 @@ article (or drafting one from a resolved case), and the four-eyes review."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -184,8 +185,23 @@ class ArticleDetailView(StaffRequiredMixin, View):
         return article_page(request, get_object_or_404(Article, pk=pk))
 
 
+ACTION_PERMISSIONS = {
+    "submit": policies.WRITE_ARTICLE,
+    "return": policies.WRITE_ARTICLE,
+    "approve": policies.PUBLISH_ARTICLE,
+    "archive": policies.PUBLISH_ARTICLE,
+}
+
+
 class ArticleActionView(StaffRequiredMixin, View):
-    """POST one action of the article page (submit, return, approve, archive)."""
+    """POST one action of the article page (submit, return, approve, archive); a group whose job it is not gets 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        needed = ACTION_PERMISSIONS.get(kwargs.get("action", ""))
+        if request.method == "POST" and request.user.is_authenticated and request.user.is_staff and needed:
+            if not request.user.has_perm(needed):
+                raise PermissionDenied("Your role does not allow this action.")
+        return super().dispatch(request, *args, **kwargs)
 
     def get(self, request, pk, action):
         return redirect(reverse("workspace:kb-article", args=[pk]))

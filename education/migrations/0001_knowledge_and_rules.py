@@ -3,9 +3,10 @@
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
-import ercot_services.core.models
 from django.conf import settings
 from django.db import migrations, models
+
+import ercot_services.core.models
 
 
 def create_search_index(apps, schema_editor):

@@ -76,16 +76,16 @@ def _category(code: str) -> CaseCategory:
     return CaseCategory.objects.filter(code=code).first() or CaseCategory.objects.order_by("pk").first()
 
 
-def seed_knowledge(ctx) -> None:
-    market_rules_load()
-    if Article.objects.filter(slug=FIRST_SLUG).exists():
-        return
+def _people() -> tuple[User | None, User | None]:
+    """The author (the first Account Manager) and the second pair of eyes (a Notice Publisher, else the Lead)."""
     manager = AccountManager.objects.select_related("user").order_by("pk").first()
-    author = manager.user if manager else ctx.lead
-    reviewer = User.objects.filter(email="publisher1@ercot.example").first() or ctx.lead
-    if reviewer == author:
-        reviewer = ctx.lead
-    today = timezone.localdate()
+    author = manager.user if manager else None
+    reviewers = User.objects.filter(email__in=["publisher1@ercot.example", "lead@ercot.example"]).order_by("email")
+    reviewer = next((user for user in reversed(list(reviewers)) if user != author), None)
+    return author, reviewer
+
+
+def _write_articles(author: User, reviewer: User) -> list[Article]:
     articles = []
     for title, code, visibility, summary, body, (document, number) in ARTICLES:
         article = article_create(
@@ -94,10 +94,10 @@ def seed_knowledge(ctx) -> None:
         )
         article_submit_for_review(actor=author, article=article)
         article_approve(actor=reviewer, article=article)
-        section = RuleSection.objects.get(document=document, number=number)
-        citation_add(actor=author, rule=section, article=article)
+        citation_add(actor=author, rule=RuleSection.objects.get(document=document, number=number), article=article)
         articles.append(article)
     # One past its review date, one waiting for a second pair of eyes.
+    today = timezone.localdate()
     Article.objects.filter(pk=articles[-1].pk).update(review_by=today - datetime.timedelta(days=10))
     waiting = article_create(
         actor=author,
@@ -108,9 +108,11 @@ def seed_knowledge(ctx) -> None:
         ),
     )
     article_submit_for_review(actor=author, article=waiting)
-    ctx.created["knowledge base articles"] += len(articles) + 1
+    return articles
 
-    # Citations: a few open demo cases cite the switch hold revision request, a notice the dispute NPRR.
+
+def _cite(author: User, reviewer: User) -> None:
+    """A few open demo cases cite the switch hold RMGRR; a published notice cites the dispute NPRR."""
     switch_hold = RevisionRequest.objects.get(kind="RMGRR", number=178)
     for case in Case.objects.filter(status__in=OPEN_STATUSES, participant__isnull=False).order_by("reference")[:3]:
         citation_add(actor=author, rule=switch_hold, case=case)
@@ -118,22 +120,36 @@ def seed_knowledge(ctx) -> None:
     if notice is not None:
         citation_add(actor=reviewer, rule=RevisionRequest.objects.get(kind="NPRR", number=1247), notice=notice)
 
-    # Readers' answers and what the inquiry form's suggestions did.
+
+def _answers(articles: list[Article]) -> None:
+    """Readers' "Was this helpful?" answers and what the inquiry form's suggestions did (the metrics)."""
     for n, helpful in enumerate((True, True, False, True, False, False)):
         ArticleVote.objects.create(article=articles[n % 2], session_key=f"demo-{n}", helpful=helpful)
     membership = Membership.objects.filter(is_active=True).select_related("user", "participant").order_by("pk").first()
-    if membership is not None:
-        for outcome, article in (
-            (DeflectionOutcome.ANSWERED, articles[0]),
-            (DeflectionOutcome.ANSWERED, articles[1]),
-            (DeflectionOutcome.FILED, None),
-        ):
-            deflection_record(
-                actor=membership.user,
-                participant=membership.participant,
-                outcome=outcome,
-                subject="Switch hold on a move-in" if article is articles[0] else "Dispute deadline",
-                category=(article or articles[2]).category,
-                article=article,
-                shown=[articles[0].pk, articles[2].pk],
-            )
+    if membership is None:
+        return
+    for outcome, article in (
+        (DeflectionOutcome.ANSWERED, articles[0]),
+        (DeflectionOutcome.ANSWERED, articles[1]),
+        (DeflectionOutcome.FILED, None),
+    ):
+        deflection_record(
+            actor=membership.user,
+            participant=membership.participant,
+            outcome=outcome,
+            subject=article.title if article else "Missing usage after a move-in",
+            category=(article or articles[2]).category,
+            article=article,
+            shown=[articles[0].pk, articles[2].pk],
+        )
+
+
+def seed_knowledge(ctx) -> None:
+    market_rules_load()
+    author, reviewer = _people()
+    if author is None or reviewer is None or Article.objects.filter(slug=FIRST_SLUG).exists():
+        return
+    articles = _write_articles(author, reviewer)
+    ctx.created["knowledge base articles"] += len(articles) + 1
+    _cite(author, reviewer)
+    _answers(articles)

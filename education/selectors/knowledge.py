@@ -113,30 +113,19 @@ class DeflectionMetrics:
 
 def deflection_metrics(*, start: datetime.datetime, end: datetime.datetime) -> DeflectionMetrics:
     """Per case category: the articles shown to MPs writing an inquiry, how often one answered the question (no
-    case filed) and how often they filed anyway; two queries whatever the number of rows."""
-    in_range = Deflection.objects.filter(created_at__gte=start, created_at__lt=end)
-    outcomes = (
-        in_range.values("category__name")
-        .annotate(
-            answered=Count("pk", filter=Q(outcome=DeflectionOutcome.ANSWERED)),
-            filed=Count("pk", filter=Q(outcome=DeflectionOutcome.FILED)),
-        )
-        .order_by("category__name")
-    )
-    shown = dict(
-        Deflection.articles_shown.through.objects.filter(deflection__in=in_range)
-        .values("deflection__category__name")
-        .annotate(n=Count("pk"))
-        .values_list("deflection__category__name", "n")
-    )
+    case filed) and how often they filed anyway; one query whatever the number of rows."""
     rows = [
         DeflectionRow(
-            category=row["category__name"] or "No category",
-            shown=shown.get(row["category__name"], 0),
-            answered=row["answered"],
-            filed=row["filed"],
+            category=row["category__name"] or "No category", **{k: row[k] for k in ("shown", "answered", "filed")}
         )
-        for row in outcomes
+        for row in Deflection.objects.filter(created_at__gte=start, created_at__lt=end)
+        .values("category__name")
+        .annotate(
+            shown=Count("articles_shown"),
+            answered=Count("pk", filter=Q(outcome=DeflectionOutcome.ANSWERED), distinct=True),
+            filed=Count("pk", filter=Q(outcome=DeflectionOutcome.FILED), distinct=True),
+        )
+        .order_by("category__name")
     ]
     total = DeflectionRow(
         category="All categories",

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
-from accounts.models import MarketParticipant
 from cases.models import Case
 from notices.models import Notice, NoticeStatus
 
-from ..models import Article, Citation, RevisionRequest, RevisionStatusChange, RuleSection
+from ..models import Article, Citation, RevisionRequest, RuleSection
 
 
 def rule_sections(*, q: str = "", document: str = "") -> QuerySet[RuleSection]:
@@ -52,17 +48,3 @@ def citing(rule: RuleSection | RevisionRequest, *, user) -> dict:
 def citations_of(*, case=None, notice=None, article=None) -> list[Citation]:
     lookup = {"case": case} if case is not None else {"notice": notice} if notice is not None else {"article": article}
     return list(Citation.objects.filter(**lookup).select_related("section", "revision_request"))
-
-
-def rule_changes_for_manager(user, *, today: datetime.date, days: int = 30) -> QuerySet[RevisionStatusChange]:
-    """Status changes of the last ``days`` that touched an MP the user is the current Account Manager of."""
-    book = MarketParticipant.objects.filter(
-        am_assignments__ended_at__isnull=True, am_assignments__account_manager__user=user
-    )
-    since = datetime.datetime.combine(today - datetime.timedelta(days=days), datetime.time.min)
-    return (
-        RevisionStatusChange.objects.filter(participants__in=book, changed_at__gte=timezone.make_aware(since))
-        .distinct()
-        .select_related("revision_request")
-        .order_by("-changed_at", "-pk")
-    )

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import AccountManagerAssignment, User
 from cases.models import OPEN_STATUSES, Case
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
@@ -102,6 +102,30 @@ def _email_body(revision: RevisionRequest, change: RevisionStatusChange, referen
     )
 
 
+def _notify_account_managers(revision, change, by_participant: dict[int, list[str]]) -> None:
+    """Each current Account Manager of a touched MP gets one email per change: their MPs and the cases citing it."""
+    by_manager: dict[str, list[str]] = {}
+    assignments = AccountManagerAssignment.objects.filter(
+        participant_id__in=by_participant, ended_at__isnull=True
+    ).select_related("participant", "account_manager__user")
+    for assignment in assignments:
+        user = assignment.account_manager.user
+        references = ", ".join(sorted(by_participant[assignment.participant_id]))
+        by_manager.setdefault(user.email.lower(), []).append(f"- {assignment.participant.short_name}: {references}")
+    for email, lines in sorted(by_manager.items()):
+        email_queue(
+            key=f"rule-change:{change.pk}:am:{email}",
+            to=[email],
+            subject=f"Rule change touching your MPs: {revision.label} is now {change.get_to_status_display()}",
+            body=(
+                f"{revision.label} ({revision.title}) is now {change.get_to_status_display()}. "
+                "Cases of your Market Participants cite it; their requesters were emailed:\n\n"
+                + "\n".join(sorted(lines))
+                + f"\n\n{settings.SITE_URL}{revision.get_absolute_url()}"
+            ),
+        )
+
+
 @transaction.atomic
 def revision_request_update_status(
     *, actor: User | None, revision: RevisionRequest, status: str, on: datetime.date | None = None
@@ -124,14 +148,14 @@ def revision_request_update_status(
         revision_request=revision, from_status=old, to_status=status, changed_by=actor
     )
     by_recipient: dict[str, list[str]] = {}
-    participants = set()
+    by_participant: dict[int, list[str]] = {}
     for case in cases_citing(revision):
         email = _requester_email(case)
         if email:
             by_recipient.setdefault(email.lower(), []).append(case.reference)
         if case.participant_id:
-            participants.add(case.participant_id)
-    change.participants.set(participants)
+            by_participant.setdefault(case.participant_id, []).append(case.reference)
+    change.participants.set(by_participant)
     for email, references in sorted(by_recipient.items()):
         email_queue(
             key=f"rule-change:{change.pk}:{email}",
@@ -139,6 +163,7 @@ def revision_request_update_status(
             subject=f"{revision.label} is now {change.get_to_status_display()}: it touches your case",
             body=_email_body(revision, change, sorted(references)),
         )
+    _notify_account_managers(revision, change, by_participant)
     audit_record(
         actor=actor,
         verb=KnowledgeEvent.REVISION_STATUS_CHANGED,

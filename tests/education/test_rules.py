@@ -21,6 +21,11 @@ from .factories import ArticleFactory, CitationFactory, RevisionRequestFactory, 
 pytestmark = pytest.mark.django_db
 
 
+def _requester_emails():
+    """The emails to case requesters (the Account Managers' have ":am:" in their key)."""
+    return OutboundEmail.objects.exclude(key__contains=":am:")
+
+
 def _case_of(participant, **kwargs):
     requester = UserFactory()
     return CaseFactory(participant=participant, submitted_by=requester, **kwargs), requester
@@ -40,13 +45,13 @@ def test_a_status_change_emails_the_requesters_of_open_and_recent_citing_cases_o
         CitationFactory(case=case, revision_request=revision)
     with django_capture_on_commit_callbacks(execute=True):
         change = revision_request_update_status(actor=lead, revision=revision, status=RevisionStatus.APPROVED)
-    recipients = sorted(address for email in OutboundEmail.objects.all() for address in email.to)
+    recipients = sorted(address for email in _requester_emails() for address in email.to)
     assert recipients == sorted([open_requester.email, recent_requester.email])
     assert old_requester.email not in recipients and bystander.email not in recipients
     assert list(change.participants.all()) == [participant]
     # The same status again changes and sends nothing.
     assert revision_request_update_status(actor=lead, revision=revision, status=RevisionStatus.APPROVED) is None
-    assert OutboundEmail.objects.count() == 2
+    assert _requester_emails().count() == 2 and OutboundEmail.objects.count() == 3  # and one to their AM
 
 
 def test_a_case_citing_a_section_the_request_revises_is_told_too(lead, participant):
@@ -56,7 +61,7 @@ def test_a_case_citing_a_section_the_request_revises_is_told_too(lead, participa
     case, requester = _case_of(participant)
     CitationFactory(case=case, revision_request=None, section=section)
     revision_request_update_status(actor=lead, revision=revision, status=RevisionStatus.APPROVED)
-    assert [e.to for e in OutboundEmail.objects.all()] == [[requester.email]]
+    assert [e.to for e in _requester_emails()] == [[requester.email]]
 
 
 def test_only_the_lead_changes_a_revision_status_and_only_along_the_map(staff_user, lead):
@@ -81,20 +86,20 @@ def test_the_admin_saves_a_status_change_through_the_service(client, participant
     )
     assert response.status_code == 302
     assert RevisionStatusChange.objects.get().to_status == "approved"
-    assert OutboundEmail.objects.get().to == [requester.email]
+    assert _requester_emails().get().to == [requester.email]
 
 
-def test_the_account_manager_sees_rule_changes_touching_their_mps(client, account_manager, participant, lead):
+def test_the_account_manager_of_a_touched_mp_is_emailed_once_and_no_other(account_manager, participant, lead):
     revision = RevisionRequestFactory(title="Switch hold evidence")
-    case, _ = _case_of(participant)
-    CitationFactory(case=case, revision_request=revision)
+    for _ in range(2):
+        case, _ = _case_of(participant)
+        CitationFactory(case=case, revision_request=revision)
+    other_manager = StaffFactory(groups=["Account Manager"])
     revision_request_update_status(actor=lead, revision=revision, status=RevisionStatus.APPROVED)
-    from education.home_cards import rule_changes_touching_my_mps
-
-    card = rule_changes_touching_my_mps(account_manager.user, today=timezone.localdate())
-    assert card.count == 1 and "Switch hold evidence" in card.rows[0].label
-    other_am = StaffFactory(groups=["Account Manager"])
-    assert rule_changes_touching_my_mps(other_am, today=timezone.localdate()).count == 0
+    to_manager = [e for e in OutboundEmail.objects.all() if e.to == [account_manager.user.email]]
+    assert len(to_manager) == 1 and "Switch hold evidence" in to_manager[0].body
+    assert participant.short_name in to_manager[0].body
+    assert not any(other_manager.email in e.to for e in OutboundEmail.objects.all())
 
 
 # --- citations ---------------------------------------------------------------------------------------------------

@@ -33,6 +33,9 @@ workspace_patterns += [
     path("education/kb/<int:pk>/", staff_knowledge.ArticleDetailView.as_view(), name="kb-article"),
     path("education/kb/<int:pk>/edit/", staff_knowledge.ArticleEditView.as_view(), name="kb-article-edit"),
     path("education/kb/<int:pk>/<slug:action>/", staff_knowledge.ArticleActionView.as_view(), name="kb-article-action"),
+    path(
+        "education/citations/<slug:target>/<int:pk>/", staff_rules.CitationsBlockView.as_view(), name="citations-block"
+    ),
     path("education/citations/add/", staff_rules.CitationAddView.as_view(), name="citation-add"),
     path("education/citations/<int:pk>/remove/", staff_rules.CitationRemoveView.as_view(), name="citation-remove"),
 ]

@@ -206,4 +206,21 @@ def test_the_case_page_offers_drafting_an_article_from_a_resolved_case_and_citin
     client.force_login(am)
     page = client.get(case.get_absolute_url()).content.decode()
     assert f"{reverse('workspace:kb-article-new')}?case={case.reference}" in page
-    assert "Market rules cited" in page and reverse("workspace:citation-add") in page
+    block = reverse("workspace:citations-block", args=["case", case.pk])
+    assert block in page  # loaded by htmx: the case page itself sends no query for it
+    assert reverse("workspace:citation-add") in client.get(block).content.decode()
+
+
+def test_the_portal_endpoints_turn_away_anonymous_readers_and_unpublished_articles(client, mp_user, participant):
+    draft = ArticleFactory(draft=True)
+    assert client.get(reverse("portal:kb-suggest"), {"subject": "x"}).status_code == 302  # to sign-in
+    client.force_login(mp_user)
+    assert client.post(reverse("portal:kb-answered"), {"answered": draft.pk}).status_code == 404
+    assert not Deflection.objects.exists()
+
+
+def test_a_deflection_is_recorded_for_the_users_own_mp_only(client, mp_user, participant, other_participant):
+    article = ArticleFactory()
+    client.force_login(mp_user)
+    client.post(reverse("portal:kb-answered"), {"answered": article.pk, "participant": other_participant.pk})
+    assert Deflection.objects.get().participant == participant

@@ -115,7 +115,8 @@ def test_staff_cite_a_section_from_the_case_page_and_remove_it(client, staff_use
     client.post(reverse("workspace:citation-add"), data)  # twice: still one
     citation = Citation.objects.get()
     assert citation.case == case and citation.section == section
-    assert section.title in client.get(case.get_absolute_url()).content.decode()
+    block = client.get(reverse("workspace:citations-block", args=["case", case.pk]), {"next": case.get_absolute_url()})
+    assert section.title in block.content.decode() and case.get_absolute_url() in block.content.decode()
     client.post(reverse("workspace:citation-remove", args=[citation.pk]), {"next": case.get_absolute_url()})
     assert not Citation.objects.exists()
 
@@ -134,7 +135,14 @@ def test_the_notice_page_shows_its_citations(client):
     notice = NoticeFactory()
     Citation.objects.create(notice=notice, revision_request=RevisionRequestFactory(title="Credit exposure"))
     client.force_login(publisher)
-    assert "Credit exposure" in client.get(reverse("workspace:notice-detail", args=[notice.pk])).content.decode()
+    page = client.get(reverse("workspace:notice-detail", args=[notice.pk])).content.decode()
+    block = reverse("workspace:citations-block", args=["notice", notice.pk])
+    assert block in page and "Credit exposure" in client.get(block).content.decode()
+
+
+def test_the_citations_block_is_for_staff_only(client, mp_user):
+    client.force_login(mp_user)
+    assert client.get(reverse("workspace:citations-block", args=["case", CaseFactory().pk])).status_code == 403
 
 
 def test_the_section_page_lists_articles_and_published_notices_for_everyone_and_cases_for_staff_only(client):

@@ -1,10 +1,12 @@
-"""Citing market rules from the workspace: the small form of the case page, the notice page and the article page
-(rendered by the ``education_citations`` template tag) posts here."""
+"""Citing market rules from the workspace: the case page, the notice page and the article page load their "Market
+rules cited" block from here (htmx, so those pages send no query for it while rendering and cases and notices never
+import education), and its small form posts here."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views import View
 
 from cases.models import Case
@@ -14,11 +16,31 @@ from ercot_services.core.permissions import StaffRequiredMixin
 from notices.models import Notice
 
 from ... import policies_knowledge as policies
-from ...forms.staff.knowledge import CitationForm
+from ...forms.staff.knowledge import CitationForm, rule_choices
 from ...models import Article, Citation
+from ...selectors.rules import citations_of
 from ...services.rules import citation_add, citation_remove
 
 TARGETS = {"case": Case, "notice": Notice, "article": Article}
+
+
+class CitationsBlockView(StaffRequiredMixin, View):
+    """The rules a case, notice or article cites, and (for staff who may) the form adding one: an HTML fragment."""
+
+    def get(self, request, target, pk):
+        if target not in TARGETS:
+            raise Http404("Nothing of that kind cites rules.")
+        obj = get_object_or_404(TARGETS[target], pk=pk)
+        may_add = policies.can_add_citation(request.user)
+        context = {
+            "citations": citations_of(**{target: obj}),
+            "target": target,
+            "target_id": obj.pk,
+            "may_add": may_add,
+            "choices": rule_choices()[1:] if may_add else [],  # the groups, after the empty choice
+            "next": safe_next_url(request, "", under="/workspace/"),
+        }
+        return render(request, "education/rules/_citations.html", context)
 
 
 class CitationAddView(StaffRequiredMixin, View):

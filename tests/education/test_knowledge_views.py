@@ -173,6 +173,7 @@ def test_a_resolved_case_prefills_a_new_article_without_the_mp(client, participa
     client.force_login(am)
     page = client.get(reverse("workspace:kb-article-new"), {"case": case.reference}).content.decode()
     assert "remove the hold in MarkeTrak." in page and participant.legal_name not in page
+    assert all(f'name="{field}"' in page for field in ("title", "category", "visibility", "review_by", "body"))
     response = client.post(
         reverse("workspace:kb-article-new") + f"?case={case.reference}",
         {

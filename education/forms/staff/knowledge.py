@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crispy_forms.layout import Layout
 from django import forms
 
 from cases.models import CaseCategory
@@ -29,12 +30,7 @@ class ArticleForm(LayoutMixin, forms.Form):
         help_text="Headings (##), lists, links and tables. Scripts and HTML attributes are removed.",
     )
 
-    layout = None
-
-    def get_layout(self):
-        from crispy_forms.layout import Layout
-
-        return Layout("title", "summary", grid("category", "visibility", "review_by"), "body")
+    layout = Layout("title", "summary", grid((4, "category"), (4, "visibility"), (4, "review_by")), "body")
 
 
 class ReturnArticleForm(LayoutMixin, forms.Form):

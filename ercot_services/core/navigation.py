@@ -42,7 +42,6 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
     ),
     NavLink("Registration", "workspace:applications"),
     NavLink("Notices", "workspace:notice-list"),
-    NavLink("Knowledge base", "workspace:kb-articles"),
     NavMenu(
         "Qualification",
         (
@@ -59,6 +58,8 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
             NavLink("Meetings", "workspace:meetings"),
             NavLink("Performance feedback", "workspace:feedback"),
             NavLink("Improvement opportunities", "workspace:improvements"),
+            # The knowledge base (education) sits here until the education app has a menu of its own.
+            NavLink("Knowledge base", "workspace:kb-articles"),
         ),
         also_active_under=("/plan/",),
     ),

@@ -225,3 +225,22 @@ def test_a_deflection_is_recorded_for_the_users_own_mp_only(client, mp_user, par
     client.force_login(mp_user)
     client.post(reverse("portal:kb-answered"), {"answered": article.pk, "participant": other_participant.pk})
     assert Deflection.objects.get().participant == participant
+
+
+def test_the_metrics_page_counts_deflections_by_category(client, mp_user, participant):
+    from education.services.knowledge import deflection_record
+
+    lead = StaffFactory(groups=["Client Services Lead"])
+    article = ArticleFactory()
+    for outcome in (DeflectionOutcome.ANSWERED, DeflectionOutcome.ANSWERED, DeflectionOutcome.FILED):
+        deflection_record(
+            actor=mp_user,
+            participant=participant,
+            outcome=outcome,
+            category=article.category,
+            article=article if outcome == DeflectionOutcome.ANSWERED else None,
+            shown=[article.pk],
+        )
+    client.force_login(lead)
+    page = client.get(reverse("workspace:metrics")).content.decode()
+    assert "Knowledge base deflection" in page and "67% (2/3)" in page

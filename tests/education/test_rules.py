@@ -182,3 +182,21 @@ def test_the_rules_page_searches_sections_and_revision_requests_in_bounded_queri
 def test_loading_the_sample_twice_changes_nothing():
     assert market_rules_load() == market_rules_load()
     assert RevisionRequest.objects.get(kind="NPRR", number=1247).sections.count() == 2
+
+
+def test_the_command_loads_a_csv_and_refuses_a_file_that_is_not_one(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    good = tmp_path / "rules.csv"
+    good.write_text(
+        "type,document,number,title,url,kind,status,submitted_on,status_changed_on,sections\n"
+        "section,retail_market_guide,7.16,Safety Nets,,,,,,\n"
+        "revision,,1300,Safety net timing,,RMGRR,pending,2026-01-05,,retail_market_guide:7.16\n"
+    )
+    call_command("load_market_rules", str(good), stdout=None)
+    revision = RevisionRequest.objects.get(kind="RMGRR", number=1300)
+    assert [s.number for s in revision.sections.all()] == ["7.16"]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("type,number\nrevision,abc\n")
+    with pytest.raises(CommandError):
+        call_command("load_market_rules", str(bad))

@@ -30,6 +30,8 @@ REVIEWERS = frozenset({RETAIL_OPS, LEAD})
 LETTERS = frozenset({RETAIL_OPS, LEAD})
 TESTING = frozenset({FLIGHT_ADMIN})
 PUBLISHERS = frozenset({PUBLISHER})
+KB_WRITERS = frozenset({AM, LEAD, SERVICE_DESK, PUBLISHER})
+KB_PUBLISHERS = frozenset({LEAD, PUBLISHER})
 
 ACTION_MATRIX: dict[str, frozenset[str]] = {
     # Account Managers and books.
@@ -117,4 +119,14 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     "course-session-enrol": PLANNERS,
     "course-enrolment-cancel": PLANNERS,
     "participant-recommend-course": PLANNERS,
+    # Knowledge base and market rules (education): those who answer cases write articles and cite rules; a second
+    # person with the publish permission (the Lead, Notice Publishers) approves or archives an article.
+    "kb-article-new": KB_WRITERS,
+    "kb-article-edit": KB_WRITERS,
+    "kb-article-action/submit": KB_WRITERS,
+    "kb-article-action/return": KB_WRITERS,
+    "kb-article-action/approve": KB_PUBLISHERS,
+    "kb-article-action/archive": KB_PUBLISHERS,
+    "citation-add": KB_WRITERS,
+    "citation-remove": KB_WRITERS,
 }

@@ -194,6 +194,31 @@ _ACTIONS: dict[str, tuple[str, ...]] = {
     # Market education: Account Managers teach and enrol their MPs' people; the Lead runs the programme.
     "education.manage_courses": (StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD),
 }
+# Knowledge base and market rules (education): those who answer cases write articles and cite rules; a second
+# person with the publish permission (the Lead, Notice Publishers) approves an article; the Lead keeps the rules.
+_KNOWLEDGE: dict[str, tuple[str, ...]] = {
+    "education.add_article": (
+        StaffGroup.ACCOUNT_MANAGER,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.NOTICE_PUBLISHER,
+    ),
+    "education.change_article": (
+        StaffGroup.ACCOUNT_MANAGER,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.NOTICE_PUBLISHER,
+    ),
+    "education.publish_article": (StaffGroup.CLIENT_SERVICES_LEAD, StaffGroup.NOTICE_PUBLISHER),
+    "education.add_citation": (
+        StaffGroup.ACCOUNT_MANAGER,
+        StaffGroup.CLIENT_SERVICES_LEAD,
+        StaffGroup.SERVICE_DESK,
+        StaffGroup.NOTICE_PUBLISHER,
+    ),
+    "education.change_revisionrequest": (StaffGroup.CLIENT_SERVICES_LEAD,),
+}
+_ACTIONS.update(_KNOWLEDGE)
 for _permission, _groups in _ACTIONS.items():
     for _group in _groups:
         if _permission not in GROUP_PERMISSIONS[_group]:

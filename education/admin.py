@@ -1,6 +1,7 @@
-"""Admin of courses (the catalogue is edited here: title, audience, format, prerequisites, materials, published),
+"""Admin of the education app. Here: courses (the catalogue is edited here: title, audience, format, prerequisites, materials, published),
 with the audit history of each object. Sessions, enrolments and recommendations are read here and changed through
-the workspace pages, whose services send the invitations and keep the waitlist in order."""
+the workspace pages, whose services send the invitations and keep the waitlist in order. The knowledge base and
+market rules register theirs in ``admin_knowledge``."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.contrib import admin
 from ercot_services.core.admin import AdminAuditMixin, AuditTimelineMixin, ReadOnlyAdminMixin
 from ercot_services.core.uploads import DOCUMENT_TYPES, check_upload
 
+from . import admin_knowledge  # noqa: F401
 from .models import Course, CourseMaterial, CourseRecommendation, CourseSession, Enrolment
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024

@@ -8,6 +8,7 @@ all ask here.
 from __future__ import annotations
 
 from ercot_services.core.permissions import has_permission, require_permission
+from ercot_services.core.review import may_approve
 
 PUBLISH_NOTICE = "notices.publish_notice"
 
@@ -18,7 +19,7 @@ def can_publish(user, notice=None) -> bool:
 
 def can_approve(user, notice) -> bool:
     """Four eyes: a publisher other than the notice's author."""
-    return can_publish(user, notice) and notice.author_id != user.pk
+    return can_publish(user, notice) and may_approve(user, notice.author_id)
 
 
 def check_publish(actor, message: str = "Only Notice Publishers draft, approve and publish market notices.") -> None:

@@ -4,33 +4,11 @@ from __future__ import annotations
 
 import re
 
-import bleach
-import markdown
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-ALLOWED_TAGS = [
-    "p",
-    "br",
-    "strong",
-    "em",
-    "ul",
-    "ol",
-    "li",
-    "a",
-    "code",
-    "pre",
-    "blockquote",
-    "h3",
-    "h4",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-]
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+from ercot_services.core.markdown import markdown_to_safe_html
+
 # M-A042424-01, W-A042224-01, and the old form without a thread letter, M-042424-01.
 NOTICE_ID = re.compile(r"\b([MWR])-([A-Z]{0,2})(\d{6})-(\d{2})\b")
 
@@ -54,8 +32,6 @@ def _link_ids(html: str) -> str:
 
 
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text or "", extensions=["sane_lists"])
-    clean = bleach.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=["http", "https", "mailto"], strip=True
-    )
+    # Notices keep their h3/h4 sections; the sanitiser is the project's one (core.markdown).
+    clean = markdown_to_safe_html(text)
     return mark_safe(_link_ids(clean))  # noqa: S308  (bleach-sanitised above)

@@ -82,3 +82,9 @@ class MetricsData:
     @property
     def surveys(self) -> SurveyFigures:
         return self._get("surveys", lambda: survey_figures(self.f, self.manager_user_ids))
+
+    @property
+    def deflections(self):
+        from education.selectors.knowledge import deflection_metrics
+
+        return self._get("deflections", lambda: deflection_metrics(start=self.f.start_at, end=self.f.end_at))

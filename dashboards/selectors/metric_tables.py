@@ -409,6 +409,30 @@ def _table_training(d: MetricsData) -> Table:
     )
 
 
+def _deflection_row(row) -> list[Cell]:
+    return [
+        Cell(row.category),
+        num(row.shown),
+        num(row.answered),
+        num(row.filed),
+        percent(row.answered, row.answered + row.filed),
+    ]
+
+
+def _table_deflection(d: MetricsData) -> Table:
+    """The knowledge base's suggestions on the portal's inquiry form: answered without a case, or filed anyway."""
+    figures = d.deflections
+    return Table(
+        "deflection",
+        "Knowledge base deflection",
+        ["Category", "Articles shown", "Answered (no case)", "Filed anyway", "Deflection rate"],
+        [_deflection_row(row) for row in figures.rows],
+        csv_columns=["Category", "Articles shown", "Answered (no case)", "Filed anyway", "Deflection rate (%)"],
+        footer=_deflection_row(figures.total) if figures.rows else None,
+        note="Inquiries written in the portal while articles were suggested. Rate = answered ÷ (answered + filed).",
+    )
+
+
 TABLES = {
     "managers": _table_managers,
     "weekly": _table_weekly,
@@ -424,4 +448,5 @@ TABLES = {
     "surveys-managers": _table_surveys_managers,
     "surveys-categories": _table_surveys_categories,
     "training": _table_training,
+    "deflection": _table_deflection,
 }

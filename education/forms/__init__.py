@@ -1,0 +1,1 @@
+"""The education app's forms, split by side (public, portal, staff)."""

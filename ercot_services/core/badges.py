@@ -165,6 +165,14 @@ BADGES: dict[str, dict[str, Badge]] = {
         "*": B("success"),
     },
     "notice_kind": {"cancellation": B("danger"), "*": B("info")},
+    # knowledge base and market rules
+    "article": {"draft": B("secondary"), "in_review": B("warning"), "published": B("success"), "*": B("muted")},
+    "revision_request": {
+        "pending": B("info"),
+        "approved": B("primary"),
+        "implemented": B("success"),
+        "*": B("secondary"),
+    },
     # plans
     "objective": {"achieved": B("success"), "*": B("secondary")},
     "action_item": {

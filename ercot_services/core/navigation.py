@@ -59,6 +59,8 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
             NavLink("Meetings", "workspace:meetings"),
             NavLink("Performance feedback", "workspace:feedback"),
             NavLink("Improvement opportunities", "workspace:improvements"),
+            # The knowledge base (education) sits here until the education app has a menu of its own.
+            NavLink("Knowledge base", "workspace:kb-articles"),
         ),
         also_active_under=("/plan/",),
     ),

@@ -25,6 +25,7 @@ if env_file.exists():
     environ.Env.read_env(env_file)
 from .deadline_radar import *  # noqa: E402, F403 - the DISPUTE_RADAR_* settings (README "Deadline radar")
 from .inbound_mail import *  # noqa: E402, F403 - the INBOUND_* settings (README "Email that opens cases")
+from .knowledge import *  # noqa: E402, F403 - the knowledge base and market rules settings
 from .surveys import *  # noqa: E402, F403 - the CASE_SURVEY_* settings (README "Satisfaction surveys")
 from .webhooks import *  # noqa: E402, F403 - the WEBHOOK_* settings (README "Webhooks"), once .env is read
 

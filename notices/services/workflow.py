@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
+from ercot_services.core.review import check_four_eyes
 from ercot_services.core.workflow import move_status
 
 from .. import policies
@@ -59,11 +60,12 @@ def notice_return_to_draft(*, actor: User, notice: Notice, reason: str) -> Notic
 def notice_approve(*, actor: User, notice: Notice) -> Notice:
     """Four eyes: a Notice Publisher other than the author approves."""
     policies.check_publish(actor, "Only a Notice Publisher can approve a notice.")
-    if notice.author_id == actor.pk:
-        raise DomainError(
-            "A notice must be approved by a different Notice Publisher than its author.",
-            code=NoticeErrorCode.SAME_APPROVER,
-        )
+    check_four_eyes(
+        actor=actor,
+        author_id=notice.author_id,
+        message="A notice must be approved by a different Notice Publisher than its author.",
+        code=NoticeErrorCode.SAME_APPROVER,
+    )
     old = _move(notice, NoticeStatus.APPROVED)
     notice.approver, notice.approved_at = actor, timezone.now()
     notice.save()

@@ -20,6 +20,7 @@ from accounts.action_matrix import ACTION_MATRIX
 from accounts.roles import StaffGroup
 from cases.models import CaseCategory, CaseKind, Channel, Incident, IssuePattern
 from cases.services import case_assign
+from education.views.staff.knowledge import ACTION_PERMISSIONS as KB_ARTICLE_ACTIONS
 from ercot_services.core.models import AuditEvent, DomainError, OutboundEmail
 from notices.forms.staff import ACTIONS as NOTICE_ACTIONS
 from notices.models import Notice, NoticeAttachment, NoticeType
@@ -76,6 +77,7 @@ pytestmark = pytest.mark.django_db
 ACTION_ARGUMENTS = {
     "enrollment-action": sorted(EnrollmentActionView.ACTIONS),
     "notice-action": sorted(NOTICE_ACTIONS),
+    "kb-article-action": sorted(KB_ARTICLE_ACTIONS),
 }
 
 
@@ -139,6 +141,18 @@ class World:
             subject="Missing 867_03 usage",
             description="For March.",
         )
+
+    @cached_property
+    def article(self):
+        from tests.education.factories import ArticleFactory
+
+        return ArticleFactory(in_review=True, author=self.admin)
+
+    @cached_property
+    def citation(self):
+        from tests.education.factories import CitationFactory
+
+        return CitationFactory(case=self.case)
 
     @cached_property
     def other_case(self):
@@ -389,6 +403,11 @@ def url_for(key: str, world: World) -> str:
         "course-session-enrol": lambda: [world.course_enrolment.session_id],
         "course-enrolment-cancel": lambda: [world.course_enrolment.pk],
         "participant-recommend-course": lambda: [world.participant.pk],
+        "kb-article-new": list,
+        "kb-article-edit": lambda: [world.article.pk],
+        "kb-article-action": lambda: [world.article.pk, action],
+        "citation-add": list,
+        "citation-remove": lambda: [world.citation.pk],
     }
     if name.startswith("case-"):
         args.setdefault(name, lambda: by_reference(world.case))

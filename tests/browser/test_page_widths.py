@@ -22,6 +22,7 @@ STAFF_PAGES = [
     "/workspace/registration/",
     "/workspace/qualification/flights/",
     "/workspace/notices/",
+    "/workspace/education/kb/",
     "/workspace/action-items/",
     "/workspace/meetings/",
     "/workspace/incidents/",

@@ -26,6 +26,7 @@ from ...models import MAX_DISPUTE_DAYS, CaseNotification, DisputeWindow, Stateme
 from ...selectors import portal as case_selectors
 from ...services import dispute_deadline, dispute_submit, inquiry_submit
 from ...services.notifications import wants
+from ...signals import send_inquiry_filed
 
 
 def _receipt_note(user) -> str:
@@ -56,7 +57,9 @@ class InquiryCreateView(ParticipantRequiredMixin, RegisteredParticipantMixin, Ac
         return {"participant": self.participant}
 
     def perform(self, form):
-        return inquiry_submit(actor=self.request.user, inquiry=form.case_input(participant=self.participant))
+        case = inquiry_submit(actor=self.request.user, inquiry=form.case_input(participant=self.participant))
+        send_inquiry_filed(case=case, actor=self.request.user, data=self.request.POST)
+        return case
 
     def get_success_message(self, form):
         return f"Your inquiry was received as {self.result.reference}.{_receipt_note(self.request.user)}"

@@ -37,6 +37,7 @@ from cases.management.seed_cases import seed_cases
 from cases.management.seed_settlement_calendar import seed_settlement_calendar
 from cases.models import Case
 from education.management.seed_courses import seed_courses
+from education.management.seed_knowledge import seed_knowledge
 from education.models import Course
 from ercot_services.core.models import AuditEvent
 from notices.management.seed_notices import seed_notices
@@ -162,6 +163,7 @@ class Command(BaseCommand):
             seed_notices(ctx)
             seed_plans(ctx)
             seed_courses(ctx)
+            seed_knowledge(ctx)
             # The seed writes some rows directly (backdated history): count them into the summaries.
             participant_summaries_rebuild(fix=True)
         collect_portal_signins(ctx)

@@ -273,10 +273,11 @@ def test_page_from_rollups_costs_the_same_queries_at_ten_and_a_thousand_cases(
     assert large == small
     # Framework 2 (user, staff groups), Account Managers 1, cases 5 (fresh days, three rollup sums, backlog; the
     # holidays are cached), feedback 1, satisfaction surveys 1, registration 1, qualification 1, notices 2, training 2
-    # (sessions delivered, by market role), and today's cases when the range reaches today (the default range below).
-    with django_assert_max_num_queries(16):
+    # (sessions delivered, by market role), knowledge base deflection 1, and today's cases when the range reaches
+    # today (the default range below).
+    with django_assert_max_num_queries(17):
         page = client.get(reverse("workspace:metrics"), OCTOBER_QUERY)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.get(reverse("workspace:metrics")).status_code == 200
     opened = next(k for k in page.context["kpis"] if k.label == "Cases opened")
     assert opened.value == "1,007"

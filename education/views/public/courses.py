@@ -9,9 +9,9 @@ from django.views import View
 
 from ercot_services.core.downloads import private_file_response
 
-from ..forms.public import CatalogueFilterForm
-from ..models import CourseMaterial
-from ..selectors import CatalogueFilters, catalogue_courses, course_get_published, course_upcoming_sessions
+from ...forms.public.courses import CatalogueFilterForm
+from ...models import CourseMaterial
+from ...selectors import CatalogueFilters, catalogue_courses, course_get_published, course_upcoming_sessions
 
 CATALOGUE_PAGE = 12
 

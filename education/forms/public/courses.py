@@ -6,7 +6,7 @@ from django import forms
 
 from accounts.models import MarketRole
 
-from ..models import CourseFormat, CourseLevel
+from ...models import CourseFormat, CourseLevel
 
 
 class CatalogueFilterForm(forms.Form):

@@ -12,7 +12,7 @@ from cases.selectors.cases import staff_users
 from ercot_services.core.forms import LayoutMixin, grid
 from ercot_services.core.text_limits import NOTE_TEXT
 
-from ..models import Course
+from ...models import Course
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

@@ -15,10 +15,10 @@ from accounts.portal_session import CurrentParticipantMixin
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ..certificates import certificate_number, certificate_pdf
-from ..models import CourseSession, EnrolmentStatus, SessionStatus
-from ..selectors import enrolment_for_certificate, portal_enrolment_get, portal_enrolments, recommended_courses
-from ..services import enrolment_cancel, enrolment_enrol, session_ics
+from ...certificates import certificate_number, certificate_pdf
+from ...models import CourseSession, EnrolmentStatus, SessionStatus
+from ...selectors import enrolment_for_certificate, portal_enrolment_get, portal_enrolments, recommended_courses
+from ...services import enrolment_cancel, enrolment_enrol, session_ics
 
 ENROLMENTS_SHOWN = 50
 

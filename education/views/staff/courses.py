@@ -18,7 +18,7 @@ from ercot_services.core.actions import ActionView
 from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from ..forms.staff import (
+from ...forms.staff.courses import (
     AttendanceForm,
     RecommendForm,
     SessionCancelForm,
@@ -26,10 +26,10 @@ from ..forms.staff import (
     StaffEnrolForm,
     default_session_initial,
 )
-from ..models import CourseSession, Enrolment, EnrolmentStatus
-from ..policies import MANAGE_COURSES, can_manage_courses, can_record_attendance
-from ..selectors import session_roster, sessions_with_seats, staff_sessions
-from ..services import (
+from ...models import CourseSession, Enrolment, EnrolmentStatus
+from ...policies import MANAGE_COURSES, can_manage_courses, can_record_attendance
+from ...selectors import session_roster, sessions_with_seats, staff_sessions
+from ...services import (
     SessionInput,
     attendance_record,
     enrolment_cancel,

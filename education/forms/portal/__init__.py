@@ -1,0 +1,1 @@
+"""Education's portal forms, one module per part of the app."""

@@ -1,0 +1,1 @@
+"""Education's public forms, one module per part of the app."""

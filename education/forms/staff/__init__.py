@@ -1,0 +1,1 @@
+"""Education's staff forms, one module per part of the app."""

@@ -1,0 +1,1 @@
+"""Education's portal pages, one module per part of the app."""

@@ -1,0 +1,1 @@
+"""Education's public pages, one module per part of the app."""

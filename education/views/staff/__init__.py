@@ -1,0 +1,1 @@
+"""Education's staff pages, one module per part of the app."""

@@ -15,6 +15,7 @@ APP_EVENTS = {
     "qualification": "QualificationEvent",
     "registration": "RegistrationEvent",
     "api": "ApiEvent",
+    "education": "EducationEvent",
 }
 
 

@@ -11,11 +11,11 @@ from django.utils import timezone
 
 from ercot_services.core.models import clean_or_refuse
 
-from ..error_codes import CourseErrorCode
+from ..error_codes import EducationErrorCode
 
 
 def clean(instance, exclude: Iterable[str] = ()) -> None:
-    clean_or_refuse(instance, code=CourseErrorCode.INVALID, exclude=exclude)
+    clean_or_refuse(instance, code=EducationErrorCode.INVALID, exclude=exclude)
 
 
 def operator_time(moment) -> str:

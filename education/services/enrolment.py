@@ -15,8 +15,8 @@ from cases.models import IssuePattern
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 
-from ..error_codes import CourseErrorCode
-from ..events import CourseEvent
+from ..error_codes import EducationErrorCode
+from ..events import EducationEvent
 from ..models import (
     Attendance,
     Course,
@@ -45,12 +45,12 @@ def _check_enroller(actor: User, user: User, participant: MarketParticipant) -> 
     if actor.pk != user.pk and not can_manage_courses(actor):
         raise DomainError(
             "Only the person themselves or their Account Manager can enrol someone.",
-            code=CourseErrorCode.PERMISSION_DENIED,
+            code=EducationErrorCode.PERMISSION_DENIED,
         )
     if not Membership.objects.active().filter(user=user, participant=participant).exists():
         raise DomainError(
             f"{user.full_name or user.email} is not a contact of {participant.legal_name}.",
-            code=CourseErrorCode.NOT_A_CONTACT,
+            code=EducationErrorCode.NOT_A_CONTACT,
         )
 
 
@@ -63,22 +63,22 @@ def enrolment_enrol(*, actor: User, session: CourseSession, user: User, particip
     if session.status != SessionStatus.SCHEDULED or session.starts_at <= now:
         raise DomainError(
             "This session is cancelled or has already started; choose another session.",
-            code=CourseErrorCode.SESSION_NOT_OPEN,
+            code=EducationErrorCode.SESSION_NOT_OPEN,
         )
     if not session.course.is_published:
-        raise DomainError("This course is not open for enrolment.", code=CourseErrorCode.COURSE_UNPUBLISHED)
+        raise DomainError("This course is not open for enrolment.", code=EducationErrorCode.COURSE_UNPUBLISHED)
     if now > session.enrolment_deadline and not can_manage_courses(actor):
         raise DomainError(
             f"Enrolment for this session closed on {operator_time(session.enrolment_deadline)}. "
             "Choose a later session or ask your Account Manager.",
-            code=CourseErrorCode.ENROLMENT_CLOSED,
+            code=EducationErrorCode.ENROLMENT_CLOSED,
         )
     enrolment = Enrolment.objects.filter(session=session, user=user).first()
     if enrolment is not None and enrolment.status != EnrolmentStatus.CANCELLED:
         raise DomainError(
             f"{'You are' if actor.pk == user.pk else (user.full_name or user.email) + ' is'} already "
             f"{enrolment.get_status_display().lower()} for this session.",
-            code=CourseErrorCode.ALREADY_ENROLLED,
+            code=EducationErrorCode.ALREADY_ENROLLED,
         )
     seats_taken = session.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
     status = EnrolmentStatus.ENROLLED if seats_taken < session.capacity else EnrolmentStatus.WAITLISTED
@@ -95,7 +95,7 @@ def enrolment_enrol(*, actor: User, session: CourseSession, user: User, particip
     enrolled = status == EnrolmentStatus.ENROLLED
     audit_record(
         actor=actor,
-        verb=CourseEvent.ENROLLED if enrolled else CourseEvent.WAITLISTED,
+        verb=EducationEvent.ENROLLED if enrolled else EducationEvent.WAITLISTED,
         target=enrolment,
         changes={"status": (None, status), "user": (None, user.email)},
     )
@@ -119,7 +119,7 @@ def promote_waitlisted(*, actor: User | None, session: CourseSession) -> list[En
         enrolment.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            verb=CourseEvent.PROMOTED,
+            verb=EducationEvent.PROMOTED,
             target=enrolment,
             changes={"status": (EnrolmentStatus.WAITLISTED, EnrolmentStatus.ENROLLED)},
         )
@@ -136,18 +136,21 @@ def enrolment_cancel(*, actor: User, enrolment: Enrolment) -> Enrolment:
     if actor.pk != enrolment.user_id and not can_manage_courses(actor):
         raise DomainError(
             "Only the person enrolled or their Account Manager can cancel this enrolment.",
-            code=CourseErrorCode.PERMISSION_DENIED,
+            code=EducationErrorCode.PERMISSION_DENIED,
         )
     if enrolment.status == EnrolmentStatus.CANCELLED:
-        raise DomainError("This enrolment is already cancelled.", code=CourseErrorCode.NOT_ACTIVE)
+        raise DomainError("This enrolment is already cancelled.", code=EducationErrorCode.NOT_ACTIVE)
     if session.starts_at <= timezone.now():
-        raise DomainError("The session has started; it can no longer be cancelled.", code=CourseErrorCode.NOT_ACTIVE)
+        raise DomainError("The session has started; it can no longer be cancelled.", code=EducationErrorCode.NOT_ACTIVE)
     old = enrolment.status
     enrolment.status = EnrolmentStatus.CANCELLED
     enrolment.save(update_fields=["status", "updated_at"])
     enrolment.session = session
     audit_record(
-        actor=actor, verb=CourseEvent.ENROLMENT_CANCELLED, target=enrolment, changes={"status": (old, enrolment.status)}
+        actor=actor,
+        verb=EducationEvent.ENROLMENT_CANCELLED,
+        target=enrolment,
+        changes={"status": (old, enrolment.status)},
     )
     if old == EnrolmentStatus.ENROLLED:
         send_session_email(enrolment, template="enrolment_cancelled", subject="Enrolment cancelled", method="CANCEL")
@@ -163,12 +166,12 @@ def attendance_record(*, actor: User, session: CourseSession, present: set[int])
     if not can_record_attendance(actor, session):
         raise DomainError(
             "Only the session's instructor or staff who run training record attendance.",
-            code=CourseErrorCode.PERMISSION_DENIED,
+            code=EducationErrorCode.PERMISSION_DENIED,
         )
     if session.starts_at > timezone.now():
         raise DomainError(
             f"Attendance is recorded once the session has started ({operator_time(session.starts_at)}).",
-            code=CourseErrorCode.NOT_STARTED,
+            code=EducationErrorCode.NOT_STARTED,
         )
     changed = 0
     now = timezone.now()
@@ -182,7 +185,7 @@ def attendance_record(*, actor: User, session: CourseSession, present: set[int])
         enrolment.save(update_fields=["attendance", "completed_at", "updated_at"])
         audit_record(
             actor=actor,
-            verb=CourseEvent.ATTENDANCE_RECORDED,
+            verb=EducationEvent.ATTENDANCE_RECORDED,
             target=enrolment,
             changes={"attendance": (old, attendance)},
         )
@@ -226,7 +229,7 @@ def recommendation_record(
     """Recommend ``course`` to ``participant`` (again: the reason and pattern are updated)."""
     check_manage_courses(actor, "Only Account Managers and the Lead recommend courses to an MP.")
     if pattern is not None and pattern.participant_id != participant.pk:
-        raise DomainError("The issue pattern is of another Market Participant.", code=CourseErrorCode.INVALID)
+        raise DomainError("The issue pattern is of another Market Participant.", code=EducationErrorCode.INVALID)
     recommendation, created = CourseRecommendation.objects.update_or_create(
         participant=participant,
         course=course,
@@ -234,7 +237,7 @@ def recommendation_record(
     )
     audit_record(
         actor=actor,
-        verb=CourseEvent.RECOMMENDED,
+        verb=EducationEvent.RECOMMENDED,
         target=recommendation,
         changes={"course": (None, course.title), "pattern": (None, str(pattern) if pattern else "")},
         reason=reason,

@@ -20,9 +20,9 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.review import check_four_eyes
 from ercot_services.core.workflow import move_status
 
-from .. import policies_knowledge as policies
-from ..error_codes_knowledge import KnowledgeErrorCode
-from ..events_knowledge import KnowledgeEvent
+from .. import policies
+from ..error_codes import EducationErrorCode
+from ..events import EducationEvent
 from ..models import (
     ARTICLE_TRANSITIONS,
     Article,
@@ -57,7 +57,7 @@ def _validate(article: Article) -> None:
         article.full_clean(exclude=["search_document"])
     except ValidationError as error:
         raise DomainError(
-            "Correct the article's details.", code=KnowledgeErrorCode.INVALID, fields=error.message_dict
+            "Correct the article's details.", code=EducationErrorCode.INVALID, fields=error.message_dict
         ) from error
 
 
@@ -102,7 +102,7 @@ def article_create(*, actor: User, data: ArticleInput, source_case: Case | None 
     article_index(article)
     audit_record(
         actor=actor,
-        verb=KnowledgeEvent.ARTICLE_DRAFTED,
+        verb=EducationEvent.ARTICLE_DRAFTED,
         target=article,
         changes={"title": (None, article.title), "source_case": (None, source_case.reference if source_case else None)},
     )
@@ -114,7 +114,7 @@ def article_update(*, actor: User, article: Article, data: ArticleInput) -> Arti
     policies.check_write_article(actor)
     if article.status != ArticleStatus.DRAFT:
         raise DomainError(
-            "Only a draft can be edited: return the article to draft first.", code=KnowledgeErrorCode.NOT_EDITABLE
+            "Only a draft can be edited: return the article to draft first.", code=EducationErrorCode.NOT_EDITABLE
         )
     changes = {}
     new = {
@@ -133,7 +133,7 @@ def article_update(*, actor: User, article: Article, data: ArticleInput) -> Arti
     article.save()
     article_index(article)
     if changes:
-        audit_record(actor=actor, verb=KnowledgeEvent.ARTICLE_EDITED, target=article, changes=changes)
+        audit_record(actor=actor, verb=EducationEvent.ARTICLE_EDITED, target=article, changes=changes)
     return article
 
 
@@ -143,7 +143,7 @@ def article_submit_for_review(*, actor: User, article: Article) -> Article:
     old = _move(article, ArticleStatus.IN_REVIEW)
     article.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb=KnowledgeEvent.ARTICLE_SUBMITTED, target=article, changes={"status": (old, article.status)}
+        actor=actor, verb=EducationEvent.ARTICLE_SUBMITTED, target=article, changes={"status": (old, article.status)}
     )
     return article
 
@@ -152,13 +152,13 @@ def article_submit_for_review(*, actor: User, article: Article) -> Article:
 def article_return_to_draft(*, actor: User, article: Article, reason: str) -> Article:
     policies.check_write_article(actor)
     if not reason.strip():
-        raise DomainError("Say what needs to change.", code=KnowledgeErrorCode.INVALID)
+        raise DomainError("Say what needs to change.", code=EducationErrorCode.INVALID)
     old = _move(article, ArticleStatus.DRAFT)
     article.approver, article.approved_at = None, None
     article.save()
     audit_record(
         actor=actor,
-        verb=KnowledgeEvent.ARTICLE_RETURNED,
+        verb=EducationEvent.ARTICLE_RETURNED,
         target=article,
         changes={"status": (old, article.status)},
         reason=reason,
@@ -174,14 +174,14 @@ def article_approve(*, actor: User, article: Article) -> Article:
         actor=actor,
         author_id=article.author_id,
         message="An article must be approved by someone other than its author.",
-        code=KnowledgeErrorCode.SAME_APPROVER,
+        code=EducationErrorCode.SAME_APPROVER,
     )
     old = _move(article, ArticleStatus.PUBLISHED)
     now = timezone.now()
     article.approver, article.approved_at, article.published_at = actor, now, now
     article.save()
     audit_record(
-        actor=actor, verb=KnowledgeEvent.ARTICLE_PUBLISHED, target=article, changes={"status": (old, article.status)}
+        actor=actor, verb=EducationEvent.ARTICLE_PUBLISHED, target=article, changes={"status": (old, article.status)}
     )
     return article
 
@@ -192,7 +192,7 @@ def article_archive(*, actor: User, article: Article) -> Article:
     old = _move(article, ArticleStatus.ARCHIVED)
     article.save(update_fields=["status", "updated_at"])
     audit_record(
-        actor=actor, verb=KnowledgeEvent.ARTICLE_ARCHIVED, target=article, changes={"status": (old, article.status)}
+        actor=actor, verb=EducationEvent.ARTICLE_ARCHIVED, target=article, changes={"status": (old, article.status)}
     )
     return article
 
@@ -217,11 +217,11 @@ def article_draft_from_case(*, case: Case) -> ArticleInput:
     """What a staff member starts from: the case's last public staff reply, with the MP's name, its people's names
     and emails, the case reference and amounts left out. Nothing is saved: the person edits it first."""
     if case.status not in (CaseStatus.RESOLVED, CaseStatus.CLOSED):
-        raise DomainError("Draft an article from a resolved case.", code=KnowledgeErrorCode.CASE_NOT_RESOLVED)
+        raise DomainError("Draft an article from a resolved case.", code=EducationErrorCode.CASE_NOT_RESOLVED)
     reply = case.messages.filter(is_internal=False, author__is_staff=True).order_by("-created_at", "-pk").first()
     if reply is None:
         raise DomainError(
-            "The case has no public reply from Client Services to start from.", code=KnowledgeErrorCode.NO_PUBLIC_REPLY
+            "The case has no public reply from Client Services to start from.", code=EducationErrorCode.NO_PUBLIC_REPLY
         )
     names = [case.contact_name, case.contact_company, case.contact_email]
     participant = case.participant
@@ -251,7 +251,7 @@ def article_vote(
     user = actor if actor is not None and actor.is_authenticated else None
     if user is None and not session_key:
         raise DomainError(
-            "Your browser did not keep a session: enable cookies to answer.", code=KnowledgeErrorCode.INVALID
+            "Your browser did not keep a session: enable cookies to answer.", code=EducationErrorCode.INVALID
         )
     lookup = (
         {"article": article, "user": user} if user else {"article": article, "user": None, "session_key": session_key}
@@ -261,12 +261,12 @@ def article_vote(
     try:
         vote.full_clean(exclude=["user", "article"], validate_constraints=False)
     except ValidationError as error:
-        raise DomainError("Shorten the comment.", code=KnowledgeErrorCode.INVALID, fields=error.message_dict) from error
+        raise DomainError("Shorten the comment.", code=EducationErrorCode.INVALID, fields=error.message_dict) from error
     try:
         with transaction.atomic():
             vote.save()
     except IntegrityError as error:  # a double click racing itself
-        raise DomainError("Your answer was already recorded.", code=KnowledgeErrorCode.ALREADY_VOTED) from error
+        raise DomainError("Your answer was already recorded.", code=EducationErrorCode.ALREADY_VOTED) from error
     return vote
 
 

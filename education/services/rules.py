@@ -17,9 +17,9 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.workflow import move_status
 
-from .. import policies_knowledge as policies
-from ..error_codes_knowledge import KnowledgeErrorCode
-from ..events_knowledge import KnowledgeEvent
+from .. import policies
+from ..error_codes import EducationErrorCode
+from ..events import EducationEvent
 from ..models import (
     REVISION_TRANSITIONS,
     Article,
@@ -47,14 +47,14 @@ def citation_add(
     citers = [obj for obj in (case, notice, article) if obj is not None]
     if len(citers) != 1 or rule is None:
         raise DomainError(
-            "A citation names one rule and one case, notice or article.", code=KnowledgeErrorCode.CITATION_TARGET
+            "A citation names one rule and one case, notice or article.", code=EducationErrorCode.CITATION_TARGET
         )
     rule_field = "section" if isinstance(rule, RuleSection) else "revision_request"
     lookup = {rule_field: rule, "case": case, "notice": notice, "article": article}
     citation, created = Citation.objects.get_or_create(**lookup, defaults={"created_by": actor})
     if created:
         audit_record(
-            actor=actor, verb=KnowledgeEvent.CITATION_ADDED, target=citers[0], changes={"cites": (None, str(rule))}
+            actor=actor, verb=EducationEvent.CITATION_ADDED, target=citers[0], changes={"cites": (None, str(rule))}
         )
     return citation
 
@@ -65,7 +65,7 @@ def citation_remove(*, actor: User, citation: Citation) -> None:
     citer = citation.case or citation.notice or citation.article
     rule = str(citation.rule)
     citation.delete()
-    audit_record(actor=actor, verb=KnowledgeEvent.CITATION_REMOVED, target=citer, changes={"cites": (rule, None)})
+    audit_record(actor=actor, verb=EducationEvent.CITATION_REMOVED, target=citer, changes={"cites": (rule, None)})
 
 
 # --- a revision request changes status ----------------------------------------------------------------------------
@@ -136,7 +136,7 @@ def revision_request_update_status(
         policies.check_change_revision(actor)
     revision = RevisionRequest.objects.select_for_update().get(pk=revision.pk)
     if status not in RevisionStatus.values:
-        raise DomainError("Choose a revision request status.", code=KnowledgeErrorCode.UNKNOWN_STATUS)
+        raise DomainError("Choose a revision request status.", code=EducationErrorCode.UNKNOWN_STATUS)
     if revision.status == status:
         return None
     old = move_status(
@@ -166,7 +166,7 @@ def revision_request_update_status(
     _notify_account_managers(revision, change, by_participant)
     audit_record(
         actor=actor,
-        verb=KnowledgeEvent.REVISION_STATUS_CHANGED,
+        verb=EducationEvent.REVISION_STATUS_CHANGED,
         target=revision,
         changes={"status": (old, status), "recipients": (None, len(by_recipient))},
     )

@@ -16,8 +16,8 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.outbox import email_queue
 from ercot_services.core.workflow import move_status
 
-from ..error_codes import CourseErrorCode
-from ..events import CourseEvent
+from ..error_codes import EducationErrorCode
+from ..events import EducationEvent
 from ..models import SESSION_TRANSITIONS, Course, CourseSession, Enrolment, EnrolmentStatus, SessionStatus
 from ..policies import check_manage_courses
 from .common import clean, operator_time, render_email, site_url
@@ -93,10 +93,10 @@ def send_session_email(enrolment: Enrolment, *, template: str, subject: str, met
 
 def _check_times(starts_at, ends_at, deadline) -> None:
     if ends_at <= starts_at:
-        raise DomainError("The session must end after it starts.", code=CourseErrorCode.INVALID, fields={})
+        raise DomainError("The session must end after it starts.", code=EducationErrorCode.INVALID, fields={})
     if deadline > starts_at:
         raise DomainError(
-            "The enrolment deadline must be before the session starts.", code=CourseErrorCode.INVALID, fields={}
+            "The enrolment deadline must be before the session starts.", code=EducationErrorCode.INVALID, fields={}
         )
 
 
@@ -108,7 +108,7 @@ def session_schedule(*, actor: User, data: SessionInput) -> CourseSession:
     clean(session)
     session.save()
     audit_record(
-        actor=actor, verb=CourseEvent.SESSION_SCHEDULED, target=session, changes={"course": (None, str(data.course))}
+        actor=actor, verb=EducationEvent.SESSION_SCHEDULED, target=session, changes={"course": (None, str(data.course))}
     )
     return session
 
@@ -126,7 +126,7 @@ def session_update(*, actor: User, session: CourseSession, data: SessionInput) -
     check_manage_courses(actor)
     session = _lock(session)
     if session.is_cancelled:
-        raise DomainError("A cancelled session cannot be changed.", code=CourseErrorCode.SESSION_NOT_OPEN)
+        raise DomainError("A cancelled session cannot be changed.", code=EducationErrorCode.SESSION_NOT_OPEN)
     _check_times(data.starts_at, data.ends_at, data.enrolment_deadline)
     values = data.details()
     values.pop("course")
@@ -139,7 +139,7 @@ def session_update(*, actor: User, session: CourseSession, data: SessionInput) -
         session.sequence += 1
     clean(session)
     session.save()
-    audit_record(actor=actor, verb=CourseEvent.SESSION_UPDATED, target=session, changes=changes)
+    audit_record(actor=actor, verb=EducationEvent.SESSION_UPDATED, target=session, changes=changes)
     from .enrolment import promote_waitlisted
 
     promote_waitlisted(actor=actor, session=session)
@@ -157,7 +157,7 @@ def session_cancel(*, actor: User, session: CourseSession, reason: str) -> Cours
     session = _lock(session)
     reason = (reason or "").strip()
     if not reason:
-        raise DomainError("Say why the session is cancelled: the attendees read it.", code=CourseErrorCode.INVALID)
+        raise DomainError("Say why the session is cancelled: the attendees read it.", code=EducationErrorCode.INVALID)
     old = move_status(
         session,
         SessionStatus.CANCELLED,
@@ -170,7 +170,7 @@ def session_cancel(*, actor: User, session: CourseSession, reason: str) -> Cours
     session.save()
     audit_record(
         actor=actor,
-        verb=CourseEvent.SESSION_CANCELLED,
+        verb=EducationEvent.SESSION_CANCELLED,
         target=session,
         changes={"status": (old, session.status), "sequence": (session.sequence - 1, session.sequence)},
         reason=reason,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from education.error_codes_knowledge import KnowledgeErrorCode
+from education.error_codes import EducationErrorCode
 from education.models import Article, ArticleStatus, ArticleVote
 from education.selectors.knowledge import articles_to_improve, kb_articles, kb_suggestions
 from education.services.knowledge import (
@@ -73,7 +73,7 @@ def test_the_author_cannot_approve_their_own_article_and_another_publisher_can(l
     article_submit_for_review(actor=author, article=article)
     with pytest.raises(DomainError) as refused:
         article_approve(actor=author, article=article)
-    assert refused.value.code == KnowledgeErrorCode.SAME_APPROVER
+    assert refused.value.code == EducationErrorCode.SAME_APPROVER
     article_approve(actor=lead, article=article)
     article.refresh_from_db()
     assert (article.status, article.approver) == (ArticleStatus.PUBLISHED, lead)
@@ -122,7 +122,7 @@ def test_a_draft_from_a_resolved_case_leaves_out_the_mp_its_people_and_the_refer
 def test_a_draft_needs_a_resolved_case():
     with pytest.raises(DomainError) as refused:
         article_draft_from_case(case=CaseFactory())
-    assert refused.value.code == KnowledgeErrorCode.CASE_NOT_RESOLVED
+    assert refused.value.code == EducationErrorCode.CASE_NOT_RESOLVED
 
 
 def test_one_vote_per_user_a_second_answer_changes_the_first(mp_user):

@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 from icalendar import Calendar
 
-from education.error_codes import CourseErrorCode
-from education.events import CourseEvent
+from education.error_codes import EducationErrorCode
+from education.events import EducationEvent
 from education.models import Attendance, Enrolment, EnrolmentStatus
 from education.services import (
     attendance_record,
@@ -44,7 +44,7 @@ def test_a_free_seat_enrols_and_emails_the_invitation(
     assert email.calendar_method == "REQUEST"
     event = Calendar.from_ical(email.calendar).walk("VEVENT")[0]
     assert str(event["UID"]).startswith(str(session.uid))
-    assert AuditEvent.objects.filter(verb=CourseEvent.ENROLLED).count() == 1
+    assert AuditEvent.objects.filter(verb=EducationEvent.ENROLLED).count() == 1
 
 
 @pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_enrolling_after_the_deadline_is_refused_with_the_date_in_operator_time(
     local = timezone.localtime(session.enrolment_deadline)
     with pytest.raises(DomainError) as refused:
         _enrol(session, mp_user, participant)
-    assert refused.value.code == CourseErrorCode.ENROLMENT_CLOSED
+    assert refused.value.code == EducationErrorCode.ENROLMENT_CLOSED
     assert f"{local:%A, %B %d, %Y}" in str(refused.value)
     assert local.strftime("%Z") in str(refused.value)
     assert not Enrolment.objects.exists()
@@ -95,17 +95,17 @@ def test_enrolling_twice_is_refused_and_another_mps_user_cannot_be_enrolled_into
     _enrol(session, mp_user, participant)
     with pytest.raises(DomainError) as twice:
         _enrol(session, mp_user, participant)
-    assert twice.value.code == CourseErrorCode.ALREADY_ENROLLED
+    assert twice.value.code == EducationErrorCode.ALREADY_ENROLLED
     with pytest.raises(DomainError) as foreign:
         _enrol(session, other_mp_user, participant, actor=staff_user)
-    assert foreign.value.code == CourseErrorCode.NOT_A_CONTACT
+    assert foreign.value.code == EducationErrorCode.NOT_A_CONTACT
 
 
 @pytest.mark.django_db
 def test_an_mp_user_cannot_enrol_a_colleague_but_the_am_can(session, mp_user, contact, participant, staff_user):
     with pytest.raises(DomainError) as refused:
         _enrol(session, contact, participant, actor=mp_user)
-    assert refused.value.code == CourseErrorCode.PERMISSION_DENIED
+    assert refused.value.code == EducationErrorCode.PERMISSION_DENIED
     enrolment = _enrol(session, contact, participant, actor=staff_user)
     assert enrolment.enrolled_by == staff_user
 
@@ -119,7 +119,7 @@ def test_staff_of_another_group_cannot_record_attendance(session, mp_user, parti
     session.save()
     with pytest.raises(DomainError) as refused:
         attendance_record(actor=StaffFactory(groups=["Service Desk"]), session=session, present=set())
-    assert refused.value.code == CourseErrorCode.PERMISSION_DENIED
+    assert refused.value.code == EducationErrorCode.PERMISSION_DENIED
 
 
 @pytest.mark.django_db
@@ -128,7 +128,7 @@ def test_attendance_completes_the_present_and_waits_for_the_session_to_start(ses
     theirs = _enrol(session, contact, participant)
     with pytest.raises(DomainError) as early:
         attendance_record(actor=session.instructor, session=session, present={mine.pk})
-    assert early.value.code == CourseErrorCode.NOT_STARTED
+    assert early.value.code == EducationErrorCode.NOT_STARTED
     session.starts_at = timezone.now() - datetime.timedelta(hours=2)
     session.ends_at = timezone.now() - datetime.timedelta(hours=1)
     session.enrolment_deadline = session.starts_at - datetime.timedelta(days=1)

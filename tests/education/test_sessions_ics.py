@@ -8,7 +8,7 @@ import datetime
 import pytest
 from icalendar import Calendar
 
-from education.error_codes import CourseErrorCode
+from education.error_codes import EducationErrorCode
 from education.models import EnrolmentStatus
 from education.services import SessionInput, enrolment_enrol, session_cancel, session_update
 from ercot_services.core.models import DomainError, OutboundEmail
@@ -85,7 +85,7 @@ def test_cancelling_sends_method_cancel_with_the_next_sequence(session, mp_user,
     assert int(cancelled["SEQUENCE"]) == 1
     with pytest.raises(DomainError) as again:
         enrolment_enrol(actor=mp_user, session=session, user=mp_user, participant=participant)
-    assert again.value.code == CourseErrorCode.SESSION_NOT_OPEN
+    assert again.value.code == EducationErrorCode.SESSION_NOT_OPEN
 
 
 def test_only_staff_who_run_training_change_a_session(session, participant):

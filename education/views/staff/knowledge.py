@@ -16,7 +16,7 @@ from ercot_services.core.actions import ActionView
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from ... import policies_knowledge as policies
+from ... import policies
 from ...forms.staff.knowledge import ArticleForm, ReturnArticleForm
 from ...models import Article, ArticleStatus
 from ...selectors.knowledge import articles_for_staff, articles_to_improve, staff_article_counts, with_votes

@@ -15,7 +15,7 @@ from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 from notices.models import Notice
 
-from ... import policies_knowledge as policies
+from ... import policies
 from ...forms.staff.knowledge import CitationForm, rule_choices
 from ...models import Article, Citation
 from ...selectors.rules import citations_of

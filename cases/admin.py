@@ -24,6 +24,8 @@ from .models import (
     CaseMessage,
     CaseNotification,
     CaseSettings,
+    DecisionWindow,
+    DisputeDecision,
     DisputeDetail,
     DisputeWindow,
     IssuePattern,
@@ -48,6 +50,25 @@ class CaseCategoryAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
 @admin.register(DisputeWindow)
 class DisputeWindowAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
     list_display = ("statement_type", "anchor", "business_days", "true_up_after_days", "note")
+
+
+@admin.register(DecisionWindow)
+class DecisionWindowAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """How many Business Days a participant has to accept or reject a dispute decision (one row)."""
+
+    list_display = ("__str__", "business_days")
+
+    def has_add_permission(self, request):
+        return not DecisionWindow.objects.exists()
+
+
+@admin.register(DisputeDecision)
+class DisputeDecisionAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """The decision loop changes only through the portal and the workspace (cases.services.decisions)."""
+
+    list_display = ("case", "state", "round", "respond_by", "rejections", "market_wide_effect")
+    list_filter = ("state", "market_wide_effect")
+    search_fields = ("case__reference",)
 
 
 @admin.register(CaseSettings)

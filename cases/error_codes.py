@@ -25,3 +25,8 @@ class CaseErrorCode(models.TextChoices):
     SAME_CASE = "same_case", "A case cannot be merged into or linked to itself"
     DIFFERENT_PARTICIPANT = "different_participant", "The cases belong to different Market Participants"
     NOT_A_POTENTIAL_MP_CONTACT = "not_a_potential_mp_contact", "Not a potential-MP contact waiting for its MP"
+    # The dispute decision loop (cases.services.decisions).
+    NO_DECISION_TO_ANSWER = "no_decision_to_answer", "The dispute has no decision awaiting an answer"
+    DECISION_WINDOW_PASSED = "decision_window_passed", "Too late to accept or reject the decision"
+    DECISION_PENDING = "decision_pending", "The decision awaits the participant's answer or ADR"
+    INVALID_DECISION_TRANSITION = "invalid_decision_transition", "The decision loop cannot move to that state"

@@ -7,9 +7,10 @@ from django.utils.dateformat import format as format_date
 
 from accounts.roles import StaffGroup
 from ercot_services.core.home_cards import CardRow, card_from_queryset, register_card
+from ercot_services.core.permissions import in_group
 
 from .filters import AT_RISK_OR_BREACHED, UNASSIGNED
-from .models import OPEN_STATUSES, Case, CaseKind, SlaState
+from .models import OPEN_STATUSES, Case, CaseKind, CaseStatus, DecisionState, SlaState
 from .selectors.metrics import case_queue_url
 
 OPEN = [str(status) for status in OPEN_STATUSES]
@@ -66,4 +67,57 @@ def potential_mp_contacts(user, *, today):
         list_url=case_queue_url(statuses=OPEN, kind=CaseKind.POTENTIAL_MP, sort="resolution_due_at"),
         list_label="All open potential-MP contacts",
         empty_text="No potential-MP contact is open.",
+    )
+
+
+# --- the dispute decision loop (cases.services.decisions) ---------------------------------------------------------
+
+
+def _decision_cases(user, states):
+    """Disputes whose decision is in ``states``: the user's own (assigned) for an Account Manager, all for the
+    Lead."""
+    cases = (
+        Case.objects.filter(kind=CaseKind.DISPUTE, decision__state__in=states)
+        .select_related("participant", "decision")
+        .order_by("decision__decided_at", "pk")
+    )
+    if not in_group(user, StaffGroup.CLIENT_SERVICES_LEAD):
+        cases = cases.filter(assignee=user)
+    return cases
+
+
+def _decision_row(case: Case) -> CardRow:
+    decision = case.decision
+    who = case.participant.short_name if case.participant_id else ""
+    return CardRow(
+        label=f"{case.reference} · {who}",
+        url=case.get_absolute_url() + "#decision",
+        detail=decision.get_state_display(),
+        urgent=decision.state == DecisionState.ADR_REQUESTED,
+    )
+
+
+@register_card("disputes-in-adr", groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD], order=40)
+def disputes_in_adr(user, *, today):
+    return card_from_queryset(
+        _decision_cases(user, [DecisionState.ADR_REQUESTED, DecisionState.ADR_IN_PROGRESS]),
+        title="Disputes in ADR",
+        row=_decision_row,
+        list_url=case_queue_url(statuses=[CaseStatus.RESOLVED], kind=CaseKind.DISPUTE),
+        list_label="All resolved disputes",
+        empty_text="No dispute is in alternative dispute resolution.",
+    )
+
+
+@register_card(
+    "decisions-rejected", groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD], mine=True, order=40
+)
+def decisions_rejected(user, *, today):
+    return card_from_queryset(
+        _decision_cases(user, [DecisionState.UNDER_REVIEW]).filter(status__in=OPEN_STATUSES),
+        title="Decisions rejected: decide again",
+        row=_decision_row,
+        list_url=case_queue_url(statuses=[CaseStatus.IN_PROGRESS], kind=CaseKind.DISPUTE),
+        list_label="All disputes in progress",
+        empty_text="No participant has rejected a decision that awaits a new one.",
     )

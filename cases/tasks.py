@@ -46,3 +46,11 @@ def rollup_case_metrics() -> int:
     from .services.rollups import case_rollups_refresh
 
     return case_rollups_refresh().days
+
+
+@shared_task(name="cases.accept_lapsed_decisions")
+def accept_lapsed_decisions() -> int:
+    """Close the disputes whose decision was not answered in its window: the decision stands (idempotent)."""
+    from .services.decisions import decision_accept_lapsed
+
+    return decision_accept_lapsed()

@@ -4,6 +4,8 @@ ercot_services/urls.py."""
 from django.urls import path
 
 from .views import portal, staff
+from .views.portal import decisions as portal_decisions
+from .views.staff import decisions as staff_decisions
 
 portal_patterns = [
     path("cases/", portal.CaseListView.as_view(), name="cases"),
@@ -15,6 +17,12 @@ portal_patterns = [
     path("cases/<str:reference>/reply/", portal.CaseReplyView.as_view(), name="case-reply"),
     path("cases/<str:reference>/withdraw/", portal.CaseWithdrawView.as_view(), name="case-withdraw"),
     path("cases/<str:reference>/reopen/", portal.CaseReopenView.as_view(), name="case-reopen"),
+    path(
+        "cases/<str:reference>/decision/accept/", portal_decisions.DecisionAcceptView.as_view(), name="decision-accept"
+    ),
+    path(
+        "cases/<str:reference>/decision/reject/", portal_decisions.DecisionRejectView.as_view(), name="decision-reject"
+    ),
 ]
 
 workspace_patterns = [
@@ -32,5 +40,7 @@ workspace_patterns = [
     path("cases/<str:reference>/merge/", staff.CaseMergeView.as_view(), name="case-merge"),
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
+    path("cases/<str:reference>/adr/", staff_decisions.AdrRecordView.as_view(), name="case-adr"),
+    path("cases/<str:reference>/market-effect/", staff_decisions.MarketEffectView.as_view(), name="case-market-effect"),
     path("patterns/", staff.PatternListView.as_view(), name="patterns"),
 ]

@@ -16,6 +16,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from cases.forms.decisions import AcceptDecisionForm, RejectDecisionForm
 from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
 from cases.models import Channel
 from cases.services import (
@@ -27,6 +28,7 @@ from cases.services import (
     dispute_submit,
     inquiry_submit,
 )
+from cases.services.decisions import decision_accept, decision_reject
 from ercot_services.core.downloads import private_file_response
 
 from ..models import ApiScope
@@ -35,6 +37,9 @@ from ..serializers.cases import (
     CaseDetailSerializer,
     CaseFilterSerializer,
     CaseSerializer,
+    DecisionAcceptSerializer,
+    DecisionRejectSerializer,
+    DecisionRejectUploadSerializer,
     DisputeCreateSerializer,
     DisputeCreateUploadSerializer,
     InquiryCreateSerializer,
@@ -255,6 +260,45 @@ class CaseReopenView(CaseWriteView):
         case = selectors.api_case_lookup(participant=self.participant, reference=reference)
         data = self.validated_form().cleaned_data
         return self.case_response(case_reopen(actor=self.actor, case=case, reason=data["reason"]))
+
+
+class DecisionAcceptView(CaseWriteView):
+    json_serializer = DecisionAcceptSerializer
+    form_class = AcceptDecisionForm
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="cases_decision_accept",
+        description="Accept a dispute's decision by its last day (`decision.respond_by`): the dispute closes. Nothing "
+        "to answer, or too late, is a 409 problem (`no_decision_to_answer`, `decision_window_passed`).",
+        request=DecisionAcceptSerializer,
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, reference):
+        case = selectors.api_case_lookup(participant=self.participant, reference=reference)
+        self.validated_form()
+        decision_accept(actor=self.actor, case=case)
+        return self.case_response(case)
+
+
+class DecisionRejectView(CaseWriteView):
+    json_serializer = DecisionRejectSerializer
+    upload_serializer = DecisionRejectUploadSerializer
+    form_class = RejectDecisionForm
+
+    @extend_schema(
+        operation_id="cases_decision_reject",
+        description="Reject a dispute's decision by its last day, with a reason: the first rejection sends the "
+        "dispute back to Client Services for a new decision, the second takes it to alternative dispute resolution "
+        "(`decision.state` `adr_requested`). Nothing to answer, or too late, is a 409 problem.",
+        request=_bodies(DecisionRejectSerializer, DecisionRejectUploadSerializer),
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, reference):
+        case = selectors.api_case_lookup(participant=self.participant, reference=reference)
+        data = self.validated_form().cleaned_data
+        decision_reject(actor=self.actor, case=case, reason=data["reason"], attachments=data["attachments"])
+        return self.case_response(case)
 
 
 class AttachmentDownloadView(ApiView):

@@ -9,12 +9,28 @@ from .case import CASE_TRANSITIONS, OPEN_STATUSES, Case, CaseSequence, CaseStatu
 from .choices import KIND_PREFIX, CaseKind, Channel, DisputeOutcome, Priority, SlaState, StatementType
 from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, CaseSettings, SlaTarget
 from .conversation import CaseAttachment, CaseMessage, attachment_path
+from .decisions import (
+    ADR_STATES,
+    DECISION_TRANSITIONS,
+    AdrOutcome,
+    DecisionState,
+    DecisionWindow,
+    DisputeDecision,
+    decision_close_refusal,
+)
 from .disputes import DisputeDetail, DisputeWindow
 from .notifications import CaseNotification, NotificationPreference
 from .patterns import IssuePattern
 from .rollups import CaseDayDisputeRollup, CaseDayRollup, CaseDurationBucket, CaseRollupDay, local_day
 
 __all__ = [
+    "ADR_STATES",
+    "DECISION_TRANSITIONS",
+    "AdrOutcome",
+    "DecisionState",
+    "DecisionWindow",
+    "DisputeDecision",
+    "decision_close_refusal",
     "CASE_TRANSITIONS",
     "DEFAULT_SLA_HOURS",
     "KIND_PREFIX",

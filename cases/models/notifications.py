@@ -36,6 +36,7 @@ class CaseNotification(models.Model):
         STATUS = "status", "Status change"
         AT_RISK = "at_risk", "At risk"
         NEW_ASSIGNMENT = "assigned", "Assigned to you"
+        DECISION = "decision", "Dispute decision and ADR"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

@@ -41,9 +41,11 @@ from ..models import (
     CaseStatus,
     DisputeOutcome,
     NextAction,
+    decision_close_refusal,
 )
 from ..summary import refresh_case_summary
 from . import sla
+from .decisions import decision_offer  # the participant may accept or reject the decision
 from .notifications import assignee_recipients, notify, requester_recipients
 
 # --- one service per action ---------------------------------------------------------------------------
@@ -114,13 +116,17 @@ def dispute_resolve(
         outcome_explanation=outcome_explanation,
         granted_amount=granted_amount,
     )
-    return _finish(move, actor=actor, reason=reason)
+    case = _finish(move, actor=actor, reason=reason)
+    decision_offer(actor=actor, case=case, now=move.now)
+    return case
 
 
 @transaction.atomic
 def case_close(*, actor: User, case: Case, reason: str = "", now: datetime.datetime | None = None) -> Case:
     """Close a resolved case: it takes no more replies and can no longer be reopened."""
     move = _begin(actor=actor, case=case, to_status=CaseStatus.CLOSED, now=now)
+    if refusal := decision_close_refusal(move.case):  # the participant may still answer, or ADR runs
+        raise DomainError(refusal, code=CaseErrorCode.DECISION_PENDING)
     move.case.closed_at = move.now
     return _finish(move, actor=actor, reason=reason)
 

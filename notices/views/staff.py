@@ -19,13 +19,14 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import AccountManagerAssignment, ParticipantStatus
+from cases.selectors.cases import case_get_for_staff
 from ercot_services.core.actions import ActionView
 from ercot_services.core.csv import csv_response
 from ercot_services.core.downloads import private_file_response
 from ercot_services.core.models import AuditEvent, DomainError
 from ercot_services.core.permissions import StaffRequiredMixin
 
-from ..forms.staff import ACTIONS, NoticeDraftForm, ReturnToDraftForm, ScheduleForm
+from ..forms.staff import ACTIONS, NoticeDraftForm, NoticeFromDisputeForm, ReturnToDraftForm, ScheduleForm
 from ..models import Acknowledgement, Notice, NoticeAttachment, NoticeDelivery, NoticeStatus, NoticeType
 from ..outbox import notice_delivery_health
 from ..rendering import render_markdown
@@ -40,6 +41,7 @@ from ..services.drafting import (
     notice_follow_up,
     notice_update,
 )
+from ..services.from_dispute import may_draft_from_dispute, notice_draft_from_dispute
 from ..services.recipients import lists_for, recipients_for
 from ..services.workflow import (
     notice_approve,
@@ -460,3 +462,29 @@ class StaffAttachmentDownloadView(StaffRequiredMixin, View):
         return private_file_response(
             attachment.file, filename=attachment.original_name, content_type=attachment.content_type
         )
+
+
+# --- a notice drafted from a dispute ------------------------------------------------------------------------
+
+
+class NoticeFromDisputeView(PublisherRequiredMixin, ActionView):
+    """Draft a Settlements notice from a granted dispute with a market-wide financial effect
+    (``notices.services.from_dispute``); the draft opens for editing, then goes through the four-eyes review."""
+
+    template_name = "workspace/notices/from_dispute.html"
+    form_class = NoticeFromDisputeForm
+
+    def get_object(self):
+        return case_get_for_staff(self.kwargs["reference"])
+
+    def get_context(self, form):
+        return {"case": self.object, "may_draft": may_draft_from_dispute(self.request.user, self.object)}
+
+    def perform(self, form):
+        return notice_draft_from_dispute(actor=self.request.user, case=self.object)
+
+    def get_success_message(self, form):
+        return f"Draft notice created from {self.object.reference}, without the participant's name. Check it, then submit it for review."
+
+    def get_success_url(self):
+        return reverse("workspace:notice-edit", args=[self.result.pk])

@@ -183,6 +183,6 @@ def decision_close_refusal(case: Case) -> str:
     if decision.is_awaiting:
         return (
             f"{case.reference} awaits the participant's answer to its decision until "
-            f"{decision.respond_by:%A, %d %b %Y}: it closes when they accept or when that day has passed."
+            f"{decision.respond_by:%A}, {decision.respond_by.day} {decision.respond_by:%b %Y}: it closes when they accept or when that day has passed."
         )
     return f"{case.reference} is in alternative dispute resolution: record the ADR outcome to close it."

@@ -60,6 +60,16 @@ from .attachments import attach_uploads
 from .notifications import assignee_recipients, notify, requester_recipients
 
 
+def _refused(message: str, *, code: str, field: str) -> DomainError:
+    """A refusal that belongs to one field of the form that asked."""
+    return DomainError(message, code=code, fields={field: [message]})
+
+
+def _day(day: datetime.date) -> str:
+    """ "Friday, 4 Dec 2026"."""
+    return f"{day:%A}, {day.day} {day:%b %Y}"
+
+
 def decision_respond_by(
     decided_at: datetime.datetime, *, business_days: int | None = None, calendar: BusinessCalendar | None = None
 ) -> datetime.date:
@@ -118,10 +128,10 @@ def decision_offer(*, actor: User, case: Case, now: datetime.datetime) -> Disput
             case,
             audit_pk=audit.pk,
             recipients=requester_recipients(case),
-            headline=f"Accept or reject the decision by {decision.respond_by:%A, %d %b %Y}",
+            headline=f"Accept or reject the decision by {_day(decision.respond_by)}",
             detail=(
                 f"Client Services decided your dispute: {dispute.get_outcome_display()}. You may accept or reject "
-                f"this decision in the portal until the end of {decision.respond_by:%A, %d %b %Y}; with no answer "
+                f"this decision in the portal until the end of {_day(decision.respond_by)}; with no answer "
                 "by then, the decision stands and the dispute closes."
                 + (
                     " This is the decision after your rejection: rejecting it again takes the dispute to "
@@ -175,7 +185,7 @@ def decision_reject(
     Client Services for a new decision; the second time it goes to alternative dispute resolution."""
     now = now or timezone.now()
     if not reason.strip():
-        raise DomainError("Say why you reject the decision.", code=CaseErrorCode.REASON_REQUIRED, field="reason")
+        raise _refused("Say why you reject the decision.", code=CaseErrorCode.REASON_REQUIRED, field="reason")
     case, decision = _answerable(actor=actor, case=case, now=now)
     to_adr = decision.rejection_goes_to_adr
     decision.rejections += 1
@@ -265,7 +275,7 @@ def _accept_one_lapsed(pk: int, *, now: datetime.datetime, today: datetime.date)
         audit_pk=audit.pk,
         recipients=requester_recipients(case) + _staff_recipients(case),
         headline="The decision stands",
-        detail=f"No answer to the decision came by {decision.respond_by:%A, %d %b %Y}: the decision "
+        detail=f"No answer to the decision came by {_day(decision.respond_by)}: the decision "
         f"({case.dispute.get_outcome_display()}) stands and the dispute is closed.",
     )
     return 1
@@ -353,19 +363,19 @@ _ADR_FIELDS = (
 def _check_adr_input(adr: AdrInput, decision: DisputeDecision) -> None:
     if adr.state == DecisionState.ADR_CONCLUDED:
         if adr.outcome not in AdrOutcome.values:
-            raise DomainError(
+            raise _refused(
                 "Choose the ADR outcome: upheld, overturned or settled.",
                 code=CaseErrorCode.OUTCOME_REQUIRED,
                 field="outcome",
             )
         if not adr.explanation.strip():
-            raise DomainError(
+            raise _refused(
                 "Explain the ADR outcome: the participant sees this explanation.",
                 code=CaseErrorCode.EXPLANATION_REQUIRED,
                 field="explanation",
             )
         if adr.outcome != AdrOutcome.UPHELD and adr.amount is None:
-            raise DomainError(
+            raise _refused(
                 "Give the amount the overturned or settled decision comes to.",
                 code=CaseErrorCode.INVALID,
                 field="amount",
@@ -373,7 +383,7 @@ def _check_adr_input(adr: AdrInput, decision: DisputeDecision) -> None:
     requested = adr.requested_on or decision.adr_requested_on
     for name, day in (("started_on", adr.started_on), ("concluded_on", adr.concluded_on)):
         if day and requested and day < requested:
-            raise DomainError(
+            raise _refused(
                 f"ADR cannot have {name.replace('_on', '')} before it was requested ({requested:%d %b %Y}).",
                 code=CaseErrorCode.INVALID,
                 field=name,
@@ -447,7 +457,7 @@ def _answerable(*, actor: User, case: Case, now: datetime.datetime) -> tuple[Cas
         )
     if timezone.localdate(now) > decision.respond_by:
         raise DomainError(
-            f"The decision on {case.reference} could be accepted or rejected until {decision.respond_by:%A, %d %b %Y}"
+            f"The decision on {case.reference} could be accepted or rejected until {_day(decision.respond_by)}"
             ": it stands. Open a new inquiry mentioning the case if you need more help.",
             code=CaseErrorCode.DECISION_WINDOW_PASSED,
         )

@@ -14,7 +14,7 @@ import re
 from django.db import transaction
 
 from accounts.models import User
-from cases.models import Case, CaseKind, DisputeDecision, DisputeOutcome
+from cases.models import Case, CaseKind, DisputeDecision, DisputeDetail, DisputeOutcome
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 
@@ -41,7 +41,7 @@ def _refusal(case: Case) -> str:
     decision = DisputeDecision.objects.filter(case=case).first()
     if decision is None or not decision.market_wide_effect:
         return f"{case.reference} is not marked as having a market-wide financial effect."
-    if case.dispute.outcome not in GRANTED_OUTCOMES:
+    if not DisputeDetail.objects.filter(case=case, outcome__in=GRANTED_OUTCOMES).exists():
         return f"{case.reference} was not granted: there is no settlement change to announce."
     return ""
 
@@ -63,6 +63,7 @@ def without_participant(text: str, case: Case) -> str:
 def notice_draft_from_dispute(*, actor: User, case: Case) -> Notice:
     """A draft Settlements notice pre-filled from the dispute's outcome (the participant left out)."""
     policies.check_publish(actor, "Only Notice Publishers draft market notices.")
+    case = Case.objects.select_related("dispute", "participant").get(pk=case.pk)  # as it is now
     if refusal := _refusal(case):
         raise DomainError(refusal, code=NoticeErrorCode.INVALID)
     dispute = case.dispute

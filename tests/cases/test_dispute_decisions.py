@@ -275,9 +275,7 @@ def test_concluding_adr_needs_an_outcome_and_an_explanation(filed, am_user, mp_u
 # --- the decision stands when nobody answers ------------------------------------------------------------------------
 
 
-def test_an_unanswered_decision_stands_once_its_last_day_has_passed_and_the_task_is_idempotent(
-    filed, am_user, mp_user
-):
+def test_an_unanswered_decision_stands_once_its_last_day_has_passed_and_the_task_is_idempotent(filed, am_user, mp_user):
     decide(filed, am_user)
 
     assert decision_accept_lapsed(now=ct(2026, 12, 4, 23, 30)) == 0  # the last day is not over

@@ -27,6 +27,7 @@ from ..models import (
     Channel,
     DisputeOutcome,
     StatementType,
+    decision_close_refusal,
 )
 from ..services import (
     ContactRequestInput,
@@ -45,6 +46,8 @@ from ..services import (
     inquiry_submit,
     service_request_submit,
 )
+from ..services.decisions import decision_accept_lapsed
+from .seed_decisions import seed_decisions
 
 INQUIRY_SUBJECTS = {
     "registration": [
@@ -134,6 +137,8 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         made = sum(_seed_participant_history(run, participant) for participant in participants)
         made += _seed_pattern(run, participants)
         made += _seed_contact_requests(run)
+        decision_accept_lapsed(now=run.now)  # old unanswered decisions stand (cases.services.decisions)
+        made += seed_decisions(calendar=run.calendar, now=run.now)
         case_sla_scan(now=run.now)
         if act_on_old_patterns is not None:
             act_on_old_patterns(run.rng, run.now)
@@ -288,7 +293,7 @@ def _progress(run: _Run, case: Case, opened: datetime.datetime, age_days: int) -
         return  # in progress long enough to breach
     resolved_at = at(rng.uniform(4, 50))
     _resolve(rng, staff, case, resolved_at)
-    if (run.now - resolved_at).days > run.reopen_days and rng.random() < 0.8:
+    if (run.now - resolved_at).days > run.reopen_days and rng.random() < 0.8 and not decision_close_refusal(case):
         case_close(actor=staff, case=case, now=at(rng.uniform(80, 200)))
 
 

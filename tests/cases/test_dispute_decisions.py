@@ -398,3 +398,24 @@ def test_the_home_cards_list_disputes_in_adr_and_rejected_decisions(filed, am_us
 
     assert (rejected.count, in_adr.count) == (1, 0)
     assert filed.reference in rejected.rows[0].label
+
+
+def test_the_demo_seeds_a_dispute_in_adr_one_awaiting_an_answer_and_one_with_a_market_wide_effect(account_manager):
+    from cases.management.seed_decisions import seed_decisions
+    from ercot_services.core.calendar import business_calendar
+    from tests.accounts.factories import MembershipFactory, ParticipantFactory
+
+    for name in ("BLUEBONNET", "LSRE"):
+        MembershipFactory(participant=ParticipantFactory(short_name=name, account_manager=account_manager))
+
+    with time_machine.travel(ct(2026, 10, 14, 10), tick=False):
+        assert seed_decisions(calendar=business_calendar(), now=ct(2026, 10, 14, 10)) == 3
+
+    states = dict(DisputeDecision.objects.values_list("case__participant__short_name", "state").order_by("state"))
+    assert sorted(DisputeDecision.objects.values_list("state", flat=True)) == [
+        DecisionState.ADR_IN_PROGRESS,
+        DecisionState.AWAITING_ANSWER,
+        DecisionState.FINAL,
+    ]
+    assert states["LSRE"] == DecisionState.AWAITING_ANSWER
+    assert DisputeDecision.objects.filter(market_wide_effect=True).count() == 1

@@ -139,6 +139,11 @@ def case_reopen(*, actor: User, case: Case, reason: str, now: datetime.datetime 
         current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).get()
         if current != CaseStatus.RESOLVED:
             _refuse_reopen(case.reference, current)
+        if decision_close_refusal(case):  # a dispute decision is answered by accepting or rejecting it
+            raise DomainError(
+                f"{case.reference} has a decision to accept or reject (or is in ADR): it is not reopened.",
+                code=CaseErrorCode.DECISION_PENDING,
+            )
     move = _begin(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, now=now)
     case = move.case
     if move.old != CaseStatus.RESOLVED:

@@ -419,3 +419,18 @@ def test_the_demo_seeds_a_dispute_in_adr_one_awaiting_an_answer_and_one_with_a_m
     ]
     assert states["LSRE"] == DecisionState.AWAITING_ANSWER
     assert DisputeDecision.objects.filter(market_wide_effect=True).count() == 1
+
+
+def test_a_participant_answers_a_decision_by_rejecting_it_not_by_reopening(client, filed, am_user, mp_user):
+    from cases.services import case_reopen
+
+    decide(filed, am_user)
+
+    with pytest.raises(DomainError) as refused:
+        case_reopen(actor=mp_user, case=filed, reason="Wrong", now=DECIDED + datetime.timedelta(hours=1))
+    assert refused.value.code == CaseErrorCode.DECISION_PENDING
+
+    client.force_login(mp_user)
+    with time_machine.travel(DECIDED + datetime.timedelta(hours=1), tick=False):
+        page = client.get(filed.get_portal_url()).content.decode()
+    assert reverse("portal:case-reopen", args=[filed.reference]) not in page

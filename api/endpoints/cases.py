@@ -16,8 +16,15 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from cases.forms.decisions import AcceptDecisionForm, RejectDecisionForm
-from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
+from cases.forms.portal import (
+    AcceptDecisionForm,
+    DisputeForm,
+    InquiryForm,
+    RejectDecisionForm,
+    ReopenForm,
+    ReplyForm,
+    WithdrawForm,
+)
 from cases.models import Channel
 from cases.services import (
     DisputeInput,

@@ -15,7 +15,8 @@ from accounts.services.participants import _current_manager_user
 
 from ..models import Case, CaseCategory, Channel, DecisionState, DisputeOutcome, StatementType
 from ..services import DisputeInput, dispute_resolve, dispute_submit
-from ..services.decisions import AdrInput, adr_record, decision_market_effect_set, decision_reject
+from ..services.adr import AdrInput, adr_record, decision_market_effect_set
+from ..services.decisions import decision_reject
 
 
 def seed_decisions(*, calendar, now: datetime.datetime) -> int:

@@ -45,7 +45,7 @@ from ..models import (
 )
 from ..summary import refresh_case_summary
 from . import sla
-from .decisions import decision_offer  # the participant may accept or reject the decision
+from .decisions import decision_offer, decision_offer_note  # the participant may accept or reject the decision
 from .notifications import assignee_recipients, notify, requester_recipients
 
 # --- one service per action ---------------------------------------------------------------------------
@@ -116,9 +116,9 @@ def dispute_resolve(
         outcome_explanation=outcome_explanation,
         granted_amount=granted_amount,
     )
-    case = _finish(move, actor=actor, reason=reason)
-    decision_offer(actor=actor, case=case, now=move.now)
-    return case
+    decision = decision_offer(actor=actor, case=move.case, now=move.now)
+    move.notify_context["decision_note"] = decision_offer_note(decision)
+    return _finish(move, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ import re
 from django.db import transaction
 
 from accounts.models import User
-from cases.models import Case, CaseKind, DisputeDecision, DisputeDetail, DisputeOutcome
+from cases.models import Case, CaseKind, DisputeDecision, DisputeOutcome
 from ercot_services.core.audit import audit_record
 from ercot_services.core.models import DomainError
 
@@ -29,19 +29,20 @@ GRANTED_OUTCOMES = frozenset({DisputeOutcome.GRANTED, DisputeOutcome.GRANTED_WIT
 PARTICIPANT_PLACEHOLDER = "a Market Participant"
 
 
-def may_draft_from_dispute(user: User, case: Case) -> bool:
-    """Whether ``user`` may draft a notice from ``case`` now: a Notice Publisher, a granted dispute marked as having
-    a market-wide financial effect."""
-    return policies.can_publish(user) and _refusal(case) == ""
+def may_draft_from_dispute(user: User, case: Case, decision: DisputeDecision | None, outcome: str) -> bool:
+    """Whether ``user`` may draft a notice from ``case`` (its ``decision`` and dispute ``outcome`` already read): a
+    Notice Publisher, a granted dispute marked as having a market-wide financial effect. Runs no query once the
+    user's permissions are loaded (the case page's template asks)."""
+    return policies.can_publish(user) and draft_refusal(case, decision, outcome) == ""
 
 
-def _refusal(case: Case) -> str:
+def draft_refusal(case: Case, decision: DisputeDecision | None, outcome: str) -> str:
+    """Why no notice can be drafted from ``case``, or ""."""
     if case.kind != CaseKind.DISPUTE:
         return f"{case.reference} is not a dispute."
-    decision = DisputeDecision.objects.filter(case=case).first()
     if decision is None or not decision.market_wide_effect:
         return f"{case.reference} is not marked as having a market-wide financial effect."
-    if not DisputeDetail.objects.filter(case=case, outcome__in=GRANTED_OUTCOMES).exists():
+    if outcome not in GRANTED_OUTCOMES:
         return f"{case.reference} was not granted: there is no settlement change to announce."
     return ""
 
@@ -64,7 +65,8 @@ def notice_draft_from_dispute(*, actor: User, case: Case) -> Notice:
     """A draft Settlements notice pre-filled from the dispute's outcome (the participant left out)."""
     policies.check_publish(actor, "Only Notice Publishers draft market notices.")
     case = Case.objects.select_related("dispute", "participant").get(pk=case.pk)  # as it is now
-    if refusal := _refusal(case):
+    decision = DisputeDecision.objects.filter(case=case).first()
+    if refusal := draft_refusal(case, decision, case.dispute.outcome if case.kind == CaseKind.DISPUTE else ""):
         raise DomainError(refusal, code=NoticeErrorCode.INVALID)
     dispute = case.dispute
     notice_type = NoticeType.objects.filter(name=SETTLEMENTS_TYPE).first()

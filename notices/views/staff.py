@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views import View
 
 from accounts.models import AccountManagerAssignment, ParticipantStatus
+from cases.models import CaseKind, DisputeDecision
 from cases.selectors.cases import case_get_for_staff
 from ercot_services.core.actions import ActionView
 from ercot_services.core.csv import csv_response
@@ -478,7 +479,10 @@ class NoticeFromDisputeView(PublisherRequiredMixin, ActionView):
         return case_get_for_staff(self.kwargs["reference"])
 
     def get_context(self, form):
-        return {"case": self.object, "may_draft": may_draft_from_dispute(self.request.user, self.object)}
+        case = self.object
+        decision = DisputeDecision.objects.filter(case=case).first()
+        outcome = case.dispute.outcome if case.kind == CaseKind.DISPUTE else ""
+        return {"case": case, "may_draft": may_draft_from_dispute(self.request.user, case, decision, outcome)}
 
     def perform(self, form):
         return notice_draft_from_dispute(actor=self.request.user, case=self.object)

@@ -29,9 +29,8 @@ from cases.models import (
     NextAction,
 )
 from cases.services import case_close, dispute_resolve
+from cases.services.adr import AdrInput, adr_record
 from cases.services.decisions import (
-    AdrInput,
-    adr_record,
     decision_accept,
     decision_accept_lapsed,
     decision_reject,
@@ -106,9 +105,10 @@ def test_a_denied_dispute_awaits_the_participants_answer_for_ten_business_days_s
     assert decision.respond_by == LAST_DAY
     assert Case.objects.get(pk=filed.pk).status == CaseStatus.RESOLVED
     assert verbs(filed) == [DecisionEvent.DECISION_OFFERED]
-    email = CaseNotification.objects.get(case=filed, event=CaseNotification.Event.DECISION)
-    assert email.recipient == mp_user.email.lower()
-    assert "Friday, 4 Dec 2026" in email.subject
+    [email] = CaseNotification.objects.filter(
+        case=filed, recipient=mp_user.email.lower(), event=CaseNotification.Event.STATUS
+    )
+    assert "accept or reject this decision in the portal until the end of Friday, 4 Dec 2026" in email.body
 
 
 def test_the_window_is_administrator_data(filed, am_user):

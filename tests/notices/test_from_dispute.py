@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cases.models import DisputeOutcome
 from cases.services import dispute_resolve
-from cases.services.decisions import decision_market_effect_set
+from cases.services.adr import decision_market_effect_set
 from ercot_services.core.models import AuditEvent, DomainError
 from notices.events import NoticeEvent
 from notices.models import Notice, NoticeStatus

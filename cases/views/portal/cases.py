@@ -25,6 +25,7 @@ from ercot_services.core.permissions import ParticipantRequiredMixin
 from ...forms.portal import ReopenForm, ReplyForm, WithdrawForm
 from ...models import CaseKind, CaseSettings, CaseStatus, DisputeDetail, NextAction, decision_close_refusal
 from ...selectors import portal as case_selectors
+from ...selectors.decisions import portal_decision_context
 from ...services import case_reopen, case_reply, case_withdraw
 
 PAGE_SIZE = 25
@@ -107,6 +108,7 @@ def _case_page(request, case, *, reply_form=None, withdraw_form=None, reopen_for
         "withdraw_form": withdraw_form or WithdrawForm(),
         "reopen_form": reopen_form or ReopenForm(),
         "now": now,
+        **portal_decision_context(case, request.user),  # accept or reject a dispute decision, ADR
     }
     return render(request, "portal/cases/detail.html", context, status=status)
 

@@ -35,6 +35,7 @@ from ...forms.staff import (
 from ...models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
 from ...selectors import cases as case_selectors
 from ...selectors.cases import STATUS_ORDER
+from ...selectors.decisions import staff_decision_context
 
 DISPUTE_RESOLUTION_FIELDS = ("outcome", "outcome_explanation", "granted_amount", "resolution_summary")
 
@@ -204,6 +205,7 @@ def case_page(
         "error_section": error_section,
         "is_final": case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN),
         "can_work_case": policies.can_work_case(request.user, case),
+        **staff_decision_context(case, request.user),  # the dispute decision loop and ADR
     }
     load_choices(*(value for value in context.values() if isinstance(value, BaseForm)))
     return render(request, "workspace/cases/detail.html", context, status=status)

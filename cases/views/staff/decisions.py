@@ -9,10 +9,10 @@ from ercot_services.core.actions import ActionView
 from ercot_services.core.permissions import StaffRequiredMixin
 
 from ... import policies
-from ...forms.decisions import AdrForm, MarketEffectForm
+from ...forms.staff.decisions import AdrForm, MarketEffectForm
 from ...models import DisputeDecision
 from ...selectors import cases as case_selectors
-from ...services.decisions import AdrInput, adr_record, decision_market_effect_set
+from ...services.adr import AdrInput, adr_record, decision_market_effect_set
 
 
 class _DecisionStaffView(StaffRequiredMixin, ActionView):

@@ -21,8 +21,8 @@ from ercot_services.core.forms import LayoutMixin, Partial, Section, grid
 from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
 from ercot_services.core.uploads import CheckedUpload, check_upload
 
-from ..models import CaseCategory, CaseKind, CaseSettings, CaseStatus, Channel, DisputeOutcome, Priority, StatementType
-from ..selectors.cases import case_lookup, staff_groups, staff_users
+from ...models import CaseCategory, CaseKind, CaseSettings, CaseStatus, Channel, DisputeOutcome, Priority, StatementType
+from ...selectors.cases import case_lookup, staff_groups, staff_users
 
 # --- attachments ---------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Forms of the dispute decision loop: the participant's accept and reject, staff's ADR record and market effect."""
+"""Staff forms of the dispute decision loop: the ADR record and the market-wide financial effect."""
 
 from __future__ import annotations
 
@@ -6,31 +6,11 @@ from crispy_forms.layout import Layout
 from django import forms
 
 from ercot_services.core.forms import LayoutMixin, grid
-from ercot_services.core.text_limits import MESSAGE_TEXT, NOTE_TEXT
+from ercot_services.core.text_limits import NOTE_TEXT
 
-from ..models import AdrOutcome, DecisionState
-from .portal import AttachmentsMixin
+from ...models import AdrOutcome, DecisionState
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"})
-
-
-class AcceptDecisionForm(LayoutMixin, forms.Form):
-    """Nothing to fill in: the page says what accepting means, the button confirms it."""
-
-    layout = Layout()
-
-
-class RejectDecisionForm(LayoutMixin, AttachmentsMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why do you reject the decision?",
-        max_length=MESSAGE_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Say why you reject the decision."},
-        help_text="Client Services reads this with the dispute; add supporting files below if you have them.",
-    )
-    layout = Layout("reason", "attachments")
-
-
 ADR_STATE_CHOICES = [
     (state.value, state.label)
     for state in (

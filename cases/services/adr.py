@@ -19,7 +19,15 @@ from .. import policies
 from ..error_codes import CaseErrorCode
 from ..events import DecisionEvent
 from ..models import AdrOutcome, Case, DecisionState, DisputeDecision
-from .decision_steps import check_move, close_case, email_decision, locked_case, refused, staff_recipients
+from .decision_steps import (
+    check_move,
+    close_case,
+    email_decision,
+    locked_case,
+    refused,
+    staff_recipients,
+    state_change,
+)
 from .notifications import requester_recipients
 
 
@@ -68,8 +76,14 @@ def adr_record(*, actor: User, case: Case, adr: AdrInput, now: datetime.datetime
     decision.full_clean()
     decision.save()
     changes = {
-        name: (before[name], getattr(decision, name)) for name in _ADR_FIELDS if before[name] != getattr(decision, name)
+        _ADR_LABELS[name]: (before[name], getattr(decision, name))
+        for name in _ADR_FIELDS
+        if before[name] != getattr(decision, name)
     }
+    if "ADR status" in changes:
+        changes["ADR status"] = state_change(before["state"], decision.state)
+    if "ADR outcome" in changes:
+        changes["ADR outcome"] = tuple(AdrOutcome(v).label if v else None for v in changes["ADR outcome"])
     if not changes:
         return decision
     if decision.state in (DecisionState.ADR_CONCLUDED, DecisionState.ADR_WITHDRAWN):
@@ -97,6 +111,18 @@ _ADR_FIELDS = (
     "adr_amount",
     "adr_explanation",
 )
+
+
+# What the timeline calls each recorded field (the case, the audit target, has none of them).
+_ADR_LABELS = {
+    "state": "ADR status",
+    "adr_requested_on": "ADR requested on",
+    "adr_started_on": "ADR started on",
+    "adr_concluded_on": "ADR concluded on",
+    "adr_outcome": "ADR outcome",
+    "adr_amount": "ADR amount",
+    "adr_explanation": "ADR explanation",
+}
 
 
 def _check_adr_input(adr: AdrInput, decision: DisputeDecision) -> None:

@@ -39,6 +39,11 @@ def day_text(day: datetime.date) -> str:
     return f"{day:%A}, {day.day} {day:%b %Y}"
 
 
+def state_change(old: str, new: str) -> tuple[str | None, str]:
+    """A decision's move as the timeline shows it: the states' labels (the case has no field to name them)."""
+    return (DecisionState(old).label if old else None, DecisionState(new).label)
+
+
 def check_move(decision: DisputeDecision, to_state: str) -> None:
     if not decision.can_move_to(to_state):
         allowed = ", ".join(DecisionState(s).label for s in sorted(DECISION_TRANSITIONS[decision.state])) or "none"

@@ -45,6 +45,7 @@ from .decision_steps import (
     refused,
     reopen_case,
     staff_recipients,
+    state_change,
 )
 from .notifications import requester_recipients
 
@@ -98,7 +99,7 @@ def decision_offer(*, actor: User, case: Case, now: datetime.datetime) -> Disput
         actor=actor,
         verb=DecisionEvent.DECISION_OFFERED if answerable else DecisionEvent.DECISION_FINAL,
         target=case,
-        changes={"decision": (old_state or None, to_state), **({"respond_by": (None, decision.respond_by)})},
+        changes={"decision": state_change(old_state, to_state), "respond_by": (None, decision.respond_by)},
         at=now,
     )
     return decision
@@ -131,7 +132,7 @@ def decision_accept(*, actor: User, case: Case, now: datetime.datetime | None = 
         actor=actor,
         verb=DecisionEvent.DECISION_ACCEPTED,
         target=case,
-        changes={"decision": (DecisionState.AWAITING_ANSWER, DecisionState.ACCEPTED)},
+        changes={"decision": state_change(DecisionState.AWAITING_ANSWER, DecisionState.ACCEPTED)},
         at=now,
     )
     email_decision(
@@ -177,7 +178,7 @@ def decision_reject(
         verb=verb,
         target=case,
         changes={
-            "decision": (DecisionState.AWAITING_ANSWER, decision.state),
+            "decision": state_change(DecisionState.AWAITING_ANSWER, decision.state),
             "rejections": (None, decision.rejections),
         },
         reason=reason.strip(),
@@ -246,7 +247,7 @@ def _accept_one_lapsed(pk: int, *, now: datetime.datetime, today: datetime.date)
         verb=DecisionEvent.DECISION_ACCEPTED_BY_DEFAULT,
         target=case,
         changes={
-            "decision": (DecisionState.AWAITING_ANSWER, DecisionState.ACCEPTED_BY_DEFAULT),
+            "decision": state_change(DecisionState.AWAITING_ANSWER, DecisionState.ACCEPTED_BY_DEFAULT),
             "respond_by": (None, decision.respond_by),
         },
         at=now,

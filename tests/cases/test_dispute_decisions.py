@@ -434,3 +434,18 @@ def test_a_participant_answers_a_decision_by_rejecting_it_not_by_reopening(clien
     with time_machine.travel(DECIDED + datetime.timedelta(hours=1), tick=False):
         page = client.get(filed.get_portal_url()).content.decode()
     assert reverse("portal:case-reopen", args=[filed.reference]) not in page
+
+
+def test_each_step_reads_in_words_on_the_case_timeline(filed, am_user, mp_user):
+    from ercot_services.core.timeline import timeline_entries
+
+    decide(filed, am_user)
+    decision_reject(actor=mp_user, case=filed, reason="Not as bid.", now=ct(2026, 11, 19, 9))
+
+    events = AuditEvent.objects.for_object(filed).select_related("actor", "target_content_type").order_by("-pk")
+    items = [item for entry in timeline_entries(events) for item in entry.items]
+    labels = [item.label for item in items]
+    assert "Decision rejected: back for further review" in labels
+    assert "Decision offered to the participant" in labels
+    lines = [(line.label, line.old, line.new) for item in items for line in item.changes]
+    assert ("Dispute decision", "Awaiting the participant's answer", "Decision rejected: under further review") in lines

@@ -7,7 +7,7 @@ from django.utils.dateformat import format as format_date
 
 from accounts.roles import StaffGroup
 from ercot_services.core.home_cards import CardRow, card_from_queryset, register_card
-from ercot_services.core.permissions import in_group
+from ercot_services.core.permissions import group_names
 
 from .filters import AT_RISK_OR_BREACHED, UNASSIGNED
 from .models import OPEN_STATUSES, Case, CaseKind, CaseStatus, DecisionState, SlaState
@@ -72,18 +72,8 @@ def potential_mp_contacts(user, *, today):
 
 # --- the dispute decision loop (cases.services.decisions) ---------------------------------------------------------
 
-
-def _decision_cases(user, states):
-    """Disputes whose decision is in ``states``: the user's own (assigned) for an Account Manager, all for the
-    Lead."""
-    cases = (
-        Case.objects.filter(kind=CaseKind.DISPUTE, decision__state__in=states)
-        .select_related("participant", "decision")
-        .order_by("decision__decided_at", "pk")
-    )
-    if not in_group(user, StaffGroup.CLIENT_SERVICES_LEAD):
-        cases = cases.filter(assignee=user)
-    return cases
+# A rejected decision waiting for a new one, and ADR under way: the decision loop's work for Client Services.
+DECISION_WORK = [DecisionState.UNDER_REVIEW, DecisionState.ADR_REQUESTED, DecisionState.ADR_IN_PROGRESS]
 
 
 def _decision_row(case: Case) -> CardRow:
@@ -97,27 +87,25 @@ def _decision_row(case: Case) -> CardRow:
     )
 
 
-@register_card("disputes-in-adr", groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD], order=40)
-def disputes_in_adr(user, *, today):
-    return card_from_queryset(
-        _decision_cases(user, [DecisionState.ADR_REQUESTED, DecisionState.ADR_IN_PROGRESS]),
-        title="Disputes in ADR",
-        row=_decision_row,
-        list_url=case_queue_url(statuses=[CaseStatus.RESOLVED], kind=CaseKind.DISPUTE),
-        list_label="All resolved disputes",
-        empty_text="No dispute is in alternative dispute resolution.",
-    )
-
-
 @register_card(
-    "decisions-rejected", groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD], mine=True, order=40
+    "dispute-decisions", groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD], mine=True, order=40
 )
-def decisions_rejected(user, *, today):
+def dispute_decisions(user, *, today):
+    """Disputes whose decision the MP rejected (decide again) or that are in ADR (record it): the Account Manager's
+    own (assigned), every one for the Lead."""
+    cases = (
+        Case.objects.filter(kind=CaseKind.DISPUTE, decision__state__in=DECISION_WORK)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.WITHDRAWN])
+        .select_related("participant", "decision")
+        .order_by("decision__decided_at", "pk")
+    )
+    if StaffGroup.CLIENT_SERVICES_LEAD not in group_names(user) and not user.is_superuser:
+        cases = cases.filter(assignee=user)
     return card_from_queryset(
-        _decision_cases(user, [DecisionState.UNDER_REVIEW]).filter(status__in=OPEN_STATUSES),
-        title="Decisions rejected: decide again",
+        cases,
+        title="Disputes in ADR or with a rejected decision",
         row=_decision_row,
-        list_url=case_queue_url(statuses=[CaseStatus.IN_PROGRESS], kind=CaseKind.DISPUTE),
-        list_label="All disputes in progress",
-        empty_text="No participant has rejected a decision that awaits a new one.",
+        list_url=case_queue_url(statuses=[CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED], kind=CaseKind.DISPUTE),
+        list_label="All disputes in progress or resolved",
+        empty_text="No participant has rejected a decision, and no dispute is in ADR.",
     )

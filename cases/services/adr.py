@@ -57,6 +57,11 @@ def adr_record(*, actor: User, case: Case, adr: AdrInput, now: datetime.datetime
             f"{case.reference} is not in alternative dispute resolution.",
             code=CaseErrorCode.INVALID_DECISION_TRANSITION,
         )
+    if decision.state in (DecisionState.ADR_CONCLUDED, DecisionState.ADR_WITHDRAWN):
+        raise DomainError(
+            f"The ADR of {case.reference} is {decision.get_state_display().split()[-1].lower()}: its record is final.",
+            code=CaseErrorCode.INVALID_DECISION_TRANSITION,
+        )
     old = decision.state
     if adr.state != old:
         check_move(decision, adr.state)
@@ -64,8 +69,10 @@ def adr_record(*, actor: User, case: Case, adr: AdrInput, now: datetime.datetime
     before = {name: getattr(decision, name) for name in _ADR_FIELDS}
     decision.state = adr.state
     decision.adr_requested_on = adr.requested_on or decision.adr_requested_on
-    decision.adr_started_on = adr.started_on or (
-        timezone.localdate(now) if adr.state == DecisionState.ADR_IN_PROGRESS else decision.adr_started_on
+    decision.adr_started_on = (
+        adr.started_on
+        or decision.adr_started_on
+        or (timezone.localdate(now) if adr.state == DecisionState.ADR_IN_PROGRESS else None)
     )
     decision.adr_concluded_on = adr.concluded_on or (
         timezone.localdate(now) if adr.state in (DecisionState.ADR_CONCLUDED, DecisionState.ADR_WITHDRAWN) else None

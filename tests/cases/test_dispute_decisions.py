@@ -388,16 +388,17 @@ def test_the_lead_records_adr_on_its_page_and_the_staff_case_page_shows_it(clien
     assert "ADR in progress" in page and "Decision and ADR" in page
 
 
-def test_the_home_cards_list_disputes_in_adr_and_rejected_decisions(filed, am_user, mp_user, lead):
+def test_the_home_card_lists_rejected_decisions_and_disputes_in_adr(filed, am_user, mp_user, lead):
     decide(filed, am_user)
     decision_reject(actor=mp_user, case=filed, reason="No.", now=ct(2026, 11, 19, 9))
-    specs = {spec.key: spec for spec in card_specs_for([StaffGroup.CLIENT_SERVICES_LEAD])}
+    spec = {spec.key: spec for spec in card_specs_for([StaffGroup.CLIENT_SERVICES_LEAD])}["dispute-decisions"]
 
-    rejected = specs["decisions-rejected"].selector(lead, today=datetime.date(2026, 11, 19))
-    in_adr = specs["disputes-in-adr"].selector(lead, today=datetime.date(2026, 11, 19))
-
-    assert (rejected.count, in_adr.count) == (1, 0)
-    assert filed.reference in rejected.rows[0].label
+    card = spec.selector(lead, today=datetime.date(2026, 11, 19))
+    assert card.count == 1
+    assert filed.reference in card.rows[0].label and card.rows[0].detail == "Decision rejected: under further review"
+    assert (
+        spec.selector(StaffFactory(groups=[StaffGroup.ACCOUNT_MANAGER]), today=datetime.date(2026, 11, 19)).count == 0
+    )
 
 
 def test_the_demo_seeds_a_dispute_in_adr_one_awaiting_an_answer_and_one_with_a_market_wide_effect(account_manager):

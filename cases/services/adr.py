@@ -82,15 +82,7 @@ def adr_record(*, actor: User, case: Case, adr: AdrInput, now: datetime.datetime
     decision.adr_explanation = adr.explanation.strip()
     decision.full_clean()
     decision.save()
-    changes = {
-        _ADR_LABELS[name]: (before[name], getattr(decision, name))
-        for name in _ADR_FIELDS
-        if before[name] != getattr(decision, name)
-    }
-    if "ADR status" in changes:
-        changes["ADR status"] = state_change(before["state"], decision.state)
-    if "ADR outcome" in changes:
-        changes["ADR outcome"] = tuple(AdrOutcome(v).label if v else None for v in changes["ADR outcome"])
+    changes = _adr_changes(before, decision)
     if not changes:
         return decision
     if decision.state in (DecisionState.ADR_CONCLUDED, DecisionState.ADR_WITHDRAWN):
@@ -130,6 +122,20 @@ _ADR_LABELS = {
     "adr_amount": "ADR amount",
     "adr_explanation": "ADR explanation",
 }
+
+
+def _adr_changes(before: dict, decision: DisputeDecision) -> dict:
+    """What changed, as the case timeline shows it (labels for the fields, the status and the outcome)."""
+    changes = {
+        _ADR_LABELS[name]: (before[name], getattr(decision, name))
+        for name in _ADR_FIELDS
+        if before[name] != getattr(decision, name)
+    }
+    if "ADR status" in changes:
+        changes["ADR status"] = state_change(before["state"], decision.state)
+    if "ADR outcome" in changes:
+        changes["ADR outcome"] = tuple(AdrOutcome(v).label if v else None for v in changes["ADR outcome"])
+    return changes
 
 
 def _check_adr_input(adr: AdrInput, decision: DisputeDecision) -> None:

@@ -42,6 +42,9 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     "cases-bulk": CASE_WORKERS,
     "case-reply": EVERYONE,
     "case-transition": CASE_WORKERS,
+    # The dispute decision loop: those who resolve disputes record ADR and the market-wide effect.
+    "case-adr": PLANNERS,
+    "case-market-effect": PLANNERS,
     "case-assign": CASE_WORKERS,
     "case-escalate": CASE_WORKERS,
     "case-update": CASE_WORKERS,
@@ -99,6 +102,7 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     "connectivity-ticket": frozenset({RETAIL_OPS, LEAD, SERVICE_DESK, MASS}),
     # Market notices.
     "notice-new": PUBLISHERS,
+    "notice-from-dispute": PUBLISHERS,
     "notice-preview": PUBLISHERS,
     "notice-edit": PUBLISHERS,
     "notice-attach": PUBLISHERS,

@@ -25,6 +25,8 @@ from .models import (
     CaseNotification,
     CaseSettings,
     CaseSurvey,
+    DecisionWindow,
+    DisputeDecision,
     DisputeDetail,
     DisputeWindow,
     InboundMessage,
@@ -64,6 +66,25 @@ class SettlementStatementAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelA
     list_filter = ("statement_type",)
     date_hierarchy = "operating_day"
     ordering = ("-operating_day", "statement_type")
+
+
+@admin.register(DecisionWindow)
+class DecisionWindowAdmin(AdminAuditMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """How many Business Days a participant has to accept or reject a dispute decision (one row)."""
+
+    list_display = ("__str__", "business_days")
+
+    def has_add_permission(self, request):
+        return not DecisionWindow.objects.exists()
+
+
+@admin.register(DisputeDecision)
+class DisputeDecisionAdmin(ReadOnlyAdminMixin, AuditTimelineMixin, admin.ModelAdmin):
+    """The decision loop changes only through the portal and the workspace (cases.services.decisions)."""
+
+    list_display = ("case", "state", "round", "respond_by", "rejections", "market_wide_effect")
+    list_filter = ("state", "market_wide_effect")
+    search_fields = ("case__reference",)
 
 
 @admin.register(CaseSettings)

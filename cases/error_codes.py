@@ -37,3 +37,8 @@ class CaseErrorCode(models.TextChoices):
     SURVEY_LINK_EXPIRED = "survey_link_expired", "The survey link has expired"
     SURVEY_ALREADY_ANSWERED = "survey_already_answered", "The survey was already answered"
     SURVEY_SCORE_REQUIRED = "survey_score_required", "No score chosen"
+    # The dispute decision loop (cases.services.decisions).
+    NO_DECISION_TO_ANSWER = "no_decision_to_answer", "The dispute has no decision awaiting an answer"
+    DECISION_WINDOW_PASSED = "decision_window_passed", "Too late to accept or reject the decision"
+    DECISION_PENDING = "decision_pending", "The decision awaits the participant's answer or ADR"
+    INVALID_DECISION_TRANSITION = "invalid_decision_transition", "The decision loop cannot move to that state"

@@ -34,3 +34,16 @@ class CaseEvent(models.TextChoices):
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"
     SETTLEMENT_CALENDAR_LOADED = "settlement_calendar.loaded", "Settlement calendar loaded"
+
+
+class DecisionEvent(models.TextChoices):
+    """The dispute decision loop and ADR (``cases.services.decisions``)."""
+
+    DECISION_OFFERED = "dispute.decision_offered", "Decision offered to the participant"
+    DECISION_FINAL = "dispute.decision_final", "Decision final (granted)"
+    DECISION_ACCEPTED = "dispute.decision_accepted", "Decision accepted"
+    DECISION_ACCEPTED_BY_DEFAULT = "dispute.decision_lapsed", "Decision stands (no answer in the window)"
+    DECISION_REJECTED = "dispute.decision_rejected", "Decision rejected: back for further review"
+    ADR_REQUESTED = "dispute.adr_requested", "Decision rejected again: alternative dispute resolution requested"
+    ADR_RECORDED = "dispute.adr_recorded", "ADR record updated"
+    MARKET_EFFECT_SET = "dispute.market_effect_set", "Market-wide financial effect changed"

@@ -9,9 +9,10 @@ from django.utils.dateformat import format as format_date
 
 from accounts.roles import StaffGroup
 from ercot_services.core.home_cards import CardRow, card_from_queryset, register_card
+from ercot_services.core.permissions import group_names
 
 from .filters import AT_RISK_OR_BREACHED, UNASSIGNED
-from .models import OPEN_STATUSES, Case, CaseKind, Incident, IncidentStatus, SlaState
+from .models import OPEN_STATUSES, Case, CaseKind, CaseStatus, DecisionState, Incident, IncidentStatus, SlaState
 from .selectors.metrics import case_queue_url
 
 OPEN = [str(status) for status in OPEN_STATUSES]
@@ -88,4 +89,45 @@ def proposed_incidents(user, *, today):
         list_url=f"{reverse('workspace:incidents')}?status={IncidentStatus.PROPOSED}",
         list_label="All proposed incidents",
         empty_text="No market incident is waiting for a decision.",
+    )
+
+
+# --- the dispute decision loop (cases.services.decisions) ---------------------------------------------------------
+
+# A rejected decision waiting for a new one, and ADR under way: the decision loop's work for Client Services.
+DECISION_WORK = [DecisionState.UNDER_REVIEW, DecisionState.ADR_REQUESTED, DecisionState.ADR_IN_PROGRESS]
+
+
+def _decision_row(case: Case) -> CardRow:
+    decision = case.decision
+    who = case.participant.short_name if case.participant_id else ""
+    return CardRow(
+        label=f"{case.reference} · {who}",
+        url=case.get_absolute_url() + "#decision",
+        detail=decision.get_state_display(),
+        urgent=decision.state == DecisionState.ADR_REQUESTED,
+    )
+
+
+@register_card(
+    "dispute-decisions", groups=[StaffGroup.ACCOUNT_MANAGER, StaffGroup.CLIENT_SERVICES_LEAD], mine=True, order=40
+)
+def dispute_decisions(user, *, today):
+    """Disputes whose decision the MP rejected (decide again) or that are in ADR (record it): the Account Manager's
+    own (assigned), every one for the Lead."""
+    cases = (
+        Case.objects.filter(kind=CaseKind.DISPUTE, decision__state__in=DECISION_WORK)
+        .exclude(status__in=[CaseStatus.CLOSED, CaseStatus.WITHDRAWN])
+        .select_related("participant", "decision")
+        .order_by("decision__decided_at", "pk")
+    )
+    if StaffGroup.CLIENT_SERVICES_LEAD not in group_names(user) and not user.is_superuser:
+        cases = cases.filter(assignee=user)
+    return card_from_queryset(
+        cases,
+        title="Disputes in ADR or with a rejected decision",
+        row=_decision_row,
+        list_url=case_queue_url(statuses=[CaseStatus.IN_PROGRESS, CaseStatus.RESOLVED], kind=CaseKind.DISPUTE),
+        list_label="All disputes in progress or resolved",
+        empty_text="No participant has rejected a decision, and no dispute is in ADR.",
     )

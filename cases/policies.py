@@ -6,7 +6,11 @@ The permissions are granted to staff groups in ``accounts.roles``; views (``acti
 
 from __future__ import annotations
 
+from accounts.selectors import participants_for_user
+from ercot_services.core.models import DomainError
 from ercot_services.core.permissions import has_permission, require_permission
+
+from .error_codes import CaseErrorCode
 
 WORK_CASE = "cases.work_case"
 REPLY_CASE = "cases.reply_case"
@@ -53,3 +57,18 @@ def check_manage_incidents(actor) -> None:
         MANAGE_INCIDENTS,
         "Only Account Managers, the Client Services Lead and the Service Desk handle incidents.",
     )
+
+
+def can_answer_decision(user, case) -> bool:
+    """Accept or reject a dispute decision: the people of the dispute's MP who may file its disputes (a portal
+    user with access to that MP); staff never answer for the MP."""
+    if not user.is_authenticated or user.is_staff or case.participant_id is None:
+        return False
+    return participants_for_user(user).filter(pk=case.participant_id).exists()
+
+
+def check_answer_decision(actor, case) -> None:
+    if not can_answer_decision(actor, case):
+        raise DomainError(
+            "Only the participant's own people accept or reject a decision.", code=CaseErrorCode.PERMISSION_DENIED
+        )

@@ -101,3 +101,11 @@ def scan_incidents() -> int:
     from .services.incidents import incident_scan
 
     return len(incident_scan())
+
+
+@shared_task(name="cases.accept_lapsed_decisions")
+def accept_lapsed_decisions() -> int:
+    """Close the disputes whose decision was not answered in its window: the decision stands (idempotent)."""
+    from .services.decisions import decision_accept_lapsed
+
+    return decision_accept_lapsed()

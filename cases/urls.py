@@ -4,7 +4,9 @@ ercot_services/urls.py."""
 from django.urls import path
 
 from .views import portal, staff
+from .views.portal import decisions as portal_decisions
 from .views.portal.dispute_files import DisputeFileFiledView, DisputeFileTemplateView, DisputeFileView
+from .views.staff import decisions as staff_decisions
 from .views.staff.dispute_days import DisputeDaysResolveView
 
 portal_patterns = [
@@ -21,6 +23,12 @@ portal_patterns = [
     path("cases/<str:reference>/reply/", portal.CaseReplyView.as_view(), name="case-reply"),
     path("cases/<str:reference>/withdraw/", portal.CaseWithdrawView.as_view(), name="case-withdraw"),
     path("cases/<str:reference>/reopen/", portal.CaseReopenView.as_view(), name="case-reopen"),
+    path(
+        "cases/<str:reference>/decision/accept/", portal_decisions.DecisionAcceptView.as_view(), name="decision-accept"
+    ),
+    path(
+        "cases/<str:reference>/decision/reject/", portal_decisions.DecisionRejectView.as_view(), name="decision-reject"
+    ),
 ]
 
 workspace_patterns = [
@@ -39,6 +47,8 @@ workspace_patterns = [
     path("cases/<str:reference>/link/", staff.CaseLinkView.as_view(), name="case-link"),
     path("cases/<str:reference>/clone/", staff.CaseCloneView.as_view(), name="case-clone"),
     path("cases/<str:reference>/resolve-days/", DisputeDaysResolveView.as_view(), name="case-resolve-days"),
+    path("cases/<str:reference>/adr/", staff_decisions.AdrRecordView.as_view(), name="case-adr"),
+    path("cases/<str:reference>/market-effect/", staff_decisions.MarketEffectView.as_view(), name="case-market-effect"),
     path("patterns/", staff.PatternListView.as_view(), name="patterns"),
     path("incidents/", staff.IncidentListView.as_view(), name="incidents"),
     path("incidents/<int:pk>/", staff.IncidentDetailView.as_view(), name="incident-detail"),

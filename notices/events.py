@@ -11,6 +11,7 @@ class NoticeEvent(models.TextChoices):
     NOTICE_ATTACHMENT_REMOVED = "notice.attachment_removed", "Notice attachment removed"
     NOTICE_DRAFTED = "notice.drafted", "Notice drafted"
     NOTICE_DRAFTED_FROM_INCIDENT = "incident.notice_drafted", "Market notice drafted from incident"
+    NOTICE_DRAFTED_FROM_DISPUTE = "notice.drafted_from_dispute", "Market notice drafted from the dispute"
     NOTICE_EDITED = "notice.edited", "Notice edited"
     NOTICE_PREFERENCES_UPDATED = "notice.preferences_updated", "Notice list preferences updated"
     NOTICE_PUBLISHED = "notice.published", "Notice published"

@@ -7,6 +7,7 @@ from .views import staff
 workspace_patterns = [
     path("notices/", staff.NoticeListView.as_view(), name="notice-list"),
     path("notices/new/", staff.NoticeCreateView.as_view(), name="notice-new"),
+    path("notices/from-dispute/<str:reference>/", staff.NoticeFromDisputeView.as_view(), name="notice-from-dispute"),
     path("notices/preview/", staff.NoticePreviewView.as_view(), name="notice-preview"),
     path(
         "notices/from-incident/<int:pk>/",

@@ -18,7 +18,15 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.dispute_input import parse_rows, read_dispute_csv
-from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
+from cases.forms.portal import (
+    AcceptDecisionForm,
+    DisputeForm,
+    InquiryForm,
+    RejectDecisionForm,
+    ReopenForm,
+    ReplyForm,
+    WithdrawForm,
+)
 from cases.services import (
     case_reopen,
     case_reply,
@@ -26,6 +34,7 @@ from cases.services import (
     dispute_submit,
     inquiry_submit,
 )
+from cases.services.decisions import decision_accept, decision_reject
 from cases.services.dispute_bulk import DisputeFileRefused, dispute_bulk_file
 from ercot_services.core.downloads import private_file_response
 
@@ -35,6 +44,9 @@ from ..serializers.cases import (
     CaseDetailSerializer,
     CaseFilterSerializer,
     CaseSerializer,
+    DecisionAcceptSerializer,
+    DecisionRejectSerializer,
+    DecisionRejectUploadSerializer,
     DisputeBulkResultSerializer,
     DisputeBulkSerializer,
     DisputeBulkUploadSerializer,
@@ -293,6 +305,45 @@ class CaseReopenView(CaseWriteView):
         case = selectors.api_case_lookup(participant=self.participant, reference=reference)
         data = self.validated_form().cleaned_data
         return self.case_response(case_reopen(actor=self.actor, case=case, reason=data["reason"]))
+
+
+class DecisionAcceptView(CaseWriteView):
+    json_serializer = DecisionAcceptSerializer
+    form_class = AcceptDecisionForm
+    parser_classes = [JSONParser]
+
+    @extend_schema(
+        operation_id="cases_decision_accept",
+        description="Accept a dispute's decision by its last day (`decision.respond_by`): the dispute closes. Nothing "
+        "to answer, or too late, is a 409 problem (`no_decision_to_answer`, `decision_window_passed`).",
+        request=DecisionAcceptSerializer,
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, reference):
+        case = selectors.api_case_lookup(participant=self.participant, reference=reference)
+        self.validated_form()
+        decision_accept(actor=self.actor, case=case)
+        return self.case_response(case)
+
+
+class DecisionRejectView(CaseWriteView):
+    json_serializer = DecisionRejectSerializer
+    upload_serializer = DecisionRejectUploadSerializer
+    form_class = RejectDecisionForm
+
+    @extend_schema(
+        operation_id="cases_decision_reject",
+        description="Reject a dispute's decision by its last day, with a reason: the first rejection sends the "
+        "dispute back to Client Services for a new decision, the second takes it to alternative dispute resolution "
+        "(`decision.state` `adr_requested`). Nothing to answer, or too late, is a 409 problem.",
+        request=_bodies(DecisionRejectSerializer, DecisionRejectUploadSerializer),
+        responses={200: CaseDetailSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, reference):
+        case = selectors.api_case_lookup(participant=self.participant, reference=reference)
+        data = self.validated_form().cleaned_data
+        decision_reject(actor=self.actor, case=case, reason=data["reason"], attachments=data["attachments"])
+        return self.case_response(case)
 
 
 class AttachmentDownloadView(ApiView):

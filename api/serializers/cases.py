@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from cases.dispute_input import MAX_ROWS
 from cases.forms.portal import ReopenForm
-from cases.models import MAX_DISPUTE_DAYS, CaseKind, CaseStatus, StatementType
+from cases.models import MAX_DISPUTE_DAYS, CaseKind, CaseStatus, DecisionState, StatementType
 from ercot_services.core.text_limits import MESSAGE_TEXT
 
 from .common import StrictQueryParameters
@@ -65,11 +65,31 @@ class DisputeDetailSerializer(serializers.Serializer):
     days = DisputeDayDetailSerializer(many=True, source="day_list")
 
 
+class DecisionSerializer(serializers.Serializer):
+    """A dispute's decision loop: where it stands, the last day to accept or reject it, and ADR."""
+
+    state = serializers.ChoiceField(choices=DecisionState.choices)
+    round = serializers.IntegerField()
+    decided_at = serializers.DateTimeField()
+    respond_by = serializers.DateField(
+        allow_null=True, help_text="The last Business Day to accept or reject (POST .../decision/accept or reject)."
+    )
+    rejections = serializers.IntegerField()
+    market_wide_effect = serializers.BooleanField()
+    adr_requested_on = serializers.DateField(allow_null=True)
+    adr_started_on = serializers.DateField(allow_null=True)
+    adr_concluded_on = serializers.DateField(allow_null=True)
+    adr_outcome = serializers.CharField(allow_blank=True)
+    adr_amount = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    adr_explanation = serializers.CharField(allow_blank=True)
+
+
 class CaseDetailSerializer(CaseSerializer):
     dispute = DisputeDetailSerializer(source="api_dispute", allow_null=True, help_text="A dispute's days; else null.")
     description = serializers.CharField()
     attachments = AttachmentSerializer(many=True, source="initial_attachments")
     messages = MessageSerializer(many=True, source="public_messages")
+    decision = DecisionSerializer(allow_null=True, help_text="A resolved dispute's decision loop; null otherwise.")
 
 
 class CaseFilterSerializer(StrictQueryParameters):
@@ -201,3 +221,15 @@ class ReopenSerializer(serializers.Serializer):
         help_text="Why the case is being reopened.",
         error_messages={"required": _REOPEN_REASON_REQUIRED, "blank": _REOPEN_REASON_REQUIRED},
     )
+
+
+class DecisionRejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=MESSAGE_TEXT, help_text="Why the participant rejects the decision.")
+
+
+class DecisionRejectUploadSerializer(DecisionRejectSerializer):
+    attachments = _attachments()
+
+
+class DecisionAcceptSerializer(serializers.Serializer):
+    """No fields: accepting closes the dispute."""

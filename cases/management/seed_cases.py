@@ -27,6 +27,7 @@ from ..models import (
     Channel,
     DisputeOutcome,
     StatementType,
+    decision_close_refusal,
 )
 from ..services import (
     ContactRequestInput,
@@ -46,6 +47,8 @@ from ..services import (
     inquiry_submit,
     service_request_submit,
 )
+from ..services.decisions import decision_accept_lapsed
+from .seed_decisions import seed_decisions
 from .seed_dispute_days import seed_dispute_days
 from .seed_inbound import seed_inbound
 from .seed_surveys import seed_survey_answers
@@ -142,6 +145,8 @@ def seed_cases(ctx, *, act_on_old_patterns=None) -> None:
         registered = [run.contacts[p.pk][0] for p in participants if p.is_registered and run.contacts.get(p.pk)]
         made += seed_inbound(now=run.now, contact=registered[0] if registered else None)
         made += _seed_incident(run, participants)
+        decision_accept_lapsed(now=run.now)  # old unanswered decisions stand (cases.services.decisions)
+        made += seed_decisions(calendar=run.calendar, now=run.now)
         case_sla_scan(now=run.now)
         incident_scan(now=run.now)
         seed_survey_answers(ctx.section_rng("surveys"), run.now)
@@ -333,7 +338,7 @@ def _progress(run: _Run, case: Case, opened: datetime.datetime, age_days: int) -
         return  # in progress long enough to breach
     resolved_at = at(rng.uniform(4, 50))
     _resolve(rng, staff, case, resolved_at)
-    if (run.now - resolved_at).days > run.reopen_days and rng.random() < 0.8:
+    if (run.now - resolved_at).days > run.reopen_days and rng.random() < 0.8 and not decision_close_refusal(case):
         case_close(actor=staff, case=case, now=at(rng.uniform(80, 200)))
 
 

@@ -9,6 +9,15 @@ from .case import CASE_TRANSITIONS, OPEN_STATUSES, Case, CaseSequence, CaseStatu
 from .choices import KIND_PREFIX, CaseKind, Channel, DisputeOutcome, Priority, SlaState, StatementType
 from .configuration import DEFAULT_SLA_HOURS, CannedResponse, CaseCategory, CaseSettings, SlaTarget
 from .conversation import CaseAttachment, CaseMessage, attachment_path
+from .decisions import (
+    ADR_STATES,
+    DECISION_TRANSITIONS,
+    AdrOutcome,
+    DecisionState,
+    DecisionWindow,
+    DisputeDecision,
+    decision_close_refusal,
+)
 from .dispute_days import MAX_DISPUTE_DAYS, DayOutcome, DisputeDay
 from .disputes import DisputeDetail, DisputeWindow
 from .inbound import InboundMessage, InboundOutcome, InboundSource, InboundStatus
@@ -28,6 +37,13 @@ from .settlement_calendar import DeadlineReminder, DeadlineReminderWindow, Settl
 from .surveys import CaseSurvey, SurveyScore
 
 __all__ = [
+    "ADR_STATES",
+    "DECISION_TRANSITIONS",
+    "AdrOutcome",
+    "DecisionState",
+    "DecisionWindow",
+    "DisputeDecision",
+    "decision_close_refusal",
     "CASE_TRANSITIONS",
     "DEFAULT_SLA_HOURS",
     "KIND_PREFIX",

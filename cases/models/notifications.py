@@ -37,6 +37,7 @@ class CaseNotification(models.Model):
         AT_RISK = "at_risk", "At risk"
         NEW_ASSIGNMENT = "assigned", "Assigned to you"
         SURVEY = "survey", "Satisfaction survey"
+        DECISION = "decision", "Dispute decision and ADR"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

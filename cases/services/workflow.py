@@ -41,9 +41,11 @@ from ..models import (
     CaseStatus,
     DisputeOutcome,
     NextAction,
+    decision_close_refusal,
 )
 from ..summary import refresh_case_summary
 from . import sla
+from .decisions import decision_offer, decision_offer_note  # the participant may accept or reject the decision
 from .dispute_days import days_follow_outcome
 from .notifications import assignee_recipients, notify, requester_recipients
 from .surveys import survey_send
@@ -116,6 +118,8 @@ def dispute_resolve(
         outcome_explanation=outcome_explanation,
         granted_amount=granted_amount,
     )
+    decision = decision_offer(actor=actor, case=move.case, now=move.now)
+    move.notify_context["decision_note"] = decision_offer_note(decision)
     return _finish(move, actor=actor, reason=reason)
 
 
@@ -123,6 +127,8 @@ def dispute_resolve(
 def case_close(*, actor: User, case: Case, reason: str = "", now: datetime.datetime | None = None) -> Case:
     """Close a resolved case: it takes no more replies and can no longer be reopened."""
     move = _begin(actor=actor, case=case, to_status=CaseStatus.CLOSED, now=now)
+    if refusal := decision_close_refusal(move.case):  # the participant may still answer, or ADR runs
+        raise DomainError(refusal, code=CaseErrorCode.DECISION_PENDING)
     move.case.closed_at = move.now
     return _finish(move, actor=actor, reason=reason)
 
@@ -135,6 +141,11 @@ def case_reopen(*, actor: User, case: Case, reason: str, now: datetime.datetime 
         current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).get()
         if current != CaseStatus.RESOLVED:
             _refuse_reopen(case.reference, current)
+        if decision_close_refusal(case):  # a dispute decision is answered by accepting or rejecting it
+            raise DomainError(
+                f"{case.reference} has a decision to accept or reject (or is in ADR): it is not reopened.",
+                code=CaseErrorCode.DECISION_PENDING,
+            )
     move = _begin(actor=actor, case=case, to_status=CaseStatus.IN_PROGRESS, now=now)
     case = move.case
     if move.old != CaseStatus.RESOLVED:

@@ -98,6 +98,15 @@ BADGES: dict[str, dict[str, Badge]] = {
         "*": B("success", "check-circle-fill"),
     },
     "dispute_outcome": {"denied": B("danger"), "withdrawn": B("secondary"), "*": B("success")},
+    # The dispute decision loop (cases.models.decisions.DecisionState).
+    "decision": {
+        "awaiting_answer": B("warning"),
+        "under_review": B("primary"),
+        "adr_requested": B("violet"),
+        "adr_in_progress": B("violet"),
+        "adr_withdrawn": B("secondary"),
+        "*": B("success"),
+    },
     "pattern": {"open": B("danger"), "actioned": B("success"), "*": B("secondary")},
     "incident": {"proposed": B("warning"), "open": B("danger"), "resolved": B("success"), "*": B("secondary")},
     # registration

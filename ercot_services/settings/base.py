@@ -402,6 +402,8 @@ CELERY_BEAT_SCHEDULE = {
     # Closed days of the case metrics that are missing or marked stale by a change (cases/models/rollups.py).
     "rollup-case-metrics": {"task": "cases.rollup_case_metrics", "schedule": 10 * 60},
     "scan-incidents": {"task": "cases.scan_incidents", "schedule": 15 * 60},  # cases/services/incidents.py
+    # Dispute decisions not answered in their window stand (cases.services.decisions); hourly, idempotent.
+    "accept-lapsed-decisions": {"task": "cases.accept_lapsed_decisions", "schedule": crontab(minute=10)},
     # The participant summary (accounts.ParticipantSummary): what changes with the date alone rolls just after local
     # midnight; the nightly rebuild then fixes and logs any drift.
     "roll-participant-summaries": {

@@ -156,3 +156,9 @@ ACTIONS = {
     "update": {"label": "Prepare an update", "statuses": {NoticeStatus.PUBLISHED}},
     "cancel": {"label": "Prepare a cancellation", "statuses": {NoticeStatus.PUBLISHED}},
 }
+
+
+class NoticeFromDisputeForm(LayoutMixin, forms.Form):
+    """Nothing to fill in: the draft is pre-filled from the dispute and edited on the next page."""
+
+    layout = Layout()

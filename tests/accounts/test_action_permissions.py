@@ -391,6 +391,7 @@ def url_for(key: str, world: World) -> str:
         "connectivity-record": lambda: [world.connectivity_test.pk],
         "connectivity-ticket": lambda: [world.connectivity_test.pk],
         "notice-new": list,
+        "notice-from-dispute": lambda: by_reference(world.case),
         "notice-preview": list,
         "notice-edit": lambda: [world.notice("draft").pk],
         "notice-attach": lambda: [world.notice("draft").pk],

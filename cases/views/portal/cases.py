@@ -23,8 +23,9 @@ from ercot_services.core.downloads import private_file_response
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
 from ...forms.portal import ReopenForm, ReplyForm, WithdrawForm
-from ...models import CaseKind, CaseSettings, CaseStatus, DisputeDetail, NextAction
+from ...models import CaseKind, CaseSettings, CaseStatus, DisputeDetail, NextAction, decision_close_refusal
 from ...selectors import portal as case_selectors
+from ...selectors.decisions import portal_decision_context
 from ...selectors.dispute_days import dispute_days_of
 from ...services import case_reopen, case_reply, case_withdraw
 
@@ -101,12 +102,15 @@ def _case_page(request, case, *, reply_form=None, withdraw_form=None, reopen_for
         "can_reply": case.is_open,
         "can_withdraw": case.is_open,
         "reopen_until": reopen_until if is_resolved else None,
-        "can_reopen": is_resolved and (reopen_until is None or now <= reopen_until),
+        "can_reopen": is_resolved
+        and (reopen_until is None or now <= reopen_until)
+        and not decision_close_refusal(case),  # a decision is accepted or rejected instead
         "reopen_expired": is_resolved and reopen_until is not None and now > reopen_until,
         "reply_form": reply_form or ReplyForm(),
         "withdraw_form": withdraw_form or WithdrawForm(),
         "reopen_form": reopen_form or ReopenForm(),
         "now": now,
+        **portal_decision_context(case, request.user),  # accept or reject a dispute decision, ADR
     }
     return render(request, "portal/cases/detail.html", context, status=status)
 

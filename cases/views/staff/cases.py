@@ -35,6 +35,7 @@ from ...forms.staff import (
 from ...models import CASE_TRANSITIONS, Case, CaseAttachment, CaseKind, CaseStatus, Channel
 from ...selectors import cases as case_selectors
 from ...selectors.cases import STATUS_ORDER
+from ...selectors.decisions import staff_decision_context
 from ...selectors.dispute_days import dispute_days_of
 from ...selectors.surveys import case_surveys
 
@@ -208,6 +209,7 @@ def case_page(
         "error_section": error_section,
         "is_final": case.status in (CaseStatus.CLOSED, CaseStatus.WITHDRAWN),
         "can_work_case": policies.can_work_case(request.user, case),
+        **staff_decision_context(case, request.user),  # the dispute decision loop and ADR
     }
     load_choices(*(value for value in context.values() if isinstance(value, BaseForm)))
     return render(request, "workspace/cases/detail.html", context, status=status)

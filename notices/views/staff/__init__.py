@@ -1,7 +1,7 @@
 """Workspace (staff) pages for market notices: ``pages`` (the list, the draft form, the notice page and its actions,
 progress, report, acknowledgements, attachments) and ``from_cases`` (a draft started from a case or an incident)."""
 
-from .from_cases import NoticeFromIncidentView
+from .from_cases import NoticeFromDisputeView, NoticeFromIncidentView
 from .pages import (
     NoticeAcknowledgementsView,
     NoticeActionView,
@@ -25,6 +25,7 @@ __all__ = [
     "NoticeDetachView",
     "NoticeDetailView",
     "NoticeEditView",
+    "NoticeFromDisputeView",
     "NoticeFromIncidentView",
     "NoticeListView",
     "NoticePreviewView",

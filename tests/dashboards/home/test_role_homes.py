@@ -163,7 +163,8 @@ def test_someone_in_several_groups_sees_all_their_cards_their_own_queues_first(c
 def test_account_managers_and_the_lead_keep_their_book_and_see_no_other_groups_cards(client, account_manager, lead):
     for user in (account_manager.user, lead):
         response = _home(client, user)
-        assert response.context["cards"] == []
+        # Their own card only: the disputes whose decision was rejected or that are in ADR (cases.home_cards).
+        assert [card.title for card in response.context["cards"]] == ["Disputes in ADR or with a rejected decision"]
         assert BOOK_FIGURE in response.content.decode()
     assert _home(client, lead).context["lead"] is not None
 

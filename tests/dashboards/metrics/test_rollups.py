@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from cases.models import CaseDayRollup, CaseRollupDay, CaseStatus, DisputeOutcome
+from cases.models import CaseDayRollup, CaseRollupDay, CaseStatus, DisputeOutcome, decision_close_refusal
 from cases.selectors.day_figures import DurationHistogram
 from cases.selectors.metrics import case_metrics, dispute_rows
 from cases.services import case_assign, case_close, case_reopen, case_reply, case_withdraw, transition_service
@@ -82,7 +82,10 @@ class Scenario:
             case_reply(actor=self._staff(case), case=case, body="Here is our answer.", now=at)
         elif action == "resolve" and (case := self._pick(lambda c: c.can_move_to(CaseStatus.RESOLVED))):
             self._resolve(case, at)
-        elif action == "close" and (case := self._pick(lambda c: c.can_move_to(CaseStatus.CLOSED))):
+        elif action == "close" and (
+            # A dispute whose decision awaits the participant's answer is not closed by hand (cases.services.decisions).
+            case := self._pick(lambda c: c.can_move_to(CaseStatus.CLOSED) and not decision_close_refusal(c))
+        ):
             case_close(actor=self._staff(case), case=case, now=at)
         elif action == "reopen" and (case := self._pick(lambda c: c.status == CaseStatus.RESOLVED)):
             case_reopen(actor=self._staff(case), case=case, reason="Not answered.", now=at)

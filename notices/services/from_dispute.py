@@ -72,15 +72,18 @@ def notice_draft_from_dispute(*, actor: User, case: Case) -> Notice:
     notice_type = NoticeType.objects.filter(name=SETTLEMENTS_TYPE).first()
     if notice_type is None:
         raise DomainError("No Settlements notice type is configured.", code=NoticeErrorCode.INVALID)
-    day = f"{dispute.operating_day:%m/%d/%Y}"
+    days = [f"{day:%m/%d/%Y}" for day in dispute.days.order_by("operating_day").values_list("operating_day", flat=True)]
+    days = days or [f"{dispute.operating_day:%m/%d/%Y}"]
+    day = ", ".join(days)
+    label = "Operating Day" if len(days) == 1 else "Operating Days"
     charge = without_participant(dispute.charge_type, case)
-    short = f"Settlement adjustment for Operating Day {day}: {charge}"[:255]
+    short = f"Settlement adjustment for {label} {day}: {charge}"[:255]
     granted = (
         f" The adjustment granted totals ${dispute.granted_amount:,.2f}." if dispute.granted_amount is not None else ""
     )
     long_description = (
         f"ERCOT has resolved a settlement dispute concerning {charge} on the {dispute.get_statement_type_display()} "
-        f"statement for Operating Day {day}. The dispute was {dispute.get_outcome_display().lower()}, and the "
+        f"statement for {label} {day}. The dispute was {dispute.get_outcome_display().lower()}, and the "
         f"resolution has a market-wide financial effect.{granted}\n\n"
         f"{without_participant(dispute.outcome_explanation, case)}\n\n"
         "The affected settlement statements will reflect the adjustment when they are next issued."

@@ -4,20 +4,22 @@ only from such a dispute; linked from the case page only for them."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import DisputeOutcome
-from cases.services import dispute_resolve
+from cases.services import DisputeDayInput, dispute_resolve
 from cases.services.adr import decision_market_effect_set
 from ercot_services.core.models import AuditEvent, DomainError
 from notices.events import NoticeEvent
 from notices.models import Notice, NoticeStatus
 from notices.services.from_dispute import notice_draft_from_dispute
 from tests.accounts.factories import StaffFactory
-from tests.cases.factories import SubmittedCaseFactory
+from tests.cases.factories import SubmittedCaseFactory, dispute_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +97,31 @@ def test_drafting_from_the_page_opens_the_draft_and_other_groups_get_403(client,
     notice = Notice.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("workspace:notice-edit", args=[notice.pk])
+
+
+def test_a_multi_day_dispute_drafts_a_notice_for_every_operating_day(participant, mp_user, account_manager, publisher):
+    today = timezone.localdate()
+    days = [today - datetime.timedelta(days=n) for n in (5, 4, 3)]
+    case = SubmittedCaseFactory(
+        actor=mp_user,
+        participant=participant,
+        disputed=True,
+        dispute=dispute_fields(
+            operating_day=None,
+            disputed_amount=None,
+            days=[DisputeDayInput(operating_day=day, disputed_amount=Decimal("100.00")) for day in days],
+        ),
+    )
+    dispute_resolve(
+        actor=account_manager.user,
+        case=case,
+        outcome=DisputeOutcome.GRANTED,
+        outcome_explanation="The DA price was wrong for every QSE.",
+    )
+    decision_market_effect_set(actor=account_manager.user, case=case, market_wide_effect=True)
+
+    notice = notice_draft_from_dispute(actor=publisher, case=case)
+
+    listed = ", ".join(f"{day:%m/%d/%Y}" for day in days)
+    assert notice.days_affected == listed
+    assert notice.short_description.startswith(f"Settlement adjustment for Operating Days {listed}")

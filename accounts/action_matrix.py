@@ -45,6 +45,8 @@ ACTION_MATRIX: dict[str, frozenset[str]] = {
     # The dispute decision loop: those who resolve disputes record ADR and the market-wide effect.
     "case-adr": PLANNERS,
     "case-market-effect": PLANNERS,
+    # Deciding a multi-day dispute day by day: those who resolve disputes.
+    "case-resolve-days": PLANNERS,
     "case-assign": CASE_WORKERS,
     "case-escalate": CASE_WORKERS,
     "case-update": CASE_WORKERS,

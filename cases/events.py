@@ -4,6 +4,8 @@ from django.db import models
 
 
 class CaseEvent(models.TextChoices):
+    ADR_RECORDED = "dispute.adr_recorded", "ADR record updated"
+    ADR_REQUESTED = "dispute.adr_requested", "Decision rejected again: alternative dispute resolution requested"
     CASE_ASSIGNED = "case.assigned", "Case assigned"
     CASE_CLONED = "case.cloned", "Case cloned"
     CASE_ESCALATED = "case.escalated", "Case escalated"
@@ -16,7 +18,16 @@ class CaseEvent(models.TextChoices):
     CASE_SLA_CHANGED = "case.sla_changed", "Case SLA changed"
     CASE_STATUS_CHANGED = "case.status_changed", "Case status changed"
     CASE_SUBMITTED = "case.submitted", "Case submitted"
+    CASE_SURVEY_ANSWERED = "case.survey_answered", "Satisfaction survey answered"
+    CASE_SURVEY_SENT = "case.survey_sent", "Satisfaction survey sent"
     CASE_UPDATED = "case.updated", "Case updated"
+    DECISION_ACCEPTED = "dispute.decision_accepted", "Decision accepted"
+    DECISION_ACCEPTED_BY_DEFAULT = "dispute.decision_lapsed", "Decision stands (no answer in the window)"
+    DECISION_FINAL = "dispute.decision_final", "Decision final (granted)"
+    DECISION_OFFERED = "dispute.decision_offered", "Decision offered to the participant"
+    DECISION_REJECTED = "dispute.decision_rejected", "Decision rejected: back for further review"
+    DISPUTES_BULK_FILED = "dispute.bulk_filed", "Disputes filed from a file"
+    DISPUTE_DAYS_DECIDED = "dispute.days_decided", "Dispute days decided"
     DISPUTE_DEADLINE_REMINDED = "dispute_deadline.reminded", "Dispute deadline reminder queued"
     INBOUND_REPROCESSED = "inbound_message.reprocessed", "Inbound email processed again"
     INCIDENT_CASE_LINKED = "incident.case_linked", "Case linked to incident"
@@ -26,24 +37,8 @@ class CaseEvent(models.TextChoices):
     INCIDENT_PROPOSED = "incident.proposed", "Incident proposed"
     INCIDENT_REPLIED = "incident.replied", "Incident answered on every linked case"
     INCIDENT_RESOLVED = "incident.resolved", "Incident resolved"
-    CASE_SURVEY_ANSWERED = "case.survey_answered", "Satisfaction survey answered"
-    CASE_SURVEY_SENT = "case.survey_sent", "Satisfaction survey sent"
-    DISPUTE_DAYS_DECIDED = "dispute.days_decided", "Dispute days decided"
-    DISPUTES_BULK_FILED = "dispute.bulk_filed", "Disputes filed from a file"
+    MARKET_EFFECT_SET = "dispute.market_effect_set", "Market-wide financial effect changed"
     NOTIFICATION_PREFERENCES_UPDATED = "notification_preferences.updated", "Notification preferences updated"
     PATTERN_DISMISSED = "pattern.dismissed", "Pattern dismissed"
     PATTERN_RAISED = "pattern.raised", "Pattern raised"
     SETTLEMENT_CALENDAR_LOADED = "settlement_calendar.loaded", "Settlement calendar loaded"
-
-
-class DecisionEvent(models.TextChoices):
-    """The dispute decision loop and ADR (``cases.services.decisions``)."""
-
-    DECISION_OFFERED = "dispute.decision_offered", "Decision offered to the participant"
-    DECISION_FINAL = "dispute.decision_final", "Decision final (granted)"
-    DECISION_ACCEPTED = "dispute.decision_accepted", "Decision accepted"
-    DECISION_ACCEPTED_BY_DEFAULT = "dispute.decision_lapsed", "Decision stands (no answer in the window)"
-    DECISION_REJECTED = "dispute.decision_rejected", "Decision rejected: back for further review"
-    ADR_REQUESTED = "dispute.adr_requested", "Decision rejected again: alternative dispute resolution requested"
-    ADR_RECORDED = "dispute.adr_recorded", "ADR record updated"
-    MARKET_EFFECT_SET = "dispute.market_effect_set", "Market-wide financial effect changed"

@@ -18,15 +18,8 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from cases.dispute_input import parse_rows, read_dispute_csv
-from cases.forms.portal import (
-    AcceptDecisionForm,
-    DisputeForm,
-    InquiryForm,
-    RejectDecisionForm,
-    ReopenForm,
-    ReplyForm,
-    WithdrawForm,
-)
+from cases.forms.portal import DisputeForm, InquiryForm, ReopenForm, ReplyForm, WithdrawForm
+from cases.forms.portal.decisions import AcceptDecisionForm, RejectDecisionForm
 from cases.services import (
     case_reopen,
     case_reply,

@@ -17,7 +17,7 @@ from ercot_services.core.models import DomainError
 
 from .. import policies
 from ..error_codes import CaseErrorCode
-from ..events import DecisionEvent
+from ..events import CaseEvent
 from ..models import AdrOutcome, Case, DecisionState, DisputeDecision
 from .decision_steps import (
     check_move,
@@ -87,7 +87,7 @@ def adr_record(*, actor: User, case: Case, adr: AdrInput, now: datetime.datetime
         return decision
     if decision.state in (DecisionState.ADR_CONCLUDED, DecisionState.ADR_WITHDRAWN):
         close_case(case, actor=actor, now=now, reason=f"ADR {decision.get_state_display().split()[-1].lower()}")
-    audit = audit_record(actor=actor, verb=DecisionEvent.ADR_RECORDED, target=case, changes=changes, at=now)
+    audit = audit_record(actor=actor, verb=CaseEvent.ADR_RECORDED, target=case, changes=changes, at=now)
     outcome = f" Outcome: {decision.get_adr_outcome_display()}" if decision.adr_outcome else ""
     amount = f", amount ${decision.adr_amount:,.2f}" if decision.adr_amount is not None else ""
     email_decision(
@@ -183,7 +183,7 @@ def decision_market_effect_set(
     if decision.market_wide_effect != market_wide_effect:
         audit_record(
             actor=actor,
-            verb=DecisionEvent.MARKET_EFFECT_SET,
+            verb=CaseEvent.MARKET_EFFECT_SET,
             target=case,
             changes={"market_wide_effect": (decision.market_wide_effect, market_wide_effect)},
             at=now,

@@ -31,7 +31,7 @@ from ercot_services.core.uploads import CheckedUpload
 
 from .. import policies
 from ..error_codes import CaseErrorCode
-from ..events import DecisionEvent
+from ..events import CaseEvent
 from ..models import Case, CaseKind, CaseMessage, DecisionState, DecisionWindow, DisputeDecision, DisputeOutcome
 from ..models.decisions import ANSWERABLE_OUTCOMES
 from .attachments import attach_uploads
@@ -97,7 +97,7 @@ def decision_offer(*, actor: User, case: Case, now: datetime.datetime) -> Disput
     decision.save()
     audit_record(
         actor=actor,
-        verb=DecisionEvent.DECISION_OFFERED if answerable else DecisionEvent.DECISION_FINAL,
+        verb=CaseEvent.DECISION_OFFERED if answerable else CaseEvent.DECISION_FINAL,
         target=case,
         changes={"decision": state_change(old_state, to_state), "respond_by": (None, decision.respond_by)},
         at=now,
@@ -130,7 +130,7 @@ def decision_accept(*, actor: User, case: Case, now: datetime.datetime | None = 
     close_case(case, actor=actor, now=now, reason="Decision accepted by the participant")
     audit = audit_record(
         actor=actor,
-        verb=DecisionEvent.DECISION_ACCEPTED,
+        verb=CaseEvent.DECISION_ACCEPTED,
         target=case,
         changes={"decision": state_change(DecisionState.AWAITING_ANSWER, DecisionState.ACCEPTED)},
         at=now,
@@ -172,10 +172,10 @@ def decision_reject(
         created_at=now,
     )
     attach_uploads(case=case, uploads=attachments, actor=actor, message=message)
-    verb, headline, detail = (_to_adr if to_adr else _back_for_review)(case, decision, actor=actor, now=now)
+    headline, detail = (_to_adr if to_adr else _back_for_review)(case, decision, actor=actor, now=now)
     audit = audit_record(
         actor=actor,
-        verb=verb,
+        verb=CaseEvent.ADR_REQUESTED if to_adr else CaseEvent.DECISION_REJECTED,
         target=case,
         changes={
             "decision": state_change(DecisionState.AWAITING_ANSWER, decision.state),
@@ -194,12 +194,11 @@ def decision_reject(
     return decision
 
 
-def _to_adr(case: Case, decision: DisputeDecision, *, actor: User, now: datetime.datetime) -> tuple[str, str, str]:
+def _to_adr(case: Case, decision: DisputeDecision, *, actor: User, now: datetime.datetime) -> tuple[str, str]:
     move(decision, DecisionState.ADR_REQUESTED, actor=actor, now=now)
     decision.adr_requested_on = timezone.localdate(now)
     decision.save(update_fields=["adr_requested_on", "rejections", "rejection_reason", "updated_at"])
     return (
-        DecisionEvent.ADR_REQUESTED,
         "Decision rejected again: alternative dispute resolution",
         f"{actor.full_name} rejected the decision a second time: the dispute goes to alternative dispute resolution "
         f"(ADR), requested on {day_text(decision.adr_requested_on)}. Client Services records its progress and "
@@ -207,14 +206,11 @@ def _to_adr(case: Case, decision: DisputeDecision, *, actor: User, now: datetime
     )
 
 
-def _back_for_review(
-    case: Case, decision: DisputeDecision, *, actor: User, now: datetime.datetime
-) -> tuple[str, str, str]:
+def _back_for_review(case: Case, decision: DisputeDecision, *, actor: User, now: datetime.datetime) -> tuple[str, str]:
     move(decision, DecisionState.UNDER_REVIEW, actor=actor, now=now)
     decision.save(update_fields=["rejections", "rejection_reason", "updated_at"])
     reopen_case(case, actor=actor, now=now, reason="Decision rejected by the participant")
     return (
-        DecisionEvent.DECISION_REJECTED,
         "Decision rejected: back for further review",
         f"{actor.full_name} rejected the decision; the dispute is back In Progress with Client Services for a new "
         "decision. Rejecting the new decision would take it to alternative dispute resolution.",
@@ -244,7 +240,7 @@ def _accept_one_lapsed(pk: int, *, now: datetime.datetime, today: datetime.date)
     close_case(case, actor=None, now=now, reason="No answer to the decision in the window: the decision stands")
     audit = audit_record(
         actor=None,
-        verb=DecisionEvent.DECISION_ACCEPTED_BY_DEFAULT,
+        verb=CaseEvent.DECISION_ACCEPTED_BY_DEFAULT,
         target=case,
         changes={
             "decision": state_change(DecisionState.AWAITING_ANSWER, DecisionState.ACCEPTED_BY_DEFAULT),

@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES_WORKSPACE_HOME = 15  # the AM dashboard: figures and book health from the participant summaries
 MAX_QUERIES_PARTICIPANT_LIST = 14
 # Home cards: AM, cases, registration, qualification (2), plan (next meeting + item counts), dispute deadlines (the
-# windows, the statements they may be open on, the MP's disputes).
-MAX_QUERIES_PORTAL_HOME = 17
+# windows, the statements they may be open on, the MP's disputes), courses for the MP (1).
+MAX_QUERIES_PORTAL_HOME = 18
 
 
 def _sign_in(client, user):

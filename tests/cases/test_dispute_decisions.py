@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from accounts.roles import StaffGroup
 from cases.error_codes import CaseErrorCode
-from cases.events import DecisionEvent
+from cases.events import CaseEvent
 from cases.models import (
     Case,
     CaseKind,
@@ -104,7 +104,7 @@ def test_a_denied_dispute_awaits_the_participants_answer_for_ten_business_days_s
     assert decision.state == DecisionState.AWAITING_ANSWER
     assert decision.respond_by == LAST_DAY
     assert Case.objects.get(pk=filed.pk).status == CaseStatus.RESOLVED
-    assert verbs(filed) == [DecisionEvent.DECISION_OFFERED]
+    assert verbs(filed) == [CaseEvent.DECISION_OFFERED]
     [email] = CaseNotification.objects.filter(
         case=filed, recipient=mp_user.email.lower(), event=CaseNotification.Event.STATUS
     )
@@ -140,7 +140,7 @@ def test_accepting_on_the_last_day_closes_the_dispute_and_tells_the_account_mana
     decision = decision_of(filed)
     assert (case.status, case.next_action_by) == (CaseStatus.CLOSED, NextAction.NOBODY)
     assert (decision.state, decision.answered_by) == (DecisionState.ACCEPTED, mp_user)
-    assert verbs(filed)[-1] == DecisionEvent.DECISION_ACCEPTED
+    assert verbs(filed)[-1] == CaseEvent.DECISION_ACCEPTED
     recipients = set(
         CaseNotification.objects.filter(case=filed, event=CaseNotification.Event.DECISION).values_list(
             "recipient", flat=True
@@ -241,12 +241,12 @@ def test_reject_reopens_decide_again_reject_goes_to_adr_and_adr_closes_it(filed,
     )
     assert case.status == CaseStatus.CLOSED
     assert verbs(filed) == [
-        DecisionEvent.DECISION_OFFERED,
-        DecisionEvent.DECISION_REJECTED,
-        DecisionEvent.DECISION_OFFERED,
-        DecisionEvent.ADR_REQUESTED,
-        DecisionEvent.ADR_RECORDED,
-        DecisionEvent.ADR_RECORDED,
+        CaseEvent.DECISION_OFFERED,
+        CaseEvent.DECISION_REJECTED,
+        CaseEvent.DECISION_OFFERED,
+        CaseEvent.ADR_REQUESTED,
+        CaseEvent.ADR_RECORDED,
+        CaseEvent.ADR_RECORDED,
     ]
 
 
@@ -286,7 +286,7 @@ def test_an_unanswered_decision_stands_once_its_last_day_has_passed_and_the_task
     case = Case.objects.get(pk=filed.pk)
     assert case.status == CaseStatus.CLOSED
     assert decision_of(filed).state == DecisionState.ACCEPTED_BY_DEFAULT
-    assert verbs(filed).count(DecisionEvent.DECISION_ACCEPTED_BY_DEFAULT) == 1
+    assert verbs(filed).count(CaseEvent.DECISION_ACCEPTED_BY_DEFAULT) == 1
 
 
 # --- who may -------------------------------------------------------------------------------------------------------------

@@ -479,23 +479,3 @@ class NotificationPreferenceForm(LayoutMixin, forms.ModelForm):
 
     def get_layout(self) -> Layout:
         return Layout(Section("Email me when…", *self.fields, legend_class="h6"))
-
-
-# --- the dispute decision loop (cases.services.decisions) ----------------------------------------------------------
-
-
-class AcceptDecisionForm(LayoutMixin, forms.Form):
-    """Nothing to fill in: the page says what accepting means, the button confirms it."""
-
-    layout = Layout()
-
-
-class RejectDecisionForm(LayoutMixin, AttachmentsMixin, forms.Form):
-    reason = forms.CharField(
-        label="Why do you reject the decision?",
-        max_length=MESSAGE_TEXT,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        error_messages={"required": "Say why you reject the decision."},
-        help_text="Client Services reads this with the dispute; add supporting files below if you have them.",
-    )
-    layout = Layout("reason", "attachments")

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from ercot_services.core.actions import ActionView, Confirmation
 from ercot_services.core.permissions import ParticipantRequiredMixin
 
-from ...forms.portal import AcceptDecisionForm, RejectDecisionForm
+from ...forms.portal.decisions import AcceptDecisionForm, RejectDecisionForm
 from ...models import DisputeDecision
 from ...selectors import portal as case_selectors
 from ...services.decisions import decision_accept, decision_reject

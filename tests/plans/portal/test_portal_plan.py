@@ -507,7 +507,7 @@ def _grow(participant, mp_user, am_user, n):
         )
 
 
-@pytest.mark.parametrize(("name", "ceiling"), [("portal:plan", 13), ("portal:feedback", 10), ("portal:home", 18)])
+@pytest.mark.parametrize(("name", "ceiling"), [("portal:plan", 13), ("portal:feedback", 10), ("portal:home", 19)])
 def test_pages_cost_the_same_queries_for_few_and_many_rows(
     portal, participant, mp_user, am_user, name, ceiling, django_assert_max_num_queries
 ):

@@ -32,8 +32,14 @@ class NavMenu:
 STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
     NavLink("Workspace", "workspace:home"),
     NavLink("Cases", "workspace:cases"),
-    NavLink("Patterns", "workspace:patterns"),
-    NavLink("Incidents", "workspace:incidents"),
+    NavMenu(
+        "Patterns",
+        (
+            NavLink("Issue patterns (one MP)", "workspace:patterns"),
+            NavLink("Market incidents (many MPs)", "workspace:incidents"),
+        ),
+        also_active_under=("/workspace/patterns/", "/workspace/incidents/"),
+    ),
     NavMenu(
         "Participants",
         (
@@ -59,12 +65,17 @@ STAFF_NAVIGATION: tuple[NavLink | NavMenu, ...] = (
             NavLink("Meetings", "workspace:meetings"),
             NavLink("Performance feedback", "workspace:feedback"),
             NavLink("Improvement opportunities", "workspace:improvements"),
-            # The knowledge base (education) sits here until the education app has a menu of its own.
-            NavLink("Knowledge base", "workspace:kb-articles"),
         ),
         also_active_under=("/plan/",),
     ),
-    NavLink("Training", "workspace:course-sessions"),
+    NavMenu(
+        "Education",
+        (
+            NavLink("Training sessions", "workspace:course-sessions"),
+            NavLink("Knowledge base", "workspace:kb-articles"),
+        ),
+        also_active_under=("/workspace/education/",),
+    ),
     NavLink("Metrics", "workspace:metrics"),
 )
 

@@ -44,4 +44,5 @@ def test_the_dispute_deadlines_page_is_accessible_and_its_offer_prefills_the_for
     page.wait_for_url("**/portal/cases/new/dispute/?*")
     assert page.get_by_label("Charge type").input_value() == "Day-Ahead Energy Purchase"
     assert page.get_by_label("Statement type").input_value() == "dam"
-    assert page.get_by_label("Operating Day").input_value() != ""
+    assert page.locator("#id_operating_day").input_value() != ""
+    assert page.locator("#id_more_days").input_value().count(",") >= 1  # the other open days, waiting for amounts

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -28,6 +27,7 @@ from accounts.models import (
 from accounts.roles import StaffGroup
 from accounts.selectors import account_managers_with_book_size
 from cases.models import OPEN_STATUSES, Case, IssuePattern, SlaState
+from ercot_services.core.arrays import array_subquery
 from ercot_services.core.home_cards import HomeCard, card_specs_for
 from notices.models import Notice, NoticeStatus
 from plans.models import ActionItem, Meeting, MeetingAttendee, MeetingStatus
@@ -139,7 +139,7 @@ def book_health_order(scope: DashboardScope, *, sort: str) -> QuerySet[MarketPar
     return (
         scope.participants()
         .select_related("summary")
-        .annotate(role_code_list=ArraySubquery(role_codes))
+        .annotate(role_code_list=array_subquery(role_codes))
         .order_by(*ordering, "pk")
     )
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from accounts.email_address import canonical_email
 from accounts.models import MarketParticipant, Membership, User
+from ercot_services.core.arrays import array_subquery
 
 from ..models import (
     Acknowledgement,
@@ -343,7 +344,6 @@ def book_acknowledgement_gaps(
     Two queries whatever the size of the book or the number of notices: the notices, then the book's MPs, each
     with the ids of those notices addressed to it that it has not acknowledged.
     """
-    from django.contrib.postgres.expressions import ArraySubquery
     from django.utils import timezone
 
     from accounts.models import AccountManagerAssignment, ParticipantStatus
@@ -373,7 +373,7 @@ def book_acknowledgement_gaps(
             .filter(account_manager__user=user)
             .values("participant_id"),
         )
-        .annotate(missing_notice_ids=ArraySubquery(not_acknowledged))
+        .annotate(missing_notice_ids=array_subquery(not_acknowledged))
         .order_by("short_name")
     )
     gaps = []

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseCategory, CaseKind
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, StaffFactory
 from tests.case_inputs import submit_case
 from tests.qualification.factories import EnrollmentFactory, FlightFactory
 
@@ -80,10 +80,14 @@ def _too_wide(page, paths) -> list[str]:
     return problems
 
 
-def test_staff_pages_fit_a_phone_and_a_laptop(page, lead, participant, long_cases):
-    """The lists, and the pages they lead to: a case, an MP (the 360° page), a flight's board and an enrollment."""
+def test_staff_pages_fit_a_phone_and_a_laptop(page, participant, long_cases):
+    """The lists, and the pages they lead to: a case, an MP (the 360° page), a flight's board and an enrollment; seen
+    by the fullest bar there is (a superuser: every menu and Admin) with a long name."""
     enrollment = EnrollmentFactory.create_batch(3, flight=FlightFactory(), testing=True)[0]
-    sign_in(page, lead.email, PASSWORD)
+    widest = StaffFactory(
+        groups=["Client Services Lead"], is_superuser=True, full_name="Maximiliana Featherstonehaugh-Worthington"
+    )
+    sign_in(page, widest.email, PASSWORD)
     details = [
         long_cases[0].get_absolute_url(),
         f"/workspace/participants/{participant.pk}/",

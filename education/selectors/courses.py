@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.models import MarketParticipant, MarketRole, User
 from accounts.selectors import scope_to_user
+from ercot_services.core.search import text_search
 
 from ..models import (
     Attendance,
@@ -23,8 +23,6 @@ from ..models import (
     SessionStatus,
 )
 
-SEARCH_FIELDS = ("title", "summary", "description")
-
 
 @dataclasses.dataclass(frozen=True)
 class CatalogueFilters:
@@ -35,32 +33,14 @@ class CatalogueFilters:
 
 
 def search_courses(queryset: QuerySet[Course], q: str) -> QuerySet[Course]:
-    """Full-text search: PostgreSQL's (ranked, websearch syntax) or, on SQLite, ``icontains`` on the same fields
-    (as the notice archive searches)."""
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = (
-            SearchVector("title", weight="A", config="english")
-            + SearchVector("summary", weight="B", config="english")
-            + SearchVector("description", weight="C", config="english")
-        )
-        query = SearchQuery(q, search_type="websearch", config="english")
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(Q(search=query) | Q(title__icontains=q))
-            .order_by("-rank", "title")
-        )
-    condition = Q()
-    for word in q.split()[:8]:
-        word_q = Q()
-        for field in SEARCH_FIELDS:
-            word_q |= Q(**{f"{field}__icontains": word})
-        condition &= word_q
-    return queryset.filter(condition)
+    """The catalogue's search (``core.search.text_search``); a word of a title always finds the course."""
+    return text_search(
+        queryset,
+        q,
+        fields={"title": "A", "summary": "B", "description": "C"},
+        order=("title",),
+        also=Q(title__icontains=(q or "").strip()),
+    )
 
 
 def _next_sessions_prefetch(now) -> Prefetch:

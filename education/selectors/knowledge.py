@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 import datetime
 
-from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
+
+from ercot_services.core.search import text_search
 
 from ..models import Article, ArticleStatus, Deflection, DeflectionOutcome
 
-SEARCH_FIELDS = ("title", "summary", "body")
+ARTICLE_FIELDS = {"title": "A", "summary": "B", "body": "C"}
 SUGGESTIONS = 3
 # An article is "to improve" when at least this many readers answered and at most this share found it helpful.
 MIN_VOTES = 3
@@ -19,26 +20,14 @@ LOW_HELPFUL_RATIO = 0.5
 
 
 def search_articles(queryset: QuerySet[Article], q: str) -> QuerySet[Article]:
-    """Ranked full-text search on PostgreSQL (the stored document, GIN-indexed), ``icontains`` on SQLite."""
-    q = (q or "").strip()[:200]
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank
-
-        query = SearchQuery(q, search_type="websearch", config="english")
-        return (
-            queryset.filter(search_document=query)
-            .annotate(rank=SearchRank(F("search_document"), query))
-            .order_by("-rank", "title", "pk")
-        )
-    condition = Q()
-    for word in q.split()[:8]:
-        word_q = Q()
-        for field in SEARCH_FIELDS:
-            word_q |= Q(**{f"{field}__icontains": word})
-        condition &= word_q
-    return queryset.filter(condition)
+    """The knowledge base's search (``core.search.text_search``) on the stored, GIN-indexed document."""
+    return text_search(
+        queryset,
+        q,
+        fields={"title": "A", "summary": "B", "body": "C"},
+        order=("title", "pk"),
+        document="search_document",
+    )
 
 
 def kb_articles(*, user, q: str = "", category=None) -> QuerySet[Article]:
@@ -54,15 +43,16 @@ def kb_suggestions(*, user, q: str, category=None) -> list[Article]:
     words = [word for word in (q or "").split() if len(word) > 2][:12]
     if not words:
         return []
-    query = " or ".join(words) if connection.vendor == "postgresql" else ""
-    if connection.vendor == "postgresql":
-        found = list(search_articles(Article.objects.visible_to(user), query)[: SUGGESTIONS * 2])
-    else:
-        condition = Q()
-        for word in words:
-            for field in SEARCH_FIELDS:
-                condition |= Q(**{f"{field}__icontains": word})
-        found = list(Article.objects.visible_to(user).filter(condition)[: SUGGESTIONS * 2])
+    found = list(
+        text_search(
+            Article.objects.visible_to(user),
+            " ".join(words),
+            fields=ARTICLE_FIELDS,
+            order=("title", "pk"),
+            document="search_document",
+            any_word=True,
+        )[: SUGGESTIONS * 2]
+    )
     if category is not None:
         found.sort(key=lambda article: article.category_id != category.pk)  # stable: the rank order stays
     return found[:SUGGESTIONS]

@@ -12,13 +12,13 @@ import datetime
 
 from django.conf import settings
 from django.core import signing
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from accounts.email_address import canonical_email
 from accounts.models import MarketParticipant, Membership, User
 from ercot_services.core.arrays import array_subquery
+from ercot_services.core.search import text_search
 
 from ..models import (
     Acknowledgement,
@@ -31,7 +31,6 @@ from ..models import (
 )
 
 PREFERENCES_SALT = "notices.preferences"
-SEARCH_FIELDS = ("short_description", "long_description", "action_required", "notice_id")
 
 
 # --- the signed preferences link --------------------------------------------------------------------
@@ -85,33 +84,14 @@ class ArchiveFilters:
 
 
 def search_notices(queryset: QuerySet[Notice], q: str) -> QuerySet[Notice]:
-    """Full-text search: PostgreSQL's (ranked, websearch syntax) or, on SQLite, ``icontains`` on the same fields."""
-    q = (q or "").strip()
-    if not q:
-        return queryset
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = (
-            SearchVector("notice_id", weight="A", config="english")
-            + SearchVector("short_description", weight="A", config="english")
-            + SearchVector("action_required", weight="B", config="english")
-            + SearchVector("long_description", weight="C", config="english")
-        )
-        query = SearchQuery(q, search_type="websearch", config="english")
-        exact_id = Q(notice_id__iexact=q)
-        return (
-            queryset.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(Q(search=query) | exact_id)
-            .order_by("-rank", "-published_at")
-        )
-    condition = Q()
-    for word in q.split()[:8]:
-        word_q = Q()
-        for field in SEARCH_FIELDS:
-            word_q |= Q(**{f"{field}__icontains": word})
-        condition &= word_q
-    return queryset.filter(condition)
+    """The archive's search (``core.search.text_search``); a notice id typed whole finds that notice."""
+    return text_search(
+        queryset,
+        q,
+        fields={"notice_id": "A", "short_description": "A", "action_required": "B", "long_description": "C"},
+        order=("-published_at",),
+        also=Q(notice_id__iexact=(q or "").strip()),
+    )
 
 
 def archive_notices(filters: ArchiveFilters) -> QuerySet[Notice]:

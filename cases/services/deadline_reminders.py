@@ -1,6 +1,8 @@
 """The daily dispute-deadline reminder: when a window on a statement whose charge type an MP disputed recently
 closes in ``DISPUTE_REMINDER_BUSINESS_DAYS`` Business Days, one email to the MP's settlement contacts and to its
-Account Manager listing those statements, their deadlines and the prefilled "file the same dispute" links.
+Account Manager listing those statements, their deadlines and the prefilled "file the same dispute" links. A day
+the task did not run is caught up the next: a window with fewer Business Days left that was never reminded is
+reminded then (not on its last day, when the portal's radar says "closes today").
 
 Through the outbox (``DeadlineReminder`` rows, the ``dispute_deadline_reminder`` kind in ``cases.outbox``), queued
 on commit. Idempotent: each statement window is reminded at most once per MP and address (the unique
@@ -140,7 +142,7 @@ def dispute_deadline_reminders_queue(
     due = [
         w
         for w in open_windows(today=today, calendar=calendar)
-        if w.business_days_left == settings.DISPUTE_REMINDER_BUSINESS_DAYS
+        if 0 < w.business_days_left <= settings.DISPUTE_REMINDER_BUSINESS_DAYS
     ]
     if not due:
         return 0

@@ -115,11 +115,20 @@ def test_a_holiday_before_the_deadline_moves_the_reminder_a_day_earlier(setup, d
         charge_type="Real-Time Energy Imbalance",
     )
     Holiday.objects.create(date=D(2026, 10, 16), name="Storm day")
-    # With Friday a holiday, Monday is 2 Business Days from Wednesday: today is too late for the 3-day reminder...
-    assert run(django_capture_on_commit_callbacks, today=TODAY) == 0
-    # ...which went out on Tuesday, 3 Business Days before (14, 15, 19).
+    # With Friday a holiday, Monday is 3 Business Days from Tuesday (14, 15, 19): the reminder goes out then...
+    assert run(django_capture_on_commit_callbacks, today=D(2026, 10, 12)) == 0
     assert run(django_capture_on_commit_callbacks, today=D(2026, 10, 13)) == 2
     assert "file by Monday, October 19, 2026" in mail.outbox[0].body
+    # ...and not again on Wednesday.
+    assert run(django_capture_on_commit_callbacks, today=TODAY) == 0
+
+
+def test_a_day_the_task_missed_is_caught_up_the_next_business_day(setup, django_capture_on_commit_callbacks):
+    # The reminder was due today (3 Business Days before Monday) but no worker ran: Thursday sends it, once.
+    thursday = TODAY + datetime.timedelta(days=1)
+    assert run(django_capture_on_commit_callbacks, today=thursday) == 2
+    assert "Operating Day Oct 1, 2026: file by Monday, October 19, 2026" in mail.outbox[0].body
+    assert run(django_capture_on_commit_callbacks, today=thursday + datetime.timedelta(days=1)) == 0
 
 
 def test_no_email_without_a_recent_dispute_on_the_charge_type(
@@ -131,8 +140,10 @@ def test_no_email_without_a_recent_dispute_on_the_charge_type(
 
 
 def test_a_window_closing_today_or_closed_gets_no_reminder(setup, django_capture_on_commit_callbacks):
-    assert run(django_capture_on_commit_callbacks, today=CLOSES) == 0  # closes today: 0 Business Days left
-    assert run(django_capture_on_commit_callbacks, today=CLOSES + datetime.timedelta(days=1)) == 0
+    # Monday: Oct 1's window closes today (the radar says so), Oct 2's tomorrow (never reminded: caught up).
+    assert run(django_capture_on_commit_callbacks, today=CLOSES) == 2
+    assert all("Oct 1, 2026" not in message.body and "Oct 2, 2026" in message.body for message in mail.outbox)
+    assert run(django_capture_on_commit_callbacks, today=CLOSES + datetime.timedelta(days=2)) == 0  # both closed
 
 
 def test_other_mps_get_only_their_own(setup, participant, django_capture_on_commit_callbacks):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import MarketParticipant, Membership
 from accounts.selectors import current_manager
+from ercot_services.core.calendar import business_calendar
 from ercot_services.core.outbox import outbox_suppressed
 
 from ..models import Course, CourseFormat, CourseLevel, CourseSession
@@ -112,7 +113,10 @@ def seed_courses(ctx) -> None:
     bluebonnet = MarketParticipant.objects.filter(short_name="BLUEBONNET").first()
     manager = current_manager(bluebonnet) if bluebonnet else None
     instructor = manager.user if manager else lead
-    base = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    # Sessions fall on a Business Day (today's weekday, or the next one's), a week apart.
+    calendar = business_calendar()
+    first_day = calendar.next_business_day(timezone.localdate())
+    base = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time(9, 0)))
     with outbox_suppressed():
         courses = [_course(*row) for row in COURSES]
         sessions = {}

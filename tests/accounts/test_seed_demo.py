@@ -21,6 +21,7 @@ from accounts.models import (
     User,
 )
 from accounts.roles import StaffGroup
+from ercot_services.core.calendar import business_calendar
 from ercot_services.core.models import AuditEvent
 from tests.accounts.sign_in import sign_in
 
@@ -204,6 +205,9 @@ def test_the_demo_has_courses_a_bluebonnet_certificate_a_recommendation_and_sess
 
     assert Course.objects.published().filter(audience__code="REP").count() >= 2
     assert CourseSession.objects.filter(starts_at__gt=timezone.now()).exists()
+    calendar = business_calendar()
+    days = {timezone.localtime(moment).date() for moment in CourseSession.objects.values_list("starts_at", flat=True)}
+    assert all(calendar.is_business_day(day) for day in days), sorted(days)  # no class on a Saturday
     completed = Enrolment.objects.completed().select_related("participant").get()
     assert completed.participant.short_name == "BLUEBONNET"
     assert completed.participant.course_recommendations.exists()
